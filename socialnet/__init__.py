@@ -1,0 +1,90 @@
+"""socialnet: an enterprise social network with a realtime feed.
+
+:func:`create_app` is the only application factory; blueprints and socket
+handlers are imported inside it so that no module imports the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
+
+from .config import load_config
+from .extensions import csrf, db, login_manager, migrate, socketio
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL for concurrent readers, enforced foreign keys, and waiting instead of 'locked'."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _configure_engine(app: Flask) -> None:
+    engine: Engine = db.engine
+    if engine.dialect.name == "sqlite":
+        sa_event.listen(engine, "connect", _sqlite_pragmas)
+        engine.pool.dispose()  # connections made before the listener get the pragmas too
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides the environment-derived settings."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to continue."
+    from .realtime import publisher, sockets
+
+    sockets.register()  # before init_app: handlers are kept and applied to each new server
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
+    )
+
+    with app.app_context():
+        _configure_engine(app)
+
+    publisher.install(db.session)
+    sockets.register()
+
+    from .services.accounts import load_session_user
+
+    login_manager.user_loader(load_session_user)
+
+    from .http_errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from .api import bp as api_bp
+    from .views import register_views
+
+    app.register_blueprint(api_bp)
+    register_views(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app

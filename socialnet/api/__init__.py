@@ -1,0 +1,13 @@
+"""The JSON API under ``/api/v1``, described by ``/api/v1/openapi.json``."""
+
+from flask import Blueprint
+
+from ..extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # CSRF is enforced in authenticate_request for cookie-authenticated calls
+
+from . import accounts, openapi, posts, users  # noqa: E402,F401  (routes register on import)
+from .common import authenticate_request  # noqa: E402
+
+bp.before_request(authenticate_request)

@@ -1,0 +1,71 @@
+"""Error responses: JSON ``{"error", "message"}`` under /api/, an HTML page elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+from .errors import DomainError
+from .extensions import db
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a positive id that fits the database's integer columns.
+
+    Anything else (0, negative, 2**80) does not match the route: a clean 404
+    instead of an overflow error from the database driver.
+    """
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _domain_error(error: DomainError):
+    db.session.rollback()
+    if _wants_json():
+        return error.to_dict(), error.status
+    return render_template("error.html", status=error.status, message=error.message), error.status
+
+
+def _http_error(error: HTTPException):
+    db.session.rollback()
+    status = error.code or 500
+    message = error.description or error.name
+    if status == 413:
+        message = "The request is too large."
+    if _wants_json():
+        return {"error": HTTP_CODES.get(status, "error"), "message": message}, status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _csrf_error(error: CSRFError):
+    db.session.rollback()
+    message = "This form has expired or did not come from socialnet. Reload the page and try again."
+    if _wants_json():
+        return {"error": "csrf_failed", "message": message}, 403
+    return render_template("error.html", status=400, message=message), 400
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)

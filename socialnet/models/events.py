@@ -1,0 +1,31 @@
+"""The realtime event log: every published event, kept for reconnect catch-up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ._time import utcnow
+
+
+class Event(db.Model):
+    """One event addressed to one room.
+
+    The row is written in the same transaction as the change it describes, so an
+    event exists exactly when its change committed; its id is the event id the
+    clients see. ``post_id`` lets catch-up re-check the post's *current*
+    visibility before replaying a snapshot of it.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_room_id", "room", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    room: Mapped[str] = mapped_column(String(64))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

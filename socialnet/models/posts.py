@@ -1,0 +1,107 @@
+"""Posts, comments, reactions, mentions and hashtags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._time import utcnow
+from .users import User
+
+
+class ReactionKind(StrEnum):
+    LIKE = "like"
+    CELEBRATE = "celebrate"
+    SUPPORT = "support"
+    INSIGHTFUL = "insightful"
+    FUNNY = "funny"
+
+
+REACTION_KINDS: tuple[str, ...] = tuple(k.value for k in ReactionKind)
+
+
+class Post(db.Model):
+    """A post in the company space (``group_id`` NULL) or in a group.
+
+    ``body`` is the author's Markdown; ``body_html`` is its sanitized rendering,
+    the only form that ever reaches a page. Deletion is soft (``deleted_at``).
+    """
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        Index("ix_posts_author_id_id", "author_id", "id"),
+        Index("ix_posts_group_id_id", "group_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_post_id_id", "post_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class Reaction(db.Model):
+    """One reaction of one kind by one person on one post (the primary key says so)."""
+
+    __tablename__ = "reactions"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('like', 'celebrate', 'support', 'insightful', 'funny')", name="kind_known"
+        ),
+    )
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Mention(db.Model):
+    """A person @mentioned in a post (``comment_id`` NULL) or in one of its comments."""
+
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class PostHashtag(db.Model):
+    __tablename__ = "post_hashtags"
+    __table_args__ = (Index("ix_post_hashtags_tag_post_id", "tag", "post_id"),)
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True)

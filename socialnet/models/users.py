@@ -1,0 +1,107 @@
+"""People of the company, and the personal API tokens they hold."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._time import utcnow
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    MANAGER = "manager"
+    COMMUNITY_MANAGER = "community_manager"
+    ADMIN = "admin"
+
+
+ROLES_ALL: tuple[str, ...] = tuple(r.value for r in Role)
+
+
+class User(UserMixin, db.Model):
+    """An employee account.
+
+    ``session_epoch`` is part of the Flask-Login id: bumping it (deactivation,
+    "sign out everywhere") invalidates every session cookie issued before.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('employee', 'manager', 'community_manager', 'admin')", name="role_known"
+        ),
+        CheckConstraint(
+            "(birth_month IS NULL AND birth_day IS NULL) OR "
+            "(birth_month BETWEEN 1 AND 12 AND birth_day BETWEEN 1 AND 31)",
+            name="birthday_valid",
+        ),
+        Index("ix_users_display_name_lower", func.lower("display_name")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    handle: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    department: Mapped[str] = mapped_column(String(120), default="", index=True)
+    site: Mapped[str] = mapped_column(String(120), default="", index=True)
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    hire_date: Mapped[date | None]
+    birth_month: Mapped[int | None]
+    birth_day: Mapped[int | None]
+    role: Mapped[str] = mapped_column(String(32), default=Role.EMPLOYEE.value)
+    active: Mapped[bool] = mapped_column(default=True)
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    manager: Mapped[User | None] = relationship(remote_side=[id], lazy="raise_on_sql")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.display_name.split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+def hash_token(raw: str) -> str:
+    """Tokens carry 256 bits of entropy, so a fast hash is enough (no offline guessing)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(db.Model):
+    """A personal API token; only its SHA-256 is stored, the value is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @staticmethod
+    def new_secret() -> str:
+        return "snt_" + secrets.token_urlsafe(32)

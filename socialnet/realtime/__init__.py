@@ -1,0 +1,1 @@
+"""Realtime delivery: the after-commit publisher, socket handlers and catch-up."""

@@ -1,0 +1,48 @@
+"""Replay of missed events to a reconnecting client, filtered by current visibility."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from .. import policy
+from ..extensions import db
+from ..models import Event, Post, User
+from .publisher import envelope
+
+#: Events that carry only ids: replayed even when the post is no longer visible,
+#: so the client can drop what it shows.
+TOMBSTONE_TYPES = ("post.deleted", "comment.deleted")
+
+
+def head_event_id() -> int:
+    return db.session.scalar(select(func.max(Event.id))) or 0
+
+
+def catchup_events(user: User, after_id: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+    """Events above ``after_id`` that ``user`` may see now, oldest first.
+
+    Returns ``(events, truncated)``; ``truncated`` means more than ``limit``
+    were missed and the client should reload instead of replaying.
+    """
+    rooms = policy.rooms_for(user)
+    query = (
+        select(Event)
+        .outerjoin(Post, Post.id == Event.post_id)
+        .where(
+            Event.id > after_id,
+            Event.room.in_(rooms),
+            or_(
+                Event.post_id.is_(None),
+                Event.type.in_(TOMBSTONE_TYPES),
+                policy.visible_posts_filter(user),
+            ),
+        )
+        .order_by(Event.id)
+        .limit(limit + 1)
+    )
+    rows = list(db.session.scalars(query))
+    events = [envelope(e.id, e.type, json.loads(e.payload)) for e in rows[:limit]]
+    return events, len(rows) > limit

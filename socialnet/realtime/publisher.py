@@ -1,0 +1,108 @@
+"""Publish events after the transaction commits, never before.
+
+:func:`publish` writes an :class:`~socialnet.models.Event` row in the current
+transaction (so the event exists exactly when the change does) and queues the
+emit on the session. An ``after_commit`` hook sends the queued events; a
+rollback drops them. The request layer owns the commit.
+
+Event ids must grow in commit order for catch-up to have no gaps. SQLite has
+a single writer so that holds by construction; on PostgreSQL each publishing
+transaction takes a transaction-level advisory lock before writing its first
+event, which serializes event-writing transactions until they commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ..extensions import db, socketio
+from ..models import Event
+
+log = logging.getLogger(__name__)
+
+_PENDING = "socialnet.pending_events"
+_ACTIONS = "socialnet.after_commit_actions"
+_LOCKED = "socialnet.event_lock_held"
+EVENT_LOCK_KEY = 0x50C1A1  # arbitrary, constant advisory-lock key for the event log
+
+
+@dataclass(frozen=True)
+class OutgoingEvent:
+    room: str
+    payload: dict[str, Any]
+
+
+def envelope(event_id: int, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": event_type, "id": event_id, "data": data}
+
+
+def _take_event_lock(session: Session) -> None:
+    if session.info.get(_LOCKED):
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK_KEY})
+    session.info[_LOCKED] = True
+
+
+def publish(event_type: str, data: dict[str, Any], *, room: str, post_id: int | None = None) -> int:
+    """Record ``event_type`` for ``room`` and emit it once the transaction commits.
+
+    ``data`` must already be the public JSON shape (serializers' output); it is
+    round-tripped through ``json`` here so nothing unserializable is queued.
+    Returns the event id.
+    """
+    session = db.session()
+    _take_event_lock(session)
+    payload_text = json.dumps(data, separators=(",", ":"))
+    row = Event(type=event_type, room=room, post_id=post_id, payload=payload_text)
+    session.add(row)
+    session.flush()
+    payload = envelope(row.id, event_type, json.loads(payload_text))
+    session.info.setdefault(_PENDING, []).append(OutgoingEvent(room=room, payload=payload))
+    return row.id
+
+
+def after_commit(action) -> None:
+    """Run ``action()`` after the current transaction commits (dropped on rollback).
+
+    For side effects other than room emits, e.g. disconnecting a deactivated
+    user's sockets.
+    """
+    db.session().info.setdefault(_ACTIONS, []).append(action)
+
+
+def _clear(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_ACTIONS, None)
+    session.info.pop(_LOCKED, None)
+
+
+def _flush_outbox(session: Session) -> None:
+    pending: list[OutgoingEvent] = session.info.pop(_PENDING, [])
+    actions = session.info.pop(_ACTIONS, [])
+    session.info.pop(_LOCKED, None)
+    for item in pending:
+        try:
+            socketio.emit(item.payload["type"], item.payload, to=item.room)
+        except Exception:  # a broken transport must not undo a committed change
+            log.exception("emit of event %s failed", item.payload["id"])
+    for action in actions:
+        try:
+            action()
+        except Exception:
+            log.exception("after-commit action failed")
+
+
+def install(session_factory) -> None:
+    """Attach the after-commit / after-rollback hooks to ``session_factory``'s sessions (once)."""
+    if sa_event.contains(session_factory, "after_commit", _flush_outbox):
+        return
+    sa_event.listen(session_factory, "after_commit", _flush_outbox)
+    sa_event.listen(session_factory, "after_rollback", _clear)

@@ -1,0 +1,119 @@
+"""Socket.IO handlers: authenticate on connect, join allowed rooms, replay missed events.
+
+A connection authenticates with the session cookie or ``auth={"token": …}``;
+anything else is refused. The user is re-loaded and re-checked on every
+message, so a deactivated account's socket can do nothing even before it is
+disconnected. Clients may only join rooms :func:`policy.can_join_room` allows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, session
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_room
+
+from .. import policy
+from ..extensions import socketio
+from ..models import User
+from ..services.tokens import user_for_token
+from .catchup import catchup_events, head_event_id
+
+_SOCKET_TOKEN = "socket_token"
+
+
+def _user_from_auth(auth: Any) -> User | None:
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if isinstance(token, str) and token:
+        user = user_for_token(token)
+        if user is not None:
+            session[_SOCKET_TOKEN] = token
+        return user
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def socket_user() -> User | None:
+    """The connection's user, re-validated now (token still live, session epoch current)."""
+    token = session.get(_SOCKET_TOKEN)
+    if token:
+        return user_for_token(token)
+    if current_user.is_authenticated and current_user.active:
+        return current_user._get_current_object()
+    return None
+
+
+def _last_event_id(auth: Any) -> int | None:
+    raw = auth.get("last_event_id") if isinstance(auth, dict) else None
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise ConnectionRefusedError(
+            {"error": "invalid", "message": "last_event_id must be an id."}
+        )
+    return raw
+
+
+def _on_connect(auth: Any = None) -> None:
+    user = _user_from_auth(auth)
+    if user is None:
+        raise ConnectionRefusedError(
+            {"error": "unauthenticated", "message": "Sign in or give a valid token."}
+        )
+    last_event_id = _last_event_id(auth)
+    for room in policy.rooms_for(user):
+        join_room(room)
+    # Rooms are joined first: an event committed from now on arrives live, and
+    # anything before is in the replay; the client drops ids it already has.
+    if last_event_id is None:
+        socketio.emit(
+            "catchup", {"events": [], "head": head_event_id(), "truncated": False}, to=_sid()
+        )
+        return
+    limit = current_app.config["CATCHUP_MAX_EVENTS"]
+    events, truncated = catchup_events(user, last_event_id, limit)
+    head = events[-1]["id"] if events else max(last_event_id, head_event_id())
+    socketio.emit("catchup", {"events": events, "head": head, "truncated": truncated}, to=_sid())
+
+
+def _sid() -> str:
+    from flask import request
+
+    return request.sid  # type: ignore[attr-defined]
+
+
+def _on_join(data: Any) -> dict[str, Any]:
+    """``join`` {"room": "group:7"} → ack ``{"ok": true}`` or ``{"error", "message"}``."""
+    user = socket_user()
+    if user is None:
+        disconnect()
+        return {"error": "unauthenticated", "message": "Your session has ended."}
+    room = data.get("room") if isinstance(data, dict) else None
+    if not isinstance(room, str) or not policy.can_join_room(user, room):
+        # Same answer for a forbidden and a non-existent room: nothing leaks.
+        return {"error": "not_found", "message": "No such room."}
+    join_room(room)
+    return {"ok": True, "room": room}
+
+
+def _on_leave(data: Any) -> dict[str, Any]:
+    room = data.get("room") if isinstance(data, dict) else None
+    if not isinstance(room, str) or room == policy.COMPANY_ROOM or room.startswith("user:"):
+        return {"error": "invalid", "message": "This room cannot be left."}
+    leave_room(room)
+    return {"ok": True, "room": room}
+
+
+def register() -> None:
+    """Register the handlers on the shared SocketIO object, once per process.
+
+    Must run before ``socketio.init_app``: handlers registered then are kept in
+    ``socketio.handlers`` and re-applied to the server each ``init_app`` creates.
+    """
+    if socketio.server is not None or any(h[0] == "join" for h in socketio.handlers):
+        return
+    socketio.on_event("connect", _on_connect)
+    socketio.on_event("join", _on_join)
+    socketio.on_event("leave", _on_leave)

@@ -1,0 +1,89 @@
+"""Comments on posts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from .. import policy
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from ..models import Comment, Mention, Post, User
+from ..models._time import utcnow
+from ..pagination import decode_cursor, encode_cursor
+from ..realtime.publisher import publish
+from ..serializers import comment_dict
+from .content import render_body
+from .posts import access_post
+from .validation import check_known_fields, check_text
+
+
+def list_comments(
+    user: User, post_id: int, cursor: str | None, limit: int
+) -> tuple[list[Comment], str | None]:
+    """Oldest first, keyset-paginated."""
+    post = access_post(user, post_id)
+    scope = f"comments:{post.id}"
+    after_id = decode_cursor(scope, cursor)
+    query = (
+        select(Comment)
+        .options(joinedload(Comment.author))
+        .where(Comment.post_id == post.id, Comment.deleted_at.is_(None))
+        .order_by(Comment.id)
+        .limit(limit + 1)
+    )
+    if after_id is not None:
+        query = query.where(Comment.id > after_id)
+    rows = list(db.session.scalars(query))
+    next_cursor = encode_cursor(scope, rows[limit - 1].id) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
+    data = check_known_fields(data, {"body"})
+    post = access_post(user, post_id)
+    body = check_text(
+        data.get("body"), "body", max_len=current_app.config["COMMENT_MAX_CHARS"], multiline=True
+    )
+    rendered = render_body(body)
+    comment = Comment(
+        post_id=post.id, author_id=user.id, author=user, body=body, body_html=rendered.html
+    )
+    db.session.add(comment)
+    db.session.flush()
+    db.session.add_all(
+        Mention(post_id=post.id, comment_id=comment.id, user_id=uid)
+        for uid in rendered.mentioned_ids
+    )
+    db.session.execute(
+        update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count + 1)
+    )
+    db.session.flush()
+    publish(
+        "comment.created", comment_dict(comment), room=policy.room_for_post(post), post_id=post.id
+    )
+    return comment
+
+
+def do_delete_comment(user: User, comment_id: int) -> None:
+    """The comment's author, the post's author or a moderator may delete it (soft)."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.deleted_at is not None:
+        raise NotFound("No such comment.")
+    post = access_post(user, comment.post_id)  # a comment on an unseen post is a 404 too
+    if not policy.can_delete_comment(user, comment, post):
+        raise Forbidden("You can only delete your own comments or comments on your posts.")
+    comment.deleted_at = utcnow()
+    db.session.execute(
+        update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count - 1)
+    )
+    db.session.flush()
+    publish(
+        "comment.deleted",
+        {"id": comment.id, "post_id": post.id},
+        room=policy.room_for_post(post),
+        post_id=post.id,
+    )

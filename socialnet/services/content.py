@@ -1,0 +1,27 @@
+"""Rendering helpers shared by posts and comments: Markdown, mentions, hashtags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..markup import Rendered, render
+from ..models import User
+
+
+def resolve_handles(handles: set[str]) -> Mapping[str, tuple[int, str]]:
+    """Map the handles that name active people to ``(id, display_name)``; one query."""
+    if not handles:
+        return {}
+    rows = db.session.execute(
+        select(User.handle, User.id, User.display_name).where(
+            User.handle.in_(list(handles)[:50]), User.active.is_(True)
+        )
+    )
+    return {handle: (user_id, name) for handle, user_id, name in rows}
+
+
+def render_body(source: str) -> Rendered:
+    return render(source, resolve_handles)

@@ -1,0 +1,85 @@
+"""The people directory: search by name, department and site, sorted by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select, tuple_
+
+from ..extensions import db
+from ..models import User
+from ..pagination import decode_cursor, encode_cursor
+
+
+def _is_name_key(key: Any) -> bool:
+    return (
+        isinstance(key, list)
+        and len(key) == 2
+        and isinstance(key[0], str)
+        and isinstance(key[1], int)
+        and not isinstance(key[1], bool)
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_people(
+    *,
+    query: str | None,
+    department: str | None,
+    site: str | None,
+    cursor: str | None,
+    limit: int,
+    include_inactive: bool = False,
+) -> tuple[list[User], str | None]:
+    """Active people matching all given filters; ``query`` matches name, handle or job title."""
+    name_key = func.lower(User.display_name)
+    stmt = select(User, name_key).order_by(name_key, User.id).limit(limit + 1)
+    if not include_inactive:
+        stmt = stmt.where(User.active.is_(True))
+    if query:
+        pattern = f"%{_escape_like(query.strip().lower())}%"
+        stmt = stmt.where(
+            or_(
+                name_key.like(pattern, escape="\\"),
+                User.handle.like(pattern, escape="\\"),
+                func.lower(User.job_title).like(pattern, escape="\\"),
+            )
+        )
+    if department:
+        stmt = stmt.where(User.department == department)
+    if site:
+        stmt = stmt.where(User.site == site)
+    scope = f"people:{query or ''}:{department or ''}:{site or ''}"
+    after = decode_cursor(scope, cursor, valid_key=_is_name_key)
+    if after is not None:
+        stmt = stmt.where(tuple_(name_key, User.id) > tuple_(after[0], after[1]))
+    rows = db.session.execute(stmt).all()
+    next_cursor = None
+    if len(rows) > limit:
+        # The key comes from the database's lower(), which may differ from Python's.
+        last_user, last_key = rows[limit - 1]
+        next_cursor = encode_cursor(scope, [last_key, last_user.id])
+    return [user for user, _key in rows[:limit]], next_cursor
+
+
+def departments_and_sites() -> tuple[list[str], list[str]]:
+    departments = db.session.scalars(
+        select(User.department).where(User.department != "").distinct().order_by(User.department)
+    ).all()
+    sites = db.session.scalars(
+        select(User.site).where(User.site != "").distinct().order_by(User.site)
+    ).all()
+    return list(departments), list(sites)
+
+
+def direct_reports(user: User) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.manager_id == user.id, User.active.is_(True))
+            .order_by(func.lower(User.display_name))
+        )
+    )

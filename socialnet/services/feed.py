@@ -1,0 +1,68 @@
+"""Feeds: the home feed, a person's posts, a hashtag — keyset-paginated by post id.
+
+A page costs a fixed number of queries whatever its size: one for the posts
+with their authors, one for reaction counts, one for the viewer's reactions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import joinedload
+
+from .. import policy
+from ..extensions import db
+from ..models import Post, PostHashtag, User
+from ..pagination import decode_cursor, encode_cursor
+from ..serializers import post_dict
+from .reactions import my_reactions_for, reaction_counts_for
+
+
+def serialize_posts_for(user: User, posts: list[Post]) -> list[dict[str, Any]]:
+    """Posts as ``user`` sees them (counts and their own reactions), in two queries."""
+    ids = [p.id for p in posts]
+    counts = reaction_counts_for(ids)
+    mine = my_reactions_for(user, ids)
+    return [post_dict(p, reaction_counts=counts[p.id], my_reactions=mine[p.id]) for p in posts]
+
+
+def _page(
+    user: User, scope: str, condition: ColumnElement[bool], cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    before_id = decode_cursor(scope, cursor)
+    query = (
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(condition)
+        .order_by(Post.id.desc())
+        .limit(limit + 1)
+    )
+    if before_id is not None:
+        query = query.where(Post.id < before_id)
+    posts = list(db.session.scalars(query))
+    next_cursor = encode_cursor(scope, posts[limit - 1].id) if len(posts) > limit else None
+    return serialize_posts_for(user, posts[:limit]), next_cursor
+
+
+def home_feed(
+    user: User, cursor: str | None, limit: int, tag: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first: company posts and posts of the user's groups, optionally one #tag."""
+    condition = policy.home_feed_filter(user)
+    scope = "feed"
+    if tag:
+        tag = tag.lower().lstrip("#")
+        condition = condition & Post.id.in_(
+            select(PostHashtag.post_id).where(PostHashtag.tag == tag)
+        )
+        scope = f"feed#{tag}"
+    return _page(user, scope, condition, cursor, limit)
+
+
+def profile_feed(
+    viewer: User, author: User, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """``author``'s posts that ``viewer`` may see."""
+    condition = policy.visible_posts_filter(viewer) & (Post.author_id == author.id)
+    return _page(viewer, f"profile:{author.id}", condition, cursor, limit)

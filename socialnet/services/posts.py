@@ -1,0 +1,106 @@
+"""Posts: create, read, edit, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from .. import policy
+from ..errors import Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..models import Group, Mention, Post, PostHashtag, User
+from ..models._time import utcnow
+from ..realtime.publisher import publish
+from ..serializers import post_dict
+from .content import render_body
+from .reactions import reaction_counts
+from .validation import check_known_fields, check_optional_id, check_text
+
+
+def access_post(user: User, post_id: int) -> Post:
+    """The post ``post_id`` if ``user`` may see it.
+
+    :raise NotFound: missing, deleted, or in a group ``user`` cannot read — one answer for all.
+    """
+    post = db.session.scalar(
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(Post.id == post_id, policy.visible_posts_filter(user))
+    )
+    if post is None:
+        raise NotFound("No such post.")
+    return post
+
+
+def check_post_body(value: Any) -> str:
+    return check_text(value, "body", max_len=current_app.config["POST_MAX_CHARS"], multiline=True)
+
+
+def check_group_for_posting(user: User, group_id: Any) -> int | None:
+    group_id = check_optional_id(group_id, "group_id")
+    if group_id is None:
+        return None
+    if db.session.get(Group, group_id) is None or not policy.can_read_group(user, group_id):
+        raise ValidationFailed("No such group.", fields={"group_id": "unknown"})
+    if not policy.can_post_in_group(user, group_id):
+        raise Forbidden("Join this group to post in it.")
+    return group_id
+
+
+def _store_body(post: Post, source: str) -> None:
+    rendered = render_body(source)
+    post.body = source
+    post.body_html = rendered.html
+    db.session.execute(
+        delete(Mention).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
+    )
+    db.session.execute(delete(PostHashtag).where(PostHashtag.post_id == post.id))
+    db.session.add_all(Mention(post_id=post.id, user_id=uid) for uid in rendered.mentioned_ids)
+    db.session.add_all(PostHashtag(post_id=post.id, tag=tag) for tag in rendered.hashtags)
+
+
+def do_create_post(user: User, data: Any) -> Post:
+    """Create a post from ``{"body", "group_id"}`` and publish ``post.created`` to its audience."""
+    data = check_known_fields(data, {"body", "group_id"})
+    body = check_post_body(data.get("body"))
+    group_id = check_group_for_posting(user, data.get("group_id"))
+    post = Post(author_id=user.id, author=user, group_id=group_id, body="", body_html="")
+    db.session.add(post)
+    db.session.flush()
+    _store_body(post, body)
+    db.session.flush()
+    publish("post.created", post_dict(post), room=policy.room_for_post(post), post_id=post.id)
+    return post
+
+
+def do_edit_post(user: User, post_id: int, data: Any) -> Post:
+    """Replace the body of the author's own post; marks it edited."""
+    data = check_known_fields(data, {"body"})
+    post = access_post(user, post_id)
+    if not policy.can_edit_post(user, post):
+        raise Forbidden("Only the author can edit a post.")
+    body = check_post_body(data.get("body"))
+    _store_body(post, body)
+    post.edited_at = utcnow()
+    db.session.flush()
+    publish(
+        "post.updated",
+        post_dict(post, reaction_counts=reaction_counts(post.id)),
+        room=policy.room_for_post(post),
+        post_id=post.id,
+    )
+    return post
+
+
+def do_delete_post(user: User, post_id: int) -> None:
+    """Soft-delete: the row stays (moderation, audit) but no read path shows it."""
+    post = access_post(user, post_id)
+    if not policy.can_delete_post(user, post):
+        raise Forbidden("You can only delete your own posts.")
+    post.deleted_at = utcnow()
+    post.deleted_by_id = user.id
+    db.session.flush()
+    publish("post.deleted", {"id": post.id}, room=policy.room_for_post(post), post_id=post.id)

@@ -1,0 +1,78 @@
+"""Reactions: one of each kind per person per post, counted by the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import policy
+from ..errors import NotFound
+from ..extensions import db
+from ..models import REACTION_KINDS, Post, Reaction, User
+from ..realtime.publisher import publish
+from ..serializers import empty_reaction_counts, reaction_state
+
+
+def check_kind(kind: str) -> str:
+    if kind not in REACTION_KINDS:
+        raise NotFound(f"Unknown reaction {kind!r}: use one of {', '.join(REACTION_KINDS)}.")
+    return kind
+
+
+def reaction_counts(post_id: int) -> dict[str, int]:
+    return reaction_counts_for([post_id])[post_id]
+
+
+def reaction_counts_for(post_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Counts per kind for each post, in one grouped query."""
+    counts = {pid: empty_reaction_counts() for pid in post_ids}
+    if post_ids:
+        rows = db.session.execute(
+            select(Reaction.post_id, Reaction.kind, func.count())
+            .where(Reaction.post_id.in_(post_ids))
+            .group_by(Reaction.post_id, Reaction.kind)
+        )
+        for post_id, kind, count in rows:
+            counts[post_id][kind] = count
+    return counts
+
+
+def my_reactions_for(user: User, post_ids: list[int]) -> dict[int, list[str]]:
+    mine: dict[int, list[str]] = {pid: [] for pid in post_ids}
+    if post_ids:
+        rows = db.session.execute(
+            select(Reaction.post_id, Reaction.kind)
+            .where(Reaction.user_id == user.id, Reaction.post_id.in_(post_ids))
+            .order_by(Reaction.kind)
+        )
+        for post_id, kind in rows:
+            mine[post_id].append(kind)
+    return mine
+
+
+def do_set_reaction(user: User, post: Post, kind: str, active: bool) -> dict:
+    """Add (``active``) or remove a reaction; idempotent either way.
+
+    The primary key (post, user, kind) guarantees one of each kind: a concurrent
+    duplicate insert is caught in a savepoint and treated as already present.
+    Publishes ``reaction.updated`` only when something changed.
+    """
+    check_kind(kind)
+    if active:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
+            changed = True
+        except IntegrityError:
+            changed = False
+    else:
+        result = db.session.execute(
+            delete(Reaction).where(
+                Reaction.post_id == post.id, Reaction.user_id == user.id, Reaction.kind == kind
+            )
+        )
+        changed = result.rowcount > 0
+    state = reaction_state(post.id, kind, user.id, active, reaction_counts(post.id))
+    if changed:
+        publish("reaction.updated", state, room=policy.room_for_post(post), post_id=post.id)
+    return state

@@ -1,0 +1,58 @@
+"""Personal API tokens: created once, stored hashed, revocable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ..errors import NotFound
+from ..extensions import db
+from ..models import ApiToken, User, hash_token
+from ..models._time import utcnow
+from .validation import check_known_fields, check_text
+
+
+def do_create_token(user: User, data: Any) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; return it with its secret, which is never stored."""
+    data = check_known_fields(data, {"name"})
+    name = check_text(data.get("name"), "name", max_len=80)
+    secret = ApiToken.new_secret()
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret))
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def do_revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of ``user``'s tokens. Another person's token is a 404, like a missing one."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFound("No such token.")
+    token.revoked_at = utcnow()
+    db.session.flush()
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active owner of a live token, or None (unknown, revoked, or owner deactivated)."""
+    if not secret.startswith("snt_") or len(secret) > 100:
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if token is None or not token.user.active:
+        return None
+    return token.user
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id)
+        )
+    )

@@ -1,0 +1,81 @@
+"""Small validators shared by the services: each raises ValidationFailed with a field name."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..errors import TooLarge, ValidationFailed
+
+
+def check_known_fields(data: Any, allowed: set[str]) -> dict[str, Any]:
+    """``data`` must be a JSON object whose keys are all in ``allowed``."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("The request body must be a JSON object.")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown or read-only field(s): {', '.join(unknown)}.",
+            fields=dict.fromkeys(unknown, "not_allowed"),
+        )
+    return data
+
+
+def check_text(
+    value: Any, field: str, *, max_len: int, required: bool = True, multiline: bool = False
+) -> str:
+    """A trimmed string of at most ``max_len`` characters, without control characters."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{field} must be text.", fields={field: "not_text"})
+    text = value.strip()
+    if required and not text:
+        raise ValidationFailed(f"{field} cannot be empty.", fields={field: "empty"})
+    if len(text) > max_len:
+        raise TooLarge(
+            f"{field} is too long ({len(text)} characters, {max_len} at most).",
+            fields={field: "too_long"},
+        )
+    allowed_controls = "\n\r\t" if multiline else ""
+    if any(ord(ch) < 32 and ch not in allowed_controls for ch in text):
+        raise ValidationFailed(
+            f"{field} contains control characters.", fields={field: "control_chars"}
+        )
+    return text
+
+
+def check_optional_id(value: Any, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationFailed(f"{field} must be a positive integer id.", fields={field: "not_id"})
+    return value
+
+
+def check_date(value: Any, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{field} must be a date (YYYY-MM-DD).", fields={field: "not_date"})
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"{field} must be a date (YYYY-MM-DD).", fields={field: "not_date"}
+        ) from exc
+
+
+def check_birthday(value: Any) -> tuple[int | None, int | None]:
+    """Accept ``MM-DD`` or ``--MM-DD`` (month and day only, no year is ever stored)."""
+    if value in (None, ""):
+        return None, None
+    if not isinstance(value, str):
+        raise ValidationFailed("birthday must be MM-DD.", fields={"birthday": "not_date"})
+    try:
+        parsed = date.fromisoformat("2000-" + value.removeprefix("--"))
+    except ValueError as exc:
+        raise ValidationFailed(
+            "birthday must be a real day, as MM-DD.", fields={"birthday": "not_date"}
+        ) from exc
+    return parsed.month, parsed.day
