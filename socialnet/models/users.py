@@ -42,7 +42,6 @@ class User(UserMixin, db.Model):
             "(birth_month BETWEEN 1 AND 12 AND birth_day BETWEEN 1 AND 31)",
             name="birthday_valid",
         ),
-        Index("ix_users_display_name_lower", func.lower("display_name")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +84,10 @@ class User(UserMixin, db.Model):
 def hash_token(raw: str) -> str:
     """Tokens carry 256 bits of entropy, so a fast hash is enough (no offline guessing)."""
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+#: The directory sorts and searches by lower(display_name).
+Index("ix_users_lower_display_name", func.lower(User.display_name))
 
 
 class ApiToken(db.Model):

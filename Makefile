@@ -1,0 +1,53 @@
+# socialnet — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := wsgi.py
+
+.PHONY: help venv run test test-fast lint fmt bench migrate seed chromium clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install the project with its test tools
+
+run: $(STAMP) ## Set up and serve the demo company on SQLite at http://127.0.0.1:5000
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/python wsgi.py
+
+chromium: ## Install Debian's chromium for the browser tests, if missing
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: $(STAMP) chromium ## Run the whole suite (SQLite; also PostgreSQL when TEST_DATABASE_URL is set)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+test-fast: $(STAMP) ## Unit and API tests only (no browser, no server subprocess)
+	$(BIN)/pytest -m "not browser and not e2e"
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP) ## Format and auto-fix with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) ## Feed benchmark: 200,000 posts over 2,000 users, p50/p99 page 1 and page 200
+	$(BIN)/python -m bench.feed_bench
+
+migrate: $(STAMP) ## Apply migrations to DATABASE_URL (default: instance/socialnet.db)
+	$(BIN)/flask db upgrade
+
+clean: ## Remove the venv and caches (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,137 @@
+"""Start the real server (``python wsgi.py``, eventlet by default) in a subprocess.
+
+Used by the end-to-end and browser tests: it runs migrations on a fresh
+database, creates an admin through the ``flask users create`` command, serves
+on a free loopback port, and waits until the API answers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_EMAIL = "root.admin@lumen.example"
+ADMIN_PASSWORD = "admin password 1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    env: dict[str, str]
+    process: subprocess.Popen
+    log_path: Path
+    log_file: object = None
+    admin_token: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def api(self, method: str, path: str, token: str | None = None, **kw) -> requests.Response:
+        headers = kw.pop("headers", {})
+        if token or self.admin_token:
+            headers["Authorization"] = f"Bearer {token or self.admin_token}"
+        return requests.request(method, self.url + path, headers=headers, timeout=10, **kw)
+
+    def create_user(self, email: str, name: str, password: str = "password 1234", **fields) -> dict:
+        body = {"email": email, "display_name": name, "password": password, **fields}
+        response = self.api("POST", "/api/v1/users", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def token_for(self, email: str, password: str = "password 1234") -> str:
+        session = requests.Session()
+        login = session.post(
+            self.url + "/api/v1/auth/login", json={"email": email, "password": password}, timeout=10
+        )
+        assert login.status_code == 200, login.text
+        created = session.post(
+            self.url + "/api/v1/tokens",
+            json={"name": "e2e"},
+            headers={"X-CSRFToken": login.json()["csrf_token"]},
+            timeout=10,
+        )
+        assert created.status_code == 201, created.text
+        return created.json()["token"]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.log_file is not None:
+            self.log_file.close()
+
+
+def _flask(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+def start_live_server(
+    workdir: Path,
+    *,
+    database_url: str | None = None,
+    async_mode: str = "eventlet",
+    **env_extra: str,
+) -> LiveServer:
+    """Migrate a fresh database, create the admin, serve, and wait until it answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'live.db'}",
+        "SECRET_KEY": "live-server-test-secret",
+        "SOCKETIO_ASYNC_MODE": async_mode,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "PYTHONWARNINGS": "ignore",
+        **env_extra,
+    }
+    _flask({**env, "SOCKETIO_ASYNC_MODE": "threading"}, "db", "upgrade")
+    admin_args = ["--name", "Root Admin", "--password", ADMIN_PASSWORD, "--role", "admin"]
+    _flask({**env, "SOCKETIO_ASYNC_MODE": "threading"}, "users", "create", ADMIN_EMAIL, *admin_args)
+    log_path = workdir / f"server-{port}.log"
+    log_file = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+    )
+    server = LiveServer(
+        url=f"http://127.0.0.1:{port}",
+        env=env,
+        process=process,
+        log_path=log_path,
+        log_file=log_file,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{server.log()}")
+        try:
+            if requests.get(server.url + "/api/v1/auth/csrf", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    else:
+        server.stop()
+        raise RuntimeError(f"server did not answer within 30 s:\n{server.log()}")
+    server.admin_token = server.token_for(ADMIN_EMAIL, ADMIN_PASSWORD)
+    return server
