@@ -1,1 +1,504 @@
-"""The OpenAPI 3 document (being written)."""
+"""The OpenAPI 3.0 document of /api/v1, served at /api/v1/openapi.json.
+
+It is written by hand next to the handlers and checked against the server by
+tests/test_openapi.py: every route is documented, every documented operation
+exists, and real responses validate against the schemas below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from ..models import REACTION_KINDS, ROLES_ALL
+from . import bp
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+def _page_of(name: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "properties": {
+            "items": {"type": "array", "items": _ref(name)},
+            "next_cursor": {"type": "string", "nullable": True},
+        },
+    }
+
+
+NULLABLE_STRING = {"type": "string", "nullable": True}
+DATE_TIME = {"type": "string", "format": "date-time"}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string", "description": "machine-readable code"},
+            "message": {"type": "string", "description": "human-readable explanation"},
+            "fields": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "per-field problem codes, for 400s",
+            },
+        },
+    },
+    "UserSummary": {
+        "type": "object",
+        "required": ["id", "display_name", "handle", "job_title", "initials"],
+        "properties": {
+            "id": {"type": "integer"},
+            "display_name": {"type": "string"},
+            "handle": {"type": "string"},
+            "job_title": {"type": "string"},
+            "initials": {"type": "string"},
+        },
+    },
+    "User": {
+        "description": "A colleague's directory card. `role` and `created_at` are only "
+        "shown to the person themself and to admins.",
+        "allOf": [
+            _ref("UserSummary"),
+            {
+                "type": "object",
+                "required": ["email", "department", "site", "manager_id", "hire_date", "active"],
+                "properties": {
+                    "email": {"type": "string", "format": "email"},
+                    "department": {"type": "string"},
+                    "site": {"type": "string"},
+                    "manager_id": {"type": "integer", "nullable": True},
+                    "hire_date": {"type": "string", "format": "date", "nullable": True},
+                    "birthday": {**NULLABLE_STRING, "pattern": "^--[0-9]{2}-[0-9]{2}$"},
+                    "active": {"type": "boolean"},
+                    "role": {"type": "string", "enum": list(ROLES_ALL)},
+                    "created_at": DATE_TIME,
+                },
+            },
+        ],
+    },
+    "UserCreate": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["email", "display_name", "password"],
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "display_name": {"type": "string", "maxLength": 120},
+            "password": {"type": "string", "minLength": 10, "maxLength": 256},
+            "role": {"type": "string", "enum": list(ROLES_ALL)},
+            "job_title": {"type": "string", "maxLength": 120},
+            "department": {"type": "string", "maxLength": 120},
+            "site": {"type": "string", "maxLength": 120},
+            "manager_id": {"type": "integer", "nullable": True},
+            "hire_date": {"type": "string", "format": "date", "nullable": True},
+            "birthday": {"type": "string", "description": "MM-DD", "nullable": True},
+        },
+    },
+    "UserPatch": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "role": {"type": "string", "enum": list(ROLES_ALL)},
+            "active": {"type": "boolean"},
+            "display_name": {"type": "string"},
+            "job_title": {"type": "string"},
+            "department": {"type": "string"},
+            "site": {"type": "string"},
+            "manager_id": {"type": "integer", "nullable": True},
+            "hire_date": {"type": "string", "format": "date", "nullable": True},
+            "birthday": {"type": "string", "nullable": True},
+        },
+    },
+    "Signup": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["email", "display_name", "password"],
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "display_name": {"type": "string"},
+            "password": {"type": "string", "minLength": 10},
+        },
+    },
+    "Login": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["email", "password"],
+        "properties": {
+            "email": {"type": "string"},
+            "password": {"type": "string"},
+            "remember": {"type": "boolean"},
+        },
+    },
+    "Session": {
+        "type": "object",
+        "required": ["user", "csrf_token"],
+        "properties": {"user": _ref("User"), "csrf_token": {"type": "string"}},
+    },
+    "Token": {
+        "type": "object",
+        "required": ["id", "name", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "created_at": DATE_TIME,
+        },
+    },
+    "TokenCreated": {
+        "description": "The secret `token` is shown once, here; only its hash is stored.",
+        "allOf": [
+            _ref("Token"),
+            {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}},
+        ],
+    },
+    "ReactionCounts": {
+        "type": "object",
+        "required": list(REACTION_KINDS),
+        "properties": {kind: {"type": "integer", "minimum": 0} for kind in REACTION_KINDS},
+    },
+    "Post": {
+        "type": "object",
+        "required": [
+            "id",
+            "author",
+            "group_id",
+            "body",
+            "body_html",
+            "created_at",
+            "edited_at",
+            "comment_count",
+            "reactions",
+            "url",
+        ],  # fmt: skip
+        "properties": {
+            "id": {"type": "integer"},
+            "author": _ref("UserSummary"),
+            "group_id": {"type": "integer", "nullable": True},
+            "body": {"type": "string", "description": "the author's Markdown"},
+            "body_html": {"type": "string", "description": "sanitized HTML rendering"},
+            "created_at": DATE_TIME,
+            "edited_at": {**DATE_TIME, "nullable": True},
+            "comment_count": {"type": "integer"},
+            "reactions": _ref("ReactionCounts"),
+            "my_reactions": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(REACTION_KINDS)},
+                "description": "the caller's reactions; absent in broadcast events",
+            },
+            "url": {"type": "string"},
+        },
+    },
+    "PostCreate": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["body"],
+        "properties": {
+            "body": {"type": "string", "minLength": 1, "maxLength": 10000},
+            "group_id": {"type": "integer", "nullable": True},
+        },
+    },
+    "PostEdit": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["body"],
+        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 10000}},
+    },
+    "Comment": {
+        "type": "object",
+        "required": ["id", "post_id", "author", "body", "body_html", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "post_id": {"type": "integer"},
+            "author": _ref("UserSummary"),
+            "body": {"type": "string"},
+            "body_html": {"type": "string"},
+            "created_at": DATE_TIME,
+        },
+    },
+    "CommentCreate": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["body"],
+        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 4000}},
+    },
+    "ReactionState": {
+        "description": "Also the `data` of the `reaction.updated` event.",
+        "type": "object",
+        "required": ["post_id", "kind", "user_id", "active", "reactions"],
+        "properties": {
+            "post_id": {"type": "integer"},
+            "kind": {"type": "string", "enum": list(REACTION_KINDS)},
+            "user_id": {"type": "integer"},
+            "active": {"type": "boolean"},
+            "reactions": _ref("ReactionCounts"),
+        },
+    },
+}
+
+R400 = _error("Invalid input: the message says what, `fields` says where")
+R401 = _error("Not signed in, or the token is invalid or revoked")
+R403 = _error("Not allowed (or CSRF token missing on a cookie-authenticated call)")
+R404 = _error("Not found — also the answer for anything the caller may not see")
+R409 = _error("Conflict with existing data")
+R413 = _error("Too large")
+NO_CONTENT = {"description": "Done; no body"}
+
+LIMIT = {
+    "name": "limit",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+}
+CURSOR = {
+    "name": "cursor",
+    "in": "query",
+    "required": False,
+    "description": "`next_cursor` of the previous page; opaque and bound to its list",
+    "schema": {"type": "string"},
+}
+
+
+def _id_param(name: str) -> dict[str, Any]:
+    schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _body(name: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _op(summary: str, responses: dict[Any, Any], **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, "responses": {str(k): v for k, v in responses.items()}, **extra}
+
+
+KIND = {
+    "name": "kind",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": list(REACTION_KINDS)},
+}
+SECURITY_NONE: list[dict[str, list[str]]] = []
+
+
+def _paths() -> dict[str, Any]:
+    post_id, comment_id = _id_param("post_id"), _id_param("comment_id")
+    user_id, token_id = _id_param("user_id"), _id_param("token_id")
+    return {
+        "/auth/login": {
+            "post": _op(
+                "Sign in with email and password (sets the session cookie)",
+                {200: _json(_ref("Session")), 400: R400, 401: R401},
+                requestBody=_body("Login"),
+                security=SECURITY_NONE,
+            )
+        },
+        "/auth/logout": {"post": _op("Sign out", {204: NO_CONTENT, 401: R401, 403: R403})},
+        "/auth/signup": {
+            "post": _op(
+                "Self sign-up, open only to the company's email domains",
+                {201: _json(_ref("Session"), "Created"), 400: R400, 403: R403, 409: R409},
+                requestBody=_body("Signup"),
+                security=SECURITY_NONE,
+            )
+        },
+        "/auth/csrf": {
+            "get": _op(
+                "A CSRF token for cookie-authenticated mutations (header X-CSRFToken)",
+                {200: _json({"type": "object", "properties": {"csrf_token": {"type": "string"}}})},
+                security=SECURITY_NONE,
+            )
+        },
+        "/me": {"get": _op("The caller's own account", {200: _json(_ref("User")), 401: R401})},
+        "/tokens": {
+            "get": _op("The caller's live tokens", {200: _json(_page_of("Token")), 401: R401}),
+            "post": _op(
+                "Create a personal API token (the secret is returned once)",
+                {201: _json(_ref("TokenCreated"), "Created"), 400: R400, 401: R401},
+                requestBody={
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["name"],
+                                "properties": {"name": {"type": "string", "maxLength": 80}},
+                            }
+                        }
+                    },
+                },
+            ),
+        },
+        "/tokens/{token_id}": {
+            "delete": _op(
+                "Revoke one of the caller's tokens",
+                {204: NO_CONTENT, 401: R401, 404: R404},
+                parameters=[token_id],
+            )
+        },
+        "/users": {
+            "get": _op(
+                "Search the directory (active people, sorted by name)",
+                {200: _json(_page_of("User")), 400: R400, 401: R401},
+                parameters=[
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "department", "in": "query", "schema": {"type": "string"}},
+                    {"name": "site", "in": "query", "schema": {"type": "string"}},
+                    LIMIT,
+                    CURSOR,
+                ],
+            ),
+            "post": _op(
+                "Create an account (admins)",
+                {201: _json(_ref("User"), "Created"), 400: R400, 401: R401, 403: R403, 409: R409},
+                requestBody=_body("UserCreate"),
+            ),
+        },
+        "/users/{user_id}": {
+            "get": _op("A person's card", {200: _json(_ref("User")), 401: R401, 404: R404}),
+            "patch": _op(
+                "Change a person's profile, role or active flag (admins); "
+                "deactivation ends their sessions, tokens and sockets",
+                {200: _json(_ref("User")), 400: R400, 401: R401, 403: R403, 404: R404},
+                requestBody=_body("UserPatch"),
+            ),
+            "parameters": [user_id],
+        },
+        "/users/{user_id}/posts": {
+            "get": _op(
+                "A person's posts that the caller may see, newest first",
+                {200: _json(_page_of("Post")), 400: R400, 401: R401, 404: R404},
+                parameters=[user_id, LIMIT, CURSOR],
+            )
+        },
+        "/feed": {
+            "get": _op(
+                "The home feed: company posts and the caller's groups, newest first",
+                {200: _json(_page_of("Post")), 400: R400, 401: R401},
+                parameters=[
+                    LIMIT,
+                    CURSOR,
+                    {"name": "tag", "in": "query", "schema": {"type": "string"}},
+                ],
+            )
+        },
+        "/posts": {
+            "post": _op(
+                "Publish a post (Markdown; @mentions and #hashtags)",
+                {
+                    201: _json(_ref("Post"), "Created"),
+                    400: R400,
+                    401: R401,
+                    403: R403,
+                    413: R413,
+                },
+                requestBody=_body("PostCreate"),
+            )
+        },
+        "/posts/{post_id}": {
+            "parameters": [post_id],
+            "get": _op("One post", {200: _json(_ref("Post")), 401: R401, 404: R404}),
+            "patch": _op(
+                "Edit one's own post",
+                {
+                    200: _json(_ref("Post")),
+                    400: R400,
+                    401: R401,
+                    403: R403,
+                    404: R404,
+                    413: R413,
+                },
+                requestBody=_body("PostEdit"),
+            ),
+            "delete": _op(
+                "Delete a post (its author; moderators)",
+                {204: NO_CONTENT, 401: R401, 403: R403, 404: R404},
+            ),
+        },
+        "/posts/{post_id}/comments": {
+            "parameters": [post_id],
+            "get": _op(
+                "Comments on a post, oldest first",
+                {200: _json(_page_of("Comment")), 400: R400, 401: R401, 404: R404},
+                parameters=[LIMIT, CURSOR],
+            ),
+            "post": _op(
+                "Comment on a post",
+                {
+                    201: _json(_ref("Comment"), "Created"),
+                    400: R400,
+                    401: R401,
+                    404: R404,
+                    413: R413,
+                },
+                requestBody=_body("CommentCreate"),
+            ),
+        },
+        "/comments/{comment_id}": {
+            "delete": _op(
+                "Delete a comment (its author, the post's author, moderators)",
+                {204: NO_CONTENT, 401: R401, 403: R403, 404: R404},
+                parameters=[comment_id],
+            )
+        },
+        "/posts/{post_id}/reactions/{kind}": {
+            "parameters": [post_id, KIND],
+            "put": _op(
+                "React (idempotent)",
+                {200: _json(_ref("ReactionState")), 401: R401, 404: R404},
+            ),
+            "delete": _op(
+                "Remove one's reaction (idempotent)",
+                {200: _json(_ref("ReactionState")), 401: R401, 404: R404},
+            ),
+        },
+        "/openapi.json": {
+            "get": _op(
+                "This document",
+                {200: {"description": "OpenAPI 3.0 document"}},
+                security=SECURITY_NONE,
+            )
+        },
+    }
+
+
+def build_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "socialnet API",
+            "version": "1.0.0",
+            "description": (
+                "The JSON API of socialnet, an enterprise social network. Authenticate "
+                "with a bearer token (POST /tokens) or the session cookie; cookie-"
+                "authenticated mutations need the X-CSRFToken header. Errors are "
+                '`{"error": code, "message": text}`; anything the caller may not see '
+                "answers 404 exactly like a missing object."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {"cookie": []}],
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": SCHEMAS,
+        },
+        "paths": _paths(),
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    return jsonify(build_document())

@@ -1,0 +1,163 @@
+"""The OpenAPI document is valid, matches the server's routes, and real answers match it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+
+PREFIX = "/api/v1"
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def _server_operations(app) -> set[tuple[str, str]]:
+    operations = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(PREFIX):
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix(PREFIX))
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            operations.add((method.lower(), path))
+    return operations
+
+
+def _documented_operations(document) -> set[tuple[str, str]]:
+    return {
+        (method, path)
+        for path, item in document["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
+
+
+def test_document_is_valid_openapi(document):
+    validate(document)
+
+
+def test_every_route_is_documented_and_nothing_else(app, document):
+    assert _server_operations(app) == _documented_operations(document)
+
+
+class Checker:
+    """Validate real responses against the document's response schema for (method, path)."""
+
+    def __init__(self, document):
+        self.document = document
+        self.checked: set[tuple[str, str, str]] = set()
+
+    def __call__(self, response, method: str, path: str):
+        operation = self.document["paths"][path][method]
+        status = str(response.status_code)
+        assert status in operation["responses"], f"{method} {path} answered undocumented {status}"
+        content = operation["responses"][status].get("content")
+        if content is None:
+            assert response.data == b""
+        else:
+            schema = {**content["application/json"]["schema"], **self.document}
+            OAS30Validator(schema).validate(response.get_json())
+        self.checked.add((method, path, status))
+        return response
+
+
+def test_real_answers_match_the_schemas(document, api, admin, employee, fred, make_group):
+    check = Checker(document)
+    me, boss, outsider = api(employee), api(admin), api(fred)
+
+    check(me.get("/api/v1/me"), "get", "/me")
+    check(api(None).get("/api/v1/me"), "get", "/me")
+    created = check(me.post("/api/v1/tokens", {"name": "cli"}), "post", "/tokens")
+    check(me.get("/api/v1/tokens"), "get", "/tokens")
+    check(me.delete(f"/api/v1/tokens/{created.get_json()['id']}"), "delete", "/tokens/{token_id}")
+    check(me.delete("/api/v1/tokens/999"), "delete", "/tokens/{token_id}")
+
+    new_user = {
+        "email": "new.joiner@lumen.example",
+        "display_name": "New Joiner",
+        "password": "long enough password",
+        "role": "employee",
+        "job_title": "Analyst",
+        "department": "Finance",
+        "site": "Nantes",
+        "manager_id": admin.id,
+        "hire_date": "2026-11-02",
+        "birthday": "02-29",
+    }
+    user = check(boss.post("/api/v1/users", new_user), "post", "/users").get_json()
+    check(boss.post("/api/v1/users", new_user), "post", "/users")  # 409
+    check(me.post("/api/v1/users", {**new_user, "email": "x@lumen.example"}), "post", "/users")
+    check(
+        boss.patch(f"/api/v1/users/{user['id']}", {"role": "manager"}), "patch", "/users/{user_id}"
+    )
+    check(boss.patch(f"/api/v1/users/{user['id']}", {"id": 3}), "patch", "/users/{user_id}")
+    check(me.get(f"/api/v1/users/{user['id']}"), "get", "/users/{user_id}")
+    check(me.get("/api/v1/users/4242"), "get", "/users/{user_id}")
+    check(me.get("/api/v1/users?q=joiner&limit=1"), "get", "/users")
+    check(me.get("/api/v1/users?limit=0"), "get", "/users")
+
+    group = make_group("Comité", "private", members=(employee,))
+    post = check(me.post("/api/v1/posts", {"body": "Hi @fred.interloper #news"}), "post", "/posts")
+    post_id = post.get_json()["id"]
+    secret = me.post("/api/v1/posts", {"body": "members only", "group_id": group.id}).get_json()
+    check(outsider.post("/api/v1/posts", {"body": "x", "group_id": group.id}), "post", "/posts")
+    check(me.post("/api/v1/posts", {"body": "x" * 10_001}), "post", "/posts")
+    check(me.post("/api/v1/posts", {"body": ""}), "post", "/posts")
+    check(me.get(f"/api/v1/posts/{post_id}"), "get", "/posts/{post_id}")
+    check(outsider.get(f"/api/v1/posts/{secret['id']}"), "get", "/posts/{post_id}")
+    check(me.patch(f"/api/v1/posts/{post_id}", {"body": "edited"}), "patch", "/posts/{post_id}")
+    check(outsider.patch(f"/api/v1/posts/{post_id}", {"body": "no"}), "patch", "/posts/{post_id}")
+    check(me.get("/api/v1/feed?limit=1"), "get", "/feed")
+    check(me.get("/api/v1/feed?cursor=forged"), "get", "/feed")
+    check(me.get(f"/api/v1/users/{employee.id}/posts"), "get", "/users/{user_id}/posts")
+
+    comments = f"/api/v1/posts/{post_id}/comments"
+    comment = check(me.post(comments, {"body": "first"}), "post", "/posts/{post_id}/comments")
+    check(me.get(comments), "get", "/posts/{post_id}/comments")
+    check(
+        outsider.delete(f"/api/v1/comments/{comment.get_json()['id']}"),
+        "delete",
+        "/comments/{comment_id}",
+    )
+    check(
+        me.delete(f"/api/v1/comments/{comment.get_json()['id']}"),
+        "delete",
+        "/comments/{comment_id}",
+    )
+
+    reaction = "/posts/{post_id}/reactions/{kind}"
+    check(outsider.put(f"/api/v1/posts/{post_id}/reactions/celebrate"), "put", reaction)
+    check(outsider.delete(f"/api/v1/posts/{post_id}/reactions/celebrate"), "delete", reaction)
+    check(outsider.put(f"/api/v1/posts/{secret['id']}/reactions/like"), "put", reaction)
+    check(me.delete(f"/api/v1/posts/{post_id}"), "delete", "/posts/{post_id}")
+    check(outsider.delete(f"/api/v1/posts/{secret['id']}"), "delete", "/posts/{post_id}")
+
+    statuses = {status for _m, _p, status in check.checked}
+    assert {"200", "201", "204", "400", "401", "403", "404", "409", "413"} <= statuses
+
+
+def test_session_endpoints_match_the_schemas(app, document, employee):
+    from tests.conftest import PASSWORD
+
+    check = Checker(document)
+    client = app.test_client()
+    check(client.get("/api/v1/auth/csrf"), "get", "/auth/csrf")
+    check(
+        client.post("/api/v1/auth/login", json={"email": employee.email, "password": "nope"}),
+        "post",
+        "/auth/login",
+    )
+    login = client.post("/api/v1/auth/login", json={"email": employee.email, "password": PASSWORD})
+    check(login, "post", "/auth/login")
+    check(client.post("/api/v1/auth/logout"), "post", "/auth/logout")  # no CSRF token: 403
+    headers = {"X-CSRFToken": login.get_json()["csrf_token"]}
+    check(client.post("/api/v1/auth/logout", headers=headers), "post", "/auth/logout")
+    app.config["ALLOWED_EMAIL_DOMAINS"] = ["lumen.example"]
+    body = {"email": "sign.up@lumen.example", "display_name": "Sign Up", "password": "x" * 12}
+    check(client.post("/api/v1/auth/signup", json=body), "post", "/auth/signup")
