@@ -27,10 +27,15 @@ run: $(STAMP) ## Set up and serve the demo company on SQLite at http://127.0.0.1
 chromium: ## Install Debian's chromium for the browser tests, if missing
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: $(STAMP) chromium ## Run the whole suite (SQLite; also PostgreSQL when TEST_DATABASE_URL is set)
+test: $(STAMP) chromium ## Run the whole suite on SQLite, then on PostgreSQL if TEST_DATABASE_URL is set
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	mkdir -p test-artifacts
+	env -u TEST_DATABASE_URL $(BIN)/pytest --junitxml=test-artifacts/sqlite.xml
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL), without the browser tests"; \
+	  EXPECT_DIALECT=postgresql $(BIN)/pytest -m "not browser" --junitxml=test-artifacts/postgresql.xml; \
+	else echo "TEST_DATABASE_URL is unset: PostgreSQL run skipped (CI sets it)"; fi
 
 test-fast: $(STAMP) ## Unit and API tests only (no browser, no server subprocess)
 	$(BIN)/pytest -m "not browser and not e2e"
