@@ -9,9 +9,12 @@ from .errors import DomainError
 from .extensions import db
 from .models import ROLES_ALL
 
+DEFAULT_DEMO_SEED = 2024
+
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)
 
 
 @click.group("users", help="Manage accounts.")
@@ -56,3 +59,51 @@ def create_user(
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
     click.echo(f"Created {user.email} (id {user.id}, @{user.handle}, {user.role}).")
+
+
+@click.command("seed-demo")
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing (successfully) when accounts already exist."
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=DEFAULT_DEMO_SEED,
+    show_default=True,
+    help="Random seed: the same seed gives the same company and texts.",
+)
+@click.option(
+    "--posts",
+    type=click.IntRange(0, 5000),
+    default=None,
+    help="Company posts to write (default: a couple of hundred).",
+)
+def seed_demo_command(if_empty: bool, seed: int, posts: int | None) -> None:
+    """Create the demo company Lumen & Co with two months of activity, in an empty database.
+
+    Exits non-zero if accounts exist (emails would collide), unless ``--if-empty``.
+    """
+    from .demo import DEMO_PASSWORD, seed_demo
+    from .demo.people import DEMO_LOGINS, DOMAIN
+    from .demo.seeder import DEFAULT_POSTS
+    from .services.accounts import count_users
+
+    existing = count_users()
+    if existing:
+        if if_empty:
+            click.echo(f"The database already has {existing} account(s): demo seed skipped.")
+            return
+        raise click.ClickException(
+            f"The database already has {existing} account(s); seed-demo only fills an empty "
+            "database (use --if-empty to skip quietly)."
+        )
+    report = seed_demo(seed, posts=DEFAULT_POSTS if posts is None else posts, progress=True)
+    db.session.commit()
+    click.echo(
+        f"Seeded {report.users} people, {report.groups} groups, {report.posts} posts, "
+        f"{report.comments} comments and {report.reactions} reactions "
+        f"in {report.seconds:.1f} s (seed {seed})."
+    )
+    click.echo(f"Demo sign-ins (password for everyone: {DEMO_PASSWORD!r}):")
+    for persona, handle in DEMO_LOGINS:
+        click.echo(f"  {persona:<18} {handle}@{DOMAIN}")
