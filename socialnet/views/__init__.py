@@ -1,6 +1,61 @@
-"""HTML blueprints (templates live in ../templates)."""
+"""HTML blueprints (templates live in ../templates).
 
-from flask import Flask
+:func:`register_views` also installs what every page shares: template filters,
+the reaction palette, and security headers on HTML responses.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, Response
+
+from ..models import REACTION_KINDS
+
+REACTIONS = {
+    "like": ("👍", "Like"),
+    "celebrate": ("🎉", "Celebrate"),
+    "support": ("🤝", "Support"),
+    "insightful": ("💡", "Insightful"),
+    "funny": ("😄", "Funny"),
+}
+
+#: Scripts and styles only from our own origin: a sanitizer miss still cannot run code.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _parse(value: str | date | datetime | None) -> date | datetime | None:
+    if value is None or isinstance(value, date | datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value.removesuffix("Z"))
+    except ValueError:
+        return None
+
+
+def when(value: str | datetime | None) -> str:
+    """``2025-03-04T14:05:00Z`` → ``4 Mar 2025, 14:05 UTC`` (app.js turns it into local time)."""
+    parsed = _parse(value)
+    if not isinstance(parsed, datetime):
+        return ""
+    return f"{parsed.day} {parsed:%b %Y, %H:%M} UTC"
+
+
+def day(value: str | date | None) -> str:
+    parsed = _parse(value)
+    return f"{parsed.day} {parsed:%B %Y}" if parsed else ""
+
+
+def _security_headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
 def register_views(app: Flask) -> None:
@@ -11,3 +66,13 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(people_bp)
+    app.add_template_filter(when)
+    app.add_template_filter(day)
+    app.after_request(_security_headers)
+
+    @app.context_processor
+    def _globals():
+        return {
+            "REACTIONS": [(kind, *REACTIONS[kind]) for kind in REACTION_KINDS],
+            "COMPANY_NAME": app.config.get("COMPANY_NAME", "socialnet"),
+        }

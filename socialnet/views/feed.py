@@ -1,5 +1,124 @@
-"""HTML views: feed (being built)."""
+"""The home feed, permalinks, and the no-JavaScript forms behind every post action.
 
-from flask import Blueprint
+Each form posts here and gets a redirect (post/redirect/get); app.js upgrades
+the same forms to JSON API calls. On a domain error the page is rendered
+again with the error flashed, the right status, and the typed text kept.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from ..realtime.catchup import head_event_id
+from ..services import comments, feed, pages, posts
+from ._common import FEED_PAGE, failed, form_next, me
 
 bp = Blueprint("feed", __name__)
+
+
+def _feed_page(draft: str = "", status: int = 200):
+    head = head_event_id()  # before the query: anything newer is replayed by the socket
+    tag = (request.args.get("tag") or "").strip().lstrip("#").lower() or None
+    items, next_cursor = feed.home_feed(me(), request.args.get("cursor"), FEED_PAGE, tag)
+    page = {
+        "posts": items,
+        "permissions": pages.post_permissions(me(), items),
+        "next_cursor": next_cursor,
+        "tag": tag,
+        "is_first_page": not request.args.get("cursor"),
+    }
+    return render_template("feed.html", **page, draft=draft, head_event_id=head), status
+
+
+def _post_page(post_id: int, draft: str = "", status: int = 200):
+    head = head_event_id()
+    page = pages.post_page(me(), post_id, request.args.get("cursor"))
+    return render_template("post.html", page=page, draft=draft, head_event_id=head), status
+
+
+@bp.get("/")
+@login_required
+def home():
+    return _feed_page()
+
+
+@bp.post("/posts")
+@login_required
+def create_post():
+    body = request.form.get("body", "")
+    try:
+        post = posts.do_create_post(me(), {"body": body})
+        db.session.commit()
+    except DomainError as error:
+        return _feed_page(draft=body, status=failed(error))
+    flash("Your post is live.", "success")
+    return redirect(url_for("feed.home", _anchor=f"post-{post.id}"))
+
+
+@bp.get("/posts/<id:post_id>")
+@login_required
+def post(post_id: int):
+    return _post_page(post_id)
+
+
+@bp.post("/posts/<id:post_id>/comments")
+@login_required
+def create_comment(post_id: int):
+    body = request.form.get("body", "")
+    try:
+        comment = comments.do_create_comment(me(), post_id, {"body": body})
+        db.session.commit()
+    except DomainError as error:
+        return _post_page(post_id, draft=body, status=failed(error))
+    return redirect(url_for("feed.post", post_id=post_id, _anchor=f"comment-{comment.id}"))
+
+
+@bp.post("/comments/<id:comment_id>/delete")
+@login_required
+def delete_comment(comment_id: int):
+    comments.do_delete_comment(me(), comment_id)
+    db.session.commit()
+    flash("Comment deleted.", "success")
+    return redirect(form_next() or url_for("feed.home"))
+
+
+@bp.post("/posts/<id:post_id>/reactions/<kind>")
+@login_required
+def react(post_id: int, kind: str):
+    wanted = {"1": True, "0": False}.get(request.form.get("active", ""))
+    pages.do_react(me(), post_id, kind, wanted)
+    db.session.commit()
+    back = form_next() or url_for("feed.post", post_id=post_id)
+    return redirect(f"{back.partition('#')[0]}#post-{post_id}")
+
+
+@bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    post = pages.access_editable_post(me(), post_id)
+    if request.method == "GET":
+        return render_template("edit_post.html", post=post, draft=post.body)
+    body = request.form.get("body", "")
+    try:
+        posts.do_edit_post(me(), post_id, {"body": body})
+        db.session.commit()
+    except DomainError as error:
+        status = failed(error)
+        return render_template("edit_post.html", post=post, draft=body), status
+    flash("Post updated.", "success")
+    return redirect(url_for("feed.post", post_id=post_id))
+
+
+@bp.post("/posts/<id:post_id>/delete")
+@login_required
+def delete_post(post_id: int):
+    posts.do_delete_post(me(), post_id)
+    db.session.commit()
+    flash("Post deleted.", "success")
+    back = form_next()
+    if back is None or back.partition("#")[0].startswith(f"/posts/{post_id}"):
+        back = url_for("feed.home")
+    return redirect(back)
