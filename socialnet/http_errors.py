@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from .errors import DomainError
 from .extensions import db
+from .services.validation import MAX_ID
 
 HTTP_CODES = {
     400: "bad_request",
@@ -31,7 +32,7 @@ class IdConverter(IntegerConverter):
     """
 
     def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=2**31 - 1)
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 def _wants_json() -> bool:

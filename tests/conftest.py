@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from flask import g, has_app_context
 from sqlalchemy import text
 
 from socialnet import create_app
@@ -44,6 +45,7 @@ def app(tmp_path_factory):
             "ALLOWED_EMAIL_DOMAINS": [],
         }
     )
+    _fresh_g_per_request(app)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -52,6 +54,29 @@ def app(tmp_path_factory):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def _fresh_g_per_request(app) -> None:
+    """Give every HTTP request and socket event of a test a clean ``flask.g``.
+
+    Tests hold an app context, and Flask reuses it for the requests they make, so
+    ``g`` (where Flask-Login caches ``current_user`` and Flask-WTF the CSRF token)
+    would otherwise carry one client's identity into another client's request.
+    In production each request and socket event has its own app context.
+    """
+
+    def clear_g() -> None:
+        if has_app_context():
+            g.__dict__.clear()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, clear_g)
+    original = socketio._handle_event
+
+    def handle_event(*args, **kwargs):
+        clear_g()
+        return original(*args, **kwargs)
+
+    socketio._handle_event = handle_event
 
 
 def _wipe() -> None:

@@ -30,7 +30,8 @@ _hasher = PasswordHasher()
 #: Verified against when the email is unknown, so sign-in takes as long either way.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
+#: No whitespace or control characters (a NUL cannot even be stored by PostgreSQL).
+EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 PASSWORD_MIN = 10
 PROFILE_FIELDS = {
     "display_name",
@@ -178,7 +179,10 @@ def authenticate(email: Any, password: Any) -> User:
     failure = NotAuthenticated("Email or password is incorrect.")
     if not isinstance(email, str) or not isinstance(password, str) or len(password) > 256:
         raise failure
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email):  # cannot name an account (and a NUL cannot be queried)
+        raise failure
+    user = db.session.scalar(select(User).where(User.email == email))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

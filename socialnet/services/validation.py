@@ -7,6 +7,9 @@ from typing import Any
 
 from ..errors import TooLarge, ValidationFailed
 
+#: The largest id the database's integer columns hold (and the URL converter accepts).
+MAX_ID = 2**31 - 1
+
 
 def check_known_fields(data: Any, allowed: set[str]) -> dict[str, Any]:
     """``data`` must be a JSON object whose keys are all in ``allowed``."""
@@ -48,7 +51,7 @@ def check_text(
 def check_optional_id(value: Any, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise ValidationFailed(f"{field} must be a positive integer id.", fields={field: "not_id"})
     return value
 
