@@ -1,0 +1,577 @@
+/* socialnet web client: progressive enhancement of the server-rendered pages.
+ *
+ * Every form works without this file. With it:
+ *  - the composer, comment, reaction and delete forms call the JSON API (fetch + X-CSRFToken);
+ *  - a Socket.IO connection applies live events (new posts, comments, reactions, edits, deletes).
+ *
+ * Safety rule: DOM is built with textContent; the only HTML ever inserted is `body_html`,
+ * which the server has already sanitized (and the page's CSP forbids inline scripts anyway).
+ *
+ * Event protocol (see socialnet/realtime/sockets.py): connect with auth.last_event_id = the
+ * head id embedded in the page; buffer live events until `catchup`; apply catchup events,
+ * then buffered ones above `head`, then live ones whose id is new. Reload if truncated.
+ */
+(() => {
+  "use strict";
+
+  const $ = (selector, root = document) => root.querySelector(selector);
+  const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+  const configEl = document.getElementById("live-config");
+  const config = configEl ? JSON.parse(configEl.textContent) : null;
+  const REACTION_KINDS = ["like", "celebrate", "support", "insightful", "funny"];
+
+  // ---------------------------------------------------------------- helpers
+
+  const csrfToken = () => $('meta[name="csrf-token"]')?.content ?? "";
+
+  class ApiError extends Error {
+    constructor(message, status) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  async function api(method, path, body) {
+    const options = {
+      method,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+    };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, options);
+    } catch {
+      throw new ApiError("Network problem: check your connection and try again.", 0);
+    }
+    let data = null;
+    if (response.status !== 204) {
+      try {
+        data = await response.json();
+      } catch {
+        data = null;
+      }
+    }
+    if (!response.ok) {
+      throw new ApiError(data?.message || `Something went wrong (${response.status}).`, response.status);
+    }
+    return data;
+  }
+
+  let announcer = null;
+  function announce(message) {
+    if (!announcer) {
+      announcer = document.createElement("div");
+      announcer.className = "sr-only";
+      announcer.setAttribute("aria-live", "polite");
+      document.body.append(announcer);
+    }
+    announcer.textContent = "";
+    window.setTimeout(() => {
+      announcer.textContent = message;
+    }, 50);
+  }
+
+  let toastTimer = 0;
+  function toast(message) {
+    let box = $("#toast");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "toast";
+      box.className = "toast";
+      box.setAttribute("role", "alert");
+      document.body.append(box);
+    }
+    box.textContent = message;
+    box.hidden = false;
+    window.clearTimeout(toastTimer);
+    toastTimer = window.setTimeout(() => {
+      box.hidden = true;
+    }, 6000);
+  }
+
+  function showFormError(el, message) {
+    if (!el) return toast(message);
+    el.textContent = message;
+    el.hidden = !message;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  const relative = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", {
+    numeric: "auto",
+  });
+  const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+  function formatTime(el) {
+    const value = el.getAttribute("datetime");
+    if (!value || !value.includes("T")) return;
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) return;
+    const seconds = Math.round((date.getTime() - Date.now()) / 1000);
+    const abs = Math.abs(seconds);
+    let text;
+    if (abs < 45) text = "just now";
+    else if (abs < 3600) text = relative.format(Math.round(seconds / 60), "minute");
+    else if (abs < 86400) text = relative.format(Math.round(seconds / 3600), "hour");
+    else if (abs < 7 * 86400) text = relative.format(Math.round(seconds / 86400), "day");
+    else text = absolute.format(date);
+    el.textContent = text;
+    el.title = absolute.format(date);
+  }
+
+  const formatTimes = (root = document) => $$("time[datetime]", root).forEach(formatTime);
+
+  // ---------------------------------------------------------------- post cards
+
+  const postEl = (id) => document.getElementById(`post-${id}`);
+  const here = () => location.pathname + location.search;
+
+  function setCounts(el, reactions, changedKind) {
+    if (!reactions) return;
+    for (const kind of REACTION_KINDS) {
+      const button = $(`button.reaction[data-kind="${kind}"]`, el);
+      const count = button && $('[data-field="count"]', button);
+      if (!count) continue;
+      const value = Number(reactions[kind] ?? 0);
+      if (count.textContent !== String(value) && kind === changedKind) {
+        button.classList.remove("bump");
+        void button.offsetWidth; // restart the animation
+        button.classList.add("bump");
+      }
+      count.textContent = String(value);
+      count.toggleAttribute("data-zero", value === 0);
+    }
+  }
+
+  function setPressed(el, kind, on) {
+    const form = $(`form.reaction-form[data-kind="${kind}"]`, el);
+    if (!form) return;
+    $("button", form).setAttribute("aria-pressed", on ? "true" : "false");
+    const active = $('input[name="active"]', form);
+    if (active) active.value = on ? "0" : "1";
+  }
+
+  function setCommentCount(el, count) {
+    const number = $('[data-field="comment-count"]', el);
+    const label = $('[data-field="comment-label"]', el);
+    if (!number) return;
+    const value = Math.max(0, count);
+    number.textContent = String(value);
+    if (label) label.textContent = value === 1 ? "comment" : "comments";
+  }
+
+  const commentCount = (el) => Number($('[data-field="comment-count"]', el)?.textContent || 0);
+
+  /** Update the parts of a card that can change: body, edited marker, counts, own reactions. */
+  function fillPost(el, post) {
+    const body = $('[data-field="body"]', el);
+    if (body && typeof post.body_html === "string") body.innerHTML = post.body_html; // sanitized
+    const edited = $('[data-field="edited"]', el);
+    if (edited) {
+      edited.hidden = !post.edited_at;
+      if (post.edited_at) edited.title = `Edited ${absolute.format(new Date(post.edited_at))}`;
+    }
+    setCounts(el, post.reactions);
+    if (Array.isArray(post.my_reactions)) {
+      for (const kind of REACTION_KINDS) setPressed(el, kind, post.my_reactions.includes(kind));
+    }
+    if (typeof post.comment_count === "number") setCommentCount(el, post.comment_count);
+  }
+
+  /** A new card from the server-rendered <template>, filled with textContent. */
+  function buildPost(post) {
+    const template = document.getElementById("post-template");
+    if (!template) return null;
+    const el = template.content.firstElementChild.cloneNode(true);
+    const id = Number(post.id);
+    const authorId = Number(post.author.id);
+    const permalink = `/posts/${id}`;
+    el.id = `post-${id}`;
+    el.dataset.postId = String(id);
+    el.dataset.authorId = String(authorId);
+    el.setAttribute("aria-labelledby", `post-${id}-author`);
+    const author = $('[data-field="author"]', el);
+    author.id = `post-${id}-author`;
+    author.href = `/people/${authorId}`;
+    author.textContent = post.author.display_name;
+    const avatar = $('[data-field="avatar"]', el);
+    avatar.href = `/people/${authorId}`;
+    avatar.textContent = post.author.initials;
+    $('[data-field="job"]', el).textContent = post.author.job_title || "";
+    $('[data-field="permalink"]', el).href = permalink;
+    const created = $('[data-field="created"]', el);
+    created.setAttribute("datetime", post.created_at || "");
+    created.textContent = post.created_at || "";
+    for (const form of $$("form.reaction-form", el)) {
+      form.action = `${permalink}/reactions/${form.dataset.kind}`;
+      $('input[name="next"]', form).value = here();
+    }
+    $('[data-field="comments-link"]', el).href = `${permalink}#comments`;
+    const mine = authorId === config.me;
+    const edit = $('[data-field="edit"]', el);
+    if (mine) edit.href = `${permalink}/edit`;
+    else edit.remove();
+    const del = $('[data-field="delete"]', el);
+    if (mine || config.moderator) {
+      del.action = `${permalink}/delete`;
+      $('input[name="next"]', del).value = here();
+    } else {
+      del.remove();
+    }
+    fillPost(el, post);
+    formatTimes(el);
+    return el;
+  }
+
+  function buildComment(comment) {
+    const template = document.getElementById("comment-template");
+    if (!template) return null;
+    const el = template.content.firstElementChild.cloneNode(true);
+    const id = Number(comment.id);
+    const authorId = Number(comment.author.id);
+    el.id = `comment-${id}`;
+    el.dataset.commentId = String(id);
+    const avatar = $('[data-field="avatar"]', el);
+    avatar.href = `/people/${authorId}`;
+    avatar.textContent = comment.author.initials;
+    const author = $('[data-field="author"]', el);
+    author.href = `/people/${authorId}`;
+    author.textContent = comment.author.display_name;
+    const created = $('[data-field="created"]', el);
+    created.setAttribute("datetime", comment.created_at || "");
+    $('[data-field="body"]', el).innerHTML = comment.body_html; // sanitized by the server
+    const del = $('[data-field="delete"]', el);
+    const postAuthor = Number(postEl(comment.post_id)?.dataset.authorId);
+    if (authorId === config.me || postAuthor === config.me || config.moderator) {
+      del.action = `/comments/${id}/delete`;
+      $('input[name="next"]', del).value = here();
+    } else {
+      del.remove();
+    }
+    formatTimes(el);
+    return el;
+  }
+
+  // ---------------------------------------------------------------- live feed insertion
+
+  const feed = $("[data-live-feed]");
+  const newPostsButton = $("#new-posts");
+  let pending = [];
+
+  function belongsHere(post) {
+    if (!feed || !config) return false;
+    if (config.first_page === false) return false;
+    if (config.page === "profile") return Number(post.author.id) === config.author_id;
+    if (config.page !== "feed") return false;
+    if (!config.tag) return true;
+    const scratch = document.createElement("template");
+    scratch.innerHTML = post.body_html; // inert: template content never runs or loads anything
+    return $$("a.hashtag", scratch.content).some((a) => {
+      const url = new URL(a.getAttribute("href") || "", location.origin);
+      return (url.searchParams.get("tag") || "").toLowerCase() === config.tag;
+    });
+  }
+
+  function scrolledAway() {
+    if (!feed) return false;
+    const topbar = $(".topbar")?.offsetHeight ?? 0;
+    return feed.getBoundingClientRect().top < topbar - 1;
+  }
+
+  function insertPost(post, { highlight = true } = {}) {
+    if (postEl(post.id)) return postEl(post.id);
+    const el = buildPost(post);
+    if (!el) return null;
+    $("[data-empty]", feed)?.remove();
+    if (highlight) el.classList.add("is-new");
+    feed.prepend(el);
+    return el;
+  }
+
+  function updateNewPostsButton() {
+    if (!newPostsButton) return;
+    const n = pending.length;
+    newPostsButton.hidden = n === 0;
+    newPostsButton.textContent = n === 1 ? "1 new post ↑" : `${n} new posts ↑`;
+  }
+
+  function revealPending() {
+    const posts = pending;
+    pending = [];
+    updateNewPostsButton();
+    posts.sort((a, b) => a.id - b.id).forEach((post) => insertPost(post));
+    const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    window.scrollTo({ top: 0, behavior: reduce ? "auto" : "smooth" });
+    const first = feed?.firstElementChild;
+    if (first) {
+      first.setAttribute("tabindex", "-1");
+      first.focus({ preventScroll: true });
+    }
+  }
+
+  newPostsButton?.addEventListener("click", revealPending);
+
+  // ---------------------------------------------------------------- event handlers
+
+  const countedComments = new Set(); // comment ids already added to a count on this page
+  const removedComments = new Set(); // comment ids already subtracted
+
+  function addComment(comment) {
+    if (countedComments.has(comment.id)) return;
+    countedComments.add(comment.id);
+    const card = postEl(comment.post_id);
+    if (card) setCommentCount(card, commentCount(card) + 1);
+    const pendingPost = pending.find((p) => p.id === comment.post_id);
+    if (pendingPost) pendingPost.comment_count += 1;
+    const list = $("#comment-list");
+    const morePages = $(".comments-card .pager");
+    if (list && Number(list.dataset.postId) === comment.post_id && !morePages) {
+      if (!document.getElementById(`comment-${comment.id}`)) {
+        const el = buildComment(comment);
+        if (el) {
+          el.classList.add("is-new");
+          list.append(el);
+          $("#no-comments")?.setAttribute("hidden", "");
+        }
+      }
+    }
+  }
+
+  function removeComment(id, postId) {
+    document.getElementById(`comment-${id}`)?.remove();
+    if (removedComments.has(id)) return;
+    removedComments.add(id);
+    const card = postEl(postId);
+    if (card) setCommentCount(card, commentCount(card) - 1);
+    const list = $("#comment-list");
+    if (list && !list.children.length) $("#no-comments")?.removeAttribute("hidden");
+  }
+
+  function removePost(id) {
+    pending = pending.filter((p) => p.id !== id);
+    updateNewPostsButton();
+    postEl(id)?.remove();
+    if (config?.page === "post" && config.post_id === id) {
+      $("#post-gone")?.removeAttribute("hidden");
+      $("#comments")?.setAttribute("hidden", "");
+    }
+  }
+
+  const handlers = {
+    "post.created"(post) {
+      const existing = postEl(post.id);
+      if (existing) return fillPost(existing, post);
+      if (!belongsHere(post)) return;
+      if (pending.some((p) => p.id === post.id)) return;
+      if (scrolledAway()) {
+        pending.push(post);
+        updateNewPostsButton();
+      } else {
+        insertPost(post);
+        announce(`New post from ${post.author.display_name}`);
+      }
+    },
+    "post.updated"(post) {
+      const el = postEl(post.id);
+      if (el) fillPost(el, post);
+      pending = pending.map((p) => (p.id === post.id ? post : p));
+    },
+    "post.deleted"(data) {
+      removePost(data.id);
+    },
+    "comment.created"(comment) {
+      addComment(comment);
+    },
+    "comment.deleted"(data) {
+      removeComment(data.id, data.post_id);
+    },
+    "reaction.updated"(data) {
+      const el = postEl(data.post_id);
+      const pendingPost = pending.find((p) => p.id === data.post_id);
+      if (pendingPost) pendingPost.reactions = data.reactions;
+      if (!el) return;
+      setCounts(el, data.reactions, data.kind);
+      if (data.user_id === config.me) setPressed(el, data.kind, data.active);
+    },
+  };
+
+  // ---------------------------------------------------------------- socket protocol
+
+  function connectLive() {
+    if (!config || typeof window.io !== "function") return;
+    let lastEventId = Number(config.head) || 0;
+    let caughtUp = false;
+    let buffered = [];
+    const seen = new Set();
+    const socket = window.io({ auth: { last_event_id: lastEventId } });
+
+    function apply(event) {
+      if (!event || typeof event.id !== "number") return;
+      if (event.id <= lastEventId || seen.has(event.id)) return;
+      seen.add(event.id);
+      lastEventId = event.id;
+      socket.auth.last_event_id = lastEventId;
+      const handler = handlers[event.type];
+      if (!handler) return;
+      try {
+        handler(event.data);
+      } catch (error) {
+        console.error("socialnet: could not apply", event.type, error);
+      }
+    }
+
+    function onLive(event) {
+      if (caughtUp) apply(event);
+      else buffered.push(event);
+    }
+
+    socket.on("catchup", (payload) => {
+      if (payload.truncated) {
+        location.reload();
+        return;
+      }
+      payload.events.forEach(apply);
+      const head = Number(payload.head) || 0;
+      buffered
+        .filter((event) => event.id > head)
+        .sort((a, b) => a.id - b.id)
+        .forEach(apply);
+      buffered = [];
+      if (head > lastEventId) {
+        lastEventId = head;
+        socket.auth.last_event_id = lastEventId;
+      }
+      caughtUp = true;
+      document.body.dataset.live = "on";
+    });
+
+    socket.on("disconnect", () => {
+      caughtUp = false;
+      buffered = [];
+      socket.auth.last_event_id = lastEventId;
+      document.body.dataset.live = "off";
+    });
+
+    socket.io.on("reconnect_attempt", () => {
+      socket.auth.last_event_id = lastEventId;
+    });
+
+    for (const type of Object.keys(handlers)) socket.on(type, onLive);
+  }
+
+  // ---------------------------------------------------------------- forms → API
+
+  async function submitComposer(form) {
+    const textarea = $("textarea", form);
+    const error = $("#composer-error");
+    const button = $('button[type="submit"]', form);
+    button.disabled = true;
+    showFormError(error, "");
+    try {
+      const post = await api("POST", "/api/v1/posts", { body: textarea.value });
+      textarea.value = "";
+      if (belongsHere(post)) insertPost(post);
+      else toast("Posted. It does not match this filter, so it is not listed here.");
+      announce("Your post is live.");
+    } catch (err) {
+      showFormError(error, err.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function submitComment(form) {
+    const textarea = $("textarea", form);
+    const error = $("#comment-error");
+    const button = $('button[type="submit"]', form);
+    const postId = Number($("#comment-list")?.dataset.postId);
+    button.disabled = true;
+    showFormError(error, "");
+    try {
+      const comment = await api("POST", `/api/v1/posts/${postId}/comments`, {
+        body: textarea.value,
+      });
+      textarea.value = "";
+      addComment(comment);
+      announce("Comment added.");
+    } catch (err) {
+      showFormError(error, err.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function submitReaction(form) {
+    const card = form.closest("[data-post-id]");
+    const postId = Number(card.dataset.postId);
+    const kind = form.dataset.kind;
+    const button = $("button", form);
+    const wasOn = button.getAttribute("aria-pressed") === "true";
+    button.disabled = true;
+    try {
+      const state = await api(wasOn ? "DELETE" : "PUT", `/api/v1/posts/${postId}/reactions/${kind}`);
+      setCounts(card, state.reactions, kind);
+      setPressed(card, kind, state.active);
+    } catch (err) {
+      if (err.status === 404) removePost(postId);
+      toast(err.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function submitDelete(form) {
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+    const comment = form.closest("[data-comment-id]");
+    try {
+      if (comment) {
+        const id = Number(comment.dataset.commentId);
+        await api("DELETE", `/api/v1/comments/${id}`);
+        removeComment(id, Number($("#comment-list")?.dataset.postId));
+        announce("Comment deleted.");
+      } else {
+        const id = Number(form.closest("[data-post-id]").dataset.postId);
+        await api("DELETE", `/api/v1/posts/${id}`);
+        if (config?.page === "post") {
+          location.assign("/");
+          return;
+        }
+        removePost(id);
+        announce("Post deleted.");
+      }
+    } catch (err) {
+      toast(err.message);
+    }
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !window.fetch) return;
+    let action = null;
+    if (form.id === "composer") action = submitComposer;
+    else if (form.id === "comment-form") action = submitComment;
+    else if (form.classList.contains("reaction-form")) action = submitReaction;
+    else if (form.classList.contains("delete-form")) action = submitDelete;
+    if (!action) return;
+    event.preventDefault();
+    action(form);
+  });
+
+  // Ctrl/Cmd+Enter sends the composer or a comment.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    const form = event.target.closest?.("#composer, #comment-form");
+    if (form) form.requestSubmit();
+  });
+
+  // ---------------------------------------------------------------- start
+
+  formatTimes();
+  window.setInterval(() => formatTimes(), 60_000);
+  $$("button.reaction .count").forEach((c) => c.toggleAttribute("data-zero", c.textContent.trim() === "0"));
+  connectLive();
+})();
