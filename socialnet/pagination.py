@@ -55,7 +55,8 @@ def parse_limit(raw: str | None) -> int:
     if raw in (None, ""):
         return DEFAULT_LIMIT
     maximum = current_app.config["FEED_PAGE_MAX"]
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() then rejects.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         raise ValidationFailed(
             f"limit must be a whole number between 1 and {maximum}.",
             fields={"limit": "out_of_range"},

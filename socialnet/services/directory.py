@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select, tuple_
 from ..extensions import db
 from ..models import User
 from ..pagination import decode_cursor, encode_cursor
+from .validation import check_filter_text
 
 
 def _is_name_key(key: Any) -> bool:
@@ -35,6 +36,9 @@ def search_people(
     include_inactive: bool = False,
 ) -> tuple[list[User], str | None]:
     """Active people matching all given filters; ``query`` matches name, handle or job title."""
+    query = check_filter_text(query, "q")
+    department = check_filter_text(department, "department")
+    site = check_filter_text(site, "site")
     name_key = func.lower(User.display_name)
     stmt = select(User, name_key).order_by(name_key, User.id).limit(limit + 1)
     if not include_inactive:

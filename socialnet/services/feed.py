@@ -17,6 +17,7 @@ from ..models import Post, PostHashtag, User
 from ..pagination import decode_cursor, encode_cursor
 from ..serializers import post_dict
 from .reactions import my_reactions_for, reaction_counts_for
+from .validation import check_filter_text
 
 
 def serialize_posts_for(user: User, posts: list[Post]) -> list[dict[str, Any]]:
@@ -51,6 +52,7 @@ def home_feed(
     """Newest first: company posts and posts of the user's groups, optionally one #tag."""
     condition = policy.home_feed_filter(user)
     scope = "feed"
+    tag = check_filter_text(tag, "tag", max_len=100)
     if tag:
         tag = tag.lower().lstrip("#")
         condition = condition & Post.id.in_(

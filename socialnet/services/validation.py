@@ -48,6 +48,23 @@ def check_text(
     return text
 
 
+def check_filter_text(value: str | None, field: str, *, max_len: int = 200) -> str | None:
+    """A search or filter string from the query string, or None when absent.
+
+    Control characters are refused (PostgreSQL cannot even compare a NUL), and
+    so are absurd lengths, with a 400 rather than a database error.
+    """
+    if value is None:
+        return None
+    if len(value) > max_len:
+        raise ValidationFailed(f"{field} is too long.", fields={field: "too_long"})
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValidationFailed(
+            f"{field} contains control characters.", fields={field: "control_chars"}
+        )
+    return value
+
+
 def check_optional_id(value: Any, field: str) -> int | None:
     if value is None:
         return None
