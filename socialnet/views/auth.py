@@ -25,7 +25,8 @@ def sign_in_submit():
     try:
         user = accounts.authenticate(email, request.form.get("password", ""))
     except DomainError as error:
-        return render_template("sign_in.html", email=email, next=form_next()), failed(error)
+        status = failed(error)  # flash first: the page shows it
+        return render_template("sign_in.html", email=email, next=form_next()), status
     login_user(user, remember=request.form.get("remember") == "on")
     return redirect(form_next() or url_for("feed.home"))
 
