@@ -33,6 +33,10 @@ class Rendered:
     hashtags: list[str] = field(default_factory=list)
 
 
+#: The width of the ``post_hashtags.tag`` column.
+TAG_MAX = 64
+
+
 def _word_boundary_before(state: StateInline) -> bool:
     return state.pos == 0 or not (
         state.src[state.pos - 1].isalnum() or state.src[state.pos - 1] in "_@#/&"
@@ -40,7 +44,8 @@ def _word_boundary_before(state: StateInline) -> bool:
 
 
 def _mention_rule(state: StateInline, silent: bool) -> bool:
-    if state.src[state.pos] != "@" or not _word_boundary_before(state):
+    # Not inside a link's label: a nested <a> would be split apart by the sanitizer.
+    if state.src[state.pos] != "@" or state.linkLevel > 0 or not _word_boundary_before(state):
         return False
     match = MENTION_RE.match(state.src, state.pos)
     if not match:
@@ -62,12 +67,14 @@ def _mention_rule(state: StateInline, silent: bool) -> bool:
 
 
 def _hashtag_rule(state: StateInline, silent: bool) -> bool:
-    if state.src[state.pos] != "#" or not _word_boundary_before(state):
+    if state.src[state.pos] != "#" or state.linkLevel > 0 or not _word_boundary_before(state):
         return False
     match = HASHTAG_RE.match(state.src, state.pos)
     if not match or match.group(1).isdigit():
         return False
     tag = match.group(1).lower()
+    if len(tag) > TAG_MAX:  # lower() can lengthen a word ("İ" becomes two code points)
+        return False
     if not silent:
         token = state.push("link_open", "a", 1)
         token.attrs = {"href": f"/?tag={tag}", "class": "hashtag"}

@@ -370,3 +370,10 @@ def test_text_filters_with_nul_bytes_do_not_crash(api, employee, make_post):
 def test_wrong_method_is_a_json_405(api, employee):
     response = api(employee).put("/api/v1/feed")
     assert_error(response, 405)
+
+
+def test_hashtags_that_grow_when_lowercased_do_not_crash_the_insert(api, employee):
+    response = api(employee).post("/api/v1/posts", {"body": "#" + "İ" * 40 + " #ok"})
+    assert response.status_code == 201, response.get_json()
+    db.session.rollback()
+    assert set(db.session.scalars(db.select(PostHashtag.tag))) == {"ok"}

@@ -1,0 +1,163 @@
+"""User text → HTML: nothing executable survives, mentions and hashtags are exact."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from socialnet.markup import render
+
+HANDLES = {"ana.martin": (7, "Ana Martin"), "bob": (9, "Bob")}
+
+
+def resolve(handles: set[str]):
+    return {h: HANDLES[h] for h in handles if h in HANDLES}
+
+
+def html_of(source: str) -> str:
+    return render(source, resolve).html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+        "<img src=x onerror=alert(1)>",
+        '<a href="#" onclick="alert(1)">x</a>',
+        "<svg onload=alert(1)>",
+        "<iframe src=javascript:alert(1)></iframe>",
+        "<style>body{display:none}</style>",
+        "```\n</code><script>alert(1)</script>\n```",
+        "`<img src=x onerror=alert(1)>`",
+        "> <script>alert(1)</script>",
+        "**<b onmouseover=alert(1)>bold</b>**",
+    ],
+)
+def test_raw_html_never_becomes_markup(source):
+    html = html_of(source)
+    lowered = html.lower()
+    assert "<script" not in lowered
+    assert "<img" not in lowered
+    assert "<svg" not in lowered
+    assert "<iframe" not in lowered
+    assert "<style" not in lowered
+    assert not re.search(r"<[^>]+\son\w+\s*=", lowered), html
+
+
+def test_raw_html_is_shown_as_text():
+    html = html_of("<b>not bold</b>")
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in html
+    assert "<b>" not in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[click](javascript:alert(1))",
+        "[click](JAVASCRIPT:alert(1))",
+        "[click]( javascript:alert(1) )",
+        "[click](java\tscript:alert(1))",
+        "[click](&#106;avascript:alert(1))",
+        "[click](javascript&colon;alert(1))",
+        "<javascript:alert(1)>",
+        "[click](vbscript:msgbox(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "<data:text/html,<script>alert(1)</script>>",
+        "![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+        "![img](javascript:alert(1))",
+        "[x][ref]\n\n[ref]: javascript:alert(1)",
+        "[click](file:///etc/passwd)",
+    ],
+)
+def test_dangerous_urls_are_dropped(source):
+    html = html_of(source).lower()
+    hrefs = re.findall(r'(?:href|src)="([^"]*)"', html)
+    for url in hrefs:
+        assert url.startswith(("http://", "https://", "mailto:", "/")), html
+    assert "javascript:" not in "".join(hrefs)
+    assert "<img" not in html
+
+
+def test_safe_links_get_rel_noopener():
+    html = html_of("[docs](https://docs.example/x) and https://auto.example/y")
+    links = re.findall(r"<a [^>]*>", html)
+    assert len(links) == 2, html
+    for link in links:
+        assert 'rel="noopener noreferrer nofollow"' in link
+    assert 'href="https://docs.example/x"' in html
+    assert 'href="https://auto.example/y"' in html
+
+
+def test_markdown_basics_survive():
+    html = html_of("# Title\n\n**bold** _it_ ~~gone~~ `code`\n\n- one\n- two\n\n> quote")
+    for fragment in ("<h1>", "<strong>bold</strong>", "<em>it</em>", "<code>code</code>", "<li>"):
+        assert fragment in html
+    assert "<blockquote>" in html
+
+
+def test_existing_mention_is_linked_and_collected():
+    rendered = render("Thanks @ana.martin and @Bob!", resolve)
+    assert rendered.mentioned_ids == [7, 9]
+    assert 'href="/people/7"' in rendered.html
+    assert 'data-user-id="7"' in rendered.html
+    assert 'class="mention"' in rendered.html
+    assert ">@ana.martin</a>" in rendered.html
+
+
+def test_unknown_mention_stays_text():
+    rendered = render("Hello @nobody.here", resolve)
+    assert rendered.mentioned_ids == []
+    assert "<a" not in rendered.html
+    assert "@nobody.here" in rendered.html
+
+
+def test_mentions_in_code_emails_and_urls_are_not_links():
+    rendered = render(
+        "`@ana.martin` and\n\n```\n@bob\n```\n\nmail ana@bob.example https://x.example/@bob",
+        resolve,
+    )
+    assert rendered.mentioned_ids == []
+    assert 'class="mention"' not in rendered.html
+
+
+def test_mention_inside_a_link_label_does_not_nest_links():
+    rendered = render("[hi @bob #tag](https://x.example)", resolve)
+    assert rendered.html.count("<a ") == 1, rendered.html
+    assert rendered.mentioned_ids == []
+    assert rendered.hashtags == []
+
+
+def test_repeated_mention_is_collected_once():
+    assert render("@bob @bob @BOB", resolve).mentioned_ids == [9]
+
+
+def test_hashtags():
+    rendered = render("Ship it #Release-2 #release-2 #42 #café issue#3 `#code` #_x", resolve)
+    assert rendered.hashtags == ["release-2", "café", "_x"]
+    assert 'href="/?tag=release-2"' in rendered.html
+    assert 'class="hashtag"' in rendered.html
+    assert "#42" in rendered.html and 'href="/?tag=42"' not in rendered.html
+
+
+def test_heading_is_not_a_hashtag():
+    rendered = render("# Heading\n\n#tag", resolve)
+    assert "<h1>Heading</h1>" in rendered.html
+    assert rendered.hashtags == ["tag"]
+
+
+def test_url_fragments_are_not_hashtags():
+    rendered = render("see https://x.example/page#section and https://x.example/#top", resolve)
+    assert rendered.hashtags == []
+
+
+def test_hashtags_fit_the_database_column():
+    # "İ".lower() is two code points: the stored tag must still fit String(64).
+    rendered = render("#" + "İ" * 60 + " #" + "a" * 63 + " #" + "a" * 80, resolve)
+    assert all(len(tag) <= 64 for tag in rendered.hashtags)
+
+
+def test_at_most_twenty_hashtags():
+    rendered = render(" ".join(f"#t{i}" for i in range(40)), resolve)
+    assert rendered.hashtags == [f"t{i}" for i in range(20)]
