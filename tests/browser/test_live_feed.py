@@ -129,3 +129,39 @@ def test_feed_layout_fits_the_screen(signed_in, person, web_server, shots_dir, n
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"horizontal scroll of {overflow}px on {name}"
     page.screenshot(path=str(shots_dir / f"feed-{name}.png"), full_page=False)
+
+
+def test_a_post_made_between_render_and_connect_is_caught_up(signed_in, person, web_server):
+    writer = person("Carl Catchup")
+    reader = signed_in(person("Rosa Render"))
+    marker = f"Posted while the page loaded {uuid.uuid4().hex[:8]}"
+
+    def post_then_serve_client(route):
+        _post_as(web_server, writer, marker)  # after the HTML (and its head id), before connect
+        route.continue_()
+
+    reader.route("**/socket.io.min.js", post_then_serve_client)
+    reader.reload()
+    expect(reader.locator("body")).to_have_attribute("data-live", "on")
+    expect(_card(reader, marker)).to_have_count(1)
+    expect(reader.locator("#feed article.post").first).to_contain_text(marker)
+
+
+def test_comments_arrive_live_on_a_permalink(signed_in, person, web_server):
+    ana_user, ben_user = person("Ana Permalink"), person("Ben Commenter")
+    post = _post_as(web_server, ana_user, "Who is coming to the team lunch?")
+    ana = signed_in(ana_user)
+    ana.goto(web_server.url + post["url"])
+    expect(ana.locator("body")).to_have_attribute("data-live", "on")
+    ben = signed_in(ben_user)
+
+    ben.goto(web_server.url + post["url"])
+    expect(ben.locator("body")).to_have_attribute("data-live", "on")
+    ben.get_by_label("Add a comment").fill("Count me <em>in</em>")
+    ben.get_by_role("button", name="Comment").click()
+
+    for page in (ben, ana):
+        comment = page.locator("#comment-list li.comment")
+        expect(comment).to_have_count(1)
+        expect(comment).to_contain_text("Count me <em>in</em>")
+        expect(page.locator("[data-field='comment-count']")).to_have_text("1")
