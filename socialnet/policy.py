@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from .models import Comment, Group, GroupMembership, GroupVisibility, Post, Role, User
+from .services.validation import MAX_ID
 
 MODERATOR_ROLES = frozenset({Role.COMMUNITY_MANAGER.value, Role.ADMIN.value})
 
@@ -127,7 +128,8 @@ def can_join_room(user: User, room: str) -> bool:
     if room == COMPANY_ROOM:
         return True
     kind, _, raw_id = room.partition(":")
-    if not raw_id.isdigit():
+    # ASCII digits of a storable id only ("²".isdigit() is true; 2**80 overflows SQLite).
+    if not (raw_id.isascii() and raw_id.isdigit()) or not 0 < int(raw_id) <= MAX_ID:
         return False
     if kind == "user":
         return int(raw_id) == user.id

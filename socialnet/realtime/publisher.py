@@ -3,7 +3,9 @@
 :func:`publish` writes an :class:`~socialnet.models.Event` row in the current
 transaction (so the event exists exactly when the change does) and queues the
 emit on the session. An ``after_commit`` hook sends the queued events; a
-rollback drops them. The request layer owns the commit.
+rollback drops them. SAVEPOINTs are respected: releasing one sends nothing,
+rolling one back drops only the events queued inside it. The request layer
+owns the commit.
 
 Event ids must grow in commit order for catch-up to have no gaps. SQLite has
 a single writer so that holds by construction; on PostgreSQL each publishing
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 _PENDING = "socialnet.pending_events"
 _ACTIONS = "socialnet.after_commit_actions"
 _LOCKED = "socialnet.event_lock_held"
+_SAVEPOINTS = "socialnet.savepoint_marks"
 EVENT_LOCK_KEY = 0x50C1A1  # arbitrary, constant advisory-lock key for the event log
 
 
@@ -82,12 +85,46 @@ def _clear(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_ACTIONS, None)
     session.info.pop(_LOCKED, None)
+    session.info.pop(_SAVEPOINTS, None)
+
+
+def _mark_savepoint(session: Session, transaction) -> None:
+    """Remember how much was queued when a SAVEPOINT began, to undo it if it rolls back."""
+    if transaction.nested:
+        session.info.setdefault(_SAVEPOINTS, {})[transaction] = (
+            len(session.info.get(_PENDING, ())),
+            len(session.info.get(_ACTIONS, ())),
+            session.info.get(_LOCKED, False),
+        )
+
+
+def _after_commit(session: Session) -> None:
+    """SQLAlchemy also fires ``after_commit`` when a SAVEPOINT is released: not a commit."""
+    if session.get_nested_transaction() is None:
+        _flush_outbox(session)
+
+
+def _after_rollback(session: Session) -> None:
+    """A rolled-back SAVEPOINT drops only what was queued inside it; the transaction, all."""
+    savepoint = session.get_nested_transaction()
+    if savepoint is None:
+        _clear(session)
+        return
+    mark = session.info.get(_SAVEPOINTS, {}).pop(savepoint, None)
+    if mark is None:
+        return
+    pending_len, actions_len, locked = mark
+    del session.info.get(_PENDING, [])[pending_len:]
+    del session.info.get(_ACTIONS, [])[actions_len:]
+    if not locked:  # PostgreSQL releases a lock taken inside a rolled-back savepoint
+        session.info.pop(_LOCKED, None)
 
 
 def _flush_outbox(session: Session) -> None:
     pending: list[OutgoingEvent] = session.info.pop(_PENDING, [])
     actions = session.info.pop(_ACTIONS, [])
     session.info.pop(_LOCKED, None)
+    session.info.pop(_SAVEPOINTS, None)
     for item in pending:
         try:
             socketio.emit(item.payload["type"], item.payload, to=item.room)
@@ -102,7 +139,8 @@ def _flush_outbox(session: Session) -> None:
 
 def install(session_factory) -> None:
     """Attach the after-commit / after-rollback hooks to ``session_factory``'s sessions (once)."""
-    if sa_event.contains(session_factory, "after_commit", _flush_outbox):
+    if sa_event.contains(session_factory, "after_commit", _after_commit):
         return
-    sa_event.listen(session_factory, "after_commit", _flush_outbox)
-    sa_event.listen(session_factory, "after_rollback", _clear)
+    sa_event.listen(session_factory, "after_transaction_create", _mark_savepoint)
+    sa_event.listen(session_factory, "after_commit", _after_commit)
+    sa_event.listen(session_factory, "after_rollback", _after_rollback)

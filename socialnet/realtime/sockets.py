@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_room
 
@@ -18,6 +18,7 @@ from .. import policy
 from ..extensions import socketio
 from ..models import User
 from ..services.tokens import user_for_token
+from ..services.validation import MAX_ID
 from .catchup import catchup_events, head_event_id
 
 _SOCKET_TOKEN = "socket_token"
@@ -49,14 +50,46 @@ def _last_event_id(auth: Any) -> int | None:
     raw = auth.get("last_event_id") if isinstance(auth, dict) else None
     if raw is None:
         return None
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_ID:
         raise ConnectionRefusedError(
             {"error": "invalid", "message": "last_event_id must be an id."}
         )
     return raw
 
 
+def _allowed_origins() -> set[str]:
+    configured = current_app.config.get("SOCKETIO_CORS_ORIGINS")
+    if configured:
+        return {
+            o.lower().rstrip("/")
+            for o in ([configured] if isinstance(configured, str) else configured)
+        }
+    # Same rule as Engine.IO's default: this server's own origin, as seen directly or via a proxy.
+    proto = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip()
+    host = request.headers.get("X-Forwarded-Host", request.host).split(",")[0].strip()
+    return {f"{request.scheme}://{request.host}".lower(), f"{proto}://{host}".lower()}
+
+
+def origin_allowed() -> bool:
+    """Refuse a browser page from another site (cross-site WebSocket hijacking).
+
+    A socket authenticated by the session cookie would otherwise let any site
+    read the user's feed live. Engine.IO checks ``Origin`` on the real server;
+    checking it here too keeps the rule with the other connect rules, under
+    test, and independent of the transport. No ``Origin``: not a browser.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    allowed = _allowed_origins()
+    return "*" in allowed or origin.lower().rstrip("/") in allowed
+
+
 def _on_connect(auth: Any = None) -> None:
+    if not origin_allowed():
+        raise ConnectionRefusedError(
+            {"error": "forbidden", "message": "Connections from this origin are not allowed."}
+        )
     user = _user_from_auth(auth)
     if user is None:
         raise ConnectionRefusedError(
@@ -79,8 +112,6 @@ def _on_connect(auth: Any = None) -> None:
 
 
 def _sid() -> str:
-    from flask import request
-
     return request.sid  # type: ignore[attr-defined]
 
 

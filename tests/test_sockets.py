@@ -1,0 +1,391 @@
+"""Realtime: who may connect, who receives what, after-commit delivery and catch-up."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from socialnet.extensions import db, socketio
+from socialnet.models import Event, Post
+from socialnet.realtime import publisher
+from socialnet.services.accounts import do_deactivate
+from socialnet.services.posts import do_create_post
+from socialnet.services.reactions import do_set_reaction
+from tests.conftest import received_events
+from tests.helpers import count_rows
+
+PERSONAS = ("admin", "cm", "manager", "employee", "fred")
+
+
+@pytest.fixture
+def everyone(request):
+    """Every persona, by name."""
+    return {name: request.getfixturevalue(name) for name in PERSONAS}
+
+
+@pytest.fixture
+def sockets(everyone, socket_for):
+    """A connected socket per persona, with the connect-time packets drained."""
+    opened = {}
+    for name, user in everyone.items():
+        sock = socket_for(user)
+        assert sock.is_connected(), name
+        sock.get_received()
+        opened[name] = sock
+    return opened
+
+
+def _join(sock, room) -> dict:
+    return sock.emit("join", {"room": room}, callback=True)
+
+
+def _emitted(capture) -> list:
+    """Captured room events, without the connect-time ``catchup`` sent to one socket."""
+    return [e for e in capture.events if e.type != "catchup"]
+
+
+def _catchup(sock) -> dict:
+    packets = [p for p in sock.get_received() if p["name"] == "catchup"]
+    assert len(packets) == 1, packets
+    return packets[0]["args"][0]
+
+
+# --- connecting -------------------------------------------------------------------------
+
+
+def test_unauthenticated_connect_is_refused(app):
+    for auth in (None, {}, {"token": ""}, {"token": None}, "token", {"last_event_id": 0}):
+        assert not socketio.test_client(app, auth=auth).is_connected(), auth
+
+
+def test_bad_or_revoked_token_is_refused(app, api, employee, token_for):
+    for token in ("snt_bogus", "bogus", "snt_" + "x" * 200, 12345):
+        assert not socketio.test_client(app, auth={"token": token}).is_connected(), token
+    token = token_for(employee)
+    client = api(employee)
+    items = client.get("/api/v1/tokens").get_json()["items"]
+    token_id = next(t["id"] for t in items if t["name"] == "socket")
+    assert client.delete(f"/api/v1/tokens/{token_id}").status_code == 204
+    assert not socketio.test_client(app, auth={"token": token}).is_connected()
+
+
+def test_valid_token_connects_and_gets_a_catchup_head(app, employee, make_post, socket_for):
+    make_post(employee)
+    sock = socket_for(employee)
+    assert sock.is_connected()
+    catchup = _catchup(sock)
+    assert catchup["events"] == [] and catchup["truncated"] is False
+    db.session.rollback()
+    assert catchup["head"] == db.session.scalar(db.select(db.func.max(Event.id)))
+
+
+def test_foreign_origin_is_refused(app, auth, employee, token_for):
+    token = token_for(employee)
+    evil = {"Origin": "http://evil.example"}
+    assert not socketio.test_client(app, headers=evil, auth={"token": token}).is_connected()
+    cookie_client = auth.login(employee)
+    assert not socketio.test_client(
+        app, headers=evil, flask_test_client=cookie_client
+    ).is_connected()
+    same = {"Origin": "http://localhost"}
+    assert socketio.test_client(app, headers=same, auth={"token": token}).is_connected()
+    assert socketio.test_client(app, auth={"token": token}).is_connected()  # no Origin: no browser
+
+
+def test_configured_origins_are_the_allowed_ones(app, employee, token_for):
+    token = token_for(employee)
+    app.config["SOCKETIO_CORS_ORIGINS"] = ["https://social.lumen.example"]
+    ok = {"Origin": "https://social.lumen.example"}
+    assert socketio.test_client(app, headers=ok, auth={"token": token}).is_connected()
+    bad = {"Origin": "http://localhost"}
+    assert not socketio.test_client(app, headers=bad, auth={"token": token}).is_connected()
+
+
+def test_cookie_session_connects(app, auth, employee):
+    sock = socketio.test_client(app, flask_test_client=auth.login(employee))
+    assert sock.is_connected()
+    assert _join(sock, f"user:{employee.id}") == {"ok": True, "room": f"user:{employee.id}"}
+
+
+@pytest.mark.parametrize("last_event_id", ["abc", -1, True, 1.5, [1], 10**30])
+def test_invalid_last_event_id_is_refused(app, employee, token_for, last_event_id):
+    auth = {"token": token_for(employee), "last_event_id": last_event_id}
+    assert not socketio.test_client(app, auth=auth).is_connected()
+
+
+# --- who receives what ------------------------------------------------------------------
+
+
+def test_company_post_reaches_every_connected_active_user_once(
+    api, employee, sockets, capture_events
+):
+    post = api(employee).post("/api/v1/posts", {"body": "all hands"}).get_json()
+    for name, sock in sockets.items():
+        got = received_events(sock)
+        assert [e["type"] for e in got] == ["post.created"], name
+        assert got[0]["data"]["id"] == post["id"]
+        assert "my_reactions" not in got[0]["data"]  # per-viewer fields are never broadcast
+    assert [(e.room, e.type) for e in _emitted(capture_events)] == [("company", "post.created")]
+
+
+def test_private_group_post_reaches_members_only(
+    api, employee, manager, make_group, sockets, capture_events
+):
+    board = make_group("Board", "private", members=(employee, manager))
+    for sock in sockets.values():  # nobody may listen in by joining
+        sock.emit("join", {"room": f"group:{board.id}"})
+        sock.get_received()
+    post = api(employee).post("/api/v1/posts", {"body": "board", "group_id": board.id})
+    post_id = post.get_json()["id"]
+    api(manager).post(f"/api/v1/posts/{post_id}/comments", {"body": "ok"})
+    api(manager).put(f"/api/v1/posts/{post_id}/reactions/like")
+
+    expected = ["post.created", "comment.created", "reaction.updated"]
+    for name in ("employee", "manager"):
+        got = received_events(sockets[name])
+        assert [e["type"] for e in got] == expected, name
+    for name in ("admin", "cm", "fred"):
+        assert sockets[name].get_received() == [], name
+    assert {e.room for e in _emitted(capture_events)} == {f"group:{board.id}"}
+
+
+def test_public_group_post_reaches_members_and_joiners(
+    api, employee, fred, cm, make_group, sockets
+):
+    runners = make_group("Runners", "public", members=(employee,))
+    assert _join(sockets["employee"], f"group:{runners.id}")["ok"]  # member since connecting
+    assert _join(sockets["fred"], f"group:{runners.id}") == {
+        "ok": True,
+        "room": f"group:{runners.id}",
+    }
+    api(employee).post("/api/v1/posts", {"body": "run", "group_id": runners.id})
+    for name in ("employee", "fred"):
+        assert [e["type"] for e in received_events(sockets[name])] == ["post.created"], name
+    for name in ("admin", "cm", "manager"):
+        assert sockets[name].get_received() == [], name
+
+
+def test_socket_of_a_user_who_joins_a_group_later(api, employee, fred, make_group, socket_for):
+    board = make_group("Board", "private", members=(employee,))
+    sock = socket_for(fred)
+    sock.get_received()
+    assert _join(sock, f"group:{board.id}") == {"error": "not_found", "message": "No such room."}
+    api(employee).post("/api/v1/posts", {"body": "no fred", "group_id": board.id})
+    assert sock.get_received() == []
+
+
+# --- joining rooms ----------------------------------------------------------------------
+
+
+def test_join_rules(api, employee, fred, make_group, socket_for):
+    board = make_group("Board", "private", members=(employee,))
+    secret = make_group("Skunkworks", "secret", members=(employee,))
+    member = socket_for(employee)
+    outsider = socket_for(fred)
+    not_found = {"error": "not_found", "message": "No such room."}
+
+    assert _join(member, f"group:{board.id}") == {"ok": True, "room": f"group:{board.id}"}
+    assert _join(outsider, f"group:{board.id}") == not_found
+    assert _join(outsider, f"group:{secret.id}") == not_found
+    assert _join(outsider, "group:424242") == not_found  # the same answer as a hidden group
+    assert _join(outsider, f"user:{employee.id}") == not_found
+    assert _join(outsider, f"user:{fred.id}") == {"ok": True, "room": f"user:{fred.id}"}
+    assert _join(outsider, "company") == {"ok": True, "room": "company"}
+    for room in (
+        "group:abc",
+        "group:",
+        "group:-1",
+        "group: 1",
+        "group:99999999999999999999",
+        "group:²",
+        "group:١",
+        "admin",
+        "",
+        None,
+        5,
+    ):
+        assert _join(outsider, room) == not_found, room
+    for payload in (None, "group:1", ["group:1"], {"rooms": "x"}):
+        assert outsider.emit("join", payload, callback=True) == not_found, payload
+
+
+def test_leave_cannot_drop_the_personal_or_company_room(employee, socket_for):
+    sock = socket_for(employee)
+    for room in ("company", f"user:{employee.id}"):
+        ack = sock.emit("leave", {"room": room}, callback=True)
+        assert ack["error"] == "invalid"
+
+
+# --- the events themselves --------------------------------------------------------------
+
+
+def test_events_are_json_and_ids_strictly_increase(api, employee, fred, socket_for):
+    sock = socket_for(fred)
+    sock.get_received()
+    me = api(employee)
+    post_id = me.post("/api/v1/posts", {"body": "v1"}).get_json()["id"]
+    me.patch(f"/api/v1/posts/{post_id}", {"body": "v2"})
+    comment_id = me.post(f"/api/v1/posts/{post_id}/comments", {"body": "c"}).get_json()["id"]
+    api(fred).put(f"/api/v1/posts/{post_id}/reactions/funny")
+    api(fred).put(f"/api/v1/posts/{post_id}/reactions/funny")  # unchanged: no event
+    me.delete(f"/api/v1/comments/{comment_id}")
+    me.delete(f"/api/v1/posts/{post_id}")
+
+    events = received_events(sock)
+    assert [e["type"] for e in events] == [
+        "post.created",
+        "post.updated",
+        "comment.created",
+        "reaction.updated",
+        "comment.deleted",
+        "post.deleted",
+    ]
+    for event in events:
+        assert set(event) == {"type", "id", "data"}
+        assert json.loads(json.dumps(event)) == event
+    ids = [e["id"] for e in events]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert events[1]["data"]["body"] == "v2" and events[1]["data"]["edited_at"]
+    assert events[3]["data"]["reactions"]["funny"] == 1
+    assert events[5]["data"] == {"id": post_id}
+
+
+def test_events_after_rollback_are_not_emitted(employee, socket_for, capture_events):
+    sock = socket_for(employee)
+    sock.get_received()
+    publisher.publish("post.created", {"id": 1}, room="company")
+    db.session.rollback()
+    do_create_post(employee, {"body": "never committed"})
+    db.session.rollback()
+    assert _emitted(capture_events) == []
+    assert sock.get_received() == []
+    assert count_rows(Event) == 0 and count_rows(Post) == 0
+
+
+def test_a_released_savepoint_does_not_emit_before_the_commit(
+    employee, fred, make_post, socket_for, capture_events
+):
+    post = make_post(employee)
+    capture_events.events.clear()
+    sock = socket_for(fred)
+    sock.get_received()
+    do_create_post(employee, {"body": "pending"})
+    do_set_reaction(fred, post, "like", active=True)  # runs in a savepoint, released
+    assert _emitted(capture_events) == []  # nothing before COMMIT
+    db.session.rollback()
+    assert _emitted(capture_events) == [] and sock.get_received() == []
+
+
+def test_a_rolled_back_savepoint_keeps_earlier_events_and_drops_its_own(
+    employee, fred, make_post, capture_events
+):
+    post = make_post(employee)
+    do_set_reaction(fred, post, "like", active=True)
+    db.session.commit()
+    capture_events.events.clear()
+
+    created = do_create_post(employee, {"body": "kept"})
+    do_set_reaction(fred, post, "like", active=True)  # duplicate: its savepoint rolls back
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        publisher.publish("post.created", {"id": -1}, room="company")
+        raise RuntimeError("the savepoint fails")
+    db.session.commit()
+
+    assert [(e.type, e.payload["data"]["id"]) for e in _emitted(capture_events)] == [
+        ("post.created", created.id)
+    ]
+    assert count_rows(Event) == 3  # two from the fixtures' commits, one now
+
+
+# --- catch-up on reconnect --------------------------------------------------------------
+
+
+def test_catchup_replays_exactly_the_visible_missed_events(
+    api, employee, fred, manager, make_group, socket_for
+):
+    board = make_group("Board", "private", members=(employee, manager))
+    before = socket_for(fred)
+    last_seen = _catchup(before)["head"]
+    before.disconnect()
+
+    me = api(employee)
+    kept = me.post("/api/v1/posts", {"body": "kept"}).get_json()["id"]
+    me.post("/api/v1/posts", {"body": "board", "group_id": board.id})
+    gone = me.post("/api/v1/posts", {"body": "gone"}).get_json()["id"]
+    api(manager).post(f"/api/v1/posts/{kept}/comments", {"body": "c"})
+    api(manager).put(f"/api/v1/posts/{gone}/reactions/like")
+    me.delete(f"/api/v1/posts/{gone}")
+    api(manager).put(f"/api/v1/posts/{kept}/reactions/like")
+
+    sock = socket_for(fred, last_event_id=last_seen)
+    catchup = _catchup(sock)
+    events = catchup["events"]
+    assert [(e["type"], e["data"].get("post_id", e["data"].get("id"))) for e in events] == [
+        ("post.created", kept),
+        ("comment.created", kept),
+        ("post.deleted", gone),
+        ("reaction.updated", kept),
+    ]
+    ids = [e["id"] for e in events]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert all(i > last_seen for i in ids)
+    assert catchup["head"] == ids[-1] and catchup["truncated"] is False
+    assert all(json.loads(json.dumps(e)) == e for e in events)
+
+    member = socket_for(employee, last_event_id=last_seen)
+    member_types = [e["type"] for e in _catchup(member)["events"]]
+    # kept and board, not gone; nor the reaction to gone
+    assert member_types == [
+        "post.created",
+        "post.created",
+        "comment.created",
+        "post.deleted",
+        "reaction.updated",
+    ]
+
+    again = socket_for(fred, last_event_id=catchup["head"])
+    assert _catchup(again)["events"] == []
+
+
+def test_catchup_is_truncated_past_the_limit(app, api, employee, fred, socket_for):
+    app.config["CATCHUP_MAX_EVENTS"] = 2
+    for i in range(3):
+        api(employee).post("/api/v1/posts", {"body": f"p{i}"})
+    catchup = _catchup(socket_for(fred, last_event_id=0))
+    assert catchup["truncated"] is True
+    assert len(catchup["events"]) == 2
+
+
+def test_catchup_from_beyond_the_head(employee, make_post, socket_for):
+    make_post(employee)
+    catchup = _catchup(socket_for(employee, last_event_id=10_000))
+    assert catchup["events"] == [] and catchup["head"] == 10_000
+
+
+# --- deactivation -----------------------------------------------------------------------
+
+
+def test_deactivated_users_socket_is_disconnected(api, admin, employee, fred, socket_for):
+    sock = socket_for(employee)
+    other = socket_for(fred)
+    assert api(admin).patch(f"/api/v1/users/{employee.id}", {"active": False}).status_code == 200
+    assert not sock.is_connected()
+    assert other.is_connected()
+
+
+def test_a_socket_missed_by_the_disconnect_can_no_longer_join(
+    app, auth, monkeypatch, employee, manager, make_group, socket_for
+):
+    # A socket held by another process is not disconnected by this one: it must still be inert.
+    monkeypatch.setattr("socialnet.services.accounts.disconnect_user_sockets", lambda _id: 0)
+    board = make_group("Board", "private", members=(employee, manager))
+    token_socket = socket_for(employee)
+    cookie_socket = socketio.test_client(app, flask_test_client=auth.login(employee))
+    do_deactivate(employee)
+    db.session.commit()
+    for sock in (token_socket, cookie_socket):
+        assert sock.is_connected()
+        ack = _join(sock, f"group:{board.id}")
+        assert ack["error"] == "unauthenticated"
+        assert not sock.is_connected()
