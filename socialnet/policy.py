@@ -85,6 +85,31 @@ def is_group_member(user: User, group_id: int) -> bool:
     return db.session.get(GroupMembership, (group_id, user.id)) is not None
 
 
+def readers_among(user_ids: list[int], group_id: int | None) -> list[int]:
+    """The people of ``user_ids`` who may read content of ``group_id`` (None: the company).
+
+    Used to record mentions: naming someone in a private group must not give
+    them (or a notification built from the mention) a way into the group.
+    """
+    from .extensions import db
+
+    if not user_ids or group_id is None:
+        return user_ids
+    group = db.session.get(Group, group_id)
+    if group is None:
+        return []
+    if group.visibility == GroupVisibility.PUBLIC.value:
+        return user_ids
+    members = set(
+        db.session.scalars(
+            select(GroupMembership.user_id).where(
+                GroupMembership.group_id == group_id, GroupMembership.user_id.in_(user_ids)
+            )
+        )
+    )
+    return [uid for uid in user_ids if uid in members]
+
+
 def can_post_in_group(user: User, group_id: int | None) -> bool:
     """Company posts: any active employee. Group posts: members only."""
     if not user.active:

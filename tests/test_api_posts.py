@@ -377,3 +377,16 @@ def test_hashtags_that_grow_when_lowercased_do_not_crash_the_insert(api, employe
     assert response.status_code == 201, response.get_json()
     db.session.rollback()
     assert set(db.session.scalars(db.select(PostHashtag.tag))) == {"ok"}
+
+
+def test_mentions_are_recorded_only_for_people_who_can_read_the_post(
+    api, employee, manager, fred, make_group
+):
+    board = make_group("Board", "private", members=(employee, manager))
+    body = {"body": "@marc.manager @fred.interloper look", "group_id": board.id}
+    post = api(employee).post("/api/v1/posts", body).get_json()
+    api(employee).post(f"/api/v1/posts/{post['id']}/comments", {"body": "@fred.interloper hi"})
+    api(employee).post("/api/v1/posts", {"body": "@fred.interloper company"})
+    db.session.rollback()
+    rows = db.session.execute(db.select(Mention.post_id, Mention.user_id)).all()
+    assert sorted(rows) == sorted([(post["id"], manager.id), (post["id"] + 1, fred.id)])

@@ -155,3 +155,14 @@ def test_room_for_post(world):
     _people, groups, posts = world
     assert policy.room_for_post(posts["company"]) == "company"
     assert policy.room_for_post(posts["private"]) == f"group:{groups['private'].id}"
+
+
+def test_readers_among(world):
+    people, groups, _posts = world
+    ids = [people[w].id for w in ("fred", "employee", "manager")]
+    assert policy.readers_among(ids, None) == ids
+    assert policy.readers_among(ids, groups["public"].id) == ids
+    assert policy.readers_among(ids, groups["private"].id) == ids[1:]
+    assert policy.readers_among(ids, groups["secret"].id) == [people["manager"].id]
+    assert policy.readers_among(ids, 424242) == []
+    assert policy.readers_among([], groups["private"].id) == []

@@ -56,7 +56,7 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     db.session.flush()
     db.session.add_all(
         Mention(post_id=post.id, comment_id=comment.id, user_id=uid)
-        for uid in rendered.mentioned_ids
+        for uid in policy.readers_among(rendered.mentioned_ids, post.group_id)
     )
     db.session.execute(
         update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count + 1)

@@ -58,7 +58,8 @@ def _store_body(post: Post, source: str) -> None:
         delete(Mention).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
     )
     db.session.execute(delete(PostHashtag).where(PostHashtag.post_id == post.id))
-    db.session.add_all(Mention(post_id=post.id, user_id=uid) for uid in rendered.mentioned_ids)
+    mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
+    db.session.add_all(Mention(post_id=post.id, user_id=uid) for uid in mentioned)
     db.session.add_all(PostHashtag(post_id=post.id, tag=tag) for tag in rendered.hashtags)
 
 
