@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench.feed_bench`` (see ``bench/results.md``)."""

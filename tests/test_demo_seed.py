@@ -1,0 +1,164 @@
+"""``flask seed-demo``: a believable company, rendered content, and a safe ``--if-empty``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from socialnet.demo import DEMO_PASSWORD
+from socialnet.demo.content import GROUP_POSTS
+from socialnet.extensions import db
+from socialnet.models import Comment, Group, GroupMembership, Mention, Post, PostHashtag, User
+from socialnet.models._time import utcnow
+from socialnet.services.accounts import authenticate
+from tests.conftest import _wipe
+
+SMALL = ["--posts", "40"]
+
+
+@pytest.fixture
+def seed(app):
+    """``seed(*args)``: run ``flask seed-demo`` with ``args``; returns the click result."""
+    runner = app.test_cli_runner()
+
+    def run(*args: str):
+        return runner.invoke(args=["seed-demo", *args])
+
+    return run
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_seed_builds_a_believable_company(seed):
+    result = seed(*SMALL)
+    assert result.exit_code == 0, result.output
+    people = list(db.session.scalars(select(User)))
+    assert len(people) >= 60
+    assert len({u.site for u in people}) >= 3
+    assert len({u.department for u in people}) >= 10
+    assert {u.role for u in people} == {"admin", "community_manager", "manager", "employee"}
+    assert sum(u.birth_month is not None for u in people) > len(people) * 0.7
+    hires = sorted(u.hire_date for u in people)
+    assert hires[-1] - hires[0] > timedelta(days=12 * 365)
+    assert hires[-1] > utcnow().date() - timedelta(days=60), "a few recent joiners"
+
+
+def test_hierarchy_is_a_tree_under_the_ceo(seed):
+    assert seed(*SMALL).exit_code == 0
+    manager_of = {uid: m for uid, m in db.session.execute(select(User.id, User.manager_id))}
+    roots = [uid for uid, manager in manager_of.items() if manager is None]
+    assert len(roots) == 1, "everyone but the CEO has a manager"
+    for uid in manager_of:
+        seen: set[int] = set()
+        while uid is not None:
+            assert uid not in seen, "manager cycle"
+            seen.add(uid)
+            uid = manager_of[uid]
+    managers = set(manager_of.values()) - {None}
+    roles = {uid: r for uid, r in db.session.execute(select(User.id, User.role))}
+    assert all(roles[m] == "manager" for m in managers)
+
+
+def test_content_is_rendered_through_the_services(seed):
+    assert seed(*SMALL).exit_code == 0
+    assert _count(Post) == 40 + len(GROUP_POSTS)
+    assert _count(Comment) > 20
+    assert db.session.scalar(select(func.sum(Post.comment_count))) == _count(Comment)
+    assert _count(Mention) > 20 and _count(PostHashtag) > 20
+    bodies = list(db.session.scalars(select(Post.body_html)))
+    assert any('class="mention"' in b for b in bodies)
+    assert any('class="hashtag"' in b for b in bodies)
+    assert not any("<script" in b for b in bodies)
+
+
+def test_ids_follow_time_and_everything_is_in_the_past(seed):
+    assert seed(*SMALL).exit_code == 0
+    now = utcnow()
+    for model in (Post, Comment):
+        times = list(db.session.scalars(select(model.created_at).order_by(model.id)))
+        assert times == sorted(times)
+        assert now - timedelta(days=61) < times[0] and times[-1] <= now
+    late = db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .join(Post, Post.id == Comment.post_id)
+        .where(Comment.created_at < Post.created_at)
+    )
+    assert late == 0
+
+
+def test_groups_and_private_membership(seed):
+    assert seed(*SMALL).exit_code == 0
+    groups = {g.name: g for g in db.session.scalars(select(Group))}
+    assert groups["Formation"].visibility == "public"
+    codir = groups["Comité de direction"]
+    assert codir.visibility == "private"
+    members = set(
+        db.session.scalars(
+            select(User.role)
+            .join(GroupMembership, GroupMembership.user_id == User.id)
+            .where(GroupMembership.group_id == codir.id)
+        )
+    )
+    assert members == {"manager"}
+    authors_in_codir = db.session.scalars(
+        select(Post.author_id).where(Post.group_id == codir.id)
+    ).all()
+    member_ids = set(
+        db.session.scalars(
+            select(GroupMembership.user_id).where(GroupMembership.group_id == codir.id)
+        )
+    )
+    assert authors_in_codir and set(authors_in_codir) <= member_ids
+
+
+def test_prints_working_demo_sign_ins(seed):
+    result = seed(*SMALL)
+    assert result.exit_code == 0
+    assert DEMO_PASSWORD in result.output and len(DEMO_PASSWORD) >= 10
+    emails = [w for w in result.output.split() if w.endswith("@lumen.example")]
+    assert len(emails) == 4
+    roles = {authenticate(e, DEMO_PASSWORD).role for e in emails}
+    assert roles == {"admin", "community_manager", "manager", "employee"}
+
+
+def test_if_empty_is_idempotent_and_plain_seed_refuses(seed):
+    assert seed(*SMALL).exit_code == 0
+    before = (_count(User), _count(Post), _count(Comment))
+    again = seed("--if-empty", *SMALL)
+    assert again.exit_code == 0
+    assert "skipped" in again.output
+    assert (_count(User), _count(Post), _count(Comment)) == before
+    refused = seed(*SMALL)
+    assert refused.exit_code != 0
+    assert "already has" in refused.output
+    assert (_count(User), _count(Post), _count(Comment)) == before
+
+
+def test_if_empty_seeds_an_empty_database(seed):
+    result = seed("--if-empty", "--posts", "5")
+    assert result.exit_code == 0, result.output
+    assert _count(User) >= 60
+
+
+def test_same_seed_same_company(seed):
+    def snapshot() -> tuple[list, list]:
+        people = db.session.execute(
+            select(User.email, User.birth_month, User.birth_day, User.hire_date).order_by(
+                User.email
+            )
+        ).all()
+        return people, list(db.session.scalars(select(Post.body).order_by(Post.id)))
+
+    assert seed("--seed", "7", "--posts", "15").exit_code == 0
+    first = snapshot()
+    _wipe()
+    assert seed("--seed", "7", "--posts", "15").exit_code == 0
+    assert snapshot() == first
+    _wipe()
+    assert seed("--seed", "8", "--posts", "15").exit_code == 0
+    assert snapshot()[1] != first[1]
