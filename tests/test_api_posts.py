@@ -6,6 +6,7 @@ import pytest
 
 from socialnet.extensions import db
 from socialnet.models import Comment, Event, Mention, Post, PostHashtag, Reaction
+from socialnet.services.reactions import do_set_reaction
 from tests.helpers import assert_error, count_rows, table_counts
 
 WRITE_TABLES = (Post, Comment, Reaction, Mention, PostHashtag, Event)
@@ -390,3 +391,11 @@ def test_mentions_are_recorded_only_for_people_who_can_read_the_post(
     db.session.rollback()
     rows = db.session.execute(db.select(Mention.post_id, Mention.user_id)).all()
     assert sorted(rows) == sorted([(post["id"], manager.id), (post["id"] + 1, fred.id)])
+
+
+def test_a_reaction_is_part_of_the_callers_transaction(employee, fred, make_post):
+    post = make_post(employee)
+    do_set_reaction(fred, post, "like", active=True)
+    db.session.rollback()  # e.g. a later step of the request failed
+    assert count_rows(Reaction) == 0
+    assert count_rows(Event) == 1  # only the post's own post.created

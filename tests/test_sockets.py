@@ -229,6 +229,8 @@ def test_events_are_json_and_ids_strictly_increase(api, employee, fred, socket_f
     comment_id = me.post(f"/api/v1/posts/{post_id}/comments", {"body": "c"}).get_json()["id"]
     api(fred).put(f"/api/v1/posts/{post_id}/reactions/funny")
     api(fred).put(f"/api/v1/posts/{post_id}/reactions/funny")  # unchanged: no event
+    api(fred).delete(f"/api/v1/posts/{post_id}/reactions/funny")
+    api(fred).delete(f"/api/v1/posts/{post_id}/reactions/funny")  # unchanged: no event
     me.delete(f"/api/v1/comments/{comment_id}")
     me.delete(f"/api/v1/posts/{post_id}")
 
@@ -237,6 +239,7 @@ def test_events_are_json_and_ids_strictly_increase(api, employee, fred, socket_f
         "post.created",
         "post.updated",
         "comment.created",
+        "reaction.updated",
         "reaction.updated",
         "comment.deleted",
         "post.deleted",
@@ -248,7 +251,8 @@ def test_events_are_json_and_ids_strictly_increase(api, employee, fred, socket_f
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert events[1]["data"]["body"] == "v2" and events[1]["data"]["edited_at"]
     assert events[3]["data"]["reactions"]["funny"] == 1
-    assert events[5]["data"] == {"id": post_id}
+    assert events[4]["data"]["active"] is False and events[4]["data"]["reactions"]["funny"] == 0
+    assert events[6]["data"] == {"id": post_id}
 
 
 def test_events_after_rollback_are_not_emitted(employee, socket_for, capture_events):
@@ -271,7 +275,8 @@ def test_a_released_savepoint_does_not_emit_before_the_commit(
     sock = socket_for(fred)
     sock.get_received()
     do_create_post(employee, {"body": "pending"})
-    do_set_reaction(fred, post, "like", active=True)  # runs in a savepoint, released
+    with db.session.begin_nested():  # a savepoint, released
+        do_set_reaction(fred, post, "like", active=True)
     assert _emitted(capture_events) == []  # nothing before COMMIT
     db.session.rollback()
     assert _emitted(capture_events) == [] and sock.get_received() == []
@@ -286,7 +291,7 @@ def test_a_rolled_back_savepoint_keeps_earlier_events_and_drops_its_own(
     capture_events.events.clear()
 
     created = do_create_post(employee, {"body": "kept"})
-    do_set_reaction(fred, post, "like", active=True)  # duplicate: its savepoint rolls back
+    do_set_reaction(fred, post, "like", active=True)  # a duplicate: changes nothing
     with pytest.raises(RuntimeError), db.session.begin_nested():
         publisher.publish("post.created", {"id": -1}, room="company")
         raise RuntimeError("the savepoint fails")

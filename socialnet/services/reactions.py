@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .. import policy
 from ..errors import NotFound
@@ -50,21 +51,32 @@ def my_reactions_for(user: User, post_ids: list[int]) -> dict[int, list[str]]:
     return mine
 
 
+def _insert_reaction(post_id: int, user_id: int, kind: str) -> bool:
+    """Insert unless present (``ON CONFLICT DO NOTHING``); True when a row was added.
+
+    The primary key decides, so concurrent duplicates are harmless. No SAVEPOINT:
+    pysqlite would commit the whole transaction when releasing one that began it.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    inserted = db.session.execute(
+        insert(Reaction)
+        .values(post_id=post_id, user_id=user_id, kind=kind)
+        .on_conflict_do_nothing()
+        .returning(Reaction.kind)  # rowcount is not reliable for this statement on psycopg
+    ).first()
+    return inserted is not None
+
+
 def do_set_reaction(user: User, post: Post, kind: str, active: bool) -> dict:
     """Add (``active``) or remove a reaction; idempotent either way.
 
-    The primary key (post, user, kind) guarantees one of each kind: a concurrent
-    duplicate insert is caught in a savepoint and treated as already present.
+    The primary key (post, user, kind) guarantees one of each kind.
     Publishes ``reaction.updated`` only when something changed.
     """
     check_kind(kind)
     if active:
-        try:
-            with db.session.begin_nested():
-                db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
-            changed = True
-        except IntegrityError:
-            changed = False
+        changed = _insert_reaction(post.id, user.id, kind)
     else:
         result = db.session.execute(
             delete(Reaction).where(
