@@ -385,3 +385,11 @@ def test_reactivated_user_signs_in_again_but_old_cookies_stay_dead(api, app, aut
     assert client.patch(f"/api/v1/users/{employee.id}", {"active": True}).status_code == 200
     assert_error(old.get("/api/v1/me"), 401)
     assert auth.login(employee).get("/api/v1/me").status_code == 200
+
+
+def test_a_lost_race_for_an_email_is_a_conflict_not_a_crash(api, admin, employee, monkeypatch):
+    monkeypatch.setattr("socialnet.services.accounts._email_taken", lambda _email: False)
+    before = count_rows(User)
+    response = api(admin).post("/api/v1/users", _full_user(admin.id, email=employee.email))
+    assert assert_error(response, 409, "conflict")["fields"] == {"email": "taken"}
+    assert count_rows(User) == before

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import policy
 from ..errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationFailed
@@ -144,15 +145,26 @@ def do_create_user(data: dict[str, Any], *, actor: User | None = None) -> User:
     role = check_role(data.get("role", Role.EMPLOYEE.value))
     if "display_name" not in data:
         raise ValidationFailed("display_name cannot be empty.", fields={"display_name": "empty"})
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("An account with this email already exists.", fields={"email": "taken"})
+    taken = Conflict("An account with this email already exists.", fields={"email": "taken"})
+    if _email_taken(email):
+        raise taken
     user = User(
         email=email, handle=_unique_handle(email), password_hash=hash_password(password), role=role
     )
     _apply_profile(user, data)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # a concurrent sign-up won the race: the constraint decides
+        if "email" in str(exc.orig):
+            raise taken from exc
+        raise
     return user
+
+
+def _email_taken(email: str) -> bool:
+    """The friendly early answer; the unique constraint is what guarantees it."""
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
 
 
 def check_signup_allowed(email: str) -> None:
