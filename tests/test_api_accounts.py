@@ -393,3 +393,24 @@ def test_a_lost_race_for_an_email_is_a_conflict_not_a_crash(api, admin, employee
     response = api(admin).post("/api/v1/users", _full_user(admin.id, email=employee.email))
     assert assert_error(response, 409, "conflict")["fields"] == {"email": "taken"}
     assert count_rows(User) == before
+
+
+def test_remember_me_cookie_dies_with_deactivation(api, app, admin, employee):
+    client = app.test_client()
+    response = client.post(
+        LOGIN, json={"email": employee.email, "password": PASSWORD, "remember": True}
+    )
+    assert response.status_code == 200
+    remember = client.get_cookie("remember_token")
+    assert remember is not None
+
+    def fresh_client_with_only_the_remember_cookie():
+        fresh = app.test_client()
+        fresh.set_cookie("remember_token", remember.value)
+        return fresh
+
+    assert fresh_client_with_only_the_remember_cookie().get("/api/v1/me").status_code == 200
+    admin_client = api(admin)
+    assert admin_client.patch(f"/api/v1/users/{employee.id}", {"active": False}).status_code == 200
+    assert admin_client.patch(f"/api/v1/users/{employee.id}", {"active": True}).status_code == 200
+    assert_error(fresh_client_with_only_the_remember_cookie().get("/api/v1/me"), 401)

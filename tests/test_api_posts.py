@@ -273,6 +273,8 @@ def test_create_post_raw_body_errors(api, employee):
         ({"data": '{"body": "form"}', "content_type": "text/plain"}, 400),
         ({"data": {"body": "form"}}, 400),
         ({"data": b'{"body": "\xff\xfe"}', "content_type": "application/json"}, 400),
+        ({"data": "[" * 50_000 + "]" * 50_000, "content_type": "application/json"}, 400),
+        ({"data": '{"a":' * 30_000 + "1" + "}" * 30_000, "content_type": "application/json"}, 400),
         ({"data": '{"body": "' + "x" * 300_000 + '"}', "content_type": "application/json"}, 413),
     ]
     for kwargs, status in cases:

@@ -68,7 +68,10 @@ def json_body() -> Any:
     """The parsed JSON body. :raise ValidationFailed: missing, not JSON, or malformed."""
     if not request.is_json:
         raise ValidationFailed("Send a JSON body with 'Content-Type: application/json'.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # "[[[[…" nested deeper than the parser goes: not a 500
+        data = None
     if data is None:
         raise ValidationFailed("The request body is not valid JSON.")
     return data
