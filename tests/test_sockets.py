@@ -353,6 +353,26 @@ def test_catchup_replays_exactly_the_visible_missed_events(
     assert _catchup(again)["events"] == []
 
 
+def test_catchup_does_not_replay_a_deleted_comments_text(
+    api, employee, fred, make_post, socket_for
+):
+    post = make_post(employee)
+    before = socket_for(fred)
+    last_seen = _catchup(before)["head"]
+    before.disconnect()
+    url = f"/api/v1/posts/{post.id}/comments"
+    removed = api(employee).post(url, {"body": "oops, the password is hunter2"}).get_json()["id"]
+    kept = api(employee).post(url, {"body": "fine"}).get_json()["id"]
+    assert api(employee).delete(f"/api/v1/comments/{removed}").status_code == 204
+
+    events = _catchup(socket_for(fred, last_event_id=last_seen))["events"]
+    assert [(e["type"], e["data"]["id"]) for e in events] == [
+        ("comment.created", kept),
+        ("comment.deleted", removed),
+    ]
+    assert "hunter2" not in json.dumps(events)
+
+
 def test_catchup_is_truncated_past_the_limit(app, api, employee, fred, socket_for):
     app.config["CATCHUP_MAX_EVENTS"] = 2
     for i in range(3):

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 
 from .. import policy
 from ..extensions import db
-from ..models import Event, Post, User
+from ..models import Comment, Event, Post, User
 from .publisher import envelope
 
 #: Events that carry only ids: replayed even when the post is no longer visible,
@@ -45,4 +45,22 @@ def catchup_events(user: User, after_id: int, limit: int) -> tuple[list[dict[str
     )
     rows = list(db.session.scalars(query))
     events = [envelope(e.id, e.type, json.loads(e.payload)) for e in rows[:limit]]
-    return events, len(rows) > limit
+    return _without_deleted_comments(events), len(rows) > limit
+
+
+def _without_deleted_comments(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop ``comment.created`` snapshots of comments deleted since (their tombstone stays).
+
+    Like a deleted post's ``post.created``, a removed comment's text is not sent again.
+    """
+    ids = [e["data"]["id"] for e in events if e["type"] == "comment.created"]
+    if not ids:
+        return events
+    deleted = set(
+        db.session.scalars(
+            select(Comment.id).where(Comment.id.in_(ids), Comment.deleted_at.is_not(None))
+        )
+    )
+    return [
+        e for e in events if not (e["type"] == "comment.created" and e["data"]["id"] in deleted)
+    ]
