@@ -19,9 +19,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create .venv and install the project with its test tools
 
+# One-shot commands need no event loop: eventlet would monkey-patch after Flask is imported.
+CLI := SOCKETIO_ASYNC_MODE=threading $(BIN)/flask
+
 run: $(STAMP) ## Set up and serve the demo company on SQLite at http://127.0.0.1:5000
-	$(BIN)/flask db upgrade
-	$(BIN)/flask seed-demo --if-empty
+	$(CLI) db upgrade
+	$(CLI) seed-demo --if-empty
 	$(BIN)/python wsgi.py
 
 chromium: ## Install Debian's chromium for the browser tests, if missing
@@ -52,7 +55,7 @@ bench: $(STAMP) ## Feed benchmark: 200,000 posts over 2,000 users, p50/p99 page 
 	$(BIN)/python -m bench.feed_bench
 
 migrate: $(STAMP) ## Apply migrations to DATABASE_URL (default: instance/socialnet.db)
-	$(BIN)/flask db upgrade
+	$(CLI) db upgrade
 
 clean: ## Remove the venv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -9,6 +9,8 @@ exactly like a missing one (404).
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
 
 from .models import Comment, Group, GroupMembership, GroupVisibility, Post, Role, User
 from .services.validation import MAX_ID
@@ -26,6 +28,15 @@ def is_moderator(user: User) -> bool:
     return user.active and user.role in MODERATOR_ROLES
 
 
+#: ``+posts.group_id``: the same value, but no index can serve it. Visibility is a
+#: filter, never the way in: without this SQLite walks ``ix_posts_group_id_id`` for
+#: ``group_id IS NULL`` (most posts), then sorts the whole table to find the newest
+#: 20 — 0.5 s at 200,000 posts instead of 0.1 ms walking the primary key backwards.
+_GROUP_OF_POST = UnaryExpression(
+    Post.group_id, operator=operators.custom_op("+"), type_=Post.group_id.type
+)
+
+
 def member_group_ids(user: User):
     """SQL subquery of the ids of the groups ``user`` belongs to."""
     return select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)
@@ -34,7 +45,7 @@ def member_group_ids(user: User):
 def readable_group_ids(user: User):
     """SQL subquery of the groups whose content ``user`` may read: public ones and their own."""
     public = select(Group.id).where(Group.visibility == GroupVisibility.PUBLIC.value)
-    return public.union(member_group_ids(user))
+    return public.union_all(member_group_ids(user))  # IN needs no de-duplication
 
 
 def visible_posts_filter(user: User) -> ColumnElement[bool]:
@@ -47,7 +58,7 @@ def visible_posts_filter(user: User) -> ColumnElement[bool]:
         return Post.id.is_(None)
     return and_(
         Post.deleted_at.is_(None),
-        or_(Post.group_id.is_(None), Post.group_id.in_(readable_group_ids(user))),
+        or_(_GROUP_OF_POST.is_(None), _GROUP_OF_POST.in_(readable_group_ids(user))),
     )
 
 
@@ -55,7 +66,7 @@ def home_feed_filter(user: User) -> ColumnElement[bool]:
     """Visible posts that belong in the home feed: company space and the user's groups."""
     return and_(
         visible_posts_filter(user),
-        or_(Post.group_id.is_(None), Post.group_id.in_(member_group_ids(user))),
+        or_(_GROUP_OF_POST.is_(None), _GROUP_OF_POST.in_(member_group_ids(user))),
     )
 
 

@@ -46,7 +46,14 @@ def envelope(event_id: int, event_type: str, data: dict[str, Any]) -> dict[str, 
     return {"type": event_type, "id": event_id, "data": data}
 
 
-def _take_event_lock(session: Session) -> None:
+def lock_event_log(session: Session | None = None) -> None:
+    """Serialize this transaction with every other event-writing one until it ends.
+
+    :func:`publish` calls it; call it yourself *before* reading state that the
+    event will carry (e.g. reaction counts), so the state read includes every
+    change committed before yours and no concurrent event can carry older figures.
+    """
+    session = session or db.session()
     if session.info.get(_LOCKED):
         return
     if session.get_bind().dialect.name == "postgresql":
@@ -62,7 +69,7 @@ def publish(event_type: str, data: dict[str, Any], *, room: str, post_id: int | 
     Returns the event id.
     """
     session = db.session()
-    _take_event_lock(session)
+    lock_event_log(session)
     payload_text = json.dumps(data, separators=(",", ":"))
     row = Event(type=event_type, room=room, post_id=post_id, payload=payload_text)
     session.add(row)

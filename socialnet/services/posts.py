@@ -13,7 +13,7 @@ from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Group, Mention, Post, PostHashtag, User
 from ..models._time import utcnow
-from ..realtime.publisher import publish
+from ..realtime.publisher import lock_event_log, publish
 from ..serializers import post_dict
 from .content import render_body
 from .reactions import reaction_counts
@@ -87,6 +87,8 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     _store_body(post, body)
     post.edited_at = utcnow()
     db.session.flush()
+    lock_event_log()  # then read the counts the event carries: none committed before is missed
+    db.session.refresh(post, ["comment_count"])
     publish(
         "post.updated",
         post_dict(post, reaction_counts=reaction_counts(post.id)),

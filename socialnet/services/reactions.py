@@ -10,7 +10,7 @@ from .. import policy
 from ..errors import NotFound
 from ..extensions import db
 from ..models import REACTION_KINDS, Post, Reaction, User
-from ..realtime.publisher import publish
+from ..realtime.publisher import lock_event_log, publish
 from ..serializers import empty_reaction_counts, reaction_state
 
 
@@ -75,6 +75,7 @@ def do_set_reaction(user: User, post: Post, kind: str, active: bool) -> dict:
     Publishes ``reaction.updated`` only when something changed.
     """
     check_kind(kind)
+    lock_event_log()  # before counting: concurrent reactions must not both report stale counts
     if active:
         changed = _insert_reaction(post.id, user.id, kind)
     else:
