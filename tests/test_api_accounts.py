@@ -414,3 +414,32 @@ def test_remember_me_cookie_dies_with_deactivation(api, app, admin, employee):
     assert admin_client.patch(f"/api/v1/users/{employee.id}", {"active": False}).status_code == 200
     assert admin_client.patch(f"/api/v1/users/{employee.id}", {"active": True}).status_code == 200
     assert_error(fresh_client_with_only_the_remember_cookie().get("/api/v1/me"), 401)
+
+
+def test_token_last_use_is_recorded_to_the_hour(api, employee):
+    from datetime import timedelta
+
+    me = api(employee)
+    assert me.get("/api/v1/me").status_code == 200
+    token = db.session.scalars(db.select(ApiToken).filter_by(user_id=employee.id)).one()
+    first_use = token.last_used_at
+    assert first_use is not None
+    assert me.get("/api/v1/me").status_code == 200
+    db.session.refresh(token)
+    assert token.last_used_at == first_use  # not rewritten on every call
+    token.last_used_at = first_use - timedelta(hours=2)
+    db.session.commit()
+    assert me.get("/api/v1/me").status_code == 200
+    db.session.refresh(token)
+    assert token.last_used_at > first_use - timedelta(hours=2)
+    listed = me.get("/api/v1/tokens").get_json()["items"]
+    assert listed[0]["last_used_at"] is not None
+
+
+@pytest.mark.parametrize("name", ["Ana\u202eevil", "Ana\x7f", "Ana\x85Martin", "Ana\u2066x"])
+def test_display_names_refuse_direction_overrides_and_c1_controls(api, admin, name):
+    body = {"email": "bidi@lumen.example", "display_name": name, "password": "long password 1"}
+    before = count_rows(User)
+    response = api(admin).post("/api/v1/users", body)
+    assert_error(response, 400)
+    assert count_rows(User) == before

@@ -45,7 +45,12 @@ def me():
 
 
 def _token_dict(token) -> dict:
-    return {"id": token.id, "name": token.name, "created_at": iso(token.created_at)}
+    return {
+        "id": token.id,
+        "name": token.name,
+        "created_at": iso(token.created_at),
+        "last_used_at": iso(token.last_used_at),
+    }
 
 
 @bp.get("/tokens")

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from ..errors import Forbidden, NotAuthenticated, ValidationFailed
 from ..extensions import csrf, db
 from ..models import User
-from ..services.tokens import user_for_token
+from ..services.tokens import do_note_token_use, live_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Endpoints that create a session rather than act for one: no CSRF token exists yet.
@@ -31,12 +31,14 @@ def authenticate_request() -> None:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise NotAuthenticated("Use the header 'Authorization: Bearer <token>'.")
-        user = user_for_token(secret.strip())
-        if user is None:
+        token = live_token(secret.strip())
+        if token is None:
             raise NotAuthenticated(
                 "This token is not valid: unknown, revoked, or its account is inactive."
             )
-        g.api_user = user
+        if do_note_token_use(token):
+            db.session.commit()  # its own tiny unit of work, before the request's
+        g.api_user = token.user
         return
     if request.method in SAFE_METHODS:
         g.api_user = current_user._get_current_object() if current_user.is_authenticated else None

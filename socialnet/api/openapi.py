@@ -147,11 +147,16 @@ SCHEMAS: dict[str, Any] = {
     },
     "Token": {
         "type": "object",
-        "required": ["id", "name", "created_at"],
+        "required": ["id", "name", "created_at", "last_used_at"],
         "properties": {
             "id": {"type": "integer"},
             "name": {"type": "string"},
             "created_at": DATE_TIME,
+            "last_used_at": {
+                **DATE_TIME,
+                "nullable": True,
+                "description": "last API call made with it, to the hour",
+            },
         },
     },
     "TokenCreated": {

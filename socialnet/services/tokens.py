@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -34,8 +35,12 @@ def do_revoke_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
-def user_for_token(secret: str) -> User | None:
-    """The active owner of a live token, or None (unknown, revoked, or owner deactivated)."""
+#: ``last_used_at`` is refreshed at most this often, so reads do not all become writes.
+LAST_USED_RESOLUTION = timedelta(hours=1)
+
+
+def live_token(secret: str) -> ApiToken | None:
+    """The live token for ``secret`` whose owner is active, or None."""
     if not secret.startswith("snt_") or len(secret) > 100:
         return None
     token = db.session.scalar(
@@ -45,7 +50,26 @@ def user_for_token(secret: str) -> User | None:
     )
     if token is None or not token.user.active:
         return None
-    return token.user
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active owner of a live token, or None (unknown, revoked, or owner deactivated)."""
+    token = live_token(secret)
+    return token.user if token else None
+
+
+def do_note_token_use(token: ApiToken) -> bool:
+    """Record that ``token`` was used now, if the stored time is older than the resolution.
+
+    Returns True when the row changed (the caller commits).
+    """
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
+        return False
+    token.last_used_at = now
+    db.session.flush()
+    return True
 
 
 def list_tokens(user: User) -> list[ApiToken]:

@@ -41,11 +41,26 @@ def check_text(
             fields={field: "too_long"},
         )
     allowed_controls = "\n\r\t" if multiline else ""
-    if any(ord(ch) < 32 and ch not in allowed_controls for ch in text):
+    if any(_is_control(ch) and ch not in allowed_controls for ch in text):
         raise ValidationFailed(
             f"{field} contains control characters.", fields={field: "control_chars"}
         )
+    if not multiline and any(ch in BIDI_OVERRIDES for ch in text):
+        # A name or title could otherwise display reversed text ("moc.evil" tricks).
+        raise ValidationFailed(
+            f"{field} contains text-direction override characters.", fields={field: "bidi"}
+        )
     return text
+
+
+#: Explicit embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_control(ch: str) -> bool:
+    """C0, DEL and C1 control characters."""
+    code = ord(ch)
+    return code < 32 or 127 <= code <= 159
 
 
 def check_filter_text(value: str | None, field: str, *, max_len: int = 200) -> str | None:
