@@ -1,11 +1,22 @@
 """SQLAlchemy models, one module per domain."""
 
+from .announcements import AUDIENCE_KINDS, Announcement, AnnouncementRecipient, AudienceKind
 from .events import Event
-from .groups import Group, GroupMembership, GroupVisibility
+from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
+from .notifications import NOTIFICATION_TYPES, Notification, NotificationMute, NotificationType
 from .posts import REACTION_KINDS, Comment, Mention, Post, PostHashtag, Reaction, ReactionKind
 from .users import ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "AUDIENCE_KINDS",
+    "NOTIFICATION_TYPES",
+    "Announcement",
+    "AnnouncementRecipient",
+    "AudienceKind",
+    "GroupJoinRequest",
+    "Notification",
+    "NotificationMute",
+    "NotificationType",
     "REACTION_KINDS",
     "ROLES_ALL",
     "ApiToken",

@@ -1,4 +1,10 @@
-"""Groups: the audience a post can be addressed to (the groups issue builds on this)."""
+"""Groups: thematic channels, local peer groups and communities, with members and admins.
+
+``public`` groups are read and joined by anyone; ``private`` ones are listed but
+their content is for members, and joining needs a group admin's approval;
+``secret`` ones are unlisted and invitation-only (their existence is a 404 to
+outsiders). Archived groups are read-only.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +34,15 @@ class Group(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(String(2000), default="")
     visibility: Mapped[str] = mapped_column(String(16), default=GroupVisibility.PUBLIC.value)
+    is_official: Mapped[bool] = mapped_column(default=False)
+    cover_color: Mapped[str] = mapped_column(String(7), default="#3b5bdb")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class GroupMembership(db.Model):
@@ -42,4 +56,18 @@ class GroupMembership(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     role: Mapped[str] = mapped_column(String(16), default="member")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GroupJoinRequest(db.Model):
+    """A pending request to join a private group; approving or declining removes it."""
+
+    __tablename__ = "group_join_requests"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

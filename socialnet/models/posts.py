@@ -35,13 +35,17 @@ class Post(db.Model):
     __table_args__ = (
         Index("ix_posts_author_id_id", "author_id", "id"),
         Index("ix_posts_group_id_id", "group_id", "id"),
+        CheckConstraint("kind IN ('post', 'announcement')", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16), default="post")
+    title: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    comments_enabled: Mapped[bool] = mapped_column(default=True)
     comment_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]

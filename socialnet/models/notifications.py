@@ -1,0 +1,56 @@
+"""Notifications and per-user mutes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ._time import utcnow
+
+
+class NotificationType(StrEnum):
+    MENTIONED = "mentioned"
+    REPLIED = "replied"
+    REACTED = "reacted"
+    JOIN_REQUESTED = "join_requested"
+    REQUEST_APPROVED = "request_approved"
+    INVITED = "invited"
+    ANNOUNCEMENT = "announcement"
+
+
+NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)
+
+
+class Notification(db.Model):
+    """One line in a person's notification centre.
+
+    Reactions on one post are grouped into one unread row whose ``count``
+    grows and whose ``actor_id`` is the latest reactor ("Ana and 4 others").
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_id_id", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    count: Mapped[int] = mapped_column(default=1)
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+
+class NotificationMute(db.Model):
+    __tablename__ = "notification_mutes"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    type: Mapped[str] = mapped_column(String(32), primary_key=True)
