@@ -15,24 +15,24 @@ from ..models import REACTION_KINDS, ROLES_ALL
 from . import bp
 
 
-def _ref(name: str) -> dict[str, str]:
+def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+def json_response(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
+def error_response(description: str) -> dict[str, Any]:
+    return json_response(ref("Error"), description)
 
 
-def _page_of(name: str) -> dict[str, Any]:
+def page_of(name: str) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["items", "next_cursor"],
         "properties": {
-            "items": {"type": "array", "items": _ref(name)},
+            "items": {"type": "array", "items": ref(name)},
             "next_cursor": {"type": "string", "nullable": True},
         },
     }
@@ -70,7 +70,7 @@ SCHEMAS: dict[str, Any] = {
         "description": "A colleague's directory card. `role` and `created_at` are only "
         "shown to the person themself and to admins.",
         "allOf": [
-            _ref("UserSummary"),
+            ref("UserSummary"),
             {
                 "type": "object",
                 "required": ["email", "department", "site", "manager_id", "hire_date", "active"],
@@ -143,7 +143,7 @@ SCHEMAS: dict[str, Any] = {
     "Session": {
         "type": "object",
         "required": ["user", "csrf_token"],
-        "properties": {"user": _ref("User"), "csrf_token": {"type": "string"}},
+        "properties": {"user": ref("User"), "csrf_token": {"type": "string"}},
     },
     "Token": {
         "type": "object",
@@ -162,7 +162,7 @@ SCHEMAS: dict[str, Any] = {
     "TokenCreated": {
         "description": "The secret `token` is shown once, here; only its hash is stored.",
         "allOf": [
-            _ref("Token"),
+            ref("Token"),
             {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}},
         ],
     },
@@ -187,14 +187,14 @@ SCHEMAS: dict[str, Any] = {
         ],  # fmt: skip
         "properties": {
             "id": {"type": "integer"},
-            "author": _ref("UserSummary"),
+            "author": ref("UserSummary"),
             "group_id": {"type": "integer", "nullable": True},
             "body": {"type": "string", "description": "the author's Markdown"},
             "body_html": {"type": "string", "description": "sanitized HTML rendering"},
             "created_at": DATE_TIME,
             "edited_at": {**DATE_TIME, "nullable": True},
             "comment_count": {"type": "integer"},
-            "reactions": _ref("ReactionCounts"),
+            "reactions": ref("ReactionCounts"),
             "my_reactions": {
                 "type": "array",
                 "items": {"type": "string", "enum": list(REACTION_KINDS)},
@@ -224,7 +224,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "integer"},
             "post_id": {"type": "integer"},
-            "author": _ref("UserSummary"),
+            "author": ref("UserSummary"),
             "body": {"type": "string"},
             "body_html": {"type": "string"},
             "created_at": DATE_TIME,
@@ -245,17 +245,17 @@ SCHEMAS: dict[str, Any] = {
             "kind": {"type": "string", "enum": list(REACTION_KINDS)},
             "user_id": {"type": "integer"},
             "active": {"type": "boolean"},
-            "reactions": _ref("ReactionCounts"),
+            "reactions": ref("ReactionCounts"),
         },
     },
 }
 
-R400 = _error("Invalid input: the message says what, `fields` says where")
-R401 = _error("Not signed in, or the token is invalid or revoked")
-R403 = _error("Not allowed (or CSRF token missing on a cookie-authenticated call)")
-R404 = _error("Not found — also the answer for anything the caller may not see")
-R409 = _error("Conflict with existing data")
-R413 = _error("Too large")
+R400 = error_response("Invalid input: the message says what, `fields` says where")
+R401 = error_response("Not signed in, or the token is invalid or revoked")
+R403 = error_response("Not allowed (or CSRF token missing on a cookie-authenticated call)")
+R404 = error_response("Not found — also the answer for anything the caller may not see")
+R409 = error_response("Conflict with existing data")
+R413 = error_response("Too large")
 NO_CONTENT = {"description": "Done; no body"}
 
 LIMIT = {
@@ -273,16 +273,16 @@ CURSOR = {
 }
 
 
-def _id_param(name: str) -> dict[str, Any]:
+def id_param(name: str) -> dict[str, Any]:
     schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
-def _body(name: str) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+def json_body_of(name: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": ref(name)}}}
 
 
-def _op(summary: str, responses: dict[Any, Any], **extra: Any) -> dict[str, Any]:
+def operation(summary: str, responses: dict[Any, Any], **extra: Any) -> dict[str, Any]:
     return {"summary": summary, "responses": {str(k): v for k, v in responses.items()}, **extra}
 
 
@@ -296,39 +296,49 @@ SECURITY_NONE: list[dict[str, list[str]]] = []
 
 
 def _paths() -> dict[str, Any]:
-    post_id, comment_id = _id_param("post_id"), _id_param("comment_id")
-    user_id, token_id = _id_param("user_id"), _id_param("token_id")
+    post_id, comment_id = id_param("post_id"), id_param("comment_id")
+    user_id, token_id = id_param("user_id"), id_param("token_id")
     return {
         "/auth/login": {
-            "post": _op(
+            "post": operation(
                 "Sign in with email and password (sets the session cookie)",
-                {200: _json(_ref("Session")), 400: R400, 401: R401},
-                requestBody=_body("Login"),
+                {200: json_response(ref("Session")), 400: R400, 401: R401},
+                requestBody=json_body_of("Login"),
                 security=SECURITY_NONE,
             )
         },
-        "/auth/logout": {"post": _op("Sign out", {204: NO_CONTENT, 401: R401, 403: R403})},
+        "/auth/logout": {"post": operation("Sign out", {204: NO_CONTENT, 401: R401, 403: R403})},
         "/auth/signup": {
-            "post": _op(
+            "post": operation(
                 "Self sign-up, open only to the company's email domains",
-                {201: _json(_ref("Session"), "Created"), 400: R400, 403: R403, 409: R409},
-                requestBody=_body("Signup"),
+                {201: json_response(ref("Session"), "Created"), 400: R400, 403: R403, 409: R409},
+                requestBody=json_body_of("Signup"),
                 security=SECURITY_NONE,
             )
         },
         "/auth/csrf": {
-            "get": _op(
+            "get": operation(
                 "A CSRF token for cookie-authenticated mutations (header X-CSRFToken)",
-                {200: _json({"type": "object", "properties": {"csrf_token": {"type": "string"}}})},
+                {
+                    200: json_response(
+                        {"type": "object", "properties": {"csrf_token": {"type": "string"}}}
+                    )
+                },
                 security=SECURITY_NONE,
             )
         },
-        "/me": {"get": _op("The caller's own account", {200: _json(_ref("User")), 401: R401})},
+        "/me": {
+            "get": operation(
+                "The caller's own account", {200: json_response(ref("User")), 401: R401}
+            )
+        },
         "/tokens": {
-            "get": _op("The caller's live tokens", {200: _json(_page_of("Token")), 401: R401}),
-            "post": _op(
+            "get": operation(
+                "The caller's live tokens", {200: json_response(page_of("Token")), 401: R401}
+            ),
+            "post": operation(
                 "Create a personal API token (the secret is returned once)",
-                {201: _json(_ref("TokenCreated"), "Created"), 400: R400, 401: R401},
+                {201: json_response(ref("TokenCreated"), "Created"), 400: R400, 401: R401},
                 requestBody={
                     "required": True,
                     "content": {
@@ -345,16 +355,16 @@ def _paths() -> dict[str, Any]:
             ),
         },
         "/tokens/{token_id}": {
-            "delete": _op(
+            "delete": operation(
                 "Revoke one of the caller's tokens",
                 {204: NO_CONTENT, 401: R401, 404: R404},
                 parameters=[token_id],
             )
         },
         "/users": {
-            "get": _op(
+            "get": operation(
                 "Search the directory (active people, sorted by name)",
-                {200: _json(_page_of("User")), 400: R400, 401: R401},
+                {200: json_response(page_of("User")), 400: R400, 401: R401},
                 parameters=[
                     {"name": "q", "in": "query", "schema": {"type": "string"}},
                     {"name": "department", "in": "query", "schema": {"type": "string"}},
@@ -363,33 +373,41 @@ def _paths() -> dict[str, Any]:
                     CURSOR,
                 ],
             ),
-            "post": _op(
+            "post": operation(
                 "Create an account (admins)",
-                {201: _json(_ref("User"), "Created"), 400: R400, 401: R401, 403: R403, 409: R409},
-                requestBody=_body("UserCreate"),
+                {
+                    201: json_response(ref("User"), "Created"),
+                    400: R400,
+                    401: R401,
+                    403: R403,
+                    409: R409,
+                },
+                requestBody=json_body_of("UserCreate"),
             ),
         },
         "/users/{user_id}": {
-            "get": _op("A person's card", {200: _json(_ref("User")), 401: R401, 404: R404}),
-            "patch": _op(
+            "get": operation(
+                "A person's card", {200: json_response(ref("User")), 401: R401, 404: R404}
+            ),
+            "patch": operation(
                 "Change a person's profile, role or active flag (admins); "
                 "deactivation ends their sessions, tokens and sockets",
-                {200: _json(_ref("User")), 400: R400, 401: R401, 403: R403, 404: R404},
-                requestBody=_body("UserPatch"),
+                {200: json_response(ref("User")), 400: R400, 401: R401, 403: R403, 404: R404},
+                requestBody=json_body_of("UserPatch"),
             ),
             "parameters": [user_id],
         },
         "/users/{user_id}/posts": {
-            "get": _op(
+            "get": operation(
                 "A person's posts that the caller may see, newest first",
-                {200: _json(_page_of("Post")), 400: R400, 401: R401, 404: R404},
+                {200: json_response(page_of("Post")), 400: R400, 401: R401, 404: R404},
                 parameters=[user_id, LIMIT, CURSOR],
             )
         },
         "/feed": {
-            "get": _op(
+            "get": operation(
                 "The home feed: company posts and the caller's groups, newest first",
-                {200: _json(_page_of("Post")), 400: R400, 401: R401},
+                {200: json_response(page_of("Post")), 400: R400, 401: R401},
                 parameters=[
                     LIMIT,
                     CURSOR,
@@ -398,59 +416,59 @@ def _paths() -> dict[str, Any]:
             )
         },
         "/posts": {
-            "post": _op(
+            "post": operation(
                 "Publish a post (Markdown; @mentions and #hashtags)",
                 {
-                    201: _json(_ref("Post"), "Created"),
+                    201: json_response(ref("Post"), "Created"),
                     400: R400,
                     401: R401,
                     403: R403,
                     413: R413,
                 },
-                requestBody=_body("PostCreate"),
+                requestBody=json_body_of("PostCreate"),
             )
         },
         "/posts/{post_id}": {
             "parameters": [post_id],
-            "get": _op("One post", {200: _json(_ref("Post")), 401: R401, 404: R404}),
-            "patch": _op(
+            "get": operation("One post", {200: json_response(ref("Post")), 401: R401, 404: R404}),
+            "patch": operation(
                 "Edit one's own post",
                 {
-                    200: _json(_ref("Post")),
+                    200: json_response(ref("Post")),
                     400: R400,
                     401: R401,
                     403: R403,
                     404: R404,
                     413: R413,
                 },
-                requestBody=_body("PostEdit"),
+                requestBody=json_body_of("PostEdit"),
             ),
-            "delete": _op(
+            "delete": operation(
                 "Delete a post (its author; moderators)",
                 {204: NO_CONTENT, 401: R401, 403: R403, 404: R404},
             ),
         },
         "/posts/{post_id}/comments": {
             "parameters": [post_id],
-            "get": _op(
+            "get": operation(
                 "Comments on a post, oldest first",
-                {200: _json(_page_of("Comment")), 400: R400, 401: R401, 404: R404},
+                {200: json_response(page_of("Comment")), 400: R400, 401: R401, 404: R404},
                 parameters=[LIMIT, CURSOR],
             ),
-            "post": _op(
+            "post": operation(
                 "Comment on a post",
                 {
-                    201: _json(_ref("Comment"), "Created"),
+                    201: json_response(ref("Comment"), "Created"),
                     400: R400,
                     401: R401,
                     404: R404,
                     413: R413,
                 },
-                requestBody=_body("CommentCreate"),
+                requestBody=json_body_of("CommentCreate"),
             ),
         },
         "/comments/{comment_id}": {
-            "delete": _op(
+            "delete": operation(
                 "Delete a comment (its author, the post's author, moderators)",
                 {204: NO_CONTENT, 401: R401, 403: R403, 404: R404},
                 parameters=[comment_id],
@@ -458,23 +476,35 @@ def _paths() -> dict[str, Any]:
         },
         "/posts/{post_id}/reactions/{kind}": {
             "parameters": [post_id, KIND],
-            "put": _op(
+            "put": operation(
                 "React (idempotent)",
-                {200: _json(_ref("ReactionState")), 401: R401, 404: R404},
+                {200: json_response(ref("ReactionState")), 401: R401, 404: R404},
             ),
-            "delete": _op(
+            "delete": operation(
                 "Remove one's reaction (idempotent)",
-                {200: _json(_ref("ReactionState")), 401: R401, 404: R404},
+                {200: json_response(ref("ReactionState")), 401: R401, 404: R404},
             ),
         },
         "/openapi.json": {
-            "get": _op(
+            "get": operation(
                 "This document",
                 {200: {"description": "OpenAPI 3.0 document"}},
                 security=SECURITY_NONE,
             )
         },
     }
+
+
+#: Paths and schemas documented by other API modules (groups, announcements,
+#: notifications…) next to their handlers, through :func:`document`.
+EXTRA_PATHS: dict[str, Any] = {}
+EXTRA_SCHEMAS: dict[str, Any] = {}
+
+
+def document(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> None:
+    """Add ``paths`` (relative to /api/v1) and ``schemas`` to the OpenAPI document."""
+    EXTRA_PATHS.update(paths)
+    EXTRA_SCHEMAS.update(schemas or {})
 
 
 def build_document() -> dict[str, Any]:
@@ -498,9 +528,9 @@ def build_document() -> dict[str, Any]:
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "cookie": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **EXTRA_SCHEMAS},
         },
-        "paths": _paths(),
+        "paths": {**_paths(), **EXTRA_PATHS},
     }
 
 
