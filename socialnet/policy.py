@@ -12,7 +12,17 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
-from .models import Comment, Group, GroupMembership, GroupVisibility, Post, Role, User
+from .models import (
+    Announcement,
+    AnnouncementRecipient,
+    Comment,
+    Group,
+    GroupMembership,
+    GroupVisibility,
+    Post,
+    Role,
+    User,
+)
 from .services.validation import MAX_ID
 
 MODERATOR_ROLES = frozenset({Role.COMMUNITY_MANAGER.value, Role.ADMIN.value})
@@ -48,17 +58,32 @@ def readable_group_ids(user: User):
     return public.union_all(member_group_ids(user))  # IN needs no de-duplication
 
 
+def received_announcement_post_ids(user: User):
+    """SQL subquery of the posts of the announcements addressed to ``user``."""
+    return (
+        select(Announcement.post_id)
+        .join(AnnouncementRecipient, AnnouncementRecipient.announcement_id == Announcement.id)
+        .where(AnnouncementRecipient.user_id == user.id)
+    )
+
+
 def visible_posts_filter(user: User) -> ColumnElement[bool]:
     """The SQL condition a post must meet to be seen by ``user``.
 
     Company posts are seen by every active employee; group posts by readers of
-    the group; deleted posts by nobody through the product.
+    the group; an announcement by its sender and recipients only (and, being in
+    a group, only by readers of that group); deleted posts by nobody.
     """
     if not user.active:
         return Post.id.is_(None)
     return and_(
         Post.deleted_at.is_(None),
         or_(_GROUP_OF_POST.is_(None), _GROUP_OF_POST.in_(readable_group_ids(user))),
+        or_(
+            Post.kind == "post",
+            Post.author_id == user.id,
+            Post.id.in_(received_announcement_post_ids(user)),
+        ),
     )
 
 
@@ -74,9 +99,85 @@ def can_see_post(user: User, post: Post | None) -> bool:
     """Python twin of :func:`visible_posts_filter` for one already-loaded post."""
     if post is None or not user.active or post.deleted_at is not None:
         return False
+    addressed = post.kind != "announcement" or post.author_id == user.id
+    if not addressed and not is_announcement_recipient(user, post.id):
+        return False
     if post.group_id is None:
         return True
     return can_read_group(user, post.group_id)
+
+
+def is_announcement_recipient(user: User, post_id: int) -> bool:
+    from .extensions import db
+
+    query = received_announcement_post_ids(user).where(Announcement.post_id == post_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def visible_groups_filter(user: User) -> ColumnElement[bool]:
+    """Groups whose existence ``user`` may know: all but the secret ones they are not in."""
+    return or_(
+        Group.visibility != GroupVisibility.SECRET.value, Group.id.in_(member_group_ids(user))
+    )
+
+
+def can_see_group(user: User, group: Group | None) -> bool:
+    """May ``user`` know that ``group`` exists? (A secret group is a 404 to outsiders.)"""
+    if group is None or not user.active:
+        return False
+    return group.visibility != GroupVisibility.SECRET.value or is_group_member(user, group.id)
+
+
+def group_role(user: User, group_id: int) -> str | None:
+    """``"admin"``, ``"member"`` or None."""
+    from .extensions import db
+
+    membership = db.session.get(GroupMembership, (group_id, user.id))
+    return membership.role if membership else None
+
+
+def is_group_admin(user: User, group_id: int) -> bool:
+    return user.active and group_role(user, group_id) == "admin"
+
+
+def can_manage_group(user: User, group: Group) -> bool:
+    """Group admins manage their group; company admins any group they may see."""
+    return user.active and (
+        is_group_admin(user, group.id) or (is_admin(user) and can_see_group(user, group))
+    )
+
+
+def can_mark_official(user: User) -> bool:
+    return is_moderator(user)
+
+
+def can_announce_to(user: User, audience_kind: str, group: Group | None = None) -> bool:
+    """Who may announce to whom.
+
+    Community managers and admins: the company, a site, a department or any
+    group they may see. Group admins: their group. Managers (anyone with
+    reports): their reporting line — the service checks that reports exist.
+    """
+    if not user.active:
+        return False
+    if audience_kind == "reports":
+        return True
+    if audience_kind == "group":
+        return group is not None and (
+            is_group_admin(user, group.id) or (is_moderator(user) and can_see_group(user, group))
+        )
+    return is_moderator(user)
+
+
+def can_see_reach(user: User, announcement: Announcement) -> bool:
+    """The sender, and community managers / admins who may read the announcement's audience."""
+    if not user.active:
+        return False
+    if announcement.sender_id == user.id:
+        return True
+    if not is_moderator(user):
+        return False
+    return announcement.group_id is None or can_read_group(user, announcement.group_id)
 
 
 def can_read_group(user: User, group_id: int) -> bool:
@@ -122,10 +223,15 @@ def readers_among(user_ids: list[int], group_id: int | None) -> list[int]:
 
 
 def can_post_in_group(user: User, group_id: int | None) -> bool:
-    """Company posts: any active employee. Group posts: members only."""
+    """Company posts: any active employee. Group posts: members of a group not archived."""
+    from .extensions import db
+
     if not user.active:
         return False
-    return group_id is None or is_group_member(user, group_id)
+    if group_id is None:
+        return True
+    group = db.session.get(Group, group_id)
+    return group is not None and not group.is_archived and is_group_member(user, group_id)
 
 
 def can_edit_post(user: User, post: Post) -> bool:
@@ -147,14 +253,56 @@ def can_manage_users(user: User) -> bool:
     return is_admin(user)
 
 
+#: Announcement rooms older than this are not joined on connect (``join`` still works).
+ANNOUNCEMENT_ROOM_DAYS = 30
+
+
 def rooms_for(user: User) -> list[str]:
     """The Socket.IO rooms a connection of ``user`` joins on connect."""
+    from datetime import timedelta
+
     from .extensions import db
+    from .models._time import utcnow
 
     if not user.active:
         return []
     group_ids = db.session.scalars(member_group_ids(user)).all()
-    return [COMPANY_ROOM, f"user:{user.id}", *(f"group:{gid}" for gid in sorted(group_ids))]
+    since = utcnow() - timedelta(days=ANNOUNCEMENT_ROOM_DAYS)
+    announcement_ids = db.session.scalars(
+        select(Announcement.id)
+        .where(
+            Announcement.published_at >= since,
+            Announcement.audience_kind.in_(PER_ANNOUNCEMENT_ROOM_AUDIENCES),
+            or_(
+                Announcement.sender_id == user.id,
+                Announcement.id.in_(
+                    select(AnnouncementRecipient.announcement_id).where(
+                        AnnouncementRecipient.user_id == user.id
+                    )
+                ),
+            ),
+        )
+        .order_by(Announcement.id)
+    ).all()
+    return [
+        COMPANY_ROOM,
+        f"user:{user.id}",
+        *(f"group:{gid}" for gid in sorted(group_ids)),
+        *(f"announcement:{aid}" for aid in announcement_ids),
+    ]
+
+
+#: Audiences that have no room of their own: their announcement gets one.
+PER_ANNOUNCEMENT_ROOM_AUDIENCES = ("reports", "site", "department")
+
+
+def announcement_room(announcement: Announcement) -> str:
+    """The room of an announcement's audience: the company's, the group's, or its own."""
+    if announcement.audience_kind == "company":
+        return COMPANY_ROOM
+    if announcement.audience_kind == "group":
+        return f"group:{announcement.group_id}"
+    return f"announcement:{announcement.id}"
 
 
 def can_join_room(user: User, room: str) -> bool:
@@ -171,9 +319,27 @@ def can_join_room(user: User, room: str) -> bool:
         return int(raw_id) == user.id
     if kind == "group":
         return can_read_group(user, int(raw_id))
+    if kind == "announcement":
+        from .extensions import db
+
+        announcement = db.session.get(Announcement, int(raw_id))
+        post = (
+            db.session.get(Post, announcement.post_id)
+            if announcement and announcement.post_id
+            else None
+        )
+        return can_see_post(user, post)
     return False
 
 
 def room_for_post(post: Post) -> str:
     """The room whose listeners may see ``post`` (its audience)."""
+    if post.kind == "announcement":
+        from .extensions import db
+
+        announcement = db.session.scalar(
+            select(Announcement).where(Announcement.post_id == post.id)
+        )
+        if announcement is not None:
+            return announcement_room(announcement)
     return COMPANY_ROOM if post.group_id is None else f"group:{post.group_id}"
