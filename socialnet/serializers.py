@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from .models import REACTION_KINDS, Comment, Post, User
+from .models import REACTION_KINDS, Announcement, Comment, Group, Notification, Post, User
 
 
 def iso(value: datetime | date | None) -> str | None:
@@ -71,8 +71,11 @@ def post_dict(
         "id": post.id,
         "author": user_summary(post.author),
         "group_id": post.group_id,
+        "kind": post.kind,
+        "title": post.title,
         "body": post.body,
         "body_html": post.body_html,
+        "comments_enabled": post.comments_enabled,
         "created_at": iso(post.created_at),
         "edited_at": iso(post.edited_at),
         "comment_count": post.comment_count,
@@ -110,3 +113,113 @@ def reaction_state(
 
 def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
     return {"items": items, "next_cursor": next_cursor}
+
+
+def _notification_summary(n: Notification, actor_name: str, group_name: str) -> str:
+    """One line of plain text (clients escape it) saying what happened."""
+    others = n.count - 1
+    if n.type == "reacted" and others > 0:
+        who = f"{actor_name} and {others} other{'s' if others > 1 else ''}"
+        return f"{who} reacted to your post"
+    summaries = {
+        "mentioned": f"{actor_name} mentioned you",
+        "replied": f"{actor_name} commented on your post",
+        "reacted": f"{actor_name} reacted to your post",
+        "join_requested": f"{actor_name} asked to join {group_name}",
+        "request_approved": f"Your request to join {group_name} was approved",
+        "invited": f"{actor_name} invited you to join {group_name}",
+        "announcement": (
+            f"Announcement from {actor_name}: {n.text}"
+            if n.text
+            else f"Announcement from {actor_name}"
+        ),
+    }
+    return summaries.get(n.type, f"{actor_name}: {n.text}" if n.text else actor_name)
+
+
+def notification_dict(
+    n: Notification, actor: User | None, group: Group | None = None
+) -> dict[str, Any]:
+    """A line of a person's notification centre; also the ``data`` of ``notification.created``.
+
+    ``actor`` is ``n.actor_id``'s user (None once that account is gone), ``group``
+    is ``n.group_id``'s group, used to name it in the summary.
+    """
+    if n.post_id is not None:
+        url = f"/posts/{n.post_id}"
+    elif n.group_id is not None:
+        url = f"/groups/{n.group_id}"
+    else:
+        url = None
+    summary = _notification_summary(
+        n,
+        actor.display_name if actor is not None else "Someone",
+        group.name if group is not None else "a group",
+    )
+    return {
+        "id": n.id,
+        "type": n.type,
+        "actor": user_summary(actor) if actor is not None else None,
+        "count": n.count,
+        "post_id": n.post_id,
+        "group_id": n.group_id,
+        "text": n.text,
+        "summary": summary,
+        "url": url,
+        "created_at": iso(n.created_at),
+        "read_at": iso(n.read_at),
+    }
+
+
+def group_dict(
+    group: Group,
+    *,
+    member_count: int,
+    my_role: str | None = None,
+    request_pending: bool = False,
+    include_viewer: bool = True,
+) -> dict[str, Any]:
+    """A group card. ``my_role`` / ``request_pending`` describe the viewer (absent in events)."""
+    data: dict[str, Any] = {
+        "id": group.id,
+        "name": group.name,
+        "description": group.description,
+        "type": group.visibility,
+        "official": group.is_official,
+        "cover_color": group.cover_color,
+        "archived": group.archived_at is not None,
+        "member_count": member_count,
+        "created_at": iso(group.created_at),
+        "url": f"/groups/{group.id}",
+    }
+    if include_viewer:
+        data["my_role"] = my_role
+        data["request_pending"] = request_pending
+    return data
+
+
+def announcement_dict(announcement: Announcement, *, acknowledged_at: Any = None) -> dict[str, Any]:
+    """An announcement as its sender and recipients see it."""
+    return {
+        "id": announcement.id,
+        "post_id": announcement.post_id,
+        "sender_id": announcement.sender_id,
+        "title": announcement.title,
+        "audience": {"kind": announcement.audience_kind, "value": _audience_value(announcement)},
+        "publish_at": iso(announcement.publish_at),
+        "published_at": iso(announcement.published_at),
+        "expires_at": iso(announcement.expires_at),
+        "comments_enabled": announcement.comments_enabled,
+        "reminded_at": iso(announcement.reminded_at),
+        "status": "published" if announcement.published_at else "scheduled",
+        "acknowledged_at": iso(acknowledged_at),
+        "url": f"/announcements/{announcement.id}",
+    }
+
+
+def _audience_value(announcement: Announcement) -> Any:
+    if announcement.audience_kind == "group":
+        return announcement.group_id
+    if announcement.audience_kind in ("company", "reports"):
+        return None
+    return announcement.audience_value

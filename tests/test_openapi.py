@@ -23,7 +23,7 @@ def _server_operations(app) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX):
             continue
-        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix(PREFIX))
+        path = re.sub(r"<(?:[^:>]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix(PREFIX))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             operations.add((method.lower(), path))
     return operations

@@ -7,7 +7,15 @@ from ..extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # CSRF is enforced in authenticate_request for cookie-authenticated calls
 
-from . import accounts, openapi, posts, users  # noqa: E402,F401  (routes register on import)
+from . import (  # noqa: E402,F401  (routes register on import)
+    accounts,
+    announcements,
+    groups,
+    notifications,
+    openapi,
+    posts,
+    users,
+)
 from .common import authenticate_request  # noqa: E402
 
 bp.before_request(authenticate_request)

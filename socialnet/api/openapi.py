@@ -177,6 +177,9 @@ SCHEMAS: dict[str, Any] = {
             "id",
             "author",
             "group_id",
+            "kind",
+            "title",
+            "comments_enabled",
             "body",
             "body_html",
             "created_at",
@@ -189,6 +192,9 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "integer"},
             "author": ref("UserSummary"),
             "group_id": {"type": "integer", "nullable": True},
+            "kind": {"type": "string", "enum": ["post", "announcement"]},
+            "title": {**NULLABLE_STRING, "description": "announcements have one"},
+            "comments_enabled": {"type": "boolean"},
             "body": {"type": "string", "description": "the author's Markdown"},
             "body_html": {"type": "string", "description": "sanitized HTML rendering"},
             "created_at": DATE_TIME,
@@ -202,6 +208,30 @@ SCHEMAS: dict[str, Any] = {
             },
             "url": {"type": "string"},
         },
+    },
+    "FeedPage": {
+        "allOf": [
+            page_of("Post"),
+            {
+                "type": "object",
+                "properties": {
+                    "pinned": {
+                        "type": "array",
+                        "description": "first page only: unread, unexpired announcements",
+                        "items": {
+                            "allOf": [
+                                ref("Post"),
+                                {
+                                    "type": "object",
+                                    "required": ["announcement"],
+                                    "properties": {"announcement": ref("Announcement")},
+                                },
+                            ]
+                        },
+                    }
+                },
+            },
+        ]
     },
     "PostCreate": {
         "type": "object",
@@ -406,8 +436,9 @@ def _paths() -> dict[str, Any]:
         },
         "/feed": {
             "get": operation(
-                "The home feed: company posts and the caller's groups, newest first",
-                {200: json_response(page_of("Post")), 400: R400, 401: R401},
+                "The home feed: company posts and the caller's groups, newest first; the first "
+                "page also lists unread announcements addressed to the caller in `pinned`",
+                {200: json_response(ref("FeedPage")), 400: R400, 401: R401},
                 parameters=[
                     LIMIT,
                     CURSOR,

@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from ..pagination import parse_limit
 from ..serializers import comment_dict, page
-from ..services import comments, feed, posts, reactions
+from ..services import announcements, comments, feed, posts, reactions
 from . import bp
 from .common import commit, created, json_body, no_content, require_user
 
@@ -18,7 +18,10 @@ def get_feed():
         parse_limit(request.args.get("limit")),
         request.args.get("tag"),
     )
-    return jsonify(page(items, next_cursor))
+    body = page(items, next_cursor)
+    if not request.args.get("cursor"):
+        body["pinned"] = announcements.pinned_for(user)  # unread announcements, on page 1
+    return jsonify(body)
 
 
 @bp.post("/posts")

@@ -28,9 +28,14 @@ def serialize_posts_for(user: User, posts: list[Post]) -> list[dict[str, Any]]:
     return [post_dict(p, reaction_counts=counts[p.id], my_reactions=mine[p.id]) for p in posts]
 
 
-def _page(
+def page_of_posts(
     user: User, scope: str, condition: ColumnElement[bool], cursor: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], str | None]:
+    """One keyset page (newest first) of the posts meeting ``condition``, as ``user`` sees them.
+
+    ``condition`` must include a visibility filter from :mod:`socialnet.policy`;
+    ``scope`` names the list so its cursors cannot be used on another one.
+    """
     before_id = decode_cursor(scope, cursor)
     query = (
         select(Post)
@@ -59,7 +64,7 @@ def home_feed(
             select(PostHashtag.post_id).where(PostHashtag.tag == tag)
         )
         scope = f"feed#{tag}"
-    return _page(user, scope, condition, cursor, limit)
+    return page_of_posts(user, scope, condition, cursor, limit)
 
 
 def profile_feed(
@@ -67,4 +72,4 @@ def profile_feed(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """``author``'s posts that ``viewer`` may see."""
     condition = policy.visible_posts_filter(viewer) & (Post.author_id == author.id)
-    return _page(viewer, f"profile:{author.id}", condition, cursor, limit)
+    return page_of_posts(viewer, f"profile:{author.id}", condition, cursor, limit)

@@ -1,0 +1,334 @@
+"""Groups: directory, pages, membership, join requests, and each group's feed."""
+
+from flask import jsonify, request
+
+from ..pagination import parse_limit
+from ..serializers import page
+from ..services import groups
+from . import bp
+from .common import commit, created, json_body, no_content, require_user
+from .openapi import (
+    CURSOR,
+    LIMIT,
+    NO_CONTENT,
+    R400,
+    R401,
+    R403,
+    R404,
+    R409,
+    document,
+    id_param,
+    json_body_of,
+    json_response,
+    operation,
+    page_of,
+    ref,
+)
+
+
+@bp.get("/groups")
+def list_groups():
+    items, next_cursor = groups.list_groups(
+        require_user(),
+        query=request.args.get("q"),
+        mine=request.args.get("mine") == "1",
+        cursor=request.args.get("cursor"),
+        limit=parse_limit(request.args.get("limit")),
+    )
+    return jsonify(page(items, next_cursor))
+
+
+@bp.post("/groups")
+def create_group():
+    user = require_user()
+    group = groups.do_create_group(user, json_body())
+    commit()
+    return created(groups.describe(user, group))
+
+
+@bp.get("/groups/<id:group_id>")
+def get_group(group_id: int):
+    user = require_user()
+    return jsonify(groups.describe(user, groups.access_group(user, group_id)))
+
+
+@bp.patch("/groups/<id:group_id>")
+def update_group(group_id: int):
+    user = require_user()
+    group = groups.do_update_group(user, group_id, json_body())
+    commit()
+    return jsonify(groups.describe(user, group))
+
+
+@bp.delete("/groups/<id:group_id>")
+def delete_group(group_id: int):
+    groups.do_delete_group(require_user(), group_id)
+    commit()
+    return no_content()
+
+
+@bp.get("/groups/<id:group_id>/feed")
+def group_feed(group_id: int):
+    items, next_cursor = groups.group_feed(
+        require_user(), group_id, request.args.get("cursor"), parse_limit(request.args.get("limit"))
+    )
+    return jsonify(page(items, next_cursor))
+
+
+@bp.get("/groups/<id:group_id>/members")
+def list_members(group_id: int):
+    items, next_cursor = groups.list_members(
+        require_user(), group_id, request.args.get("cursor"), parse_limit(request.args.get("limit"))
+    )
+    return jsonify(page(items, next_cursor))
+
+
+@bp.post("/groups/<id:group_id>/members")
+def add_member(group_id: int):
+    user = groups.do_add_member(require_user(), group_id, json_body())
+    commit()
+    return created({"group_id": group_id, "user_id": user.id, "status": "joined"})
+
+
+@bp.delete("/groups/<id:group_id>/members/<id:user_id>")
+def remove_member(group_id: int, user_id: int):
+    groups.do_remove_member(require_user(), group_id, user_id)
+    commit()
+    return no_content()
+
+
+@bp.patch("/groups/<id:group_id>/members/<id:user_id>")
+def set_member_role(group_id: int, user_id: int):
+    groups.do_set_member_role(require_user(), group_id, user_id, json_body())
+    commit()
+    return no_content()
+
+
+@bp.post("/groups/<id:group_id>/join")
+def join_group(group_id: int):
+    status = groups.do_join(require_user(), group_id)
+    commit()
+    return jsonify({"group_id": group_id, "status": status})
+
+
+@bp.get("/groups/<id:group_id>/requests")
+def list_requests(group_id: int):
+    items = groups.list_join_requests(require_user(), group_id)
+    return jsonify({"items": items, "next_cursor": None})
+
+
+@bp.post("/groups/<id:group_id>/requests/<id:user_id>/<any(approve, decline):decision>")
+def decide_request(group_id: int, user_id: int, decision: str):
+    status = groups.do_decide_request(
+        require_user(), group_id, user_id, approve=decision == "approve"
+    )
+    commit()
+    return jsonify({"group_id": group_id, "user_id": user_id, "status": status})
+
+
+GROUP_ID, USER_ID = id_param("group_id"), id_param("user_id")
+GROUP_SCHEMAS = {
+    "Group": {
+        "type": "object",
+        "required": [
+            "id",
+            "name",
+            "description",
+            "type",
+            "official",
+            "cover_color",
+            "archived",
+            "member_count",
+            "created_at",
+            "url",
+        ],  # fmt: skip
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "type": {"type": "string", "enum": ["public", "private", "secret"]},
+            "official": {"type": "boolean"},
+            "cover_color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+            "archived": {"type": "boolean"},
+            "member_count": {"type": "integer"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "url": {"type": "string"},
+            "my_role": {"type": "string", "enum": ["admin", "member"], "nullable": True},
+            "request_pending": {"type": "boolean"},
+        },
+    },
+    "GroupWrite": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string", "maxLength": 120},
+            "description": {"type": "string", "maxLength": 2000},
+            "type": {"type": "string", "enum": ["public", "private", "secret"]},
+            "cover_color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
+            "official": {"type": "boolean", "description": "community managers only"},
+            "archived": {"type": "boolean", "description": "PATCH only: read-only group"},
+        },
+    },
+    "Member": {
+        "allOf": [
+            ref("UserSummary"),
+            {
+                "type": "object",
+                "required": ["role"],
+                "properties": {"role": {"type": "string", "enum": ["admin", "member"]}},
+            },
+        ]
+    },
+    "MembershipStatus": {
+        "type": "object",
+        "required": ["group_id", "status"],
+        "properties": {
+            "group_id": {"type": "integer"},
+            "user_id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["joined", "requested", "approved", "declined"]},
+        },
+    },
+    "JoinRequest": {
+        "type": "object",
+        "required": ["user", "requested_at"],
+        "properties": {
+            "user": ref("UserSummary"),
+            "requested_at": {"type": "string", "format": "date-time"},
+        },
+    },
+}
+_GROUP_ERRORS = {401: R401, 403: R403, 404: R404}
+
+document(
+    {
+        "/groups": {
+            "get": operation(
+                "Groups you may know of, official first (q: name search; mine=1: yours)",
+                {200: json_response(page_of("Group")), 400: R400, 401: R401},
+                parameters=[
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "mine", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+                    LIMIT,
+                    CURSOR,
+                ],
+            ),
+            "post": operation(
+                "Create a group; you become its admin",
+                {201: json_response(ref("Group"), "Created"), 400: R400, 401: R401, 403: R403},
+                requestBody=json_body_of("GroupWrite"),
+            ),
+        },
+        "/groups/{group_id}": {
+            "parameters": [GROUP_ID],
+            "get": operation(
+                "A group (a secret group is a 404 to non-members)",
+                {200: json_response(ref("Group")), 401: R401, 404: R404},
+            ),
+            "patch": operation(
+                "Change a group (its admins; official: community managers)",
+                {200: json_response(ref("Group")), 400: R400, **_GROUP_ERRORS},
+                requestBody=json_body_of("GroupWrite"),
+            ),
+            "delete": operation(
+                "Delete a group and its content (its admins)", {204: NO_CONTENT, **_GROUP_ERRORS}
+            ),
+        },
+        "/groups/{group_id}/feed": {
+            "get": operation(
+                "The group's posts, newest first (members only unless public)",
+                {200: json_response(page_of("Post")), 400: R400, **_GROUP_ERRORS},
+                parameters=[GROUP_ID, LIMIT, CURSOR],
+            )
+        },
+        "/groups/{group_id}/members": {
+            "parameters": [GROUP_ID],
+            "get": operation(
+                "Members, admins first",
+                {200: json_response(page_of("Member")), 400: R400, **_GROUP_ERRORS},
+                parameters=[LIMIT, CURSOR],
+            ),
+            "post": operation(
+                "Add (invite) someone: group admins; they are notified",
+                {
+                    201: json_response(ref("MembershipStatus"), "Created"),
+                    400: R400,
+                    409: R409,
+                    **_GROUP_ERRORS,
+                },
+                requestBody={
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["user_id"],
+                                "properties": {
+                                    "user_id": {"type": "integer"},
+                                    "role": {"type": "string", "enum": ["member", "admin"]},
+                                },
+                            }
+                        }
+                    },
+                },
+            ),
+        },
+        "/groups/{group_id}/members/{user_id}": {
+            "parameters": [GROUP_ID, USER_ID],
+            "delete": operation(
+                "Leave (yourself) or remove a member (admins); the last admin cannot leave",
+                {204: NO_CONTENT, 409: R409, **_GROUP_ERRORS},
+            ),
+            "patch": operation(
+                "Promote or demote a member (admins)",
+                {204: NO_CONTENT, 400: R400, 409: R409, **_GROUP_ERRORS},
+                requestBody={
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["role"],
+                                "properties": {
+                                    "role": {"type": "string", "enum": ["member", "admin"]}
+                                },
+                            }
+                        }
+                    },
+                },
+            ),
+        },
+        "/groups/{group_id}/join": {
+            "post": operation(
+                "Join a public group, or ask to join a private one",
+                {200: json_response(ref("MembershipStatus")), 409: R409, **_GROUP_ERRORS},
+                parameters=[GROUP_ID],
+            )
+        },
+        "/groups/{group_id}/requests": {
+            "get": operation(
+                "Pending join requests (group admins)",
+                {200: json_response(page_of("JoinRequest")), **_GROUP_ERRORS},
+                parameters=[GROUP_ID],
+            )
+        },
+        "/groups/{group_id}/requests/{user_id}/{decision}": {
+            "post": operation(
+                "Approve or decline a join request (group admins)",
+                {200: json_response(ref("MembershipStatus")), 409: R409, **_GROUP_ERRORS},
+                parameters=[
+                    GROUP_ID,
+                    USER_ID,
+                    {
+                        "name": "decision",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": ["approve", "decline"]},
+                    },
+                ],
+            )
+        },
+    },
+    GROUP_SCHEMAS,
+)
