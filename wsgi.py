@@ -32,6 +32,10 @@ def main() -> None:
         options["max_size"] = app.config["EVENTLET_MAX_CONNECTIONS"]
     if ASYNC_MODE == "threading":
         options["allow_unsafe_werkzeug"] = True
+    if app.config["JOBS_IN_SERVER"]:
+        from socialnet.jobs import run_forever
+
+        socketio.start_background_task(run_forever, app)
     print(f" * socialnet serving on http://{host}:{port} (async mode: {socketio.async_mode})")
     socketio.run(app, host=host, port=port, log_output=False, **options)
 

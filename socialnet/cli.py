@@ -15,6 +15,21 @@ DEFAULT_DEMO_SEED = 2024
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(jobs_cli)
+
+
+@click.group("jobs", help="Background work.")
+def jobs_cli() -> None:
+    pass
+
+
+@jobs_cli.command("run")
+def run_jobs() -> None:
+    """Run every due job once (the server also runs them on its own)."""
+    from .jobs import run_due_jobs
+
+    for name, count in run_due_jobs().items():
+        click.echo(f"{name}: {count}")
 
 
 @click.group("users", help="Manage accounts.")

@@ -194,8 +194,9 @@ def do_publish(announcement: Announcement) -> int:
         return 0
     announcement.published_at = now
     rendered = render_body(announcement.body)
+    sender = db.session.get(User, announcement.sender_id)
     post = Post(
-        author_id=announcement.sender_id,
+        author=sender,
         group_id=announcement.group_id,
         kind="announcement",
         title=announcement.title,
@@ -221,7 +222,7 @@ def do_publish(announcement: Announcement) -> int:
             AnnouncementRecipient.announcement_id == announcement.id
         ),
         "announcement",
-        actor=db.session.get(User, announcement.sender_id),
+        actor=sender,
         post=post,
         text=announcement.title,
     )
