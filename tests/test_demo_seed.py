@@ -65,7 +65,8 @@ def test_hierarchy_is_a_tree_under_the_ceo(seed):
 
 def test_content_is_rendered_through_the_services(seed):
     assert seed(*SMALL).exit_code == 0
-    assert _count(Post) == 40 + len(GROUP_POSTS)
+    ordinary = db.session.scalar(select(func.count()).where(Post.kind == "post"))
+    assert ordinary == 40 + len(GROUP_POSTS)
     assert _count(Comment) > 20
     assert db.session.scalar(select(func.sum(Post.comment_count))) == _count(Comment)
     assert _count(Mention) > 20 and _count(PostHashtag) > 20
@@ -162,3 +163,17 @@ def test_same_seed_same_company(seed):
     _wipe()
     assert seed("--seed", "8", "--posts", "15").exit_code == 0
     assert snapshot()[1] != first[1]
+
+
+def test_demo_has_groups_of_each_kind_and_announcements(seed):
+    from socialnet.models import Announcement, Group
+
+    assert seed(*SMALL).exit_code == 0
+    kinds = set(db.session.scalars(select(Group.visibility)))
+    assert kinds == {"public", "private", "secret"}
+    assert db.session.scalar(select(func.count()).where(Group.is_official.is_(True))) == 1
+    published = db.session.scalars(
+        select(Announcement.published_at).order_by(Announcement.id)
+    ).all()
+    assert len(published) == 3
+    assert [p is not None for p in published] == [True, True, False]  # one is scheduled

@@ -117,4 +117,37 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "formation": ("Formation", "Sessions, e-learning et retours d'expérience.", "public"),
     "codir": ("Comité de direction", "Espace du comité de direction.", "private"),
     "running": ("Lumen Running Club", "Courir ensemble, sur tous les sites.", "public"),
+    "orion": ("Projet Orion", "Confidential: the 2027 product launch. Members only.", "secret"),
 }
+
+#: Groups the communication team has marked official.
+OFFICIAL_GROUPS = ("formation",)
+
+#: (sender role or "manager", audience, title, body, days to expiry, hours until publication)
+ANNOUNCEMENTS: tuple[tuple[str, dict, str, str, int, int], ...] = (
+    (
+        "community_manager",
+        {"kind": "company"},
+        "Nouvelle charte du réseau social / New community guidelines",
+        "Merci de lire la **nouvelle charte** avant vendredi.\n\n"
+        "Please read the **new community guidelines** before Friday.",
+        7,
+        0,
+    ),
+    (
+        "manager",
+        {"kind": "reports"},
+        "Entretiens annuels : planning",
+        "Les entretiens annuels commencent lundi. Réservez votre créneau dans l'agenda partagé.",
+        10,
+        0,
+    ),
+    (
+        "community_manager",
+        {"kind": "site", "value": "Lyon"},
+        "Exercice d'évacuation jeudi 11h",
+        "Un exercice d'évacuation aura lieu **jeudi à 11h** sur le site de Lyon.",
+        3,
+        20,
+    ),
+)

@@ -24,10 +24,19 @@ from ..extensions import db
 from ..models import Group, GroupMembership, Post, Reaction, User
 from ..models._time import utcnow
 from ..services.accounts import hash_password
+from ..services.announcements import do_create_announcement
 from ..services.comments import do_create_comment
 from ..services.posts import do_create_post
 from ..services.reactions import do_set_reaction
-from .content import COMMENTS, GROUP_POSTS, GROUPS, POSTS, WEEKDAYS_FR
+from .content import (
+    ANNOUNCEMENTS,
+    COMMENTS,
+    GROUP_POSTS,
+    GROUPS,
+    OFFICIAL_GROUPS,
+    POSTS,
+    WEEKDAYS_FR,
+)
 from .people import CEO, SITES, org_chart
 
 DEMO_PASSWORD = "demo password"
@@ -116,10 +125,16 @@ def _create_groups(rng: random.Random, people: list[User]) -> dict[str, Group]:
         "codir": heads,
         "formation": hr + rng.sample([u for u in others if u not in hr], 24),
         "running": rng.sample(people, 14),
+        "orion": rng.sample(heads, 2) + rng.sample(others, 4),
     }
     groups: dict[str, Group] = {}
     for key, (name, description, visibility) in GROUPS.items():
-        group = Group(name=name, description=description, visibility=visibility)
+        group = Group(
+            name=name,
+            description=description,
+            visibility=visibility,
+            is_official=key in OFFICIAL_GROUPS,
+        )
         db.session.add(group)
         db.session.flush()
         db.session.add_all(
@@ -250,6 +265,20 @@ def _replay(actions: list[_Action], progress: bool, report: SeedReport) -> None:
         db.session.execute(update(Reaction), reaction_times)
 
 
+def _announce(people: list[User]) -> None:
+    """Send :data:`ANNOUNCEMENTS` through the service (one is scheduled for later)."""
+    with_reports = {u.manager_id for u in people if u.manager_id}
+    senders = {
+        "community_manager": next(u for u in people if u.role == "community_manager"),
+        "manager": next(u for u in people if u.role == "manager" and u.id in with_reports),
+    }
+    for sender_role, audience, title, body, days, hours in ANNOUNCEMENTS:
+        data = {"title": title, "body": body, "audience": audience, "expires_in_days": days}
+        if hours:
+            data["publish_at"] = (utcnow() + timedelta(hours=hours)).isoformat()
+        do_create_announcement(senders[sender_role], data)
+
+
 def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = False) -> SeedReport:
     """Create the demo company in the current session (flush only: the caller commits).
 
@@ -267,5 +296,6 @@ def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = Fal
         members[membership.group_id].append(by_id[membership.user_id])
     report = SeedReport(users=len(people), groups=len(groups))
     _replay(_plan(rng, now, people, groups, members, posts), progress, report)
+    _announce(people)
     report.seconds = time.perf_counter() - started
     return report
