@@ -142,12 +142,21 @@ def test_private_group_post_reaches_members_only(
     api(manager).put(f"/api/v1/posts/{post_id}/reactions/like")
 
     expected = ["post.created", "comment.created", "reaction.updated"]
-    for name in ("employee", "manager"):
-        got = received_events(sockets[name])
-        assert [e["type"] for e in got] == expected, name
+    assert [e["type"] for e in received_events(sockets["manager"])] == expected
+    # the author also hears, in their own room, of the reply and the reaction
+    assert [e["type"] for e in received_events(sockets["employee"])] == [
+        "post.created",
+        "comment.created",
+        "notification.created",
+        "reaction.updated",
+        "notification.created",
+    ]
     for name in ("admin", "cm", "fred"):
         assert sockets[name].get_received() == [], name
-    assert {e.room for e in _emitted(capture_events)} == {f"group:{board.id}"}
+    assert {e.room for e in _emitted(capture_events)} == {
+        f"group:{board.id}",
+        f"user:{employee.id}",
+    }
 
 
 def test_public_group_post_reaches_members_and_joiners(
@@ -300,7 +309,7 @@ def test_a_rolled_back_savepoint_keeps_earlier_events_and_drops_its_own(
     assert [(e.type, e.payload["data"]["id"]) for e in _emitted(capture_events)] == [
         ("post.created", created.id)
     ]
-    assert count_rows(Event) == 3  # two from the fixtures' commits, one now
+    assert count_rows(Event) == 4  # post, reaction and its notification earlier, one now
 
 
 # --- catch-up on reconnect --------------------------------------------------------------
@@ -340,13 +349,15 @@ def test_catchup_replays_exactly_the_visible_missed_events(
 
     member = socket_for(employee, last_event_id=last_seen)
     member_types = [e["type"] for e in _catchup(member)["events"]]
-    # kept and board, not gone; nor the reaction to gone
+    # kept and board, not gone; nor the reaction to gone, nor its notification
     assert member_types == [
         "post.created",
         "post.created",
         "comment.created",
+        "notification.created",
         "post.deleted",
         "reaction.updated",
+        "notification.created",
     ]
 
     again = socket_for(fred, last_event_id=catchup["head"])

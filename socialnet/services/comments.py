@@ -11,11 +11,12 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..models import Comment, Mention, Post, User
+from ..models import Comment, Mention, NotificationType, Post, User
 from ..models._time import utcnow
 from ..pagination import decode_cursor, encode_cursor
 from ..realtime.publisher import publish
 from ..serializers import comment_dict
+from . import notifications
 from .content import render_body
 from .posts import access_post
 from .validation import check_known_fields, check_text
@@ -54,9 +55,9 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     )
     db.session.add(comment)
     db.session.flush()
+    mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(
-        Mention(post_id=post.id, comment_id=comment.id, user_id=uid)
-        for uid in policy.readers_among(rendered.mentioned_ids, post.group_id)
+        Mention(post_id=post.id, comment_id=comment.id, user_id=uid) for uid in mentioned
     )
     db.session.execute(
         update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count + 1)
@@ -65,7 +66,16 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     publish(
         "comment.created", comment_dict(comment), room=policy.room_for_post(post), post_id=post.id
     )
+    _notify_comment(user, post, mentioned)
     return comment
+
+
+def _notify_comment(user: User, post: Post, mentioned: list[int]) -> None:
+    """The post's author hears of the reply; others named in it, of the mention
+    (the author only once, as a reply)."""
+    notifications.do_notify([post.author_id], NotificationType.REPLIED, actor=user, post=post)
+    others = [uid for uid in mentioned if uid != post.author_id]
+    notifications.do_notify(others, NotificationType.MENTIONED, actor=user, post=post)
 
 
 def do_delete_comment(user: User, comment_id: int) -> None:

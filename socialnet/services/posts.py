@@ -11,10 +11,11 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..models import Group, Mention, Post, PostHashtag, User
+from ..models import Group, Mention, NotificationType, Post, PostHashtag, User
 from ..models._time import utcnow
 from ..realtime.publisher import lock_event_log, publish
 from ..serializers import post_dict
+from . import notifications
 from .content import render_body
 from .reactions import reaction_counts
 from .validation import check_known_fields, check_optional_id, check_text
@@ -50,7 +51,8 @@ def check_group_for_posting(user: User, group_id: Any) -> int | None:
     return group_id
 
 
-def _store_body(post: Post, source: str) -> None:
+def _store_body(post: Post, source: str) -> list[int]:
+    """Render and store ``source``; returns the ids of the people it mentions (readers only)."""
     rendered = render_body(source)
     post.body = source
     post.body_html = rendered.html
@@ -61,6 +63,7 @@ def _store_body(post: Post, source: str) -> None:
     mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(Mention(post_id=post.id, user_id=uid) for uid in mentioned)
     db.session.add_all(PostHashtag(post_id=post.id, tag=tag) for tag in rendered.hashtags)
+    return mentioned
 
 
 def do_create_post(user: User, data: Any) -> Post:
@@ -71,9 +74,10 @@ def do_create_post(user: User, data: Any) -> Post:
     post = Post(author_id=user.id, author=user, group_id=group_id, body="", body_html="")
     db.session.add(post)
     db.session.flush()
-    _store_body(post, body)
+    mentioned = _store_body(post, body)
     db.session.flush()
     publish("post.created", post_dict(post), room=policy.room_for_post(post), post_id=post.id)
+    notifications.do_notify(mentioned, NotificationType.MENTIONED, actor=user, post=post)
     return post
 
 
@@ -84,7 +88,12 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     if not policy.can_edit_post(user, post):
         raise Forbidden("Only the author can edit a post.")
     body = check_post_body(data.get("body"))
-    _store_body(post, body)
+    mentioned_before = set(
+        db.session.scalars(
+            select(Mention.user_id).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
+        )
+    )
+    mentioned = _store_body(post, body)
     post.edited_at = utcnow()
     db.session.flush()
     lock_event_log()  # then read the counts the event carries: none committed before is missed
@@ -95,6 +104,8 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
         room=policy.room_for_post(post),
         post_id=post.id,
     )
+    newly_mentioned = [uid for uid in mentioned if uid not in mentioned_before]
+    notifications.do_notify(newly_mentioned, NotificationType.MENTIONED, actor=user, post=post)
     return post
 
 

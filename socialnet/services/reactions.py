@@ -9,9 +9,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from .. import policy
 from ..errors import NotFound
 from ..extensions import db
-from ..models import REACTION_KINDS, Post, Reaction, User
+from ..models import REACTION_KINDS, NotificationType, Post, Reaction, User
 from ..realtime.publisher import lock_event_log, publish
 from ..serializers import empty_reaction_counts, reaction_state
+from . import notifications
 
 
 def check_kind(kind: str) -> str:
@@ -88,4 +89,14 @@ def do_set_reaction(user: User, post: Post, kind: str, active: bool) -> dict:
     state = reaction_state(post.id, kind, user.id, active, reaction_counts(post.id))
     if changed:
         publish("reaction.updated", state, room=policy.room_for_post(post), post_id=post.id)
+    if changed and active and _is_first_reaction(user, post):
+        notifications.do_notify([post.author_id], NotificationType.REACTED, actor=user, post=post)
     return state
+
+
+def _is_first_reaction(user: User, post: Post) -> bool:
+    """A second kind from the same person is not news to the author."""
+    if user.id == post.author_id:
+        return False  # nobody is notified of their own reaction: spare the query
+    mine = select(func.count()).where(Reaction.post_id == post.id, Reaction.user_id == user.id)
+    return db.session.scalar(mine) == 1

@@ -1,0 +1,464 @@
+"""Notifications: who is told what, the notification centre, read state and mutes.
+
+Other services call :func:`do_notify` (a few named people: mentions, replies,
+reactions, join requests…) or :func:`do_notify_many` (a whole audience given
+as SQL: announcements). Both skip the actor, inactive people, people who muted
+the type and, for a post, anyone who may not read it; both publish
+``notification.created`` to ``user:<recipient id>`` with the recipient's new
+``unread_count``. Like every service they flush and never commit.
+
+Visibility is checked twice: when notifying (a mention in a private group
+notifies nobody outside it) and again whenever notifications are read, so a
+notification whose post was deleted, or whose group turned private or lost
+the reader, silently leaves the list and the unread count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
+
+from .. import policy
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..models import (
+    NOTIFICATION_TYPES,
+    Group,
+    GroupMembership,
+    GroupVisibility,
+    Notification,
+    NotificationMute,
+    NotificationType,
+    Post,
+    User,
+)
+from ..models._time import utcnow
+from ..pagination import decode_cursor, encode_cursor
+from ..realtime.publisher import publish
+from ..serializers import notification_dict
+from .validation import MAX_ID
+
+EVENT_TYPE = "notification.created"
+#: Most ids one "mark read" call may name; the client marks what it shows.
+MAX_READ_IDS = 500
+
+
+def _check_type(type: str) -> str:
+    """A programming error, not user input: services pass NotificationType values."""
+    if type not in NOTIFICATION_TYPES:
+        raise ValueError(f"unknown notification type {type!r}")
+    return type
+
+
+def _room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+# --- who may be notified ---------------------------------------------------------------
+
+
+def _eligible(
+    recipient_ids: Iterable[int], type: str, actor: User | None, post: Post | None
+) -> list[int]:
+    """``recipient_ids`` without duplicates, the actor, inactive and muting people, and —
+    for a post — people who may not read it (:func:`policy.readers_among`). Two queries
+    at most, whatever the number of recipients; order is kept."""
+    ids = list(dict.fromkeys(recipient_ids))
+    if actor is not None:
+        ids = [uid for uid in ids if uid != actor.id]
+    if not ids or (post is not None and post.deleted_at is not None):
+        return []
+    wanted = set(
+        db.session.scalars(
+            select(User.id).where(
+                User.id.in_(ids),
+                User.active.is_(True),
+                ~exists().where(NotificationMute.user_id == User.id, NotificationMute.type == type),
+            )
+        )
+    )
+    ids = [uid for uid in ids if uid in wanted]
+    if post is not None:
+        ids = policy.readers_among(ids, post.group_id)
+    return ids
+
+
+def _post_visible_to_owner() -> ColumnElement[bool]:
+    """:func:`policy.visible_posts_filter` for each row's owner (``Notification.user_id``)
+    rather than one known user, so one grouped query counts many people's notifications.
+
+    It must agree with the policy: tests/test_notifications.py checks it does. Use with
+    ``Post`` outer-joined on ``Notification.post_id``; owners are assumed active.
+    """
+    public_groups = select(Group.id).where(Group.visibility == GroupVisibility.PUBLIC.value)
+    owner_is_member = exists().where(
+        GroupMembership.group_id == Post.group_id, GroupMembership.user_id == Notification.user_id
+    )
+    return or_(
+        Notification.post_id.is_(None),
+        and_(
+            Post.deleted_at.is_(None),
+            or_(Post.group_id.is_(None), Post.group_id.in_(public_groups), owner_is_member),
+        ),
+    )
+
+
+def _visible_to(user: User) -> ColumnElement[bool]:
+    """Notifications ``user`` may still see (``Post`` outer-joined): no post, or a visible one."""
+    return or_(Notification.post_id.is_(None), policy.visible_posts_filter(user))
+
+
+def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:
+    """Unread, still-visible notifications of each of ``user_ids`` (a list or a SELECT of
+    ids), in one grouped query. People with none are absent from the result."""
+    rows = db.session.execute(
+        select(Notification.user_id, func.count())
+        .outerjoin(Post, Post.id == Notification.post_id)
+        .where(
+            Notification.user_id.in_(user_ids),
+            Notification.read_at.is_(None),
+            _post_visible_to_owner(),
+        )
+        .group_by(Notification.user_id)
+    )
+    return {user_id: count for user_id, count in rows}
+
+
+def _publish(rows: list[Notification], actor: User | None, group: Group | None) -> None:
+    counts = _unread_counts([n.user_id for n in rows])
+    for n in rows:
+        data = {**notification_dict(n, actor, group), "unread_count": counts.get(n.user_id, 0)}
+        publish(EVENT_TYPE, data, room=_room(n.user_id), post_id=n.post_id)
+
+
+# --- notifying -------------------------------------------------------------------------
+
+
+def do_notify(
+    recipient_ids: Iterable[int],
+    type: str,
+    *,
+    actor: User | None,
+    post: Post | None = None,
+    group: Group | None = None,
+    text: str = "",
+) -> list[Notification]:
+    """Notify each of ``recipient_ids`` that ``actor`` did ``type`` (on ``post`` / ``group``).
+
+    Skipped: the actor, duplicates, inactive people, people who muted ``type``, and —
+    when ``post`` is given — anyone who may not read it (nobody at all if it is deleted).
+    ``reacted`` on a post is grouped: a recipient's unread row for that post gets
+    ``count + 1``, the new actor and a fresh ``created_at`` instead of a new row (the
+    same actor again only refreshes it). The caller serializes concurrent reactions
+    with ``lock_event_log`` (as :func:`~.reactions.do_set_reaction` does), so two
+    reactions cannot both create the row.
+
+    Publishes ``notification.created`` (the notification plus ``unread_count``) to
+    ``user:<id>`` for each row created or updated. A bounded number of queries
+    whatever the number of recipients, plus one event row each. Flushes.
+
+    :raise ValueError: ``type`` is not a :class:`NotificationType`.
+    :return: the rows created or updated, in recipient order.
+    """
+    _check_type(type)
+    ids = _eligible(recipient_ids, type, actor, post)
+    if not ids:
+        return []
+    now = utcnow()
+    actor_id = actor.id if actor is not None else None
+    grouped: dict[int, Notification] = {}
+    if type == NotificationType.REACTED and post is not None:
+        grouped = _unread_reacted_rows(ids, post.id)
+    rows: list[Notification] = []
+    for uid in ids:
+        row = grouped.get(uid)
+        if row is None:
+            row = Notification(
+                user_id=uid,
+                type=type,
+                actor_id=actor_id,
+                post_id=post.id if post is not None else None,
+                group_id=group.id if group is not None else None,
+                count=1,
+                text=text,
+                created_at=now,
+            )
+            db.session.add(row)
+        else:
+            if row.actor_id != actor_id:
+                row.count += 1
+                row.actor_id = actor_id
+            row.created_at = now
+        rows.append(row)
+    db.session.flush()
+    _publish(rows, actor, group)
+    return rows
+
+
+def _unread_reacted_rows(user_ids: list[int], post_id: int) -> dict[int, Notification]:
+    """Each recipient's unread ``reacted`` row for ``post_id`` (the newest, should a
+    race ever have made two)."""
+    rows = db.session.scalars(
+        select(Notification)
+        .where(
+            Notification.user_id.in_(user_ids),
+            Notification.type == NotificationType.REACTED.value,
+            Notification.post_id == post_id,
+            Notification.read_at.is_(None),
+        )
+        .order_by(Notification.id)
+    )
+    return {n.user_id: n for n in rows}
+
+
+def do_notify_many(
+    user_ids_select: Select,
+    type: str,
+    *,
+    actor: User | None,
+    post: Post | None = None,
+    group: Group | None = None,
+    text: str = "",
+) -> int:
+    """Notify a large audience, given as a SELECT of one column of user ids.
+
+    One ``INSERT … SELECT`` in the database, with the same exclusions as
+    :func:`do_notify` (actor, inactive, muted, cannot read ``post``), no grouping.
+    Then one grouped query for the unread counts and one ``notification.created``
+    publish per recipient (an event row each: announcements are rare). Flushes.
+
+    :raise ValueError: ``type`` is not a :class:`NotificationType`.
+    :return: how many people were notified.
+    """
+    _check_type(type)
+    if post is not None and post.deleted_at is not None:
+        return 0
+    conditions: list[ColumnElement[bool]] = [
+        User.id.in_(user_ids_select),
+        User.active.is_(True),
+        ~exists().where(NotificationMute.user_id == User.id, NotificationMute.type == type),
+    ]
+    if actor is not None:
+        conditions.append(User.id != actor.id)
+    if post is not None and post.group_id is not None:
+        readers = _group_readers_condition(post.group_id)
+        if readers is None:
+            return 0
+        conditions.append(readers)
+    now = utcnow()
+    template = Notification(
+        type=type,
+        actor_id=actor.id if actor is not None else None,
+        post_id=post.id if post is not None else None,
+        group_id=group.id if group is not None else None,
+        count=1,
+        text=text,
+        created_at=now,
+    )
+    source = select(
+        User.id,
+        literal(template.type, String),
+        literal(template.actor_id, Integer),
+        literal(template.post_id, Integer),
+        literal(template.group_id, Integer),
+        literal(1, Integer),
+        literal(text, Text),
+        literal(now, DateTime),
+    ).where(*conditions)
+    columns = ["user_id", "type", "actor_id", "post_id", "group_id", "count", "text", "created_at"]
+    created = db.session.execute(
+        insert(Notification)
+        .from_select(columns, source)
+        .returning(Notification.id, Notification.user_id)
+    ).all()
+    if not created:
+        return 0
+    counts = _unread_counts(select(User.id).where(*conditions))
+    base = notification_dict(template, actor, group)
+    for notification_id, user_id in sorted(created):
+        data = {**base, "id": notification_id, "unread_count": counts.get(user_id, 1)}
+        publish(EVENT_TYPE, data, room=_room(user_id), post_id=template.post_id)
+    return len(created)
+
+
+def _group_readers_condition(group_id: int) -> ColumnElement[bool] | None:
+    """SQL condition on ``User.id`` for readers of ``group_id`` (the SQL form of
+    :func:`policy.readers_among`); None when the group does not exist."""
+    group = db.session.get(Group, group_id)
+    if group is None:
+        return None
+    if group.visibility == GroupVisibility.PUBLIC.value:
+        return User.id.is_not(None)
+    return User.id.in_(select(GroupMembership.user_id).where(GroupMembership.group_id == group_id))
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def check_unread_flag(raw: str | None) -> bool:
+    """The ``unread`` query parameter: absent, ``0``/``false`` or ``1``/``true``."""
+    if raw in (None, "", "0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise ValidationFailed("unread must be 1 or 0.", fields={"unread": "invalid"})
+
+
+def list_notifications(
+    user: User, cursor: str | None, limit: int, unread_only: bool = False
+) -> tuple[list[dict[str, Any]], str | None]:
+    """``user``'s notifications that are still visible, newest first (keyset by id).
+
+    Three joined tables, one query. Cursors are bound to the user and to the
+    unread/all choice.
+
+    :raise ValidationFailed: a forged cursor or one from another list.
+    """
+    scope = f"notifications:{user.id}" + (":unread" if unread_only else "")
+    before_id = decode_cursor(scope, cursor)
+    actor = aliased(User)
+    query = (
+        select(Notification, actor, Group)
+        .outerjoin(Post, Post.id == Notification.post_id)
+        .outerjoin(actor, actor.id == Notification.actor_id)
+        .outerjoin(Group, Group.id == Notification.group_id)
+        .where(Notification.user_id == user.id, _visible_to(user))
+        .order_by(Notification.id.desc())
+        .limit(limit + 1)
+    )
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    rows = db.session.execute(query).all()
+    next_cursor = encode_cursor(scope, rows[limit - 1][0].id) if len(rows) > limit else None
+    return [notification_dict(n, a, g) for n, a, g in rows[:limit]], next_cursor
+
+
+def unread_count(user: User) -> int:
+    """How many of ``user``'s still-visible notifications are unread."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .outerjoin(Post, Post.id == Notification.post_id)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None), _visible_to(user))
+    )
+
+
+# --- read state ------------------------------------------------------------------------
+
+
+def check_read_request(data: Any) -> list[int] | None:
+    """``{"ids": [id, …]}`` (at most :data:`MAX_READ_IDS`) or ``{"all": true}``;
+    returns the ids, or None for all.
+
+    :raise ValidationFailed: anything else.
+    """
+    if not isinstance(data, dict) or set(data) not in ({"ids"}, {"all"}):
+        raise ValidationFailed('Send {"ids": [id, …]} or {"all": true}.')
+    if "all" in data:
+        if data["all"] is not True:
+            raise ValidationFailed('"all" must be true.', fields={"all": "not_true"})
+        return None
+    ids = data["ids"]
+    if not isinstance(ids, list) or len(ids) > MAX_READ_IDS:
+        raise ValidationFailed(
+            f"ids must be a list of at most {MAX_READ_IDS} ids.", fields={"ids": "not_list"}
+        )
+    if any(isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= MAX_ID for i in ids):
+        raise ValidationFailed("ids must be positive integer ids.", fields={"ids": "not_id"})
+    return ids
+
+
+def do_mark_read(user: User, ids: list[int] | None) -> int:
+    """Mark ``user``'s unread notifications read: those of ``ids``, or all (None).
+
+    Ids of other people's notifications (or unknown ones) are ignored, never touched.
+    :return: how many changed.
+    """
+    if ids is not None and not ids:
+        return 0
+    statement = update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if ids is not None:
+        statement = statement.where(Notification.id.in_(ids))
+    result = db.session.execute(statement.values(read_at=utcnow()))
+    db.session.flush()
+    return result.rowcount
+
+
+# --- mutes -----------------------------------------------------------------------------
+
+
+def muted_types(user: User) -> list[str]:
+    """The types ``user`` muted, in :data:`NOTIFICATION_TYPES` order."""
+    muted = set(
+        db.session.scalars(select(NotificationMute.type).where(NotificationMute.user_id == user.id))
+    )
+    return [t for t in NOTIFICATION_TYPES if t in muted]
+
+
+def check_mute_types(value: Any) -> list[str]:
+    """A list of known notification types (duplicates allowed, dropped).
+
+    :raise ValidationFailed: not a list, or an unknown type.
+    """
+    if not isinstance(value, list):
+        raise ValidationFailed(
+            "muted must be a list of notification types.", fields={"muted": "not_list"}
+        )
+    unknown = [t for t in value if not isinstance(t, str) or t not in NOTIFICATION_TYPES]
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown notification type(s): use {', '.join(NOTIFICATION_TYPES)}.",
+            fields={"muted": "unknown_type"},
+        )
+    return list(dict.fromkeys(value))
+
+
+def do_set_muted(user: User, types: Any) -> list[str]:
+    """Replace ``user``'s muted types with ``types``; returns them as :func:`muted_types` does.
+
+    Inserts with ``ON CONFLICT DO NOTHING`` so two concurrent saves cannot collide
+    on the primary key.
+
+    :raise ValidationFailed: see :func:`check_mute_types`; nothing is written then.
+    """
+    wanted = check_mute_types(types)
+    db.session.execute(
+        delete(NotificationMute).where(
+            NotificationMute.user_id == user.id, NotificationMute.type.not_in(wanted)
+        )
+    )
+    if wanted:
+        dialect = db.session.get_bind().dialect.name
+        dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(
+            dialect_insert(NotificationMute)
+            .values([{"user_id": user.id, "type": t} for t in wanted])
+            .on_conflict_do_nothing()
+        )
+    db.session.flush()
+    return muted_types(user)
