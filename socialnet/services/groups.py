@@ -267,7 +267,7 @@ def do_create_group(user: User, data: Any) -> Group:
 def _apply_update(actor: User, group: Group, data: dict[str, Any]) -> bool:
     """Apply ``data`` to ``group``; True when its visibility became more restrictive."""
     manager_only = set(data) - {"official"}
-    if manager_only and not policy.can_manage_group(actor, group):
+    if (manager_only or not data) and not policy.can_manage_group(actor, group):
         raise Forbidden("Only the group's admins can change it.")
     if "official" in data:
         if not policy.can_mark_official(actor):
@@ -315,7 +315,7 @@ def do_update_group(actor: User, group_id: int, data: Any) -> Group:
 
 def describe_public(group: Group) -> dict[str, Any]:
     """The group without viewer-specific fields (for broadcast events)."""
-    return group_dict(group, member_count=member_count(group.id))
+    return group_dict(group, member_count=member_count(group.id), include_viewer=False)
 
 
 def do_delete_group(actor: User, group_id: int) -> None:
