@@ -273,6 +273,10 @@ def rooms_for(user: User) -> list[str]:
         .where(
             Announcement.published_at >= since,
             Announcement.audience_kind.in_(PER_ANNOUNCEMENT_ROOM_AUDIENCES),
+            # an ex-member of a private group no longer hears its announcements
+            or_(
+                Announcement.group_id.is_(None), Announcement.group_id.in_(readable_group_ids(user))
+            ),
             or_(
                 Announcement.sender_id == user.id,
                 Announcement.id.in_(
@@ -292,16 +296,16 @@ def rooms_for(user: User) -> list[str]:
     ]
 
 
-#: Audiences that have no room of their own: their announcement gets one.
-PER_ANNOUNCEMENT_ROOM_AUDIENCES = ("reports", "site", "department")
+#: Audiences that have no room of their own: their announcement gets one. A group's
+#: room is not its audience: readers of a public group listen to it without being
+#: members, and members who join later were not addressed.
+PER_ANNOUNCEMENT_ROOM_AUDIENCES = ("reports", "site", "department", "group")
 
 
 def announcement_room(announcement: Announcement) -> str:
-    """The room of an announcement's audience: the company's, the group's, or its own."""
+    """The room of an announcement's audience: the company's, or its own."""
     if announcement.audience_kind == "company":
         return COMPANY_ROOM
-    if announcement.audience_kind == "group":
-        return f"group:{announcement.group_id}"
     return f"announcement:{announcement.id}"
 
 

@@ -440,3 +440,19 @@ def test_group_updated_event_goes_to_the_group_without_viewer_fields(api, manage
     assert event.room == f"group:{group['id']}"
     assert event.payload["data"]["description"] == "We build things"
     assert "my_role" not in event.payload["data"]  # the admin's role is not everyone's
+
+
+def test_an_approved_members_open_socket_joins_the_room_at_once(api, manager, fred, socket_for):
+    from tests.conftest import received_events
+
+    group = create_group(api(manager), "Managers", "private")
+    sock = socket_for(fred)
+    sock.get_received()
+    api(fred).post(f"{API}/groups/{group['id']}/join")
+    api(manager).post(f"{API}/groups/{group['id']}/requests/{fred.id}/approve")
+    [joined] = received_events(sock, "member.joined")  # their own arrival, too
+    assert joined["data"]["user"]["id"] == fred.id
+    post = api(manager).post(f"{API}/posts", {"body": "welcome", "group_id": group["id"]})
+    assert [e["data"]["id"] for e in received_events(sock, "post.created")] == [
+        post.get_json()["id"]
+    ]

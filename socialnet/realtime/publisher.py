@@ -79,13 +79,15 @@ def publish(event_type: str, data: dict[str, Any], *, room: str, post_id: int | 
     return row.id
 
 
-def after_commit(action) -> None:
+def after_commit(action, *, before_emits: bool = False) -> None:
     """Run ``action()`` after the current transaction commits (dropped on rollback).
 
     For side effects other than room emits, e.g. disconnecting a deactivated
-    user's sockets.
+    user's sockets. Actions run after this transaction's emits (a removed member
+    still hears ``member.left``) unless ``before_emits``: putting sockets into a
+    room whose event this transaction publishes must happen first, or they miss it.
     """
-    db.session().info.setdefault(_ACTIONS, []).append(action)
+    db.session().info.setdefault(_ACTIONS, []).append((before_emits, action))
 
 
 def _clear(session: Session) -> None:
@@ -132,11 +134,16 @@ def _flush_outbox(session: Session) -> None:
     actions = session.info.pop(_ACTIONS, [])
     session.info.pop(_LOCKED, None)
     session.info.pop(_SAVEPOINTS, None)
+    _run_actions([action for early, action in actions if early])
     for item in pending:
         try:
             socketio.emit(item.payload["type"], item.payload, to=item.room)
         except Exception:  # a broken transport must not undo a committed change
             log.exception("emit of event %s failed", item.payload["id"])
+    _run_actions([action for early, action in actions if not early])
+
+
+def _run_actions(actions) -> None:
     for action in actions:
         try:
             action()

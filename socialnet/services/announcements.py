@@ -237,8 +237,10 @@ def do_publish(announcement: Announcement) -> int:
                 )
             )
         )
-        ids.append(announcement.sender_id)
-        after_commit(lambda: enter_room_for_users(ids, room))
+        sender = db.session.get(User, announcement.sender_id)
+        if policy.can_see_post(sender, post):  # not a CM outside the private group
+            ids.append(sender.id)
+        after_commit(lambda: enter_room_for_users(ids, room), before_emits=True)
     return size
 
 

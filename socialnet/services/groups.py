@@ -16,7 +16,15 @@ from sqlalchemy import case, delete, func, select, tuple_
 from .. import policy
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..models import Group, GroupJoinRequest, GroupMembership, GroupVisibility, Post, User
+from ..models import (
+    Announcement,
+    Group,
+    GroupJoinRequest,
+    GroupMembership,
+    GroupVisibility,
+    Post,
+    User,
+)
 from ..models._time import utcnow
 from ..pagination import decode_cursor, encode_cursor
 from ..realtime.presence import (
@@ -260,7 +268,7 @@ def do_create_group(user: User, data: Any) -> Group:
     db.session.add(GroupMembership(group_id=group.id, user_id=user.id, role="admin"))
     db.session.flush()
     user_id, group_id = user.id, group.id
-    after_commit(lambda: enter_room_for_users([user_id], _room(group_id)))
+    after_commit(lambda: enter_room_for_users([user_id], _room(group_id)), before_emits=True)
     return group
 
 
@@ -308,9 +316,19 @@ def do_update_group(actor: User, group_id: int, data: Any) -> Group:
                 select(GroupMembership.user_id).where(GroupMembership.group_id == group.id)
             )
         )
-        room = _room(group.id)
-        after_commit(lambda: keep_only_users_in_room(members, room))
+        rooms = [_room(group.id), *_announcement_rooms(group.id)]
+        after_commit(lambda: [keep_only_users_in_room(members, room) for room in rooms])
     return group
+
+
+def _announcement_rooms(group_id: int) -> list[str]:
+    """The rooms of the group's published announcements (their recipients listen there)."""
+    ids = db.session.scalars(
+        select(Announcement.id).where(
+            Announcement.group_id == group_id, Announcement.published_at.is_not(None)
+        )
+    )
+    return [f"announcement:{aid}" for aid in ids]
 
 
 def describe_public(group: Group) -> dict[str, Any]:
@@ -353,7 +371,7 @@ def _add_member(group: Group, user_id: int, role: str = "member") -> GroupMember
         room=_room(group.id),
     )
     room = _room(group.id)
-    after_commit(lambda: enter_room_for_users([user_id], room))
+    after_commit(lambda: enter_room_for_users([user_id], room), before_emits=True)
     return membership
 
 
@@ -439,10 +457,10 @@ def do_remove_member(actor: User, group_id: int, user_id: int) -> None:
     db.session.delete(membership)
     db.session.flush()
     publish("member.left", {"group_id": group.id, "user_id": user_id}, room=_room(group.id))
-    room = _room(group.id)
     if group.visibility == GroupVisibility.PUBLIC.value:
         return  # public content stays readable; their room stays open until they leave it
-    after_commit(lambda: leave_room_for_users([user_id], room))
+    rooms = [_room(group.id), *_announcement_rooms(group.id)]
+    after_commit(lambda: [leave_room_for_users([user_id], room) for room in rooms])
 
 
 def do_set_member_role(actor: User, group_id: int, user_id: int, data: Any) -> None:
