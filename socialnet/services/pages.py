@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
+
 from .. import policy
 from ..errors import Forbidden
 from ..extensions import db
-from ..models import Post, User
+from ..models import Announcement, Group, GroupMembership, Post, User
 from ..serializers import comment_dict
-from . import comments, directory, feed, reactions
+from . import comments, directory, feed, groups, reactions
 from .accounts import access_user
 from .posts import access_post
 
@@ -111,3 +113,178 @@ def profile_page(viewer: User, person_id: int, cursor: str | None, limit: int) -
         next_cursor=next_cursor,
         post_permissions=post_permissions(viewer, posts),
     )
+
+
+# -- groups, announcements, notifications ------------------------------------------------
+
+
+@dataclass
+class GroupPage:
+    """A group page: what ``viewer`` may know of the group, and what they may do there."""
+
+    group: dict[str, Any]
+    can_read: bool
+    can_manage: bool
+    can_post: bool
+    can_mark_official: bool
+    tab: str
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    post_permissions: dict[int, dict[str, bool]] = field(default_factory=dict)
+    next_cursor: str | None = None
+    members: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    candidates: list[User] = field(default_factory=list)
+
+
+GROUP_TABS = ("feed", "members", "about")
+MEMBERS_PAGE = 50
+
+
+def group_page(
+    viewer: User,
+    group_id: int,
+    tab: str,
+    cursor: str | None,
+    limit: int,
+    picker_query: str | None = None,
+) -> GroupPage:
+    """A group's header plus one tab (feed, members, about).
+
+    Outsiders of a private group get the about tab only (its existence is public,
+    its content is not); admins also get the join requests and, when they search
+    the people picker, the matching people who are not members yet.
+
+    :raise NotFound: missing, or secret and ``viewer`` is not a member.
+    """
+    model = groups.access_group(viewer, group_id)
+    can_read = policy.can_read_group(viewer, model.id)
+    can_manage = policy.can_manage_group(viewer, model)
+    page = GroupPage(
+        group=groups.describe(viewer, model),
+        can_read=can_read,
+        can_manage=can_manage,
+        can_post=policy.can_post_in_group(viewer, model.id),
+        can_mark_official=policy.can_mark_official(viewer),
+        tab=tab if tab in GROUP_TABS and can_read else "feed" if can_read else "about",
+    )
+    if page.tab == "feed":
+        page.posts, page.next_cursor = groups.group_feed(viewer, model.id, cursor, limit)
+        page.post_permissions = post_permissions(viewer, page.posts)
+    elif page.tab == "members":
+        page.members, page.next_cursor = groups.list_members(viewer, model.id, cursor, MEMBERS_PAGE)
+        if can_manage:
+            page.requests = groups.list_join_requests(viewer, model.id)
+            if picker_query:
+                page.candidates = people_not_in_group(model.id, picker_query)
+    return page
+
+
+def people_not_in_group(group_id: int, query: str, limit: int = 8) -> list[User]:
+    """The people picker: active people matching ``query`` who are not members yet."""
+    found, _cursor = directory.search_people(
+        query=query, department=None, site=None, cursor=None, limit=limit + 20
+    )
+    members = set(
+        db.session.scalars(
+            select(GroupMembership.user_id).where(
+                GroupMembership.group_id == group_id,
+                GroupMembership.user_id.in_([u.id for u in found]),
+            )
+        )
+    )
+    return [u for u in found if u.id not in members][:limit]
+
+
+def my_groups(user: User, *, writable_only: bool = False) -> list[Group]:
+    """The groups ``user`` belongs to, by name (``writable_only``: not archived)."""
+    query = (
+        select(Group)
+        .where(Group.id.in_(policy.member_group_ids(user)))
+        .order_by(func.lower(Group.name), Group.id)
+    )
+    if writable_only:
+        query = query.where(Group.archived_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def with_groups(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``group`` ({id, name}) to each serialized group post, in one query."""
+    ids = {p["group_id"] for p in posts if p.get("group_id")}
+    if not ids:
+        return posts
+    names = dict(db.session.execute(select(Group.id, Group.name).where(Group.id.in_(ids))).all())
+    for post in posts:
+        if post.get("group_id") in names:
+            post["group"] = {"id": post["group_id"], "name": names[post["group_id"]]}
+    return posts
+
+
+@dataclass
+class AnnounceOptions:
+    """The audiences ``user`` may address, for the announcement composer."""
+
+    reports: bool
+    company: bool
+    sites: list[str]
+    departments: list[str]
+    groups: list[Group]
+
+    @property
+    def any(self) -> bool:
+        return self.reports or self.company or bool(self.groups)
+
+
+def announce_options(user: User) -> AnnounceOptions:
+    """Only what :func:`policy.can_announce_to` allows: reports if they have any;
+    company, sites and departments for community managers and admins; groups they admin
+    (community managers: every group they may see)."""
+    has_reports = (
+        db.session.scalar(
+            select(User.id).where(User.manager_id == user.id, User.active.is_(True)).limit(1)
+        )
+        is not None
+    )
+    moderator = policy.is_moderator(user)
+    departments, sites = directory.departments_and_sites() if moderator else ([], [])
+    query = select(Group).order_by(func.lower(Group.name), Group.id)
+    if moderator:
+        query = query.where(policy.visible_groups_filter(user))
+    else:
+        query = query.join(GroupMembership, GroupMembership.group_id == Group.id).where(
+            GroupMembership.user_id == user.id, GroupMembership.role == "admin"
+        )
+    return AnnounceOptions(
+        reports=user.active and has_reports,
+        company=moderator,
+        sites=sites,
+        departments=departments,
+        groups=list(db.session.scalars(query)) if user.active else [],
+    )
+
+
+def may_announce(user: User) -> bool:
+    """Cheap check for showing the "New announcement" link."""
+    if policy.is_moderator(user):
+        return True
+    if not user.active:
+        return False
+    reports = select(User.id).where(User.manager_id == user.id, User.active.is_(True))
+    admin_of = select(GroupMembership.group_id).where(
+        GroupMembership.user_id == user.id, GroupMembership.role == "admin"
+    )
+    return db.session.scalar(select(reports.exists() | admin_of.exists())) or False
+
+
+def audience_label(announcement: Announcement) -> str:
+    """Who an announcement addresses, in words ("the whole company", "the Lyon site"…)."""
+    kind = announcement.audience_kind
+    if kind == "company":
+        return "the whole company"
+    if kind == "reports":
+        return "the sender's reporting line"
+    if kind == "site":
+        return f"the {announcement.audience_value} site"
+    if kind == "department":
+        return f"the {announcement.audience_value} department"
+    group = db.session.get(Group, announcement.group_id) if announcement.group_id else None
+    return f"the {group.name} group" if group else "a group"

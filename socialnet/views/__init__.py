@@ -59,13 +59,19 @@ def _security_headers(response: Response) -> Response:
 
 
 def register_views(app: Flask) -> None:
+    from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
     from .feed import bp as feed_bp
+    from .groups import bp as groups_bp
+    from .notifications import bp as notifications_bp
     from .people import bp as people_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(announcements_bp)
+    app.register_blueprint(notifications_bp)
     app.add_template_filter(when)
     app.add_template_filter(day)
     app.after_request(_security_headers)
@@ -75,4 +81,13 @@ def register_views(app: Flask) -> None:
         return {
             "REACTIONS": [(kind, *REACTIONS[kind]) for kind in REACTION_KINDS],
             "COMPANY_NAME": app.config.get("COMPANY_NAME", "socialnet"),
+            "unread_notifications": _unread_notifications,
         }
+
+
+def _unread_notifications() -> int:
+    """The bell's count; base.html calls it only for a signed-in user (one query)."""
+    from ..services.notifications import unread_count
+    from ._common import me
+
+    return unread_count(me())

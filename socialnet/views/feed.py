@@ -13,29 +13,36 @@ from flask_login import login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..realtime.catchup import head_event_id
-from ..services import comments, feed, pages, posts
+from ..services import announcements, comments, feed, pages, posts
 from ._common import FEED_PAGE, failed, form_next, me
 
 bp = Blueprint("feed", __name__)
 
 
-def _feed_page(draft: str = "", status: int = 200):
+def _feed_page(draft: str = "", group_id: int | None = None, status: int = 200):
     head = head_event_id()  # before the query: anything newer is replayed by the socket
     tag = (request.args.get("tag") or "").strip().lstrip("#").lower() or None
     items, next_cursor = feed.home_feed(me(), request.args.get("cursor"), FEED_PAGE, tag)
+    first_page = not request.args.get("cursor")
     page = {
-        "posts": items,
+        "posts": pages.with_groups(items),
+        "pinned": announcements.pinned_for(me()) if first_page else [],
         "permissions": pages.post_permissions(me(), items),
         "next_cursor": next_cursor,
         "tag": tag,
-        "is_first_page": not request.args.get("cursor"),
+        "is_first_page": first_page,
+        "my_groups": pages.my_groups(me()),
+        "may_announce": pages.may_announce(me()),
     }
-    return render_template("feed.html", **page, draft=draft, head_event_id=head), status
+    return render_template(
+        "feed.html", **page, draft=draft, draft_group=group_id, head_event_id=head
+    ), status
 
 
 def _post_page(post_id: int, draft: str = "", status: int = 200):
     head = head_event_id()
     page = pages.post_page(me(), post_id, request.args.get("cursor"))
+    pages.with_groups([page.post])
     return render_template("post.html", page=page, draft=draft, head_event_id=head), status
 
 
@@ -49,11 +56,14 @@ def home():
 @login_required
 def create_post():
     body = request.form.get("body", "")
+    raw_group = request.form.get("group_id", "")
+    group_id = int(raw_group) if raw_group.isascii() and raw_group.isdigit() else raw_group or None
     try:
-        post = posts.do_create_post(me(), {"body": body})
+        post = posts.do_create_post(me(), {"body": body, "group_id": group_id})
         db.session.commit()
     except DomainError as error:
-        return _feed_page(draft=body, status=failed(error))
+        status = failed(error)
+        return _feed_page(draft=body, group_id=group_id, status=status)
     flash("Your post is live.", "success")
     return redirect(url_for("feed.home", _anchor=f"post-{post.id}"))
 

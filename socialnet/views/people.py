@@ -41,4 +41,5 @@ def directory_page():
 def profile(person_id: int):
     head = head_event_id()
     page = pages.profile_page(me(), person_id, request.args.get("cursor"), FEED_PAGE)
+    pages.with_groups(page.posts)
     return render_template("profile.html", page=page, head_event_id=head)

@@ -1,0 +1,130 @@
+"""Announcement composer, read receipts ("Mark as read") and the reach page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from .. import policy
+from ..errors import DomainError
+from ..extensions import db
+from ..services import announcements, pages
+from ._common import failed, form_next, me
+
+bp = Blueprint("announcements", __name__)
+
+REACH_PAGE = 50
+
+
+def _audience(raw: str) -> dict:
+    """``company`` / ``reports`` / ``site:Lyon`` / ``department:Sales`` / ``group:7``."""
+    kind, _, value = raw.partition(":")
+    if kind == "group":
+        return {"kind": kind, "value": int(value) if value.isascii() and value.isdigit() else value}
+    if kind in ("site", "department"):
+        return {"kind": kind, "value": value}
+    return {"kind": kind}
+
+
+def _publish_at(raw: str, offset: str) -> str | None:
+    """A ``datetime-local`` value in the browser's zone (``offset``: minutes from
+    ``Date.getTimezoneOffset()``, filled by app.js; absent: UTC) as ISO 8601 UTC."""
+    if not raw:
+        return None
+    try:
+        local = datetime.fromisoformat(raw)
+        minutes = int(offset) if offset else 0
+    except ValueError:
+        return raw  # the service answers "publish_at must be an ISO 8601 date and time"
+    if local.tzinfo is not None or not -900 <= minutes <= 900:
+        return raw
+    return (local + timedelta(minutes=minutes)).replace(tzinfo=UTC).isoformat()
+
+
+def _form_data() -> dict:
+    form = request.form
+    days = form.get("expires_in_days", "")
+    return {
+        "title": form.get("title", ""),
+        "body": form.get("body", ""),
+        "audience": _audience(form.get("audience", "")),
+        "expires_in_days": int(days) if days.isascii() and days.isdigit() else days,
+        "publish_at": _publish_at(form.get("publish_at", ""), form.get("tz_offset", "")),
+        "comments_enabled": form.get("comments_enabled") == "on",
+    }
+
+
+def _render_form(draft: dict, status: int = 200):
+    options = pages.announce_options(me())
+    return render_template("announcement_form.html", options=options, draft=draft), status
+
+
+@bp.route("/announcements/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if request.method == "GET":
+        draft = {"audience": request.args.get("audience", ""), "expires_in_days": 7}
+        return _render_form({**draft, "comments_enabled": True})
+    data = _form_data()
+    draft = {
+        **request.form.to_dict(),
+        "comments_enabled": data["comments_enabled"],
+        "expires_in_days": data["expires_in_days"],
+    }
+    try:
+        announcement = announcements.do_create_announcement(me(), data)
+        db.session.commit()
+    except DomainError as error:
+        return _render_form(draft, failed(error))
+    if announcement.published_at:
+        flash("Announcement sent: it is pinned at the top of its audience's feed.", "success")
+    else:
+        flash("Announcement scheduled.", "success")
+    return redirect(url_for("announcements.reach", announcement_id=announcement.id))
+
+
+@bp.get("/announcements/<id:announcement_id>")
+@login_required
+def show(announcement_id: int):
+    announcement = announcements.access_announcement(me(), announcement_id)
+    if policy.can_see_reach(me(), announcement) or not announcement.post_id:
+        return redirect(url_for("announcements.reach", announcement_id=announcement_id))
+    return redirect(url_for("feed.post", post_id=announcement.post_id))
+
+
+@bp.post("/announcements/<id:announcement_id>/ack")
+@login_required
+def acknowledge(announcement_id: int):
+    announcements.do_acknowledge(me(), announcement_id)
+    db.session.commit()
+    flash("Marked as read.", "success")
+    return redirect(form_next() or url_for("feed.home"))
+
+
+@bp.get("/announcements/<id:announcement_id>/reach")
+@login_required
+def reach(announcement_id: int):
+    result = announcements.reach(me(), announcement_id, request.args.get("cursor"), REACH_PAGE)
+    announcement = announcements.access_announcement(me(), announcement_id)
+    return render_template(
+        "reach.html",
+        reach=result,
+        audience_label=pages.audience_label(announcement),
+        percent=round(result["rate"] * 100),
+    )
+
+
+@bp.post("/announcements/<id:announcement_id>/remind")
+@login_required
+def remind(announcement_id: int):
+    try:
+        count = announcements.do_remind(me(), announcement_id)
+        db.session.commit()
+    except DomainError as error:
+        failed(error)
+    else:
+        people = "person" if count == 1 else "people"
+        flash(f"Reminder sent to {count} {people} who had not read it.", "success")
+    return redirect(url_for("announcements.reach", announcement_id=announcement_id))

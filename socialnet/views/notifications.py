@@ -1,0 +1,70 @@
+"""The notification centre and its settings (mute a type), without JavaScript.
+
+The bell in the header (base.html) links here; app.js turns it into a dropdown
+fed by GET /api/v1/notifications and keeps its count live.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ..extensions import db
+from ..models import NOTIFICATION_TYPES
+from ..services import notifications
+from ._common import form_next, me, safe_next
+
+bp = Blueprint("notifications", __name__)
+
+PAGE = 30
+
+TYPE_LABELS = {
+    "mentioned": "Someone mentions me",
+    "replied": "Someone comments on my post",
+    "reacted": "Someone reacts to my post",
+    "join_requested": "Someone asks to join a group I run",
+    "request_approved": "My request to join a group is approved",
+    "invited": "Someone adds me to a group",
+    "announcement": "An announcement is addressed to me",
+}
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    unread_only = request.args.get("unread") == "1"
+    items, next_cursor = notifications.list_notifications(
+        me(), request.args.get("cursor"), PAGE, unread_only=unread_only
+    )
+    return render_template(
+        "notifications.html", items=items, next_cursor=next_cursor, unread_only=unread_only
+    )
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_read():
+    raw = request.form.get("id", "")
+    ids = [int(raw)] if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+    notifications.do_mark_read(me(), ids)
+    db.session.commit()
+    if ids is None:
+        flash("All notifications marked as read.", "success")
+    target = safe_next(request.form.get("go"))
+    if ids is not None and target:
+        return redirect(target)
+    return redirect(form_next() or url_for("notifications.index"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    if request.method == "POST":
+        muted = [t for t in NOTIFICATION_TYPES if request.form.get(f"notify_{t}") != "on"]
+        notifications.do_set_muted(me(), muted)
+        db.session.commit()
+        flash("Notification settings saved.", "success")
+        return redirect(url_for("notifications.settings"))
+    muted = set(notifications.muted_types(me()))
+    rows = [(t, TYPE_LABELS.get(t, t), t not in muted) for t in NOTIFICATION_TYPES]
+    return render_template("notification_settings.html", rows=rows)
