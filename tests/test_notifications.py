@@ -4,12 +4,23 @@ realtime delivery, the API and its input checks."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
 
+from socialnet import policy
 from socialnet.extensions import db
-from socialnet.models import Event, GroupMembership, Notification, NotificationMute, User
+from socialnet.models import (
+    Announcement,
+    AnnouncementRecipient,
+    Event,
+    GroupMembership,
+    Notification,
+    NotificationMute,
+    Post,
+    User,
+)
 from socialnet.models._time import utcnow
 from socialnet.services import notifications as svc
 from socialnet.services.comments import do_create_comment
@@ -279,32 +290,102 @@ def test_notifications_vanish_when_removed_from_the_group(
     assert listed(api(employee))["items"] == [] and svc.unread_count(employee) == 0
 
 
-def test_batch_unread_counts_agree_with_the_policy(make_user, make_group, make_post, manager):
-    """``_unread_counts`` (one grouped query for many people) filters as
-    ``policy.visible_posts_filter`` does for each of them."""
-    people = [make_user(f"Reader {i}") for i in range(4)]
-    public = make_group("Open", "public", members=(manager, people[0]))
-    private = make_group("Closed", "private", members=(manager, people[1]))
-    secret = make_group("Hidden", "secret", members=(manager, people[2]))
+@pytest.fixture
+def world(make_user, make_group, make_post, manager, employee, fred):
+    """People, groups of each kind, posts of each kind, announcements (one in a group)."""
+    zoe = make_user("Zoe Reader")
+    people = [manager, employee, fred, zoe]
+    groups = {
+        "public": make_group("Open", "public", members=(manager, zoe)),
+        "private": make_group("Closed", "private", members=(manager, employee)),
+        "secret": make_group("Hidden", "secret", members=(manager, zoe)),
+    }
     posts = [
         make_post(manager, "company"),
-        make_post(manager, "open", public),
-        make_post(manager, "closed", private),
-        make_post(manager, "hidden", secret),
-        make_post(manager, "deleted"),
+        make_post(manager, "open", groups["public"]),
+        make_post(manager, "closed", groups["private"]),
+        make_post(manager, "hidden", groups["secret"]),
+        make_post(employee, "deleted"),
+        make_post(manager, "to Emma"),
+        make_post(manager, "to the closed group", groups["private"]),
+        make_post(manager, "to Zoe, in a group she cannot read", groups["private"]),
     ]
-    for post in posts:  # notify everyone, then change visibility under them
-        for person in people:
-            db.session.add(Notification(user_id=person.id, type="mentioned", post_id=post.id))
+    posts[4].deleted_at = utcnow()
+    for post, reader in ((posts[5], employee), (posts[6], employee), (posts[7], zoe)):
+        post.kind = "announcement"
+        announcement = Announcement(
+            post_id=post.id,
+            sender_id=manager.id,
+            title="t",
+            body="b",
+            audience_kind="company",
+            expires_at=utcnow() + timedelta(days=7),
+        )
+        db.session.add(announcement)
+        db.session.flush()
+        db.session.add(AnnouncementRecipient(announcement_id=announcement.id, user_id=reader.id))
+    db.session.commit()
+    return people, groups, posts
+
+
+def _pairs_by_sql(people, posts) -> set[tuple[int, int]]:
+    rows = db.session.execute(
+        select(User.id, Post.id).where(
+            User.id.in_([p.id for p in people]),
+            Post.id.in_([p.id for p in posts]),
+            svc.post_visible_to_row(User.id),
+        )
+    )
+    return {(user_id, post_id) for user_id, post_id in rows}
+
+
+def _pairs_by_policy(people, posts) -> set[tuple[int, int]]:
+    pairs = {(u.id, p.id) for u in people for p in posts if policy.can_see_post(u, p)}
+    for user in people:  # and the SQL filter of the policy says the same
+        visible = db.session.scalars(
+            select(Post.id).where(
+                Post.id.in_([p.id for p in posts]), policy.visible_posts_filter(user)
+            )
+        )
+        assert {(user.id, pid) for pid in visible} == {(u, p) for u, p in pairs if u == user.id}
+    return pairs
+
+
+def test_the_per_row_filter_agrees_with_the_policy(world):
+    """``post_visible_to_row`` (one statement for many people) says what the policy says
+    for each of them, before and after groups change visibility."""
+    people, groups, posts = world
+    assert _pairs_by_sql(people, posts) == _pairs_by_policy(people, posts)
+    groups["public"].visibility = "private"
+    groups["private"].visibility = "public"
+    groups["secret"].visibility = "public"
+    db.session.commit()
+    assert _pairs_by_sql(people, posts) == _pairs_by_policy(people, posts)
+
+
+def test_batch_unread_counts_agree_with_the_policy(world):
+    people, groups, posts = world
+    for post in posts:
+        db.session.add_all(
+            Notification(user_id=p.id, type="mentioned", post_id=post.id) for p in people
+        )
     db.session.add_all(Notification(user_id=p.id, type="invited") for p in people)
-    posts[-1].deleted_at = utcnow()
-    public.visibility = "private"
-    private.visibility = "public"
+    groups["public"].visibility = "private"
     db.session.commit()
 
     counts = svc._unread_counts([p.id for p in people])
     assert counts == {p.id: svc.unread_count(p) for p in people}
-    assert sorted(counts.values()) == [3, 3, 4, 4]
+    assert len(set(counts.values())) > 1
+
+
+def test_only_addressees_hear_of_an_announcement_they_are_mentioned_in(world, manager):
+    people, _groups, posts = world
+    to_emma = posts[5]
+    notified = svc.do_notify([p.id for p in people], "mentioned", actor=manager, post=to_emma)
+    assert [n.user_id for n in notified] == [people[1].id]
+    assert svc.do_notify_many(select(User.id), "announcement", actor=manager, post=to_emma) == 1
+    # Zoe is addressed, but the announcement is in a group she cannot read
+    assert svc.do_notify([people[3].id], "mentioned", actor=manager, post=posts[7]) == []
 
 
 # --- reading and read state -------------------------------------------------------------

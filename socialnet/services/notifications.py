@@ -44,6 +44,8 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import (
     NOTIFICATION_TYPES,
+    Announcement,
+    AnnouncementRecipient,
     Group,
     GroupMembership,
     GroupVisibility,
@@ -82,45 +84,62 @@ def _eligible(
     recipient_ids: Iterable[int], type: str, actor: User | None, post: Post | None
 ) -> list[int]:
     """``recipient_ids`` without duplicates, the actor, inactive and muting people, and —
-    for a post — people who may not read it (:func:`policy.readers_among`). Two queries
-    at most, whatever the number of recipients; order is kept."""
+    for a post — people who may not see it. One query whatever the number; order is kept."""
     ids = list(dict.fromkeys(recipient_ids))
     if actor is not None:
         ids = [uid for uid in ids if uid != actor.id]
     if not ids or (post is not None and post.deleted_at is not None):
         return []
-    wanted = set(
-        db.session.scalars(
-            select(User.id).where(
-                User.id.in_(ids),
-                User.active.is_(True),
-                ~exists().where(NotificationMute.user_id == User.id, NotificationMute.type == type),
-            )
-        )
-    )
-    ids = [uid for uid in ids if uid in wanted]
+    query = select(User.id).where(User.id.in_(ids), *_reachable(type, post))
+    wanted = set(db.session.scalars(query))
+    return [uid for uid in ids if uid in wanted]
+
+
+def _reachable(type: str, post: Post | None) -> list[ColumnElement[bool]]:
+    """Conditions on ``User`` for people who may be told about ``type`` (on ``post``)."""
+    conditions: list[ColumnElement[bool]] = [
+        User.active.is_(True),
+        ~exists().where(NotificationMute.user_id == User.id, NotificationMute.type == type),
+    ]
     if post is not None:
-        ids = policy.readers_among(ids, post.group_id)
-    return ids
+        conditions.append(
+            exists(select(Post.id).where(Post.id == post.id, post_visible_to_row(User.id)))
+        )
+    return conditions
 
 
-def _post_visible_to_owner() -> ColumnElement[bool]:
-    """:func:`policy.visible_posts_filter` for each row's owner (``Notification.user_id``)
-    rather than one known user, so one grouped query counts many people's notifications.
+def post_visible_to_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """:func:`policy.visible_posts_filter`, for the person ``user_id`` of each row (a column
+    of the enclosing query: ``User.id``, ``Notification.user_id``) instead of one known user.
 
-    It must agree with the policy: tests/test_notifications.py checks it does. Use with
-    ``Post`` outer-joined on ``Notification.post_id``; owners are assumed active.
+    It lets one statement decide for many people: who may be notified of a post, how
+    many unread notifications each recipient has. It must say exactly what the policy
+    says (for active people): tests/test_notifications.py compares the two over every
+    kind of post and person, so a policy change that this copy misses fails there.
+    Its home is ``policy.py``, next to the filter it mirrors.
+
+    ``Post`` must be in the enclosing query (joined, or an ``EXISTS`` over it).
     """
     public_groups = select(Group.id).where(Group.visibility == GroupVisibility.PUBLIC.value)
-    owner_is_member = exists().where(
-        GroupMembership.group_id == Post.group_id, GroupMembership.user_id == Notification.user_id
+    # Correlated to every enclosing level (auto-correlation stops at the nearest one).
+    is_member = (
+        exists()
+        .where(GroupMembership.group_id == Post.group_id, GroupMembership.user_id == user_id)
+        .correlate_except(GroupMembership)
     )
-    return or_(
-        Notification.post_id.is_(None),
-        and_(
-            Post.deleted_at.is_(None),
-            or_(Post.group_id.is_(None), Post.group_id.in_(public_groups), owner_is_member),
-        ),
+    is_addressee = (
+        exists()
+        .where(
+            Announcement.post_id == Post.id,
+            AnnouncementRecipient.announcement_id == Announcement.id,
+            AnnouncementRecipient.user_id == user_id,
+        )
+        .correlate_except(Announcement, AnnouncementRecipient)
+    )
+    return and_(
+        Post.deleted_at.is_(None),
+        or_(Post.group_id.is_(None), Post.group_id.in_(public_groups), is_member),
+        or_(Post.kind == "post", Post.author_id == user_id, is_addressee),
     )
 
 
@@ -138,7 +157,7 @@ def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:
         .where(
             Notification.user_id.in_(user_ids),
             Notification.read_at.is_(None),
-            _post_visible_to_owner(),
+            or_(Notification.post_id.is_(None), post_visible_to_row(Notification.user_id)),
         )
         .group_by(Notification.user_id)
     )
@@ -254,18 +273,9 @@ def do_notify_many(
     _check_type(type)
     if post is not None and post.deleted_at is not None:
         return 0
-    conditions: list[ColumnElement[bool]] = [
-        User.id.in_(user_ids_select),
-        User.active.is_(True),
-        ~exists().where(NotificationMute.user_id == User.id, NotificationMute.type == type),
-    ]
+    conditions = [User.id.in_(user_ids_select), *_reachable(type, post)]
     if actor is not None:
         conditions.append(User.id != actor.id)
-    if post is not None and post.group_id is not None:
-        readers = _group_readers_condition(post.group_id)
-        if readers is None:
-            return 0
-        conditions.append(readers)
     now = utcnow()
     template = Notification(
         type=type,
@@ -300,17 +310,6 @@ def do_notify_many(
         data = {**base, "id": notification_id, "unread_count": counts.get(user_id, 1)}
         publish(EVENT_TYPE, data, room=_room(user_id), post_id=template.post_id)
     return len(created)
-
-
-def _group_readers_condition(group_id: int) -> ColumnElement[bool] | None:
-    """SQL condition on ``User.id`` for readers of ``group_id`` (the SQL form of
-    :func:`policy.readers_among`); None when the group does not exist."""
-    group = db.session.get(Group, group_id)
-    if group is None:
-        return None
-    if group.visibility == GroupVisibility.PUBLIC.value:
-        return User.id.is_not(None)
-    return User.id.in_(select(GroupMembership.user_id).where(GroupMembership.group_id == group_id))
 
 
 # --- reading ---------------------------------------------------------------------------
