@@ -1,0 +1,327 @@
+"""THE MATRIX: every read path × every kind of viewer, for a private and a secret group.
+
+Each group holds a post (mentioning every viewer) with a comment (mentioning them
+again) and a reaction. Only the member may see any of it; for a secret group the
+group's very existence is a 404 to the others, never a 403. A failure names the
+group type, the read path and the viewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from socialnet.extensions import db
+from socialnet.models import Reaction, User
+from tests.conftest import received_events
+from tests.group_fixtures import API, announce, create_group, ids, notifications_of
+from tests.helpers import count_rows
+
+VIEWERS = ("member", "ex_member", "non_member", "other_group_admin", "community_manager")
+GROUP_TYPES = ("private", "secret")
+
+
+@dataclass
+class World:
+    kind: str
+    group_id: int
+    post_id: int
+    comment_id: int
+    owner: User
+    users: dict[str, User]
+    api: Callable
+    socket_for: Callable
+    clients: dict = field(default_factory=dict)
+
+    def client(self, name: str):
+        if name not in self.clients:
+            user = self.owner if name == "owner" else self.users[name]
+            self.clients[name] = self.api(user)
+        return self.clients[name]
+
+    def socket(self, name: str, **auth):
+        sock = self.socket_for(self.users[name], **auth)
+        assert sock.is_connected(), name
+        return sock
+
+    def owner_posts(self, body: str = "Fresh news") -> int:
+        response = self.client("owner").post(
+            f"{API}/posts", {"body": body, "group_id": self.group_id}
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+
+def build_world(kind: str, api, make_user, socket_for) -> World:
+    owner = make_user("Olivia Owner")
+    users = {
+        "member": make_user("Mia Member"),
+        "ex_member": make_user("Xavier Ex"),
+        "non_member": make_user("Fred Outsider", site="Paris", department="Sales"),
+        "other_group_admin": make_user("Otto Other"),
+        "community_manager": make_user("Camille Community", role="community_manager"),
+    }
+    world = World(kind, 0, 0, 0, owner, users, api, socket_for)
+    create_group(world.client("other_group_admin"), "Other team", "private")
+    group = create_group(world.client("owner"), f"The {kind} team", kind)
+    world.group_id = group["id"]
+    members_url = f"{API}/groups/{group['id']}/members"
+    for name in ("member", "ex_member"):
+        added = world.client("owner").post(members_url, {"user_id": users[name].id})
+        assert added.status_code == 201
+    everyone = " ".join(f"@{u.handle}" for u in users.values())
+    world.post_id = world.owner_posts(f"Plan for {everyone}")
+    member = world.client("member")
+    comment = member.post(f"{API}/posts/{world.post_id}/comments", {"body": f"Noted {everyone}"})
+    assert comment.status_code == 201
+    world.comment_id = comment.get_json()["id"]
+    assert member.put(f"{API}/posts/{world.post_id}/reactions/like").status_code == 200
+    removed = world.client("owner").delete(f"{members_url}/{users['ex_member'].id}")
+    assert removed.status_code == 204
+    return world
+
+
+@pytest.fixture(params=GROUP_TYPES)
+def world(request, api, make_user, socket_for) -> World:
+    return build_world(request.param, api, make_user, socket_for)
+
+
+def _hidden_status(world: World) -> int:
+    """What a non-member gets for the group's member-only pages: 403 private, 404 secret."""
+    return 403 if world.kind == "private" else 404
+
+
+# --- the read paths: each returns whether ``viewer`` saw the group's content ----------------
+# Each also asserts the shape of a refusal (404 for content, 403/404 for group pages).
+
+
+def home_feed(world: World, viewer: str) -> bool:
+    return world.post_id in ids(world.client(viewer).get(f"{API}/feed?limit=100"))
+
+
+def group_feed(world: World, viewer: str) -> bool:
+    response = world.client(viewer).get(f"{API}/groups/{world.group_id}/feed")
+    if response.status_code == 200:
+        return world.post_id in ids(response)
+    assert response.status_code == _hidden_status(world), response.status_code
+    return False
+
+
+def permalink(world: World, viewer: str) -> bool:
+    response = world.client(viewer).get(f"{API}/posts/{world.post_id}")
+    assert response.status_code in (200, 404), response.status_code
+    return response.status_code == 200
+
+
+def profile_feed(world: World, viewer: str) -> bool:
+    return world.post_id in ids(world.client(viewer).get(f"{API}/users/{world.owner.id}/posts"))
+
+
+def comments_list(world: World, viewer: str) -> bool:
+    response = world.client(viewer).get(f"{API}/posts/{world.post_id}/comments")
+    if response.status_code == 200:
+        return world.comment_id in ids(response)
+    assert response.status_code == 404, response.status_code
+    return False
+
+
+def reaction_put(world: World, viewer: str) -> bool:
+    before = count_rows(Reaction)
+    response = world.client(viewer).put(f"{API}/posts/{world.post_id}/reactions/celebrate")
+    if response.status_code == 200:
+        return response.get_json()["reactions"]["like"] == 1
+    assert response.status_code == 404, response.status_code
+    assert count_rows(Reaction) == before
+    return False
+
+
+def group_get(world: World, viewer: str) -> bool:
+    """A private group is listed (its card is public); a secret one is a 404 to outsiders."""
+    response = world.client(viewer).get(f"{API}/groups/{world.group_id}")
+    if world.kind == "secret" and response.status_code == 404:
+        return False
+    assert response.status_code == 200, response.status_code
+    return response.get_json()["my_role"] == "member"
+
+
+def group_members(world: World, viewer: str) -> bool:
+    response = world.client(viewer).get(f"{API}/groups/{world.group_id}/members")
+    if response.status_code == 200:
+        return world.users["member"].id in ids(response)
+    assert response.status_code == _hidden_status(world), response.status_code
+    return False
+
+
+def group_directory(world: World, viewer: str) -> bool:
+    """Secret: listed to members only. Private: listed to all, but only the member is one."""
+    listed = {
+        g["id"]: g for g in world.client(viewer).get(f"{API}/groups?limit=100").get_json()["items"]
+    }
+    if world.group_id not in listed:
+        assert world.kind == "secret"
+        return False
+    return listed[world.group_id]["my_role"] == "member"
+
+
+def notifications(world: World, viewer: str) -> bool:
+    """Everyone was mentioned twice (the ex-member while still in); only a reader hears of it.
+
+    (The ex-member's "invited" notification, about the group rather than its content,
+    is not counted here.)
+    """
+    items = notifications_of(world.client(viewer))
+    about = [n for n in items if n["post_id"] == world.post_id]
+    unread = world.client(viewer).get(f"{API}/notifications").get_json()["unread_count"]
+    if not about:
+        assert unread == len(items)  # no hidden notification counted either
+    return bool(about)
+
+
+def socket_post_created(world: World, viewer: str) -> bool:
+    sock = world.socket(viewer)
+    sock.get_received()
+    post_id = world.owner_posts()
+    got = [e["data"]["id"] for e in received_events(sock, "post.created")]
+    assert got in ([], [post_id]), got
+    return got == [post_id]
+
+
+def catchup_replay(world: World, viewer: str) -> bool:
+    sock = world.socket(viewer, last_event_id=0)
+    [catchup] = [p["args"][0] for p in sock.get_received() if p["name"] == "catchup"]
+    about_content = [
+        e
+        for e in catchup["events"]
+        if e["data"].get("post_id") == world.post_id
+        or (e["type"] != "notification.created" and e["data"].get("id") == world.post_id)
+        or (e["type"].startswith("member.") and e["data"]["group_id"] == world.group_id)
+        or (e["type"] == "group.updated" and e["data"]["id"] == world.group_id)
+    ]
+    return bool(about_content)
+
+
+def socket_join(world: World, viewer: str) -> bool:
+    sock = world.socket(viewer)
+    answer = sock.emit("join", {"room": f"group:{world.group_id}"}, callback=True)
+    if answer.get("ok"):
+        return True
+    assert answer == {"error": "not_found", "message": "No such room."}
+    return False
+
+
+def announcement(world: World, viewer: str) -> bool:
+    sock = world.socket(viewer)
+    sock.get_received()
+    sent = announce(world.client("owner"), "group", world.group_id)
+    live = [e["data"]["announcement"]["id"] for e in received_events(sock, "announcement.created")]
+    client = world.client(viewer)
+    pinned = [p["announcement"]["id"] for p in client.get(f"{API}/feed").get_json()["pinned"]]
+    readable = client.get(f"{API}/announcements/{sent['id']}").status_code
+    post = client.get(f"{API}/posts/{sent['post_id']}").status_code
+    seen = (live == [sent["id"]], pinned == [sent["id"]], readable == 200, post == 200)
+    assert len(set(seen)) == 1, seen  # every path agrees
+    if not seen[0]:
+        assert (live, pinned, readable, post) == ([], [], 404, 404)
+    return seen[0]
+
+
+READ_PATHS = [
+    home_feed,
+    group_feed,
+    permalink,
+    profile_feed,
+    comments_list,
+    reaction_put,
+    group_get,
+    group_members,
+    group_directory,
+    notifications,
+    socket_post_created,
+    catchup_replay,
+    socket_join,
+    announcement,
+]
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("path", READ_PATHS, ids=lambda p: p.__name__)
+def test_only_the_member_sees_the_group(world, path, viewer):
+    assert path(world, viewer) is (viewer == "member"), (world.kind, path.__name__, viewer)
+
+
+# --- changes that take effect on open sockets at once ---------------------------------------
+
+
+@pytest.fixture
+def public_world(api, make_user, socket_for) -> World:
+    return build_world("public", api, make_user, socket_for)
+
+
+@pytest.mark.parametrize("new_type", GROUP_TYPES)
+def test_turning_a_public_group_private_evicts_outsiders_sockets(public_world, new_type):
+    world = public_world
+    outsider = world.socket("non_member")
+    member = world.socket("member")
+    answer = outsider.emit("join", {"room": f"group:{world.group_id}"}, callback=True)
+    assert answer["ok"]
+    before = world.owner_posts("still public")
+    assert [e["data"]["id"] for e in received_events(outsider, "post.created")] == [before]
+    member.get_received()
+
+    response = world.client("owner").patch(f"{API}/groups/{world.group_id}", {"type": new_type})
+    assert response.status_code == 200
+    after = world.owner_posts("members only now")
+
+    assert received_events(outsider, "post.created") == []
+    assert [e["data"]["id"] for e in received_events(member, "post.created")] == [after]
+    refused = outsider.emit("join", {"room": f"group:{world.group_id}"}, callback=True)
+    assert refused["error"] == "not_found"
+
+
+@pytest.mark.parametrize("kind", GROUP_TYPES)
+def test_a_removed_members_open_socket_stops_receiving_at_once(kind, api, make_user, socket_for):
+    world = build_world(kind, api, make_user, socket_for)
+    sent = announce(world.client("owner"), "group", world.group_id)
+    leaver = world.socket("member")
+    assert world.users["member"].id != world.owner.id
+    leaver.get_received()
+    removed = world.client("owner").delete(
+        f"{API}/groups/{world.group_id}/members/{world.users['member'].id}"
+    )
+    assert removed.status_code == 204
+    assert [e["data"]["user_id"] for e in received_events(leaver, "member.left")] == [
+        world.users["member"].id
+    ]
+    world.owner_posts("after you left")
+    comment = world.client("owner").post(
+        f"{API}/posts/{sent['post_id']}/comments", {"body": "on the announcement"}
+    )
+    assert comment.status_code == 201
+    world.client("owner").patch(f"{API}/groups/{world.group_id}", {"description": "new"})
+    assert received_events(leaver) == []
+    # and reconnecting does not bring the rooms back
+    again = world.socket("member")
+    again.get_received()
+    world.owner_posts("still gone")
+    world.client("owner").post(f"{API}/posts/{sent['post_id']}/comments", {"body": "again"})
+    assert received_events(again) == []
+
+
+def test_a_member_who_joins_later_was_not_addressed_by_earlier_announcements(
+    api, make_user, socket_for
+):
+    world = build_world("private", api, make_user, socket_for)
+    sent = announce(world.client("owner"), "group", world.group_id)
+    newcomer = world.users["non_member"]
+    added = world.client("owner").post(
+        f"{API}/groups/{world.group_id}/members", {"user_id": newcomer.id}
+    )
+    assert added.status_code == 201
+    sock = world.socket("non_member")
+    sock.get_received()
+    world.client("member").post(f"{API}/posts/{sent['post_id']}/comments", {"body": "ok"})
+    assert received_events(sock, "comment.created") == []
+    db.session.rollback()
+    assert world.client("non_member").get(f"{API}/posts/{sent['post_id']}").status_code == 404
