@@ -211,6 +211,19 @@
       $('input[name="next"]', form).value = here();
     }
     $('[data-field="comments-link"]', el).href = `${permalink}#comments`;
+    const title = $('[data-field="title"]', el);
+    if (title) {
+      $('[data-field="title-text"]', title).textContent = post.title || "";
+      title.hidden = !post.title;
+    }
+    const group = $('[data-field="group"]', el);
+    const groupName = post.group_id ? config.groups?.[String(post.group_id)] : null;
+    if (group && groupName && config.page !== "group") {
+      const link = $('[data-field="group-link"]', group);
+      link.href = `/groups/${Number(post.group_id)}`;
+      link.textContent = groupName;
+      group.hidden = false;
+    }
     const mine = authorId === config.me;
     const edit = $('[data-field="edit"]', el);
     if (mine) edit.href = `${permalink}/edit`;
@@ -266,7 +279,10 @@
     if (!feed || !config) return false;
     if (config.first_page === false) return false;
     if (config.page === "profile") return Number(post.author.id) === config.author_id;
+    if (config.page === "group") return post.group_id === config.group_id;
     if (config.page !== "feed") return false;
+    // The home feed: the company space and my groups (a public group I left may still talk).
+    if (post.group_id && !(String(post.group_id) in (config.groups || {}))) return false;
     if (!config.tag) return true;
     const scratch = document.createElement("template");
     scratch.innerHTML = post.body_html; // inert: template content never runs or loads anything
@@ -389,6 +405,12 @@
     "comment.deleted"(data) {
       removeComment(data.id, data.post_id);
     },
+    "announcement.created"(data) {
+      insertPinned(data);
+    },
+    "notification.created"(data) {
+      bell.onNotification(data);
+    },
     "reaction.updated"(data) {
       const el = postEl(data.post_id);
       const pendingPost = pending.find((p) => p.id === data.post_id);
@@ -403,11 +425,14 @@
 
   function connectLive() {
     if (!config || typeof window.io !== "function") return;
-    let lastEventId = Number(config.head) || 0;
+    // Pages without a live list carry no head: the server then replays nothing and
+    // the first `catchup` gives the head from which reconnects resume.
+    const hasHead = typeof config.head === "number";
+    let lastEventId = hasHead ? config.head : 0;
     let caughtUp = false;
     let buffered = [];
     const seen = new Set();
-    const socket = window.io({ auth: { last_event_id: lastEventId } });
+    const socket = window.io({ auth: hasHead ? { last_event_id: lastEventId } : {} });
 
     function apply(event) {
       if (!event || typeof event.id !== "number") return;
@@ -446,6 +471,13 @@
         socket.auth.last_event_id = lastEventId;
       }
       caughtUp = true;
+      if (config.page === "group" && config.readable && !config.member) {
+        // A public group's reader who is not a member listens while the page is open.
+        socket.emit("join", { room: `group:${config.group_id}` }, () => {
+          document.body.dataset.live = "on";
+        });
+        return;
+      }
       document.body.dataset.live = "on";
     });
 
@@ -472,7 +504,10 @@
     button.disabled = true;
     showFormError(error, "");
     try {
-      const post = await api("POST", "/api/v1/posts", { body: textarea.value });
+      const payload = { body: textarea.value };
+      const groupField = form.elements.namedItem("group_id");
+      if (groupField && groupField.value) payload.group_id = Number(groupField.value);
+      const post = await api("POST", "/api/v1/posts", payload);
       textarea.value = "";
       if (belongsHere(post)) insertPost(post);
       else toast("Posted. It does not match this filter, so it is not listed here.");
@@ -556,10 +591,210 @@
     else if (form.id === "comment-form") action = submitComment;
     else if (form.classList.contains("reaction-form")) action = submitReaction;
     else if (form.classList.contains("delete-form")) action = submitDelete;
-    if (!action) return;
+    else if (form.classList.contains("ack-form")) action = submitAck;
+    if (!action) {
+      if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+      return;
+    }
     event.preventDefault();
     action(form);
   });
+
+  // ---------------------------------------------------------------- pinned announcements
+
+  const pinnedList = $("#pinned");
+
+  function insertPinned(data) {
+    const { announcement, post } = data || {};
+    if (!pinnedList || !announcement || !post) return;
+    if (announcement.sender_id === config.me) return; // senders are not recipients
+    if (document.getElementById(`pinned-${announcement.id}`)) return;
+    const template = document.getElementById("pinned-template");
+    if (!template) return;
+    const el = template.content.firstElementChild.cloneNode(true);
+    const id = Number(announcement.id);
+    el.id = `pinned-${id}`;
+    el.dataset.announcementId = String(id);
+    el.setAttribute("aria-labelledby", `pinned-${id}-title`);
+    const title = $('[data-field="title"]', el);
+    title.id = `pinned-${id}-title`;
+    title.textContent = announcement.title;
+    const author = $('[data-field="author"]', el);
+    author.href = `/people/${Number(post.author.id)}`;
+    author.textContent = post.author.display_name;
+    $('[data-field="created"]', el).setAttribute("datetime", post.created_at || "");
+    $('[data-field="body"]', el).innerHTML = post.body_html; // sanitized by the server
+    const ack = $('[data-field="ack"]', el);
+    ack.action = `/announcements/${id}/ack`;
+    $('input[name="next"]', ack).value = here();
+    const open = $('[data-field="permalink"]', el);
+    open.href = `/posts/${Number(post.id)}`;
+    open.textContent = announcement.comments_enabled ? "Open and comment" : "Open";
+    formatTimes(el);
+    el.classList.add("is-new");
+    pinnedList.prepend(el);
+    pinnedList.hidden = false;
+    announce(`New announcement: ${announcement.title}`);
+  }
+
+  async function submitAck(form) {
+    const card = form.closest("[data-announcement-id]");
+    const button = $("button", form);
+    button.disabled = true;
+    try {
+      await api("POST", `/api/v1/announcements/${Number(card.dataset.announcementId)}/ack`);
+      card.remove();
+      if (pinnedList && !pinnedList.children.length) pinnedList.hidden = true;
+      announce("Marked as read.");
+    } catch (err) {
+      toast(err.message);
+      button.disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- notification bell
+
+  const bell = (() => {
+    const link = $("#bell");
+    const badge = $("#bell-count");
+    const panel = $("#bell-panel");
+    const list = $("#bell-list");
+    const empty = $("#bell-empty");
+    const readAll = $("#bell-read-all");
+    let loaded = false;
+
+    function setCount(count, { bump = false } = {}) {
+      if (!badge || !link) return;
+      const value = Math.max(0, Number(count) || 0);
+      badge.dataset.count = String(value);
+      badge.textContent = value > 99 ? "99+" : String(value);
+      badge.hidden = value === 0;
+      link.setAttribute("aria-label", value ? `Notifications, ${value} unread` : "Notifications");
+      if (bump) {
+        badge.classList.remove("bump");
+        void badge.offsetWidth;
+        badge.classList.add("bump");
+      }
+    }
+
+    function buildItem(n) {
+      const li = document.createElement("li");
+      li.className = n.read_at ? "notif" : "notif is-unread";
+      li.dataset.notificationId = String(n.id);
+      const avatar = document.createElement("span");
+      avatar.className = "avatar avatar-sm";
+      avatar.setAttribute("aria-hidden", "true");
+      avatar.textContent = n.actor?.initials || "·";
+      const main = document.createElement("div");
+      main.className = "notif-main";
+      const text = document.createElement(n.url ? "a" : "p");
+      text.className = "notif-text";
+      text.textContent = n.summary;
+      if (n.url) text.href = n.url;
+      const when = document.createElement("p");
+      when.className = "muted small";
+      const time = document.createElement("time");
+      time.setAttribute("datetime", n.created_at || "");
+      when.append(time);
+      main.append(text, when);
+      li.append(avatar, main);
+      formatTimes(li);
+      return li;
+    }
+
+    function showEmpty() {
+      if (empty && list) empty.hidden = list.children.length > 0;
+    }
+
+    async function load() {
+      try {
+        const data = await api("GET", "/api/v1/notifications?limit=10");
+        list.replaceChildren(...data.items.map(buildItem));
+        setCount(data.unread_count);
+        loaded = true;
+        showEmpty();
+      } catch (err) {
+        toast(err.message);
+      }
+    }
+
+    function open() {
+      panel.hidden = false;
+      link.setAttribute("aria-expanded", "true");
+      load();
+    }
+
+    function close({ focus = false } = {}) {
+      if (panel.hidden) return;
+      panel.hidden = true;
+      link.setAttribute("aria-expanded", "false");
+      if (focus) link.focus();
+    }
+
+    if (link && panel && window.fetch) {
+      link.setAttribute("aria-expanded", "false");
+      link.setAttribute("aria-controls", "bell-panel");
+      link.addEventListener("click", (event) => {
+        if (event.ctrlKey || event.metaKey || event.shiftKey) return; // open the page instead
+        event.preventDefault();
+        if (panel.hidden) open();
+        else close();
+      });
+      document.addEventListener("click", (event) => {
+        if (!event.target.closest?.("#bell-wrap")) close();
+      });
+      document.addEventListener("keydown", (event) => {
+        if (event.key === "Escape") close({ focus: true });
+      });
+      list.addEventListener("click", async (event) => {
+        const a = event.target.closest("a.notif-text");
+        const item = a?.closest("[data-notification-id]");
+        if (!a || !item?.classList.contains("is-unread")) return;
+        event.preventDefault();
+        try {
+          await api("POST", "/api/v1/notifications/read", {
+            ids: [Number(item.dataset.notificationId)],
+          });
+        } catch {
+          /* navigate anyway: the page shows it */
+        }
+        location.assign(a.href);
+      });
+      readAll?.addEventListener("click", async () => {
+        try {
+          const data = await api("POST", "/api/v1/notifications/read", { all: true });
+          setCount(data.unread_count);
+          $$(".notif.is-unread", list).forEach((li) => li.classList.remove("is-unread"));
+          announce("All notifications marked as read.");
+        } catch (err) {
+          toast(err.message);
+        }
+      });
+    }
+
+    return {
+      onNotification(n) {
+        setCount(n.unread_count, { bump: true });
+        if (!list || !loaded) return;
+        list.querySelector(`[data-notification-id="${Number(n.id)}"]`)?.remove();
+        list.prepend(buildItem(n));
+        showEmpty();
+      },
+    };
+  })();
+
+  // ---------------------------------------------------------------- announcement composer
+
+  const tzOffset = $("[data-tz-offset]");
+  if (tzOffset) {
+    const hint = $("[data-tz-hint]");
+    if (hint) hint.textContent = "Leave empty to publish now. Times are in your time zone.";
+    tzOffset.form.addEventListener("submit", () => {
+      const when = tzOffset.form.elements.namedItem("publish_at")?.value;
+      const date = when ? new Date(when) : new Date();
+      tzOffset.value = String(Number.isNaN(date.getTime()) ? 0 : date.getTimezoneOffset());
+    });
+  }
 
   // Ctrl/Cmd+Enter sends the composer or a comment.
   document.addEventListener("keydown", (event) => {
