@@ -57,7 +57,7 @@ from ..models import (
 )
 from ..models._time import utcnow
 from ..pagination import decode_cursor, encode_cursor
-from ..realtime.publisher import publish
+from ..realtime.publisher import publish_many
 from ..serializers import notification_dict
 from .validation import MAX_ID
 
@@ -166,9 +166,17 @@ def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:
 
 def _publish(rows: list[Notification], actor: User | None, group: Group | None) -> None:
     counts = _unread_counts([n.user_id for n in rows])
-    for n in rows:
-        data = {**notification_dict(n, actor, group), "unread_count": counts.get(n.user_id, 0)}
-        publish(EVENT_TYPE, data, room=_room(n.user_id), post_id=n.post_id)
+    publish_many(
+        [
+            (
+                EVENT_TYPE,
+                {**notification_dict(n, actor, group), "unread_count": counts.get(n.user_id, 0)},
+                _room(n.user_id),
+                n.post_id,
+            )
+            for n in rows
+        ]
+    )
 
 
 # --- notifying -------------------------------------------------------------------------
@@ -265,7 +273,7 @@ def do_notify_many(
     One ``INSERT … SELECT`` in the database, with the same exclusions as
     :func:`do_notify` (actor, inactive, muted, cannot read ``post``), no grouping.
     Then one grouped query for the unread counts and one ``notification.created``
-    publish per recipient (an event row each: announcements are rare). Flushes.
+    event per recipient, written in one multi-row INSERT. Flushes.
 
     :raise ValueError: ``type`` is not a :class:`NotificationType`.
     :return: how many people were notified.
@@ -306,9 +314,17 @@ def do_notify_many(
         return 0
     counts = _unread_counts(select(User.id).where(*conditions))
     base = notification_dict(template, actor, group)
-    for notification_id, user_id in sorted(created):
-        data = {**base, "id": notification_id, "unread_count": counts.get(user_id, 1)}
-        publish(EVENT_TYPE, data, room=_room(user_id), post_id=template.post_id)
+    publish_many(
+        [
+            (
+                EVENT_TYPE,
+                {**base, "id": notification_id, "unread_count": counts.get(user_id, 1)},
+                _room(user_id),
+                template.post_id,
+            )
+            for notification_id, user_id in sorted(created)
+        ]
+    )
     return len(created)
 
 
