@@ -446,3 +446,21 @@ def test_group_announcement_reaches_members_not_readers_of_a_public_group(api, o
     sent = announce(api(org["employee"]), "group", group["id"])
     assert _names(org, _recipients(sent["id"])) == {"indirect"}
     assert _receivers(org, live) == {"employee", "indirect"}
+
+
+def test_comments_turned_off_are_refused_and_nothing_is_written(api, cm, employee):
+    body = {
+        "title": "Quiet announcement",
+        "body": "No replies please.",
+        "audience": {"kind": "company"},
+        "expires_in_days": 2,
+        "comments_enabled": False,
+    }
+    sent = api(cm).post("/api/v1/announcements", body).get_json()
+    post_id = sent["post_id"]
+    from socialnet.models import Comment
+
+    refused = api(employee).post(f"/api/v1/posts/{post_id}/comments", {"body": "Hello"})
+    assert refused.status_code == 403
+    assert refused.get_json()["message"] == "Comments are turned off for this post."
+    assert db.session.query(Comment).count() == 0

@@ -291,13 +291,19 @@ def test_multiline_text_keeps_newlines_and_tabs(api, employee):
 
 def test_post_into_groups(api, employee, fred, make_group):
     private = make_group("Board", "private", members=(employee,))
+    secret = make_group("Orion", "secret", members=(employee,))
     public = make_group("Runners", "public", members=(employee,))
     before = table_counts(*WRITE_TABLES)
     missing = assert_error(api(fred).post("/api/v1/posts", {"body": "x", "group_id": 424242}), 400)
     hidden = assert_error(
-        api(fred).post("/api/v1/posts", {"body": "x", "group_id": private.id}), 400
+        api(fred).post("/api/v1/posts", {"body": "x", "group_id": secret.id}), 400
     )
-    assert hidden == missing  # a private group is answered like a missing one
+    assert hidden == missing  # a secret group is answered like a missing one
+    # A private group is listed (its existence is public), so the refusal can say why.
+    refused = assert_error(
+        api(fred).post("/api/v1/posts", {"body": "x", "group_id": private.id}), 403
+    )
+    assert refused["message"] == "Join this group to post in it."
     assert_error(api(fred).post("/api/v1/posts", {"body": "x", "group_id": public.id}), 403)
     _nothing_written(before)
     ok = api(employee).post("/api/v1/posts", {"body": "x", "group_id": private.id})

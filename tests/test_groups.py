@@ -392,10 +392,11 @@ def test_posting_into_a_group_you_are_not_in_is_refused(api, manager, fred, make
     public = create_group(api(manager), "Open", "public")
     private = create_group(api(manager), "Closed", "private")
     secret = create_group(api(manager), "Hidden", "secret")
-    assert_error(api(fred).post(f"{API}/posts", {"body": "x", "group_id": public["id"]}), 403)
-    for group in (private, secret):  # content unreadable: the group is "no such group"
+    for group in (public, private):  # listed groups: the refusal can say why
         response = api(fred).post(f"{API}/posts", {"body": "x", "group_id": group["id"]})
-        assert assert_error(response, 400)["fields"] == {"group_id": "unknown"}
+        assert assert_error(response, 403)["message"] == "Join this group to post in it."
+    response = api(fred).post(f"{API}/posts", {"body": "x", "group_id": secret["id"]})
+    assert assert_error(response, 400)["fields"] == {"group_id": "unknown"}  # existence hidden
     assert count_rows(Post) == 0
 
 

@@ -223,8 +223,8 @@ def test_post_into_a_group_and_from_the_home_audience_selector(
 
     outsider = signed_in(fred)
     refused = form(outsider, f"/groups/{group.id}/posts", body="x")
-    assert refused.status_code == 400 and "No such group." in html_of(refused)
-    assert form(outsider, "/posts", body="x", group_id=str(group.id)).status_code == 400
+    assert refused.status_code == 403 and "Join this group to post in it." in html_of(refused)
+    assert form(outsider, "/posts", body="x", group_id=str(group.id)).status_code == 403
     public = make_group("Open", "public", members=(employee,))
     refused = form(outsider, f"/groups/{public.id}/posts", body="kept draft")
     assert refused.status_code == 403 and "Join this group to post in it." in html_of(refused)

@@ -46,6 +46,8 @@ def list_comments(
 def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     data = check_known_fields(data, {"body"})
     post = access_post(user, post_id)
+    if not post.comments_enabled:
+        raise Forbidden("Comments are turned off for this post.")
     body = check_text(
         data.get("body"), "body", max_len=current_app.config["COMMENT_MAX_CHARS"], multiline=True
     )

@@ -457,9 +457,11 @@ def do_remove_member(actor: User, group_id: int, user_id: int) -> None:
     db.session.delete(membership)
     db.session.flush()
     publish("member.left", {"group_id": group.id, "user_id": user_id}, room=_room(group.id))
-    if group.visibility == GroupVisibility.PUBLIC.value:
-        return  # public content stays readable; their room stays open until they leave it
-    rooms = [_room(group.id), *_announcement_rooms(group.id)]
+    rooms = [_room(group.id)]
+    if group.visibility != GroupVisibility.PUBLIC.value:
+        # Announcements they received in a public group stay theirs to read; in a
+        # private or secret group, nothing of it reaches them any more.
+        rooms += _announcement_rooms(group.id)
     after_commit(lambda: [leave_room_for_users([user_id], room) for room in rooms])
 
 

@@ -144,8 +144,16 @@ def post_visible_to_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
 
 
 def _visible_to(user: User) -> ColumnElement[bool]:
-    """Notifications ``user`` may still see (``Post`` outer-joined): no post, or a visible one."""
-    return or_(Notification.post_id.is_(None), policy.visible_posts_filter(user))
+    """Notifications ``user`` may still see (``Post`` outer-joined): no post, or a visible one;
+    and no group, or one whose existence they may know (an invitation to a secret group
+    they were since removed from disappears)."""
+    return and_(
+        or_(Notification.post_id.is_(None), policy.visible_posts_filter(user)),
+        or_(
+            Notification.group_id.is_(None),
+            Notification.group_id.in_(select(Group.id).where(policy.visible_groups_filter(user))),
+        ),
+    )
 
 
 def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:

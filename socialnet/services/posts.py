@@ -44,8 +44,11 @@ def check_group_for_posting(user: User, group_id: Any) -> int | None:
     group_id = check_optional_id(group_id, "group_id")
     if group_id is None:
         return None
-    if db.session.get(Group, group_id) is None or not policy.can_read_group(user, group_id):
+    group = db.session.get(Group, group_id)
+    if not policy.can_see_group(user, group):  # missing, or secret to them: the same answer
         raise ValidationFailed("No such group.", fields={"group_id": "unknown"})
+    if group.is_archived:
+        raise Forbidden("This group is archived: it is read-only.")
     if not policy.can_post_in_group(user, group_id):
         raise Forbidden("Join this group to post in it.")
     return group_id
