@@ -98,8 +98,7 @@ def seed_demo_command(if_empty: bool, seed: int, posts: int | None) -> None:
 
     Exits non-zero if accounts exist (emails would collide), unless ``--if-empty``.
     """
-    from .demo import DEMO_PASSWORD, seed_demo
-    from .demo.people import DEMO_LOGINS, DOMAIN
+    from .demo import seed_demo
     from .demo.seeder import DEFAULT_POSTS
     from .services.accounts import count_users
 
@@ -107,6 +106,7 @@ def seed_demo_command(if_empty: bool, seed: int, posts: int | None) -> None:
     if existing:
         if if_empty:
             click.echo(f"The database already has {existing} account(s): demo seed skipped.")
+            _echo_demo_sign_ins(only_if_present=True)
             return
         raise click.ClickException(
             f"The database already has {existing} account(s); seed-demo only fills an empty "
@@ -119,6 +119,23 @@ def seed_demo_command(if_empty: bool, seed: int, posts: int | None) -> None:
         f"{report.comments} comments and {report.reactions} reactions "
         f"in {report.seconds:.1f} s (seed {seed})."
     )
+    _echo_demo_sign_ins()
+
+
+def _echo_demo_sign_ins(*, only_if_present: bool = False) -> None:
+    """Print the demo personas' emails and the shared password (if they exist, when asked)."""
+    from sqlalchemy import select
+
+    from .demo import DEMO_PASSWORD
+    from .demo.people import DEMO_LOGINS, DOMAIN
+    from .models import User
+
+    emails = [f"{handle}@{DOMAIN}" for _persona, handle in DEMO_LOGINS]
+    if (
+        only_if_present
+        and db.session.scalar(select(User.id).where(User.email == emails[0])) is None
+    ):
+        return
     click.echo(f"Demo sign-ins (password for everyone: {DEMO_PASSWORD!r}):")
-    for persona, handle in DEMO_LOGINS:
-        click.echo(f"  {persona:<18} {handle}@{DOMAIN}")
+    for (persona, _handle), email in zip(DEMO_LOGINS, emails, strict=True):
+        click.echo(f"  {persona:<18} {email}")

@@ -133,6 +133,7 @@ def test_if_empty_is_idempotent_and_plain_seed_refuses(seed):
     again = seed("--if-empty", *SMALL)
     assert again.exit_code == 0
     assert "skipped" in again.output
+    assert "alex.kowalski@lumen.example" in again.output  # `make run` reminds the sign-ins
     assert (_count(User), _count(Post), _count(Comment)) == before
     refused = seed(*SMALL)
     assert refused.exit_code != 0
