@@ -32,6 +32,11 @@ def _is_id(key: Any) -> bool:
     return isinstance(key, int) and not isinstance(key, bool)
 
 
+def is_name_key(key: Any) -> bool:
+    """A ``[lowercased name, id]`` key, for lists sorted by name (people, readers)."""
+    return isinstance(key, list) and len(key) == 2 and isinstance(key[0], str) and _is_id(key[1])
+
+
 def decode_cursor(
     scope: str, cursor: str | None, *, valid_key: Callable[[Any], bool] = _is_id
 ) -> Any:

@@ -28,7 +28,7 @@ from ..models import (
     User,
 )
 from ..models._time import utcnow
-from ..pagination import decode_cursor, encode_cursor
+from ..pagination import decode_cursor, encode_cursor, is_name_key
 from ..realtime.presence import enter_room_for_users
 from ..realtime.publisher import after_commit, publish
 from ..serializers import announcement_dict, post_dict, user_summary
@@ -302,16 +302,6 @@ def _count_recipients(announcement_id: int) -> int:
     )
 
 
-def _is_name_key(key: Any) -> bool:
-    return (
-        isinstance(key, list)
-        and len(key) == 2
-        and isinstance(key[0], str)
-        and isinstance(key[1], int)
-        and not isinstance(key[1], bool)
-    )
-
-
 def reach(user: User, announcement_id: int, cursor: str | None, limit: int) -> dict[str, Any]:
     """Audience size, read count and rate (COUNTs in SQL), and a page of who has not read."""
     announcement = access_announcement(user, announcement_id)
@@ -330,7 +320,7 @@ def reach(user: User, announcement_id: int, cursor: str | None, limit: int) -> d
         .limit(limit + 1)
     )
     scope = f"reach:{announcement.id}"
-    after = decode_cursor(scope, cursor, valid_key=_is_name_key)
+    after = decode_cursor(scope, cursor, valid_key=is_name_key)
     if after is not None:
         pending = pending.where(tuple_(name_key, User.id) > tuple_(*after))
     rows = db.session.execute(pending).all()

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, or_, select, tuple_
 
 from ..extensions import db
 from ..models import User
-from ..pagination import decode_cursor, encode_cursor
-from .validation import check_filter_text
-
-
-def _is_name_key(key: Any) -> bool:
-    return (
-        isinstance(key, list)
-        and len(key) == 2
-        and isinstance(key[0], str)
-        and isinstance(key[1], int)
-        and not isinstance(key[1], bool)
-    )
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+from ..pagination import decode_cursor, encode_cursor, is_name_key
+from .validation import check_filter_text, escape_like
 
 
 def search_people(
@@ -44,7 +28,7 @@ def search_people(
     if not include_inactive:
         stmt = stmt.where(User.active.is_(True))
     if query:
-        pattern = f"%{_escape_like(query.strip().lower())}%"
+        pattern = f"%{escape_like(query.strip().lower())}%"
         stmt = stmt.where(
             or_(
                 name_key.like(pattern, escape="\\"),
@@ -57,7 +41,7 @@ def search_people(
     if site:
         stmt = stmt.where(User.site == site)
     scope = f"people:{query or ''}:{department or ''}:{site or ''}"
-    after = decode_cursor(scope, cursor, valid_key=_is_name_key)
+    after = decode_cursor(scope, cursor, valid_key=is_name_key)
     if after is not None:
         stmt = stmt.where(tuple_(name_key, User.id) > tuple_(after[0], after[1]))
     rows = db.session.execute(stmt).all()

@@ -36,7 +36,13 @@ from ..realtime.publisher import after_commit, publish
 from ..serializers import group_dict, user_summary
 from .feed import page_of_posts
 from .notifications import do_notify
-from .validation import check_filter_text, check_known_fields, check_optional_id, check_text
+from .validation import (
+    check_filter_text,
+    check_known_fields,
+    check_optional_id,
+    check_text,
+    escape_like,
+)
 
 VISIBILITIES = tuple(v.value for v in GroupVisibility)
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -113,7 +119,7 @@ def list_groups(
     if mine:
         stmt = stmt.where(Group.id.in_(policy.member_group_ids(user)))
     if query:
-        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = escape_like(query.lower())
         stmt = stmt.where(name_key.like(f"%{escaped}%", escape="\\"))
     scope = f"groups:{int(mine)}:{query or ''}"
     after = decode_cursor(scope, cursor, valid_key=_is_group_key)

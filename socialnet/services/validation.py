@@ -114,3 +114,8 @@ def check_birthday(value: Any) -> tuple[int | None, int | None]:
             "birthday must be a real day, as MM-DD.", fields={"birthday": "not_date"}
         ) from exc
     return parsed.month, parsed.day
+
+
+def escape_like(text: str) -> str:
+    """Escape ``text`` for a LIKE pattern whose escape character is a backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
