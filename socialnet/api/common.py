@@ -12,6 +12,7 @@ from ..errors import Forbidden, NotAuthenticated, ValidationFailed
 from ..extensions import csrf, db
 from ..models import User
 from ..services.tokens import do_note_token_use, live_token
+from ..services.validation import has_lone_surrogate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Endpoints that create a session rather than act for one: no CSRF token exists yet.
@@ -76,6 +77,8 @@ def json_body() -> Any:
         data = None
     if data is None:
         raise ValidationFailed("The request body is not valid JSON.")
+    if has_lone_surrogate(data):
+        raise ValidationFailed("The request contains invalid Unicode text.")
     return data
 
 

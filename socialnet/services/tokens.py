@@ -40,8 +40,11 @@ LAST_USED_RESOLUTION = timedelta(hours=1)
 
 
 def live_token(secret: str) -> ApiToken | None:
-    """The live token for ``secret`` whose owner is active, or None."""
-    if not secret.startswith("snt_") or len(secret) > 100:
+    """The live token for ``secret`` whose owner is active, or None.
+
+    Secrets are ASCII: anything else (a lone surrogate cannot even be hashed) is unknown.
+    """
+    if not secret.startswith("snt_") or len(secret) > 100 or not secret.isascii():
         return None
     token = db.session.scalar(
         select(ApiToken).where(

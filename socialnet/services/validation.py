@@ -24,6 +24,35 @@ def check_known_fields(data: Any, allowed: set[str]) -> dict[str, Any]:
     return data
 
 
+def is_utf8_encodable(text: str) -> bool:
+    """False when ``text`` holds a lone UTF-16 surrogate (U+D800–U+DFFF), which JSON's
+    ``"\\ud800"`` escapes can produce but UTF-8 (and so nh3, the database, argon2) cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def has_lone_surrogate(data: Any) -> bool:
+    """Whether any string in parsed JSON ``data`` (keys too) is not encodable as UTF-8.
+
+    Iterative, so JSON nested as deep as the parser allows cannot exhaust the stack.
+    """
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not is_utf8_encodable(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 def check_text(
     value: Any, field: str, *, max_len: int, required: bool = True, multiline: bool = False
 ) -> str:
@@ -32,6 +61,10 @@ def check_text(
         return ""
     if not isinstance(value, str):
         raise ValidationFailed(f"{field} must be text.", fields={field: "not_text"})
+    if not is_utf8_encodable(value):
+        raise ValidationFailed(
+            f"{field} contains invalid Unicode text.", fields={field: "invalid_unicode"}
+        )
     text = value.strip()
     if required and not text:
         raise ValidationFailed(f"{field} cannot be empty.", fields={field: "empty"})
@@ -73,6 +106,10 @@ def check_filter_text(value: str | None, field: str, *, max_len: int = 200) -> s
         return None
     if len(value) > max_len:
         raise ValidationFailed(f"{field} is too long.", fields={field: "too_long"})
+    if not is_utf8_encodable(value):
+        raise ValidationFailed(
+            f"{field} contains invalid Unicode text.", fields={field: "invalid_unicode"}
+        )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise ValidationFailed(
             f"{field} contains control characters.", fields={field: "control_chars"}
