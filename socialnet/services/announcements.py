@@ -132,7 +132,12 @@ def _check_publish_at(value: Any, now: datetime) -> datetime:
             "publish_at must be an ISO 8601 date and time.", fields={"publish_at": "invalid"}
         )
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+            raise ValidationFailed(
+                "publish_at is out of range.", fields={"publish_at": "out_of_range"}
+            ) from exc
     if parsed < now - PAST_TOLERANCE:
         raise ValidationFailed(
             "publish_at is in the past: leave it out to publish now.",

@@ -40,7 +40,11 @@ def _publish_at(raw: str, offset: str) -> str | None:
         return raw  # the service answers "publish_at must be an ISO 8601 date and time"
     if local.tzinfo is not None or not -900 <= minutes <= 900:
         return raw
-    return (local + timedelta(minutes=minutes)).replace(tzinfo=UTC).isoformat()
+    try:
+        utc = local + timedelta(minutes=minutes)
+    except OverflowError:  # beyond year 9999 or before year 1: the service refuses it
+        return raw
+    return utc.replace(tzinfo=UTC).isoformat()
 
 
 def _form_data() -> dict:
