@@ -1,11 +1,16 @@
-"""Announcements at the edges: dates at the calendar's limits."""
+"""Announcements at the edges: dates at the calendar's limits, and reminders racing."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
-from socialnet.models import Announcement
-from tests.group_fixtures import API, announcement_body
+from socialnet.errors import Conflict
+from socialnet.extensions import db
+from socialnet.models import Announcement, Notification
+from socialnet.models._time import utcnow
+from socialnet.services.announcements import do_remind
+from tests.group_fixtures import API, announce, announcement_body
 from tests.helpers import assert_error, count_rows
 
 EXTREMES = [
@@ -48,3 +53,19 @@ def test_the_form_answers_400_for_dates_at_the_limits(auth, cm, employee, publis
     html = response.get_data(as_text=True)
     assert "publish_at" in html and "Kept title" in html  # the form again, with the error
     assert count_rows(Announcement) == 0
+
+
+def test_two_concurrent_reminders_notify_once(api, manager, employee):
+    sent = announce(api(manager), "reports")
+    announcement = db.session.get(Announcement, sent["id"])
+    assert announcement.reminded_at is None  # read by this request...
+    db.session.execute(  # ...while another request's reminder commits
+        update(Announcement)
+        .where(Announcement.id == sent["id"])
+        .values(reminded_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    before = db.session.query(Notification).count()
+    with pytest.raises(Conflict, match="A reminder was already sent for this announcement."):
+        do_remind(manager, sent["id"])
+    assert db.session.query(Notification).count() == before

@@ -350,9 +350,16 @@ def do_remind(user: User, announcement_id: int) -> int:
         raise Forbidden("Only the sender and community managers can send a reminder.")
     if announcement.published_at is None:
         raise Conflict("This announcement is not published yet.")
-    if announcement.reminded_at is not None:
+    now = utcnow()
+    claimed = db.session.execute(  # claimed atomically: of two concurrent reminders, one wins
+        update(Announcement)
+        .where(Announcement.id == announcement.id, Announcement.reminded_at.is_(None))
+        .values(reminded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
         raise Conflict("A reminder was already sent for this announcement.")
-    announcement.reminded_at = utcnow()
+    announcement.reminded_at = now
     post = db.session.get(Post, announcement.post_id)
     return do_notify_many(
         select(AnnouncementRecipient.user_id).where(
