@@ -234,6 +234,20 @@ def can_post_in_group(user: User, group_id: int | None) -> bool:
     return group is not None and not group.is_archived and is_group_member(user, group_id)
 
 
+#: What a service answers (403) when :func:`is_read_only` refuses a change.
+READ_ONLY_REFUSAL = "This group is archived: it is read-only."
+
+
+def is_read_only(post: Post) -> bool:
+    """The post belongs to an archived group: no comments, edits or reactions any more."""
+    from .extensions import db
+
+    if post.group_id is None:
+        return False
+    group = db.session.get(Group, post.group_id)
+    return group is not None and group.is_archived
+
+
 def can_edit_post(user: User, post: Post) -> bool:
     """Only the author edits. Moderators may hide or delete, never rewrite someone's words."""
     return user.active and post.author_id == user.id

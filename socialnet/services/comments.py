@@ -46,6 +46,8 @@ def list_comments(
 def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     data = check_known_fields(data, {"body"})
     post = access_post(user, post_id)
+    if policy.is_read_only(post):
+        raise Forbidden(policy.READ_ONLY_REFUSAL)
     if not post.comments_enabled:
         raise Forbidden("Comments are turned off for this post.")
     body = check_text(

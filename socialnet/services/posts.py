@@ -48,7 +48,7 @@ def check_group_for_posting(user: User, group_id: Any) -> int | None:
     if not policy.can_see_group(user, group):  # missing, or secret to them: the same answer
         raise ValidationFailed("No such group.", fields={"group_id": "unknown"})
     if group.is_archived:
-        raise Forbidden("This group is archived: it is read-only.")
+        raise Forbidden(policy.READ_ONLY_REFUSAL)
     if not policy.can_post_in_group(user, group_id):
         raise Forbidden("Join this group to post in it.")
     return group_id
@@ -90,6 +90,8 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     post = access_post(user, post_id)
     if not policy.can_edit_post(user, post):
         raise Forbidden("Only the author can edit a post.")
+    if policy.is_read_only(post):
+        raise Forbidden(policy.READ_ONLY_REFUSAL)
     body = check_post_body(data.get("body"))
     mentioned_before = set(
         db.session.scalars(

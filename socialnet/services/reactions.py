@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .. import policy
-from ..errors import NotFound
+from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import REACTION_KINDS, NotificationType, Post, Reaction, User
 from ..realtime.publisher import lock_event_log, publish
@@ -76,6 +76,8 @@ def do_set_reaction(user: User, post: Post, kind: str, active: bool) -> dict:
     Publishes ``reaction.updated`` only when something changed.
     """
     check_kind(kind)
+    if policy.is_read_only(post):
+        raise Forbidden(policy.READ_ONLY_REFUSAL)
     lock_event_log()  # before counting: concurrent reactions must not both report stale counts
     if active:
         changed = _insert_reaction(post.id, user.id, kind)
