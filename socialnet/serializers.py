@@ -211,10 +211,16 @@ def announcement_dict(announcement: Announcement, *, acknowledged_at: Any = None
         "expires_at": iso(announcement.expires_at),
         "comments_enabled": announcement.comments_enabled,
         "reminded_at": iso(announcement.reminded_at),
-        "status": "published" if announcement.published_at else "scheduled",
+        "status": _announcement_status(announcement),
         "acknowledged_at": iso(acknowledged_at),
         "url": f"/announcements/{announcement.id}",
     }
+
+
+def _announcement_status(announcement: Announcement) -> str:
+    if announcement.cancelled_at is not None:
+        return "cancelled"
+    return "published" if announcement.published_at else "scheduled"
 
 
 def _audience_value(announcement: Announcement) -> Any:

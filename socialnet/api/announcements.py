@@ -107,7 +107,7 @@ SCHEMAS = {
             "expires_at": DATE_TIME,
             "comments_enabled": {"type": "boolean"},
             "reminded_at": NULLABLE_DATE_TIME,
-            "status": {"type": "string", "enum": ["scheduled", "published"]},
+            "status": {"type": "string", "enum": ["scheduled", "published", "cancelled"]},
             "acknowledged_at": NULLABLE_DATE_TIME,
             "url": {"type": "string"},
         },

@@ -40,6 +40,7 @@ class Announcement(db.Model):
             name="audience_kind_known",
         ),
         Index("ix_announcements_due", "published_at", "publish_at"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +55,7 @@ class Announcement(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     publish_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
     expires_at: Mapped[datetime]
     comments_enabled: Mapped[bool] = mapped_column(default=True)
     reminded_at: Mapped[datetime | None]

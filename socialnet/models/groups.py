@@ -28,6 +28,7 @@ class Group(db.Model):
     __tablename__ = "groups"
     __table_args__ = (
         CheckConstraint("visibility IN ('public', 'private', 'secret')", name="visibility_known"),
+        {"sqlite_autoincrement": True},  # a deleted group's id (and room) is never reused
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,6 +36,7 @@ class Post(db.Model):
         Index("ix_posts_author_id_id", "author_id", "id"),
         Index("ix_posts_group_id_id", "group_id", "id"),
         CheckConstraint("kind IN ('post', 'announcement')", name="kind_known"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +58,10 @@ class Post(db.Model):
 
 class Comment(db.Model):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_post_id_id", "post_id", "id"),)
+    __table_args__ = (
+        Index("ix_comments_post_id_id", "post_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))

@@ -9,7 +9,8 @@ from sqlalchemy import func, or_, select
 
 from .. import policy
 from ..extensions import db
-from ..models import Comment, Event, Post, User
+from ..models import Comment, Event, Group, Post, User
+from ..serializers import iso
 from .publisher import envelope
 
 #: Events that carry only ids: replayed even when the post is no longer visible,
@@ -39,13 +40,41 @@ def catchup_events(user: User, after_id: int, limit: int) -> tuple[list[dict[str
                 Event.type.in_(TOMBSTONE_TYPES),
                 policy.visible_posts_filter(user),
             ),
+            or_(
+                Event.group_id.is_(None),
+                Event.group_id.in_(select(Group.id).where(policy.visible_groups_filter(user))),
+            ),
         )
         .order_by(Event.id)
         .limit(limit + 1)
     )
     rows = list(db.session.scalars(query))
     events = [envelope(e.id, e.type, json.loads(e.payload)) for e in rows[:limit]]
-    return _without_deleted_comments(events), len(rows) > limit
+    return _with_current_text(_without_deleted_comments(events)), len(rows) > limit
+
+
+def _with_current_text(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Replay posts as they read now: text the author edited out is not sent again."""
+    ids = {e["data"]["id"] for e in events if e["type"] in ("post.created", "post.updated")}
+    if not ids:
+        return events
+    current = {
+        post.id: _editable_fields(post)
+        for post in db.session.scalars(select(Post).where(Post.id.in_(ids)))
+    }
+    for event in events:
+        if event["type"] in ("post.created", "post.updated") and event["data"]["id"] in current:
+            event["data"].update(current[event["data"]["id"]])
+    return events
+
+
+def _editable_fields(post: Post) -> dict[str, Any]:
+    return {
+        "body": post.body,
+        "body_html": post.body_html,
+        "title": post.title,
+        "edited_at": iso(post.edited_at),
+    }
 
 
 def _without_deleted_comments(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

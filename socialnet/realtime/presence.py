@@ -14,10 +14,17 @@ def disconnect_user_sockets(user_id: int) -> int:
     Sockets held by other processes also re-check the account on every message
     (see :mod:`socialnet.realtime.sockets`), so a stale one can do nothing.
     """
+    return disconnect_room_sockets(f"user:{user_id}")
+
+
+def disconnect_room_sockets(room: str) -> int:
+    """Disconnect every socket in ``room`` held by this process; return how many.
+
+    Rooms ``user:<id>`` and ``token:<id>`` name the sockets of an account or of a token.
+    """
     server = socketio.server
     if server is None:
         return 0
-    room = f"user:{user_id}"
     sids = [sid for sid, _eio in server.manager.get_participants(NAMESPACE, room)]
     for sid in sids:
         server.disconnect(sid, namespace=NAMESPACE)
@@ -63,3 +70,9 @@ def keep_only_users_in_room(allowed_user_ids: set[int], room: str) -> int:
     for sid in evicted:
         server.leave_room(sid, room, namespace=NAMESPACE)
     return len(evicted)
+
+
+def close_room_everywhere(room: str) -> None:
+    """Empty ``room`` of every socket, on every process (through the message queue if any)."""
+    if socketio.server is not None:
+        socketio.close_room(room, namespace=NAMESPACE)

@@ -62,7 +62,14 @@ def lock_event_log(session: Session | None = None) -> None:
     session.info[_LOCKED] = True
 
 
-def publish(event_type: str, data: dict[str, Any], *, room: str, post_id: int | None = None) -> int:
+def publish(
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    room: str,
+    post_id: int | None = None,
+    group_id: int | None = None,
+) -> int:
     """Record ``event_type`` for ``room`` and emit it once the transaction commits.
 
     ``data`` must already be the public JSON shape (serializers' output); it is
@@ -72,7 +79,9 @@ def publish(event_type: str, data: dict[str, Any], *, room: str, post_id: int | 
     session = db.session()
     lock_event_log(session)
     payload_text = json.dumps(data, separators=(",", ":"))
-    row = Event(type=event_type, room=room, post_id=post_id, payload=payload_text)
+    row = Event(
+        type=event_type, room=room, post_id=post_id, group_id=group_id, payload=payload_text
+    )
     session.add(row)
     session.flush()
     payload = envelope(row.id, event_type, json.loads(payload_text))
@@ -80,8 +89,10 @@ def publish(event_type: str, data: dict[str, Any], *, room: str, post_id: int | 
     return row.id
 
 
-def publish_many(events: list[tuple[str, dict[str, Any], str, int | None]]) -> list[int]:
-    """:func:`publish` for many ``(event_type, data, room, post_id)`` at once.
+def publish_many(
+    events: list[tuple[str, dict[str, Any], str, int | None, int | None]],
+) -> list[int]:
+    """:func:`publish` for many ``(event_type, data, room, post_id, group_id)`` at once.
 
     One multi-row INSERT … RETURNING instead of a flush per event (a
     notification to a whole company is thousands of events). Ids follow the
@@ -92,22 +103,27 @@ def publish_many(events: list[tuple[str, dict[str, Any], str, int | None]]) -> l
     session = db.session()
     lock_event_log(session)
     now = utcnow()
-    texts = [json.dumps(data, separators=(",", ":")) for _t, data, _r, _p in events]
+    texts = [json.dumps(data, separators=(",", ":")) for _t, data, _r, _p, _g in events]
     rows = [
         {
             "type": event_type,
             "room": room,
             "post_id": post_id,
+            "group_id": group_id,
             "payload": payload_text,
             "created_at": now,
         }
-        for (event_type, _d, room, post_id), payload_text in zip(events, texts, strict=True)
+        for (event_type, _d, room, post_id, group_id), payload_text in zip(
+            events, texts, strict=True
+        )
     ]
     ids = list(
         session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows)
     )
     pending = session.info.setdefault(_PENDING, [])
-    for event_id, (event_type, _d, room, _p), payload_text in zip(ids, events, texts, strict=True):
+    for event_id, (event_type, _d, room, _p, _g), payload_text in zip(
+        ids, events, texts, strict=True
+    ):
         payload = envelope(event_id, event_type, json.loads(payload_text))
         pending.append(OutgoingEvent(room=room, payload=payload))
     return ids

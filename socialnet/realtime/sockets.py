@@ -17,7 +17,7 @@ from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_
 from .. import policy
 from ..extensions import socketio
 from ..models import User
-from ..services.tokens import user_for_token
+from ..services.tokens import live_token, user_for_token
 from ..services.validation import MAX_ID
 from .catchup import catchup_events, head_event_id
 
@@ -27,10 +27,12 @@ _SOCKET_TOKEN = "socket_token"
 def _user_from_auth(auth: Any) -> User | None:
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token:
-        user = user_for_token(token)
-        if user is not None:
-            session[_SOCKET_TOKEN] = token
-        return user
+        live = live_token(token)
+        if live is None:
+            return None
+        session[_SOCKET_TOKEN] = token
+        join_room(f"token:{live.id}")  # revoking the token disconnects this socket
+        return live.user
     if current_user.is_authenticated:
         return current_user._get_current_object()
     return None

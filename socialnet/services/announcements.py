@@ -182,24 +182,33 @@ def do_create_announcement(sender: User, data: Any) -> Announcement:
     return announcement
 
 
-def do_publish(announcement: Announcement) -> int:
+def do_publish(announcement: Announcement) -> int | None:
     """Publish once: create the post, copy the audience, notify, emit. Returns the audience size.
 
-    The ``published_at IS NULL`` guard makes a second call (another process, a
-    job run twice) a no-op returning 0.
+    Returns None when this call did not publish it: already published or
+    cancelled, or cancelled now because its sender may no longer send it.
     """
     now = utcnow()
+    sender = db.session.get(User, announcement.sender_id)
+    allowed = _sender_still_allowed(sender, announcement)
+    # Claim it: for publication, or — scheduled by someone who has since lost the right
+    # (deactivated, demoted, no longer a group admin) — for cancellation, never sent in
+    # their name. The guard makes a second call (another process, a job run twice) a no-op.
     claimed = db.session.execute(
         update(Announcement)
-        .where(Announcement.id == announcement.id, Announcement.published_at.is_(None))
-        .values(published_at=now)
+        .where(
+            Announcement.id == announcement.id,
+            Announcement.published_at.is_(None),
+            Announcement.cancelled_at.is_(None),
+        )
+        .values(published_at=now if allowed else None, cancelled_at=None if allowed else now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
-        return 0
+    if claimed.rowcount != 1 or not allowed:
+        db.session.refresh(announcement)
+        return None
     announcement.published_at = now
     rendered = render_body(announcement.body)
-    sender = db.session.get(User, announcement.sender_id)
     post = Post(
         author=sender,
         group_id=announcement.group_id,
@@ -249,19 +258,35 @@ def do_publish(announcement: Announcement) -> int:
     return size
 
 
+def _sender_still_allowed(sender: User | None, announcement: Announcement) -> bool:
+    if sender is None or not sender.active:
+        return False
+    group = db.session.get(Group, announcement.group_id) if announcement.group_id else None
+    if not policy.can_announce_to(sender, announcement.audience_kind, group):
+        return False
+    if announcement.audience_kind == "reports":
+        first = db.session.scalar(select(User.id).where(User.manager_id == sender.id).limit(1))
+        return first is not None
+    return True
+
+
 def publish_due(now: datetime | None = None) -> int:
     """Publish every scheduled announcement whose time has come; returns how many."""
     now = now or utcnow()
     due = db.session.scalars(
         select(Announcement)
-        .where(Announcement.published_at.is_(None), Announcement.publish_at <= now)
+        .where(
+            Announcement.published_at.is_(None),
+            Announcement.cancelled_at.is_(None),
+            Announcement.publish_at <= now,
+        )
         .order_by(Announcement.publish_at, Announcement.id)
         .limit(100)
     ).all()
     published = 0
     for announcement in due:
-        do_publish(announcement)
-        published += 1
+        if do_publish(announcement) is not None:  # not cancelled, not taken by another process
+            published += 1
     return published
 
 
@@ -279,7 +304,10 @@ def access_announcement(user: User, announcement_id: int) -> Announcement:
         raise NotFound("No such announcement.")
     if announcement.sender_id == user.id or policy.can_see_reach(user, announcement):
         return announcement
-    if announcement.published_at and _recipient_row(user, announcement.id):
+    # A recipient reads it while its post is visible to them: not once it is deleted,
+    # nor after they left the private group it was sent to.
+    post = db.session.get(Post, announcement.post_id) if announcement.post_id else None
+    if _recipient_row(user, announcement.id) and policy.can_see_post(user, post):
         return announcement
     raise NotFound("No such announcement.")
 

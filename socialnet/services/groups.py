@@ -28,6 +28,7 @@ from ..models import (
 from ..models._time import utcnow
 from ..pagination import decode_cursor, encode_cursor
 from ..realtime.presence import (
+    close_room_everywhere,
     enter_room_for_users,
     keep_only_users_in_room,
     leave_room_for_users,
@@ -347,15 +348,11 @@ def do_delete_group(actor: User, group_id: int) -> None:
     group = access_group(actor, group_id)
     if not policy.can_manage_group(actor, group):
         raise Forbidden("Only the group's admins can delete it.")
-    room = _room(group.id)
-    members = list(
-        db.session.scalars(
-            select(GroupMembership.user_id).where(GroupMembership.group_id == group.id)
-        )
-    )
-    db.session.delete(group)
+    # Everyone leaves: members, outside readers of a public group, announcement listeners.
+    rooms = [_room(group.id), *_announcement_rooms(group.id)]
+    db.session.delete(group)  # its posts, events, announcements… go with it (ON DELETE CASCADE)
     db.session.flush()
-    after_commit(lambda: leave_room_for_users(members, room))
+    after_commit(lambda: [close_room_everywhere(room) for room in rooms])
 
 
 # -- membership ----------------------------------------------------------------------------

@@ -156,6 +156,21 @@ def _visible_to(user: User) -> ColumnElement[bool]:
     )
 
 
+def _group_known_to_row() -> ColumnElement[bool]:
+    """Per row: the notification names no group, or one its recipient may know of
+    (the row-wise twin of ``policy.visible_groups_filter``, as :func:`_visible_to` uses)."""
+    return or_(
+        Notification.group_id.is_(None),
+        exists().where(
+            Group.id == Notification.group_id, Group.visibility != GroupVisibility.SECRET.value
+        ),
+        exists().where(
+            GroupMembership.group_id == Notification.group_id,
+            GroupMembership.user_id == Notification.user_id,
+        ),
+    )
+
+
 def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:
     """Unread, still-visible notifications of each of ``user_ids`` (a list or a SELECT of
     ids), in one grouped query. People with none are absent from the result."""
@@ -166,6 +181,7 @@ def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:
             Notification.user_id.in_(user_ids),
             Notification.read_at.is_(None),
             or_(Notification.post_id.is_(None), post_visible_to_row(Notification.user_id)),
+            _group_known_to_row(),
         )
         .group_by(Notification.user_id)
     )
@@ -181,6 +197,7 @@ def _publish(rows: list[Notification], actor: User | None, group: Group | None) 
                 {**notification_dict(n, actor, group), "unread_count": counts.get(n.user_id, 0)},
                 _room(n.user_id),
                 n.post_id,
+                n.group_id,
             )
             for n in rows
         ]
@@ -329,6 +346,7 @@ def do_notify_many(
                 {**base, "id": notification_id, "unread_count": counts.get(user_id, 1)},
                 _room(user_id),
                 template.post_id,
+                template.group_id,
             )
             for notification_id, user_id in sorted(created)
         ]

@@ -11,6 +11,8 @@ from ..errors import NotFound
 from ..extensions import db
 from ..models import ApiToken, User, hash_token
 from ..models._time import utcnow
+from ..realtime.presence import disconnect_room_sockets
+from ..realtime.publisher import after_commit
 from .validation import check_known_fields, check_text
 
 
@@ -26,12 +28,17 @@ def do_create_token(user: User, data: Any) -> tuple[ApiToken, str]:
 
 
 def do_revoke_token(user: User, token_id: int) -> ApiToken:
-    """Revoke one of ``user``'s tokens. Another person's token is a 404, like a missing one."""
+    """Revoke one of ``user``'s tokens; sockets opened with it are disconnected at commit.
+
+    Another person's token is a 404, like a missing one.
+    """
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:
         raise NotFound("No such token.")
     token.revoked_at = utcnow()
     db.session.flush()
+    room = f"token:{token.id}"
+    after_commit(lambda: disconnect_room_sockets(room))
     return token
 
 
