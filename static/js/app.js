@@ -423,23 +423,38 @@
 
   // ---------------------------------------------------------------- socket protocol
 
+  /** Applied ids remembered above the floor; past this, ids far below the newest are dropped. */
+  const SEEN_MAX = 2000;
+
   function connectLive() {
     if (!config || typeof window.io !== "function") return;
     // Pages without a live list carry no head: the server then replays nothing and
     // the first `catchup` gives the head from which reconnects resume.
     const hasHead = typeof config.head === "number";
+    // Live events may arrive out of id order (each is emitted after its own commit), so
+    // applied ids are remembered in `seen`; every id up to `floor` counts as applied
+    // (in the page, in a catchup, or so far below the newest that it cannot be late).
+    // `lastEventId`, the newest id applied, is where a reconnect's catchup resumes.
     let lastEventId = hasHead ? config.head : 0;
+    let floor = lastEventId;
     let caughtUp = false;
     let buffered = [];
     const seen = new Set();
     const socket = window.io({ auth: hasHead ? { last_event_id: lastEventId } : {} });
 
+    function raiseFloor(id) {
+      if (id <= floor) return;
+      floor = id;
+      for (const old of seen) if (old <= floor) seen.delete(old);
+    }
+
     function apply(event) {
       if (!event || typeof event.id !== "number") return;
-      if (event.id <= lastEventId || seen.has(event.id)) return;
+      if (event.id <= floor || seen.has(event.id)) return;
       seen.add(event.id);
-      lastEventId = event.id;
+      lastEventId = Math.max(lastEventId, event.id);
       socket.auth.last_event_id = lastEventId;
+      if (seen.size > SEEN_MAX) raiseFloor(lastEventId - SEEN_MAX / 2);
       const handler = handlers[event.type];
       if (!handler) return;
       try {
@@ -466,6 +481,7 @@
         .sort((a, b) => a.id - b.id)
         .forEach(apply);
       buffered = [];
+      raiseFloor(head); // the catchup held every event up to its head
       if (head > lastEventId) {
         lastEventId = head;
         socket.auth.last_event_id = lastEventId;

@@ -165,3 +165,47 @@ def test_comments_arrive_live_on_a_permalink(signed_in, person, web_server):
         expect(comment).to_have_count(1)
         expect(comment).to_contain_text("Count me <em>in</em>")
         expect(page.locator("[data-field='comment-count']")).to_have_text("1")
+
+
+#: Wraps ``window.io`` (set by socket.io.min.js) so the page's socket hands each pair of
+#: ``post.created`` events to app.js newest first, as two emits racing after their
+#: commits (one greenlet each) may arrive.
+SWAP_POST_CREATED = """
+(() => {
+  let wrapped;
+  Object.defineProperty(window, "io", {
+    configurable: true,
+    get: () => wrapped,
+    set(io) {
+      wrapped = Object.assign((...args) => {
+        const socket = io(...args);
+        const on = socket.on.bind(socket);
+        socket.on = (type, handler) => {
+          if (type !== "post.created") return on(type, handler);
+          const held = [];
+          return on(type, (event) => {
+            held.push(event);
+            if (held.length === 2) held.splice(0).reverse().forEach(handler);
+          });
+        };
+        return socket;
+      }, io);
+    },
+  });
+})();
+"""
+
+
+def test_live_events_arriving_out_of_id_order_are_all_applied(signed_in, person, web_server):
+    writer = person("Olga Order")
+    reader = signed_in(person("Rudi Race"))
+    reader.add_init_script(SWAP_POST_CREATED)
+    reader.reload()
+    expect(reader.locator("body")).to_have_attribute("data-live", "on")
+    tag = uuid.uuid4().hex[:8]
+    first = _post_as(web_server, writer, f"First of two {tag}")
+    second = _post_as(web_server, writer, f"Second of two {tag}")
+    assert first["id"] < second["id"]
+
+    expect(_card(reader, f"Second of two {tag}")).to_have_count(1)
+    expect(_card(reader, f"First of two {tag}")).to_have_count(1)  # arrived after a newer id
