@@ -80,7 +80,7 @@ def visible_posts_filter(user: User) -> ColumnElement[bool]:
         Post.deleted_at.is_(None),
         or_(_GROUP_OF_POST.is_(None), _GROUP_OF_POST.in_(readable_group_ids(user))),
         or_(
-            Post.kind == "post",
+            Post.kind != "announcement",
             Post.author_id == user.id,
             Post.id.in_(received_announcement_post_ids(user)),
         ),

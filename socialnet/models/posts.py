@@ -35,7 +35,9 @@ class Post(db.Model):
     __table_args__ = (
         Index("ix_posts_author_id_id", "author_id", "id"),
         Index("ix_posts_group_id_id", "group_id", "id"),
-        CheckConstraint("kind IN ('post', 'announcement')", name="kind_known"),
+        CheckConstraint(
+            "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration')", name="kind_known"
+        ),
         {"sqlite_autoincrement": True},
     )
 

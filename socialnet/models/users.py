@@ -60,6 +60,10 @@ class User(UserMixin, db.Model):
     birth_day: Mapped[int | None]
     role: Mapped[str] = mapped_column(String(32), default=Role.EMPLOYEE.value)
     active: Mapped[bool] = mapped_column(default=True)
+    #: Birthdays are celebrated only for people who said yes.
+    celebrate_birthday: Mapped[bool] = mapped_column(default=False)
+    #: Kept out of kudos leaderboards (still thanked and notified).
+    leaderboard_opt_out: Mapped[bool] = mapped_column(default=False)
     session_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -139,7 +139,7 @@ def post_visible_to_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
     return and_(
         Post.deleted_at.is_(None),
         or_(Post.group_id.is_(None), Post.group_id.in_(public_groups), is_member),
-        or_(Post.kind == "post", Post.author_id == user_id, is_addressee),
+        or_(Post.kind != "announcement", Post.author_id == user_id, is_addressee),
     )
 
 
