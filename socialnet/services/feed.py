@@ -16,16 +16,26 @@ from ..extensions import db
 from ..models import Post, PostHashtag, User
 from ..pagination import decode_cursor, encode_cursor
 from ..serializers import post_dict
+from .attachments import attachments_for
 from .reactions import my_reactions_for, reaction_counts_for
 from .validation import check_filter_text
 
 
 def serialize_posts_for(user: User, posts: list[Post]) -> list[dict[str, Any]]:
-    """Posts as ``user`` sees them (counts and their own reactions), in two queries."""
+    """Posts as ``user`` sees them: counts, their own reactions, and each special kind's
+    attachment (poll, kudos…), in a bounded number of queries whatever the page size."""
     ids = [p.id for p in posts]
     counts = reaction_counts_for(ids)
     mine = my_reactions_for(user, ids)
-    return [post_dict(p, reaction_counts=counts[p.id], my_reactions=mine[p.id]) for p in posts]
+    extra = attachments_for(user, posts)
+    items = []
+    for post in posts:
+        item = post_dict(post, reaction_counts=counts[post.id], my_reactions=mine[post.id])
+        if post.id in extra:
+            key, data = extra[post.id]
+            item[key] = data
+        items.append(item)
+    return items
 
 
 def page_of_posts(
