@@ -13,6 +13,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
     groups,
     notifications,
     openapi,
+    polls,
     posts,
     users,
 )

@@ -20,6 +20,7 @@ class NotificationType(StrEnum):
     REQUEST_APPROVED = "request_approved"
     INVITED = "invited"
     ANNOUNCEMENT = "announcement"
+    POLL_DECIDED = "poll_decided"
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)
