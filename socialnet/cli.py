@@ -32,6 +32,27 @@ def run_jobs() -> None:
         click.echo(f"{name}: {count}")
 
 
+@jobs_cli.command("celebrations")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="YYYY-MM-DD, at most 7 days ago (default: today in the company's time zone).",
+)
+def run_celebrations(day) -> None:
+    """Create the day's birthday, anniversary and welcome posts (idempotent)."""
+    from .services.celebrations import company_today, do_run_celebrations
+
+    try:
+        created = do_run_celebrations(day.date() if day else company_today())
+        db.session.commit()
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"celebrations_created: {created}")
+
+
 @click.group("users", help="Manage accounts.")
 def users_cli() -> None:
     pass
@@ -116,7 +137,8 @@ def seed_demo_command(if_empty: bool, seed: int, posts: int | None) -> None:
     db.session.commit()
     click.echo(
         f"Seeded {report.users} people, {report.groups} groups, {report.posts} posts, "
-        f"{report.comments} comments and {report.reactions} reactions "
+        f"{report.comments} comments, {report.reactions} reactions, {report.kudos} kudos "
+        f"and {report.celebrations} celebrations "
         f"in {report.seconds:.1f} s (seed {seed})."
     )
     _echo_demo_sign_ins()

@@ -61,6 +61,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "JOBS_INTERVAL_SECONDS": float(os.environ.get("SOCIALNET_JOBS_INTERVAL", "30")),
         "GROUP_CREATION_ROLES": _csv(os.environ.get("SOCIALNET_GROUP_CREATION_ROLES")),
         "COMPANY_NAME": os.environ.get("SOCIALNET_COMPANY_NAME", "Lumen & Co"),
+        "COMPANY_TIMEZONE": os.environ.get("SOCIALNET_COMPANY_TIMEZONE", "Europe/Paris"),
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "POST_MAX_CHARS": 10_000,
         "COMMENT_MAX_CHARS": 4_000,

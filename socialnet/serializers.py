@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from .models import REACTION_KINDS, Announcement, Comment, Group, Notification, Post, User
+from .models import (
+    REACTION_KINDS,
+    Announcement,
+    Celebration,
+    Comment,
+    CompanyValue,
+    Group,
+    Kudos,
+    Notification,
+    Post,
+    User,
+)
 
 
 def iso(value: datetime | date | None) -> str | None:
@@ -133,6 +144,14 @@ def _notification_summary(n: Notification, actor_name: str, group_name: str) -> 
             if n.text
             else f"Announcement from {actor_name}"
         ),
+        "kudos": (
+            f"{actor_name} gave you kudos for {n.text}"
+            if n.text
+            else f"{actor_name} gave you kudos"
+        ),
+        "celebrated": (
+            f"{actor_name} celebrated you: {n.text}" if n.text else f"{actor_name} celebrated you"
+        ),
     }
     return summaries.get(n.type, f"{actor_name}: {n.text}" if n.text else actor_name)
 
@@ -229,3 +248,46 @@ def _audience_value(announcement: Announcement) -> Any:
     if announcement.audience_kind in ("company", "reports"):
         return None
     return announcement.audience_value
+
+
+def company_value_dict(value: CompanyValue) -> dict[str, Any]:
+    """A company value badge (kudos are given for one)."""
+    return {
+        "id": value.id,
+        "name": value.name,
+        "description": value.description,
+        "emoji": value.emoji,
+        "active": value.active,
+    }
+
+
+def kudos_dict(
+    kudos: Kudos, *, value: CompanyValue, giver: User, recipients: list[User]
+) -> dict[str, Any]:
+    """Kudos as anyone who may see its post sees them; also ``data["kudos"]`` of
+    ``kudos.created`` and the ``kudos`` attachment of a feed item."""
+    return {
+        "id": kudos.id,
+        "post_id": kudos.post_id,
+        "giver": user_summary(giver),
+        "recipients": [user_summary(u) for u in recipients],
+        "value": company_value_dict(value),
+        "message": kudos.message,
+        "created_at": iso(kudos.created_at),
+    }
+
+
+def celebration_dict(
+    celebration: Celebration, *, person: User | None, people: list[User]
+) -> dict[str, Any]:
+    """A celebration: one person's occasion (``person``), or a team success (``people``)."""
+    return {
+        "id": celebration.id,
+        "kind": celebration.kind,
+        "date": iso(celebration.occasion_date),
+        "years": celebration.years,
+        "person": user_summary(person) if person is not None else None,
+        "people": [user_summary(u) for u in people],
+        "post_id": celebration.post_id,
+        "created_at": iso(celebration.created_at),
+    }

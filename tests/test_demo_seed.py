@@ -178,3 +178,25 @@ def test_demo_has_groups_of_each_kind_and_announcements(seed):
     ).all()
     assert len(published) == 3
     assert [p is not None for p in published] == [True, True, False]  # one is scheduled
+
+
+def test_demo_has_values_kudos_and_todays_celebrations(seed):
+    from socialnet.demo.content import KUDOS
+    from socialnet.models import Celebration, CompanyValue, Kudos
+    from socialnet.services.celebrations import company_today
+
+    result = seed(*SMALL)
+    assert result.exit_code == 0, result.output
+    names = set(db.session.scalars(select(CompanyValue.name)))
+    assert names == {"Expertise", "Enthousiasme", "Entraide", "Audace"}
+    assert _count(Kudos) == len(KUDOS)
+    assert db.session.scalar(select(func.count()).where(Post.kind == "kudos")) == len(KUDOS)
+    people = list(db.session.scalars(select(User)))
+    assert sum(u.celebrate_birthday for u in people) > len(people) * 0.6
+    kinds = set(
+        db.session.scalars(
+            select(Celebration.kind).where(Celebration.occasion_date == company_today())
+        )
+    )
+    assert "birthday" in kinds or company_today() != utcnow().date()
+    assert f"{len(KUDOS)} kudos" in result.output

@@ -44,3 +44,16 @@ def test_jobs_run_publishes_what_is_due_and_only_once(app, api, cm, employee):
     assert db.session.query(Post).filter_by(kind="announcement").count() == 1
     pinned = api(employee).get("/api/v1/feed").get_json()["pinned"]
     assert [p["announcement"]["id"] for p in pinned] == [announcement_id]
+
+
+def test_jobs_run_celebrates_today_once(app, make_user, admin):
+    from socialnet.models import Celebration
+    from socialnet.services.celebrations import company_today
+
+    make_user("New Joiner", hire_date=company_today())
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["jobs", "run"])
+    assert "celebrations_created: 1" in result.output, result.output
+    again = runner.invoke(args=["jobs", "run"])
+    assert "celebrations_created: 0" in again.output, again.output
+    assert db.session.query(Celebration).count() == 1

@@ -15,6 +15,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
     openapi,
     polls,
     posts,
+    recognition,
     users,
 )
 from .common import authenticate_request  # noqa: E402

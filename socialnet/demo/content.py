@@ -151,3 +151,23 @@ ANNOUNCEMENTS: tuple[tuple[str, dict, str, str, int, int], ...] = (
         20,
     ),
 )
+
+#: The company values kudos are given for: (name, emoji, description).
+VALUES: tuple[tuple[str, str, str], ...] = (
+    ("Expertise", "🎓", "Maîtrise technique et partage du savoir-faire"),
+    ("Enthousiasme", "🔥", "L'énergie qui entraîne les autres"),
+    ("Entraide", "🤝", "Un coup de main sans qu'on le demande"),
+    ("Audace", "🚀", "Oser une idée nouvelle, et la porter"),
+)
+
+#: Kudos messages: (value, Markdown message).
+KUDOS: tuple[tuple[str, str], ...] = (
+    ("Entraide", "Merci pour ton aide sur le réglage de la ligne 2 samedi matin !"),
+    ("Expertise", "Your analysis of the diffuser defects saved us **two weeks**. Thank you!"),
+    ("Enthousiasme", "Toujours partant·e pour animer les lunch & learn, merci ☀️"),
+    ("Audace", "Proposer le nouveau process d'emballage au client : bien joué 👏"),
+    ("Entraide", "Thanks for covering my on-call shift at such short notice."),
+    ("Expertise", "La formation optique était passionnante, merci pour le partage."),
+    ("Enthousiasme", "The onboarding day you organised was a great success!"),
+    ("Audace", "Merci d'avoir osé remettre à plat le planning fournisseurs."),
+)

@@ -21,11 +21,13 @@ from sqlalchemy import select, update
 from tqdm import tqdm
 
 from ..extensions import db
-from ..models import Group, GroupMembership, Post, Reaction, User
+from ..models import CompanyValue, Group, GroupMembership, Post, Reaction, User
 from ..models._time import utcnow
 from ..services.accounts import hash_password
 from ..services.announcements import do_create_announcement
+from ..services.celebrations import company_today, do_run_celebrations
 from ..services.comments import do_create_comment
+from ..services.kudos import do_give_kudos
 from ..services.posts import do_create_post
 from ..services.reactions import do_set_reaction
 from .content import (
@@ -33,8 +35,10 @@ from .content import (
     COMMENTS,
     GROUP_POSTS,
     GROUPS,
+    KUDOS,
     OFFICIAL_GROUPS,
     POSTS,
+    VALUES,
     WEEKDAYS_FR,
 )
 from .people import CEO, SITES, org_chart
@@ -54,6 +58,8 @@ class SeedReport:
     posts: int = 0
     comments: int = 0
     reactions: int = 0
+    kudos: int = 0
+    celebrations: int = 0
     seconds: float = 0.0
 
 
@@ -105,13 +111,16 @@ def _create_people(rng: random.Random, now: datetime) -> list[User]:
             birth_month=month,
             birth_day=day,
             role=person.role,
+            celebrate_birthday=index % 5 != 3,  # most people say yes
             created_at=datetime.combine(hired, datetime.min.time()) + timedelta(hours=9),
         )
         by_handle[person.handle] = user
         db.session.add(user)
     people = list(by_handle.values())
     # Someone always celebrates today, so the demo shows a birthday.
-    people[-7].birth_month, people[-7].birth_day = now.month, now.day
+    celebrant = people[-7]
+    celebrant.birth_month, celebrant.birth_day = now.month, now.day
+    celebrant.celebrate_birthday = True
     db.session.flush()
     return people
 
@@ -279,6 +288,21 @@ def _announce(people: list[User]) -> None:
         do_create_announcement(senders[sender_role], data)
 
 
+def _recognize(rng: random.Random, people: list[User]) -> int:
+    """The company values, then :data:`KUDOS` between colleagues, through the service."""
+    db.session.add_all(CompanyValue(name=n, emoji=e, description=d) for n, e, d in VALUES)
+    db.session.flush()
+    for value, message in KUDOS:
+        giver = rng.choice(people)
+        others = [u for u in people if u.id != giver.id]
+        recipients = rng.sample(others, rng.choice((1, 1, 2, 3)))
+        do_give_kudos(
+            giver,
+            {"recipient_ids": [u.id for u in recipients], "message": message, "value": value},
+        )
+    return len(KUDOS)
+
+
 def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = False) -> SeedReport:
     """Create the demo company in the current session (flush only: the caller commits).
 
@@ -296,6 +320,8 @@ def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = Fal
         members[membership.group_id].append(by_id[membership.user_id])
     report = SeedReport(users=len(people), groups=len(groups))
     _replay(_plan(rng, now, people, groups, members, posts), progress, report)
+    report.kudos = _recognize(random.Random(seed + 1), people)
     _announce(people)
+    report.celebrations = do_run_celebrations(company_today())
     report.seconds = time.perf_counter() - started
     return report

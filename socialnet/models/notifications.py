@@ -21,6 +21,8 @@ class NotificationType(StrEnum):
     INVITED = "invited"
     ANNOUNCEMENT = "announcement"
     POLL_DECIDED = "poll_decided"
+    KUDOS = "kudos"
+    CELEBRATED = "celebrated"
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)
