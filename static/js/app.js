@@ -5,7 +5,8 @@
  *  - a Socket.IO connection applies live events (new posts, comments, reactions, edits, deletes).
  *
  * Safety rule: DOM is built with textContent; the only HTML ever inserted is `body_html`,
- * which the server has already sanitized (and the page's CSP forbids inline scripts anyway).
+ * which the server has already sanitized, and a poll block rendered (escaped) by the server's
+ * /polls/<id>/fragment (the page's CSP forbids inline scripts anyway).
  *
  * Event protocol (see socialnet/realtime/sockets.py): connect with auth.last_event_id = the
  * head id embedded in the page; buffer live events until `catchup`; apply catchup events,
@@ -305,6 +306,7 @@
     $("[data-empty]", feed)?.remove();
     if (highlight) el.classList.add("is-new");
     feed.prepend(el);
+    if (post.kind === "poll" && post.poll) refreshPoll(post.poll.id, el);
     return el;
   }
 
@@ -411,6 +413,9 @@
     "notification.created"(data) {
       bell.onNotification(data);
     },
+    "poll.updated"(data) {
+      if (data && typeof data.poll_id === "number") refreshPoll(data.poll_id);
+    },
     "reaction.updated"(data) {
       const el = postEl(data.post_id);
       const pendingPost = pending.find((p) => p.id === data.post_id);
@@ -511,6 +516,135 @@
     for (const type of Object.keys(handlers)) socket.on(type, onLive);
   }
 
+  // ---------------------------------------------------------------- polls
+
+  /** Re-render a poll as this viewer sees it (the server applies the results rule). */
+  const pollRefreshes = new Map();
+  function refreshPoll(pollId, card = null) {
+    const id = Number(pollId);
+    if (pollRefreshes.has(id)) {
+      pollRefreshes.set(id, true); // one more pass once the current fetch ends
+      return;
+    }
+    pollRefreshes.set(id, false);
+    (async () => {
+      try {
+        do {
+          pollRefreshes.set(id, false);
+          const response = await fetch(
+            `/polls/${id}/fragment?next=${encodeURIComponent(here())}`,
+            { credentials: "same-origin", headers: { Accept: "text/html" } },
+          );
+          if (!response.ok) return;
+          const html = await response.text();
+          const current = document.getElementById(`poll-${id}`);
+          const wrap = document.createElement("div");
+          wrap.innerHTML = html.trim(); // server-rendered, escaped by Jinja
+          const fresh = wrap.firstElementChild;
+          if (!fresh) return;
+          if (current) {
+            current.replaceWith(fresh);
+          } else if (card) {
+            $('[data-field="body"]', card)?.after(fresh);
+          }
+          formatTimes(fresh);
+        } while (pollRefreshes.get(id));
+      } finally {
+        pollRefreshes.delete(id);
+      }
+    })();
+  }
+
+  async function submitPollVote(form) {
+    const pollId = Number(form.dataset.pollId);
+    const button = $('button[type="submit"]', form);
+    if (button) button.disabled = true;
+    try {
+      let body;
+      if (form.classList.contains("poll-date-form")) {
+        const answers = {};
+        for (const input of $$('input[type="radio"]:checked', form)) {
+          answers[input.name.replace("answer-", "")] = input.value;
+        }
+        body = { answers };
+      } else {
+        body = { option_ids: $$('input[name="option_id"]:checked', form).map((i) => Number(i.value)) };
+      }
+      await api("PUT", `/api/v1/polls/${pollId}/vote`, body);
+      announce("Your vote is saved.");
+      refreshPoll(pollId);
+    } catch (err) {
+      toast(err.message);
+      if (button) button.disabled = false;
+    }
+  }
+
+  const pollComposer = $("[data-poll-composer]");
+  if (pollComposer) {
+    const kinds = $$('input[name="kind"]', pollComposer);
+    const showKind = () => {
+      const kind = kinds.find((k) => k.checked)?.value || "choice";
+      for (const set of $$("[data-kind-fields]", pollComposer)) {
+        set.hidden = set.dataset.kindFields !== kind;
+      }
+    };
+    kinds.forEach((k) => k.addEventListener("change", showKind));
+    showKind();
+    for (const list of $$("[data-option-list], [data-slot-list]", pollComposer)) {
+      const isSlot = list.hasAttribute("data-slot-list");
+      const rows = () => $$("li", list);
+      const renumber = () => rows().forEach((li, i) => {
+        const input = $("input", li);
+        if (!isSlot) input.placeholder = `Option ${i + 1}`;
+        input.setAttribute("aria-label", `${isSlot ? "Slot" : "Option"} ${i + 1}`);
+      });
+      const addRemove = (li) => {
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "btn btn-quiet btn-sm poll-remove";
+        remove.textContent = "Remove";
+        remove.addEventListener("click", () => {
+          if (rows().length > 2) li.remove();
+          else $("input", li).value = "";
+          renumber();
+        });
+        li.append(remove);
+      };
+      rows().forEach(addRemove);
+      // Two rows to start; more on demand.
+      rows().slice(isSlot ? 2 : 3).forEach((li) => li.remove());
+      const add = document.createElement("button");
+      add.type = "button";
+      add.className = "btn btn-secondary btn-sm poll-add";
+      add.textContent = isSlot ? "Add slot" : "Add option";
+      add.addEventListener("click", () => {
+        if (rows().length >= 20) return toast("A poll has at most 20 options.");
+        const li = rows()[0].cloneNode(true);
+        $("button", li)?.remove();
+        const input = $("input", li);
+        input.value = "";
+        input.id = "";
+        $("label", li)?.remove();
+        list.append(li);
+        addRemove(li);
+        renumber();
+        input.focus();
+      });
+      list.after(add);
+      renumber();
+    }
+    pollComposer.addEventListener("submit", () => {
+      const tz = $("[data-tz-offset-poll]", pollComposer);
+      const when = pollComposer.elements.namedItem("closes_at")?.value
+        || $('input[name="slot"]', pollComposer)?.value;
+      const date = when ? new Date(when) : new Date();
+      if (tz) tz.value = String(Number.isNaN(date.getTime()) ? 0 : date.getTimezoneOffset());
+      for (const set of $$("[data-kind-fields]", pollComposer)) {
+        for (const input of $$("input", set)) input.disabled = set.hidden;
+      }
+    });
+  }
+
   // ---------------------------------------------------------------- forms → API
 
   async function submitComposer(form) {
@@ -608,6 +742,7 @@
     else if (form.classList.contains("reaction-form")) action = submitReaction;
     else if (form.classList.contains("delete-form")) action = submitDelete;
     else if (form.classList.contains("ack-form")) action = submitAck;
+    else if (form.classList.contains("poll-form")) action = submitPollVote;
     if (!action) {
       if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
       return;
