@@ -646,3 +646,14 @@ def test_poll_answers_match_the_openapi_document(api, client, employee, manager,
     check(me.post(f"{POLLS}/{date['id']}/final", {}), "post", "/polls/{poll_id}/final")
     statuses = {status for _m, _p, status in check.checked}
     assert {"200", "201", "400", "403", "404", "409"} <= statuses
+
+
+def test_a_polls_question_cannot_be_rewritten_after_people_answered(api, employee):
+    created = api(employee).post(
+        "/api/v1/polls", {"question": "Pizza or sushi?", "options": ["Pizza", "Sushi"]}
+    )
+    assert created.status_code == 201, created.get_json()
+    post_id = created.get_json()["id"]
+    response = api(employee).patch(f"/api/v1/posts/{post_id}", {"body": "Sushi or nothing?"})
+    assert response.status_code == 403
+    assert "cannot be edited" in response.get_json()["message"]

@@ -84,6 +84,9 @@ def do_create_post(user: User, data: Any) -> Post:
     return post
 
 
+NOT_EDITABLE_KINDS = ("poll", "kudos", "celebration")
+
+
 def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     """Replace the body of the author's own post; marks it edited."""
     data = check_known_fields(data, {"body"})
@@ -92,6 +95,10 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
         raise Forbidden("Only the author can edit a post.")
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
+    if post.kind in NOT_EDITABLE_KINDS:
+        # Their text is part of what people answered or were given (a poll's question,
+        # a kudos message): changing it afterwards would rewrite their meaning.
+        raise Forbidden(f"A {post.kind} cannot be edited; delete it and post it again.")
     body = check_post_body(data.get("body"))
     mentioned_before = set(
         db.session.scalars(
