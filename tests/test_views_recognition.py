@@ -207,3 +207,98 @@ def test_the_poll_fragment_is_404_for_a_poll_i_cannot_see(signed_in, employee, f
     assert signed_in(fred).get(f"/polls/{poll.id}/fragment").status_code == 200
     assert signed_in(fred).get("/polls/99999/fragment").status_code == 404
     assert app.test_client().get(f"/polls/{poll.id}/fragment").status_code == 302
+
+
+# --- kudos, celebrations, leaderboard, preferences ---------------------------------------
+
+
+@pytest.fixture
+def values(admin):
+    from socialnet.services import kudos
+
+    made = [
+        kudos.do_create_value(admin, {"name": "Entraide", "emoji": "🤝"}),
+        kudos.do_create_value(admin, {"name": "Audace", "emoji": "🚀"}),
+    ]
+    db.session.commit()
+    return made
+
+
+def test_kudos_from_the_form_show_in_the_feed_and_on_the_profile(signed_in, employee, fred, values):
+    me = signed_in(employee)
+    page = html_of(me.get("/"))
+    assert 'id="kudos-composer"' in page and "Entraide" in page
+    response = form(
+        me,
+        "/kudos",
+        recipients=f"@{fred.handle}",
+        value="Entraide",
+        message=f"Merci {XSS}",
+        next="/",
+    )
+    assert response.status_code == 302
+    page = html_of(me.get("/"))
+    assert "kudos-card" in page and XSS not in page and "&lt;script&gt;alert(" in page
+    profile = html_of(me.get(f"/people/{fred.id}"))
+    assert XSS not in profile and XSS_ESCAPED in profile  # the recent kudos' message
+    assert "Kudos received" in profile and 'data-value="Entraide">× 1' in profile
+
+
+def test_kudos_to_myself_or_an_unknown_handle_are_refused(signed_in, employee, values):
+    from socialnet.models import Kudos
+
+    me = signed_in(employee)
+    form(me, "/kudos", recipients=f"@{employee.handle}", value="Entraide", message="Me", next="/")
+    assert "yourself" in html_of(me.get("/"))
+    form(me, "/kudos", recipients="@nobody.here", value="Entraide", message="Hi", next="/")
+    assert "@nobody.here" in html_of(me.get("/"))
+    assert db.session.query(Kudos).count() == 0
+    assert me.post("/kudos", data={"csrf_token": "forged"}).status_code == 400
+
+
+def test_team_success_composer_is_for_managers(signed_in, manager, employee, fred):
+    assert 'id="team-composer"' not in html_of(signed_in(fred).get("/"))
+    boss = signed_in(manager)
+    assert 'id="team-composer"' in html_of(boss.get("/"))
+    response = form(
+        boss, "/celebrations", title="Go-live", people=f"@{employee.handle}", message="Bravo!"
+    )
+    assert response.status_code == 302
+    page = html_of(boss.get("/"))
+    assert "Team success" in page and "Go-live" in page
+    assert 'id="today"' in page and "Send your wishes" in page
+    other = signed_in(fred)
+    form(other, "/celebrations", people=f"@{employee.handle}", message="Me too", next="/")
+    assert "managers" in html_of(other.get("/"))
+
+
+def test_the_leaderboard_is_for_community_managers(signed_in, cm, employee, fred, values):
+    from socialnet.services import kudos
+
+    kudos.do_give_kudos(employee, {"recipient_ids": [fred.id], "message": "Top", "value": "Audace"})
+    db.session.commit()
+    assert signed_in(employee).get("/kudos/leaderboard").status_code == 403
+    page = html_of(signed_in(cm).get("/kudos/leaderboard?period=quarter"))
+    assert "Top receivers" in page and fred.display_name in page and "Audace" in page
+    assert signed_in(cm).get("/kudos/leaderboard?period=year").status_code == 400
+
+
+def test_preferences_form(signed_in, employee):
+    me = signed_in(employee)
+    assert "Leave me out" in html_of(me.get("/settings/preferences"))
+    form(me, "/settings/preferences", leaderboard_opt_out="on")
+    db.session.refresh(employee)
+    assert employee.leaderboard_opt_out and not employee.celebrate_birthday
+    assert me.post("/settings/preferences", data={}).status_code == 400
+
+
+def test_a_card_fragment_renders_kudos_for_those_who_see_it(signed_in, employee, fred, values):
+    from socialnet.services import kudos
+
+    _k, post = kudos.do_give_kudos(
+        employee, {"recipient_ids": [fred.id], "message": "Thanks", "value": "Audace"}
+    )
+    db.session.commit()
+    card = html_of(signed_in(fred).get(f"/posts/{post.id}/card?next=/"))
+    assert "kudos-card" in card and "Audace" in card
+    assert signed_in(fred).get("/posts/999999/card").status_code == 404

@@ -288,3 +288,39 @@ def audience_label(announcement: Announcement) -> str:
         return f"the {announcement.audience_value} department"
     group = db.session.get(Group, announcement.group_id) if announcement.group_id else None
     return f"the {group.name} group" if group else "a group"
+
+
+# -- kudos and celebrations ---------------------------------------------------------------
+
+
+def resolve_handles(raw: str, field: str) -> list[int]:
+    """``"@ana.martin, ben.okafor"`` → the ids of those active people, in order (a form's
+    people picker sends handles; JavaScript fills them from the directory).
+
+    :raise ValidationFailed: a handle nobody has (``fields[field] = "unknown"``).
+    """
+    from ..errors import ValidationFailed
+
+    handles = [h.lstrip("@").strip().lower() for h in raw.replace(",", " ").split()]
+    handles = list(dict.fromkeys(h for h in handles if h))[:60]
+    if not handles:
+        return []
+    found = dict(
+        db.session.execute(
+            select(func.lower(User.handle), User.id).where(
+                func.lower(User.handle).in_(handles), User.active.is_(True)
+            )
+        ).all()
+    )
+    missing = [h for h in handles if h not in found]
+    if missing:
+        raise ValidationFailed(
+            f"Nobody active has the handle @{missing[0]}.", fields={field: "unknown"}
+        )
+    return [found[h] for h in handles]
+
+
+def may_celebrate_team(viewer: User) -> bool:
+    from .celebrations import can_celebrate_team
+
+    return can_celebrate_team(viewer)

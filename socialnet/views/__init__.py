@@ -66,6 +66,7 @@ def register_views(app: Flask) -> None:
     from .notifications import bp as notifications_bp
     from .people import bp as people_bp
     from .polls import bp as polls_bp
+    from .recognition import bp as recognition_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(feed_bp)
@@ -74,6 +75,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(announcements_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(polls_bp)
+    app.register_blueprint(recognition_bp)
     app.add_template_filter(when)
     app.add_template_filter(day)
     app.after_request(_security_headers)

@@ -13,8 +13,8 @@ from flask_login import login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..realtime.catchup import head_event_id
-from ..services import announcements, comments, feed, pages, posts
-from ._common import FEED_PAGE, failed, form_next, me
+from ..services import announcements, celebrations, comments, feed, kudos, pages, posts
+from ._common import FEED_PAGE, failed, form_next, me, safe_next
 
 bp = Blueprint("feed", __name__)
 
@@ -33,6 +33,9 @@ def _feed_page(draft: str = "", group_id: int | None = None, status: int = 200):
         "is_first_page": first_page,
         "my_groups": pages.my_groups(me()),
         "may_announce": pages.may_announce(me()),
+        "values": kudos.list_values(me()),
+        "today": celebrations.today(me()),
+        "may_celebrate_team": pages.may_celebrate_team(me()),
     }
     return render_template(
         "feed.html", **page, draft=draft, draft_group=group_id, head_event_id=head
@@ -132,3 +135,20 @@ def delete_post(post_id: int):
     if back is None or back.partition("#")[0].startswith(f"/posts/{post_id}"):
         back = url_for("feed.home")
     return redirect(back)
+
+
+@bp.get("/posts/<id:post_id>/card")
+@login_required
+def card(post_id: int):
+    """One post card as the viewer sees it, for app.js to show a live kudos or celebration
+    with its attachment (the server renders and escapes it)."""
+    page = pages.post_page(me(), post_id, None)
+    pages.with_groups([page.post])
+    perms = pages.post_permissions(me(), [page.post])
+    return render_template(
+        "_card_fragment.html",
+        post=page.post,
+        perms=perms[post_id],
+        next_url=safe_next(request.args.get("next")) or "/",
+        show_group=request.args.get("group") != "0",
+    )

@@ -13,7 +13,7 @@ from flask_login import login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..realtime.catchup import head_event_id
-from ..services import groups, pages, posts
+from ..services import groups, kudos, pages, posts
 from ._common import FEED_PAGE, failed, form_next, me
 
 bp = Blueprint("groups", __name__)
@@ -93,7 +93,10 @@ def _render_group(group_id: int, draft: str = "", status: int = 200):
         FEED_PAGE,
         picker_query=request.args.get("q", "").strip()[:100] or None,
     )
-    return render_template("group.html", page=page, draft=draft, head_event_id=head), status
+    values = kudos.list_values(me()) if page.can_post else []
+    return render_template(
+        "group.html", page=page, draft=draft, head_event_id=head, values=values
+    ), status
 
 
 @bp.get("/groups/<id:group_id>")

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from ..realtime.catchup import head_event_id
-from ..services import directory, pages
+from ..services import directory, kudos, pages
 from ._common import FEED_PAGE, me
 
 bp = Blueprint("people", __name__)
@@ -42,4 +42,5 @@ def profile(person_id: int):
     head = head_event_id()
     page = pages.profile_page(me(), person_id, request.args.get("cursor"), FEED_PAGE)
     pages.with_groups(page.posts)
-    return render_template("profile.html", page=page, head_event_id=head)
+    received = kudos.kudos_received(me(), person_id)
+    return render_template("profile.html", page=page, head_event_id=head, received=received)

@@ -307,6 +307,7 @@
     if (highlight) el.classList.add("is-new");
     feed.prepend(el);
     if (post.kind === "poll" && post.poll) refreshPoll(post.poll.id, el);
+    if (post.kind === "kudos" || post.kind === "celebration") refreshCard(post.id);
     return el;
   }
 
@@ -412,6 +413,12 @@
     },
     "notification.created"(data) {
       bell.onNotification(data);
+    },
+    "kudos.created"(data) {
+      if (data?.post) handlers["post.created"]({ ...data.post, kudos: data.kudos });
+    },
+    "celebration.created"(data) {
+      if (data?.post) handlers["post.created"]({ ...data.post, celebration: data.celebration });
     },
     "poll.updated"(data) {
       if (data && typeof data.poll_id === "number") refreshPoll(data.poll_id);
@@ -555,6 +562,30 @@
     })();
   }
 
+  /** Swap a card for the server's rendering (kudos and celebrations carry attachments). */
+  async function refreshCard(postId) {
+    const id = Number(postId);
+    const group = config?.page === "group" ? "&group=0" : "";
+    let response;
+    try {
+      response = await fetch(`/posts/${id}/card?next=${encodeURIComponent(here())}${group}`, {
+        credentials: "same-origin",
+        headers: { Accept: "text/html" },
+      });
+    } catch {
+      return;
+    }
+    if (!response.ok) return;
+    const wrap = document.createElement("div");
+    wrap.innerHTML = (await response.text()).trim(); // server-rendered, escaped by Jinja
+    const fresh = wrap.firstElementChild;
+    const current = postEl(id);
+    if (!fresh || !current) return;
+    if (current.classList.contains("is-new")) fresh.classList.add("is-new");
+    current.replaceWith(fresh);
+    formatTimes(fresh);
+  }
+
   async function submitPollVote(form) {
     const pollId = Number(form.dataset.pollId);
     const button = $('button[type="submit"]', form);
@@ -641,6 +672,60 @@
       if (tz) tz.value = String(Number.isNaN(date.getTime()) ? 0 : date.getTimezoneOffset());
       for (const set of $$("[data-kind-fields]", pollComposer)) {
         for (const input of $$("input", set)) input.disabled = set.hidden;
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- people picker
+
+  /** A field of @handles: the word being typed is looked up in the directory. */
+  for (const picker of $$("[data-people-picker]")) {
+    const input = $("[data-people-input]", picker);
+    const list = $("[data-people-suggestions]", picker);
+    let timer = null;
+    let asked = "";
+    const lastWord = () => input.value.split(/[\s,]+/).pop() || "";
+    const hide = () => {
+      list.hidden = true;
+      list.replaceChildren();
+    };
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const word = lastWord().replace(/^@/, "");
+      if (word.length < 2) return hide();
+      timer = setTimeout(async () => {
+        asked = word;
+        let data;
+        try {
+          data = await api("GET", `/api/v1/users?limit=6&q=${encodeURIComponent(word)}`);
+        } catch {
+          return hide();
+        }
+        if (asked !== word) return;
+        list.replaceChildren();
+        for (const person of data?.items || []) {
+          const li = document.createElement("li");
+          const button = document.createElement("button");
+          button.type = "button";
+          button.textContent = `${person.display_name} (@${person.handle})`;
+          button.addEventListener("click", () => {
+            const words = input.value.split(/([\s,]+)/);
+            words[words.length - 1] = `@${person.handle} `;
+            input.value = words.join("");
+            hide();
+            input.focus();
+          });
+          li.append(button);
+          list.append(li);
+        }
+        list.hidden = list.children.length === 0;
+      }, 200);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") hide();
+      if (event.key === "ArrowDown" && !list.hidden) {
+        event.preventDefault();
+        $("button", list)?.focus();
       }
     });
   }

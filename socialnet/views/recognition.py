@@ -1,0 +1,93 @@
+"""Kudos, team successes, the kudos leaderboard and personal preferences, without JavaScript.
+
+Forms post here and get a redirect back (post/redirect/get); on a domain error the
+reason is flashed and the typed text is lost only for the people picker's unknown handle.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from ..services import kudos, pages
+from ..services.celebrations import do_create_team_success
+from ._common import failed, form_next, me
+
+bp = Blueprint("recognition", __name__)
+
+
+def _group_id():
+    raw = request.form.get("group_id", "").strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else raw
+
+
+def _back(anchor: str | None = None) -> str:
+    back = (form_next() or url_for("feed.home")).partition("#")[0]
+    return f"{back}#{anchor}" if anchor else back
+
+
+@bp.post("/kudos")
+@login_required
+def give():
+    try:
+        data = {
+            "recipient_ids": pages.resolve_handles(
+                request.form.get("recipients", ""), "recipient_ids"
+            ),
+            "message": request.form.get("message", ""),
+            "value": request.form.get("value", ""),
+            "group_id": _group_id(),
+        }
+        _given, post = kudos.do_give_kudos(me(), data)
+        db.session.commit()
+    except DomainError as error:
+        failed(error)
+        return redirect(_back("kudos-composer"))
+    flash("Kudos sent. Thank you for recognising your colleagues!", "success")
+    return redirect(_back(f"post-{post.id}"))
+
+
+@bp.post("/celebrations")
+@login_required
+def team_success():
+    try:
+        data = {
+            "title": request.form.get("title", ""),
+            "message": request.form.get("message", ""),
+            "people_ids": pages.resolve_handles(request.form.get("people", ""), "people_ids"),
+            "group_id": _group_id(),
+        }
+        _celebration, post = do_create_team_success(me(), data)
+        db.session.commit()
+    except DomainError as error:
+        failed(error)
+        return redirect(_back("team-composer"))
+    flash("Team success posted.", "success")
+    return redirect(_back(f"post-{post.id}"))
+
+
+@bp.get("/kudos/leaderboard")
+@login_required
+def leaderboard():
+    args = request.args
+    period = args.get("period") or "month"
+    board = kudos.leaderboard(me(), period, args.get("at") or None, args.get("group_id") or None)
+    return render_template("leaderboard.html", board=board, period=period)
+
+
+@bp.route("/settings/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    if request.method == "POST":
+        kudos.do_update_preferences(
+            me(),
+            {name: request.form.get(name) == "on" for name in kudos.PREFERENCES},
+        )
+        db.session.commit()
+        flash("Preferences saved.", "success")
+        return redirect(url_for("recognition.preferences"))
+    return render_template("preferences.html", prefs=kudos.preferences(me()))
