@@ -107,6 +107,14 @@
   });
   const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
+  const slotFormat = new Intl.DateTimeFormat(undefined, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+
   function formatTime(el) {
     const value = el.getAttribute("datetime");
     if (!value || !value.includes("T")) return;
@@ -115,7 +123,8 @@
     const seconds = Math.round((date.getTime() - Date.now()) / 1000);
     const abs = Math.abs(seconds);
     let text;
-    if (abs < 45) text = "just now";
+    if (el.dataset.format === "absolute") text = slotFormat.format(date);
+    else if (abs < 45) text = "just now";
     else if (abs < 3600) text = relative.format(Math.round(seconds / 60), "minute");
     else if (abs < 86400) text = relative.format(Math.round(seconds / 3600), "hour");
     else if (abs < 7 * 86400) text = relative.format(Math.round(seconds / 86400), "day");

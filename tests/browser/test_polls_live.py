@@ -64,3 +64,37 @@ def test_the_poll_composer_publishes_a_poll(signed_in, person):
     card = ana.locator("article.post", has_text=question)
     expect(card.locator(".poll-option")).to_have_count(3)
     expect(card).to_contain_text("Nantes")
+
+
+def test_a_date_poll_grid_shows_the_best_slot_live(signed_in, person, web_server, shots_dir):
+    from datetime import UTC, datetime, timedelta
+
+    ana_user = person("Ana Doodle")
+    token = web_server.token_for(ana_user["email"], ana_user["password"])
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    question = f"Kick-off {uuid.uuid4().hex[:8]}?"
+    slots = [(soon + timedelta(hours=h)).isoformat() for h in (0, 2, 4)]
+    response = web_server.api(
+        "POST",
+        "/api/v1/polls",
+        token=token,
+        json={"question": question, "kind": "date", "slots": slots},
+    )
+    assert response.status_code == 201, response.text
+    ana = signed_in(ana_user)
+    ben = signed_in(person("Ben Doodle"))
+    grid = ben.locator("article.post", has_text=question).locator("table.poll-grid")
+    rows = grid.locator("tbody tr")
+    rows.nth(0).locator('input[value="no"]').check()
+    rows.nth(1).locator('input[value="yes"]').check()
+    rows.nth(2).locator('input[value="maybe"]').check()
+    ben.locator("article.post", has_text=question).get_by_role(
+        "button", name="Save my answers"
+    ).click()
+
+    ana_rows = ana.locator("article.post", has_text=question).locator("table.poll-grid tbody tr")
+    expect(ana_rows.nth(1)).to_have_class("poll-slot is-best")
+    expect(ana_rows.nth(1)).to_contain_text("✓ 1")
+    expect(ana.locator("article.post", has_text=question)).to_contain_text("Pick this slot")
+    ana.locator("article.post", has_text=question).scroll_into_view_if_needed()
+    ana.screenshot(path=str(shots_dir / "date-poll.png"))
