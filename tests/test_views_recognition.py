@@ -302,3 +302,51 @@ def test_a_card_fragment_renders_kudos_for_those_who_see_it(signed_in, employee,
     card = html_of(signed_in(fred).get(f"/posts/{post.id}/card?next=/"))
     assert "kudos-card" in card and "Audace" in card
     assert signed_in(fred).get("/posts/999999/card").status_code == 404
+
+
+def test_a_refused_poll_keeps_what_was_typed_once(signed_in, employee):
+    me = signed_in(employee)
+    typed = {"question": f"Lunch {XSS}", "option": ["Only pizza", ""], "anonymous": "on"}
+    response = form(me, "/polls", typed, results="after_close", next="/")
+    assert response.status_code == 302 and response.location.endswith("#poll-composer")
+    page = html_of(me.get("/"))
+    assert "at least 2" in page
+    assert 'id="poll-composer" open' in page
+    assert 'value="Lunch &lt;script&gt;alert(' in page and XSS not in page
+    assert 'value="Only pizza"' in page
+    assert '<input type="checkbox" name="anonymous" checked>' in page
+    assert '<option value="after_close" selected>' in page
+    again = html_of(me.get("/"))
+    assert "Only pizza" not in again and "Lunch &lt;script" not in again
+    assert 'id="poll-composer" open' not in again
+    assert db.session.query(Poll).count() == 0
+
+
+def test_a_refused_kudos_keeps_what_was_typed_once(signed_in, employee, values):
+    from socialnet.models import Kudos
+
+    me = signed_in(employee)
+    response = form(
+        me,
+        "/kudos",
+        recipients=f"@{employee.handle}",
+        value="Audace",
+        message=f"Thanks to me {XSS}",
+        next="/",
+    )
+    assert response.status_code == 302 and response.location.endswith("#kudos-composer")
+    page = html_of(me.get("/"))
+    assert "yourself" in page and 'id="kudos-composer" open' in page
+    assert f'value="@{employee.handle}"' in page
+    assert f"Thanks to me {XSS_ESCAPED}</textarea>" in page and XSS not in page
+    assert 'value="Audace" required checked' in page
+    again = html_of(me.get("/"))
+    assert "Thanks to me" not in again and 'id="kudos-composer" open' not in again
+    assert db.session.query(Kudos).count() == 0
+
+
+def test_an_oversized_refused_form_is_not_kept(signed_in, employee, values):
+    me = signed_in(employee)
+    form(me, "/kudos", recipients="@nobody.here", value="Entraide", message="x" * 25_000, next="/")
+    page = html_of(me.get("/"))
+    assert "@nobody.here" in page and "x" * 100 not in page

@@ -86,7 +86,15 @@ def register_views(app: Flask) -> None:
             "REACTIONS": [(kind, *REACTIONS[kind]) for kind in REACTION_KINDS],
             "COMPANY_NAME": app.config.get("COMPANY_NAME", "socialnet"),
             "unread_notifications": _unread_notifications,
+            "take_draft": _take_draft,
         }
+
+
+def _take_draft(name: str):
+    """A refused form's fields, once, for its composer to prefill (see ``_common``)."""
+    from ._common import take_draft
+
+    return take_draft(name)
 
 
 def _unread_notifications() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, request
+from flask import current_app, flash, request, session
 from flask_login import current_user
 
 from ..errors import DomainError
@@ -44,3 +44,55 @@ def failed(error: DomainError) -> int:
     db.session.rollback()
     flash(error.message, "error")
     return error.status
+
+
+# A refused form's fields survive the redirect in the (cookie) session, so the next
+# page can show them again: bad input gets a clear error and loses nothing. Browsers
+# drop cookies over ~4 KB (and with them the flash), so a draft that would push the
+# signed session past this bound is not kept; neither is a body over DRAFT_MAX_BODY.
+DRAFT_MAX_BODY = 20_000
+DRAFT_MAX_COOKIE = 3_800
+_NOT_KEPT = ("csrf_token", "next", "tz_offset")
+
+
+class Draft:
+    """What a person typed into a refused form, read by a composer template once."""
+
+    def __init__(self, fields: dict | None = None):
+        self.fields = fields if isinstance(fields, dict) else {}
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def getlist(self, name: str) -> list[str]:
+        values = self.fields.get(name) or []
+        return [v for v in values if isinstance(v, str)]
+
+    def get(self, name: str, default: str = "") -> str:
+        values = self.getlist(name)
+        return values[0] if values else default
+
+    def on(self, name: str) -> bool:
+        return self.get(name) == "on"
+
+
+def keep_draft(name: str) -> None:
+    """Keep the posted form's fields for :func:`take_draft` (call on a refused form)."""
+    if (request.content_length or 0) > DRAFT_MAX_BODY:
+        return
+    fields = {k: v for k, v in request.form.to_dict(flat=False).items() if k not in _NOT_KEPT}
+    if not fields:
+        return
+    key = f"draft:{name}"
+    serializer = current_app.session_interface.get_signing_serializer(current_app)
+    if serializer is not None:
+        size = len(serializer.dumps({**dict(session), key: fields}))
+        if size > DRAFT_MAX_COOKIE:
+            session.pop(key, None)
+            return
+    session[key] = fields
+
+
+def take_draft(name: str) -> Draft:
+    """The kept draft of form ``name``, removed from the session: it prefills once."""
+    return Draft(session.pop(f"draft:{name}", None))

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Post
 from ..models.polls import DATE_ANSWERS
 from ..services import polls
-from ._common import failed, form_next, me, safe_next
+from ._common import failed, form_next, keep_draft, me, safe_next
 from .announcements import _publish_at
 
 bp = Blueprint("polls", __name__)
@@ -73,6 +73,7 @@ def create():
         db.session.commit()
     except DomainError as error:
         failed(error)
+        keep_draft("poll")
         return redirect(_back() + "#poll-composer")
     flash("Your poll is live.", "success")
     return redirect(_back(post.id))

@@ -1,7 +1,8 @@
 """Kudos, team successes, the kudos leaderboard and personal preferences, without JavaScript.
 
 Forms post here and get a redirect back (post/redirect/get); on a domain error the
-reason is flashed and the typed text is lost only for the people picker's unknown handle.
+reason is flashed and the typed fields are kept in the session (``keep_draft``) for the
+composer to show again once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..services import kudos, pages
 from ..services.celebrations import do_create_team_success
-from ._common import failed, form_next, me
+from ._common import failed, form_next, keep_draft, me
 
 bp = Blueprint("recognition", __name__)
 
@@ -46,6 +47,7 @@ def give():
         db.session.commit()
     except DomainError as error:
         failed(error)
+        keep_draft("kudos")
         return redirect(_back("kudos-composer"))
     flash("Kudos sent. Thank you for recognising your colleagues!", "success")
     return redirect(_back(f"post-{post.id}"))
@@ -65,6 +67,7 @@ def team_success():
         db.session.commit()
     except DomainError as error:
         failed(error)
+        keep_draft("team")
         return redirect(_back("team-composer"))
     flash("Team success posted.", "success")
     return redirect(_back(f"post-{post.id}"))
