@@ -350,3 +350,15 @@ def test_an_oversized_refused_form_is_not_kept(signed_in, employee, values):
     form(me, "/kudos", recipients="@nobody.here", value="Entraide", message="x" * 25_000, next="/")
     page = html_of(me.get("/"))
     assert "@nobody.here" in page and "x" * 100 not in page
+
+
+def test_a_poll_card_offers_no_edit_link_to_its_author(employee):
+    from socialnet.extensions import db
+    from socialnet.services.feed import serialize_posts_for
+    from socialnet.services.pages import post_permissions
+    from socialnet.services.polls import do_create_poll
+
+    post = do_create_poll(employee, {"question": "Lunch?", "options": ["Yes", "No"]})
+    db.session.commit()
+    [item] = serialize_posts_for(employee, [post])
+    assert post_permissions(employee, [item])[post.id] == {"edit": False, "delete": True}

@@ -19,7 +19,7 @@ from ..models import Announcement, Group, GroupMembership, Post, User
 from ..serializers import comment_dict
 from . import comments, directory, feed, groups, reactions
 from .accounts import access_user
-from .posts import access_post
+from .posts import NOT_EDITABLE_KINDS, access_post
 
 COMMENTS_PAGE = 50
 
@@ -49,7 +49,8 @@ def post_permissions(viewer: User, posts: list[dict[str, Any]]) -> dict[int, dic
     out = {}
     for post in posts:
         own = viewer.active and post["author"]["id"] == viewer.id
-        out[post["id"]] = {"edit": own, "delete": own or (viewer.active and moderator)}
+        editable = own and post.get("kind", "post") not in NOT_EDITABLE_KINDS
+        out[post["id"]] = {"edit": editable, "delete": own or (viewer.active and moderator)}
     return out
 
 
