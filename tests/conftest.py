@@ -335,3 +335,21 @@ def received_events(sock, event_type: str | None = None) -> list[dict]:
         if event_type is None or packet["name"] == event_type:
             out.append(packet["args"][0])
     return out
+
+
+@pytest.fixture
+def signed_in(app):
+    """``signed_in(user)``: a test client signed in through the sign-in form, with ``.csrf``."""
+    from tests.web import csrf_from
+
+    def make(user: User):
+        client = app.test_client()
+        token = csrf_from(client.get("/sign-in"))
+        response = client.post(
+            "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.csrf = token
+        return client
+
+    return make

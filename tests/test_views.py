@@ -17,36 +17,13 @@ from socialnet.models import Post
 from socialnet.realtime.catchup import head_event_id
 from socialnet.services.posts import do_delete_post
 from tests.conftest import PASSWORD
-
-TOKEN_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
-CONFIG_RE = re.compile(r'<script id="live-config" type="application/json">(.*?)</script>')
-
-
-def csrf_from(response) -> str:
-    match = TOKEN_RE.search(response.get_data(as_text=True))
-    assert match, "the page has no csrf-token meta"
-    return match.group(1)
+from tests.web import CONFIG_RE, csrf_from, form
 
 
 @pytest.fixture
-def browser(app):
+def browser(signed_in):
     """``browser(user)``: a test client signed in through the sign-in form, with ``.csrf``."""
-
-    def make(user):
-        client = app.test_client()
-        token = csrf_from(client.get("/sign-in"))
-        response = client.post(
-            "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)
-        client.csrf = token
-        return client
-
-    return make
-
-
-def form(client, path, **fields):
-    return client.post(path, data={"csrf_token": client.csrf, **fields})
+    return signed_in
 
 
 # ------------------------------------------------------------------ sign-in

@@ -8,10 +8,7 @@ wrong ones, work without JavaScript, and show hostile text escaped.
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
-
-import pytest
 
 from socialnet.extensions import db
 from socialnet.models import (
@@ -26,38 +23,7 @@ from socialnet.models import (
 )
 from socialnet.models._time import utcnow
 from socialnet.services import announcements
-from tests.conftest import PASSWORD
-
-TOKEN_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
-CONFIG_RE = re.compile(r'<script id="live-config" type="application/json">(.*?)</script>')
-XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-XSS_ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
-
-
-@pytest.fixture
-def signed_in(app):
-    """``signed_in(user)``: a test client signed in through the form, with ``.csrf``."""
-
-    def make(user):
-        client = app.test_client()
-        page = client.get("/sign-in").get_data(as_text=True)
-        token = TOKEN_RE.search(page).group(1)
-        response = client.post(
-            "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-        )
-        assert response.status_code == 302
-        client.csrf = token
-        return client
-
-    return make
-
-
-def form(client, path, **fields):
-    return client.post(path, data={"csrf_token": client.csrf, **fields})
-
-
-def html_of(response) -> str:
-    return response.get_data(as_text=True)
+from tests.web import CONFIG_RE, XSS, XSS_ESCAPED, form, html_of
 
 
 def admin_of(group: Group, user) -> None:

@@ -5,7 +5,6 @@ CSRF stays on: each form post carries the token read from a rendered page.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,35 +13,7 @@ from socialnet.extensions import db
 from socialnet.models import Ballot, Poll
 from socialnet.models._time import utcnow
 from socialnet.services import polls
-from tests.conftest import PASSWORD
-
-TOKEN_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
-XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-XSS_ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
-
-
-@pytest.fixture
-def signed_in(app):
-    def make(user):
-        client = app.test_client()
-        page = client.get("/sign-in").get_data(as_text=True)
-        token = TOKEN_RE.search(page).group(1)
-        response = client.post(
-            "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-        )
-        assert response.status_code == 302
-        client.csrf = token
-        return client
-
-    return make
-
-
-def form(client, path, data=None, **fields):
-    return client.post(path, data={"csrf_token": client.csrf, **(data or {}), **fields})
-
-
-def html_of(response) -> str:
-    return response.get_data(as_text=True)
+from tests.web import XSS, XSS_ESCAPED, form, html_of
 
 
 def make_poll(user, **fields):
