@@ -704,7 +704,7 @@ def reset_writes(info: SeedInfo) -> None:
     top = info.max_post_id
     child_tables = ("post_hashtags", "mentions", "reactions", "comments", "notifications")
     statements = [f"DELETE FROM {t} WHERE post_id > {top}" for t in child_tables]  # noqa: S608
-    statements += [f"DELETE FROM posts WHERE id > {top}", "DELETE FROM events"]  # noqa: S608
+    statements += ["DELETE FROM events", f"DELETE FROM posts WHERE id > {top}"]  # noqa: S608
     if _is_pg(info.url):
         import psycopg
 

@@ -1,0 +1,662 @@
+"""The scale benchmark (issue #6): ``python -m bench.run [--db sqlite,postgresql] [--only …]``.
+
+Seeds (or reuses) 1,000,000 posts / 10,000 people / 200 groups with
+:mod:`bench.seed_big`, starts the real server (``python wsgi.py``, eventlet) and
+measures, from load generators in separate processes on loopback:
+
+feed        GET /api/v1/feed page 1 and page 500 of random people: in-process through
+            the real handler (Flask test client) and over HTTP
+throughput  requests/s of the authenticated feed vs the cheapest endpoint (wrk)
+delivery    post → ``post.created`` latency to 1,000 members of a private group, lost
+            messages, deliveries to outsiders, server CPU per delivery
+sockets     idle authenticated sockets held by one server process, RSS per socket
+writes      POST /api/v1/posts from 20 concurrent writers
+scaleout    1 vs 2 server processes behind nginx with a private Redis: throughput
+            ratio, and delivery latency from process A to sockets on process B
+
+Each scenario runs ``--runs`` times; the report gives the median of the runs.
+Writes ``bench/results.json`` (merged per database) and ``bench/results.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import random
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from . import clients
+from .scale_report import RESULTS_JSON, machine_and_versions, write_report
+from .seed_big import SeedInfo, reset_writes, scaled, seed, url_for
+from .server import SECRET_KEY, AppServer, Nginx, RedisServer, cpu_seconds, raise_nofile, rss_bytes
+
+SCENARIOS = ("feed", "throughput", "delivery", "sockets", "writes", "scaleout")
+PAGE_SIZE = 20
+DEEP_PAGE = 500
+SPAWN = mp.get_context("spawn")
+
+
+def pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..100)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered)) - 1))]
+
+
+def median_of(runs: list[dict]) -> dict:
+    """Per key, the median over runs of numeric values (other values from the last run)."""
+    out: dict = {}
+    for key in runs[-1]:
+        values = [r[key] for r in runs if key in r]
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            out[key] = statistics.median(values)
+        else:
+            out[key] = values[-1]
+    return out
+
+
+# --------------------------------------------------------------------------- 1. feed
+
+
+def _feed_app(url: str):
+    from socialnet import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SOCKETIO_ASYNC_MODE": "threading",
+            "SECRET_KEY": SECRET_KEY,
+            "JOBS_IN_SERVER": False,
+        }
+    )
+
+
+def deep_cursors(app, user_ids: list[int], page: int) -> dict[int, tuple[str, int]]:
+    """user id → (signed cursor of page ``page``, the page actually reached)."""
+    from sqlalchemy import func, select
+
+    from socialnet import policy
+    from socialnet.extensions import db
+    from socialnet.models import Post, User
+    from socialnet.pagination import encode_cursor
+
+    out = {}
+    with app.app_context():
+        for uid in user_ids:
+            user = db.session.get(User, uid)
+            condition = policy.home_feed_filter(user)
+            visible = db.session.scalar(select(func.count()).select_from(Post).where(condition))
+            reach = min(page, max(2, visible // PAGE_SIZE))
+            key = db.session.scalar(
+                select(Post.id)
+                .where(condition)
+                .order_by(Post.id.desc())
+                .offset((reach - 1) * PAGE_SIZE - 1)
+                .limit(1)
+            )
+            out[uid] = (encode_cursor("feed", key), reach)
+        db.session.remove()
+    return out
+
+
+def scenario_feed(info: SeedInfo, server: AppServer, runs: int, reps: int) -> dict:
+    rng = random.Random(6)
+    app = _feed_app(info.url)
+    users = rng.sample(range(1, info.params.users + 1), 40)
+    cursors = deep_cursors(app, users, DEEP_PAGE)
+    reached = min(r for _c, r in cursors.values())
+    first = "/api/v1/feed?limit=20"
+    client = app.test_client()
+    per_run = []
+    for _run in range(runs):
+        samples: dict[str, list[float]] = {"page 1": [], "page 500": []}
+        for i in range(reps + 20):
+            uid = users[rng.randrange(len(users))]
+            headers = {"Authorization": f"Bearer {info.token(uid)}"}
+            for name, path in (("page 1", first), ("page 500", _deep(cursors[uid][0]))):
+                started = time.perf_counter()
+                response = client.get(path, headers=headers)
+                elapsed = (time.perf_counter() - started) * 1000
+                assert response.status_code == 200, response.get_data(as_text=True)[:300]
+                if i >= 20:
+                    samples[name].append(elapsed)
+        plan = []
+        for _ in range(reps + 20):
+            uid = users[rng.randrange(len(users))]
+            plan.append(("page 1", first, info.token(uid)))
+            plan.append(("page 500", _deep(cursors[uid][0]), info.token(uid)))
+        with ProcessPoolExecutor(1, mp_context=SPAWN) as pool:
+            http = pool.submit(clients.http_latency_worker, server.url, plan, 40).result()
+        row = {}
+        for name, values in (*samples.items(), *((f"http {k}", v) for k, v in http.items())):
+            key = name.replace(" ", "_")
+            row[f"{key}_p50"] = pct(values, 50)
+            row[f"{key}_p99"] = pct(values, 99)
+        row["ratio_p50"] = row["page_500_p50"] / row["page_1_p50"]
+        row["ratio_p99"] = row["page_500_p99"] / row["page_1_p99"]
+        row["http_ratio_p50"] = row["http_page_500_p50"] / row["http_page_1_p50"]
+        per_run.append(row)
+        print(f"  feed run: {_fmt(row)}", flush=True)
+    summary = median_of(per_run)
+    summary.update(runs=per_run, users_sampled=len(users), deep_page=reached, reps=reps)
+    summary["pass_p99"] = summary["page_1_p99"] <= 10 and summary["page_500_p99"] <= 10
+    summary["pass_ratio"] = summary["ratio_p50"] <= 2 and summary["ratio_p99"] <= 2
+    return summary
+
+
+def _deep(cursor: str) -> str:
+    return f"/api/v1/feed?limit=20&cursor={quote(cursor)}"
+
+
+def _fmt(row: dict) -> str:
+    return ", ".join(
+        f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+        for k, v in row.items()
+        if not isinstance(v, list | dict)
+    )
+
+
+# --------------------------------------------------------------------------- 2. throughput
+
+WRK_LUA = """
+tokens = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  local t = tokens[(counter %% #tokens) + 1]
+  return wrk.format("GET", "%s", {["Authorization"] = "Bearer " .. t})
+end
+"""
+
+
+def wrk(url: str, path: str, tokens: list[str] | None, seconds: int, threads: int, conns: int):
+    """Run wrk; requests/s, latency p50/p99 (ms), non-2xx count."""
+    binary = shutil.which("wrk")
+    if binary is None:
+        raise RuntimeError("wrk is not installed: apt-get install -y wrk")
+    args = [binary, f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--latency"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if tokens:
+            script.write(WRK_LUA % (", ".join(f'"{t}"' for t in tokens), path))
+            args += ["-s", script.name]
+    out = subprocess.run([*args, url + path], capture_output=True, text=True, check=True).stdout
+    Path(script.name).unlink(missing_ok=True)
+
+    def latency(label: str) -> float:
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not m:
+            return float("nan")
+        return float(m[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m[2]]
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "non_2xx": int(non2xx[1]) if non2xx else 0,
+        "socket_errors": errors[1].strip() if errors else "",
+    }
+
+
+def hello_path(base_url: str) -> str:
+    """``/healthz`` when the server has it, else the smallest static file (no auth, no DB)."""
+    import requests
+
+    try:
+        if requests.get(base_url + "/healthz", timeout=5).status_code == 200:
+            return "/healthz"
+    except requests.RequestException:
+        pass
+    static = Path(__file__).resolve().parent.parent / "static"
+    smallest = min(
+        (p for p in static.rglob("*") if p.is_file() and p.stat().st_size > 0),
+        key=lambda p: p.stat().st_size,
+    )
+    return "/static/" + smallest.relative_to(static).as_posix()
+
+
+def scenario_throughput(info: SeedInfo, server: AppServer, runs: int, seconds: int) -> dict:
+    rng = random.Random(7)
+    tokens = [info.token(u) for u in rng.sample(range(1, info.params.users + 1), 200)]
+    hello = hello_path(server.url)
+    per_run = []
+    for _ in range(runs):
+        cpu0 = cpu_seconds(server.pid)
+        feed = wrk(server.url, "/api/v1/feed?limit=20", tokens, seconds, 1, 16)
+        cpu1 = cpu_seconds(server.pid)
+        base = wrk(server.url, hello, None, seconds, 1, 16)
+        row = {
+            "feed_rps": feed["rps"],
+            "feed_p50_ms": feed["p50_ms"],
+            "feed_p99_ms": feed["p99_ms"],
+            "feed_non_2xx": feed["non_2xx"],
+            "feed_server_cpu_share": (cpu1 - cpu0) / seconds,
+            "hello_rps": base["rps"],
+            "hello_p50_ms": base["p50_ms"],
+            "hello_non_2xx": base["non_2xx"],
+        }
+        row["ratio"] = row["feed_rps"] / row["hello_rps"]
+        per_run.append(row)
+        print(f"  throughput run: {_fmt(row)}", flush=True)
+    summary = median_of(per_run)
+    summary.update(runs=per_run, hello_path=hello, wrk="wrk -t1 -c16", seconds=seconds)
+    summary["pass"] = summary["ratio"] >= 0.5
+    return summary
+
+
+# --------------------------------------------------------------------------- 3. delivery
+
+
+class SocketFleet:
+    """Socket-holding processes (``clients.socket_worker``), ``entries`` dealt round robin."""
+
+    def __init__(self, url: str, entries: list[tuple[int, str, str]], procs: int, marker: str):
+        self.workers = []
+        for i in range(procs):
+            part = entries[i::procs]
+            if not part:
+                continue
+            parent, child = SPAWN.Pipe()
+            proc = SPAWN.Process(
+                target=clients.socket_worker, args=(child, url, part, marker), daemon=True
+            )
+            proc.start()
+            self.workers.append((proc, parent))
+        self.connect = [conn.recv() for _p, conn in self.workers]
+
+    @property
+    def connected(self) -> int:
+        return sum(c["connected"] for c in self.connect)
+
+    @property
+    def failed(self) -> int:
+        return sum(c["failed"] for c in self.connect)
+
+    @property
+    def connect_seconds(self) -> float:
+        return max(c["seconds"] for c in self.connect)
+
+    def collect(self) -> tuple[list, int]:
+        for _p, conn in self.workers:
+            conn.send("collect")
+        replies = [conn.recv() for _p, conn in self.workers]
+        return [r for reply in replies for r in reply["records"]], sum(r["alive"] for r in replies)
+
+    def stop(self) -> None:
+        for proc, conn in self.workers:
+            try:
+                conn.send("stop")
+                if conn.poll(60):
+                    conn.recv()
+            except (OSError, EOFError):
+                pass
+            proc.join(10)
+            if proc.is_alive():
+                proc.terminate()
+
+
+def _post(url: str, token: str, body: dict) -> int:
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn.request(
+        "POST",
+        "/api/v1/posts",
+        body=json.dumps(body),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def delivery_audience(info: SeedInfo, members: int, outsiders: int) -> list[tuple[int, str, str]]:
+    """(user, token, tag): members of the delivery group but the poster (user 1), outsiders."""
+    in_group = info.delivery_members
+    chosen = in_group[1 : members + 1]
+    others = list(range(len(in_group) + 1, info.params.users + 1))[:outsiders]
+    entries = [(u, info.token(u), "member") for u in chosen]
+    entries += [(u, info.token(u), "outsider") for u in others]
+    return entries
+
+
+def measure_delivery(
+    info: SeedInfo,
+    post_url: str,
+    socket_url: str,
+    cpu_pids: list[int],
+    runs: int,
+    posts: int,
+    members: int = 1000,
+    outsiders: int = 200,
+    procs: int = 4,
+) -> dict:
+    marker = f"bench-{uuid.uuid4().hex[:10]}"
+    entries = delivery_audience(info, members, outsiders)
+    n_members = sum(1 for e in entries if e[2] == "member")
+    fleet = SocketFleet(socket_url, entries, procs, marker)
+    per_run = []
+    try:
+        print(
+            f"  {fleet.connected} sockets up in {fleet.connect_seconds:.1f} s "
+            f"({fleet.failed} failed)",
+            flush=True,
+        )
+        for run in range(runs):
+            fleet.collect()
+            cpu0 = sum(cpu_seconds(p) for p in cpu_pids)
+            statuses = []
+            for seq in range(posts):
+                body = {"body": f"{marker} {run * 1000 + seq} {time.time():.6f} delivery test"}
+                body["group_id"] = info.delivery_group_id
+                statuses.append(_post(post_url, info.token(1), body))
+                time.sleep(0.2)
+            expected = posts * n_members
+            deadline = time.monotonic() + 10
+            records: list = []
+            while time.monotonic() < deadline:
+                time.sleep(1)
+                got, _alive = fleet.collect()
+                records += got
+                if sum(1 for r in records if r[2] == "member") >= expected:
+                    break
+            cpu1 = sum(cpu_seconds(p) for p in cpu_pids)
+            member_keys = {(r[0], r[1]) for r in records if r[2] == "member"}
+            latencies = [r[3] * 1000 for r in records if r[2] == "member"]
+            _, alive = fleet.collect()
+            row = {
+                "posts": posts,
+                "posts_accepted": sum(1 for s in statuses if s == 201),
+                "members_connected": n_members,
+                "outsiders_connected": len(entries) - n_members,
+                "deliveries": len(latencies),
+                "p50_ms": pct(latencies, 50),
+                "p99_ms": pct(latencies, 99),
+                "max_ms": max(latencies) if latencies else float("nan"),
+                "lost": expected - len(member_keys),
+                "duplicates": len(latencies) - len(member_keys),
+                "misdelivered": sum(1 for r in records if r[2] == "outsider"),
+                "server_cpu_us_per_delivery": (cpu1 - cpu0) / max(len(latencies), 1) * 1e6,
+                "sockets_alive": alive,
+            }
+            per_run.append(row)
+            print(f"  delivery run: {_fmt(row)}", flush=True)
+    finally:
+        fleet.stop()
+    summary = median_of(per_run)
+    summary.update(
+        runs=per_run,
+        connect_failures=fleet.failed,
+        connect_seconds=fleet.connect_seconds,
+        client_processes=procs,
+    )
+    summary["pass"] = (
+        summary["p99_ms"] <= 300
+        and all(r["lost"] == 0 and r["misdelivered"] == 0 for r in per_run)
+        and fleet.failed == 0
+    )
+    return summary
+
+
+def scenario_delivery(info: SeedInfo, server: AppServer, runs: int, posts: int) -> dict:
+    members = min(1000, len(info.delivery_members) - 1)
+    return measure_delivery(info, server.url, server.url, [server.pid], runs, posts, members)
+
+
+# --------------------------------------------------------------------------- 4. sockets
+
+
+def scenario_sockets(info: SeedInfo, runs: int, target: int, procs: int = 4) -> dict:
+    per_run = []
+    users = info.params.users
+    for _ in range(runs):
+        server = AppServer(info.url).start()
+        try:
+            warm = SocketFleet(server.url, [(2, info.token(2), "warm")] * 20, 1, "warm")
+            warm.stop()
+            time.sleep(2)
+            rss0 = rss_bytes(server.pid)
+            cpu0 = cpu_seconds(server.pid)
+            entries = [(1 + i % users, info.token(1 + i % users), "idle") for i in range(target)]
+            fleet = SocketFleet(server.url, entries, procs, "idle")
+            try:
+                cpu1 = cpu_seconds(server.pid)
+                time.sleep(10)  # idle: only Engine.IO pings
+                _records, alive = fleet.collect()
+                rss1 = rss_bytes(server.pid)
+                cpu2 = cpu_seconds(server.pid)
+                row = {
+                    "target": target,
+                    "connected": fleet.connected,
+                    "connect_failures": fleet.failed,
+                    "alive_after_idle": alive,
+                    "connect_seconds": fleet.connect_seconds,
+                    "rss_before_mb": rss0 / 2**20,
+                    "rss_after_mb": rss1 / 2**20,
+                    "kb_per_socket": (rss1 - rss0) / max(fleet.connected, 1) / 1024,
+                    "connect_cpu_ms_per_socket": (cpu1 - cpu0) / max(fleet.connected, 1) * 1000,
+                    "idle_cpu_share": (cpu2 - cpu1) / 10,
+                    "failures": fleet.connect[0]["failures"] if fleet.connect else {},
+                }
+            finally:
+                fleet.stop()
+        finally:
+            server.stop()
+        per_run.append(row)
+        print(f"  sockets run: {_fmt(row)}", flush=True)
+    summary = median_of(per_run)
+    summary["runs"] = per_run
+    summary["pass"] = (
+        summary["connected"] >= 5000
+        and summary["kb_per_socket"] <= 100
+        and all(r["connect_failures"] == 0 for r in per_run)
+    )
+    return summary
+
+
+# --------------------------------------------------------------------------- 5. writes
+
+
+def run_writers(info: SeedInfo, url: str, writers: int, seconds: int, procs: int = 4) -> dict:
+    group = info.delivery_group_id
+    pool_users = info.delivery_members[1 : writers + 1]
+    assignments = [(info.token(u), group) for u in pool_users]
+    start = time.time() + 3
+    with ProcessPoolExecutor(procs, mp_context=SPAWN) as pool:
+        futures = [
+            pool.submit(clients.writer_worker, url, assignments[i::procs], start, seconds)
+            for i in range(procs)
+        ]
+        parts = [f.result() for f in futures]
+    latencies = [x for p in parts for x in p["latencies"]]
+    errors: dict[str, int] = {}
+    for p in parts:
+        for k, v in p["errors"].items():
+            errors[k] = errors.get(k, 0) + v
+    ok = sum(p["ok"] for p in parts)
+    return {
+        "writers": len(assignments),
+        "posts_per_s": ok / seconds,
+        "ok": ok,
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
+        "p50_ms": pct(latencies, 50),
+        "p99_ms": pct(latencies, 99),
+    }
+
+
+def scenario_writes(info: SeedInfo, server: AppServer, runs: int, seconds: int) -> dict:
+    per_run = []
+    for _ in range(runs):
+        cpu0 = cpu_seconds(server.pid)
+        row = run_writers(info, server.url, 20, seconds)
+        row["server_cpu_share"] = (cpu_seconds(server.pid) - cpu0) / (seconds + 3)
+        per_run.append(row)
+        print(f"  writes run: {_fmt(row)}", flush=True)
+    summary = median_of(per_run)
+    summary["runs"] = per_run
+    summary["pass"] = summary["posts_per_s"] >= 500 and all(r["errors"] == 0 for r in per_run)
+    return summary
+
+
+# --------------------------------------------------------------------------- 6. scale-out
+
+
+def scenario_scaleout(info: SeedInfo, runs: int, seconds: int, posts: int) -> dict:
+    rng = random.Random(8)
+    tokens = [info.token(u) for u in rng.sample(range(1, info.params.users + 1), 200)]
+    redis = RedisServer().start()
+    env = {"REDIS_URL": redis.url, "SOCKETIO_MESSAGE_QUEUE": redis.url}
+    servers = [AppServer(info.url, env).start(), AppServer(info.url, env).start()]
+    summary: dict = {"redis": "private redis-server on a free port (pub/sub not shared)"}
+    try:
+        rps: dict[int, list[float]] = {1: [], 2: []}
+        for n in (1, 2):
+            proxy = Nginx([s.port for s in servers[:n]]).start()
+            try:
+                for _ in range(runs):
+                    out = wrk(proxy.url, "/api/v1/feed?limit=20", tokens, seconds, 2, 32)
+                    rps[n].append(out["rps"])
+                    print(f"  scaleout {n} process(es) via nginx: {out}", flush=True)
+            finally:
+                proxy.stop()
+        summary.update(
+            rps_1=statistics.median(rps[1]),
+            rps_2=statistics.median(rps[2]),
+            rps_runs={str(k): v for k, v in rps.items()},
+        )
+        summary["ratio"] = summary["rps_2"] / summary["rps_1"]
+        members = min(1000, len(info.delivery_members) - 1)
+        cross = measure_delivery(
+            info,
+            servers[0].url,
+            servers[1].url,
+            [s.pid for s in servers],
+            runs,
+            posts,
+            members,
+        )
+        summary["cross_process_delivery"] = cross
+        summary["deploy_dir"] = (Path(__file__).resolve().parent.parent / "deploy").is_dir()
+    finally:
+        for s in servers:
+            s.stop()
+        redis.stop()
+    return summary
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--db", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
+    parser.add_argument("--scale", type=float, default=1.0, help="0.1 = 100,000 posts…")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=300, help="feed requests per page per run")
+    parser.add_argument("--seconds", type=int, default=8, help="length of a wrk/writes run")
+    parser.add_argument("--posts", type=int, default=20, help="posts per delivery run")
+    parser.add_argument("--sockets", type=int, default=5000, help="idle sockets to hold")
+    parser.add_argument("--no-write", action="store_true", help="leave results.* alone")
+    args = parser.parse_args(argv)
+    args.dbs = [d.strip() for d in args.db.split(",") if d.strip()]
+    args.scenarios = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(args.scenarios) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenarios {sorted(unknown)}; choose from {SCENARIOS}")
+    return args
+
+
+def run_db(db: str, args: argparse.Namespace, command: str) -> dict:
+    url = url_for(db, args.scale)
+    print(f"== {db}: {url}", flush=True)
+    info = seed(url, **scaled(args.scale))
+    print(f"   seed {'reused' if info.reused else 'done'}: {info.counts} ({info.seconds:.1f} s)")
+    reset_writes(info)
+    result: dict = {
+        "command": command,
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "scale": args.scale,
+        "seed": {
+            "counts": info.counts,
+            "seconds": info.seconds,
+            "reused": info.reused,
+            "params": info.params.__dict__,
+        },
+        "load_before": Path("/proc/loadavg").read_text().split()[:3],
+    }
+    server_scenarios = [
+        s for s in args.scenarios if s in ("feed", "throughput", "delivery", "writes")
+    ]
+    if server_scenarios:
+        server = AppServer(url).start()
+        try:
+            for name in server_scenarios:
+                print(f"-- {name}", flush=True)
+                started = time.perf_counter()
+                if name == "feed":
+                    result[name] = scenario_feed(info, server, args.runs, args.reps)
+                elif name == "throughput":
+                    result[name] = scenario_throughput(info, server, args.runs, args.seconds)
+                elif name == "delivery":
+                    result[name] = scenario_delivery(info, server, args.runs, args.posts)
+                elif name == "writes":
+                    result[name] = scenario_writes(info, server, args.runs, args.seconds)
+                result[name]["wall_seconds"] = time.perf_counter() - started
+        finally:
+            server.stop()
+    if "sockets" in args.scenarios:
+        print("-- sockets", flush=True)
+        result["sockets"] = scenario_sockets(info, args.runs, args.sockets)
+    if "scaleout" in args.scenarios:
+        print("-- scaleout", flush=True)
+        result["scaleout"] = scenario_scaleout(info, args.runs, args.seconds, args.posts)
+    reset_writes(info)
+    result["load_after"] = Path("/proc/loadavg").read_text().split()[:3]
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    raise_nofile()
+    command = shlex.join(
+        ["python", "-m", "bench.run", *(argv if argv is not None else sys.argv[1:])]
+    )
+    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    results.setdefault("databases", {})
+    for db in args.dbs:
+        name = "postgresql" if db.startswith("p") else "sqlite"
+        fresh = run_db(name, args, command)
+        key = name if args.scale == 1 else f"{name}@{args.scale:g}"
+        if args.scenarios != list(SCENARIOS):  # a subset: keep the other scenarios' figures
+            fresh = {**results["databases"].get(key, {}), **fresh}
+        results["databases"][key] = fresh
+        results["machine"] = machine_and_versions(fresh_url=url_for(name, args.scale))
+        if not args.no_write:
+            RESULTS_JSON.write_text(json.dumps(results, indent=1, default=str))
+            write_report(results)
+            print(f"wrote {RESULTS_JSON} and results.md", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""``bench/results.md`` from ``bench/results.json``: machine, versions, one table per scenario.
+
+The hand-written analysis between ``<!-- notes -->`` and ``<!-- /notes -->`` in
+results.md is kept when the file is regenerated.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import subprocess
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS_JSON = BENCH_DIR / "results.json"
+RESULTS_MD = BENCH_DIR / "results.md"
+NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"
+PACKAGES = (
+    "Flask", "Flask-SocketIO", "python-socketio", "python-engineio", "eventlet", "SQLAlchemy",
+    "psycopg", "redis", "aiohttp",
+)  # fmt: skip
+
+
+def _run(*args: str) -> str:
+    if shutil.which(args[0]) is None:
+        return "not installed"
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    return (done.stdout or done.stderr).strip().splitlines()[0]
+
+
+def _postgres_version() -> str:
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            "host=127.0.0.1 user=postgres dbname=postgres", connect_timeout=3
+        ) as c:
+            return "PostgreSQL " + c.execute("SHOW server_version").fetchone()[0]
+    except Exception as exc:  # noqa: BLE001
+        return f"unavailable ({type(exc).__name__})"
+
+
+def machine_and_versions(fresh_url: str = "") -> dict:
+    meminfo = Path("/proc/meminfo").read_text()
+    total_kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo)[1])
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    versions = {"Python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "missing"
+    versions["SQLite"] = sqlite3.sqlite_version
+    versions["PostgreSQL"] = _postgres_version()
+    versions["Redis"] = _run("redis-server", "--version")
+    versions["nginx"] = _run("nginx", "-v")
+    versions["wrk"] = _run("wrk", "-v")
+    return {
+        "cores": len(os.sched_getaffinity(0)),
+        "ram_gb": round(total_kb / 2**20, 1),
+        "cpu": cpu,
+        "os": platform.platform(),
+        "versions": versions,
+    }
+
+
+def _v(value, fmt: str = ".2f") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return format(value, fmt)
+    return str(value)
+
+
+def _verdict(ok) -> str:
+    return "—" if ok is None else ("**met**" if ok else "**MISSED**")
+
+
+def _fig_feed(r):
+    f = r.get("feed")
+    if not f:
+        return "—", None
+    text = (
+        f"p1 {_v(f['page_1_p50'])}/{_v(f['page_1_p99'])} ms, "
+        f"p{f.get('deep_page', 500)} {_v(f['page_500_p50'])}/{_v(f['page_500_p99'])} ms "
+        f"(×{_v(f['ratio_p50'])}); HTTP p1 {_v(f['http_page_1_p50'])}/"
+        f"{_v(f['http_page_1_p99'])}, p500 {_v(f['http_page_500_p50'])}/"
+        f"{_v(f['http_page_500_p99'])} ms"
+    )
+    return text, f["pass_p99"] and f["pass_ratio"]
+
+
+def _fig_throughput(r):
+    t = r.get("throughput")
+    if not t:
+        return "—", None
+    text = (
+        f"feed {t['feed_rps']:.0f} req/s vs {t['hello_path']} {t['hello_rps']:.0f} "
+        f"req/s = {t['ratio'] * 100:.0f} %"
+    )
+    return text, t["pass"]
+
+
+def _fig_delivery(r, d=None):
+    d = d or r.get("delivery")
+    if not d:
+        return "—", None
+    text = (
+        f"p50 {d['p50_ms']:.0f} / p99 {d['p99_ms']:.0f} ms to {d['members_connected']} "
+        f"members; lost {d['lost']:.0f}, misdelivered {d['misdelivered']:.0f}, "
+        f"{d['server_cpu_us_per_delivery']:.0f} µs server CPU/delivery"
+    )
+    return text, d["pass"]
+
+
+def _fig_sockets(r):
+    s = r.get("sockets")
+    if not s:
+        return "—", None
+    text = (
+        f"{s['connected']:.0f} sockets, {s['kb_per_socket']:.1f} KB each, "
+        f"{s['connect_failures']:.0f} failures"
+    )
+    return text, s["pass"]
+
+
+def _fig_writes(r):
+    w = r.get("writes")
+    if not w:
+        return "—", None
+    text = f"{w['posts_per_s']:.0f} posts/s, {w['errors']:.0f} errors, p99 {w['p99_ms']:.0f} ms"
+    return text, w["pass"]
+
+
+def _fig_scaleout(r):
+    s = r.get("scaleout")
+    if not s:
+        return "—", None
+    cross = s["cross_process_delivery"]
+    text = (
+        f"2/1 processes = ×{s['ratio']:.2f} ({s['rps_1']:.0f} → {s['rps_2']:.0f} req/s); "
+        f"cross-process delivery p50 {cross['p50_ms']:.0f} / p99 {cross['p99_ms']:.0f} ms, "
+        f"lost {cross['lost']:.0f}"
+    )
+    return text, cross["pass"]
+
+
+def summary_rows(dbs: dict) -> list[tuple[str, str, dict[str, str], dict[str, str]]]:
+    """(scenario, target, {db: figure}, {db: verdict}) for the short table."""
+    rows = []
+    for label, target, fn in (
+        ("1. Feed handler p50/p99", "p99 ≤ 10 ms, p500 ≤ 2× p1", _fig_feed),
+        ("2. Feed vs hello throughput", "≥ 50 %", _fig_throughput),
+        ("3. Post → delivery", "p99 ≤ 300 ms, 0 lost, 0 misdelivered", _fig_delivery),
+        ("4. Idle sockets, one process", "≥ 5,000, ≤ 100 KB each, 0 failures", _fig_sockets),
+        ("5. Writes, 20 writers", "≥ 500 posts/s, 0 errors", _fig_writes),
+        ("6. 1 → 2 processes (nginx + Redis)", "ratio; cross-process delivery", _fig_scaleout),
+    ):
+        figures = {db: fn(r)[0] for db, r in dbs.items()}
+        verdicts = {db: _verdict(fn(r)[1]) for db, r in dbs.items()}
+        rows.append((label, target, figures, verdicts))
+    return rows
+
+
+def _detail(name: str, data: dict) -> list[str]:
+    skip = {"runs", "rps_runs", "cross_process_delivery", "error_kinds", "failures"}
+    lines = [f"**{name}**", "", "| metric | median of runs |", "|---|---:|"]
+    for key, value in data.items():
+        if key in skip or isinstance(value, list | dict):
+            continue
+        lines.append(f"| {key} | {_v(value)} |")
+    for key in ("error_kinds", "failures"):
+        if data.get(key):
+            lines.append(f"| {key} | {data[key]} |")
+    return [*lines, ""]
+
+
+def write_report(results: dict) -> None:
+    dbs = results["databases"]
+    machine = results.get("machine", {})
+    notes = ""
+    if RESULTS_MD.exists():
+        current = RESULTS_MD.read_text()
+        m = re.search(re.escape(NOTES_START) + r".*?" + re.escape(NOTES_END), current, re.S)
+        notes = m[0] if m else ""
+    lines = [
+        "# Scale benchmark results (issue #6)",
+        "",
+        "Generated by `python -m bench.run` (`make bench`) from `bench/results.json`; the notes",
+        "block is hand-written and kept across runs. **Figures were taken on a shared 2-core",
+        "machine** while other sessions ran test suites: compare medians, expect noisy p99s.",
+        "",
+        f"Machine: {machine.get('cores')} cores, {machine.get('ram_gb')} GB RAM, "
+        f"{machine.get('cpu')}, {machine.get('os')}",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in machine.get("versions", {}).items()),
+        "",
+    ]
+    for db, r in dbs.items():
+        seed = r.get("seed", {})
+        lines += [
+            f"- **{db}**: `{r.get('command')}` at {r.get('when')}, load average "
+            f"{' '.join(r.get('load_before', []))} → {' '.join(r.get('load_after', []))}; "
+            f"data {seed.get('counts')}, seeded in {seed.get('seconds', 0):.0f} s"
+            f"{' (reused)' if seed.get('reused') else ''}",
+        ]
+    lines += ["", "## Summary", ""]
+    names = list(dbs)
+    lines.append("| scenario | target | " + " | ".join(names) + " |")
+    lines.append("|---|---|" + "---|" * len(names))
+    for label, target, figures, verdicts in summary_rows(dbs):
+        cells = [f"{figures[d]} — {verdicts[d]}" for d in names]
+        lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    lines += ["", notes or f"{NOTES_START}\n{NOTES_END}", "", "## Details", ""]
+    for db, r in dbs.items():
+        lines += [f"### {db}", ""]
+        for name in ("feed", "throughput", "delivery", "sockets", "writes", "scaleout"):
+            if name in r:
+                lines += _detail(name, r[name])
+                if name == "scaleout":
+                    lines += _detail(
+                        "scaleout: cross-process delivery", r[name]["cross_process_delivery"]
+                    )
+    RESULTS_MD.write_text("\n".join(lines).rstrip() + "\n")
