@@ -1,8 +1,9 @@
 """Serve socialnet: ``python wsgi.py``.
 
 Eventlet (the default async mode) must monkey-patch the standard library before
-anything else is imported, so this module does that first. The async mode is a
-setting (SOCKETIO_ASYNC_MODE = eventlet | gevent | threading).
+anything else is imported, so this module does that first (and makes psycopg
+wait cooperatively). The async mode is a setting
+(SOCKETIO_ASYNC_MODE = eventlet | gevent | threading).
 """
 
 import os
@@ -13,13 +14,24 @@ if ASYNC_MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+    # psycopg waits for PostgreSQL in C (blocking the whole eventlet hub) unless told to
+    # wait with select(), which eventlet makes green: a slow query then blocks one greenlet.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 elif ASYNC_MODE == "gevent":
     from gevent import monkey
 
     monkey.patch_all()
 
+import logging  # noqa: E402
+
+logging.basicConfig(
+    level=os.environ.get("SOCIALNET_LOG_LEVEL", "INFO").upper(),
+    format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
+)
+
 from socialnet import create_app  # noqa: E402
 from socialnet.extensions import socketio  # noqa: E402
+from socialnet.realtime.queue import start_listener  # noqa: E402
 
 app = create_app()
 
@@ -32,6 +44,7 @@ def main() -> None:
         options["max_size"] = app.config["EVENTLET_MAX_CONNECTIONS"]
     if ASYNC_MODE == "threading":
         options["allow_unsafe_werkzeug"] = True
+    start_listener()
     if app.config["JOBS_IN_SERVER"]:
         from socialnet.jobs import run_forever
 

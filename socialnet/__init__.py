@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
+from .config import finalize as finalize_config
 from .config import load_config
 from .extensions import csrf, db, login_manager, migrate, socketio
 
@@ -47,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    finalize_config(app.config, config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -55,12 +57,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."
     from .realtime import publisher, sockets
+    from .realtime.queue import make_client_manager
 
     sockets.register()  # before init_app: handlers are kept and applied to each new server
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        client_manager=make_client_manager(app.config),
         cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
     )
 
@@ -77,6 +80,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .http_errors import register_error_handlers
 
     register_error_handlers(app)
+
+    from .ops import init_ops
+
+    init_ops(app)
 
     from .api import bp as api_bp
     from .views import register_views

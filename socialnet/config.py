@@ -38,6 +38,50 @@ def _csv(value: str | None) -> list[str]:
     return [part.strip().lower() for part in (value or "").split(",") if part.strip()]
 
 
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
+
+def engine_options(database_uri: str) -> dict[str, Any]:
+    """SQLAlchemy engine options for ``database_uri``, sized from the environment.
+
+    SQLite keeps SQLAlchemy's defaults (one file, pragmas set on connect). A server
+    database gets a bounded pool: under eventlet every greenlet that needs the
+    database waits (green, ``SOCIALNET_DB_POOL_TIMEOUT`` seconds at most) for one
+    of ``SOCIALNET_DB_POOL_SIZE + SOCIALNET_DB_MAX_OVERFLOW`` connections instead of
+    opening a new one, so N processes never exceed N × that many connections.
+    """
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if database_uri.startswith("sqlite"):
+        return options
+    options.update(
+        pool_size=_int("SOCIALNET_DB_POOL_SIZE", 10),
+        max_overflow=_int("SOCIALNET_DB_MAX_OVERFLOW", 10),
+        pool_timeout=_float("SOCIALNET_DB_POOL_TIMEOUT", 10),
+        pool_recycle=_int("SOCIALNET_DB_POOL_RECYCLE", 1800),
+    )
+    if database_uri.startswith("postgresql"):
+        options["connect_args"] = {
+            "connect_timeout": _int("SOCIALNET_DB_CONNECT_TIMEOUT", 5),
+            "application_name": os.environ.get("SOCIALNET_DB_APPLICATION_NAME", "socialnet"),
+        }
+    return options
+
+
+def finalize(config: dict[str, Any], overrides: dict[str, Any] | None) -> None:
+    """Derive the settings that depend on others once overrides are applied.
+
+    The engine options follow the final database URI (tests swap it), unless
+    the overrides set them explicitly.
+    """
+    if not (overrides and "SQLALCHEMY_ENGINE_OPTIONS" in overrides):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the configuration mapping from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -45,12 +89,19 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     async_mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     if async_mode not in ASYNC_MODES:
         raise RuntimeError(f"SOCKETIO_ASYNC_MODE must be one of {ASYNC_MODES}, not {async_mode!r}")
+    database_uri = os.environ.get("DATABASE_URL", default_db)
+    redis_url = os.environ.get("REDIS_URL") or None
     return {
         "SECRET_KEY": _secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_uri),
+        "REDIS_URL": redis_url,
+        # The Socket.IO message queue is REDIS_URL unless set on its own.
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or redis_url,
+        "SOCKETIO_QUEUE_CHANNEL": os.environ.get("SOCKETIO_QUEUE_CHANNEL", "socialnet"),
+        "QUEUE_RETRY_MAX_SECONDS": _float("SOCIALNET_QUEUE_RETRY_MAX", 2.0),
+        "READY_CHECK_TIMEOUT": _float("SOCIALNET_READY_TIMEOUT", 2.0),
+        "METRICS_TOKEN": os.environ.get("SOCIALNET_METRICS_TOKEN") or None,
         "SOCKETIO_ASYNC_MODE": async_mode,
         "SOCKETIO_CORS_ORIGINS": _csv(os.environ.get("SOCKETIO_CORS_ORIGINS")) or None,
         "EVENTLET_MAX_CONNECTIONS": int(os.environ.get("EVENTLET_MAX_CONNECTIONS", "20000")),

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db, socketio
 from ..models import Event
 from ..models._time import utcnow
+from ..ops.metrics import EMIT_FAILURES, EVENTS_EMITTED
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +190,10 @@ def _flush_outbox(session: Session) -> None:
         try:
             socketio.emit(item.payload["type"], item.payload, to=item.room)
         except Exception:  # a broken transport must not undo a committed change
+            EMIT_FAILURES.labels("error").inc()
             log.exception("emit of event %s failed", item.payload["id"])
+        else:  # a failed publish to the message queue is counted by realtime.queue
+            EVENTS_EMITTED.labels(item.payload["type"]).inc()
     _run_actions([action for early, action in actions if not early])
 
 
