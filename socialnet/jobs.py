@@ -1,31 +1,110 @@
 """Background work: scheduled announcements and the day's celebrations.
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
-the server (``python wsgi.py``) calls it every ``JOBS_INTERVAL_SECONDS``. Each
-job is idempotent (a scheduled announcement is claimed with
+every server process (``python wsgi.py``) calls it every
+``JOBS_INTERVAL_SECONDS``. A pass first takes a cluster-wide lock, so only one
+process runs the jobs at a time; the others skip that pass:
+
+- PostgreSQL: a session-level ``pg_try_advisory_lock`` on a dedicated pooled
+  connection, held for the whole pass (each job commits on its own, which would
+  release a transaction-level lock after the first job) and released at the
+  end — or by the server when the process dies;
+- otherwise, with ``REDIS_URL``: ``SET … NX PX`` with a random token, released
+  only by its holder, expiring by itself if the holder dies;
+- otherwise (SQLite, one process): a process-local lock.
+
+Each job is also idempotent (a scheduled announcement is claimed with
 ``UPDATE … WHERE published_at IS NULL``; celebrations are inserted with
-``ON CONFLICT DO NOTHING`` on their unique key), so two processes running the
-same pass publish nothing twice, and every pass after the first of a day
-creates no celebration.
+``ON CONFLICT DO NOTHING`` on their unique key), so even two passes at once
+would publish nothing twice.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy import text
 
 from .extensions import db, socketio
+from .ops.metrics import JOB_PASSES
 from .services.announcements import publish_due
 from .services.celebrations import company_today, do_run_celebrations
 
 log = logging.getLogger(__name__)
 
+JOBS_LOCK_KEY = 0x50C1A2  # advisory-lock key; publisher.EVENT_LOCK_KEY is 0x50C1A1
+REDIS_LOCK_NAME = "socialnet:jobs-lock"
+REDIS_LOCK_TTL_MS = 10 * 60 * 1000  # longer than any pass; expires if the holder dies
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+_LOCAL_LOCK = threading.Lock()
 
-def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
-    """One pass over every job, in the current app context; each job commits on its own.
-    Returns what each did. Celebrations are those of today in the company's time zone."""
+
+@contextmanager
+def _postgresql_lock() -> Iterator[bool]:
+    connection = db.engine.connect()
+    held = False
+    try:
+        held = bool(
+            connection.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": JOBS_LOCK_KEY}
+            ).scalar()
+        )
+        connection.commit()  # a session lock outlives the transaction: no idle transaction
+        yield held
+    finally:
+        try:
+            if held:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": JOBS_LOCK_KEY})
+                connection.commit()
+        except Exception:
+            connection.invalidate()  # closing the connection releases the lock
+            raise
+        finally:
+            connection.close()
+
+
+@contextmanager
+def _redis_lock(url: str) -> Iterator[bool]:
+    from .realtime.queue import redis_client
+
+    client = redis_client(url, current_app.config["READY_CHECK_TIMEOUT"])
+    token = secrets.token_hex(16)
+    held = bool(client.set(REDIS_LOCK_NAME, token, nx=True, px=REDIS_LOCK_TTL_MS))
+    try:
+        yield held
+    finally:
+        if held:
+            client.eval(_RELEASE, 1, REDIS_LOCK_NAME, token)
+        client.close()
+
+
+@contextmanager
+def _local_lock() -> Iterator[bool]:
+    held = _LOCAL_LOCK.acquire(blocking=False)
+    try:
+        yield held
+    finally:
+        if held:
+            _LOCAL_LOCK.release()
+
+
+def cluster_lock():
+    """A context manager yielding True if this process may run the jobs now (see above)."""
+    if db.engine.dialect.name == "postgresql":
+        return _postgresql_lock()
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        return _redis_lock(redis_url)
+    return _local_lock()
+
+
+def _run_jobs(now: datetime | None) -> dict[str, int]:
     try:
         published = publish_due(now)
         db.session.commit()
@@ -38,6 +117,24 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
     return {"announcements_published": published, "celebrations_created": celebrated}
 
 
+def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
+    """One pass over every job, in the current app context, if no other process is running
+    one; each job commits on its own. Returns what each did, and ``skipped`` = 1 when
+    another process held the lock. Celebrations are those of today in the company's time zone.
+    """
+    with cluster_lock() as held:
+        if not held:
+            JOB_PASSES.labels("locked").inc()
+            return {"announcements_published": 0, "celebrations_created": 0, "skipped": 1}
+        try:
+            done = _run_jobs(now)
+        except Exception:
+            JOB_PASSES.labels("error").inc()
+            raise
+    JOB_PASSES.labels("ran").inc()
+    return {**done, "skipped": 0}
+
+
 def run_forever(app: Flask) -> None:
     """The server's job loop: a pass every ``JOBS_INTERVAL_SECONDS``; errors are logged."""
     interval = app.config["JOBS_INTERVAL_SECONDS"]
@@ -46,7 +143,7 @@ def run_forever(app: Flask) -> None:
         with app.app_context():
             try:
                 done = run_due_jobs()
-                if any(done.values()):
+                if done["announcements_published"] or done["celebrations_created"]:
                     log.info("jobs: %s", done)
             except Exception:
                 log.exception("job pass failed")
