@@ -80,10 +80,19 @@ class LiveServer:
             self.log_file.close()
 
 
-def _flask(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, check=True, capture_output=True
+def _flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """Run ``flask …`` (one-shot, threading mode) and fail with its output if it fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def run_flask(server: LiveServer, *args: str) -> subprocess.CompletedProcess:
+    """Run a ``flask`` command against ``server``'s database and message queue."""
+    return _flask({**server.env, "SOCKETIO_ASYNC_MODE": "threading"}, *args)
 
 
 def start_live_server(
@@ -91,9 +100,14 @@ def start_live_server(
     *,
     database_url: str | None = None,
     async_mode: str = "eventlet",
+    prepare: bool = True,
     **env_extra: str,
 ) -> LiveServer:
-    """Migrate a fresh database, create the admin, serve, and wait until it answers."""
+    """Migrate a fresh database, create the admin, serve, and wait until it answers.
+
+    ``prepare=False`` serves a database another live server already prepared
+    (a second process of the same cluster).
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -106,9 +120,11 @@ def start_live_server(
         "PYTHONWARNINGS": "ignore",
         **env_extra,
     }
-    _flask({**env, "SOCKETIO_ASYNC_MODE": "threading"}, "db", "upgrade")
-    admin_args = ["--name", "Root Admin", "--password", ADMIN_PASSWORD, "--role", "admin"]
-    _flask({**env, "SOCKETIO_ASYNC_MODE": "threading"}, "users", "create", ADMIN_EMAIL, *admin_args)
+    if prepare:
+        _flask({**env, "SOCKETIO_ASYNC_MODE": "threading"}, "db", "upgrade")
+        admin_args = ["--name", "Root Admin", "--password", ADMIN_PASSWORD, "--role", "admin"]
+        cli_env = {**env, "SOCKETIO_ASYNC_MODE": "threading"}
+        _flask(cli_env, "users", "create", ADMIN_EMAIL, *admin_args)
     log_path = workdir / f"server-{port}.log"
     log_file = log_path.open("w")
     process = subprocess.Popen(
