@@ -19,6 +19,7 @@ from .models import (
     Group,
     GroupMembership,
     GroupVisibility,
+    ModerationState,
     Post,
     Role,
     User,
@@ -78,12 +79,45 @@ def visible_posts_filter(user: User) -> ColumnElement[bool]:
         return Post.id.is_(None)
     return and_(
         Post.deleted_at.is_(None),
+        moderation_allows(Post.moderation_state, Post.author_id, user.id),
         or_(_GROUP_OF_POST.is_(None), _GROUP_OF_POST.in_(readable_group_ids(user))),
         or_(
             Post.kind != "announcement",
             Post.author_id == user.id,
             Post.id.in_(received_announcement_post_ids(user)),
         ),
+    )
+
+
+#: States in which content reaches its author only: held for approval, or hidden
+#: (the author sees it marked "pending" / "hidden by moderation"). Anything not
+#: published reaches nobody else; "removed" content reaches no one at all through
+#: the product's read paths — moderators open it through its case.
+AUTHOR_ONLY_STATES = (ModerationState.PENDING.value, ModerationState.HIDDEN.value)
+
+
+def moderation_allows(state, author_id, viewer_id) -> ColumnElement[bool]:
+    """SQL: content in ``state`` by ``author_id`` may be seen by ``viewer_id`` (columns or
+    values): published content by anyone, pending or hidden content by its author only."""
+    return or_(
+        state == ModerationState.PUBLISHED.value,
+        and_(author_id == viewer_id, state.in_(AUTHOR_ONLY_STATES)),
+    )
+
+
+def moderation_allows_one(state: str, author_id: int, user: User) -> bool:
+    """Python twin of :func:`moderation_allows` for one loaded post or comment."""
+    return state == ModerationState.PUBLISHED.value or (
+        author_id == user.id and state in AUTHOR_ONLY_STATES
+    )
+
+
+def visible_comments_filter(user: User) -> ColumnElement[bool]:
+    """Comments ``user`` may see, on a post they may see: not deleted, and published
+    (or pending/hidden and their own)."""
+    return and_(
+        Comment.deleted_at.is_(None),
+        moderation_allows(Comment.moderation_state, Comment.author_id, user.id),
     )
 
 
@@ -98,6 +132,8 @@ def home_feed_filter(user: User) -> ColumnElement[bool]:
 def can_see_post(user: User, post: Post | None) -> bool:
     """Python twin of :func:`visible_posts_filter` for one already-loaded post."""
     if post is None or not user.active or post.deleted_at is not None:
+        return False
+    if not moderation_allows_one(post.moderation_state, post.author_id, user):
         return False
     addressed = post.kind != "announcement" or post.author_id == user.id
     if not addressed and not is_announcement_recipient(user, post.id):
@@ -351,7 +387,17 @@ def can_join_room(user: User, room: str) -> bool:
 
 
 def room_for_post(post: Post) -> str:
-    """The room whose listeners may see ``post`` (its audience)."""
+    """The room whose listeners may see ``post`` (its audience).
+
+    A post that is not published (held for approval, hidden) reaches its author only.
+    """
+    if post.moderation_state != ModerationState.PUBLISHED.value:
+        return f"user:{post.author_id}"
+    return audience_room_for_post(post)
+
+
+def audience_room_for_post(post: Post) -> str:
+    """The room of everyone who could see ``post`` if it were published."""
     if post.kind == "announcement":
         from .extensions import db
 
@@ -361,3 +407,63 @@ def room_for_post(post: Post) -> str:
         if announcement is not None:
             return announcement_room(announcement)
     return COMPANY_ROOM if post.group_id is None else f"group:{post.group_id}"
+
+
+# --- moderation ------------------------------------------------------------------------
+
+#: Case actions a group admin may take on cases of their group; the others (account-wide
+#: sanctions, moving a post elsewhere) are for community managers and admins.
+GROUP_ADMIN_CASE_ACTIONS = frozenset(
+    {"dismiss", "approve", "hide", "restore", "delete", "warn", "lock"}
+)
+
+
+def administered_group_ids(user: User):
+    """SQL subquery of the groups ``user`` is an admin of."""
+    return select(GroupMembership.group_id).where(
+        GroupMembership.user_id == user.id, GroupMembership.role == "admin"
+    )
+
+
+def cases_visible_filter(user: User) -> ColumnElement[bool]:
+    """Cases ``user`` may see in the review queue: all for community managers and admins,
+    those of their groups for group admins, none for anyone else."""
+    from .models import ModerationCase
+
+    if not user.active:
+        return ModerationCase.id.is_(None)
+    if is_moderator(user):
+        return ModerationCase.id.is_not(None)
+    return ModerationCase.group_id.in_(administered_group_ids(user))
+
+
+def can_moderate_group(user: User, group_id: int | None) -> bool:
+    """Community managers moderate everything; group admins their group's content."""
+    if is_moderator(user):
+        return True
+    return group_id is not None and is_group_admin(user, group_id)
+
+
+def can_take_case_action(user: User, case_group_id: int | None, action: str) -> bool:
+    if is_moderator(user):
+        return True
+    return can_moderate_group(user, case_group_id) and action in GROUP_ADMIN_CASE_ACTIONS
+
+
+def can_read_audit_log(user: User) -> bool:
+    return is_moderator(user)
+
+
+def can_read_analytics(user: User) -> bool:
+    return is_moderator(user)
+
+
+def can_pin(user: User, post: Post, scope: str) -> bool:
+    """Community managers pin to the company feed or a group; group admins in their group."""
+    if scope == "company":
+        return is_moderator(user)
+    return post.group_id is not None and can_moderate_group(user, post.group_id)
+
+
+def can_feature(user: User) -> bool:
+    return is_moderator(user)

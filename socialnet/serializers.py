@@ -92,6 +92,10 @@ def post_dict(
         "comment_count": post.comment_count,
         "reactions": reaction_counts if reaction_counts is not None else empty_reaction_counts(),
         "url": f"/posts/{post.id}",
+        # "published" for everyone else; its author also sees "pending" and "hidden"
+        "moderation_state": post.moderation_state,
+        "pinned": post.pinned_at is not None,
+        "featured": post.featured_at is not None,
     }
     if my_reactions is not None:
         data["my_reactions"] = my_reactions
@@ -106,6 +110,7 @@ def comment_dict(comment: Comment) -> dict[str, Any]:
         "body": comment.body,
         "body_html": comment.body_html,
         "created_at": iso(comment.created_at),
+        "moderation_state": comment.moderation_state,
     }
 
 
@@ -207,6 +212,7 @@ def group_dict(
         "official": group.is_official,
         "cover_color": group.cover_color,
         "archived": group.archived_at is not None,
+        "premoderated": group.premoderated,
         "member_count": member_count,
         "created_at": iso(group.created_at),
         "url": f"/groups/{group.id}",

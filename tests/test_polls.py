@@ -477,7 +477,7 @@ def test_csv_of_a_date_poll(api, employee, manager):
 
 
 def test_cell_sanitizer():
-    from socialnet.services.polls import safe_cell
+    from socialnet.services.csv_export import safe_cell
 
     assert [safe_cell(v) for v in ("=1", "+1", "-1", "@1", "\t=1", "ok", None, 3)] == [
         "'=1",

@@ -150,6 +150,7 @@ GROUP_SCHEMAS = {
             "official": {"type": "boolean"},
             "cover_color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
             "archived": {"type": "boolean"},
+            "premoderated": {"type": "boolean", "description": "posts wait for a group admin"},
             "member_count": {"type": "integer"},
             "created_at": {"type": "string", "format": "date-time"},
             "url": {"type": "string"},
@@ -167,6 +168,10 @@ GROUP_SCHEMAS = {
             "cover_color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
             "official": {"type": "boolean", "description": "community managers only"},
             "archived": {"type": "boolean", "description": "PATCH only: read-only group"},
+            "premoderated": {
+                "type": "boolean",
+                "description": "every post waits for a group admin's approval",
+            },
         },
     },
     "Member": {

@@ -213,6 +213,14 @@ SCHEMAS: dict[str, Any] = {
                 "description": "the caller's reactions; absent in broadcast events",
             },
             "url": {"type": "string"},
+            "moderation_state": {
+                "type": "string",
+                "enum": ["published", "pending", "hidden"],
+                "description": "others only ever see published posts; the author also "
+                "sees their own held ('pending') or 'hidden by moderation' ones",
+            },
+            "pinned": {"type": "boolean"},
+            "featured": {"type": "boolean"},
         },
     },
     "FeedPage": {
@@ -264,6 +272,7 @@ SCHEMAS: dict[str, Any] = {
             "body": {"type": "string"},
             "body_html": {"type": "string"},
             "created_at": DATE_TIME,
+            "moderation_state": {"type": "string", "enum": ["published", "pending", "hidden"]},
         },
     },
     "CommentCreate": {

@@ -3,6 +3,23 @@
 from .announcements import AUDIENCE_KINDS, Announcement, AnnouncementRecipient, AudienceKind
 from .events import Event
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
+from .moderation import (
+    CASE_TARGET_TYPES,
+    MODERATION_STATES,
+    REPORT_REASONS,
+    WATCHED_WORD_ACTIONS,
+    AuditLogEntry,
+    CaseKind,
+    CaseNote,
+    CaseStatus,
+    ModerationCase,
+    ModerationState,
+    Report,
+    Sanction,
+    SanctionKind,
+    WatchedWord,
+    WatchedWordAction,
+)
 from .notifications import NOTIFICATION_TYPES, Notification, NotificationMute, NotificationType
 from .polls import (
     DATE_ANSWERS,
@@ -22,9 +39,25 @@ from .recognition import (
     Kudos,
     KudosRecipient,
 )
-from .users import ROLES_ALL, ApiToken, Role, User, hash_token
+from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "CASE_TARGET_TYPES",
+    "INDEFINITELY",
+    "MODERATION_STATES",
+    "REPORT_REASONS",
+    "WATCHED_WORD_ACTIONS",
+    "AuditLogEntry",
+    "CaseKind",
+    "CaseNote",
+    "CaseStatus",
+    "ModerationCase",
+    "ModerationState",
+    "Report",
+    "Sanction",
+    "SanctionKind",
+    "WatchedWord",
+    "WatchedWordAction",
     "CELEBRATION_KINDS",
     "DATE_ANSWERS",
     "POLL_KINDS",

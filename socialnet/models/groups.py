@@ -39,6 +39,8 @@ class Group(db.Model):
     cover_color: Mapped[str] = mapped_column(String(7), default="#3b5bdb")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     archived_at: Mapped[datetime | None]
+    #: Every post waits for a group admin's approval before anyone else sees it.
+    premoderated: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

@@ -23,6 +23,7 @@ class NotificationType(StrEnum):
     POLL_DECIDED = "poll_decided"
     KUDOS = "kudos"
     CELEBRATED = "celebrated"
+    MODERATION = "moderation"  # an action on your content or account, with its message
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)

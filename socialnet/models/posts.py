@@ -54,6 +54,19 @@ class Post(db.Model):
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: A :class:`~.moderation.ModerationState` value; only "published" posts reach others.
+    moderation_state: Mapped[str] = mapped_column(
+        String(16), default="published", server_default="published"
+    )
+    moderated_at: Mapped[datetime | None]
+    moderated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    #: Pinned at the top of its space: the company feed, or its group's feed.
+    pinned_at: Mapped[datetime | None]
+    pinned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Featured by a community manager (the "Featured" strip of the home page).
+    featured_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
 
@@ -72,6 +85,10 @@ class Comment(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+    #: A :class:`~.moderation.ModerationState` value, as for posts.
+    moderation_state: Mapped[str] = mapped_column(
+        String(16), default="published", server_default="published"
+    )
 
     author: Mapped[User] = relationship(lazy="raise_on_sql")
 

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ._time import utcnow
 
+#: ``suspended_until`` of an indefinite suspension.
+INDEFINITELY = datetime(9999, 12, 31)
+
 
 class Role(StrEnum):
     EMPLOYEE = "employee"
@@ -65,6 +68,11 @@ class User(UserMixin, db.Model):
     #: Kept out of kudos leaderboards (still thanked and notified).
     leaderboard_opt_out: Mapped[bool] = mapped_column(default=False)
     session_epoch: Mapped[int] = mapped_column(default=0)
+    #: Moderation sanctions in force (see ``models/moderation.py``): until then, a
+    #: muted person reads but cannot post, comment or react; a suspended one cannot
+    #: sign in. :data:`INDEFINITELY` means until a moderator lifts it.
+    muted_until: Mapped[datetime | None]
+    suspended_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     manager: Mapped[User | None] = relationship(remote_side=[id], lazy="raise_on_sql")
@@ -72,6 +80,12 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def is_muted(self, now: datetime) -> bool:
+        return self.muted_until is not None and self.muted_until > now
+
+    def is_suspended(self, now: datetime) -> bool:
+        return self.suspended_until is not None and self.suspended_until > now
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -15,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from .. import policy
 from ..errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationFailed
 from ..extensions import db
-from ..models import ApiToken, Role, User
+from ..models import INDEFINITELY, ApiToken, Role, User
 from ..models._time import utcnow
 from ..realtime.presence import disconnect_user_sockets
 from ..realtime.publisher import after_commit
+from . import audit
 from .validation import (
     check_birthday,
     check_date,
@@ -201,7 +203,17 @@ def authenticate(email: Any, password: Any) -> User:
         raise failure from None
     if user is None or not user.active:
         raise failure
+    if user.is_suspended(utcnow()):  # said only to someone who knows the password
+        raise NotAuthenticated(
+            f"This account is suspended until {until_text(user.suspended_until)}.",
+            error="suspended",
+        )
     return user
+
+
+def until_text(moment: datetime) -> str:
+    """The end of a sanction as people read it ("further notice" when indefinite)."""
+    return "further notice" if moment >= INDEFINITELY else moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def load_session_user(session_id: str) -> User | None:
@@ -211,6 +223,8 @@ def load_session_user(session_id: str) -> User | None:
         return None
     user = db.session.get(User, int(raw_id))
     if user is None or not user.active or user.session_epoch != int(raw_epoch):
+        return None
+    if user.is_suspended(utcnow()):
         return None
     return user
 
@@ -231,6 +245,7 @@ def do_update_user(actor: User, user_id: int, data: Any) -> User:
         raise Forbidden("Only administrators can change accounts.")
     data = check_known_fields(data, ADMIN_PATCH_FIELDS)
     user = access_user(user_id)
+    before = {"role": user.role, "active": user.active}
     if "role" in data:
         role = check_role(data["role"])
         if user.id == actor.id and role != Role.ADMIN.value:
@@ -246,6 +261,17 @@ def do_update_user(actor: User, user_id: int, data: Any) -> User:
         user.active = data["active"]
     _apply_profile(user, data)
     db.session.flush()
+    after = {"role": user.role, "active": user.active}
+    for field, action in (("role", "user.role_changed"), ("active", "user.active_changed")):
+        if before[field] != after[field]:
+            audit.record(
+                actor,
+                action,
+                "user",
+                user.id,
+                before={field: before[field]},
+                after={field: after[field]},
+            )
     return user
 
 

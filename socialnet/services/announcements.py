@@ -32,6 +32,7 @@ from ..pagination import decode_cursor, encode_cursor, is_name_key
 from ..realtime.presence import enter_room_for_users
 from ..realtime.publisher import after_commit, publish
 from ..serializers import announcement_dict, post_dict, user_summary
+from . import audit
 from .content import render_body
 from .feed import serialize_posts_for
 from .notifications import do_notify_many
@@ -231,6 +232,18 @@ def do_publish(announcement: Announcement) -> int | None:
     )
     db.session.flush()
     size = _count_recipients(announcement.id)
+    audit.record(
+        sender,
+        "announcement.sent",
+        "announcement",
+        announcement.id,
+        after={
+            "title": announcement.title,
+            "audience": announcement.audience_kind,
+            "recipients": size,
+            "post_id": post.id,
+        },
+    )
     do_notify_many(
         select(AnnouncementRecipient.user_id).where(
             AnnouncementRecipient.announcement_id == announcement.id

@@ -31,6 +31,7 @@ from ..models._time import utcnow
 from ..realtime.publisher import publish
 from ..serializers import celebration_dict, post_dict
 from . import attachments, notifications
+from . import screening as screening_gate
 from .posts import _store_body, check_group_for_posting
 from .validation import check_known_fields, check_optional_id, check_text
 
@@ -267,6 +268,9 @@ def do_create_team_success(user: User, data: Any) -> tuple[Celebration, Post]:
     people = _check_people(data.get("people_ids"), group_id)
     title = check_text(data.get("title"), "title", max_len=200, required=False) or None
     message = check_text(data.get("message"), "message", max_len=2000, multiline=True)
+    screening = screening_gate.check_writing(user, {"title": title, "message": message})
+    title = screening.texts.get("title", title)
+    message = screening.texts["message"]
     names = ", ".join(f"@{u.handle}" for u in people)
     heading = f"🏆 **{title}**" if title else "🏆 **Team success**"
     post = _celebration_post(user, f"{heading} — {names}\n\n{message}", group_id, title)
@@ -283,6 +287,7 @@ def do_create_team_success(user: User, data: Any) -> tuple[Celebration, Post]:
         CelebrationPerson(celebration_id=celebration.id, user_id=u.id) for u in people
     )
     db.session.flush()
+    screening_gate.settle_post(user, post, screening)
     _announce(celebration, post, person=None, people=people)
     notifications.do_notify(
         [u.id for u in people],

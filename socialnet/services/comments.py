@@ -11,12 +11,13 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..models import Comment, Mention, NotificationType, Post, User
+from ..models import Comment, Mention, ModerationState, NotificationType, Post, User
 from ..models._time import utcnow
 from ..pagination import decode_cursor, encode_cursor
 from ..realtime.publisher import publish
 from ..serializers import comment_dict
 from . import notifications
+from . import screening as screening_gate
 from .content import render_body
 from .posts import access_post
 from .validation import check_known_fields, check_text
@@ -32,7 +33,7 @@ def list_comments(
     query = (
         select(Comment)
         .options(joinedload(Comment.author))
-        .where(Comment.post_id == post.id, Comment.deleted_at.is_(None))
+        .where(Comment.post_id == post.id, policy.visible_comments_filter(user))
         .order_by(Comment.id)
         .limit(limit + 1)
     )
@@ -53,6 +54,8 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     body = check_text(
         data.get("body"), "body", max_len=current_app.config["COMMENT_MAX_CHARS"], multiline=True
     )
+    screening = screening_gate.check_writing(user, {"body": body})
+    body = screening.texts["body"]
     rendered = render_body(body)
     comment = Comment(
         post_id=post.id, author_id=user.id, author=user, body=body, body_html=rendered.html
@@ -63,6 +66,10 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     db.session.add_all(
         Mention(post_id=post.id, comment_id=comment.id, user_id=uid) for uid in mentioned
     )
+    screening_gate.settle_comment(comment, post, screening)
+    if comment.moderation_state != ModerationState.PUBLISHED.value:  # held: its author only
+        publish("comment.created", comment_dict(comment), room=f"user:{user.id}", post_id=post.id)
+        return comment
     db.session.execute(
         update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count + 1)
     )
@@ -85,15 +92,20 @@ def _notify_comment(user: User, post: Post, mentioned: list[int]) -> None:
 def do_delete_comment(user: User, comment_id: int) -> None:
     """The comment's author, the post's author or a moderator may delete it (soft)."""
     comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.deleted_at is not None:
+    if (
+        comment is None
+        or comment.deleted_at is not None
+        or not policy.moderation_allows_one(comment.moderation_state, comment.author_id, user)
+    ):
         raise NotFound("No such comment.")
     post = access_post(user, comment.post_id)  # a comment on an unseen post is a 404 too
     if not policy.can_delete_comment(user, comment, post):
         raise Forbidden("You can only delete your own comments or comments on your posts.")
     comment.deleted_at = utcnow()
-    db.session.execute(
-        update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count - 1)
-    )
+    if comment.moderation_state == ModerationState.PUBLISHED.value:  # only those are counted
+        db.session.execute(
+            update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count - 1)
+        )
     db.session.flush()
     publish(
         "comment.deleted",

@@ -35,6 +35,8 @@ from ..realtime.presence import (
 )
 from ..realtime.publisher import after_commit, publish
 from ..serializers import group_dict, user_summary
+from . import audit
+from . import screening as screening_gate
 from .feed import page_of_posts
 from .notifications import do_notify
 from .validation import (
@@ -47,7 +49,9 @@ from .validation import (
 
 VISIBILITIES = tuple(v.value for v in GroupVisibility)
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-CREATE_FIELDS = {"name", "description", "type", "cover_color", "official"}
+CREATE_FIELDS = {"name", "description", "type", "cover_color", "official", "premoderated"}
+#: Changes of these are written to the audit log (who, before, after).
+AUDITED_FIELDS = ("visibility", "is_official", "archived_at", "premoderated", "name")
 UPDATE_FIELDS = CREATE_FIELDS | {"archived"}
 
 
@@ -256,14 +260,27 @@ def do_create_group(user: User, data: Any) -> Group:
     """Create a group; its creator is its first admin."""
     check_may_create_group(user)
     data = check_known_fields(data, CREATE_FIELDS)
+    screening = screening_gate.check_writing(
+        user,
+        {
+            "name": check_text(data.get("name"), "name", max_len=120),
+            "description": check_text(
+                data.get("description"),
+                "description",
+                max_len=2000,
+                required=False,
+                multiline=True,
+            ),
+        },
+    )
     group = Group(
-        name=check_text(data.get("name"), "name", max_len=120),
-        description=check_text(
-            data.get("description"), "description", max_len=2000, required=False, multiline=True
-        ),
+        name=screening.texts["name"],
+        description=screening.texts.get("description", ""),
         visibility=_check_type(data.get("type", "public")),
         created_by_id=user.id,
     )
+    if data.get("premoderated") is not None:
+        group.premoderated = _check_bool(data["premoderated"], "premoderated")
     if "cover_color" in data:
         group.cover_color = _check_color(data["cover_color"])
     if data.get("official") is not None and _check_bool(data["official"], "official"):
@@ -274,9 +291,28 @@ def do_create_group(user: User, data: Any) -> Group:
     db.session.flush()
     db.session.add(GroupMembership(group_id=group.id, user_id=user.id, role="admin"))
     db.session.flush()
+    screening_gate.settle_group(group, screening)
+    if group.is_official or group.visibility != "public":
+        audit.record(user, "group.created", "group", group.id, after=_audited(group))
     user_id, group_id = user.id, group.id
     after_commit(lambda: enter_room_for_users([user_id], _room(group_id)), before_emits=True)
     return group
+
+
+def _apply_texts(actor: User, group: Group, data: dict[str, Any]) -> None:
+    """New name and description, through the watched words."""
+    texts = {}
+    if "name" in data:
+        texts["name"] = check_text(data["name"], "name", max_len=120)
+    if "description" in data:
+        texts["description"] = check_text(
+            data["description"], "description", max_len=2000, required=False, multiline=True
+        )
+    if texts:
+        screening = screening_gate.check_writing(actor, texts)
+        for field, value in screening.texts.items():
+            setattr(group, field, value)
+        screening_gate.settle_group(group, screening)
 
 
 def _apply_update(actor: User, group: Group, data: dict[str, Any]) -> bool:
@@ -288,12 +324,9 @@ def _apply_update(actor: User, group: Group, data: dict[str, Any]) -> bool:
         if not policy.can_mark_official(actor):
             raise Forbidden("Only community managers can mark a group official.")
         group.is_official = _check_bool(data["official"], "official")
-    if "name" in data:
-        group.name = check_text(data["name"], "name", max_len=120)
-    if "description" in data:
-        group.description = check_text(
-            data["description"], "description", max_len=2000, required=False, multiline=True
-        )
+    _apply_texts(actor, group, data)
+    if "premoderated" in data:
+        group.premoderated = _check_bool(data["premoderated"], "premoderated")
     if "cover_color" in data:
         group.cover_color = _check_color(data["cover_color"])
     if "archived" in data:
@@ -314,8 +347,20 @@ def do_update_group(actor: User, group_id: int, data: Any) -> Group:
     """
     data = check_known_fields(data, UPDATE_FIELDS)
     group = access_group(actor, group_id)
+    before = _audited(group)
     narrowed = _apply_update(actor, group, data)
     db.session.flush()
+    after = _audited(group)
+    if before != after:
+        changed = [k for k in AUDITED_FIELDS if before[k] != after[k]]
+        audit.record(
+            actor,
+            "group.updated",
+            "group",
+            group.id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
     publish("group.updated", describe_public(group), room=_room(group.id))
     if narrowed:
         members = set(
@@ -326,6 +371,10 @@ def do_update_group(actor: User, group_id: int, data: Any) -> Group:
         rooms = [_room(group.id), *_announcement_rooms(group.id)]
         after_commit(lambda: [keep_only_users_in_room(members, room) for room in rooms])
     return group
+
+
+def _audited(group: Group) -> dict[str, Any]:
+    return {field: getattr(group, field) for field in AUDITED_FIELDS}
 
 
 def _announcement_rooms(group_id: int) -> list[str]:

@@ -31,6 +31,7 @@ from ..models import (
 from ..realtime.publisher import publish
 from ..serializers import company_value_dict, kudos_dict, post_dict, user_summary
 from . import attachments, notifications
+from . import screening as screening_gate
 from .accounts import access_user
 from .posts import _store_body, check_group_for_posting
 from .validation import check_date, check_known_fields, check_optional_id, check_text
@@ -182,6 +183,8 @@ def do_give_kudos(giver: User, data: Any) -> tuple[Kudos, Post]:
     recipients = check_recipients(giver, data.get("recipient_ids"), group_id)
     value = check_value(data.get("value"))
     message = check_text(data.get("message"), "message", max_len=MAX_MESSAGE, multiline=True)
+    screening = screening_gate.check_writing(giver, {"message": message})
+    message = screening.texts["message"]
     post = Post(
         author_id=giver.id, author=giver, group_id=group_id, kind="kudos", body="", body_html=""
     )
@@ -193,6 +196,7 @@ def do_give_kudos(giver: User, data: Any) -> tuple[Kudos, Post]:
     db.session.flush()
     db.session.add_all(KudosRecipient(kudos_id=kudos.id, user_id=u.id) for u in recipients)
     db.session.flush()
+    screening_gate.settle_post(giver, post, screening)
     data_out = {
         "kudos": kudos_dict(kudos, value=value, giver=giver, recipients=recipients),
         "post": post_dict(post),

@@ -138,6 +138,7 @@ def post_visible_to_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
     )
     return and_(
         Post.deleted_at.is_(None),
+        policy.moderation_allows(Post.moderation_state, Post.author_id, user_id),
         or_(Post.group_id.is_(None), Post.group_id.in_(public_groups), is_member),
         or_(Post.kind != "announcement", Post.author_id == user_id, is_addressee),
     )

@@ -19,8 +19,6 @@ Rules worth knowing:
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +36,8 @@ from ..models.polls import DATE_ANSWERS, POLL_KINDS, RESULTS_VISIBILITY
 from ..realtime.publisher import lock_event_log, publish
 from ..serializers import iso, post_dict, user_summary
 from . import attachments, notifications
+from . import screening as screening_gate
+from .csv_export import to_csv
 from .posts import _store_body, access_post, check_group_for_posting
 from .validation import MAX_ID, check_known_fields, check_text
 
@@ -57,8 +57,6 @@ CREATE_FIELDS = {
     "results",
     "group_id",
 }
-#: Characters that make a spreadsheet treat a cell as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -405,6 +403,10 @@ def do_create_poll(user: User, data: Any) -> Post:
         if closes_at <= now:
             raise ValidationFailed("closes_at must be in the future.", fields={"closes_at": "past"})
     group_id = check_group_for_posting(user, data.get("group_id"))
+    option_fields = {f"options[{i}]": t for i, t in enumerate(texts)} if kind == "choice" else {}
+    screening = screening_gate.check_writing(user, {"question": question, **option_fields})
+    question = screening.texts["question"]
+    texts = [screening.texts.get(f"options[{i}]", t) for i, t in enumerate(texts)]
 
     post = Post(
         author_id=user.id, author=user, group_id=group_id, kind="poll", body="", body_html=""
@@ -429,6 +431,7 @@ def do_create_poll(user: User, data: Any) -> Post:
         for i, text in enumerate(texts)
     )
     db.session.flush()
+    screening_gate.settle_post(user, post, screening)
     event = post_dict(post)
     event["poll"] = _poll_dict(None, poll, post, *_first(_load(None, [poll]), poll.id))
     publish("post.created", event, room=policy.room_for_post(post), post_id=post.id)
@@ -655,13 +658,6 @@ def _publish_update(poll: Poll, post: Post) -> None:
 # --- export ------------------------------------------------------------------------------
 
 
-def safe_cell(value: Any) -> str:
-    """A CSV cell that no spreadsheet runs as a formula: a leading ``= + - @`` (or tab,
-    carriage return) gets a quote in front."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def export_csv(user: User, poll_id: int) -> str:
     """``results.csv`` for the author and community managers: one row per option with its
     counts and, for named polls only, the voters' names.
@@ -685,12 +681,10 @@ def export_csv(user: User, poll_id: int) -> str:
             ]
             for option_id, entries in _voters_by_option(poll).items()
         }
-    out = io.StringIO()
-    writer = csv.writer(out)
     header = ["option", "starts_at", *DATE_ANSWERS] if poll.kind == "date" else ["option", "votes"]
     if not poll.anonymous:
         header.append("voters")
-    writer.writerow(header)
+    rows = []
     for option in options[poll.id]:
         answered = counts[option.id]
         if poll.kind == "date":
@@ -700,5 +694,5 @@ def export_csv(user: User, poll_id: int) -> str:
             row = [option.text, answered["yes"]]
         if not poll.anonymous:
             row.append("; ".join(names.get(option.id, [])))
-        writer.writerow([safe_cell(cell) for cell in row])
-    return out.getvalue()
+        rows.append(row)
+    return to_csv(header, rows)

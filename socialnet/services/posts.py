@@ -16,6 +16,7 @@ from ..models._time import utcnow
 from ..realtime.publisher import lock_event_log, publish
 from ..serializers import post_dict
 from . import notifications
+from . import screening as screening_gate
 from .content import render_body
 from .reactions import reaction_counts
 from .validation import check_known_fields, check_optional_id, check_text
@@ -74,11 +75,12 @@ def do_create_post(user: User, data: Any) -> Post:
     data = check_known_fields(data, {"body", "group_id"})
     body = check_post_body(data.get("body"))
     group_id = check_group_for_posting(user, data.get("group_id"))
+    screening = screening_gate.check_writing(user, {"body": body})
     post = Post(author_id=user.id, author=user, group_id=group_id, body="", body_html="")
     db.session.add(post)
     db.session.flush()
-    mentioned = _store_body(post, body)
-    db.session.flush()
+    mentioned = _store_body(post, screening.texts["body"])
+    screening_gate.settle_post(user, post, screening)
     publish("post.created", post_dict(post), room=policy.room_for_post(post), post_id=post.id)
     notifications.do_notify(mentioned, NotificationType.MENTIONED, actor=user, post=post)
     return post
@@ -100,14 +102,15 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
         # a kudos message): changing it afterwards would rewrite their meaning.
         raise Forbidden(f"A {post.kind} cannot be edited; delete it and post it again.")
     body = check_post_body(data.get("body"))
+    screening = screening_gate.check_writing(user, {"body": body})
     mentioned_before = set(
         db.session.scalars(
             select(Mention.user_id).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
         )
     )
-    mentioned = _store_body(post, body)
+    mentioned = _store_body(post, screening.texts["body"])
     post.edited_at = utcnow()
-    db.session.flush()
+    screening_gate.settle_post(user, post, screening, is_new=False)
     lock_event_log()  # then read the counts the event carries: none committed before is missed
     db.session.refresh(post, ["comment_count"])
     publish(

@@ -13,6 +13,7 @@ from ..models import REACTION_KINDS, NotificationType, Post, Reaction, User
 from ..realtime.publisher import lock_event_log, publish
 from ..serializers import empty_reaction_counts, reaction_state
 from . import notifications
+from .sanctions import check_can_contribute
 
 
 def check_kind(kind: str) -> str:
@@ -78,6 +79,8 @@ def do_set_reaction(user: User, post: Post, kind: str, active: bool) -> dict:
     check_kind(kind)
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
+    if active:
+        check_can_contribute(user)  # a muted person may still take a reaction back
     lock_event_log()  # before counting: concurrent reactions must not both report stale counts
     if active:
         changed = _insert_reaction(post.id, user.id, kind)

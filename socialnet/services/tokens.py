@@ -58,7 +58,7 @@ def live_token(secret: str) -> ApiToken | None:
             ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None)
         )
     )
-    if token is None or not token.user.active:
+    if token is None or not token.user.active or token.user.is_suspended(utcnow()):
         return None
     return token
 

@@ -1,0 +1,380 @@
+"""The review queue: cases as moderators see them, their notes, assignment and appeals.
+
+Community managers and admins see every case; group admins those of their
+groups (``policy.cases_visible_filter``). A case anyone else asks for is a 404.
+Actions on cases live in :mod:`.case_actions`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from .. import policy
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..models import (
+    AuditLogEntry,
+    CaseKind,
+    CaseNote,
+    CaseStatus,
+    Comment,
+    Group,
+    ModerationCase,
+    Post,
+    Report,
+    Role,
+    User,
+)
+from ..models._time import utcnow
+from ..pagination import decode_cursor, encode_cursor
+from ..realtime.publisher import publish_many
+from ..serializers import comment_dict, iso, post_dict, user_summary
+from . import audit
+from .validation import check_known_fields, check_optional_id, check_text
+
+NOTE_MAX_CHARS = 4000
+APPEAL_MAX_CHARS = 2000
+#: Resolutions the person concerned may appeal (once).
+APPEALABLE = ("hide", "delete", "warn", "mute", "suspend", "lock", "move")
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def access_case(user: User, case_id: int) -> ModerationCase:
+    """The case if ``user`` moderates it. :raise NotFound: missing or not theirs."""
+    case = db.session.scalar(
+        select(ModerationCase).where(
+            ModerationCase.id == case_id, policy.cases_visible_filter(user)
+        )
+    )
+    if case is None:
+        raise NotFound("No such case.")
+    return case
+
+
+def check_can_open_queue(user: User) -> None:
+    """Moderators and group admins open the queue; anyone else is refused (403)."""
+    if policy.is_moderator(user):
+        return
+    is_group_admin = db.session.scalar(policy.administered_group_ids(user).limit(1))
+    if is_group_admin is None:
+        raise Forbidden("Only community managers and group admins can moderate.")
+
+
+def check_list_filters(args: dict[str, Any]) -> dict[str, Any]:
+    status = args.get("status") or "open"
+    if status not in ("open", "closed"):
+        raise ValidationFailed("status must be 'open' or 'closed'.", fields={"status": "unknown"})
+    out: dict[str, Any] = {"status": status}
+    kind = args.get("kind")
+    if kind:
+        if kind not in {k.value for k in CaseKind}:
+            raise ValidationFailed("Unknown case kind.", fields={"kind": "unknown"})
+        out["kind"] = kind
+    if args.get("assignee") == "me":
+        out["assignee"] = "me"
+    raw_group = args.get("group_id")
+    if raw_group:
+        if not (raw_group.isascii() and raw_group.isdigit()) or len(raw_group) > 10:
+            raise ValidationFailed("group_id must be an id.", fields={"group_id": "invalid"})
+        out["group_id"] = int(raw_group)
+    return out
+
+
+def list_cases(
+    user: User, filters: dict[str, Any], cursor: str | None, limit: int
+) -> tuple[list[ModerationCase], str | None]:
+    """Open cases by severity (highest first), then age (oldest first); closed cases
+    newest first. Keyset-paginated."""
+    check_can_open_queue(user)
+    status = filters["status"]
+    scope = f"cases:{status}"
+    query = select(ModerationCase).where(
+        policy.cases_visible_filter(user), ModerationCase.status == status
+    )
+    if "kind" in filters:
+        query = query.where(ModerationCase.kind == filters["kind"])
+    if filters.get("assignee") == "me":
+        query = query.where(ModerationCase.assignee_id == user.id)
+    if "group_id" in filters:
+        query = query.where(ModerationCase.group_id == filters["group_id"])
+    if status == "open":
+        key = decode_cursor(scope, cursor, valid_key=_is_severity_key)
+        if key is not None:
+            severity, last_id = key
+            query = query.where(
+                or_(
+                    ModerationCase.severity < severity,
+                    and_(ModerationCase.severity == severity, ModerationCase.id > last_id),
+                )
+            )
+        query = query.order_by(ModerationCase.severity.desc(), ModerationCase.id)
+    else:
+        last = decode_cursor(scope, cursor)
+        if last is not None:
+            query = query.where(ModerationCase.id < last)
+        query = query.order_by(ModerationCase.id.desc())
+    rows = list(db.session.scalars(query.limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        tail = rows[limit - 1]
+        next_cursor = encode_cursor(
+            scope, [tail.severity, tail.id] if status == "open" else tail.id
+        )
+    return rows[:limit], next_cursor
+
+
+def _is_severity_key(key: Any) -> bool:
+    return (
+        isinstance(key, list)
+        and len(key) == 2
+        and all(isinstance(k, int) and not isinstance(k, bool) for k in key)
+    )
+
+
+def _people(ids: set[int | None]) -> dict[int, User]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def case_dicts(cases: list[ModerationCase]) -> list[dict[str, Any]]:
+    """Queue rows, with the people they name loaded in one query."""
+    people = _people({c.subject_user_id for c in cases} | {c.assignee_id for c in cases})
+    return [case_dict(c, people) for c in cases]
+
+
+def case_dict(case: ModerationCase, people: dict[int, User] | None = None) -> dict[str, Any]:
+    people = people if people is not None else _people({case.subject_user_id, case.assignee_id})
+    subject = people.get(case.subject_user_id) if case.subject_user_id else None
+    assignee = people.get(case.assignee_id) if case.assignee_id else None
+    return {
+        "id": case.id,
+        "kind": case.kind,
+        "status": case.status,
+        "severity": case.severity,
+        "report_count": case.report_count,
+        "summary": case.summary,
+        "target_type": case.target_type,
+        "target_id": case.target_id,
+        "group_id": case.group_id,
+        "subject": user_summary(subject) if subject else None,
+        "assignee": user_summary(assignee) if assignee else None,
+        "resolution": case.resolution,
+        "appeal_of_id": case.appeal_of_id,
+        "opened_at": iso(case.opened_at),
+        "updated_at": iso(case.updated_at),
+        "closed_at": iso(case.closed_at),
+    }
+
+
+def target_snapshot(case: ModerationCase) -> dict[str, Any] | None:
+    """The target as moderators see it: hidden, held and removed content included."""
+    if case.target_type == "post":
+        post = db.session.scalar(
+            select(Post).options(joinedload(Post.author)).where(Post.id == case.target_id)
+        )
+        if post is None:
+            return None
+        return {**post_dict(post), "deleted": post.deleted_at is not None}
+    if case.target_type == "comment":
+        comment = db.session.scalar(
+            select(Comment).options(joinedload(Comment.author)).where(Comment.id == case.target_id)
+        )
+        if comment is None:
+            return None
+        return {**comment_dict(comment), "deleted": comment.deleted_at is not None}
+    if case.target_type == "group":
+        group = db.session.get(Group, case.target_id)
+        return (
+            {"id": group.id, "name": group.name, "description": group.description}
+            if group
+            else None
+        )
+    person = db.session.get(User, case.target_id)
+    return user_summary(person) if person else None
+
+
+def case_detail(case: ModerationCase) -> dict[str, Any]:
+    """A case with its target, reports, internal notes and history (audit entries)."""
+    reports = db.session.execute(
+        select(Report, User)
+        .join(User, User.id == Report.reporter_id)
+        .where(Report.case_id == case.id)
+        .order_by(Report.id)
+    ).all()
+    notes = db.session.execute(
+        select(CaseNote, User)
+        .outerjoin(User, User.id == CaseNote.author_id)
+        .where(CaseNote.case_id == case.id)
+        .order_by(CaseNote.id)
+    ).all()
+    history = db.session.scalars(
+        select(AuditLogEntry)
+        .where(AuditLogEntry.target_type == "case", AuditLogEntry.target_id == case.id)
+        .order_by(AuditLogEntry.id)
+    )
+    return {
+        **case_dict(case),
+        "appeal_text": case.appeal_text,
+        "target": target_snapshot(case),
+        "reports": [
+            {
+                "reporter": user_summary(reporter),
+                "reason": report.reason,
+                "text": report.text,
+                "created_at": iso(report.created_at),
+            }
+            for report, reporter in reports
+        ],
+        "notes": [note_dict(note, author) for note, author in notes],
+        "history": [audit.entry_dict(e) for e in history],
+    }
+
+
+def note_dict(note: CaseNote, author: User | None) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "author": user_summary(author) if author else None,
+        "body": note.body,
+        "created_at": iso(note.created_at),
+    }
+
+
+# --- events ----------------------------------------------------------------------------
+
+
+def moderator_ids_for(case: ModerationCase) -> list[int]:
+    """Who hears ``case.updated``: active community managers and admins, and the group's admins."""
+    from ..models import GroupMembership
+
+    query = select(User.id).where(
+        User.active.is_(True),
+        User.role.in_([Role.COMMUNITY_MANAGER.value, Role.ADMIN.value]),
+    )
+    if case.group_id is not None:
+        query = query.union(
+            select(GroupMembership.user_id)
+            .join(User, User.id == GroupMembership.user_id)
+            .where(
+                GroupMembership.group_id == case.group_id,
+                GroupMembership.role == "admin",
+                User.active.is_(True),
+            )
+        )
+    return sorted(db.session.scalars(query))
+
+
+def publish_case_updated(case: ModerationCase) -> None:
+    """``case.updated`` to each moderator of the case (``user:<id>`` rooms), after commit."""
+    data = case_dict(case)
+    publish_many(
+        [("case.updated", data, f"user:{uid}", None, None) for uid in moderator_ids_for(case)]
+    )
+
+
+# --- notes, assignment -----------------------------------------------------------------
+
+
+def do_add_note(user: User, case_id: int, data: Any) -> tuple[CaseNote, User]:
+    data = check_known_fields(data, {"body"})
+    case = access_case(user, case_id)
+    body = check_text(data.get("body"), "body", max_len=NOTE_MAX_CHARS, multiline=True)
+    note = CaseNote(case_id=case.id, author_id=user.id, body=body)
+    db.session.add(note)
+    case.updated_at = utcnow()
+    db.session.flush()
+    publish_case_updated(case)
+    return note, user
+
+
+def do_assign(user: User, case_id: int, data: Any) -> ModerationCase:
+    """Assign ``{"assignee_id": id | null}``: someone who may moderate this case."""
+    data = check_known_fields(data, {"assignee_id"})
+    case = access_case(user, case_id)
+    if not case.is_open:
+        raise Conflict("This case is closed.")
+    assignee_id = check_optional_id(data.get("assignee_id"), "assignee_id")
+    if assignee_id is not None:
+        assignee = db.session.get(User, assignee_id)
+        if assignee is None or not policy.can_moderate_group(assignee, case.group_id):
+            raise ValidationFailed(
+                "Assign the case to someone who can moderate it.",
+                fields={"assignee_id": "not_moderator"},
+            )
+    before = {"assignee_id": case.assignee_id}
+    case.assignee_id = assignee_id
+    case.updated_at = utcnow()
+    audit.record(
+        user, "case.assigned", "case", case.id, before=before, after={"assignee_id": assignee_id}
+    )
+    db.session.flush()
+    publish_case_updated(case)
+    return case
+
+
+# --- appeals ---------------------------------------------------------------------------
+
+
+def my_cases(user: User) -> list[ModerationCase]:
+    """Closed cases about ``user`` with an action they may appeal, newest first."""
+    return list(
+        db.session.scalars(
+            select(ModerationCase)
+            .where(
+                ModerationCase.subject_user_id == user.id,
+                ModerationCase.status == CaseStatus.CLOSED.value,
+                ModerationCase.resolution.in_(APPEALABLE),
+            )
+            .order_by(ModerationCase.id.desc())
+            .limit(100)
+        )
+    )
+
+
+def appealed_ids(case_ids: list[int]) -> set[int]:
+    if not case_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ModerationCase.appeal_of_id).where(ModerationCase.appeal_of_id.in_(case_ids))
+        )
+    )
+
+
+def do_appeal(user: User, case_id: int, data: Any) -> ModerationCase:
+    """The person a case was about appeals its action, once; the appeal is a new case.
+
+    :raise NotFound: not their case. :raise Conflict: not an appealable action,
+        still open, or already appealed.
+    """
+    data = check_known_fields(data, {"text"})
+    case = db.session.get(ModerationCase, case_id)
+    if case is None or case.subject_user_id != user.id or case.kind == CaseKind.APPEAL.value:
+        raise NotFound("No such case.")
+    if case.is_open or case.resolution not in APPEALABLE:
+        raise Conflict("There is no moderation action to appeal on this case.")
+    text = check_text(data.get("text"), "text", max_len=APPEAL_MAX_CHARS, multiline=True)
+    if db.session.scalar(select(ModerationCase.id).where(ModerationCase.appeal_of_id == case.id)):
+        raise Conflict("You have already appealed this decision.")
+    appeal = ModerationCase(
+        kind=CaseKind.APPEAL.value,
+        target_type=case.target_type,
+        target_id=case.target_id,
+        group_id=case.group_id,
+        subject_user_id=user.id,
+        severity=2,
+        summary=f"Appeal of case #{case.id} ({case.resolution})",
+        appeal_of_id=case.id,
+        appeal_text=text,
+    )
+    db.session.add(appeal)
+    db.session.flush()
+    audit.record(user, "case.appealed", "case", case.id, reason=text, after={"appeal": appeal.id})
+    publish_case_updated(appeal)
+    return appeal

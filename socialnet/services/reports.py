@@ -1,0 +1,235 @@
+"""Reports, and the cases they open: several reports of one thing make one case.
+
+Anyone may report a post, a comment, a poll, a kudos or a person they can see.
+The report names its target as the reporter sees it (a poll by its poll id, a
+kudos by its kudos id); the case is about the post that carries it, so reports
+of a poll through its post or through the poll meet in the same case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .. import policy
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..models import (
+    REPORT_REASONS,
+    CaseKind,
+    CaseStatus,
+    Comment,
+    Kudos,
+    ModerationCase,
+    Poll,
+    Post,
+    Report,
+    User,
+)
+from ..models._time import utcnow
+from .validation import MAX_ID, check_known_fields, check_text
+
+REPORT_TARGET_TYPES = ("post", "comment", "poll", "kudos", "user")
+REPORT_TEXT_MAX_CHARS = 1000
+#: Severity of a case by the worst reason reported (3 is the top of the queue).
+REASON_SEVERITY = {"harassment": 3, "confidential": 3, "spam": 2, "off_topic": 1, "other": 1}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a case is about: ``type`` is post, comment, user or group."""
+
+    type: str
+    id: int
+    group_id: int | None
+    subject_user_id: int | None
+
+
+def target_of_post(post: Post) -> Target:
+    return Target("post", post.id, post.group_id, post.author_id)
+
+
+def target_of_comment(comment: Comment, post: Post) -> Target:
+    return Target("comment", comment.id, post.group_id, comment.author_id)
+
+
+def _insert():
+    return (
+        postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    )
+
+
+def open_case(
+    kind: str, target: Target, *, severity: int, summary: str, reports: int = 0
+) -> ModerationCase:
+    """The open case of ``kind`` about ``target``, created if there is none, with its
+    severity raised to at least ``severity`` and ``reports`` added to its count.
+
+    One ``INSERT … ON CONFLICT DO NOTHING`` on the partial unique index of open
+    cases, then one ``UPDATE``: concurrent reports meet in the database.
+    """
+    now = utcnow()
+    statement = (
+        _insert()(ModerationCase)
+        .values(
+            kind=kind,
+            target_type=target.type,
+            target_id=target.id,
+            group_id=target.group_id,
+            subject_user_id=target.subject_user_id,
+            status=CaseStatus.OPEN.value,
+            severity=severity,
+            report_count=0,
+            summary=summary,
+            opened_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(
+            index_elements=["kind", "target_type", "target_id"],
+            index_where=and_(
+                ModerationCase.status == CaseStatus.OPEN.value,
+                ModerationCase.kind != CaseKind.APPEAL.value,
+            ),
+        )
+    )
+    db.session.execute(statement)
+    case = db.session.scalar(
+        select(ModerationCase).where(
+            ModerationCase.kind == kind,
+            ModerationCase.target_type == target.type,
+            ModerationCase.target_id == target.id,
+            ModerationCase.status == CaseStatus.OPEN.value,
+        )
+    )
+    greater = func.max if db.session.get_bind().dialect.name == "sqlite" else func.greatest
+    db.session.execute(
+        update(ModerationCase)
+        .where(ModerationCase.id == case.id)
+        .values(
+            severity=greater(ModerationCase.severity, severity),
+            report_count=ModerationCase.report_count + reports,
+            updated_at=now,
+        )
+    )
+    db.session.refresh(case)
+    return case
+
+
+def _check_target_id(target_id: Any) -> int:
+    if isinstance(target_id, bool) or not isinstance(target_id, int) or not 0 < target_id <= MAX_ID:
+        raise ValidationFailed("target_id must be an id.", fields={"target_id": "invalid"})
+    return target_id
+
+
+def _user_target(user: User, person_id: int) -> Target:
+    person = db.session.get(User, person_id)
+    if person is None or not person.active:
+        raise NotFound("No such user.")
+    if person.id == user.id:
+        raise ValidationFailed("You cannot report yourself.", fields={"target_id": "self"})
+    return Target("user", person.id, None, person.id)
+
+
+def _comment_target(user: User, comment_id: int) -> Target:
+    from .posts import access_post
+
+    comment = db.session.get(Comment, comment_id)
+    if (
+        comment is None
+        or comment.deleted_at is not None
+        or not policy.moderation_allows_one(comment.moderation_state, comment.author_id, user)
+    ):
+        raise NotFound("No such comment.")
+    try:
+        post = access_post(user, comment.post_id)
+    except NotFound:
+        raise NotFound("No such comment.") from None
+    return target_of_comment(comment, post)
+
+
+def _post_target(user: User, target_type: str, target_id: int) -> Target:
+    """A post, poll or kudos (the last two by their own ids), as the post carrying it."""
+    from .posts import access_post
+
+    post_id: int | None = target_id
+    if target_type in ("poll", "kudos"):
+        model = Poll if target_type == "poll" else Kudos
+        post_id = db.session.scalar(select(model.post_id).where(model.id == target_id))
+    try:
+        if post_id is None:
+            raise NotFound("missing")
+        post = access_post(user, post_id)
+    except NotFound:
+        raise NotFound(f"No such {target_type}.") from None
+    return target_of_post(post)
+
+
+def _resolve_target(user: User, target_type: Any, target_id: Any) -> Target:
+    """The case target of a report, if ``user`` can see it (else 404, like a missing one)."""
+    if target_type not in REPORT_TARGET_TYPES:
+        raise ValidationFailed(
+            "target_type must be one of: " + ", ".join(REPORT_TARGET_TYPES) + ".",
+            fields={"target_type": "unknown"},
+        )
+    target_id = _check_target_id(target_id)
+    if target_type == "user":
+        return _user_target(user, target_id)
+    if target_type == "comment":
+        return _comment_target(user, target_id)
+    return _post_target(user, target_type, target_id)
+
+
+def do_report(user: User, data: Any) -> tuple[Report, ModerationCase]:
+    """Report ``{"target_type", "target_id", "reason", "text"}``.
+
+    :raise ValidationFailed: unknown type or reason, bad id, "other" without text,
+        reporting oneself. :raise NotFound: the target is missing or invisible to
+        ``user``. :raise Conflict: ``user`` already reported it (one report each).
+    """
+    data = check_known_fields(data, {"target_type", "target_id", "reason", "text"})
+    reason = data.get("reason")
+    if reason not in REPORT_REASONS:
+        raise ValidationFailed(
+            "reason must be one of: " + ", ".join(REPORT_REASONS) + ".",
+            fields={"reason": "unknown"},
+        )
+    text = check_text(
+        data.get("text"), "text", max_len=REPORT_TEXT_MAX_CHARS, required=False, multiline=True
+    )
+    if reason == "other" and not text:
+        raise ValidationFailed("Tell us what is wrong.", fields={"text": "required"})
+    target = _resolve_target(user, data.get("target_type"), data.get("target_id"))
+    already = db.session.scalar(
+        select(Report.id).where(
+            Report.reporter_id == user.id,
+            Report.target_type == target.type,
+            Report.target_id == target.id,
+        )
+    )
+    if already is not None:
+        raise Conflict("You have already reported this; moderators are looking at it.")
+    case = open_case(
+        CaseKind.REPORT.value,
+        target,
+        severity=REASON_SEVERITY[reason],
+        summary=f"Reported: {reason.replace('_', ' ')}",
+        reports=1,
+    )
+    report = Report(
+        case_id=case.id,
+        reporter_id=user.id,
+        target_type=target.type,
+        target_id=target.id,
+        reason=reason,
+        text=text or "",
+    )
+    db.session.add(report)
+    db.session.flush()
+    from .cases import publish_case_updated
+
+    publish_case_updated(case)
+    return report, case
