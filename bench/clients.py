@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import socket
 import threading
 import time
 from collections import Counter
@@ -100,8 +101,13 @@ def socket_worker(
 
 
 def _connection(url: str) -> http.client.HTTPConnection:
+    """A keep-alive connection with Nagle off (bodies are sent with their headers, as bytes:
+    a separate small write would wait for the server's delayed ACK, 40 ms)."""
     parts = urlsplit(url)
-    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn.connect()
+    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return conn
 
 
 def http_latency_worker(
@@ -141,7 +147,8 @@ def _writer_thread(
             body["group_id"] = group_id
         began = time.perf_counter()
         try:
-            conn.request("POST", "/api/v1/posts", body=json.dumps(body), headers=headers)
+            payload = json.dumps(body).encode()
+            conn.request("POST", "/api/v1/posts", body=payload, headers=headers)
             response = conn.getresponse()
             text = response.read()
         except (OSError, http.client.HTTPException) as exc:

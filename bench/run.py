@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from . import clients
+from . import clients, profiling
 from .scale_report import RESULTS_JSON, machine_and_versions, write_report
 from .seed_big import SeedInfo, reset_writes, scaled, seed, url_for
 from .server import SECRET_KEY, AppServer, Nginx, RedisServer, cpu_seconds, raise_nofile, rss_bytes
@@ -47,6 +47,20 @@ SCENARIOS = ("feed", "throughput", "delivery", "sockets", "writes", "scaleout")
 PAGE_SIZE = 20
 DEEP_PAGE = 500
 SPAWN = mp.get_context("spawn")
+#: Set by ``--profile`` to the database name: py-spy samples the server in the first run.
+PROFILE: dict[str, str] = {}
+
+
+def _profile_start(pid: int, seconds: int, scenario: str, run: int, idle: bool = False):
+    if not PROFILE or run:
+        return None
+    return profiling.start(pid, seconds, f"{PROFILE['db']}-{scenario}", idle)
+
+
+def _profile_finish(handle) -> None:
+    text = profiling.finish(handle)
+    if text:
+        print(text, flush=True)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -236,10 +250,12 @@ def scenario_throughput(info: SeedInfo, server: AppServer, runs: int, seconds: i
     tokens = [info.token(u) for u in rng.sample(range(1, info.params.users + 1), 200)]
     hello = hello_path(server.url)
     per_run = []
-    for _ in range(runs):
+    for run in range(runs):
         cpu0 = cpu_seconds(server.pid)
+        handle = _profile_start(server.pid, seconds - 1, "feed-throughput", run)
         feed = wrk(server.url, "/api/v1/feed?limit=20", tokens, seconds, 1, 16)
         cpu1 = cpu_seconds(server.pid)
+        _profile_finish(handle)
         base = wrk(server.url, hello, None, seconds, 1, 16)
         row = {
             "feed_rps": feed["rps"],
@@ -320,7 +336,7 @@ def _post(url: str, token: str, body: dict) -> int:
     conn.request(
         "POST",
         "/api/v1/posts",
-        body=json.dumps(body),
+        body=json.dumps(body).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
     status = conn.getresponse().status
@@ -505,10 +521,12 @@ def run_writers(info: SeedInfo, url: str, writers: int, seconds: int, procs: int
 
 def scenario_writes(info: SeedInfo, server: AppServer, runs: int, seconds: int) -> dict:
     per_run = []
-    for _ in range(runs):
+    for run in range(runs):
         cpu0 = cpu_seconds(server.pid)
+        handle = _profile_start(server.pid, seconds + 2, "writes", run, idle=True)
         row = run_writers(info, server.url, 20, seconds)
-        row["server_cpu_share"] = (cpu_seconds(server.pid) - cpu0) / (seconds + 3)
+        _profile_finish(handle)
+        row["server_cpu_ms_per_post"] = (cpu_seconds(server.pid) - cpu0) / max(row["ok"], 1) * 1000
         per_run.append(row)
         print(f"  writes run: {_fmt(row)}", flush=True)
     summary = median_of(per_run)
@@ -577,6 +595,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=20, help="posts per delivery run")
     parser.add_argument("--sockets", type=int, default=5000, help="idle sockets to hold")
     parser.add_argument("--no-write", action="store_true", help="leave results.* alone")
+    parser.add_argument("--profile", action="store_true", help="py-spy the server (run 1)")
     args = parser.parse_args(argv)
     args.dbs = [d.strip() for d in args.db.split(",") if d.strip()]
     args.scenarios = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -645,6 +664,8 @@ def main(argv: list[str] | None = None) -> int:
     results.setdefault("databases", {})
     for db in args.dbs:
         name = "postgresql" if db.startswith("p") else "sqlite"
+        if args.profile:
+            PROFILE["db"] = name
         fresh = run_db(name, args, command)
         key = name if args.scale == 1 else f"{name}@{args.scale:g}"
         if args.scenarios != list(SCENARIOS):  # a subset: keep the other scenarios' figures
