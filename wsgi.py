@@ -24,10 +24,11 @@ elif ASYNC_MODE == "gevent":
 
 import logging  # noqa: E402
 
+# Timestamped records on stderr: our own from SOCIALNET_LOG_LEVEL (INFO), libraries' warnings.
 logging.basicConfig(
-    level=os.environ.get("SOCIALNET_LOG_LEVEL", "INFO").upper(),
-    format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
+    level=logging.WARNING, format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 )
+logging.getLogger("socialnet").setLevel(os.environ.get("SOCIALNET_LOG_LEVEL", "INFO").upper())
 
 from socialnet import create_app  # noqa: E402
 from socialnet.extensions import socketio  # noqa: E402

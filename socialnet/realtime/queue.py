@@ -139,8 +139,10 @@ class ObservedRedisManager(socketio.RedisManager):
                 client = redis_client(self.redis_url, self.timeout)
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
-                if not self.state.listening:
-                    log.warning("message queue: listening on Redis channel %r", self.channel)
+                if self.state.last_error is not None:
+                    log.warning("message queue: Redis is back; listening again")
+                else:
+                    log.info("message queue: listening on Redis channel %r", self.channel)
                 self.state.listening = True
                 QUEUE_UP.set(1)
                 delay = min(0.25, self.retry_max)
