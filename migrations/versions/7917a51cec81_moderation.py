@@ -152,6 +152,8 @@ def upgrade():
         batch_op.add_column(sa.Column('featured_at', sa.DateTime(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_posts_moderated_by_id_users'), 'users', ['moderated_by_id'], ['id'], ondelete='SET NULL')
         batch_op.create_foreign_key(batch_op.f('fk_posts_pinned_by_id_users'), 'users', ['pinned_by_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_index('ix_posts_pinned_at', ['pinned_at'], unique=False, sqlite_where=sa.text('pinned_at IS NOT NULL'), postgresql_where=sa.text('pinned_at IS NOT NULL'))
+        batch_op.create_index('ix_posts_featured_at', ['featured_at'], unique=False, sqlite_where=sa.text('featured_at IS NOT NULL'), postgresql_where=sa.text('featured_at IS NOT NULL'))
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('muted_until', sa.DateTime(), nullable=True))
@@ -204,6 +206,8 @@ def downgrade():
     op.execute("CREATE INDEX IF NOT EXISTS ix_users_lower_display_name ON users (lower(display_name))")
 
     with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index('ix_posts_featured_at')
+        batch_op.drop_index('ix_posts_pinned_at')
         batch_op.drop_constraint(batch_op.f('fk_posts_pinned_by_id_users'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_posts_moderated_by_id_users'), type_='foreignkey')
         batch_op.drop_column('featured_at')

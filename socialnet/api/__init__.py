@@ -9,8 +9,10 @@ csrf.exempt(bp)  # CSRF is enforced in authenticate_request for cookie-authentic
 
 from . import (  # noqa: E402,F401  (routes register on import)
     accounts,
+    analytics,
     announcements,
     groups,
+    moderation,
     notifications,
     openapi,
     polls,

@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from ..pagination import parse_limit
 from ..serializers import page
-from ..services import groups
+from ..services import groups, pins
 from . import bp
 from .common import commit, created, json_body, no_content, require_user
 from .openapi import (
@@ -69,10 +69,14 @@ def delete_group(group_id: int):
 
 @bp.get("/groups/<id:group_id>/feed")
 def group_feed(group_id: int):
+    user = require_user()
     items, next_cursor = groups.group_feed(
-        require_user(), group_id, request.args.get("cursor"), parse_limit(request.args.get("limit"))
+        user, group_id, request.args.get("cursor"), parse_limit(request.args.get("limit"))
     )
-    return jsonify(page(items, next_cursor))
+    body = page(items, next_cursor)
+    if not request.args.get("cursor"):
+        body["pinned_posts"] = pins.pinned_posts(user, group_id)  # group_feed checked access
+    return jsonify(body)
 
 
 @bp.get("/groups/<id:group_id>/members")
@@ -240,8 +244,25 @@ document(
         },
         "/groups/{group_id}/feed": {
             "get": operation(
-                "The group's posts, newest first (members only unless public)",
-                {200: json_response(page_of("Post")), 400: R400, **_GROUP_ERRORS},
+                "The group's posts, newest first (members only unless public); the first "
+                "page also lists the posts pinned in the group in `pinned_posts`",
+                {
+                    200: json_response(
+                        {
+                            "allOf": [
+                                page_of("Post"),
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "pinned_posts": {"type": "array", "items": ref("Post")}
+                                    },
+                                },
+                            ]
+                        }
+                    ),
+                    400: R400,
+                    **_GROUP_ERRORS,
+                },
                 parameters=[GROUP_ID, LIMIT, CURSOR],
             )
         },

@@ -242,7 +242,17 @@ SCHEMAS: dict[str, Any] = {
                                 },
                             ]
                         },
-                    }
+                    },
+                    "pinned_posts": {
+                        "type": "array",
+                        "description": "first page only: posts pinned to the company feed",
+                        "items": ref("Post"),
+                    },
+                    "featured": {
+                        "type": "array",
+                        "description": "first page only: posts featured by community managers",
+                        "items": ref("Post"),
+                    },
                 },
             },
         ]

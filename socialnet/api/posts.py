@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from ..pagination import parse_limit
 from ..serializers import comment_dict, page
-from ..services import announcements, comments, feed, posts, reactions
+from ..services import announcements, comments, feed, pins, posts, reactions
 from . import bp
 from .common import commit, created, json_body, no_content, require_user
 
@@ -21,6 +21,7 @@ def get_feed():
     body = page(items, next_cursor)
     if not request.args.get("cursor"):
         body["pinned"] = announcements.pinned_for(user)  # unread announcements, on page 1
+        body["pinned_posts"], body["featured"] = pins.home_highlights(user)
     return jsonify(body)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -35,6 +35,19 @@ class Post(db.Model):
     __table_args__ = (
         Index("ix_posts_author_id_id", "author_id", "id"),
         Index("ix_posts_group_id_id", "group_id", "id"),
+        # pins and features are few among millions of posts: partial indexes find them
+        Index(
+            "ix_posts_pinned_at",
+            "pinned_at",
+            sqlite_where=text("pinned_at IS NOT NULL"),
+            postgresql_where=text("pinned_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_posts_featured_at",
+            "featured_at",
+            sqlite_where=text("featured_at IS NOT NULL"),
+            postgresql_where=text("featured_at IS NOT NULL"),
+        ),
         CheckConstraint(
             "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration')", name="kind_known"
         ),
@@ -59,9 +72,7 @@ class Post(db.Model):
         String(16), default="published", server_default="published"
     )
     moderated_at: Mapped[datetime | None]
-    moderated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: Pinned at the top of its space: the company feed, or its group's feed.
     pinned_at: Mapped[datetime | None]
     pinned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

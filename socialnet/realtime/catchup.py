@@ -15,7 +15,7 @@ from .publisher import envelope
 
 #: Events that carry only ids: replayed even when the post is no longer visible,
 #: so the client can drop what it shows.
-TOMBSTONE_TYPES = ("post.deleted", "comment.deleted")
+TOMBSTONE_TYPES = ("post.deleted", "comment.deleted", "post.hidden", "comment.hidden")
 
 
 def head_event_id() -> int:
@@ -50,7 +50,7 @@ def catchup_events(user: User, after_id: int, limit: int) -> tuple[list[dict[str
     )
     rows = list(db.session.scalars(query))
     events = [envelope(e.id, e.type, json.loads(e.payload)) for e in rows[:limit]]
-    return _with_current_text(_without_deleted_comments(events)), len(rows) > limit
+    return _with_current_text(_without_deleted_comments(user, events)), len(rows) > limit
 
 
 def _with_current_text(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -77,8 +77,9 @@ def _editable_fields(post: Post) -> dict[str, Any]:
     }
 
 
-def _without_deleted_comments(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop ``comment.created`` snapshots of comments deleted since (their tombstone stays).
+def _without_deleted_comments(user: User, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop ``comment.created`` snapshots of comments deleted or hidden since, or held for
+    approval and not ``user``'s (their tombstone stays).
 
     Like a deleted post's ``post.created``, a removed comment's text is not sent again.
     """
@@ -87,7 +88,7 @@ def _without_deleted_comments(events: list[dict[str, Any]]) -> list[dict[str, An
         return events
     deleted = set(
         db.session.scalars(
-            select(Comment.id).where(Comment.id.in_(ids), Comment.deleted_at.is_not(None))
+            select(Comment.id).where(Comment.id.in_(ids), ~policy.visible_comments_filter(user))
         )
     )
     return [

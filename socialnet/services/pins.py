@@ -1,0 +1,156 @@
+"""Pinned and featured posts.
+
+A post is pinned in its own space — the company feed for a company post, its
+group's feed for a group post — by community managers (anywhere) or the group's
+admins (in their group). Community managers also *feature* posts: they head the
+home page of everyone who may see them. Both are audited, and both lists go
+through the visibility filter like every read path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from .. import policy
+from ..errors import Conflict, Forbidden, ValidationFailed
+from ..extensions import db
+from ..models import ModerationState, Post, User
+from ..models._time import utcnow
+from ..realtime.publisher import publish
+from ..serializers import post_dict
+from . import audit
+from .feed import serialize_posts_for
+from .posts import access_post
+from .reactions import reaction_counts
+from .validation import check_known_fields
+
+#: Most posts pinned at once in one space, and featured at once.
+MAX_PINNED = 5
+MAX_FEATURED = 5
+
+
+def _check_flag(data: Any, field: str) -> bool:
+    data = check_known_fields(data if data is not None else {}, {field})
+    value = data.get(field, True)
+    if not isinstance(value, bool):
+        raise ValidationFailed(f"{field} must be true or false.", fields={field: "not_bool"})
+    return value
+
+
+def _announce(post: Post) -> None:
+    publish(
+        "post.updated",
+        post_dict(post, reaction_counts=reaction_counts(post.id)),
+        room=policy.room_for_post(post),
+        post_id=post.id,
+        group_id=post.group_id,
+    )
+
+
+def do_pin(user: User, post_id: int, data: Any) -> Post:
+    """Pin (``{"pinned": true}``, the default) or unpin a post in its space.
+
+    :raise NotFound: invisible post. :raise Forbidden: not a moderator of its space.
+    :raise Conflict: not published, or the space already has :data:`MAX_PINNED` pins.
+    """
+    pinned = _check_flag(data, "pinned")
+    post = access_post(user, post_id)
+    scope = "company" if post.group_id is None else "group"
+    if not policy.can_pin(user, post, scope):
+        raise Forbidden(
+            "Community managers pin posts; group admins pin in their group."
+            if scope == "group"
+            else "Only community managers pin posts to the company feed."
+        )
+    if post.moderation_state != ModerationState.PUBLISHED.value:
+        raise Conflict("Only published posts can be pinned.")
+    if pinned == (post.pinned_at is not None):
+        return post
+    if pinned:
+        count = db.session.scalar(
+            select(func.count(Post.id)).where(
+                Post.pinned_at.is_not(None),
+                Post.deleted_at.is_(None),
+                Post.group_id.is_(None)
+                if post.group_id is None
+                else Post.group_id == post.group_id,
+            )
+        )
+        if count >= MAX_PINNED:
+            raise Conflict(f"At most {MAX_PINNED} posts are pinned here: unpin one first.")
+    post.pinned_at = utcnow() if pinned else None
+    post.pinned_by_id = user.id if pinned else None
+    audit.record(
+        user, "post.pinned" if pinned else "post.unpinned", "post", post.id, after={"scope": scope}
+    )
+    db.session.flush()
+    _announce(post)
+    return post
+
+
+def do_feature(user: User, post_id: int, data: Any) -> Post:
+    """Feature (``{"featured": true}``) or unfeature a post. Community managers only."""
+    featured = _check_flag(data, "featured")
+    post = access_post(user, post_id)
+    if not policy.can_feature(user):
+        raise Forbidden("Only community managers feature posts.")
+    if post.moderation_state != ModerationState.PUBLISHED.value:
+        raise Conflict("Only published posts can be featured.")
+    if featured == (post.featured_at is not None):
+        return post
+    if featured:
+        count = db.session.scalar(
+            select(func.count(Post.id)).where(
+                Post.featured_at.is_not(None), Post.deleted_at.is_(None)
+            )
+        )
+        if count >= MAX_FEATURED:
+            raise Conflict(f"At most {MAX_FEATURED} posts are featured: unfeature one first.")
+    post.featured_at = utcnow() if featured else None
+    audit.record(user, "post.featured" if featured else "post.unfeatured", "post", post.id)
+    db.session.flush()
+    _announce(post)
+    return post
+
+
+def _listed(user: User, condition, order, limit: int = MAX_PINNED) -> list[Post]:
+    return list(
+        db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.author))
+            .where(policy.visible_posts_filter(user), condition)
+            .order_by(order.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def pinned_posts(user: User, group_id: int) -> list[dict[str, Any]]:
+    """The pins of a group's feed, as ``user`` sees them (newest pin first)."""
+    condition = Post.pinned_at.is_not(None) & (Post.group_id == group_id)
+    return serialize_posts_for(user, _listed(user, condition, Post.pinned_at))
+
+
+def home_highlights(user: User) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``(pinned, featured)`` of the home page — company pins, and featured posts — in
+    one query (and the serialization's few), as ``user`` may see them."""
+    company_pin = Post.pinned_at.is_not(None) & Post.group_id.is_(None)
+    posts = _listed(
+        user,
+        company_pin | Post.featured_at.is_not(None),
+        Post.id,
+        limit=MAX_PINNED + MAX_FEATURED,
+    )
+    items = dict(zip([p.id for p in posts], serialize_posts_for(user, posts), strict=True))
+    by_pin = sorted(
+        (p for p in posts if p.pinned_at is not None and p.group_id is None),
+        key=lambda p: p.pinned_at,
+        reverse=True,
+    )
+    by_feature = sorted(
+        (p for p in posts if p.featured_at is not None), key=lambda p: p.featured_at, reverse=True
+    )
+    return [items[p.id] for p in by_pin], [items[p.id] for p in by_feature]
