@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
-.PHONY: help venv run test test-fast lint fmt bench migrate seed chromium clean
+.PHONY: help venv run test test-fast lint fmt bench bench-quick bench-tools migrate seed chromium clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,8 +55,16 @@ fmt: $(STAMP) ## Format and auto-fix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Feed benchmark: 200,000 posts over 2,000 users, p50/p99 page 1 and page 200
-	$(BIN)/python -m bench.feed_bench
+BENCH_ARGS ?=
+bench-tools: $(STAMP)
+	@$(BIN)/python -c "import aiohttp" 2>/dev/null || $(BIN)/pip install -q aiohttp py-spy
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx; }
+
+bench: bench-tools ## Scale benchmark (issue #6), SQLite then PostgreSQL: writes bench/results.md
+	$(BIN)/python -m bench.run --db sqlite,postgresql $(BENCH_ARGS)
+
+bench-quick: bench-tools ## The same at 1/10 scale, one run each (BENCH_ARGS="--only feed,writes --db sqlite")
+	$(BIN)/python -m bench.run --scale 0.1 --runs 1 --no-write $(BENCH_ARGS)
 
 migrate: $(STAMP) ## Apply migrations to DATABASE_URL (default: instance/socialnet.db)
 	$(CLI) db upgrade

@@ -256,7 +256,9 @@ def scenario_throughput(info: SeedInfo, server: AppServer, runs: int, seconds: i
         feed = wrk(server.url, "/api/v1/feed?limit=20", tokens, seconds, 1, 16)
         cpu1 = cpu_seconds(server.pid)
         _profile_finish(handle)
+        cpu2 = cpu_seconds(server.pid)
         base = wrk(server.url, hello, None, seconds, 1, 16)
+        cpu3 = cpu_seconds(server.pid)
         row = {
             "feed_rps": feed["rps"],
             "feed_p50_ms": feed["p50_ms"],
@@ -267,7 +269,12 @@ def scenario_throughput(info: SeedInfo, server: AppServer, runs: int, seconds: i
             "hello_p50_ms": base["p50_ms"],
             "hello_non_2xx": base["non_2xx"],
         }
+        row["hello_server_cpu_share"] = (cpu3 - cpu2) / seconds
+        # Requests per second of server CPU: what one free core would do (the machine is shared).
+        row["feed_rps_per_cpu"] = feed["rps"] / max(row["feed_server_cpu_share"], 1e-9)
+        row["hello_rps_per_cpu"] = base["rps"] / max(row["hello_server_cpu_share"], 1e-9)
         row["ratio"] = row["feed_rps"] / row["hello_rps"]
+        row["ratio_per_cpu"] = row["feed_rps_per_cpu"] / row["hello_rps_per_cpu"]
         per_run.append(row)
         print(f"  throughput run: {_fmt(row)}", flush=True)
     summary = median_of(per_run)
@@ -524,7 +531,9 @@ def scenario_writes(info: SeedInfo, server: AppServer, runs: int, seconds: int) 
     for run in range(runs):
         cpu0 = cpu_seconds(server.pid)
         handle = _profile_start(server.pid, seconds + 2, "writes", run, idle=True)
+        load = Path("/proc/loadavg").read_text().split()[0]
         row = run_writers(info, server.url, 20, seconds)
+        row["load_average"] = float(load)
         _profile_finish(handle)
         row["server_cpu_ms_per_post"] = (cpu_seconds(server.pid) - cpu0) / max(row["ok"], 1) * 1000
         per_run.append(row)
@@ -605,7 +614,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def run_db(db: str, args: argparse.Namespace, command: str) -> dict:
+def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None) -> dict:
+    """Every scenario of ``args`` on ``db``; ``save`` gets the partial result after each one."""
     url = url_for(db, args.scale)
     print(f"== {db}: {url}", flush=True)
     info = seed(url, **scaled(args.scale))
@@ -641,11 +651,13 @@ def run_db(db: str, args: argparse.Namespace, command: str) -> dict:
                 elif name == "writes":
                     result[name] = scenario_writes(info, server, args.runs, args.seconds)
                 result[name]["wall_seconds"] = time.perf_counter() - started
+                save(result)
         finally:
             server.stop()
     if "sockets" in args.scenarios:
         print("-- sockets", flush=True)
         result["sockets"] = scenario_sockets(info, args.runs, args.sockets)
+        save(result)
     if "scaleout" in args.scenarios:
         print("-- scaleout", flush=True)
         result["scaleout"] = scenario_scaleout(info, args.runs, args.seconds, args.posts)
@@ -666,16 +678,20 @@ def main(argv: list[str] | None = None) -> int:
         name = "postgresql" if db.startswith("p") else "sqlite"
         if args.profile:
             PROFILE["db"] = name
-        fresh = run_db(name, args, command)
         key = name if args.scale == 1 else f"{name}@{args.scale:g}"
-        if args.scenarios != list(SCENARIOS):  # a subset: keep the other scenarios' figures
-            fresh = {**results["databases"].get(key, {}), **fresh}
-        results["databases"][key] = fresh
-        results["machine"] = machine_and_versions(fresh_url=url_for(name, args.scale))
-        if not args.no_write:
-            RESULTS_JSON.write_text(json.dumps(results, indent=1, default=str))
-            write_report(results)
-            print(f"wrote {RESULTS_JSON} and results.md", flush=True)
+        before = results["databases"].get(key, {})
+
+        def save(fresh: dict, key: str = key, before: dict = before, name: str = name) -> None:
+            if args.scenarios != list(SCENARIOS):  # a subset: keep the other scenarios' figures
+                fresh = {**before, **fresh}
+            results["databases"][key] = fresh
+            results["machine"] = machine_and_versions(fresh_url=url_for(name, args.scale))
+            if not args.no_write:
+                RESULTS_JSON.write_text(json.dumps(results, indent=1, default=str))
+                write_report(results)
+
+        save(run_db(name, args, command, save))
+        print(f"wrote {RESULTS_JSON} and results.md", flush=True)
     return 0
 
 

@@ -118,6 +118,11 @@ def _fig_throughput(r):
         f"feed {t['feed_rps']:.0f} req/s vs {t['hello_path']} {t['hello_rps']:.0f} "
         f"req/s = {t['ratio'] * 100:.0f} %"
     )
+    if "ratio_per_cpu" in t:
+        text += (
+            f"; per server CPU-second {t['feed_rps_per_cpu']:.0f} vs "
+            f"{t['hello_rps_per_cpu']:.0f} = {t['ratio_per_cpu'] * 100:.0f} %"
+        )
     return text, t["pass"]
 
 
