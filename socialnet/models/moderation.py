@@ -165,9 +165,7 @@ class Sanction(db.Model):
     """
 
     __tablename__ = "sanctions"
-    __table_args__ = (
-        CheckConstraint("kind IN ('warn', 'mute', 'suspend')", name="kind_known"),
-    )
+    __table_args__ = (CheckConstraint("kind IN ('warn', 'mute', 'suspend')", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
