@@ -89,6 +89,23 @@ class ObservedRedisManager(socketio.RedisManager):
 
     # -- publishing --------------------------------------------------------
 
+    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None,
+             to=None, **kwargs):  # fmt: skip
+        """As python-socketio's, except that an emit to one socket held by this process
+        (e.g. the ``catchup`` sent on connect, up to ``CATCHUP_MAX_EVENTS`` events) is
+        delivered directly instead of being broadcast to every process through Redis."""
+        target, ns = to or room, namespace or "/"
+        if (
+            callback is None
+            and isinstance(target, str)
+            and (self.is_connected(target, ns) or self.is_pre_connected(target, ns))
+        ):
+            kwargs["ignore_queue"] = True
+        return super().emit(
+            event, data, namespace=namespace, room=target, skip_sid=skip_sid, callback=callback,
+            **kwargs,
+        )  # fmt: skip
+
     def _publish(self, data: dict[str, Any]) -> int | None:
         message = self.json.dumps({**data, "sent_at": time.time()})
         try:

@@ -241,7 +241,7 @@ def test_queue_payloads_are_json_never_pickle(cluster, people):
     while not any(b'"post.created"' in raw for raw in spy.raw) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert spy.raw, "nothing was published on the queue"
-    methods = set()
+    methods, events = set(), set()
     for raw in spy.raw:
         assert not raw.startswith(b"\x80"), raw[:40]  # pickle protocol 2+ header
         with pytest.raises(pickle.UnpicklingError):
@@ -249,7 +249,9 @@ def test_queue_payloads_are_json_never_pickle(cluster, people):
         message = json.loads(raw)
         assert isinstance(message, dict) and "method" in message and "sent_at" in message
         methods.add(message["method"])
+        events.add(message.get("event"))
     assert {"emit", "socialnet.presence"} <= methods, methods
+    assert "post.created" in events and "catchup" not in events  # sent directly, not broadcast
 
 
 def _ready(server) -> tuple[int, float]:
