@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import logging
 import socket
 import threading
 import time
@@ -94,6 +95,8 @@ def socket_worker(
 ) -> None:
     """Process entry point: ``entries`` are (user id, token, tag such as member/outsider)."""
     _raise_nofile()
+    for name in ("engineio.client", "socketio.client"):  # "packet queue is empty" on close
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     asyncio.run(_hold_sockets(conn, url, entries, marker, concurrency))
 
 

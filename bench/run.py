@@ -371,6 +371,7 @@ def measure_delivery(
     members: int = 1000,
     outsiders: int = 200,
     procs: int = 4,
+    profile_name: str = "delivery",
 ) -> dict:
     marker = f"bench-{uuid.uuid4().hex[:10]}"
     entries = delivery_audience(info, members, outsiders)
@@ -386,6 +387,7 @@ def measure_delivery(
         for run in range(runs):
             fleet.collect()
             cpu0 = sum(cpu_seconds(p) for p in cpu_pids)
+            handle = _profile_start(cpu_pids[-1], int(posts * 0.2) + 3, profile_name, run)
             statuses = []
             for seq in range(posts):
                 body = {"body": f"{marker} {run * 1000 + seq} {time.time():.6f} delivery test"}
@@ -402,6 +404,7 @@ def measure_delivery(
                 if sum(1 for r in records if r[2] == "member") >= expected:
                     break
             cpu1 = sum(cpu_seconds(p) for p in cpu_pids)
+            _profile_finish(handle)
             member_keys = {(r[0], r[1]) for r in records if r[2] == "member"}
             latencies = [r[3] * 1000 for r in records if r[2] == "member"]
             _, alive = fleet.collect()
@@ -580,6 +583,7 @@ def scenario_scaleout(info: SeedInfo, runs: int, seconds: int, posts: int) -> di
             runs,
             posts,
             members,
+            profile_name="scaleout-delivery-receiving-process",
         )
         summary["cross_process_delivery"] = cross
         summary["deploy_dir"] = (Path(__file__).resolve().parent.parent / "deploy").is_dir()
