@@ -633,6 +633,13 @@ def _write_marker(url: str, params: SeedParams, info: dict) -> None:
 
 
 def _max_post_id(url: str) -> int:
+    try:
+        return _query_max_post_id(url)
+    except Exception:  # noqa: BLE001 - no database or no table: nothing seeded
+        return 0
+
+
+def _query_max_post_id(url: str) -> int:
     if _is_pg(url):
         import psycopg
 
@@ -660,7 +667,11 @@ def seed(
     """
     params = SeedParams(users, posts, groups, groups_per_user, rng_seed)
     found = None if force else _read_marker(database_url)
-    if found and found.get("params") == json.loads(params.key()):
+    if (
+        found
+        and found.get("params") == json.loads(params.key())
+        and _max_post_id(database_url) >= found.get("max_post_id", params.posts)
+    ):  # the marker matches and the posts are still there (not dropped by another tool)
         info = SeedInfo(
             database_url,
             params,
