@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per domain."""
 
+from .analytics import UserActivityDay
 from .announcements import AUDIENCE_KINDS, Announcement, AnnouncementRecipient, AudienceKind
 from .events import Event
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
@@ -95,5 +96,6 @@ __all__ = [
     "ReactionKind",
     "Role",
     "User",
+    "UserActivityDay",
     "hash_token",
 ]

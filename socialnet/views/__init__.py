@@ -59,6 +59,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def register_views(app: Flask) -> None:
+    from .analytics import bp as analytics_bp
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
     from .feed import bp as feed_bp
@@ -76,6 +77,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(polls_bp)
     app.register_blueprint(recognition_bp)
+    app.register_blueprint(analytics_bp)
     app.add_template_filter(when)
     app.add_template_filter(day)
     app.after_request(_security_headers)
