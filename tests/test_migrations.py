@@ -14,6 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from socialnet.extensions import db
 
@@ -73,5 +74,27 @@ def test_upgrade_matches_models_and_downgrade_empties(scratch_database_url):
         assert "ix_users_lower_display_name" in index_names
         _flask_db(scratch_database_url, "downgrade", "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_the_database_refuses_to_change_or_delete_audit_entries(scratch_database_url):
+    """Below the ORM: the migration's triggers abort UPDATE and DELETE on audit_log."""
+    _flask_db(scratch_database_url, "upgrade")
+    engine = create_engine(scratch_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (actor_name, action, target_type, reason, before,"
+                    " after, created_at) VALUES ('x', 'case.hide', 'case', '', '{}', '{}',"
+                    " CURRENT_TIMESTAMP)"
+                )
+            )
+        for statement in ("UPDATE audit_log SET reason = 'edited'", "DELETE FROM audit_log"):
+            with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+                conn.execute(text(statement))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT reason FROM audit_log")).scalars().all() == [""]
     finally:
         engine.dispose()
