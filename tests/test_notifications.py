@@ -201,8 +201,11 @@ def test_muted_types_are_not_notified(api, employee, manager, make_post, capture
     assert response.status_code == 200
     assert response.get_json() == {
         "muted": ["mentioned", "reacted"],
-        "types": list(svc.NOTIFICATION_TYPES),
+        "types": [t for t in svc.NOTIFICATION_TYPES if t != "moderation"],
     }
+    refused = me.put(f"{NOTIFICATIONS}/settings", {"muted": ["moderation"]})
+    assert refused.status_code == 400
+    assert refused.get_json()["fields"] == {"muted": "not_mutable"}
     assert me.get(f"{NOTIFICATIONS}/settings").get_json()["muted"] == ["mentioned", "reacted"]
 
     post = make_post(employee)

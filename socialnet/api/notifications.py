@@ -2,7 +2,7 @@
 
 from flask import jsonify, request
 
-from ..models import NOTIFICATION_TYPES
+from ..models import MUTABLE_NOTIFICATION_TYPES, NOTIFICATION_TYPES
 from ..pagination import parse_limit
 from ..serializers import page
 from ..services import notifications
@@ -59,7 +59,7 @@ def put_settings():
 
 
 def _settings(muted: list[str]) -> dict:
-    return {"muted": muted, "types": list(NOTIFICATION_TYPES)}
+    return {"muted": muted, "types": list(MUTABLE_NOTIFICATION_TYPES)}
 
 
 #: OpenAPI 3.0 spelling of JSON null, for use in ``anyOf`` next to a ``$ref``.

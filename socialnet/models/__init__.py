@@ -21,7 +21,13 @@ from .moderation import (
     WatchedWord,
     WatchedWordAction,
 )
-from .notifications import NOTIFICATION_TYPES, Notification, NotificationMute, NotificationType
+from .notifications import (
+    MUTABLE_NOTIFICATION_TYPES,
+    NOTIFICATION_TYPES,
+    Notification,
+    NotificationMute,
+    NotificationType,
+)
 from .polls import (
     DATE_ANSWERS,
     POLL_KINDS,
@@ -43,6 +49,7 @@ from .recognition import (
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "MUTABLE_NOTIFICATION_TYPES",
     "CASE_TARGET_TYPES",
     "INDEFINITELY",
     "MODERATION_STATES",

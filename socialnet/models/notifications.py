@@ -27,6 +27,10 @@ class NotificationType(StrEnum):
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)
+#: What a person may turn off: everything but moderation notices (what they may appeal).
+MUTABLE_NOTIFICATION_TYPES: tuple[str, ...] = tuple(
+    t for t in NOTIFICATION_TYPES if t != NotificationType.MODERATION.value
+)
 
 
 class Notification(db.Model):

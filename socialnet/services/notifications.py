@@ -477,6 +477,11 @@ def check_mute_types(value: Any) -> list[str]:
             f"Unknown notification type(s): use {', '.join(NOTIFICATION_TYPES)}.",
             fields={"muted": "unknown_type"},
         )
+    if NotificationType.MODERATION.value in value:
+        # the person must hear of a decision about them: it is what they may appeal
+        raise ValidationFailed(
+            "Moderation notices cannot be muted.", fields={"muted": "not_mutable"}
+        )
     return list(dict.fromkeys(value))
 
 

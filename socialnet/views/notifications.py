@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ..extensions import db
-from ..models import NOTIFICATION_TYPES
+from ..models import MUTABLE_NOTIFICATION_TYPES
 from ..services import notifications
 from ._common import form_next, me, safe_next
 
@@ -60,11 +60,11 @@ def mark_read():
 @login_required
 def settings():
     if request.method == "POST":
-        muted = [t for t in NOTIFICATION_TYPES if request.form.get(f"notify_{t}") != "on"]
+        muted = [t for t in MUTABLE_NOTIFICATION_TYPES if request.form.get(f"notify_{t}") != "on"]
         notifications.do_set_muted(me(), muted)
         db.session.commit()
         flash("Notification settings saved.", "success")
         return redirect(url_for("notifications.settings"))
     muted = set(notifications.muted_types(me()))
-    rows = [(t, TYPE_LABELS.get(t, t), t not in muted) for t in NOTIFICATION_TYPES]
+    rows = [(t, TYPE_LABELS.get(t, t), t not in muted) for t in MUTABLE_NOTIFICATION_TYPES]
     return render_template("notification_settings.html", rows=rows)
