@@ -573,7 +573,7 @@ def scenario_scaleout(info: SeedInfo, runs: int, seconds: int, posts: int) -> di
             rps_2=statistics.median(rps[2]),
             rps_runs={str(k): v for k, v in rps.items()},
         )
-        summary["ratio"] = summary["rps_2"] / summary["rps_1"]
+        summary["ratio"] = summary["rps_2"] / summary["rps_1"] if summary["rps_1"] else float("nan")
         members = min(1000, len(info.delivery_members) - 1)
         cross = measure_delivery(
             info,

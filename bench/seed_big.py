@@ -115,6 +115,15 @@ def token_secret(params: SeedParams, user_id: int) -> str:
     return f"snt_bench{user_id}_{mac[:32]}"
 
 
+def migrations_digest() -> str:
+    """A digest of the migration scripts: a migration edited in place (same revision id,
+    so ``flask db upgrade`` would not re-run it) still invalidates a seeded database."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def delivery_members(params: SeedParams) -> list[int]:
     """Members of the delivery group, ascending (user 1, its admin, first)."""
     return list(range(1, max(2, int(params.users * DELIVERY_GROUP_SHARE)) + 1))
@@ -670,8 +679,9 @@ def seed(
     if (
         found
         and found.get("params") == json.loads(params.key())
+        and found.get("migrations") == migrations_digest()
         and _max_post_id(database_url) >= found.get("max_post_id", params.posts)
-    ):  # the marker matches and the posts are still there (not dropped by another tool)
+    ):  # same parameters and schema, and the posts are still there (not dropped by a tool)
         info = SeedInfo(
             database_url,
             params,
@@ -697,6 +707,7 @@ def seed(
             "seconds": seconds,
             "migrate_seconds": migrated,
             "max_post_id": max_post_id,
+            "migrations": migrations_digest(),
         },
     )
     return SeedInfo(
