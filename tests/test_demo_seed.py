@@ -200,3 +200,15 @@ def test_demo_has_values_kudos_and_todays_celebrations(seed):
     )
     assert "birthday" in kinds or company_today() != utcnow().date()
     assert f"{len(KUDOS)} kudos" in result.output
+
+
+def test_demo_gives_the_community_manager_a_queue_and_watched_words(seed):
+    from socialnet.demo.seeder import REPORTS, WATCHED_WORDS
+    from socialnet.models import ModerationCase, WatchedWord
+
+    result = seed(*SMALL)
+    assert result.exit_code == 0, result.output
+    assert _count(WatchedWord) == len(WATCHED_WORDS)
+    cases = list(db.session.scalars(select(ModerationCase)))
+    assert len(cases) == len(REPORTS)
+    assert all(c.status == "open" and c.report_count == 1 for c in cases)

@@ -30,6 +30,8 @@ from ..services.comments import do_create_comment
 from ..services.kudos import do_give_kudos
 from ..services.posts import do_create_post
 from ..services.reactions import do_set_reaction
+from ..services.reports import do_report
+from ..services.watched_words import do_add_word
 from .content import (
     ANNOUNCEMENTS,
     COMMENTS,
@@ -303,6 +305,37 @@ def _recognize(rng: random.Random, people: list[User]) -> int:
     return len(KUDOS)
 
 
+#: Watched words of the demo company: (pattern, regex, action).
+WATCHED_WORDS = (
+    ("merde", False, "censor"),
+    ("confidentiel", False, "flag"),
+    (r"\b(mot de passe|password)\s*[:=]", True, "require_approval"),
+)
+#: Reports on the demo's newest company posts: (reason, text).
+REPORTS = (
+    ("off_topic", "This belongs in the Sport & bien-être group."),
+    ("spam", ""),
+    ("confidential", "Mentions a customer's name before the deal is signed."),
+)
+
+
+def _moderate(rng: random.Random, people: list[User]) -> int:
+    """Watched words set by the community manager, and a few open reports in the queue."""
+    cm = next(u for u in people if u.role == "community_manager")
+    for pattern, is_regex, action in WATCHED_WORDS:
+        do_add_word(cm, {"pattern": pattern, "regex": is_regex, "action": action})
+    recent = db.session.scalars(
+        select(Post).where(Post.group_id.is_(None), Post.kind == "post").order_by(Post.id.desc())
+    ).all()[: len(REPORTS)]
+    employees = [u for u in people if u.role == "employee"]
+    for post, (reason, text) in zip(recent, REPORTS, strict=False):
+        reporter = rng.choice([u for u in employees if u.id != post.author_id])
+        do_report(
+            reporter, {"target_type": "post", "target_id": post.id, "reason": reason, "text": text}
+        )
+    return len(recent)
+
+
 def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = False) -> SeedReport:
     """Create the demo company in the current session (flush only: the caller commits).
 
@@ -322,6 +355,7 @@ def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = Fal
     _replay(_plan(rng, now, people, groups, members, posts), progress, report)
     report.kudos = _recognize(random.Random(seed + 1), people)
     _announce(people)
+    _moderate(random.Random(seed + 2), people)
     report.celebrations = do_run_celebrations(company_today())
     report.seconds = time.perf_counter() - started
     return report
