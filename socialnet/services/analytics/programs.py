@@ -38,12 +38,18 @@ def announcements(viewer: User, period: Range, limit: int = LISTED) -> list[dict
     site, department and reporting-line announcements, and group ones of groups the
     viewer may read. Cancelled ones are left out. Newest first.
     """
+    published = (
+        Announcement.published_at >= period.since,
+        Announcement.published_at < period.until,
+    )
     recipients = (
         select(
             AnnouncementRecipient.announcement_id.label("aid"),
             func.count().label("n"),
             func.count(AnnouncementRecipient.acknowledged_at).label("read"),
         )
+        .join(Announcement, Announcement.id == AnnouncementRecipient.announcement_id)
+        .where(*published)
         .group_by(AnnouncementRecipient.announcement_id)
         .subquery()
     )
@@ -56,8 +62,7 @@ def announcements(viewer: User, period: Range, limit: int = LISTED) -> list[dict
         )
         .outerjoin(recipients, recipients.c.aid == Announcement.id)
         .where(
-            Announcement.published_at >= period.since,
-            Announcement.published_at < period.until,
+            *published,
             Announcement.cancelled_at.is_(None),
             or_(
                 Announcement.group_id.is_(None),
@@ -90,7 +95,15 @@ def polls(viewer: User, period: Range, limit: int = LISTED) -> list[dict[str, An
     ``participation`` is ballots ÷ audience, where the audience of a group poll is the
     group's current members and that of a company poll every active account.
     """
-    ballots = select(Ballot.poll_id, func.count().label("n")).group_by(Ballot.poll_id).subquery()
+    created = (Post.created_at >= period.since, Post.created_at < period.until)
+    ballots = (
+        select(Ballot.poll_id, func.count().label("n"))
+        .join(Poll, Poll.id == Ballot.poll_id)
+        .join(Post, Post.id == Poll.post_id)
+        .where(*created)
+        .group_by(Ballot.poll_id)
+        .subquery()
+    )
     members = (
         select(GroupMembership.group_id, func.count().label("n"))
         .group_by(GroupMembership.group_id)
@@ -104,8 +117,7 @@ def polls(viewer: User, period: Range, limit: int = LISTED) -> list[dict[str, An
         .outerjoin(ballots, ballots.c.poll_id == Poll.id)
         .outerjoin(members, members.c.group_id == Post.group_id)
         .where(
-            Post.created_at >= period.since,
-            Post.created_at < period.until,
+            *created,
             policy.visible_posts_filter(viewer),
         )
         .order_by(Poll.id.desc())
