@@ -107,6 +107,12 @@ def _fig_feed(r):
         f"{_v(f['http_page_1_p99'])}, p500 {_v(f['http_page_500_p50'])}/"
         f"{_v(f['http_page_500_p99'])} ms"
     )
+    if "service_page_1_p50" in f:
+        text += (
+            f"; home_feed() alone p1 {_v(f['service_page_1_p50'])}/"
+            f"{_v(f['service_page_1_p99'])}, p500 {_v(f['service_page_500_p50'])}/"
+            f"{_v(f['service_page_500_p99'])} ms"
+        )
     return text, f["pass_p99"] and f["pass_ratio"]
 
 
