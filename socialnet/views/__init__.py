@@ -64,6 +64,7 @@ def register_views(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .feed import bp as feed_bp
     from .groups import bp as groups_bp
+    from .moderation import bp as moderation_bp
     from .notifications import bp as notifications_bp
     from .people import bp as people_bp
     from .polls import bp as polls_bp
@@ -77,6 +78,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(polls_bp)
     app.register_blueprint(recognition_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(analytics_bp)
     app.add_template_filter(when)
     app.add_template_filter(day)

@@ -1,0 +1,623 @@
+"""Moderation pages: reports, the review queue, cases, watched words, the audit log,
+"my moderation notices", pins and features — forms without JavaScript.
+
+Views stay thin: each parses a form, calls one service of ``services/`` (reports,
+cases, case_actions, watched_words, audit, pins, groups), commits, and redirects
+(post/redirect/get). A refused form is rendered again (or its fields kept with
+``keep_draft`` when it lives on another page) with the service's message flashed.
+The few helpers below only *read*, in batches, what the pages display.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from .. import policy
+from ..errors import DomainError, ValidationFailed
+from ..extensions import db
+from ..models import REPORT_REASONS, WATCHED_WORD_ACTIONS, Comment, Group, Post, Report, User
+from ..realtime.catchup import head_event_id
+from ..services import (
+    audit,
+    case_actions,
+    cases,
+    groups,
+    pages,
+    pins,
+    reports,
+    sanctions,
+    watched_words,
+)
+from ._common import failed, form_next, keep_draft, me, take_draft
+
+bp = Blueprint("moderation", __name__)
+
+QUEUE_PAGE = 25
+AUDIT_PAGE = 50
+PREVIEW_CHARS = 160
+REASON_LABELS = {
+    "spam": "Spam",
+    "harassment": "Harassment",
+    "confidential": "Confidential information",
+    "off_topic": "Off-topic",
+    "other": "Other",
+}
+ACTION_LABELS = {
+    "dismiss": "Dismiss",
+    "approve": "Approve",
+    "hide": "Hide",
+    "restore": "Restore",
+    "delete": "Delete",
+    "warn": "Warn",
+    "mute": "Mute",
+    "suspend": "Suspend",
+    "lock": "Lock comments",
+    "move": "Move",
+}
+WORD_ACTION_LABELS = {
+    "block": "Block (refuse the text)",
+    "require_approval": "Require approval",
+    "flag": "Flag (publish, open a case)",
+    "censor": "Censor (mask the word)",
+}
+CASE_KINDS = ("report", "flag", "approval", "appeal")
+
+
+# --- what every page may ask (template globals) -----------------------------------------
+
+
+def _rights() -> dict[str, Any]:
+    """The viewer's moderation reach, computed once per request (one query at most)."""
+    if "moderation_rights" not in g:
+        if not current_user.is_authenticated:
+            g.moderation_rights = {"moderator": False, "admin_groups": frozenset()}
+        else:
+            user = me()
+            moderator = policy.is_moderator(user)
+            admin_groups = (
+                frozenset()
+                if moderator or not user.active
+                else frozenset(db.session.scalars(policy.administered_group_ids(user)))
+            )
+            g.moderation_rights = {"moderator": moderator, "admin_groups": admin_groups}
+    return g.moderation_rights
+
+
+def can_open_queue() -> bool:
+    rights = _rights()
+    return rights["moderator"] or bool(rights["admin_groups"])
+
+
+def post_moderation(post: dict[str, Any]) -> dict[str, bool]:
+    """``{"pin", "feature", "report"}`` for one serialized post: a batched mirror of
+    ``policy.can_pin`` / ``policy.can_feature`` (published posts only, as the service says)."""
+    if not current_user.is_authenticated:
+        return {"pin": False, "feature": False, "report": False}
+    rights = _rights()
+    published = post.get("moderation_state", "published") == "published"
+    group_id = post.get("group_id")
+    pin = rights["moderator"] or (group_id is not None and group_id in rights["admin_groups"])
+    author = (post.get("author") or {}).get("id")
+    return {
+        "pin": published and pin and bool(post.get("id")),
+        "feature": published and rights["moderator"] and bool(post.get("id")),
+        "report": author != current_user.id,
+    }
+
+
+def report_draft(target_type: str, target_id: int):
+    """The refused report of this target, to reopen its form with what was typed."""
+    if "report_draft" not in g:
+        g.report_draft = take_draft("report") if "draft:report" in session else None
+    draft = g.report_draft
+    if (
+        draft
+        and draft.get("target_type") == target_type
+        and draft.get("target_id") == str(target_id)
+    ):
+        return draft
+    return None
+
+
+def home_highlights() -> dict[str, Any]:
+    """The home page's "Pinned" and "Featured" strips (company pins, featured posts)."""
+    pinned, featured = pins.home_highlights(me())
+    return {"pinned": pages.with_groups(pinned), "featured": pages.with_groups(featured)}
+
+
+def group_pins(group_id: int) -> list[dict[str, Any]]:
+    return pins.pinned_posts(me(), group_id)
+
+
+@bp.app_context_processor
+def _moderation_globals() -> dict[str, Any]:
+    return {
+        "can_open_moderation_queue": can_open_queue,
+        "post_moderation": post_moderation,
+        "report_draft": report_draft,
+        "home_highlights": home_highlights,
+        "group_pins": group_pins,
+        "REPORT_REASONS": [(r, REASON_LABELS[r]) for r in REPORT_REASONS],
+    }
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _int_or_raw(raw: str | None):
+    """A form's id or number as an int, else the raw text (the service says what is wrong)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else raw
+
+
+def _back(default: str, anchor: str | None = None) -> str:
+    back = (form_next() or default).partition("#")[0]
+    return f"{back}#{anchor}" if anchor else back
+
+
+def _act(action, success: str, back: str):
+    """Run one service call, commit, flash; on a domain error roll back and flash why."""
+    try:
+        action()
+        db.session.commit()
+        flash(success, "success")
+    except DomainError as error:
+        failed(error)
+    return redirect(back)
+
+
+def _plain(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
+
+
+def _previews(rows: list[Any]) -> dict[tuple[str, int], dict[str, Any]]:
+    """What each case is about, for queue rows: one query per kind of target."""
+    wanted: dict[str, set[int]] = {}
+    for case in rows:
+        wanted.setdefault(case.target_type, set()).add(case.target_id)
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    if wanted.get("post"):
+        for post in db.session.scalars(select(Post).where(Post.id.in_(wanted["post"]))):
+            out["post", post.id] = {
+                "text": _plain(post.title or post.body),
+                "state": "deleted" if post.deleted_at else post.moderation_state,
+                "url": f"/posts/{post.id}",
+            }
+    if wanted.get("comment"):
+        for comment in db.session.scalars(select(Comment).where(Comment.id.in_(wanted["comment"]))):
+            out["comment", comment.id] = {
+                "text": _plain(comment.body),
+                "state": "deleted" if comment.deleted_at else comment.moderation_state,
+                "url": f"/posts/{comment.post_id}#comment-{comment.id}",
+            }
+    if wanted.get("user"):
+        for person in db.session.scalars(select(User).where(User.id.in_(wanted["user"]))):
+            out["user", person.id] = {
+                "text": f"{person.display_name} (@{person.handle})",
+                "state": "published",
+                "url": f"/people/{person.id}",
+            }
+    if wanted.get("group"):
+        for group in db.session.scalars(select(Group).where(Group.id.in_(wanted["group"]))):
+            out["group", group.id] = {
+                "text": group.name,
+                "state": "published",
+                "url": f"/groups/{group.id}",
+            }
+    return out
+
+
+def _reasons(case_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """``{case_id: [(reason label, count), …]}`` in one grouped query."""
+    out: dict[int, list[tuple[str, int]]] = {}
+    if not case_ids:
+        return out
+    counted = db.session.execute(
+        select(Report.case_id, Report.reason, func.count())
+        .where(Report.case_id.in_(case_ids))
+        .group_by(Report.case_id, Report.reason)
+        .order_by(Report.case_id, func.count().desc())
+    )
+    for case_id, reason, count in counted:
+        out.setdefault(case_id, []).append((REASON_LABELS.get(reason, reason), count))
+    return out
+
+
+def _group_names(ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(Group.id, Group.name).where(Group.id.in_(wanted))).all())
+
+
+def _queue_rows(rows: list[Any]) -> list[dict[str, Any]]:
+    items = cases.case_dicts(rows)
+    previews = _previews(rows)
+    reasons = _reasons([c.id for c in rows])
+    names = _group_names({c.group_id for c in rows})
+    for item in items:
+        item["preview"] = previews.get((item["target_type"], item["target_id"]))
+        item["reasons"] = reasons.get(item["id"], [])
+        item["group_name"] = names.get(item["group_id"]) if item["group_id"] else None
+    return items
+
+
+def _fits_case(user: User, case: Any, action: str) -> bool:
+    """The action applies to this kind of case and target, and the viewer may take it."""
+    if action not in case_actions.ACTIONS_BY_TARGET[case.target_type]:
+        return False
+    if not policy.can_take_case_action(user, case.group_id, action):
+        return False
+    if action == "approve":
+        return case.kind == "approval"
+    if action == "dismiss":
+        return case.kind != "approval"
+    if action in case_actions.SANCTIONS:
+        return case.subject_user_id not in (None, user.id)
+    return True
+
+
+#: For a post or comment: the states in which each action makes sense.
+_STATES_FOR = {
+    "approve": ("pending",),
+    "hide": ("published", "pending"),
+    "restore": ("hidden", "removed"),
+    "delete": ("published", "pending", "hidden"),
+}
+
+
+def _fits_target(action: str, case: Any, target: dict[str, Any] | None) -> bool:
+    if case.target_type not in ("post", "comment"):
+        return True
+    if target is None or target.get("deleted"):
+        return action in ("dismiss", *case_actions.SANCTIONS)
+    if action == "lock":
+        return bool(target.get("comments_enabled", True))
+    states = _STATES_FOR.get(action)
+    return states is None or target.get("moderation_state") in states
+
+
+def available_actions(user: User, case: Any, target: dict[str, Any] | None) -> list[str]:
+    """The action forms a case page offers: those that fit the case, its target's state
+    and the viewer's rights (the service checks again when one is posted)."""
+    if not case.is_open:
+        return []
+    return [
+        action
+        for action in case_actions.ACTIONS
+        if _fits_case(user, case, action) and _fits_target(action, case, target)
+    ]
+
+
+def _action_data(form, *, bulk: bool = False) -> dict[str, Any]:
+    action = form.get("action", "")
+    data: dict[str, Any] = {"action": action}
+    message = form.get("message", "").strip()
+    if message:
+        data["message"] = message
+    duration = _int_or_raw(form.get("duration_hours"))
+    if duration is not None and action in ("mute", "suspend"):
+        data["duration_hours"] = duration
+    if action == "move":
+        data["group_id"] = _int_or_raw(form.get("group_id"))
+    if form.get("keep_open") == "on":
+        data["close"] = False
+    if bulk:
+        data["case_ids"] = [_int_or_raw(raw) for raw in form.getlist("case_ids")]
+    return data
+
+
+def _move_destinations(user: User) -> list[dict[str, Any]]:
+    listed, _cursor = groups.list_groups(user, query=None, mine=False, cursor=None, limit=100)
+    return [g for g in listed if not g.get("archived")]
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+@bp.post("/moderation/reports")
+@login_required
+def report():
+    target_type = request.form.get("target_type", "")
+    target_id = _int_or_raw(request.form.get("target_id"))
+    anchor = f"{target_type}-{target_id}" if target_type in ("post", "comment") else None
+    data = {
+        "target_type": target_type,
+        "target_id": target_id,
+        "reason": request.form.get("reason", ""),
+        "text": request.form.get("text", ""),
+    }
+    try:
+        reports.do_report(me(), data)
+        db.session.commit()
+    except DomainError as error:
+        failed(error)
+        keep_draft("report")
+        return redirect(_back(url_for("feed.home"), anchor))
+    flash("Thanks — moderators will look at it.", "success")
+    return redirect(_back(url_for("feed.home"), anchor))
+
+
+# --- the queue -------------------------------------------------------------------------
+
+
+def _queue_filters() -> dict[str, Any]:
+    args = {
+        "status": "closed" if request.args.get("closed") == "1" else "open",
+        "kind": request.args.get("kind") or None,
+        "assignee": request.args.get("assignee") or None,
+        "group_id": request.args.get("group_id") or None,
+    }
+    return cases.check_list_filters(args)
+
+
+@bp.get("/moderation")
+@login_required
+def queue():
+    cases.check_can_open_queue(me())
+    head = head_event_id()
+    filters = _queue_filters()
+    rows, next_cursor = cases.list_cases(me(), filters, request.args.get("cursor"), QUEUE_PAGE)
+    return render_template(
+        "moderation_queue.html",
+        rows=_queue_rows(rows),
+        filters=filters,
+        next_cursor=next_cursor,
+        head_event_id=head,
+        kinds=CASE_KINDS,
+        bulk_actions=_bulk_actions(me()),
+        draft=take_draft("bulk"),
+        max_bulk=case_actions.BULK_MAX_CASES,
+    )
+
+
+def _bulk_actions(user: User) -> list[str]:
+    wanted = ("dismiss", "approve", "hide", "delete", "restore", "warn", "mute", "suspend")
+    return [a for a in wanted if policy.is_moderator(user) or a in policy.GROUP_ADMIN_CASE_ACTIONS]
+
+
+@bp.get("/moderation/cases/<id:case_id>/row")
+@login_required
+def case_row(case_id: int):
+    """One queue row, rendered (and escaped) by the server for app.js to show live."""
+    case = cases.access_case(me(), case_id)
+    return render_template("_moderation_case_row.html", row=_queue_rows([case])[0], selected=[])
+
+
+@bp.post("/moderation/bulk")
+@login_required
+def bulk():
+    back = _back(url_for("moderation.queue"))
+    try:
+        done = case_actions.do_bulk_action(me(), _action_data(request.form, bulk=True))
+        db.session.commit()
+    except DomainError as error:
+        failed(error)
+        keep_draft("bulk")
+        return redirect(back)
+    flash(f"Done: {len(done)} case{'' if len(done) == 1 else 's'} updated.", "success")
+    return redirect(back)
+
+
+# --- one case --------------------------------------------------------------------------
+
+
+def _case_page(case_id: int, draft: dict[str, Any] | None = None, status: int = 200):
+    user = me()
+    cases.check_can_open_queue(user)
+    case = cases.access_case(user, case_id)
+    detail = cases.case_detail(case)
+    actions = available_actions(user, case, detail["target"])
+    original = None
+    if case.appeal_of_id:
+        original = cases.case_dict(db.session.get(type(case), case.appeal_of_id))
+    return render_template(
+        "moderation_case.html",
+        case=detail,
+        actions=actions,
+        action_labels=ACTION_LABELS,
+        destinations=_move_destinations(user) if "move" in actions else [],
+        group_name=_group_names({case.group_id}).get(case.group_id),
+        original=original,
+        draft=draft or {},
+        max_hours=sanctions.MAX_DURATION_HOURS,
+    ), status
+
+
+@bp.get("/moderation/cases/<id:case_id>")
+@login_required
+def case_page(case_id: int):
+    return _case_page(case_id)
+
+
+@bp.post("/moderation/cases/<id:case_id>/actions")
+@login_required
+def act(case_id: int):
+    data = _action_data(request.form)
+    try:
+        case_actions.do_case_action(me(), case_id, data)
+        db.session.commit()
+    except DomainError as error:
+        status = failed(error)
+        return _case_page(case_id, draft={"action": request.form.to_dict()}, status=status)
+    label = ACTION_LABELS.get(data["action"], data["action"])
+    flash(f"{label}: done. The person concerned has been told.", "success")
+    return redirect(url_for("moderation.case_page", case_id=case_id))
+
+
+@bp.post("/moderation/cases/<id:case_id>/notes")
+@login_required
+def add_note(case_id: int):
+    body = request.form.get("body", "")
+    try:
+        cases.do_add_note(me(), case_id, {"body": body})
+        db.session.commit()
+    except DomainError as error:
+        status = failed(error)
+        return _case_page(case_id, draft={"note": body}, status=status)
+    flash("Note added.", "success")
+    return redirect(url_for("moderation.case_page", case_id=case_id, _anchor="notes"))
+
+
+@bp.post("/moderation/cases/<id:case_id>/assign")
+@login_required
+def assign(case_id: int):
+    mine = request.form.get("assignee") != "none"
+    return _act(
+        lambda: cases.do_assign(me(), case_id, {"assignee_id": me().id if mine else None}),
+        "Assigned to you." if mine else "Unassigned.",
+        url_for("moderation.case_page", case_id=case_id),
+    )
+
+
+# --- watched words ---------------------------------------------------------------------
+
+
+def _words_page(draft: dict[str, Any] | None = None, status: int = 200):
+    words = watched_words.list_words(me())
+    return render_template(
+        "moderation_words.html",
+        words=[watched_words.word_dict(w) for w in words],
+        actions=[(a, WORD_ACTION_LABELS[a]) for a in WATCHED_WORD_ACTIONS],
+        draft=draft or {"pattern": "", "regex": False, "action": "flag"},
+    ), status
+
+
+@bp.get("/moderation/watched-words")
+@login_required
+def words():
+    return _words_page()
+
+
+@bp.post("/moderation/watched-words")
+@login_required
+def add_word():
+    data = {
+        "pattern": request.form.get("pattern", ""),
+        "regex": request.form.get("regex") == "on",
+        "action": request.form.get("action", ""),
+    }
+    try:
+        watched_words.do_add_word(me(), data)
+        db.session.commit()
+    except DomainError as error:
+        return _words_page(draft=data, status=failed(error))
+    flash("Watched word added.", "success")
+    return redirect(url_for("moderation.words"))
+
+
+@bp.post("/moderation/watched-words/<id:word_id>/delete")
+@login_required
+def delete_word(word_id: int):
+    return _act(
+        lambda: watched_words.do_delete_word(me(), word_id),
+        "Watched word removed.",
+        url_for("moderation.words"),
+    )
+
+
+# --- audit log -------------------------------------------------------------------------
+
+AUDIT_FIELDS = ("action", "actor_id", "from", "to")
+
+
+@bp.get("/moderation/audit")
+@login_required
+def audit_log():
+    audit.check_can_read(me())
+    typed = {name: request.args.get(name, "").strip() for name in AUDIT_FIELDS}
+    status = 200
+    try:
+        filters = audit.check_filters(typed)
+        entries, next_cursor = audit.list_entries(
+            me(), filters, request.args.get("cursor"), AUDIT_PAGE
+        )
+    except ValidationFailed as error:
+        status = failed(error)
+        entries, next_cursor = [], None
+    query = {k: v for k, v in typed.items() if v}
+    return render_template(
+        "moderation_audit.html",
+        entries=[audit.entry_dict(e) for e in entries],
+        typed=typed,
+        query=query,
+        next_cursor=next_cursor,
+        csv_url=url_for("api.audit_log", format="csv", **query),
+    ), status
+
+
+# --- my notices and appeals ------------------------------------------------------------
+
+
+def _mine_page(draft: dict[str, Any] | None = None, status: int = 200):
+    mine = cases.my_cases(me())
+    appealed = cases.appealed_ids([c.id for c in mine])
+    items = [{**cases.case_dict(c), "appealed": c.id in appealed} for c in mine]
+    return render_template(
+        "moderation_mine.html", items=items, action_labels=ACTION_LABELS, draft=draft or {}
+    ), status
+
+
+@bp.get("/moderation/mine")
+@login_required
+def mine():
+    return _mine_page()
+
+
+@bp.post("/moderation/mine/<id:case_id>/appeal")
+@login_required
+def appeal(case_id: int):
+    text = request.form.get("text", "")
+    try:
+        cases.do_appeal(me(), case_id, {"text": text})
+        db.session.commit()
+    except DomainError as error:
+        status = failed(error)
+        return _mine_page(draft={"case_id": case_id, "text": text}, status=status)
+    flash("Your appeal is with the moderators. You will be told of their decision.", "success")
+    return redirect(url_for("moderation.mine"))
+
+
+# --- pins, features, pre-moderation ----------------------------------------------------
+
+
+@bp.post("/moderation/posts/<id:post_id>/pin")
+@login_required
+def pin(post_id: int):
+    pinned = request.form.get("pinned") != "0"
+    return _act(
+        lambda: pins.do_pin(me(), post_id, {"pinned": pinned}),
+        "Post pinned." if pinned else "Post unpinned.",
+        _back(url_for("feed.post", post_id=post_id), f"post-{post_id}"),
+    )
+
+
+@bp.post("/moderation/posts/<id:post_id>/feature")
+@login_required
+def feature(post_id: int):
+    featured = request.form.get("featured") != "0"
+    return _act(
+        lambda: pins.do_feature(me(), post_id, {"featured": featured}),
+        "Post featured on the home page." if featured else "Post no longer featured.",
+        _back(url_for("feed.post", post_id=post_id), f"post-{post_id}"),
+    )
+
+
+@bp.post("/moderation/groups/<id:group_id>/premoderation")
+@login_required
+def premoderation(group_id: int):
+    on = request.form.get("premoderated") == "on"
+    return _act(
+        lambda: groups.do_update_group(me(), group_id, {"premoderated": on}),
+        "Pre-moderation on: new posts wait for a group admin."
+        if on
+        else "Pre-moderation off: posts are published at once.",
+        url_for("groups.edit", group_id=group_id),
+    )
