@@ -245,6 +245,7 @@
     } else {
       del.remove();
     }
+    fillModerationControls(el, "post", id, mine);
     fillPost(el, post);
     formatTimes(el);
     return el;
@@ -267,6 +268,8 @@
     const created = $('[data-field="created"]', el);
     created.setAttribute("datetime", comment.created_at || "");
     $('[data-field="body"]', el).innerHTML = comment.body_html; // sanitized by the server
+    el.dataset.authorId = String(authorId);
+    fillModerationControls(el, "comment", id, authorId === config.me);
     const del = $('[data-field="delete"]', el);
     const postAuthor = Number(postEl(comment.post_id)?.dataset.authorId);
     if (authorId === config.me || postAuthor === config.me || config.moderator) {
@@ -277,6 +280,41 @@
     }
     formatTimes(el);
     return el;
+  }
+
+  // ---------------------------------------------------------------- moderation
+
+  /** A card built from a <template>: its "Report" form names this post/comment (none on one's own). */
+  function fillModerationControls(el, type, id, mine) {
+    const report = $('[data-field="report"]', el);
+    if (!report) return;
+    if (mine) {
+      report.remove();
+      return;
+    }
+    $('[data-field="report-target"]', report).value = String(id);
+    $('[data-field="report-next"]', report).value = here();
+    const text = $('[data-field="report-text"]', report);
+    text.id = `report-text-${type}-${id}`;
+    $('[data-field="report-label"]', report).htmlFor = text.id;
+  }
+
+  /** Show the author "Hidden by moderation" on their own content instead of removing it. */
+  function markModerated(el, state) {
+    const badge = $('[data-field="mod-state"]', el);
+    if (!badge) return;
+    badge.textContent = state === "pending" ? "Pending approval" : "Hidden by moderation";
+    badge.classList.toggle("badge-hidden", state !== "pending");
+    badge.hidden = false;
+    el.classList.add("is-moderated");
+  }
+
+  function removeHighlights(id) {
+    $$(`[data-highlight-post-id="${Number(id)}"]`).forEach((card) => {
+      const strip = card.closest(".highlights");
+      card.remove();
+      if (strip && !$("[data-highlight-post-id]", strip)) strip.remove();
+    });
   }
 
   // ---------------------------------------------------------------- live feed insertion
@@ -416,6 +454,30 @@
     },
     "comment.deleted"(data) {
       removeComment(data.id, data.post_id);
+    },
+    "post.hidden"(data) {
+      // Moderation took a post out of sight ("moved": it reappears where it now lives).
+      removeHighlights(data.id);
+      const el = postEl(data.id);
+      const own = el && Number(el.dataset.authorId) === config.me;
+      if (own && data.moderation_state === "hidden") return markModerated(el, "hidden");
+      const gone = $("#post-gone");
+      if (gone && config.page === "post" && config.post_id === data.id) {
+        gone.textContent = data.moderation_state === "moved"
+          ? "A moderator moved this post: reload to see it in its new place."
+          : "This post is no longer available.";
+      }
+      removePost(data.id);
+    },
+    "comment.hidden"(data) {
+      const el = document.getElementById(`comment-${Number(data.id)}`);
+      const own = el && Number(el.dataset.authorId) === config.me;
+      if (own && data.moderation_state === "hidden") markModerated(el, "hidden");
+      else removeComment(data.id, data.post_id);
+    },
+    "case.updated"(data) {
+      // The review queue's script (moderation.js) listens for this.
+      document.dispatchEvent(new CustomEvent("socialnet:case-updated", { detail: data }));
     },
     "announcement.created"(data) {
       insertPinned(data);
