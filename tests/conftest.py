@@ -353,3 +353,19 @@ def signed_in(app):
         return client
 
     return make
+
+
+@pytest.fixture
+def watch(api, cm):
+    """``watch(pattern, action, regex=False)``: a watched word added through the API."""
+    client = api(cm)
+
+    def add(pattern: str, action: str, regex: bool = False) -> dict:
+        response = client.post(
+            "/api/v1/moderation/watched-words",
+            {"pattern": pattern, "action": action, "regex": regex},
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return add

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from socialnet.extensions import db
 from socialnet.models import GroupMembership
 
@@ -34,19 +32,3 @@ def make_group_admin(user, group) -> None:
     else:
         membership.role = "admin"
     db.session.commit()
-
-
-@pytest.fixture
-def watch(api, cm):
-    """``watch(pattern, action, regex=False)``: a watched word added through the API."""
-    client = api(cm)
-
-    def add(pattern: str, action: str, regex: bool = False) -> dict:
-        response = client.post(
-            "/api/v1/moderation/watched-words",
-            {"pattern": pattern, "action": action, "regex": regex},
-        )
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-
-    return add

@@ -11,7 +11,7 @@ from socialnet.extensions import db
 from socialnet.models import AuditLogEntry
 from socialnet.services.audit import AuditLogIsAppendOnly
 from tests.helpers import assert_error, count_rows
-from tests.moderation_fixtures import act, reported_case, watch  # noqa: F401
+from tests.moderation_fixtures import act, reported_case
 
 
 def _actions(client, query: str = "") -> list[str]:

@@ -8,7 +8,7 @@ from socialnet.extensions import db
 from socialnet.models import AuditLogEntry, ModerationCase, Post, Sanction, User
 from socialnet.models._time import utcnow
 from tests.helpers import assert_error, count_rows, table_counts
-from tests.moderation_fixtures import act, make_group_admin, report, reported_case
+from tests.moderation_fixtures import act, make_group_admin, reported_case
 
 
 def _feed_ids(client) -> list[int]:
@@ -261,3 +261,51 @@ def test_notes_and_assignment(api, employee, fred, cm, admin, make_post):
     assert_error(api(employee).get(f"/api/v1/moderation/cases/{case_id}"), 404)
     db.session.rollback()
     assert db.session.get(ModerationCase, case_id).assignee_id == admin.id
+
+
+def test_moving_a_post_takes_all_its_cases_away_from_the_old_groups_admins(
+    api, employee, fred, cm, make_user, make_group, make_post
+):
+    lead = make_user("Lea Lead")
+    old = make_group("Old", "public", members=(employee, lead, fred))
+    secret = make_group("Board", "secret", members=(cm,))
+    make_group_admin(lead, old)
+    post = make_post(employee, "moving soon", group=old)
+    comment = api(fred).post(f"/api/v1/posts/{post.id}/comments", {"body": "hm"}).get_json()
+    post_case = reported_case(api(fred), "post", post.id)
+    comment_case = reported_case(api(employee), "comment", comment["id"])
+    flag_case = reported_case(api(make_user()), "post", post.id, "harassment")
+    assert flag_case == post_case  # same target, same case
+    assert act(api(cm), post_case, "move", group_id=secret.id, close=True).status_code == 200
+    for case_id in (post_case, comment_case):
+        assert_error(api(lead).get(f"/api/v1/moderation/cases/{case_id}"), 404)
+    assert_error(act(api(lead), comment_case, "delete"), 404)
+
+
+def test_a_hidden_post_leaves_the_pins(api, employee, fred, cm, make_post):
+    post = make_post(employee)
+    api(cm).post(f"/api/v1/posts/{post.id}/pin")
+    case_id = reported_case(api(fred), "post", post.id)
+    act(api(cm), case_id, "hide")
+    assert api(employee).get("/api/v1/feed").get_json()["pinned_posts"] == []
+    db.session.rollback()
+    assert db.session.get(Post, post.id).pinned_at is None
+
+
+def test_an_author_deleting_held_content_withdraws_its_cases(api, employee, cm, watch):
+    watch("salary", "require_approval")
+    post = api(employee).post("/api/v1/posts", {"body": "salary talk"}).get_json()
+    assert api(employee).delete(f"/api/v1/posts/{post['id']}").status_code == 204
+    assert api(cm).get("/api/v1/moderation/cases").get_json()["items"] == []
+    closed = api(cm).get("/api/v1/moderation/cases?status=closed").get_json()["items"]
+    assert [c["resolution"] for c in closed] == ["withdrawn"]
+
+
+def test_out_of_range_ids_are_a_400_not_a_500(api, cm):
+    client = api(cm)
+    assert_error(
+        client.post("/api/v1/moderation/bulk", {"case_ids": [2**70], "action": "hide"}), 400
+    )
+    assert_error(client.get("/api/v1/moderation/cases?group_id=9999999999"), 400)
+    assert_error(client.get(f"/api/v1/moderation/cases?group_id={'9' * 5000}"), 400)
+    assert_error(client.get("/api/v1/audit-log?actor_id=9999999999"), 400)

@@ -59,9 +59,7 @@ def test_a_comment_on_an_unseen_post_cannot_be_reported(api, employee, fred, mak
     assert_error(report(api(fred), "comment", comment.get_json()["id"]), 404)
 
 
-def test_a_poll_reported_by_its_id_and_by_its_post_meet_in_one_case(
-    api, employee, fred, make_user
-):
+def test_a_poll_reported_by_its_id_and_by_its_post_meet_in_one_case(api, employee, fred, make_user):
     created = api(employee).post(
         "/api/v1/polls", {"question": "Lunch?", "options": ["Pizza", "Sushi"]}
     )

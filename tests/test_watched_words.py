@@ -6,7 +6,7 @@ from socialnet.extensions import db
 from socialnet.models import Comment, Group, ModerationCase, Post, WatchedWord
 from socialnet.services.watched_words import normalize, screen
 from tests.helpers import assert_error, count_rows, table_counts
-from tests.moderation_fixtures import act, make_group_admin, watch  # noqa: F401
+from tests.moderation_fixtures import act, make_group_admin
 
 
 def test_block_refuses_with_a_clear_message_and_writes_nothing(api, employee, watch):
@@ -205,3 +205,45 @@ def test_only_community_managers_manage_the_list(api, employee, cm, watch):
         {"pattern": "***", "action": "block"},
     ):
         assert_error(api(cm).post("/api/v1/moderation/watched-words", bad), 400)
+
+
+def test_a_text_that_outruns_a_block_pattern_is_held_not_published(api, employee, fred, watch):
+    """Fail closed: a long text on which a block regex times out waits for a moderator."""
+    watch(r"\w+\s+\w+\s+secret", "block", regex=True)
+    assert_error(api(employee).post("/api/v1/posts", {"body": "the top secret"}), 400)
+    created = api(employee).post("/api/v1/posts", {"body": "a" * 9980 + " the top secret"})
+    if created.status_code == 400:  # the machine was fast enough to match: also safe
+        return
+    post = created.get_json()
+    assert post["moderation_state"] == "pending"
+    assert_error(api(fred).get(f"/api/v1/posts/{post['id']}"), 404)
+
+
+def test_invisible_characters_do_not_hide_a_word(api, employee, watch):
+    watch("badword", "block")
+    for text in ("bad\u200dword", "bad\u00adword", "bad\u200bword", "ｂａｄｗｏｒｄ"):
+        assert_error(api(employee).post("/api/v1/posts", {"body": text}), 400)
+
+
+def test_fullwidth_operators_do_not_sneak_a_catastrophic_regex_in(api, cm):
+    response = api(cm).post(
+        "/api/v1/moderation/watched-words",
+        {"pattern": "(a＋)＋$", "regex": True, "action": "block"},
+    )
+    assert assert_error(response, 400)["fields"] == {"pattern": "catastrophic"}
+
+
+def test_announcements_pass_the_same_gate(api, manager, employee, cm, watch):
+    watch("forbidden", "block")
+    watch("merde", "censor")
+    announcement = {
+        "title": "News",
+        "body": "forbidden news",
+        "audience": {"kind": "reports"},
+        "expires_in_days": 3,
+    }
+    assert_error(api(manager).post("/api/v1/announcements", announcement), 400)
+    announcement["body"] = "quelle merde"
+    created = api(manager).post("/api/v1/announcements", announcement)
+    assert created.status_code == 201, created.get_json()
+    assert "merde" not in str(created.get_json())

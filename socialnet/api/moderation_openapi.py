@@ -52,7 +52,7 @@ CASE_PROPERTIES: dict[str, Any] = {
     "group_id": {"type": "integer", "nullable": True},
     "subject": NULLABLE_USER,
     "assignee": NULLABLE_USER,
-    "resolution": {"type": "string", "nullable": True, "enum": [*ACTIONS, None]},
+    "resolution": {"type": "string", "nullable": True, "enum": [*ACTIONS, "withdrawn", None]},
     "appeal_of_id": {"type": "integer", "nullable": True},
     "opened_at": DATE_TIME,
     "updated_at": DATE_TIME,

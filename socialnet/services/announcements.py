@@ -33,6 +33,7 @@ from ..realtime.presence import enter_room_for_users
 from ..realtime.publisher import after_commit, publish
 from ..serializers import announcement_dict, post_dict, user_summary
 from . import audit
+from . import screening as screening_gate
 from .content import render_body
 from .feed import serialize_posts_for
 from .notifications import do_notify_many
@@ -165,10 +166,17 @@ def do_create_announcement(sender: User, data: Any) -> Announcement:
             "comments_enabled must be true or false.", fields={"comments_enabled": "not_bool"}
         )
     publish_at = _check_publish_at(data.get("publish_at"), now)
+    screening = screening_gate.check_writing(
+        sender,
+        {
+            "title": check_text(data.get("title"), "title", max_len=200),
+            "body": check_text(data.get("body"), "body", max_len=10_000, multiline=True),
+        },
+    )
     announcement = Announcement(
         sender_id=sender.id,
-        title=check_text(data.get("title"), "title", max_len=200),
-        body=check_text(data.get("body"), "body", max_len=10_000, multiline=True),
+        title=screening.texts["title"],
+        body=screening.texts["body"],
         audience_kind=kind,
         audience_value=value,
         group_id=group.id if group else None,
@@ -180,6 +188,9 @@ def do_create_announcement(sender: User, data: Any) -> Announcement:
     db.session.flush()
     if publish_at <= now:
         do_publish(announcement)
+    if announcement.post_id is not None:
+        # top-down news is not held back: words that would hold or flag a post flag it
+        screening_gate.flag_post(db.session.get(Post, announcement.post_id), screening)
     return announcement
 
 

@@ -21,7 +21,7 @@ from ..models import AuditLogEntry, User
 from ..pagination import decode_cursor, encode_cursor
 from ..serializers import iso
 from .csv_export import to_csv
-from .validation import check_date, check_text
+from .validation import MAX_ID, check_date, check_text
 
 #: Most entries one CSV export holds; narrow the filters for more.
 EXPORT_MAX_ROWS = 50_000
@@ -94,7 +94,10 @@ def check_filters(args: dict[str, Any]) -> dict[str, Any]:
     for name in ("actor_id", "target_id"):
         raw = args.get(name)
         if raw:
-            if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+            if (
+                not (raw.isascii() and raw.isdigit() and len(raw) <= 10)
+                or not 0 < int(raw) <= MAX_ID
+            ):
                 raise ValidationFailed(f"{name} must be an id.", fields={name: "invalid"})
             out[name] = int(raw)
     for name in ("from", "to"):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_, select, update
 
 from .. import policy
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -37,7 +37,7 @@ from ..serializers import comment_dict, post_dict
 from . import audit, notifications, sanctions
 from .cases import access_case, publish_case_updated
 from .reactions import reaction_counts
-from .validation import check_known_fields, check_optional_id, check_text
+from .validation import MAX_ID, check_known_fields, check_optional_id, check_text
 
 ACTIONS = (
     "dismiss",
@@ -149,6 +149,8 @@ def _set_post_state(actor: User, post: Post, state: str) -> dict[str, Any]:
         return {"moderation_state": before}
     audience = policy.audience_room_for_post(post)
     post.moderation_state = state
+    if state != ModerationState.PUBLISHED.value:  # out of sight: out of the pins too
+        post.pinned_at = post.pinned_by_id = post.featured_at = None
     post.moderated_at = utcnow()
     post.moderated_by_id = actor.id
     db.session.flush()
@@ -249,6 +251,27 @@ def _check_move_destination(actor: User, post: Post, group_id: int | None) -> No
             raise Forbidden(policy.READ_ONLY_REFUSAL)
 
 
+def _regroup_cases_about(post: Post, group_id: int | None) -> None:
+    """Every case about ``post`` and its comments now belongs to its new group: the old
+    group's admins lose them with the post."""
+    db.session.execute(
+        update(ModerationCase)
+        .where(
+            or_(
+                and_(ModerationCase.target_type == "post", ModerationCase.target_id == post.id),
+                and_(
+                    ModerationCase.target_type == "comment",
+                    ModerationCase.target_id.in_(
+                        select(Comment.id).where(Comment.post_id == post.id)
+                    ),
+                ),
+            )
+        )
+        .values(group_id=group_id)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def _move(actor: User, case: ModerationCase, request: ActionRequest) -> dict[str, Any]:
     post = _post(case)
     _check_move_destination(actor, post, request.group_id)
@@ -264,7 +287,7 @@ def _move(actor: User, case: ModerationCase, request: ActionRequest) -> dict[str
             group_id=post.group_id,
         )
     post.group_id = request.group_id
-    case.group_id = request.group_id
+    _regroup_cases_about(post, request.group_id)
     db.session.flush()
     if published:
         post.author = db.session.get(User, post.author_id)
@@ -406,7 +429,7 @@ def do_bulk_action(actor: User, data: Any) -> list[ModerationCase]:
         not isinstance(ids, list)
         or not ids
         or len(ids) > BULK_MAX_CASES
-        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+        or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in ids)
     ):
         raise ValidationFailed(
             f"case_ids must be a list of 1 to {BULK_MAX_CASES} case ids.",

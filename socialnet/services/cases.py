@@ -33,7 +33,7 @@ from ..pagination import decode_cursor, encode_cursor
 from ..realtime.publisher import publish_many
 from ..serializers import comment_dict, iso, post_dict, user_summary
 from . import audit
-from .validation import check_known_fields, check_optional_id, check_text
+from .validation import MAX_ID, check_known_fields, check_optional_id, check_text
 
 NOTE_MAX_CHARS = 4000
 APPEAL_MAX_CHARS = 2000
@@ -79,7 +79,9 @@ def check_list_filters(args: dict[str, Any]) -> dict[str, Any]:
         out["assignee"] = "me"
     raw_group = args.get("group_id")
     if raw_group:
-        if not (raw_group.isascii() and raw_group.isdigit()) or len(raw_group) > 10:
+        if not (raw_group.isascii() and raw_group.isdigit() and len(raw_group) <= 10) or not (
+            0 < int(raw_group) <= MAX_ID
+        ):
             raise ValidationFailed("group_id must be an id.", fields={"group_id": "invalid"})
         out["group_id"] = int(raw_group)
     return out
@@ -276,6 +278,28 @@ def publish_case_updated(case: ModerationCase) -> None:
     publish_many(
         [("case.updated", data, f"user:{uid}", None, None) for uid in moderator_ids_for(case)]
     )
+
+
+def do_close_cases_about(target_type: str, target_id: int) -> None:
+    """The author deleted the content: its open cases close as ``withdrawn`` (nothing is
+    left to act on), and moderators' queues hear of it."""
+    open_cases = list(
+        db.session.scalars(
+            select(ModerationCase).where(
+                ModerationCase.target_type == target_type,
+                ModerationCase.target_id == target_id,
+                ModerationCase.status == CaseStatus.OPEN.value,
+            )
+        )
+    )
+    now = utcnow()
+    for case in open_cases:
+        case.status = CaseStatus.CLOSED.value
+        case.resolution = "withdrawn"
+        case.closed_at = case.updated_at = now
+    db.session.flush()
+    for case in open_cases:
+        publish_case_updated(case)
 
 
 # --- notes, assignment -----------------------------------------------------------------

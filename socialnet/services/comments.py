@@ -18,6 +18,7 @@ from ..realtime.publisher import publish
 from ..serializers import comment_dict
 from . import notifications
 from . import screening as screening_gate
+from .cases import do_close_cases_about
 from .content import render_body
 from .posts import access_post
 from .validation import check_known_fields, check_text
@@ -102,6 +103,8 @@ def do_delete_comment(user: User, comment_id: int) -> None:
     if not policy.can_delete_comment(user, comment, post):
         raise Forbidden("You can only delete your own comments or comments on your posts.")
     comment.deleted_at = utcnow()
+    if user.id == comment.author_id:
+        do_close_cases_about("comment", comment.id)
     if comment.moderation_state == ModerationState.PUBLISHED.value:  # only those are counted
         db.session.execute(
             update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count - 1)

@@ -17,6 +17,7 @@ from ..realtime.publisher import lock_event_log, publish
 from ..serializers import post_dict
 from . import notifications
 from . import screening as screening_gate
+from .cases import do_close_cases_about
 from .content import render_body
 from .reactions import reaction_counts
 from .validation import check_known_fields, check_optional_id, check_text
@@ -132,4 +133,6 @@ def do_delete_post(user: User, post_id: int) -> None:
     post.deleted_at = utcnow()
     post.deleted_by_id = user.id
     db.session.flush()
+    if user.id == post.author_id:
+        do_close_cases_about("post", post.id)
     publish("post.deleted", {"id": post.id}, room=policy.room_for_post(post), post_id=post.id)

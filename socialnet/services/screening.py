@@ -68,6 +68,12 @@ def settle_post(user: User, post: Post, screening: Screening, *, is_new: bool = 
         _open(CaseKind.FLAG.value, target_of_post(post), screening.summary)
 
 
+def flag_post(post: Post, screening: Screening) -> None:
+    """Open a flag case for words that would hold or flag ``post`` (which stays published)."""
+    if screening.hold or screening.flags:
+        _open(CaseKind.FLAG.value, target_of_post(post), screening.summary)
+
+
 def settle_comment(comment: Comment, post: Post, screening: Screening) -> None:
     if screening.hold:
         comment.moderation_state = ModerationState.PENDING.value

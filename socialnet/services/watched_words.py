@@ -47,8 +47,12 @@ _REPEATS = {_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT}
 
 
 def _fold(char: str) -> str:
+    """One character without accents and case; invisible format characters (zero-width
+    joiners, soft hyphens: category Cf) fold to nothing, so "bad\u200dword" is "badword"."""
     decomposed = unicodedata.normalize("NFKD", char)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    ).casefold()
 
 
 def normalize(text: str) -> tuple[str, list[int] | None]:
@@ -78,7 +82,8 @@ def compile_pattern(pattern: str, is_regex: bool) -> regex.Pattern:
     return regex.compile(r"(?<!\w)" + r"\w*".join(parts) + r"(?!\w)")
 
 
-def _spans(word: WatchedWord, folded: str) -> list[tuple[int, int]]:
+def _spans(word: WatchedWord, folded: str) -> list[tuple[int, int]] | None:
+    """Where ``word`` matches ``folded``; None when matching ran out of time."""
     try:
         matcher = compile_pattern(word.pattern, word.is_regex)
         return [
@@ -88,7 +93,7 @@ def _spans(word: WatchedWord, folded: str) -> list[tuple[int, int]]:
         ]
     except TimeoutError:
         log.warning("watched word %s timed out on a %d-character text", word.id, len(folded))
-        return []
+        return None
 
 
 def _mask(text: str, spans: list[tuple[int, int]], origin: list[int] | None) -> str:
@@ -133,6 +138,12 @@ def screen(fields: dict[str, str | None]) -> Screening:
         censored: list[tuple[int, int]] = []
         for word in words:
             spans = _spans(word, folded)
+            if spans is None:
+                # Fail closed: a text that outran a pattern goes to a human — held if the
+                # word would have blocked or held it, flagged otherwise.
+                strong = word.action in ("block", "require_approval")
+                (result.hold if strong else result.flags).append(f"{word.pattern} (timed out)")
+                continue
             if not spans:
                 continue
             if word.action == WatchedWordAction.BLOCK.value:
@@ -160,6 +171,7 @@ def check_pattern_is_safe(pattern: str) -> None:
     :raise ValidationFailed: invalid, a back-reference, or repetition nested in
         repetition / alternation inside repetition (``(a+)+``, ``(a|aa)*``).
     """
+    pattern = strip_accents(pattern)  # what compile_pattern compiles: "（a＋）＋" is "(a+)+"
     try:
         regex.compile(pattern)
         parsed = _parser.parse(pattern)
