@@ -122,7 +122,8 @@ def test_moderation_pages_fit_the_screen(signed_in, person, web_server, shots_di
         text="Please look at this one",
     )
     cm = signed_in(person("Cora Layout", role="community_manager"), viewport=viewport)
-    _call(web_server, reporter, "POST", "/api/v1/posts", body="Pin me")
+    pin_me = f"Pin me {uuid.uuid4().hex[:8]}"
+    _call(web_server, reporter, "POST", "/api/v1/posts", body=pin_me)
     pages = {
         "mod-queue": "/moderation",
         "mod-case": f"/moderation/cases/{report['case_id']}",
@@ -136,7 +137,7 @@ def test_moderation_pages_fit_the_screen(signed_in, person, web_server, shots_di
         cm.screenshot(path=str(shots_dir / f"{shot}-{name}.png"), full_page=True)
         overflow = cm.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"horizontal scroll of {overflow}px on {shot} ({name})"
-    card = cm.locator("article.post", has_text="Pin me")
+    card = _card(cm, pin_me)
     card.locator("summary", has_text="Report").click()
     expect(card.get_by_label("Spam")).to_be_visible()
     overflow = cm.evaluate("document.documentElement.scrollWidth - window.innerWidth")
