@@ -21,6 +21,7 @@ Writes ``bench/results.json`` (merged per database) and ``bench/results.md``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import random
@@ -239,7 +240,7 @@ def wrk(url: str, path: str, tokens: list[str] | None, seconds: int, threads: in
     binary = shutil.which("wrk")
     if binary is None:
         raise RuntimeError("wrk is not installed: apt-get install -y wrk")
-    args = [binary, f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--latency"]
+    args = [binary, f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         if tokens:
             script.write(WRK_LUA % (", ".join(f'"{t}"' for t in tokens), path))
@@ -262,6 +263,23 @@ def wrk(url: str, path: str, tokens: list[str] | None, seconds: int, threads: in
         "non_2xx": int(non2xx[1]) if non2xx else 0,
         "socket_errors": errors[1].strip() if errors else "",
     }
+
+
+def drain(base_url: str, path: str = "/api/v1/auth/csrf", limit: float = 60.0) -> float:
+    """Wait until the server answers ``path`` quickly again: wrk closes its connections at
+    the end of a run, but the server still works through the requests they had queued.
+    Returns the seconds waited."""
+    import requests
+
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        began = time.perf_counter()
+        with contextlib.suppress(requests.RequestException):
+            requests.get(base_url + path, timeout=10)
+        if time.perf_counter() - began < 0.05:
+            break
+        time.sleep(0.5)
+    return time.monotonic() - started
 
 
 def hello_path(base_url: str) -> str:
@@ -292,9 +310,11 @@ def scenario_throughput(info: SeedInfo, server: AppServer, runs: int, seconds: i
         feed = wrk(server.url, "/api/v1/feed?limit=20", tokens, seconds, 1, 16)
         cpu1 = cpu_seconds(server.pid)
         _profile_finish(handle)
+        drained = drain(server.url)
         cpu2 = cpu_seconds(server.pid)
         base = wrk(server.url, hello, None, seconds, 1, 16)
         cpu3 = cpu_seconds(server.pid)
+        drained += drain(server.url)
         row = {
             "feed_rps": feed["rps"],
             "feed_p50_ms": feed["p50_ms"],
@@ -309,8 +329,9 @@ def scenario_throughput(info: SeedInfo, server: AppServer, runs: int, seconds: i
         # Requests per second of server CPU: what one free core would do (the machine is shared).
         row["feed_rps_per_cpu"] = feed["rps"] / max(row["feed_server_cpu_share"], 1e-9)
         row["hello_rps_per_cpu"] = base["rps"] / max(row["hello_server_cpu_share"], 1e-9)
-        row["ratio"] = row["feed_rps"] / row["hello_rps"]
-        row["ratio_per_cpu"] = row["feed_rps_per_cpu"] / row["hello_rps_per_cpu"]
+        row["ratio"] = row["feed_rps"] / row["hello_rps"] if row["hello_rps"] else float("nan")
+        row["ratio_per_cpu"] = row["feed_rps_per_cpu"] / max(row["hello_rps_per_cpu"], 1e-9)
+        row["drain_seconds"] = drained
         per_run.append(row)
         print(f"  throughput run: {_fmt(row)}", flush=True)
     summary = median_of(per_run)
@@ -600,6 +621,7 @@ def scenario_scaleout(info: SeedInfo, runs: int, seconds: int, posts: int) -> di
             try:
                 for _ in range(runs):
                     out = wrk(proxy.url, "/api/v1/feed?limit=20", tokens, seconds, 2, 32)
+                    drain(proxy.url)
                     rps[n].append(out["rps"])
                     print(f"  scaleout {n} process(es) via nginx: {out}", flush=True)
             finally:
