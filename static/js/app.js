@@ -190,6 +190,7 @@
       for (const kind of REACTION_KINDS) setPressed(el, kind, post.my_reactions.includes(kind));
     }
     if (typeof post.comment_count === "number") setCommentCount(el, post.comment_count);
+    if (typeof post.moderation_state === "string") markModerated(el, post.moderation_state);
   }
 
   /** A new card from the server-rendered <template>, filled with textContent. */
@@ -299,10 +300,16 @@
     $('[data-field="report-label"]', report).htmlFor = text.id;
   }
 
-  /** Show the author "Hidden by moderation" on their own content instead of removing it. */
+  /** Show the author "Hidden by moderation" on their own content instead of removing it
+   * ("Pending approval" while held; nothing once published, e.g. approved or restored). */
   function markModerated(el, state) {
     const badge = $('[data-field="mod-state"]', el);
     if (!badge) return;
+    if (state === "published") {
+      badge.hidden = true;
+      el.classList.remove("is-moderated");
+      return;
+    }
     badge.textContent = state === "pending" ? "Pending approval" : "Hidden by moderation";
     badge.classList.toggle("badge-hidden", state !== "pending");
     badge.hidden = false;
