@@ -38,6 +38,7 @@ async def _hold_sockets(
 
     records: list[tuple[int, int, str, float]] = []  # (seq, user_id, tag, latency seconds)
     clients: list = []
+    connected: list[tuple[int, str]] = []
     failures: Counter = Counter()
     gate = asyncio.Semaphore(concurrency)
 
@@ -60,6 +61,7 @@ async def _hold_sockets(
                     url, auth={"token": token}, transports=["websocket"], wait_timeout=60
                 )
                 clients.append(sio)
+                connected.append((user_id, tag))
             except Exception as exc:  # noqa: BLE001 - counted and reported
                 failures[type(exc).__name__ + ": " + str(exc)[:80]] += 1
 
@@ -68,6 +70,7 @@ async def _hold_sockets(
     conn.send(
         {
             "connected": len(clients),
+            "connected_ids": connected,
             "failed": sum(failures.values()),
             "failures": dict(failures.most_common(5)),
             "seconds": time.perf_counter() - started,

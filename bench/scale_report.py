@@ -150,7 +150,8 @@ def _fig_sockets(r):
         return "—", None
     text = (
         f"{s['connected']:.0f} sockets, {s['kb_per_socket']:.1f} KB each, "
-        f"{s['connect_failures']:.0f} failures"
+        f"{s['connect_failures']:.0f} failures, {s.get('alive_after_idle', 0):.0f} alive after "
+        f"10 s idle, {s.get('connect_cpu_ms_per_socket', 0):.1f} ms server CPU per connect"
     )
     return text, s["pass"]
 
@@ -159,7 +160,11 @@ def _fig_writes(r):
     w = r.get("writes")
     if not w:
         return "—", None
-    text = f"{w['posts_per_s']:.0f} posts/s, {w['errors']:.0f} errors, p99 {w['p99_ms']:.0f} ms"
+    text = (
+        f"{w['posts_per_s']:.0f} posts/s, {w['errors']:.0f} errors, p50/p99 "
+        f"{w['p50_ms']:.0f}/{w['p99_ms']:.0f} ms, "
+        f"{w.get('server_cpu_ms_per_post', float('nan')):.1f} ms server CPU per post"
+    )
     return text, w["pass"]
 
 
