@@ -339,6 +339,8 @@ def test_a_refused_action_keeps_what_was_typed(signed_in, employee, fred, cm, ma
     html = html_of(response)
     assert "duration_hours must be a whole number" in _flash_error(html)
     assert 'value="soon"' in html
+    assert '<details class="card action-fold" id="fold-mute" open>' in html
+    assert '<details class="card action-fold" id="fold-hide" >' in html
     assert f"Calm down {XSS_ESCAPED}" in html and XSS not in html
     assert db.session.get(ModerationCase, case.id).status == "open"
     assert fred.muted_until is None
@@ -583,3 +585,18 @@ def test_group_admin_pins_in_their_group(signed_in, employee, fred, make_group, 
     page = html_of(signed_in(fred).get(f"/groups/{group.id}"))
     strip = page.split('id="pinned-posts"')[1].split("</section>")[0]
     assert "Shift swap rules" in strip
+
+
+def test_a_decision_on_an_appeal_is_final_on_my_notices(signed_in, employee, fred, cm, make_post):
+    case = _reported(employee, make_post(fred, "again"))
+    moderator = signed_in(cm)
+    form(moderator, f"/moderation/cases/{case.id}/actions", action="hide")
+    author = signed_in(fred)
+    form(author, f"/moderation/mine/{case.id}/appeal", text="Please reconsider")
+    appeal = db.session.query(ModerationCase).filter_by(kind="appeal").one()
+    form(moderator, f"/moderation/cases/{appeal.id}/actions", action="warn", message="Stop it")
+    page = html_of(author.get("/moderation/mine"))
+    # services.cases.my_cases lists the closed appeal (resolution "warn") as appealable,
+    # but do_appeal refuses appeals of appeals: the page shows it as final, with no form.
+    assert f"Case #{appeal.id}" in page and "it is final" in page
+    assert f'action="/moderation/mine/{appeal.id}/appeal"' not in page

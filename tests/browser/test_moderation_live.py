@@ -47,6 +47,7 @@ def test_hiding_a_reported_post_removes_it_from_an_open_feed(signed_in, person, 
     cm = signed_in(person("Camille Community", role="community_manager"))
     cm.goto(f"{web_server.url}/moderation/cases/{report['case_id']}")
     expect(cm.locator(".target-body")).to_contain_text(text)
+    cm.locator("#fold-hide > summary").click()
     cm.locator("#action-hide").get_by_role("button", name="Hide").click()
     expect(cm.locator(".flash-success")).to_contain_text("Hide: done.")
     expect(cm.locator(".mod-label")).to_have_text(
