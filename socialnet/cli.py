@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(analytics_cli)
 
 
 @click.group("jobs", help="Background work.")
@@ -51,6 +52,28 @@ def run_celebrations(day) -> None:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     click.echo(f"celebrations_created: {created}")
+
+
+@click.group("analytics", help="Engagement analytics.")
+def analytics_cli() -> None:
+    pass
+
+
+@analytics_cli.command("rollup")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="YYYY-MM-DD: first day to roll up (default: the first day with any activity).",
+)
+def analytics_rollup(since) -> None:
+    """Roll up every finished day not rolled up yet (idempotent; the job loop does it too)."""
+    from .services.analytics.rollup import do_rollup
+    from .services.celebrations import company_today, company_tz
+
+    rolled = do_rollup(company_today(), company_tz(), since=since.date() if since else None)
+    db.session.commit()
+    click.echo(f"analytics_days_rolled: {rolled}")
 
 
 @click.group("users", help="Manage accounts.")

@@ -33,6 +33,7 @@ from sqlalchemy import text
 
 from .extensions import db, socketio
 from .ops.metrics import JOB_PASSES
+from .services.analytics.rollup import rollup_due
 from .services.announcements import publish_due
 from .services.celebrations import company_today, do_run_celebrations
 
@@ -111,10 +112,16 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         day = company_today(now)
         celebrated = do_run_celebrations(day, today=day)
         db.session.commit()
+        rolled = rollup_due(now)
+        db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return {"announcements_published": published, "celebrations_created": celebrated}
+    return {
+        "announcements_published": published,
+        "celebrations_created": celebrated,
+        "analytics_days_rolled": rolled,
+    }
 
 
 def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
@@ -125,7 +132,12 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
     with cluster_lock() as held:
         if not held:
             JOB_PASSES.labels("locked").inc()
-            return {"announcements_published": 0, "celebrations_created": 0, "skipped": 1}
+            return {
+                "announcements_published": 0,
+                "celebrations_created": 0,
+                "analytics_days_rolled": 0,
+                "skipped": 1,
+            }
         try:
             done = _run_jobs(now)
         except Exception:

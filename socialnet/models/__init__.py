@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per domain."""
 
-from .analytics import UserActivityDay
+from .analytics import AnalyticsDay, AnalyticsSpan, UserActivityDay
 from .announcements import AUDIENCE_KINDS, Announcement, AnnouncementRecipient, AudienceKind
 from .events import Event
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
@@ -49,6 +49,8 @@ from .recognition import (
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "AnalyticsDay",
+    "AnalyticsSpan",
     "MUTABLE_NOTIFICATION_TYPES",
     "CASE_TARGET_TYPES",
     "INDEFINITELY",

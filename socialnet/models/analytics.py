@@ -2,15 +2,24 @@
 
 A person is recorded at most once per day (the primary key says so) when an
 authenticated request of theirs succeeds, so readers count as active, not only
-writers. The indexes below let the date-range aggregates of
-``services/analytics`` walk ``created_at`` ranges instead of whole tables.
+writers; the daily rollup also folds each finished day's writers in. The indexes
+below let the date-range aggregates of ``services/analytics`` walk ``created_at``
+ranges instead of whole tables.
+
+Rollups (``services/analytics/rollup``): one :class:`AnalyticsDay` per finished company
+day and one :class:`AnalyticsSpan` per finished calendar week and month. They are kept
+exact by database triggers (:data:`TRIGGERS`): any insert, delete or relevant update of
+a post, comment, reaction, ballot or recorded day that falls on a rolled-up day deletes
+that day's rollup and those of its week and month, so readers fall back to the live
+tables for it until the next job pass rolls it up again. Triggers, not ORM events,
+because rows also go away by ``DELETE`` statements and ``ON DELETE CASCADE``.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import DDL, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -29,6 +38,120 @@ class UserActivityDay(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[date] = mapped_column(primary_key=True)
+
+
+class AnalyticsDay(db.Model):
+    """Figures of one finished company ``day`` (``[starts_at, ends_at)`` in naive UTC)
+    in the zone ``timezone``: live posts, comments, reactions, ballots, and the people
+    active (``user_activity_days`` rows of the day, writers folded in)."""
+
+    __tablename__ = "analytics_days"
+    __table_args__ = (Index("ix_analytics_days_starts_at", "starts_at"),)
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    posts: Mapped[int]
+    comments: Mapped[int]
+    reactions: Mapped[int]
+    ballots: Mapped[int]
+    active_people: Mapped[int]
+    rolled_at: Mapped[datetime]
+
+
+class AnalyticsSpan(db.Model):
+    """Distinct people active over a finished calendar ``kind`` ("week", Monday to
+    Sunday, or "month") from ``start`` to ``last_day``, every day of it rolled up."""
+
+    __tablename__ = "analytics_spans"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    start: Mapped[date] = mapped_column(primary_key=True)
+    last_day: Mapped[date]
+    timezone: Mapped[str] = mapped_column(String(64))
+    active_people: Mapped[int]
+    rolled_at: Mapped[datetime]
+
+
+#: (table, columns whose update changes a figure) of rows timestamped by ``created_at``.
+_SOURCES = (
+    ("posts", "created_at, author_id, kind, deleted_at, moderation_state"),
+    ("comments", "created_at, author_id, deleted_at, moderation_state"),
+    ("reactions", "created_at, user_id"),
+    ("ballots", "created_at, user_id"),
+)
+_FORGET_AT = """
+DELETE FROM analytics_spans WHERE EXISTS (
+  SELECT 1 FROM analytics_days d WHERE d.starts_at <= {at} AND {at} < d.ends_at
+  AND d.day >= analytics_spans.start AND d.day <= analytics_spans.last_day);
+DELETE FROM analytics_days WHERE starts_at <= {at} AND {at} < ends_at;"""
+_FORGET_DAY = """
+DELETE FROM analytics_spans WHERE start <= {day} AND {day} <= last_day;
+DELETE FROM analytics_days WHERE day = {day};"""
+
+
+def _sqlite_triggers() -> list[str]:
+    out = []
+    for table, columns in _SOURCES:
+        for name, when, rows in (
+            ("ins", "INSERT", ("NEW",)),
+            ("del", "DELETE", ("OLD",)),
+            ("upd", f"UPDATE OF {columns}", ("OLD", "NEW")),
+        ):
+            body = "".join(_FORGET_AT.format(at=f"{row}.created_at") for row in rows)
+            out.append(
+                f"CREATE TRIGGER IF NOT EXISTS trg_{table}_analytics_{name} "
+                f"AFTER {when} ON {table} FOR EACH ROW BEGIN{body}\nEND"
+            )
+    for name, when, rows in (("ins", "INSERT", ("NEW",)), ("del", "DELETE", ("OLD",))):
+        body = "".join(_FORGET_DAY.format(day=f"{row}.day") for row in rows)
+        out.append(
+            f"CREATE TRIGGER IF NOT EXISTS trg_user_activity_days_analytics_{name} "
+            f"AFTER {when} ON user_activity_days FOR EACH ROW BEGIN{body}\nEND"
+        )
+    return out
+
+
+def _postgresql_triggers() -> list[str]:
+    out = [
+        "CREATE OR REPLACE FUNCTION analytics_forget_at(at timestamp) RETURNS void "
+        f"LANGUAGE sql AS $${_FORGET_AT.format(at='at')}$$",
+        "CREATE OR REPLACE FUNCTION analytics_forget_day(day date) RETURNS void "
+        f"LANGUAGE sql AS $${_FORGET_DAY.format(day='analytics_forget_day.day')}$$",
+        """CREATE OR REPLACE FUNCTION analytics_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'user_activity_days' THEN
+    IF TG_OP <> 'INSERT' THEN PERFORM analytics_forget_day(OLD.day); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM analytics_forget_day(NEW.day); END IF;
+  ELSE
+    IF TG_OP <> 'INSERT' THEN PERFORM analytics_forget_at(OLD.created_at); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM analytics_forget_at(NEW.created_at); END IF;
+  END IF;
+  RETURN NULL;
+END $$""",
+    ]
+    sources = [*_SOURCES, ("user_activity_days", "day, user_id")]
+    for table, columns in sources:
+        name = f"trg_{table}_analytics"
+        out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        out.append(
+            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION analytics_touch()"
+        )
+    return out
+
+
+#: DDL of the invalidation triggers per dialect (idempotent; the migration runs it too).
+TRIGGERS = {"sqlite": _sqlite_triggers(), "postgresql": _postgresql_triggers()}
+
+
+def _create_triggers(target, connection, **_kw) -> None:
+    for statement in TRIGGERS.get(connection.dialect.name, ()):
+        connection.execute(DDL(statement.replace("%", "%%")))
+
+
+event.listen(db.metadata, "after_create", _create_triggers)
 
 
 #: Covering indexes for "who did what, when" over a date range (bucketing by day reads

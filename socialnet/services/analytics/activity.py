@@ -12,16 +12,16 @@ people active over the 7 and 30 days ending on the range's last day.
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app, g, session
-from sqlalchemy import Date, cast, func, literal, null, select, union_all
+from sqlalchemy import func, literal, select, union, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ...extensions import db
-from ...models import Ballot, Comment, Post, Reaction, UserActivityDay
-from .periods import Range, as_date, day_bucket, month_start, week_start
+from ...models import Ballot, Comment, Post, Reaction, User, UserActivityDay
+from .periods import Range, as_date, day_bucket, month_start_of, week_start_of
 
 #: Remembered (user id → day recorded) per process, so an API client without a
 #: cookie costs one INSERT a day, not one per call. A miss only costs a no-op INSERT.
@@ -57,39 +57,94 @@ def distinct_active(period: Range) -> int:
     return db.session.scalar(select(func.count(rows.c.user_id.distinct()))) or 0
 
 
-def activity_summary(period: Range) -> dict:
+def activity_summary(period: Range, rolled: dict | None = None) -> dict:
     """Active people per day, per calendar week and month (the range's days only), over
-    the range, and WAU/MAU ending on its last day — in one statement: the distinct
-    ``(user_id, day)`` pairs are computed once (a CTE used several times, which both
-    SQLite and PostgreSQL materialize) and every figure is a cheap aggregate over them.
+    the range, and WAU/MAU ending on its last day.
+
+    ``rolled`` (``rollup.rolled_days`` of the 30 days before the end and the range):
+    a rolled-up day's figure is read from its rollup, a whole rolled-up week or month
+    from ``analytics_spans``; any other distinct count is ``user_activity_days`` (where
+    rolled-up days hold their writers too) united with the writers of the days not
+    rolled up (normally only today), counted once each.
     """
+    from .rollup import live_runs, rolled_spans
+
+    rolled = rolled or {}
     window = Range(min(period.start, period.ending(30).start), period.end, period.tz)
-    rows = activity_rows(window)
-    pairs = select(rows.c.user_id, rows.c.day).distinct().cte("pairs")
-    people = func.count(pairs.c.user_id.distinct())
-    in_range = pairs.c.day >= period.start
-    nothing = cast(null(), Date)
-
-    def figure(kind: str, key, *where):
-        query = select(literal(kind).label("kind"), key.label("key"), people.label("n"))
-        query = query.where(*where)
-        return query.group_by(key) if key is not nothing else query
-
-    statement = union_all(
-        figure("day", pairs.c.day, in_range),
-        figure("week", week_start(pairs.c.day), in_range),
-        figure("month", month_start(pairs.c.day), in_range),
-        figure("range", nothing, in_range),
-        figure("wau", nothing, pairs.c.day >= period.ending(7).start),
-        figure("mau", nothing, pairs.c.day >= period.ending(30).start),
-    )
-    out: dict = {"day": {}, "week": {}, "month": {}, "range": 0, "wau": 0, "mau": 0}
-    for kind, key, n in db.session.execute(statement):
-        if key is None:
-            out[kind] = n
-        else:
-            out[kind][as_date(key)] = n
+    runs = live_runs(window, rolled)
+    out: dict = {"day": {}, "week": {}, "month": {}}
+    for day in period.days:
+        if day in rolled:
+            out["day"][day] = rolled[day].active_people
+    for run in runs:
+        inside = Range(max(run.start, period.start), run.end, period.tz)
+        if inside.start <= inside.end:
+            out["day"].update(_live_daily_active(inside))
+    out["day"] = {day: n for day, n in out["day"].items() if n}
+    spans = rolled_spans(period) if rolled else {}
+    for kind, first_of in (("week", week_start_of), ("month", month_start_of)):
+        for start in sorted({first_of(day) for day in period.days}):
+            following = start + timedelta(days=7) if kind == "week" else _next_month(start)
+            first, last = max(start, period.start), min(following - timedelta(days=1), period.end)
+            whole = first == start and last == following - timedelta(days=1)
+            n = spans.get((kind, start)) if whole else None
+            if n is None:
+                n = people_between(first, last, runs, period.tz)
+            if n:
+                out[kind][start] = n
+    out["range"] = people_between(period.start, period.end, runs, period.tz)
+    out["wau"] = people_between(period.ending(7).start, period.end, runs, period.tz)
+    out["mau"] = people_between(period.ending(30).start, period.end, runs, period.tz)
     return out
+
+
+def _next_month(start: date) -> date:
+    return month_start_of(start + timedelta(days=31))
+
+
+def _live_daily_active(period: Range) -> dict[date, int]:
+    rows = activity_rows(period)
+    query = select(rows.c.day, func.count(rows.c.user_id.distinct())).group_by(rows.c.day)
+    return {as_date(day): n for day, n in db.session.execute(query)}
+
+
+#: From this many days on, distinct people are counted by probing each person's
+#: ``user_activity_days`` primary key (one index seek per person) rather than by
+#: sorting every ``(day, person)`` row of the range.
+PROBE_FROM_DAYS = 32
+
+
+def people_between(first: date, last: date, runs: list[Range], tz) -> int:
+    """Distinct people active from ``first`` to ``last`` (both included): recorded days,
+    plus the writers of the days of ``runs`` (those not rolled up) in between."""
+    recorded = (UserActivityDay.day >= first, UserActivityDay.day <= last)
+    if (last - first).days + 1 >= PROBE_FROM_DAYS:
+        probe = select(literal(1)).where(UserActivityDay.user_id == User.id, *recorded)
+        parts = [select(User.id.label("user_id")).where(probe.exists())]
+    else:
+        parts = [select(UserActivityDay.user_id).where(*recorded).distinct()]
+    for run in runs:
+        inside = Range(max(run.start, first), min(run.end, last), tz)
+        if inside.start <= inside.end:
+            parts.extend(_writer_ids(inside))
+    people = union(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    return db.session.scalar(select(func.count()).select_from(people)) or 0
+
+
+def _writer_ids(period: Range):
+    inside = (period.since, period.until)
+
+    def written(user_col, at_col, *extra):
+        return select(user_col.label("user_id")).where(
+            at_col >= inside[0], at_col < inside[1], *extra
+        )
+
+    return [
+        written(Post.author_id, Post.created_at, Post.kind != "celebration"),
+        written(Comment.author_id, Comment.created_at),
+        written(Reaction.user_id, Reaction.created_at),
+        written(Ballot.user_id, Ballot.created_at),
+    ]
 
 
 # --- recording ---------------------------------------------------------------------------

@@ -44,9 +44,30 @@ def _per_day(query: Select) -> dict:
     return {as_date(day): n for day, n in db.session.execute(query)}
 
 
-def daily_series(period: Range, active: dict) -> list[dict[str, Any]]:
+def daily_series(period: Range, active: dict, rolled: dict | None = None) -> list[dict[str, Any]]:
     """One row per day of ``period``: active people (from ``active``, an
-    :func:`activity_summary` per day), posts, comments, reactions."""
+    :func:`activity_summary` per day), posts, comments, reactions — from the day's
+    rollup when ``rolled`` (``rollup.rolled_days``) has it, else from the live tables."""
+    from .rollup import live_runs
+
+    rolled = rolled or {}
+    counts = {
+        day: {"posts": r.posts, "comments": r.comments, "reactions": r.reactions}
+        for day, r in rolled.items()
+    }
+    for run in live_runs(period, rolled):
+        counts.update(_live_counts(run))
+    return [
+        {
+            "day": day.isoformat(),
+            "active": active.get(day, 0),
+            **counts.get(day, {"posts": 0, "comments": 0, "reactions": 0}),
+        }
+        for day in period.days
+    ]
+
+
+def _live_counts(period: Range) -> dict:
     post_day = day_bucket(Post.created_at, period)
     comment_day = day_bucket(Comment.created_at, period)
     reaction_day = day_bucket(Reaction.created_at, period)
@@ -59,22 +80,24 @@ def daily_series(period: Range, active: dict) -> list[dict[str, Any]]:
         .where(Reaction.created_at >= period.since, Reaction.created_at < period.until)
         .group_by(reaction_day)
     )
-    return [
-        {
-            "day": day.isoformat(),
-            "active": active.get(day, 0),
+    return {
+        day: {
             "posts": posts.get(day, 0),
             "comments": comments.get(day, 0),
             "reactions": reactions.get(day, 0),
         }
         for day in period.days
-    ]
+    }
 
 
 def overview(period: Range) -> dict[str, Any]:
-    """Company-wide totals (every group counts, secret ones too: no names are shown)."""
-    active = activity_summary(period)
-    daily = daily_series(period, active["day"])
+    """Company-wide totals (every group counts, secret ones too: no names are shown).
+    Rolled-up days (``rollup``) are read from their rollups, the others live."""
+    from .rollup import rolled_days
+
+    rolled = rolled_days(Range(min(period.start, period.ending(30).start), period.end, period.tz))
+    active = activity_summary(period, rolled)
+    daily = daily_series(period, active["day"], rolled)
     buckets = {
         name: [{"start": k.isoformat(), "active": n} for k, n in sorted(active[name].items())]
         for name in ("week", "month")

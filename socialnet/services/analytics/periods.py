@@ -179,3 +179,13 @@ def as_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def week_start_of(day: date) -> date:
+    """The Monday on or before ``day`` (:func:`week_start` in Python)."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_start_of(day: date) -> date:
+    """The first day of ``day``'s month (:func:`month_start` in Python)."""
+    return day.replace(day=1)
