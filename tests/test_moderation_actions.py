@@ -309,3 +309,15 @@ def test_out_of_range_ids_are_a_400_not_a_500(api, cm):
     assert_error(client.get("/api/v1/moderation/cases?group_id=9999999999"), 400)
     assert_error(client.get(f"/api/v1/moderation/cases?group_id={'9' * 5000}"), 400)
     assert_error(client.get("/api/v1/audit-log?actor_id=9999999999"), 400)
+
+
+def test_a_decision_on_an_appeal_is_final(api, employee, fred, cm, make_post):
+    post = make_post(employee)
+    case_id = reported_case(api(fred), "post", post.id)
+    act(api(cm), case_id, "hide")
+    appeal = api(employee).post(f"/api/v1/moderation/cases/{case_id}/appeal", {"text": "why"})
+    act(api(cm), appeal.get_json()["id"], "warn", message="Please keep it on topic")
+    mine = api(employee).get("/api/v1/moderation/mine").get_json()["items"]
+    assert [(c["id"], c["appealed"]) for c in mine] == [(case_id, True)]
+    notes = api(employee).get("/api/v1/notifications").get_json()["items"]
+    assert "final" in notes[0]["text"] and "may appeal" not in notes[0]["text"]

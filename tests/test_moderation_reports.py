@@ -108,3 +108,11 @@ def test_a_report_tells_moderators_live_and_nobody_else(
     assert rooms == {f"user:{cm.id}", f"user:{admin.id}"}
     payload = capture_events.of_type("case.updated")[0].payload
     assert payload["data"]["report_count"] == 1 and payload["data"]["severity"] == 3
+
+
+def test_a_case_summary_lists_every_reason_reported(api, make_user, employee, cm, make_post):
+    post = make_post(employee)
+    for reason in ("spam", "harassment", "spam"):
+        case_id = report(api(make_user()), "post", post.id, reason).get_json()["case_id"]
+    summary = api(cm).get(f"/api/v1/moderation/cases/{case_id}").get_json()["summary"]
+    assert summary == "Reported: spam, harassment"

@@ -596,7 +596,8 @@ def test_a_decision_on_an_appeal_is_final_on_my_notices(signed_in, employee, fre
     appeal = db.session.query(ModerationCase).filter_by(kind="appeal").one()
     form(moderator, f"/moderation/cases/{appeal.id}/actions", action="warn", message="Stop it")
     page = html_of(author.get("/moderation/mine"))
-    # services.cases.my_cases lists the closed appeal (resolution "warn") as appealable,
-    # but do_appeal refuses appeals of appeals: the page shows it as final, with no form.
-    assert f"Case #{appeal.id}" in page and "it is final" in page
+    # the appeal's decision is final: it is not listed as something to appeal, and the
+    # appealed decision offers no second appeal
+    assert f"Case #{case.id}" in page and f"Case #{appeal.id}" not in page
     assert f'action="/moderation/mine/{appeal.id}/appeal"' not in page
+    assert f'action="/moderation/mine/{case.id}/appeal"' not in page

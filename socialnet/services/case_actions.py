@@ -360,7 +360,9 @@ def _notice(case: ModerationCase, request: ActionRequest) -> str | None:
     text = template.format(what=what, until=until)
     if request.message:
         text += f" Message: {request.message}"
-    if request.action not in ("approve", "restore"):
+    if case.kind == CaseKind.APPEAL.value:
+        text += " This decision on your appeal is final."
+    elif request.action not in ("approve", "restore"):
         text += f" You may appeal this decision once (case #{case.id})."
     return text
 

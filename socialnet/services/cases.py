@@ -352,6 +352,7 @@ def my_cases(user: User) -> list[ModerationCase]:
             select(ModerationCase)
             .where(
                 ModerationCase.subject_user_id == user.id,
+                ModerationCase.kind != CaseKind.APPEAL.value,  # a decision on appeal is final
                 ModerationCase.status == CaseStatus.CLOSED.value,
                 ModerationCase.resolution.in_(APPEALABLE),
             )

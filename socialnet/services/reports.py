@@ -219,6 +219,9 @@ def do_report(user: User, data: Any) -> tuple[Report, ModerationCase]:
         summary=f"Reported: {reason.replace('_', ' ')}",
         reports=1,
     )
+    label = reason.replace("_", " ")
+    if label not in case.summary:  # "Reported: spam, harassment"
+        case.summary = f"{case.summary}, {label}" if case.summary else f"Reported: {label}"
     report = Report(
         case_id=case.id,
         reporter_id=user.id,
