@@ -13,7 +13,7 @@ from socialnet.extensions import db
 from socialnet.jobs import run_due_jobs
 from socialnet.models import AnalyticsDay, AnalyticsSpan, Post, Reaction, UserActivityDay
 from socialnet.services.analytics.rollup import do_rollup
-from tests.test_analytics import _post, at, utc, world  # noqa: F401  (fixtures)
+from tests.test_analytics import _comment, _post, at, utc, world  # noqa: F401  (fixtures)
 
 UTC = ZoneInfo("UTC")
 TODAY = date(2026, 3, 5)  # 1–4 March (and February) finished, 5 March live
@@ -27,7 +27,8 @@ RANGES = (
 
 
 def _reports(api, cm):
-    return {q: (get(api, cm, "overview", q), get(api, cm, "daily.csv", q)) for q in RANGES}
+    names = ("overview", "daily.csv", "groups", "contributors", "groups.csv", "contributors.csv")
+    return {(q, name): get(api, cm, name, q) for q in RANGES for name in names}
 
 
 def _rows():
@@ -59,7 +60,7 @@ def _forget_rollups() -> None:
 def get(api, user, name, query):  # the JSON report, or the CSV text
     response = api(user).get(f"/api/v1/analytics/{name}?{query}")
     assert response.status_code == 200, response.data
-    return response.get_json() if name != "daily.csv" else response.data.decode()
+    return response.data.decode() if name.endswith(".csv") else response.get_json()
 
 
 def test_rollups_give_the_live_figures(api, world, cm, fred):
@@ -162,3 +163,38 @@ def test_flask_analytics_rollup(app, world, cm):
     assert rolled >= 4  # every finished day from 1 March to yesterday
     again = runner.invoke(args=["analytics", "rollup", "--since", "2026-03-01"])
     assert again.output.strip() == "analytics_days_rolled: 0"
+
+
+def _same_as_live(api, cm) -> dict:
+    """The reports now (rollups, some maybe forgotten), with none, and rolled up again
+    are the same."""
+    now = _reports(api, cm)
+    _forget_rollups()
+    assert _reports(api, cm) == now
+    _roll()
+    assert _reports(api, cm) == now
+    return now
+
+
+def test_comments_on_old_posts_and_moved_posts_keep_group_figures_exact(
+    api, world, cm, employee, fred
+):
+    _roll()
+    _same_as_live(api, cm)
+    agenda = db.session.scalar(select(Post).where(Post.body == "Agenda?"))
+    _comment(agenda, fred, at(5, 8))  # today, on a post of 3 March: its replies change
+    db.session.commit()
+    assert db.session.get(AnalyticsDay, date(2026, 3, 3)) is None
+    data = _same_as_live(api, cm)
+    formation = data[("from=2026-03-01&to=2026-03-03", "groups")]["items"][0]
+    assert (formation["name"], formation["replies_per_post"]) == ("Formation", 2.0)
+    welcome = db.session.scalar(select(Post).where(Post.body == "Welcome! Questions?"))
+    db.session.execute(
+        update(Post).where(Post.id == welcome.id).values(group_id=world["formation"].id)
+    )  # moved by a moderator: its comment of 2 March and reaction of 3 March move too
+    db.session.commit()
+    assert db.session.get(AnalyticsDay, date(2026, 3, 2)) is None
+    assert db.session.get(AnalyticsDay, date(2026, 3, 1)) is not None
+    data = _same_as_live(api, cm)
+    formation = data[("from=2026-03-01&to=2026-03-03", "groups")]["items"][0]
+    assert (formation["posts"], formation["comments"], formation["active_members"]) == (2, 2, 2)

@@ -57,6 +57,7 @@ def downgrade():
         op.execute('DROP FUNCTION IF EXISTS analytics_touch()')
         op.execute('DROP FUNCTION IF EXISTS analytics_forget_at(timestamp)')
         op.execute('DROP FUNCTION IF EXISTS analytics_forget_day(date)')
+        op.execute('DROP FUNCTION IF EXISTS analytics_forget_post(integer)')
     op.drop_table('analytics_spans')
     with op.batch_alter_table('analytics_days', schema=None) as batch_op:
         batch_op.drop_index('ix_analytics_days_starts_at')

@@ -1,6 +1,14 @@
 """SQLAlchemy models, one module per domain."""
 
-from .analytics import AnalyticsDay, AnalyticsSpan, UserActivityDay
+from .analytics import (
+    AnalyticsDay,
+    AnalyticsDayGroup,
+    AnalyticsDayPerson,
+    AnalyticsGroupPerson,
+    AnalyticsSpan,
+    AnalyticsSpanPerson,
+    UserActivityDay,
+)
 from .announcements import AUDIENCE_KINDS, Announcement, AnnouncementRecipient, AudienceKind
 from .events import Event
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
@@ -50,7 +58,11 @@ from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
     "AnalyticsDay",
+    "AnalyticsDayGroup",
+    "AnalyticsDayPerson",
+    "AnalyticsGroupPerson",
     "AnalyticsSpan",
+    "AnalyticsSpanPerson",
     "MUTABLE_NOTIFICATION_TYPES",
     "CASE_TARGET_TYPES",
     "INDEFINITELY",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, ForeignKey, Index, String, event
+from sqlalchemy import DDL, ForeignKey, ForeignKeyConstraint, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -74,9 +74,76 @@ class AnalyticsSpan(db.Model):
     rolled_at: Mapped[datetime]
 
 
+class AnalyticsDayPerson(db.Model):
+    """What ``user_id`` wrote on a rolled-up day (top contributors): live posts (not
+    celebrations), live comments, reactions given."""
+
+    __tablename__ = "analytics_day_people"
+
+    day: Mapped[date] = mapped_column(
+        ForeignKey("analytics_days.day", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    posts: Mapped[int]
+    comments: Mapped[int]
+    reactions: Mapped[int]
+
+
+class AnalyticsSpanPerson(db.Model):
+    """:class:`AnalyticsDayPerson` summed over a rolled-up month."""
+
+    __tablename__ = "analytics_span_people"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["kind", "start"],
+            ["analytics_spans.kind", "analytics_spans.start"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    start: Mapped[date] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    posts: Mapped[int]
+    comments: Mapped[int]
+    reactions: Mapped[int]
+
+
+class AnalyticsDayGroup(db.Model):
+    """A group's live posts, live comments (on its posts) and the sum of those posts'
+    ``comment_count`` (for replies per post) on a rolled-up day."""
+
+    __tablename__ = "analytics_day_groups"
+
+    day: Mapped[date] = mapped_column(
+        ForeignKey("analytics_days.day", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(primary_key=True)
+    posts: Mapped[int]
+    comments: Mapped[int]
+    replies: Mapped[int]
+
+
+class AnalyticsGroupPerson(db.Model):
+    """``user_id`` posted, commented or reacted in ``group_id`` on a rolled-up ``day``
+    (keyed for one index seek per membership when counting active members)."""
+
+    __tablename__ = "analytics_group_people"
+    __table_args__ = (Index("ix_analytics_group_people_day", "day"),)
+
+    group_id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(
+        ForeignKey("analytics_days.day", ondelete="CASCADE"), primary_key=True
+    )
+
+
 #: (table, columns whose update changes a figure) of rows timestamped by ``created_at``.
 _SOURCES = (
-    ("posts", "created_at, author_id, kind, deleted_at, moderation_state"),
+    (
+        "posts",
+        "created_at, author_id, group_id, kind, deleted_at, moderation_state, comment_count",
+    ),
     ("comments", "created_at, author_id, deleted_at, moderation_state"),
     ("reactions", "created_at, user_id"),
     ("ballots", "created_at, user_id"),
@@ -86,6 +153,21 @@ DELETE FROM analytics_spans WHERE EXISTS (
   SELECT 1 FROM analytics_days d WHERE d.starts_at <= {at} AND {at} < d.ends_at
   AND d.day >= analytics_spans.start AND d.day <= analytics_spans.last_day);
 DELETE FROM analytics_days WHERE starts_at <= {at} AND {at} < ends_at;"""
+#: A post moved to another group: the days of its comments and reactions change too.
+_FORGET_POST = """
+DELETE FROM analytics_spans WHERE EXISTS (
+  SELECT 1 FROM analytics_days d WHERE d.day >= analytics_spans.start
+  AND d.day <= analytics_spans.last_day AND (
+    EXISTS (SELECT 1 FROM comments c WHERE c.post_id = {post}
+            AND d.starts_at <= c.created_at AND c.created_at < d.ends_at)
+    OR EXISTS (SELECT 1 FROM reactions r WHERE r.post_id = {post}
+               AND d.starts_at <= r.created_at AND r.created_at < d.ends_at)));
+DELETE FROM analytics_days WHERE
+  EXISTS (SELECT 1 FROM comments c WHERE c.post_id = {post}
+          AND analytics_days.starts_at <= c.created_at AND c.created_at < analytics_days.ends_at)
+  OR EXISTS (SELECT 1 FROM reactions r WHERE r.post_id = {post}
+             AND analytics_days.starts_at <= r.created_at
+             AND r.created_at < analytics_days.ends_at);"""
 _FORGET_DAY = """
 DELETE FROM analytics_spans WHERE start <= {day} AND {day} <= last_day;
 DELETE FROM analytics_days WHERE day = {day};"""
@@ -100,17 +182,27 @@ def _sqlite_triggers() -> list[str]:
             ("upd", f"UPDATE OF {columns}", ("OLD", "NEW")),
         ):
             body = "".join(_FORGET_AT.format(at=f"{row}.created_at") for row in rows)
-            out.append(
-                f"CREATE TRIGGER IF NOT EXISTS trg_{table}_analytics_{name} "
-                f"AFTER {when} ON {table} FOR EACH ROW BEGIN{body}\nEND"
-            )
+            out += _sqlite_trigger(f"trg_{table}_analytics_{name}", f"{when} ON {table}", body)
     for name, when, rows in (("ins", "INSERT", ("NEW",)), ("del", "DELETE", ("OLD",))):
         body = "".join(_FORGET_DAY.format(day=f"{row}.day") for row in rows)
-        out.append(
-            f"CREATE TRIGGER IF NOT EXISTS trg_user_activity_days_analytics_{name} "
-            f"AFTER {when} ON user_activity_days FOR EACH ROW BEGIN{body}\nEND"
+        out += _sqlite_trigger(
+            f"trg_user_activity_days_analytics_{name}", f"{when} ON user_activity_days", body
         )
+    out += _sqlite_trigger(
+        "trg_posts_analytics_move",
+        "UPDATE OF group_id ON posts",
+        _FORGET_POST.format(post="NEW.id"),
+        when="OLD.group_id IS NOT NEW.group_id",
+    )
     return out
+
+
+def _sqlite_trigger(name: str, on: str, body: str, when: str = "") -> list[str]:
+    condition = f" WHEN {when}" if when else ""
+    return [
+        f"DROP TRIGGER IF EXISTS {name}",
+        f"CREATE TRIGGER {name} AFTER {on} FOR EACH ROW{condition} BEGIN{body}\nEND",
+    ]
 
 
 def _postgresql_triggers() -> list[str]:
@@ -119,6 +211,8 @@ def _postgresql_triggers() -> list[str]:
         f"LANGUAGE sql AS $${_FORGET_AT.format(at='at')}$$",
         "CREATE OR REPLACE FUNCTION analytics_forget_day(day date) RETURNS void "
         f"LANGUAGE sql AS $${_FORGET_DAY.format(day='analytics_forget_day.day')}$$",
+        "CREATE OR REPLACE FUNCTION analytics_forget_post(post integer) RETURNS void "
+        f"LANGUAGE sql AS $${_FORGET_POST.format(post='analytics_forget_post.post')}$$",
         """CREATE OR REPLACE FUNCTION analytics_touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_TABLE_NAME = 'user_activity_days' THEN
@@ -127,6 +221,11 @@ BEGIN
   ELSE
     IF TG_OP <> 'INSERT' THEN PERFORM analytics_forget_at(OLD.created_at); END IF;
     IF TG_OP <> 'DELETE' THEN PERFORM analytics_forget_at(NEW.created_at); END IF;
+    IF TG_TABLE_NAME = 'posts' AND TG_OP = 'UPDATE' THEN
+      IF OLD.group_id IS DISTINCT FROM NEW.group_id THEN
+        PERFORM analytics_forget_post(NEW.id);
+      END IF;
+    END IF;
   END IF;
   RETURN NULL;
 END $$""",

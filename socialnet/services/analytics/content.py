@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, select, union_all
+from sqlalchemy import Select, and_, func, literal, select, union, union_all
 
 from ... import policy
 from ...extensions import db
 from ...models import Comment, Group, GroupMembership, Post, Reaction, User
 from ...serializers import iso, user_summary
 from .activity import activity_summary
-from .periods import Range, as_date, day_bucket
+from .periods import Range, as_date, day_bucket, month_start_of
 
 TOP_CONTRIBUTORS = 20
 QUESTIONS_LISTED = 50
@@ -119,59 +119,139 @@ def overview(period: Range) -> dict[str, Any]:
     }
 
 
+# --- what groups and contributors count, shared by the live path and the rollup -------
+
+
+def group_volume(period: Range):
+    """SQL ``(group_id, posts, comments, replies)`` rows (several per group: sum them):
+    live posts and the sum of their ``comment_count``, live comments on group posts."""
+    zero = literal(0)
+    posts = (
+        select(Post.group_id, func.count().label("posts"), zero.label("comments"))
+        .add_columns(func.sum(Post.comment_count).label("replies"))
+        .where(_live_posts(period), Post.group_id.is_not(None))
+        .group_by(Post.group_id)
+    )
+    comments = (
+        select(Post.group_id, zero, func.count(), zero)
+        .select_from(Comment)
+        .join(Post, Post.id == Comment.post_id)
+        .where(_live_comments(period), Post.group_id.is_not(None))
+        .group_by(Post.group_id)
+    )
+    return [posts, comments]
+
+
+def group_contributions(period: Range):
+    """SQL ``(group_id, user_id)`` rows: who posted, commented or reacted in a group."""
+    inside = (period.since, period.until)
+    return [
+        select(Post.group_id, Post.author_id.label("user_id")).where(
+            _live_posts(period), Post.group_id.is_not(None)
+        ),
+        select(Post.group_id, Comment.author_id)
+        .select_from(Comment)
+        .join(Post, Post.id == Comment.post_id)
+        .where(_live_comments(period), Post.group_id.is_not(None)),
+        select(Post.group_id, Reaction.user_id)
+        .select_from(Reaction)
+        .join(Post, Post.id == Reaction.post_id)
+        .where(
+            Reaction.created_at >= inside[0],
+            Reaction.created_at < inside[1],
+            Post.group_id.is_not(None),
+        ),
+    ]
+
+
+def contributions(period: Range):
+    """SQL ``(user_id, p, c, r)`` rows, one per live post (not celebration), live comment
+    and reaction given (sum them)."""
+    one, zero = literal(1), literal(0)
+    inside = (period.since, period.until)
+    return [
+        select(
+            Post.author_id.label("user_id"), one.label("p"), zero.label("c"), zero.label("r")
+        ).where(_live_posts(period), Post.kind != "celebration"),
+        select(Comment.author_id, zero, one, zero).where(_live_comments(period)),
+        select(Reaction.user_id, zero, zero, one).where(
+            Reaction.created_at >= inside[0], Reaction.created_at < inside[1]
+        ),
+    ]
+
+
+def _rolled_parts(period: Range):
+    """(rolled-up days, months of the range wholly rolled up, runs of live days)."""
+    from .rollup import live_runs, rolled_days, rolled_spans
+
+    rolled = rolled_days(period)
+    months = [start for kind, start in rolled_spans(period) if kind == "month"] if rolled else []
+    return rolled, months, live_runs(period, rolled)
+
+
 def groups(viewer: User, period: Range) -> list[dict[str, Any]]:
     """Engagement per group the viewer may know of (``policy.visible_groups_filter``:
     a secret group they are not in is not listed, not even by name).
 
     ``active_members``: members who posted, commented or reacted in the group within
     the range. ``replies_per_post``: mean comments so far on the range's posts.
+    Rolled-up days are read from ``analytics_day_groups`` / ``analytics_group_people``
+    (one index seek per membership), the others from the live tables.
     """
+    from ...models import AnalyticsDayGroup, AnalyticsGroupPerson
+
+    rolled, _months, runs = _rolled_parts(period)
     visible = select(Group).where(policy.visible_groups_filter(viewer)).subquery()
     members = (
         select(GroupMembership.group_id, func.count().label("n"))
         .group_by(GroupMembership.group_id)
         .subquery()
     )
-    posts = (
-        select(
-            Post.group_id,
-            func.count().label("n"),
-            func.avg(Post.comment_count).label("replies"),
+    volume_parts = [part for run in runs for part in group_volume(run)]
+    if rolled:
+        volume_parts.append(
+            select(
+                AnalyticsDayGroup.group_id,
+                AnalyticsDayGroup.posts,
+                AnalyticsDayGroup.comments,
+                AnalyticsDayGroup.replies,
+            ).where(AnalyticsDayGroup.day.in_(sorted(rolled)))
         )
-        .where(_live_posts(period), Post.group_id.is_not(None))
-        .group_by(Post.group_id)
+    volume_rows = union_all(*volume_parts).subquery()
+    volume = (
+        select(
+            volume_rows.c.group_id,
+            func.sum(volume_rows.c.posts).label("posts"),
+            func.sum(volume_rows.c.comments).label("comments"),
+            func.sum(volume_rows.c.replies).label("replies"),
+        )
+        .group_by(volume_rows.c.group_id)
         .subquery()
     )
-    comments = (
-        select(Post.group_id, func.count().label("n"))
-        .select_from(Comment)
-        .join(Post, Post.id == Comment.post_id)
-        .where(_live_comments(period), Post.group_id.is_not(None))
-        .group_by(Post.group_id)
-        .subquery()
-    )
-    in_range = (period.since, period.until)
-    contributions = union_all(
-        select(Post.group_id, Post.author_id.label("user_id")).where(_live_posts(period)),
-        select(Post.group_id, Comment.author_id)
-        .select_from(Comment)
-        .join(Post, Post.id == Comment.post_id)
-        .where(_live_comments(period)),
-        select(Post.group_id, Reaction.user_id)
-        .select_from(Reaction)
-        .join(Post, Post.id == Reaction.post_id)
-        .where(Reaction.created_at >= in_range[0], Reaction.created_at < in_range[1]),
-    ).subquery()
+    pair_parts = [part for run in runs for part in group_contributions(run)]
+    if rolled:
+        seen = select(literal(1)).where(
+            AnalyticsGroupPerson.group_id == GroupMembership.group_id,
+            AnalyticsGroupPerson.user_id == GroupMembership.user_id,
+            AnalyticsGroupPerson.day >= period.start,
+            AnalyticsGroupPerson.day <= period.end,
+        )
+        pair_parts.append(
+            select(GroupMembership.group_id, GroupMembership.user_id)
+            .where(GroupMembership.group_id.in_(select(visible.c.id)))
+            .where(seen.exists())
+        )
+    pairs = union(*pair_parts).subquery() if len(pair_parts) > 1 else pair_parts[0].subquery()
     active = (
-        select(contributions.c.group_id, func.count(contributions.c.user_id.distinct()).label("n"))
+        select(pairs.c.group_id, func.count().label("n"))
         .join(
             GroupMembership,
             and_(
-                GroupMembership.group_id == contributions.c.group_id,
-                GroupMembership.user_id == contributions.c.user_id,
+                GroupMembership.group_id == pairs.c.group_id,
+                GroupMembership.user_id == pairs.c.user_id,
             ),
         )
-        .group_by(contributions.c.group_id)
+        .group_by(pairs.c.group_id)
         .subquery()
     )
     zero = literal(0)
@@ -183,14 +263,13 @@ def groups(viewer: User, period: Range) -> list[dict[str, Any]]:
             visible.c.archived_at,
             func.coalesce(members.c.n, zero),
             func.coalesce(active.c.n, zero),
-            func.coalesce(posts.c.n, zero),
-            func.coalesce(comments.c.n, zero),
-            posts.c.replies,
+            func.coalesce(volume.c.posts, zero),
+            func.coalesce(volume.c.comments, zero),
+            volume.c.replies,
         )
         .outerjoin(members, members.c.group_id == visible.c.id)
         .outerjoin(active, active.c.group_id == visible.c.id)
-        .outerjoin(posts, posts.c.group_id == visible.c.id)
-        .outerjoin(comments, comments.c.group_id == visible.c.id)
+        .outerjoin(volume, volume.c.group_id == visible.c.id)
         .order_by(func.coalesce(active.c.n, zero).desc(), visible.c.name, visible.c.id)
     )
     return [
@@ -201,9 +280,9 @@ def groups(viewer: User, period: Range) -> list[dict[str, Any]]:
             "archived": archived is not None,
             "members": n_members,
             "active_members": n_active,
-            "posts": n_posts,
-            "comments": n_comments,
-            "replies_per_post": round(float(replies), 2) if replies is not None else None,
+            "posts": int(n_posts),
+            "comments": int(n_comments),
+            "replies_per_post": round(int(replies) / int(n_posts), 2) if n_posts else None,
         }
         for gid, name, visibility, archived, n_members, n_active, n_posts, n_comments, replies in (
             db.session.execute(query)
@@ -213,25 +292,40 @@ def groups(viewer: User, period: Range) -> list[dict[str, Any]]:
 
 def contributors(period: Range, limit: int = TOP_CONTRIBUTORS) -> list[dict[str, Any]]:
     """The people who wrote the most live posts and comments in the range (ties: more
-    reactions given, then id). Celebrations written by the daily job do not count."""
-    one, zero = literal(1), literal(0)
-    inside = (period.since, period.until)
-    rows = union_all(
-        select(
-            Post.author_id.label("user_id"), one.label("p"), zero.label("c"), zero.label("r")
-        ).where(_live_posts(period), Post.kind != "celebration"),
-        select(Comment.author_id, zero, one, zero).where(_live_comments(period)),
-        select(Reaction.user_id, zero, zero, one).where(
-            Reaction.created_at >= inside[0], Reaction.created_at < inside[1]
-        ),
-    ).subquery()
-    posts, comments, reactions = func.sum(rows.c.p), func.sum(rows.c.c), func.sum(rows.c.r)
+    reactions given, then id). Celebrations written by the daily job do not count.
+    Rolled-up months and days are read from their per-person rollups."""
+    from ...models import AnalyticsDayPerson, AnalyticsSpanPerson
+
+    rolled, months, runs = _rolled_parts(period)
+    parts = [part for run in runs for part in contributions(run)]
+    in_months = {d for d in rolled if month_start_of(d) in months}
+    if months:
+        parts.append(
+            select(
+                AnalyticsSpanPerson.user_id,
+                AnalyticsSpanPerson.posts,
+                AnalyticsSpanPerson.comments,
+                AnalyticsSpanPerson.reactions,
+            ).where(AnalyticsSpanPerson.kind == "month", AnalyticsSpanPerson.start.in_(months))
+        )
+    if set(rolled) - in_months:
+        parts.append(
+            select(
+                AnalyticsDayPerson.user_id,
+                AnalyticsDayPerson.posts,
+                AnalyticsDayPerson.comments,
+                AnalyticsDayPerson.reactions,
+            ).where(AnalyticsDayPerson.day.in_(sorted(set(rolled) - in_months)))
+        )
+    rows = union_all(*parts).subquery()
+    c = list(rows.c)
+    user_id, posts, comments, reactions = c[0], func.sum(c[1]), func.sum(c[2]), func.sum(c[3])
     ranked = (
-        select(rows.c.user_id, posts.label("posts"), comments.label("comments"))
+        select(user_id.label("user_id"), posts.label("posts"), comments.label("comments"))
         .add_columns(reactions.label("reactions"))
-        .group_by(rows.c.user_id)
+        .group_by(user_id)
         .having(posts + comments > 0)
-        .order_by((posts + comments).desc(), reactions.desc(), rows.c.user_id)
+        .order_by((posts + comments).desc(), reactions.desc(), user_id)
         .limit(limit)
         .subquery()
     )

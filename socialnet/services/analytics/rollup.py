@@ -27,14 +27,18 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, delete, func, literal, select, union
+from sqlalchemy import Date, delete, func, literal, select, union, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ...extensions import db
 from ...models import (
     AnalyticsDay,
+    AnalyticsDayGroup,
+    AnalyticsDayPerson,
+    AnalyticsGroupPerson,
     AnalyticsSpan,
+    AnalyticsSpanPerson,
     Ballot,
     Comment,
     Post,
@@ -100,11 +104,7 @@ def roll_day(day: date, tz: ZoneInfo) -> bool:
             return False
         db.session.execute(delete(AnalyticsDay).where(AnalyticsDay.day == day))
     rows = writers(period, day=literal(day, Date))
-    db.session.execute(
-        _insert(UserActivityDay)
-        .from_select(["user_id", "day"], select(rows.c.user_id, rows.c.day).where(literal(True)))
-        .on_conflict_do_nothing()
-    )
+    _insert_from(UserActivityDay, ["user_id", "day"], select(rows.c.user_id, rows.c.day))
     active = db.session.scalar(
         select(func.count()).select_from(UserActivityDay).where(UserActivityDay.day == day)
     )
@@ -121,7 +121,39 @@ def roll_day(day: date, tz: ZoneInfo) -> bool:
         )
         .on_conflict_do_nothing()
     )
+    _roll_details(period)
     return True
+
+
+def _roll_details(period: Range) -> None:
+    """The day's per-person and per-group rollups (same selections as the live path)."""
+    from .content import contributions, group_contributions, group_volume
+
+    day = literal(period.start, Date)
+    rows = union_all(*contributions(period)).subquery()
+    c = list(rows.c)
+    _insert_from(
+        AnalyticsDayPerson,
+        ["day", "user_id", "posts", "comments", "reactions"],
+        select(day, c[0], func.sum(c[1]), func.sum(c[2]), func.sum(c[3])).group_by(c[0]),
+    )
+    rows = union_all(*group_volume(period)).subquery()
+    c = list(rows.c)
+    _insert_from(
+        AnalyticsDayGroup,
+        ["day", "group_id", "posts", "comments", "replies"],
+        select(day, c[0], func.sum(c[1]), func.sum(c[2]), func.sum(c[3])).group_by(c[0]),
+    )
+    rows = union(*group_contributions(period)).subquery()
+    c = list(rows.c)
+    _insert_from(AnalyticsGroupPerson, ["group_id", "user_id", "day"], select(c[0], c[1], day))
+
+
+def _insert_from(model, columns: list[str], query) -> None:
+    # SQLite needs a WHERE in INSERT … SELECT … ON CONFLICT (to parse it unambiguously).
+    db.session.execute(
+        _insert(model).from_select(columns, query.where(literal(True))).on_conflict_do_nothing()
+    )
 
 
 def _spans(first: date, last: date) -> Iterator[tuple[str, date, date]]:
@@ -160,12 +192,12 @@ def roll_spans(tz: ZoneInfo) -> int:
     days = set(rolled)
     added = 0
     for kind, start, last in _spans(rolled[0], rolled[-1]):
-        if (kind, start) in have or (last - start).days + 1 > sum(
-            1 for i in range((last - start).days + 1) if start + timedelta(days=i) in days
-        ):
+        length = (last - start).days + 1
+        whole = all(start + timedelta(days=i) in days for i in range(length))
+        if (kind, start) in have or not whole:
             continue
-        db.session.execute(delete(AnalyticsSpan).where(AnalyticsSpan.kind == kind,
-                                                       AnalyticsSpan.start == start))  # fmt: skip
+        key = (AnalyticsSpan.kind == kind, AnalyticsSpan.start == start)
+        db.session.execute(delete(AnalyticsSpan).where(*key))  # of another zone, if any
         people = db.session.scalar(
             select(func.count(UserActivityDay.user_id.distinct())).where(
                 UserActivityDay.day >= start, UserActivityDay.day <= last
@@ -173,16 +205,21 @@ def roll_spans(tz: ZoneInfo) -> int:
         )
         db.session.execute(
             _insert(AnalyticsSpan)
-            .values(
-                kind=kind,
-                start=start,
-                last_day=last,
-                timezone=tz.key,
-                active_people=people or 0,
-                rolled_at=utcnow(),
-            )  # fmt: skip
+            .values(kind=kind, start=start, last_day=last, timezone=tz.key)
+            .values(active_people=people or 0, rolled_at=utcnow())
             .on_conflict_do_nothing()
         )
+        if kind == "month":
+            person = AnalyticsDayPerson
+            _insert_from(
+                AnalyticsSpanPerson,
+                ["kind", "start", "user_id", "posts", "comments", "reactions"],
+                select(literal(kind), literal(start, Date), person.user_id)
+                .add_columns(func.sum(person.posts), func.sum(person.comments))
+                .add_columns(func.sum(person.reactions))
+                .where(person.day >= start, person.day <= last)
+                .group_by(person.user_id),
+            )
         added += 1
     return added
 
