@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, select, union, union_all
+from sqlalchemy import Select, and_, func, literal, select, text, union, union_all
 
 from ... import policy
 from ...extensions import db
@@ -346,11 +346,16 @@ def contributors(period: Range, limit: int = TOP_CONTRIBUTORS) -> list[dict[str,
 
 
 def _questions_condition(viewer: User, period: Range):
+    """Live posts of the range, kind "post", holding a "?", without comments, readable by
+    ``viewer``. The open-question part is the partial index's own condition, as literal
+    SQL (``models.analytics.OPEN_QUESTION``), so the planner reads only that index."""
+    from ...models.analytics import OPEN_QUESTION
+
+    dialect = db.session.get_bind().dialect.name
     return and_(
-        _live_posts(period),
-        Post.kind == "post",
-        Post.comment_count == 0,
-        Post.body.contains("?", autoescape=True),
+        Post.created_at >= period.since,
+        Post.created_at < period.until,
+        text(OPEN_QUESTION.get(dialect, OPEN_QUESTION["sqlite"])),
         policy.visible_posts_filter(viewer),
     )
 
