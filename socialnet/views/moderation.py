@@ -14,18 +14,18 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from .. import policy
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
-from ..models import REPORT_REASONS, WATCHED_WORD_ACTIONS, Comment, Group, Post, Report, User
+from ..models import REPORT_REASONS, WATCHED_WORD_ACTIONS, User
 from ..realtime.catchup import head_event_id
 from ..services import (
     audit,
     case_actions,
     cases,
     groups,
+    moderation_pages,
     pages,
     pins,
     reports,
@@ -38,14 +38,6 @@ bp = Blueprint("moderation", __name__)
 
 QUEUE_PAGE = 25
 AUDIT_PAGE = 50
-PREVIEW_CHARS = 160
-REASON_LABELS = {
-    "spam": "Spam",
-    "harassment": "Harassment",
-    "confidential": "Confidential information",
-    "off_topic": "Off-topic",
-    "other": "Other",
-}
 ACTION_LABELS = {
     "dismiss": "Dismiss",
     "approve": "Approve",
@@ -141,7 +133,7 @@ def _moderation_globals() -> dict[str, Any]:
         "report_draft": report_draft,
         "home_highlights": home_highlights,
         "group_pins": group_pins,
-        "REPORT_REASONS": [(r, REASON_LABELS[r]) for r in REPORT_REASONS],
+        "REPORT_REASONS": [(r, moderation_pages.REASON_LABELS[r]) for r in REPORT_REASONS],
     }
 
 
@@ -170,130 +162,6 @@ def _act(action, success: str, back: str):
     except DomainError as error:
         failed(error)
     return redirect(back)
-
-
-def _plain(text: str | None) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
-
-
-def _previews(rows: list[Any]) -> dict[tuple[str, int], dict[str, Any]]:
-    """What each case is about, for queue rows: one query per kind of target."""
-    wanted: dict[str, set[int]] = {}
-    for case in rows:
-        wanted.setdefault(case.target_type, set()).add(case.target_id)
-    out: dict[tuple[str, int], dict[str, Any]] = {}
-    if wanted.get("post"):
-        for post in db.session.scalars(select(Post).where(Post.id.in_(wanted["post"]))):
-            out["post", post.id] = {
-                "text": _plain(post.title or post.body),
-                "state": "deleted" if post.deleted_at else post.moderation_state,
-                "url": f"/posts/{post.id}",
-            }
-    if wanted.get("comment"):
-        for comment in db.session.scalars(select(Comment).where(Comment.id.in_(wanted["comment"]))):
-            out["comment", comment.id] = {
-                "text": _plain(comment.body),
-                "state": "deleted" if comment.deleted_at else comment.moderation_state,
-                "url": f"/posts/{comment.post_id}#comment-{comment.id}",
-            }
-    if wanted.get("user"):
-        for person in db.session.scalars(select(User).where(User.id.in_(wanted["user"]))):
-            out["user", person.id] = {
-                "text": f"{person.display_name} (@{person.handle})",
-                "state": "published",
-                "url": f"/people/{person.id}",
-            }
-    if wanted.get("group"):
-        for group in db.session.scalars(select(Group).where(Group.id.in_(wanted["group"]))):
-            out["group", group.id] = {
-                "text": group.name,
-                "state": "published",
-                "url": f"/groups/{group.id}",
-            }
-    return out
-
-
-def _reasons(case_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
-    """``{case_id: [(reason label, count), …]}`` in one grouped query."""
-    out: dict[int, list[tuple[str, int]]] = {}
-    if not case_ids:
-        return out
-    counted = db.session.execute(
-        select(Report.case_id, Report.reason, func.count())
-        .where(Report.case_id.in_(case_ids))
-        .group_by(Report.case_id, Report.reason)
-        .order_by(Report.case_id, func.count().desc())
-    )
-    for case_id, reason, count in counted:
-        out.setdefault(case_id, []).append((REASON_LABELS.get(reason, reason), count))
-    return out
-
-
-def _group_names(ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return dict(db.session.execute(select(Group.id, Group.name).where(Group.id.in_(wanted))).all())
-
-
-def _queue_rows(rows: list[Any]) -> list[dict[str, Any]]:
-    items = cases.case_dicts(rows)
-    previews = _previews(rows)
-    reasons = _reasons([c.id for c in rows])
-    names = _group_names({c.group_id for c in rows})
-    for item in items:
-        item["preview"] = previews.get((item["target_type"], item["target_id"]))
-        item["reasons"] = reasons.get(item["id"], [])
-        item["group_name"] = names.get(item["group_id"]) if item["group_id"] else None
-    return items
-
-
-def _fits_case(user: User, case: Any, action: str) -> bool:
-    """The action applies to this kind of case and target, and the viewer may take it."""
-    if action not in case_actions.ACTIONS_BY_TARGET[case.target_type]:
-        return False
-    if not policy.can_take_case_action(user, case.group_id, action):
-        return False
-    if action == "approve":
-        return case.kind == "approval"
-    if action == "dismiss":
-        return case.kind != "approval"
-    if action in case_actions.SANCTIONS:
-        return case.subject_user_id not in (None, user.id)
-    return True
-
-
-#: For a post or comment: the states in which each action makes sense.
-_STATES_FOR = {
-    "approve": ("pending",),
-    "hide": ("published", "pending"),
-    "restore": ("hidden", "removed"),
-    "delete": ("published", "pending", "hidden"),
-}
-
-
-def _fits_target(action: str, case: Any, target: dict[str, Any] | None) -> bool:
-    if case.target_type not in ("post", "comment"):
-        return True
-    if target is None or target.get("deleted"):
-        return action in ("dismiss", *case_actions.SANCTIONS)
-    if action == "lock":
-        return bool(target.get("comments_enabled", True))
-    states = _STATES_FOR.get(action)
-    return states is None or target.get("moderation_state") in states
-
-
-def available_actions(user: User, case: Any, target: dict[str, Any] | None) -> list[str]:
-    """The action forms a case page offers: those that fit the case, its target's state
-    and the viewer's rights (the service checks again when one is posted)."""
-    if not case.is_open:
-        return []
-    return [
-        action
-        for action in case_actions.ACTIONS
-        if _fits_case(user, case, action) and _fits_target(action, case, target)
-    ]
 
 
 def _action_data(form, *, bulk: bool = False) -> dict[str, Any]:
@@ -367,7 +235,7 @@ def queue():
     rows, next_cursor = cases.list_cases(me(), filters, request.args.get("cursor"), QUEUE_PAGE)
     return render_template(
         "moderation_queue.html",
-        rows=_queue_rows(rows),
+        rows=moderation_pages.queue_rows(rows),
         filters=filters,
         next_cursor=next_cursor,
         head_event_id=head,
@@ -388,7 +256,9 @@ def _bulk_actions(user: User) -> list[str]:
 def case_row(case_id: int):
     """One queue row, rendered (and escaped) by the server for app.js to show live."""
     case = cases.access_case(me(), case_id)
-    return render_template("_moderation_case_row.html", row=_queue_rows([case])[0], selected=[])
+    return render_template(
+        "_moderation_case_row.html", row=moderation_pages.queue_rows([case])[0], selected=[]
+    )
 
 
 @bp.post("/moderation/bulk")
@@ -414,7 +284,7 @@ def _case_page(case_id: int, draft: dict[str, Any] | None = None, status: int = 
     cases.check_can_open_queue(user)
     case = cases.access_case(user, case_id)
     detail = cases.case_detail(case)
-    actions = available_actions(user, case, detail["target"])
+    actions = moderation_pages.available_actions(user, case, detail["target"])
     original = None
     if case.appeal_of_id:
         original = cases.case_dict(db.session.get(type(case), case.appeal_of_id))
@@ -424,7 +294,7 @@ def _case_page(case_id: int, draft: dict[str, Any] | None = None, status: int = 
         actions=actions,
         action_labels=ACTION_LABELS,
         destinations=_move_destinations(user) if "move" in actions else [],
-        group_name=_group_names({case.group_id}).get(case.group_id),
+        group_name=moderation_pages.group_names({case.group_id}).get(case.group_id),
         original=original,
         draft=draft or {},
         max_hours=sanctions.MAX_DURATION_HOURS,
