@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from .config import finalize as finalize_config
 from .config import load_config
-from .extensions import csrf, db, login_manager, migrate, socketio
+from .extensions import csrf, db, login_manager, mail, migrate, socketio
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."

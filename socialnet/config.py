@@ -125,4 +125,16 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,
+        # Outgoing mail (password reset links), through Flask-Mail.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "0") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "socialnet@localhost"),
+        "MAIL_SUPPRESS_SEND": os.environ.get("MAIL_SUPPRESS_SEND", "0") == "1",
+        # The site's address as people reach it, for links in emails (never the Host header).
+        "PUBLIC_URL": os.environ.get("SOCIALNET_PUBLIC_URL", ""),
+        "PASSWORD_RESET_MAX_AGE": _int("SOCIALNET_PASSWORD_RESET_MAX_AGE", 30 * 60),
     }

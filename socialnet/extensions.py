@@ -6,6 +6,7 @@ extensions without creating an import cycle. They are bound to an app in
 """
 
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -32,3 +33,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 socketio = SocketIO()
 csrf = CSRFProtect()
+mail = Mail()

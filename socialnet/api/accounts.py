@@ -1,14 +1,26 @@
-"""Sign-in, sign-out, sign-up, personal tokens, and the caller's own account."""
+"""Sign-in, sign-out, sign-up, password change and reset, personal tokens, the caller's account."""
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..serializers import iso, user_private
-from ..services import accounts, tokens
+from ..services import accounts, password_reset, tokens
 from ..services.validation import check_known_fields
+from ..views.auth import sign_in_afresh
 from . import bp
 from .common import commit, created, json_body, no_content, require_user
+from .openapi import (
+    R400,
+    R401,
+    R403,
+    SECURITY_NONE,
+    document,
+    error_response,
+    json_body_of,
+    json_response,
+    operation,
+)
 
 
 @bp.post("/auth/login")
@@ -72,3 +84,141 @@ def revoke_token(token_id: int):
     tokens.do_revoke_token(require_user(), token_id)
     commit()
     return no_content()
+
+
+def _cookie_call() -> bool:
+    """Whether the caller came with the session cookie (not a bearer token)."""
+    return not request.headers.get("Authorization")
+
+
+@bp.post("/me/password")
+def change_password():
+    """Change one's password; other sessions, every token and socket end.
+
+    A cookie caller stays signed in here with a fresh session; a bearer caller's
+    token is revoked like the others.
+    """
+    user = require_user()
+    accounts.do_change_password(user, json_body())
+    commit()
+    if _cookie_call():
+        sign_in_afresh(user)
+    return no_content()
+
+
+@bp.post("/me/sessions/revoke-all")
+def sign_out_everywhere():
+    """End every session, token and socket of the caller, this one included."""
+    accounts.do_sign_out_everywhere(require_user())
+    commit()
+    if _cookie_call():
+        logout_user()
+    return no_content()
+
+
+#: The one answer to a reset request, whoever the email names (or does not).
+RESET_REQUESTED = (
+    "If an account uses this address, an email with a link to choose a new password "
+    "is on its way. The link works once, for a limited time."
+)
+
+
+@bp.post("/auth/password-reset")
+def request_password_reset():
+    password_reset.do_request_reset(json_body())
+    commit()  # the email leaves after this, on its own thread
+    return jsonify({"message": RESET_REQUESTED}), 202
+
+
+@bp.post("/auth/password-reset/confirm")
+def confirm_password_reset():
+    password_reset.do_confirm_reset(json_body())
+    commit()
+    return no_content()
+
+
+NO_CONTENT = {"description": "Done; no body"}
+PASSWORD = {"type": "string", "minLength": accounts.PASSWORD_MIN, "maxLength": 256}
+
+document(
+    {
+        "/me/password": {
+            "post": operation(
+                "Change one's password (the current one is required). Every other session, "
+                "every API token (the caller's too) and every socket end; a cookie caller "
+                "stays signed in with a fresh session.",
+                {204: NO_CONTENT, 400: R400, 401: R401, 403: R403},
+                requestBody=json_body_of("PasswordChange"),
+            )
+        },
+        "/me/sessions/revoke-all": {
+            "post": operation(
+                "Sign out everywhere: end every session, API token and socket of the caller, "
+                "this one included",
+                {204: NO_CONTENT, 401: R401, 403: R403},
+            )
+        },
+        "/auth/password-reset": {
+            "post": operation(
+                "Ask for a password reset link by email. The answer is the same whether or "
+                "not the address has an account; only a real account gets the email.",
+                {
+                    202: json_response(
+                        {
+                            "type": "object",
+                            "required": ["message"],
+                            "properties": {"message": {"type": "string"}},
+                        },
+                        "Accepted (whether or not the address has an account)",
+                    ),
+                    400: R400,
+                    403: R403,
+                },
+                requestBody=json_body_of("PasswordResetRequest"),
+                security=SECURITY_NONE,
+            )
+        },
+        "/auth/password-reset/confirm": {
+            "post": operation(
+                "Set a new password with the emailed token; every session and token of the "
+                "account ends and the token cannot be used again",
+                {
+                    204: NO_CONTENT,
+                    400: error_response(
+                        "Invalid input; `fields.token` is `invalid`, `expired` or `used`, "
+                        "`fields.password` names the rule broken"
+                    ),
+                    403: R403,
+                },
+                requestBody=json_body_of("PasswordResetConfirm"),
+                security=SECURITY_NONE,
+            )
+        },
+    },
+    {
+        "PasswordChange": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["current_password", "password"],
+            "properties": {
+                "current_password": {"type": "string"},
+                "password": {**PASSWORD, "description": accounts.PASSWORD_RULES},
+            },
+        },
+        "PasswordResetRequest": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["email"],
+            "properties": {"email": {"type": "string", "format": "email"}},
+        },
+        "PasswordResetConfirm": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["token", "password"],
+            "properties": {
+                "token": {"type": "string", "maxLength": 500},
+                "password": {**PASSWORD, "description": accounts.PASSWORD_RULES},
+            },
+        },
+    },
+)

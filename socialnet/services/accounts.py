@@ -9,7 +9,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -35,7 +35,8 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 #: No whitespace or control characters (a NUL cannot even be stored by PostgreSQL).
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
-PASSWORD_MIN = 10
+PASSWORD_MIN = 12
+PASSWORD_MAX = 256
 PROFILE_FIELDS = {
     "display_name",
     "job_title",
@@ -60,14 +61,98 @@ def check_email(value: Any) -> str:
     return value.strip().lower()
 
 
-def check_password(value: Any) -> str:
-    if not isinstance(value, str) or len(value) < PASSWORD_MIN:
-        raise ValidationFailed(
-            f"The password must have at least {PASSWORD_MIN} characters.",
-            fields={"password": "too_short"},
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+#: Passwords people pick first, as they type them, lowercased, with spaces and
+#: punctuation removed (see :func:`_squash`). Only those that the length rule
+#: lets through matter; a short common password already fails on length.
+COMMON_PASSWORDS = frozenset(
+    _words(
+        """
+    123456789012 1234567890123 12345678901234 123456789123 111111111111 000000000000
+    123123123123 112233445566 qwertyuiop12 qwertyuiopas qwertyuiopasdf qwertyuiopasdfghjkl
+    1qaz2wsx3edc 1q2w3e4r5t6y qazwsxedcrfv zaq12wsxcde3 asdfghjkl123 passwordpassword
+    password1234 password12345 password123456 passw0rd1234 mypassword123 changeme1234
+    welcome12345 letmein12345 iloveyou1234 administrator admin1234567 adminadmin123
+    trustno11234 football1234 baseball1234 sunshine1234 princess1234 superman1234
+    starwars1234 whatever1234 dragon123456 monkey123456 abc123456789 abcdefghijkl
+    abcdefghijklm aaaaaaaaaaaa correcthorsebatterystaple thequickbrownfox
+    """
+    )
+)
+#: Words that stay common whatever digits or symbols are added around them
+#: (``Password2024!``, ``!Welcome123``).
+COMMON_WORDS = frozenset(
+    _words(
+        """
+    password passw0rd p4ssw0rd motdepasse welcome bienvenue letmein changeme secret
+    qwerty azerty qwertz iloveyou admin administrator root login default summer winter
+    autumn spring football monkey dragon sunshine princess
+    """
+    )
+)
+PASSWORD_RULES = (
+    f"at least {PASSWORD_MIN} characters, none of your name, your email address or the "
+    "company's name, and not a commonly used password"
+)
+
+
+def _squash(text: str) -> str:
+    """Lowercase letters and digits only: ``"Ana Martin"`` → ``"anamartin"``."""
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def _password_problems(password: str, personal: list[str]) -> list[tuple[str, str]]:
+    """Every rule ``password`` breaks, as (code, what is wrong) pairs, in reading order."""
+    problems = []
+    if len(password) < PASSWORD_MIN:
+        problems.append(
+            ("too_short", f"it has {len(password)} characters; at least {PASSWORD_MIN} are needed")
         )
-    if len(value) > 256:
-        raise ValidationFailed("The password is too long.", fields={"password": "too_long"})
+    squashed = _squash(password)
+    if any(len(word) >= 3 and word in squashed for word in personal):
+        problems.append(
+            ("personal", "it contains your name, your email address or the company's name")
+        )
+    core = re.sub(r"^[0-9]+|[0-9]+$", "", squashed)
+    if squashed in COMMON_PASSWORDS or core in COMMON_WORDS:
+        problems.append(("common", "it is a commonly used password, easy to guess"))
+    elif squashed and len(set(squashed)) <= 2:
+        problems.append(("common", "it repeats one or two characters, easy to guess"))
+    return problems
+
+
+def check_password(value: Any, *, email: str | None = None, name: str | None = None) -> str:
+    """``value`` if it follows :data:`PASSWORD_RULES`.
+
+    :raise ValidationFailed: one message saying everything that is wrong
+        (``fields.password``: the first rule broken: ``too_short``, ``personal``,
+        ``common``, ``too_long``).
+    """
+    if not isinstance(value, str):
+        raise ValidationFailed("Choose a password.", fields={"password": "missing"})
+    if len(value) > PASSWORD_MAX:
+        raise ValidationFailed(
+            f"The password is too long: at most {PASSWORD_MAX} characters.",
+            fields={"password": "too_long"},
+        )
+    personal = []
+    if email:
+        personal += [_squash(email), _squash(email.split("@", 1)[0])]
+    if name:
+        personal.append(_squash(name))
+    if has_app_context():  # the company's name is as guessable as one's own
+        personal.append(_squash(current_app.config.get("COMPANY_NAME") or ""))
+    problems = _password_problems(value, personal)
+    if problems:
+        reasons = "; ".join(text for _code, text in problems)
+        raise ValidationFailed(
+            f"Choose another password: {reasons}.",
+            fields={"password": problems[0][0]},
+        )
     return value
 
 
@@ -143,7 +228,12 @@ def do_create_user(data: dict[str, Any], *, actor: User | None = None) -> User:
         raise Forbidden("Only administrators can create accounts.")
     check_known_fields(data, CREATE_FIELDS)
     email = check_email(data.get("email"))
-    password = check_password(data.get("password"))
+    display_name = data.get("display_name")
+    password = check_password(
+        data.get("password"),
+        email=email,
+        name=display_name if isinstance(display_name, str) else None,
+    )
     role = check_role(data.get("role", Role.EMPLOYEE.value))
     if "display_name" not in data:
         raise ValidationFailed("display_name cannot be empty.", fields={"display_name": "empty"})
@@ -191,7 +281,7 @@ def authenticate(email: Any, password: Any) -> User:
         amount of hashing work, so sign-in reveals nothing about who has an account.
     """
     failure = NotAuthenticated("Email or password is incorrect.")
-    if not isinstance(email, str) or not isinstance(password, str) or len(password) > 256:
+    if not isinstance(email, str) or not isinstance(password, str) or len(password) > PASSWORD_MAX:
         raise failure
     email = email.strip().lower()
     if not EMAIL_RE.match(email):  # cannot name an account (and a NUL cannot be queried)
@@ -285,6 +375,57 @@ def do_end_sessions(user: User) -> None:
     )
     user_id = user.id
     after_commit(lambda: disconnect_user_sockets(user_id))
+
+
+def verify_password(user: User, password: Any) -> bool:
+    """Whether ``password`` is ``user``'s current one (same argon2 work either way)."""
+    if not isinstance(password, str) or len(password) > PASSWORD_MAX:
+        password = ""
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def do_set_password(user: User, password: Any) -> None:
+    """Give ``user`` a new password that follows the rules, and end all their sessions.
+
+    Every cookie session, remember-me cookie, API token, open socket and pending
+    reset link of ``user`` dies at commit (the session epoch moves on); the caller
+    signs the current browser in again if it should stay signed in.
+    """
+    user.password_hash = hash_password(
+        check_password(password, email=user.email, name=user.display_name)
+    )
+    do_end_sessions(user)
+    db.session.flush()
+
+
+def do_change_password(user: User, data: Any) -> None:
+    """Change one's own password, knowing the current one.
+
+    :raise ValidationFailed: the current password is wrong (``current_password``),
+        or the new one breaks a rule or equals the current one (``password``).
+    """
+    data = check_known_fields(data, {"current_password", "password"})
+    if not verify_password(user, data.get("current_password")):
+        raise ValidationFailed(
+            "Your current password is not correct.", fields={"current_password": "incorrect"}
+        )
+    if data.get("password") == data.get("current_password"):
+        raise ValidationFailed(
+            "Choose another password: it is the same as the current one.",
+            fields={"password": "unchanged"},
+        )
+    do_set_password(user, data.get("password"))
+    audit.record(user, "user.password_changed", "user", user.id)
+
+
+def do_sign_out_everywhere(user: User) -> None:
+    """End every session, token and socket of ``user``, this one included."""
+    do_end_sessions(user)
+    db.session.flush()
+    audit.record(user, "user.signed_out_everywhere", "user", user.id)
 
 
 def do_deactivate(user: User) -> None:

@@ -1,15 +1,38 @@
-"""Sign-in and sign-out pages (session cookie, CSRF-protected forms)."""
+"""Sign-in, sign-out, password change and reset pages (session cookie, CSRF-protected forms)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
-from ..services import accounts
-from ._common import failed, form_next
+from ..extensions import db
+from ..models import User
+from ..services import accounts, password_reset
+from ._common import failed, form_next, me
 
 bp = Blueprint("auth", __name__)
+
+#: What every page that asks for a new password says about the rules.
+RULES = accounts.PASSWORD_RULES
+
+
+def sign_in_afresh(user: User) -> None:
+    """Keep this browser signed in after ``user``'s session epoch moved on.
+
+    The old session (and any copy of its cookie) no longer loads; this one gets the
+    new epoch. A browser that had "keep me signed in" gets a new remember-me cookie.
+    """
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=cookie in request.cookies)
 
 
 @bp.get("/sign-in")
@@ -35,4 +58,86 @@ def sign_in_submit():
 def sign_out():
     logout_user()
     flash("You are signed out.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    accounts.do_sign_out_everywhere(me())
+    db.session.commit()
+    logout_user()
+    flash("You are signed out on every device, and your API tokens are revoked.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/settings/password")
+@login_required
+def change_password():
+    return render_template("password_change.html", rules=RULES)
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password_submit():
+    user = me()
+    try:
+        accounts.do_change_password(
+            user,
+            {
+                "current_password": request.form.get("current_password", ""),
+                "password": request.form.get("password", ""),
+            },
+        )
+    except DomainError as error:
+        status = failed(error)
+        return render_template("password_change.html", rules=RULES), status
+    db.session.commit()
+    sign_in_afresh(user)
+    flash("Your password is changed. Every other session and API token has ended.", "info")
+    return redirect(url_for("recognition.preferences"))
+
+
+@bp.get("/password-reset")
+def password_reset_request():
+    return render_template("password_reset_request.html", sent=False)
+
+
+@bp.post("/password-reset")
+def password_reset_request_submit():
+    email = request.form.get("email", "")
+    try:
+        password_reset.do_request_reset({"email": email})
+    except DomainError as error:
+        status = failed(error)
+        return render_template("password_reset_request.html", sent=False, email=email), status
+    db.session.commit()
+    return render_template("password_reset_request.html", sent=True)
+
+
+@bp.get("/password-reset/confirm")
+def password_reset_confirm():
+    token = request.args.get("token", "")
+    try:
+        password_reset.access_reset_user(token)
+    except DomainError as error:
+        status = failed(error)
+        return render_template("password_reset_confirm.html", token="", rules=RULES), status
+    return render_template("password_reset_confirm.html", token=token, rules=RULES)
+
+
+@bp.post("/password-reset/confirm")
+def password_reset_confirm_submit():
+    token = request.form.get("token", "")
+    try:
+        password_reset.do_confirm_reset(
+            {"token": token, "password": request.form.get("password", "")}
+        )
+    except DomainError as error:
+        status = failed(error)
+        keep = token if error.fields.get("token") is None else ""
+        return render_template("password_reset_confirm.html", token=keep, rules=RULES), status
+    db.session.commit()
+    logout_user()  # whoever was signed in here, they sign in again with the new password
+    flash("Your password is changed, and every session has ended. Sign in with it.", "info")
     return redirect(url_for("auth.sign_in"))

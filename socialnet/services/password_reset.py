@@ -1,0 +1,178 @@
+"""Password reset by email: a signed, expiring, single-use link; nothing to enumerate.
+
+The link carries ``{"u": user id, "f": fingerprint}`` signed with SECRET_KEY
+(itsdangerous, its own salt) and a timestamp. The fingerprint is a digest of the
+account's current password hash and session epoch, so the link dies as soon as it
+is used (the password changes and the epoch moves on), once the password changes
+some other way, or once the person signs out everywhere; no table is needed.
+
+Asking for a link answers the same and does the same work whether or not the email
+names an active account: one lookup, one fingerprint, one signature, one message
+rendered. Only a real account's message is then *sent*, after commit and on a
+background thread, so the answer never waits on the mail server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, render_template, url_for
+from flask_mail import Connection, Message
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from ..errors import ValidationFailed
+from ..extensions import db, mail
+from ..models import User
+from ..realtime.publisher import after_commit
+from . import audit
+from .accounts import _DUMMY_HASH, check_email, do_set_password
+from .validation import check_known_fields
+
+log = logging.getLogger(__name__)
+
+SALT = "socialnet.password-reset"
+#: Seconds a reset link stays valid unless PASSWORD_RESET_MAX_AGE says otherwise.
+DEFAULT_MAX_AGE = 30 * 60
+
+#: Called with the normalized email before any lookup, for every request alike
+#: (known account or not). Rate limiting plugs in here: a hook raises a
+#: DomainError (e.g. a 429) to refuse. Nothing is registered by default.
+before_reset_request: list[Callable[[str], None]] = []
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+
+
+def _fingerprint(password_hash: str, session_epoch: int) -> str:
+    """What the link is bound to, without revealing the hash (the payload is readable)."""
+    material = f"{password_hash}:{session_epoch}".encode()
+    return hashlib.sha256(material).hexdigest()[:32]
+
+
+def make_token(user: User) -> str:
+    """A reset token for ``user``, valid for PASSWORD_RESET_MAX_AGE seconds."""
+    return _serializer().dumps(
+        {"u": user.id, "f": _fingerprint(user.password_hash, user.session_epoch)}
+    )
+
+
+def max_age() -> int:
+    return int(current_app.config.get("PASSWORD_RESET_MAX_AGE") or DEFAULT_MAX_AGE)
+
+
+def access_reset_user(token: Any) -> User:
+    """The account a reset token is for, if it is genuine, fresh and unused.
+
+    :raise ValidationFailed: ``fields.token`` says which: ``invalid`` (malformed,
+        tampered, or signed with another key), ``expired``, or ``used`` (already
+        used, or the password or sessions changed since it was sent).
+    """
+    invalid = ValidationFailed(
+        "This reset link is not valid. Copy the whole link from the email, or ask for a new one.",
+        fields={"token": "invalid"},
+    )
+    if not isinstance(token, str) or not token or len(token) > 500 or not token.isascii():
+        raise invalid
+    try:
+        payload = _serializer().loads(token, max_age=max_age())
+    except SignatureExpired as exc:
+        raise ValidationFailed(
+            "This reset link has expired. Ask for a new one.", fields={"token": "expired"}
+        ) from exc
+    except BadData as exc:
+        raise invalid from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        raise invalid
+    user = db.session.get(User, payload["u"])
+    expected = _fingerprint(user.password_hash, user.session_epoch) if user else ""
+    if user is None or not user.active or not hmac.compare_digest(expected, str(payload.get("f"))):
+        raise ValidationFailed(
+            "This reset link has already been used, or the password changed since it was "
+            "sent. Ask for a new one.",
+            fields={"token": "used"},
+        )
+    return user
+
+
+def do_request_reset(data: Any) -> None:
+    """Queue a reset link for the active account named by ``data["email"]``, if any.
+
+    Whether one exists is never told: the caller answers the same either way.
+    :raise ValidationFailed: the email is not an email address (says nothing of accounts).
+    """
+    data = check_known_fields(data, {"email"})
+    email = check_email(data.get("email"))
+    for hook in before_reset_request:
+        hook(email)
+    user = db.session.scalar(select(User).where(User.email == email, User.active.is_(True)))
+    # The same work for an unknown email: a dummy fingerprint, signature and message.
+    payload = {
+        "u": user.id if user else 0,
+        "f": _fingerprint(
+            user.password_hash if user else _DUMMY_HASH, user.session_epoch if user else 0
+        ),
+    }
+    token = _serializer().dumps(payload)
+    message = _reset_message(email, user.display_name if user else email, token)
+    if user is None:
+        return
+    app = current_app._get_current_object()
+    after_commit(lambda: send_in_background(app, message))
+
+
+def do_confirm_reset(data: Any) -> User:
+    """Set the new password named in ``data`` for the token's account; end its sessions.
+
+    :raise ValidationFailed: bad token (see :func:`access_reset_user`) or password.
+    """
+    data = check_known_fields(data, {"token", "password"})
+    user = access_reset_user(data.get("token"))
+    do_set_password(user, data.get("password"))
+    audit.record(user, "user.password_reset", "user", user.id)
+    return user
+
+
+def reset_link(token: str) -> str:
+    """The link to mail: on PUBLIC_URL when set, never on a Host header an attacker chose."""
+    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if not base:
+        log.warning("PUBLIC_URL is not set: the reset link uses the request's host")
+        return url_for("auth.password_reset_confirm", token=token, _external=True)
+    return base + url_for("auth.password_reset_confirm", token=token)
+
+
+def _reset_message(email: str, name: str, token: str) -> Message:
+    link = reset_link(token)
+    minutes = max_age() // 60
+    context = {"name": name, "link": link, "minutes": minutes}
+    return Message(
+        subject=f"Reset your {current_app.config.get('COMPANY_NAME', 'socialnet')} password",
+        recipients=[email],
+        body=render_template("password_reset_email.txt", **context),
+        sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
+    )
+
+
+def send_in_background(app: Flask, message: Message) -> threading.Thread:
+    """Send ``message`` on its own thread (green under eventlet/gevent); failures are logged."""
+    thread = threading.Thread(target=_send, args=(app, message), name="mail", daemon=True)
+    thread.start()
+    return thread
+
+
+def _send(app: Flask, message: Message) -> None:
+    with app.app_context():
+        try:
+            # Settings are read at each send, so they follow the app's config.
+            state = mail.init_mail(app.config, app.debug, app.testing)
+            with Connection(state) as connection:
+                message.send(connection)
+        except Exception:  # a mail server down must not take anything else with it
+            log.exception("could not send the email %r", message.subject)
