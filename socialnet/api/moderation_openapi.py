@@ -96,6 +96,7 @@ ACTION_BODY_PROPERTIES: dict[str, Any] = {
     "action": {"type": "string", "enum": list(ACTIONS)},
     "message": {
         "type": "string",
+        "nullable": True,
         "maxLength": 2000,
         "description": "told to the person concerned; required for warn",
     },
@@ -123,7 +124,12 @@ SCHEMAS: dict[str, Any] = {
             "target_type": {"type": "string", "enum": list(REPORT_TARGET_TYPES)},
             "target_id": {"type": "integer", "minimum": 1},
             "reason": {"type": "string", "enum": list(REPORT_REASONS)},
-            "text": {"type": "string", "maxLength": 1000, "description": "required for other"},
+            "text": {
+                "type": "string",
+                "nullable": True,
+                "maxLength": 1000,
+                "description": "required for other",
+            },
         },
     },
     "ReportReceipt": {
@@ -198,8 +204,13 @@ SCHEMAS: dict[str, Any] = {
     "Assign": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["assignee_id"],
-        "properties": {"assignee_id": {"type": "integer", "nullable": True}},
+        "properties": {
+            "assignee_id": {
+                "type": "integer",
+                "nullable": True,
+                "description": "a moderator; null or absent: unassign",
+            }
+        },
     },
     "AppealCreate": {
         "type": "object",

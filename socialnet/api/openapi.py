@@ -563,6 +563,26 @@ def document(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> No
     EXTRA_SCHEMAS.update(schemas or {})
 
 
+def _with_house_rules(paths: dict[str, Any]) -> dict[str, Any]:
+    """Rules true of every operation, stated once rather than at each one.
+
+    - An operation that takes a body may answer 413: the body is over
+      ``MAX_CONTENT_LENGTH``, or a field is over its ``maxLength`` (``TooLarge``).
+    - An optional query parameter sent empty (``?to=``, a blank form field) counts
+      as absent: ``allowEmptyValue``.
+    """
+    for item in paths.values():
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            if "requestBody" in op:
+                op["responses"].setdefault("413", R413)
+            for i, param in enumerate(op.get("parameters", [])):
+                if param.get("in") == "query" and not param.get("required"):
+                    op["parameters"][i] = {**param, "allowEmptyValue": True}
+    return paths
+
+
 def build_document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
@@ -586,7 +606,7 @@ def build_document() -> dict[str, Any]:
             },
             "schemas": {**SCHEMAS, **EXTRA_SCHEMAS},
         },
-        "paths": {**_paths(), **EXTRA_PATHS},
+        "paths": _with_house_rules({**_paths(), **EXTRA_PATHS}),
     }
 
 
