@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
+from ..errors import ValidationFailed
 from ..pagination import parse_limit
 from ..serializers import page
 from ..services import audit, case_actions, cases, pins, reports, watched_words
@@ -122,6 +123,8 @@ def audit_log():
     user = require_user()
     audit.check_can_read(user)
     filters = audit.check_filters(request.args)
+    if request.args.get("format") not in (None, "", "csv"):
+        raise ValidationFailed("format must be csv (or left out).", fields={"format": "invalid"})
     if request.args.get("format") == "csv":
         return Response(
             audit.export_csv(user, filters),

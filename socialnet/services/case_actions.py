@@ -85,9 +85,10 @@ def check_action_request(data: Any, *, extra_fields: frozenset[str] = frozenset(
     )
     if action == "warn" and not message:
         raise ValidationFailed("A warning needs a message.", fields={"message": "required"})
-    duration = None
-    if action in ("mute", "suspend"):
-        duration = sanctions.check_duration(data.get("duration_hours"), required=action == "mute")
+    # Checked for every action (like group_id), used only by mute and suspend.
+    duration = sanctions.check_duration(data.get("duration_hours"), required=action == "mute")
+    if action not in ("mute", "suspend"):
+        duration = None
     group_id = check_optional_id(data.get("group_id"), "group_id")
     if action == "move" and "group_id" not in data:
         raise ValidationFailed(

@@ -1,0 +1,81 @@
+"""What the Schemathesis run (tests/test_fuzz_api.py) found, pinned as plain tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.moderation_fixtures import reported_case
+
+
+@pytest.fixture
+def document(client):
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+def _operations(document):
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            if method != "parameters":
+                yield method, path, op
+
+
+def test_every_operation_with_a_body_documents_413(document, api, employee):
+    missing = [(m, p) for m, p, op in _operations(document) if "requestBody" in op]
+    missing = [(m, p) for m, p in missing if "413" not in document["paths"][p][m]["responses"]]
+    assert missing == []
+    answer = api(employee).post("/api/v1/tokens", {"name": "x" * 81})
+    assert answer.status_code == 413  # was undocumented on POST /tokens
+
+
+def test_optional_query_parameters_allow_an_empty_value(document, api, admin):
+    for _m, _p, op in _operations(document):
+        for param in op.get("parameters", []):
+            if param["in"] == "query" and not param.get("required"):
+                assert param.get("allowEmptyValue") is True, (_p, param["name"])
+    client = api(admin)
+    for url in ("/api/v1/analytics/overview?to=", "/api/v1/users?limit=", "/api/v1/groups?mine="):
+        assert client.get(url).status_code == 200, url
+
+
+def test_groups_mine_rejects_values_other_than_1(api, employee):
+    answer = api(employee).get("/api/v1/groups?mine=yes")
+    assert answer.status_code == 400
+    assert answer.get_json()["fields"] == {"mine": "invalid"}
+    assert api(employee).get("/api/v1/groups?mine=1").status_code == 200
+
+
+def test_audit_log_rejects_an_unknown_format(api, admin):
+    answer = api(admin).get("/api/v1/audit-log?format=-58800")
+    assert answer.status_code == 400
+    assert answer.get_json()["fields"] == {"format": "invalid"}
+    assert api(admin).get("/api/v1/audit-log?format=csv").status_code == 200
+
+
+def test_a_case_action_checks_duration_hours_whatever_the_action(
+    api, cm, employee, fred, make_post
+):
+    case_id = reported_case(api(fred), "post", make_post(employee).id)
+    answer = api(cm).post(
+        f"/api/v1/moderation/cases/{case_id}/actions", {"action": "hide", "duration_hours": 8785}
+    )
+    assert answer.status_code == 400
+    assert "duration_hours" in answer.get_json()["fields"]
+
+
+def test_nullable_texts_and_optional_assignee_are_documented(document):
+    schemas = document["components"]["schemas"]
+    assert schemas["ReportCreate"]["properties"]["text"]["nullable"] is True
+    assert "required" not in schemas["Assign"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="socialnet/services/accounts.py check_role: `value not in ROLES` with an "
+    "unhashable role (a JSON object or array) raises TypeError, a 500. Owned by accounts; "
+    "test_fuzz_api.py filters these cases until it is fixed (then drop this xfail).",
+)
+@pytest.mark.parametrize("role", [{}, []])
+def test_a_non_string_role_is_a_400_not_a_500(api, admin, employee, role):
+    answer = api(admin).patch(f"/api/v1/users/{employee.id}", {"role": role})
+    assert answer.status_code == 400
