@@ -765,7 +765,8 @@ def main(argv: list[str] | None = None) -> int:
                 write_report(results)
 
         save(run_db(name, args, command, save))
-        print(f"wrote {RESULTS_JSON} and results.md", flush=True)
+        if not args.no_write:
+            print(f"wrote {RESULTS_JSON} and results.md", flush=True)
     return 0
 
 
