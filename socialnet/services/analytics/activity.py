@@ -73,14 +73,14 @@ def activity_summary(period: Range, rolled: dict | None = None) -> dict:
     window = Range(min(period.start, period.ending(30).start), period.end, period.tz)
     runs = live_runs(window, rolled)
     out: dict = {"day": {}, "week": {}, "month": {}}
-    for day in period.days:
-        if day in rolled:
-            out["day"][day] = rolled[day].active_people
-    for run in runs:
-        inside = Range(max(run.start, period.start), run.end, period.tz)
-        if inside.start <= inside.end:
-            out["day"].update(_live_daily_active(inside))
-    out["day"] = {day: n for day, n in out["day"].items() if n}
+    counted: dict[tuple[date, date], int] = {}  # a 30-day range is also the MAU window
+
+    def count(first: date, last: date) -> int:
+        if (first, last) not in counted:
+            counted[first, last] = people_between(first, last, runs, period.tz)
+        return counted[first, last]
+
+    out["day"] = _daily_active(period, rolled, runs)
     spans = rolled_spans(period) if rolled else {}
     for kind, first_of in (("week", week_start_of), ("month", month_start_of)):
         for start in sorted({first_of(day) for day in period.days}):
@@ -89,13 +89,22 @@ def activity_summary(period: Range, rolled: dict | None = None) -> dict:
             whole = first == start and last == following - timedelta(days=1)
             n = spans.get((kind, start)) if whole else None
             if n is None:
-                n = people_between(first, last, runs, period.tz)
+                n = count(first, last)
             if n:
                 out[kind][start] = n
-    out["range"] = people_between(period.start, period.end, runs, period.tz)
-    out["wau"] = people_between(period.ending(7).start, period.end, runs, period.tz)
-    out["mau"] = people_between(period.ending(30).start, period.end, runs, period.tz)
+    out["range"] = count(period.start, period.end)
+    out["wau"] = count(period.ending(7).start, period.end)
+    out["mau"] = count(period.ending(30).start, period.end)
     return out
+
+
+def _daily_active(period: Range, rolled: dict, runs: list[Range]) -> dict[date, int]:
+    days = {day: rolled[day].active_people for day in period.days if day in rolled}
+    for run in runs:
+        inside = Range(max(run.start, period.start), run.end, period.tz)
+        if inside.start <= inside.end:
+            days.update(_live_daily_active(inside))
+    return {day: n for day, n in days.items() if n}
 
 
 def _next_month(start: date) -> date:
