@@ -43,7 +43,7 @@ def is_moderator(user: User) -> bool:
 #: filter, never the way in: without this SQLite walks ``ix_posts_group_id_id`` for
 #: ``group_id IS NULL`` (most posts), then sorts the whole table to find the newest
 #: 20 — 0.5 s at 200,000 posts instead of 0.1 ms walking the primary key backwards.
-_GROUP_OF_POST = UnaryExpression(
+GROUP_OF_POST = UnaryExpression(
     Post.group_id, operator=operators.custom_op("+"), type_=Post.group_id.type
 )
 
@@ -80,7 +80,7 @@ def visible_posts_filter(user: User) -> ColumnElement[bool]:
     return and_(
         Post.deleted_at.is_(None),
         moderation_allows(Post.moderation_state, Post.author_id, user.id),
-        or_(_GROUP_OF_POST.is_(None), _GROUP_OF_POST.in_(readable_group_ids(user))),
+        or_(GROUP_OF_POST.is_(None), GROUP_OF_POST.in_(readable_group_ids(user))),
         or_(
             Post.kind != "announcement",
             Post.author_id == user.id,
@@ -125,7 +125,7 @@ def home_feed_filter(user: User) -> ColumnElement[bool]:
     """Visible posts that belong in the home feed: company space and the user's groups."""
     return and_(
         visible_posts_filter(user),
-        or_(_GROUP_OF_POST.is_(None), _GROUP_OF_POST.in_(member_group_ids(user))),
+        or_(GROUP_OF_POST.is_(None), GROUP_OF_POST.in_(member_group_ids(user))),
     )
 
 

@@ -52,3 +52,17 @@ def test_profile_feed_uses_the_author_index():
     plan = _plan(query)
     assert "ix_posts_author_id_id" in plan, plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def test_pins_and_features_are_found_through_their_partial_indexes():
+    """One OR-ed query over pins and features scanned every post (0.8 s at 1M posts)."""
+    from socialnet.services.pins import company_pins_query, featured_query
+
+    reader = User(id=7, active=True)
+    for query, index in (
+        (company_pins_query(reader), "ix_posts_pinned_at"),
+        (featured_query(reader), "ix_posts_featured_at"),
+    ):
+        plan = _plan(query)
+        assert index in plan, plan
+        assert "SCAN posts" not in plan.replace("SCAN posts USING INDEX", ""), plan
