@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .moderation import ModerationCase
+from .polls import Ballot
 from .posts import Comment, Post, Reaction
 
 
@@ -258,6 +259,7 @@ event.listen(db.metadata, "after_create", _create_triggers)
 Index("ix_posts_created_at_author_id", Post.created_at, Post.author_id)
 Index("ix_comments_created_at_author_id", Comment.created_at, Comment.author_id)
 Index("ix_reactions_created_at_user_id", Reaction.created_at, Reaction.user_id)
+Index("ix_ballots_created_at_user_id", Ballot.created_at, Ballot.user_id)
 Index("ix_moderation_cases_opened_at", ModerationCase.opened_at)
 #: Published, undeleted posts (kind "post") holding a "?" and no comment yet: the open
 #: questions, a tenth of the posts. ``services/analytics/content`` repeats this condition
