@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from .errors import DomainError
 from .extensions import db
@@ -17,6 +19,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(analytics_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("jobs", help="Background work.")
@@ -184,3 +188,81 @@ def _echo_demo_sign_ins(*, only_if_present: bool = False) -> None:
     click.echo(f"Demo sign-ins (password for everyone: {DEMO_PASSWORD!r}):")
     for (persona, _handle), email in zip(DEMO_LOGINS, emails, strict=True):
         click.echo(f"  {persona:<18} {email}")
+
+
+class _BackupCliError(click.ClickException):
+    """A :class:`~socialnet.backup.BackupError` as a CLI error with its own exit status."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _database_url():
+    from .backup import BackupError, resolve_database_url
+
+    try:
+        return resolve_database_url(
+            current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.instance_path
+        )
+    except BackupError as exc:
+        raise _BackupCliError(exc.message, exc.exit_code) from exc
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def backup_command(path: Path | None) -> None:
+    """Back up the database (DATABASE_URL) to PATH, online: the server may keep running.
+
+    PATH defaults to instance/backups/socialnet-<UTC timestamp>.db (SQLite, online
+    backup API) or .dump (PostgreSQL, pg_dump custom format); a directory gets such
+    a name inside it. An existing file is never overwritten. The file (mode 0600)
+    holds everyone's personal data: keep it as safe as the database.
+
+    Exit status: 0 done; 1 bad path or not a socialnet database; 3 database missing
+    or unreachable; 4 pg_dump missing or older than the server; 5 pg_dump failed.
+    """
+    from .backup import BackupError, backup, describe_database, human_size
+
+    url = _database_url()
+    try:
+        info = backup(url, path, backups_dir=Path(current_app.instance_path) / "backups")
+    except BackupError as exc:
+        raise _BackupCliError(exc.message, exc.exit_code) from exc
+    click.echo(f"Backed up the {describe_database(url)} (schema {info.revision}).")
+    click.echo(f"{info.path}\t{human_size(info.size)} ({info.size} bytes)")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace ALL data of the database (DATABASE_URL) with the backup at PATH.
+
+    Stop the server first: a database still in use is refused. PATH must be a
+    backup of the same engine made by `flask backup` (checked before anything
+    changes). SQLite: the file is replaced atomically. PostgreSQL: pg_restore
+    --clean in one transaction. Run `flask db upgrade` afterwards if told to.
+
+    Exit status: 0 done; 1 missing file, not a socialnet backup, backup of the other
+    engine, or cancelled; 3 database unreachable or in use; 4 pg_restore missing;
+    5 pg_restore failed (rolled back).
+    """
+    from .backup import KIND_NAMES, BackupError, describe_database, human_size, restore
+
+    url = _database_url()
+
+    def confirm(info) -> bool:
+        kind, size = KIND_NAMES[info.kind], human_size(info.size)
+        click.echo(f"{info.path}: {kind} backup, schema {info.revision}, {size}.")
+        return yes or click.confirm(
+            f"Replace every row of the {describe_database(url)} with this backup?"
+        )
+
+    try:
+        result = restore(url, path, confirm=confirm)
+    except BackupError as exc:
+        raise _BackupCliError(exc.message, exc.exit_code) from exc
+    click.echo(f"Restored the {result.database} from {path} (schema {result.info.revision}).")
+    if not result.at_head:
+        click.echo("The backup's schema is older than this code: run `flask db upgrade` next.")
