@@ -30,7 +30,7 @@ def create_post():
     user = require_user()
     post = posts.do_create_post(user, json_body())
     commit()
-    return created(feed.serialize_posts_for(user, [post])[0])
+    return created(feed.serialize_posts_for(user, [post], fresh=True)[0])
 
 
 @bp.get("/posts/<id:post_id>")

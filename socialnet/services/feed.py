@@ -15,18 +15,25 @@ from .. import policy
 from ..extensions import db
 from ..models import Post, PostHashtag, User
 from ..pagination import decode_cursor, encode_cursor
-from ..serializers import post_dict
+from ..serializers import empty_reaction_counts, post_dict
 from .attachments import attachments_for
 from .reactions import my_reactions_for, reaction_counts_for
 from .validation import check_filter_text
 
 
-def serialize_posts_for(user: User, posts: list[Post]) -> list[dict[str, Any]]:
+def serialize_posts_for(
+    user: User, posts: list[Post], *, fresh: bool = False
+) -> list[dict[str, Any]]:
     """Posts as ``user`` sees them: counts, their own reactions, and each special kind's
-    attachment (poll, kudos…), in a bounded number of queries whatever the page size."""
+    attachment (poll, kudos…), in a bounded number of queries whatever the page size.
+
+    ``fresh``: posts created in this request, which nobody can have reacted to yet.
+    """
     ids = [p.id for p in posts]
-    counts = reaction_counts_for(ids)
-    mine = my_reactions_for(user, ids)
+    counts = reaction_counts_for([] if fresh else ids)
+    counts.update({pid: empty_reaction_counts() for pid in ids if pid not in counts})
+    mine = my_reactions_for(user, [] if fresh else ids)
+    mine.update({pid: [] for pid in ids if pid not in mine})
     extra = attachments_for(user, posts)
     items = []
     for post in posts:

@@ -56,15 +56,19 @@ def check_group_for_posting(user: User, group_id: Any) -> int | None:
     return group_id
 
 
-def _store_body(post: Post, source: str) -> list[int]:
-    """Render and store ``source``; returns the ids of the people it mentions (readers only)."""
+def _store_body(post: Post, source: str, *, new: bool = True) -> list[int]:
+    """Render and store ``source``; returns the ids of the people it mentions (readers only).
+
+    An edit (``new=False``) first forgets the mentions and hashtags of the old text.
+    """
     rendered = render_body(source)
     post.body = source
     post.body_html = rendered.html
-    db.session.execute(
-        delete(Mention).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
-    )
-    db.session.execute(delete(PostHashtag).where(PostHashtag.post_id == post.id))
+    if not new:
+        db.session.execute(
+            delete(Mention).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
+        )
+        db.session.execute(delete(PostHashtag).where(PostHashtag.post_id == post.id))
     mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(Mention(post_id=post.id, user_id=uid) for uid in mentioned)
     db.session.add_all(PostHashtag(post_id=post.id, tag=tag) for tag in rendered.hashtags)
@@ -109,7 +113,7 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
             select(Mention.user_id).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
         )
     )
-    mentioned = _store_body(post, screening.texts["body"])
+    mentioned = _store_body(post, screening.texts["body"], new=False)
     post.edited_at = utcnow()
     screening_gate.settle_post(user, post, screening, is_new=False)
     lock_event_log()  # then read the counts the event carries: none committed before is missed
