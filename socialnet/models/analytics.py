@@ -207,24 +207,29 @@ def _sqlite_trigger(name: str, on: str, body: str, when: str = "") -> list[str]:
 
 
 def _postgresql_triggers() -> list[str]:
+    # The statements are inlined in PL/pgSQL (which caches their plans) rather than
+    # called as SQL functions (planned again on every call: ~0.3 ms a row on bulk loads).
+    def forget_at(row: str) -> str:
+        return _FORGET_AT.format(at=f"{row}.created_at")
+
     out = [
-        "CREATE OR REPLACE FUNCTION analytics_forget_at(at timestamp) RETURNS void "
-        f"LANGUAGE sql AS $${_FORGET_AT.format(at='at')}$$",
-        "CREATE OR REPLACE FUNCTION analytics_forget_day(day date) RETURNS void "
-        f"LANGUAGE sql AS $${_FORGET_DAY.format(day='analytics_forget_day.day')}$$",
-        "CREATE OR REPLACE FUNCTION analytics_forget_post(post integer) RETURNS void "
-        f"LANGUAGE sql AS $${_FORGET_POST.format(post='analytics_forget_post.post')}$$",
-        """CREATE OR REPLACE FUNCTION analytics_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+        "DROP FUNCTION IF EXISTS analytics_forget_at(timestamp)",
+        "DROP FUNCTION IF EXISTS analytics_forget_day(date)",
+        "DROP FUNCTION IF EXISTS analytics_forget_post(integer)",
+        f"""CREATE OR REPLACE FUNCTION analytics_touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_TABLE_NAME = 'user_activity_days' THEN
-    IF TG_OP <> 'INSERT' THEN PERFORM analytics_forget_day(OLD.day); END IF;
-    IF TG_OP <> 'DELETE' THEN PERFORM analytics_forget_day(NEW.day); END IF;
+    IF TG_OP <> 'INSERT' THEN {_FORGET_DAY.format(day="OLD.day")}
+    END IF;
+    IF TG_OP <> 'DELETE' THEN {_FORGET_DAY.format(day="NEW.day")}
+    END IF;
   ELSE
-    IF TG_OP <> 'INSERT' THEN PERFORM analytics_forget_at(OLD.created_at); END IF;
-    IF TG_OP <> 'DELETE' THEN PERFORM analytics_forget_at(NEW.created_at); END IF;
+    IF TG_OP <> 'INSERT' THEN {forget_at("OLD")}
+    END IF;
+    IF TG_OP <> 'DELETE' THEN {forget_at("NEW")}
+    END IF;
     IF TG_TABLE_NAME = 'posts' AND TG_OP = 'UPDATE' THEN
-      IF OLD.group_id IS DISTINCT FROM NEW.group_id THEN
-        PERFORM analytics_forget_post(NEW.id);
+      IF OLD.group_id IS DISTINCT FROM NEW.group_id THEN {_FORGET_POST.format(post="NEW.id")}
       END IF;
     END IF;
   END IF;
