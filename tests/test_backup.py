@@ -122,6 +122,20 @@ def database_url(request, templates, tmp_path) -> Iterator[str]:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(params=BACKENDS)
+def unchanged_database_url(request, templates, tmp_path) -> str:
+    """A seeded database, for tests whose commands must change nothing.
+
+    On PostgreSQL this is the template itself (creating a database costs a
+    checkpoint); a test that changed it would fail, and so would those after it.
+    """
+    if request.param == "sqlite":
+        path = tmp_path / "socialnet.db"
+        shutil.copyfile(templates["sqlite"], path)
+        return f"sqlite:///{path}"
+    return _pg_url(templates["postgresql"])
+
+
 @pytest.fixture
 def cli(app) -> Callable[..., object]:
     """``cli(url, *args)``: run a ``flask`` command in-process against database ``url``."""
@@ -206,8 +220,9 @@ def test_round_trip_brings_back_the_backed_up_data(cli, database_url, tmp_path):
 
 
 def test_a_backup_path_that_is_a_directory_gets_a_timestamped_name(
-    cli, database_url, tmp_path, app, monkeypatch
+    cli, unchanged_database_url, tmp_path, app, monkeypatch
 ):
+    database_url = unchanged_database_url
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
     first = cli(database_url, "backup")
     into_dir = cli(database_url, "backup", str(tmp_path))
@@ -240,7 +255,8 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     }
 
 
-def test_bad_input_is_refused_and_changes_nothing(cli, database_url, tmp_path):
+def test_bad_input_is_refused_and_changes_nothing(cli, unchanged_database_url, tmp_path):
+    database_url = unchanged_database_url
     before = snapshot(database_url)
     on_sqlite = database_url.startswith("sqlite")
     cases = _bad_files(tmp_path)
@@ -259,7 +275,9 @@ def test_bad_input_is_refused_and_changes_nothing(cli, database_url, tmp_path):
     assert not list(tmp_path.glob(".*.tmp")), "a temporary file was left behind"
 
 
-def test_restore_asks_first_and_no_means_nothing_changes(cli, database_url, tmp_path):
+def test_restore_asks_first_and_no_means_nothing_changes(cli, templates, tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'socialnet.db'}"
+    shutil.copyfile(templates["sqlite"], tmp_path / "socialnet.db")
     target = tmp_path / "b"
     assert cli(database_url, "backup", str(target)).exit_code == 0
     change_everything(database_url)
@@ -270,8 +288,10 @@ def test_restore_asks_first_and_no_means_nothing_changes(cli, database_url, tmp_
     assert snapshot(database_url) == changed
 
 
-def test_restore_refuses_a_database_in_use(cli, database_url, tmp_path):
+def test_restore_refuses_a_database_in_use(cli, unchanged_database_url, tmp_path):
     """A running server keeps connections open: the restore must not pull the file away."""
+    database_url = unchanged_database_url
+    before = snapshot(database_url)
     target = tmp_path / "b"
     assert cli(database_url, "backup", str(target)).exit_code == 0
     engine = create_engine(database_url)
@@ -285,6 +305,7 @@ def test_restore_refuses_a_database_in_use(cli, database_url, tmp_path):
         assert "in use" in result.output and "Nothing was changed" in result.output
     finally:
         engine.dispose()
+    assert snapshot(database_url) == before
 
 
 def test_unreachable_database_fails_clearly(cli, tmp_path):
