@@ -452,6 +452,13 @@ def restore(
 
 
 def _sqlite_restore(backup_file: Path, database: Path) -> None:
+    if not database.exists() and Path(f"{database}-wal").exists():
+        # SQLite would replay this WAL of another database into the restored file.
+        raise BackupError(
+            f"{database}-wal exists without its database: move it away before restoring. "
+            "Nothing was changed.",
+            EXIT_DATABASE,
+        )
     database.parent.mkdir(parents=True, exist_ok=True)
     mode = database.stat().st_mode & 0o777 if database.exists() else 0o600
     with _temporary_beside(database) as temp:
