@@ -46,6 +46,11 @@ def _float(name: str, default: float) -> float:
     return float(os.environ.get(name) or default)
 
 
+def _mail_suppress() -> dict[str, bool]:
+    value = os.environ.get("MAIL_SUPPRESS_SEND")
+    return {} if value is None else {"MAIL_SUPPRESS_SEND": value == "1"}
+
+
 def engine_options(database_uri: str) -> dict[str, Any]:
     """SQLAlchemy engine options for ``database_uri``, sized from the environment.
 
@@ -133,8 +138,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "socialnet@localhost"),
-        "MAIL_SUPPRESS_SEND": os.environ.get("MAIL_SUPPRESS_SEND", "0") == "1",
+        # MAIL_SUPPRESS_SEND: unset means Flask-Mail's default (suppressed when TESTING).
+        **_mail_suppress(),
         # The site's address as people reach it, for links in emails (never the Host header).
         "PUBLIC_URL": os.environ.get("SOCIALNET_PUBLIC_URL", ""),
         "PASSWORD_RESET_MAX_AGE": _int("SOCIALNET_PASSWORD_RESET_MAX_AGE", 30 * 60),
+        "SIGNUP_LINK_MAX_AGE": _int("SOCIALNET_SIGNUP_LINK_MAX_AGE", 24 * 3600),
     }

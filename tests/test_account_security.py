@@ -10,6 +10,7 @@ import asyncio
 import email
 import re
 import socket
+import threading
 import time
 from email.message import Message
 from urllib.parse import parse_qs, urlsplit
@@ -83,6 +84,9 @@ def smtp(app):
         PUBLIC_URL=PUBLIC_URL,
     )
     yield sink
+    for thread in threading.enumerate():  # let emails in flight finish before closing
+        if thread.name == "mail":
+            thread.join(timeout=10)
     controller.stop()
 
 
@@ -159,8 +163,12 @@ def test_admin_created_accounts_and_sign_up_follow_the_same_rules(app, api, admi
     )
     assert body["fields"] == {"password": "personal"}
     app.config["ALLOWED_EMAIL_DOMAINS"] = ["lumen.example"]
-    body = assert_error(client.post("/api/v1/auth/signup", json={**user, "password": "short"}), 400)
-    assert body["fields"] == {"password": "too_short"}
+    token = password_reset.make_signup_token(user["email"], user["display_name"])
+    response = client.post(
+        "/api/v1/auth/signup/confirm", json={"token": token, "password": "NinaNew!!"}
+    )
+    body = assert_error(response, 400)
+    assert body["fields"] == {"password": "too_short"} and "contains your name" in body["message"]
 
 
 # --------------------------------------------------------------------- password change
@@ -543,6 +551,74 @@ def test_sign_in_page_links_to_the_reset_page(client):
     assert 'href="/password-reset"' in html_of(client.get("/sign-in"))
 
 
+# --------------------------------------------------------------------- sign-up
+
+
+SIGNUP = "/api/v1/auth/signup"
+
+
+def test_sign_up_answers_the_same_for_a_taken_address_and_tells_its_owner_by_email(
+    app, client, smtp, employee
+):
+    app.config["ALLOWED_EMAIL_DOMAINS"] = ["lumen.example"]
+    taken = client.post(SIGNUP, json={"email": employee.email, "display_name": "Emma Again"})
+    new = client.post(SIGNUP, json={"email": "sam.new@lumen.example", "display_name": "Sam New"})
+    assert taken.status_code == new.status_code == 202
+    assert taken.get_data() == new.get_data()
+    headers = [sorted((k, v) for k, v in r.headers.items() if k != "Date") for r in (taken, new)]
+    assert headers[0] == headers[1]
+    assert "session" not in (taken.headers.get("Set-Cookie") or "")
+
+    by_recipient = {m["To"]: m for m in smtp.wait_for(2)}
+    owner_note = by_recipient[employee.email].get_payload(decode=True).decode()
+    assert "already has an account" in owner_note
+    assert f"{PUBLIC_URL}/password-reset" in owner_note and "token=" not in owner_note
+
+    link = _link_in(by_recipient["sam.new@lumen.example"])
+    assert link.startswith(f"{PUBLIC_URL}/sign-up/confirm?token=")
+    page = client.get(_local(link))
+    assert page.status_code == 200 and "sam.new@lumen.example" in html_of(page)
+    refused = client.post(
+        "/sign-up/confirm",
+        data={"token": _token_of(link), "password": "sam new 12345", "csrf_token": csrf_from(page)},
+    )
+    assert refused.status_code == 400 and "contains your name" in html_of(refused)
+    done = client.post(
+        "/sign-up/confirm",
+        data={"token": _token_of(link), "password": NEW_PASSWORD, "csrf_token": csrf_from(page)},
+    )
+    assert done.status_code == 302 and done.location == "/"
+    me = client.get("/api/v1/me").get_json()
+    assert me["email"] == "sam.new@lumen.example" and me["role"] == "employee"
+
+    again = app.test_client().get(_local(link))
+    assert again.status_code == 400 and "already been used" in html_of(again)
+
+
+def test_a_sign_up_link_is_not_a_reset_link_and_expires(app, client, employee, monkeypatch):
+    app.config["ALLOWED_EMAIL_DOMAINS"] = ["lumen.example"]
+    signup_token = password_reset.make_signup_token("new.one@lumen.example", "New One")
+    body = assert_error(
+        client.post(CONFIRM, json={"token": signup_token, "password": NEW_PASSWORD}), 400
+    )
+    assert body["fields"] == {"token": "invalid"}
+    reset_token = password_reset.make_token(employee)
+    body = assert_error(
+        client.post(SIGNUP + "/confirm", json={"token": reset_token, "password": NEW_PASSWORD}),
+        400,
+    )
+    assert body["fields"] == {"token": "invalid"}
+    issued = int(time.time()) - 25 * 3600
+    with monkeypatch.context() as patch:
+        patch.setattr(TimestampSigner, "get_timestamp", lambda self: issued)
+        old = password_reset.make_signup_token("new.one@lumen.example", "New One")
+    body = assert_error(
+        client.post(SIGNUP + "/confirm", json={"token": old, "password": NEW_PASSWORD}), 400
+    )
+    assert body["fields"] == {"token": "expired"}
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 2  # employee, manager
+
+
 # --------------------------------------------------------------------- OpenAPI
 
 
@@ -581,6 +657,15 @@ def test_new_routes_answer_as_documented(app, client, api, auth, employee, smtp)
     cookie = auth.app.test_client()
     cookie.post(LOGIN, json={"email": employee.email, "password": "fresh new password"})
     check(cookie.post(REVOKE_ALL), "post", "/me/sessions/revoke-all")  # 403: no CSRF token
+    app.config["ALLOWED_EMAIL_DOMAINS"] = ["lumen.example"]
+    anonymous = app.test_client()
+    body = {"email": "sign.up@lumen.example", "display_name": "Sign Up"}
+    check(anonymous.post(SIGNUP, json=body), "post", "/auth/signup")
+    check(anonymous.post(SIGNUP, json={**body, "password": "x"}), "post", "/auth/signup")
+    signup_token = password_reset.make_signup_token("sign.up@lumen.example", "Sign Up")
+    finish = {"token": signup_token, "password": NEW_PASSWORD}
+    check(anonymous.post(SIGNUP + "/confirm", json=finish), "post", "/auth/signup/confirm")
+    check(app.test_client().post(SIGNUP + "/confirm", json=finish), "post", "/auth/signup/confirm")
     statuses = {(path, status) for _m, path, status in check.checked}
     assert {
         ("/auth/password-reset", "202"),
@@ -593,4 +678,8 @@ def test_new_routes_answer_as_documented(app, client, api, auth, employee, smtp)
         ("/me/sessions/revoke-all", "204"),
         ("/me/sessions/revoke-all", "401"),
         ("/me/sessions/revoke-all", "403"),
+        ("/auth/signup", "202"),
+        ("/auth/signup", "400"),
+        ("/auth/signup/confirm", "201"),
+        ("/auth/signup/confirm", "400"),
     } <= statuses

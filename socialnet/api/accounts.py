@@ -20,6 +20,7 @@ from .openapi import (
     json_body_of,
     json_response,
     operation,
+    ref,
 )
 
 
@@ -38,9 +39,23 @@ def logout():
     return no_content()
 
 
+#: The one answer to a sign-up request, whether or not the address has an account.
+SIGNUP_REQUESTED = (
+    "Check your inbox: we emailed this address a link to finish signing up "
+    "(or, if it already has an account, how to sign in)."
+)
+
+
 @bp.post("/auth/signup")
 def signup():
-    user = accounts.do_signup(json_body())
+    password_reset.do_request_signup(json_body())
+    commit()  # the email leaves after this, on its own thread
+    return jsonify({"message": SIGNUP_REQUESTED}), 202
+
+
+@bp.post("/auth/signup/confirm")
+def confirm_signup():
+    user = password_reset.do_confirm_signup(json_body())
     commit()
     login_user(user)
     return created({"user": user_private(user), "csrf_token": generate_csrf()})
@@ -140,8 +155,36 @@ def confirm_password_reset():
 NO_CONTENT = {"description": "Done; no body"}
 PASSWORD = {"type": "string", "minLength": accounts.PASSWORD_MIN, "maxLength": 256}
 
+MESSAGE = {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
+
 document(
     {
+        # Supersedes the entry in openapi.py: sign-up confirms the address by email first.
+        "/auth/signup": {
+            "post": operation(
+                "Self sign-up, open only to the company's email domains. Always 202 with the "
+                "same body: the address gets a link to finish (POST /auth/signup/confirm), or "
+                "a note that it already has an account; which one is never said here.",
+                {202: json_response(MESSAGE, "Accepted"), 400: R400, 403: R403},
+                requestBody=json_body_of("SignupRequest"),
+                security=SECURITY_NONE,
+            )
+        },
+        "/auth/signup/confirm": {
+            "post": operation(
+                "Finish signing up with the emailed token and a password; signs in",
+                {
+                    201: json_response(ref("Session"), "Created"),
+                    400: error_response(
+                        "Invalid input; `fields.token` is `invalid`, `expired` or `used`, "
+                        "`fields.password` names the rule broken"
+                    ),
+                    403: R403,
+                },
+                requestBody=json_body_of("SignupConfirm"),
+                security=SECURITY_NONE,
+            )
+        },
         "/me/password": {
             "post": operation(
                 "Change one's password (the current one is required). Every other session, "
@@ -164,12 +207,7 @@ document(
                 "not the address has an account; only a real account gets the email.",
                 {
                     202: json_response(
-                        {
-                            "type": "object",
-                            "required": ["message"],
-                            "properties": {"message": {"type": "string"}},
-                        },
-                        "Accepted (whether or not the address has an account)",
+                        MESSAGE, "Accepted (whether or not the address has an account)"
                     ),
                     400: R400,
                     403: R403,
@@ -196,6 +234,24 @@ document(
         },
     },
     {
+        "SignupRequest": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["email", "display_name"],
+            "properties": {
+                "email": {"type": "string", "format": "email"},
+                "display_name": {"type": "string", "maxLength": 120},
+            },
+        },
+        "SignupConfirm": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["token", "password"],
+            "properties": {
+                "token": {"type": "string", "maxLength": 1000},
+                "password": {**PASSWORD, "description": accounts.PASSWORD_RULES},
+            },
+        },
         "PasswordChange": {
             "type": "object",
             "additionalProperties": False,

@@ -267,11 +267,27 @@ def check_signup_allowed(email: str) -> None:
         raise Forbidden("Sign-up is only open to company email addresses.")
 
 
-def do_signup(data: Any) -> User:
-    """Self sign-up, only for the company's email domains; always an employee."""
-    data = check_known_fields(data, {"email", "password", "display_name"})
-    check_signup_allowed(check_email(data.get("email")))
-    return do_create_user(data)
+def check_signup(data: Any) -> tuple[str, str]:
+    """The (email, display name) of a sign-up request, if sign-up is open to that address.
+
+    Nothing here depends on whether the address already has an account: the
+    request is answered the same either way (see :mod:`.password_reset`).
+    """
+    data = check_known_fields(data, {"email", "display_name"})
+    email = check_email(data.get("email"))
+    check_signup_allowed(email)
+    return email, check_text(data.get("display_name"), "display_name", max_len=120)
+
+
+def do_finish_signup(email: str, display_name: str, password: Any) -> User:
+    """Create the employee account of an address just proven by its sign-up link.
+
+    :raise Conflict: the address has an account (the link was used already).
+    """
+    check_signup_allowed(email)  # the allowed domains may have changed since the email
+    if _email_taken(email):
+        raise Conflict("An account with this email already exists.", fields={"email": "taken"})
+    return do_create_user({"email": email, "display_name": display_name, "password": password})
 
 
 def authenticate(email: Any, password: Any) -> User:

@@ -1,4 +1,4 @@
-"""Password reset by email: a signed, expiring, single-use link; nothing to enumerate.
+"""Links sent by email: password reset and sign-up confirmation; nothing to enumerate.
 
 The link carries ``{"u": user id, "f": fingerprint}`` signed with SECRET_KEY
 (itsdangerous, its own salt) and a timestamp. The fingerprint is a digest of the
@@ -10,6 +10,13 @@ Asking for a link answers the same and does the same work whether or not the ema
 names an active account: one lookup, one fingerprint, one signature, one message
 rendered. Only a real account's message is then *sent*, after commit and on a
 background thread, so the answer never waits on the mail server.
+
+Self sign-up works the same way, so that it cannot tell who has an account either:
+``POST /auth/signup`` always answers 202 and emails the address, either a link to
+finish signing up (``{"e": email, "n": display name}``, signed with its own salt,
+valid SIGNUP_LINK_MAX_AGE) or, when the address already has an account, a note
+saying so with the way to reset the password. The password is chosen when the link
+is opened, so it never travels in an email.
 """
 
 from __future__ import annotations
@@ -26,28 +33,31 @@ from flask_mail import Connection, Message
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ..errors import ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db, mail
 from ..models import User
 from ..realtime.publisher import after_commit
 from . import audit
-from .accounts import _DUMMY_HASH, check_email, do_set_password
+from .accounts import _DUMMY_HASH, check_email, check_signup, do_finish_signup, do_set_password
 from .validation import check_known_fields
 
 log = logging.getLogger(__name__)
 
 SALT = "socialnet.password-reset"
+SIGNUP_SALT = "socialnet.signup"
 #: Seconds a reset link stays valid unless PASSWORD_RESET_MAX_AGE says otherwise.
 DEFAULT_MAX_AGE = 30 * 60
+#: Seconds a sign-up link stays valid unless SIGNUP_LINK_MAX_AGE says otherwise.
+DEFAULT_SIGNUP_MAX_AGE = 24 * 3600
 
-#: Called with the normalized email before any lookup, for every request alike
-#: (known account or not). Rate limiting plugs in here: a hook raises a
+#: Called with the normalized email before any lookup, for every reset and sign-up
+#: request alike (known account or not). Rate limiting plugs in here: a hook raises a
 #: DomainError (e.g. a 429) to refuse. Nothing is registered by default.
 before_reset_request: list[Callable[[str], None]] = []
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=salt)
 
 
 def _fingerprint(password_hash: str, session_epoch: int) -> str:
@@ -139,25 +149,124 @@ def do_confirm_reset(data: Any) -> User:
     return user
 
 
-def reset_link(token: str) -> str:
-    """The link to mail: on PUBLIC_URL when set, never on a Host header an attacker chose."""
+def link_to(endpoint: str, **values: Any) -> str:
+    """A link to mail: on PUBLIC_URL when set, never on a Host header an attacker chose."""
     base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
     if not base:
-        log.warning("PUBLIC_URL is not set: the reset link uses the request's host")
-        return url_for("auth.password_reset_confirm", token=token, _external=True)
-    return base + url_for("auth.password_reset_confirm", token=token)
+        log.warning("PUBLIC_URL is not set: emailed links use the request's host")
+        return url_for(endpoint, **values, _external=True)
+    return base + url_for(endpoint, **values)
+
+
+def _message(email: str, subject: str, template: str, **context: Any) -> Message:
+    company = current_app.config.get("COMPANY_NAME", "socialnet")
+    return Message(
+        subject=subject.format(company=company),
+        recipients=[email],
+        body=render_template(template, **context),
+        sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
+    )
 
 
 def _reset_message(email: str, name: str, token: str) -> Message:
-    link = reset_link(token)
-    minutes = max_age() // 60
-    context = {"name": name, "link": link, "minutes": minutes}
-    return Message(
-        subject=f"Reset your {current_app.config.get('COMPANY_NAME', 'socialnet')} password",
-        recipients=[email],
-        body=render_template("password_reset_email.txt", **context),
-        sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
+    return _message(
+        email,
+        "Reset your {company} password",
+        "password_reset_email.txt",
+        name=name,
+        link=link_to("auth.password_reset_confirm", token=token),
+        minutes=max_age() // 60,
     )
+
+
+# --- sign-up ---------------------------------------------------------------------------
+
+
+def make_signup_token(email: str, display_name: str) -> str:
+    return _serializer(SIGNUP_SALT).dumps({"e": email, "n": display_name})
+
+
+def signup_max_age() -> int:
+    return int(current_app.config.get("SIGNUP_LINK_MAX_AGE") or DEFAULT_SIGNUP_MAX_AGE)
+
+
+def do_request_signup(data: Any) -> None:
+    """Email the address a link to finish signing up, or a note that it has an account.
+
+    The caller answers the same either way; both emails leave after commit.
+    :raise ValidationFailed: bad email or name. :raise Forbidden: sign-up is closed,
+        or not open to this address's domain (neither depends on existing accounts).
+    """
+    email, name = check_signup(data)
+    for hook in before_reset_request:
+        hook(email)
+    existing = db.session.scalar(select(User).where(User.email == email))
+    token = make_signup_token(email, name)
+    if existing is None:
+        message = _message(
+            email,
+            "Finish signing up to {company}",
+            "password_signup_email.txt",
+            name=name,
+            link=link_to("auth.signup_confirm", token=token),
+            hours=signup_max_age() // 3600,
+        )
+    else:
+        message = _message(
+            email,
+            "You already have a {company} account",
+            "password_signup_exists_email.txt",
+            name=existing.display_name,
+            sign_in=link_to("auth.sign_in"),
+            reset=link_to("auth.password_reset_request"),
+        )
+    app = current_app._get_current_object()
+    after_commit(lambda: send_in_background(app, message))
+
+
+def access_signup(token: Any) -> tuple[str, str]:
+    """The (email, display name) a sign-up link was sent for, if genuine and fresh.
+
+    :raise ValidationFailed: ``fields.token``: ``invalid``, ``expired`` or ``used``
+        (the address has an account now).
+    """
+    invalid = ValidationFailed(
+        "This sign-up link is not valid. Copy the whole link from the email, or sign up again.",
+        fields={"token": "invalid"},
+    )
+    if not isinstance(token, str) or not token or len(token) > 1000 or not token.isascii():
+        raise invalid
+    try:
+        payload = _serializer(SIGNUP_SALT).loads(token, max_age=signup_max_age())
+    except SignatureExpired as exc:
+        raise ValidationFailed(
+            "This sign-up link has expired. Sign up again.", fields={"token": "expired"}
+        ) from exc
+    except BadData as exc:
+        raise invalid from exc
+    if not isinstance(payload, dict) or not all(isinstance(payload.get(k), str) for k in "en"):
+        raise invalid
+    if db.session.scalar(select(User.id).where(User.email == payload["e"])) is not None:
+        raise _signup_used()
+    return payload["e"], payload["n"]
+
+
+def _signup_used() -> ValidationFailed:
+    return ValidationFailed(
+        "This sign-up link has already been used: the account exists. Sign in, or reset "
+        "its password.",
+        fields={"token": "used"},
+    )
+
+
+def do_confirm_signup(data: Any) -> User:
+    """Create the account a sign-up link was sent for, with the password chosen now."""
+    data = check_known_fields(data, {"token", "password"})
+    email, name = access_signup(data.get("token"))
+    try:
+        return do_finish_signup(email, name, data.get("password"))
+    except Conflict as exc:  # a concurrent use of the same link won the race
+        raise _signup_used() from exc
 
 
 def send_in_background(app: Flask, message: Message) -> threading.Thread:

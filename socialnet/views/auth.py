@@ -141,3 +141,37 @@ def password_reset_confirm_submit():
     logout_user()  # whoever was signed in here, they sign in again with the new password
     flash("Your password is changed, and every session has ended. Sign in with it.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/sign-up/confirm")
+def signup_confirm():
+    token = request.args.get("token", "")
+    try:
+        email, name = password_reset.access_signup(token)
+    except DomainError as error:
+        status = failed(error)
+        return render_template("password_new_account.html", token="", rules=RULES), status
+    return render_template(
+        "password_new_account.html", token=token, email=email, name=name, rules=RULES
+    )
+
+
+@bp.post("/sign-up/confirm")
+def signup_confirm_submit():
+    token = request.form.get("token", "")
+    try:
+        user = password_reset.do_confirm_signup(
+            {"token": token, "password": request.form.get("password", "")}
+        )
+    except DomainError as error:
+        status = failed(error)
+        if error.fields.get("token"):
+            return render_template("password_new_account.html", token="", rules=RULES), status
+        email, name = password_reset.access_signup(token)
+        return render_template(
+            "password_new_account.html", token=token, email=email, name=name, rules=RULES
+        ), status
+    db.session.commit()
+    login_user(user)
+    flash("Welcome! Your account is ready.", "info")
+    return redirect(url_for("feed.home"))
