@@ -47,13 +47,13 @@ class LiveServer:
             headers["Authorization"] = f"Bearer {token or self.admin_token}"
         return requests.request(method, self.url + path, headers=headers, timeout=10, **kw)
 
-    def create_user(self, email: str, name: str, password: str = "password 1234", **fields) -> dict:
+    def create_user(self, email: str, name: str, password: str = "granite lantern 42", **fields) -> dict:
         body = {"email": email, "display_name": name, "password": password, **fields}
         response = self.api("POST", "/api/v1/users", json=body)
         assert response.status_code == 201, response.text
         return response.json()
 
-    def token_for(self, email: str, password: str = "password 1234") -> str:
+    def token_for(self, email: str, password: str = "granite lantern 42") -> str:
         session = requests.Session()
         login = session.post(
             self.url + "/api/v1/auth/login", json={"email": email, "password": password}, timeout=10

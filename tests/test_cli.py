@@ -67,7 +67,7 @@ def test_unknown_role_is_refused(create):
 def test_short_password_is_refused(create):
     result = create("ana.martin@lumen.example", password="short")
     assert result.exit_code == 1
-    assert "at least 10 characters" in result.output
+    assert "at least 12 are needed" in result.output
     assert _users() == 0
 
 

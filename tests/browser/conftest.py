@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-PASSWORD = "password 1234"
+PASSWORD = "granite lantern 42"
 SHOTS = Path("/tmp/shots")
 
 expect.set_options(timeout=10_000)
