@@ -79,3 +79,8 @@ def test_nullable_texts_and_optional_assignee_are_documented(document):
 def test_a_non_string_role_is_a_400_not_a_500(api, admin, employee, role):
     answer = api(admin).patch(f"/api/v1/users/{employee.id}", {"role": role})
     assert answer.status_code == 400
+
+
+def test_audit_log_documents_413_for_an_overlong_filter(document, api, admin):
+    assert "413" in document["paths"]["/audit-log"]["get"]["responses"]
+    assert api(admin).get(f"/api/v1/audit-log?action={'x' * 65}").status_code == 413

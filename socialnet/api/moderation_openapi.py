@@ -17,6 +17,7 @@ from .openapi import (
     R404,
     R409,
     document,
+    error_response,
     id_param,
     json_body_of,
     json_response,
@@ -444,6 +445,7 @@ document(
                     400: R400,
                     401: R401,
                     403: R403,
+                    413: error_response("A filter is longer than it may be"),
                 },
                 parameters=[
                     _query("action", "exact action, or a prefix ending in '.' (case.)"),
