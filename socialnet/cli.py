@@ -88,7 +88,9 @@ def users_cli() -> None:
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", "display_name", required=True, help="Display name.")
-@click.option("--password", required=True, help="Initial password (12 characters at least, not a common one).")
+@click.option(
+    "--password", required=True, help="Initial password (12 characters at least, not a common one)."
+)
 @click.option("--role", type=click.Choice(ROLES_ALL), default="employee", show_default=True)
 @click.option("--department", default="")
 @click.option("--site", default="")
