@@ -144,4 +144,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "PUBLIC_URL": os.environ.get("SOCIALNET_PUBLIC_URL", ""),
         "PASSWORD_RESET_MAX_AGE": _int("SOCIALNET_PASSWORD_RESET_MAX_AGE", 30 * 60),
         "SIGNUP_LINK_MAX_AGE": _int("SOCIALNET_SIGNUP_LINK_MAX_AGE", 24 * 3600),
+        # Abuse limits (socialnet/ratelimits.py): on unless SOCIALNET_RATE_LIMITS=0; each
+        # bucket's limit from SOCIALNET_RATE_<BUCKET>, e.g. SOCIALNET_RATE_POSTS="30 per minute".
+        "RATE_LIMITS_ENABLED": os.environ.get("SOCIALNET_RATE_LIMITS", "1") == "1",
+        **{k: v for k, v in os.environ.items() if k.startswith("SOCIALNET_RATE_") and v},
+        # Behind a reverse proxy: how many X-Forwarded-For hops to trust (0: none).
+        "TRUSTED_PROXIES": _int("SOCIALNET_TRUSTED_PROXIES", 0),
     }

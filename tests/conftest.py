@@ -43,6 +43,7 @@ def app(tmp_path_factory):
             "SOCKETIO_ASYNC_MODE": "threading",
             "SECRET_KEY": "test-secret-key",
             "ALLOWED_EMAIL_DOMAINS": [],
+            "RATE_LIMITS_ENABLED": False,  # tests/test_rate_limits.py turns them on
         }
     )
     _fresh_g_per_request(app)

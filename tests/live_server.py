@@ -47,7 +47,9 @@ class LiveServer:
             headers["Authorization"] = f"Bearer {token or self.admin_token}"
         return requests.request(method, self.url + path, headers=headers, timeout=10, **kw)
 
-    def create_user(self, email: str, name: str, password: str = "granite lantern 42", **fields) -> dict:
+    def create_user(
+        self, email: str, name: str, password: str = "granite lantern 42", **fields
+    ) -> dict:
         body = {"email": email, "display_name": name, "password": password, **fields}
         response = self.api("POST", "/api/v1/users", json=body)
         assert response.status_code == 201, response.text
@@ -118,6 +120,9 @@ def start_live_server(
         "PORT": str(port),
         "HOST": "127.0.0.1",
         "PYTHONWARNINGS": "ignore",
+        # abuse limits are tested on their own (tests/test_rate_limits.py, e2e); bursts here
+        # stand for many people
+        "SOCIALNET_RATE_LIMITS": "0",
         **env_extra,
     }
     if prepare:

@@ -17,6 +17,7 @@ from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_
 from .. import policy
 from ..extensions import socketio
 from ..models import User
+from ..ratelimits import socket_message_allowed
 from ..services.tokens import live_token, user_for_token
 from ..services.validation import MAX_ID
 from .catchup import catchup_events, head_event_id
@@ -117,8 +118,16 @@ def _sid() -> str:
     return request.sid  # type: ignore[attr-defined]
 
 
+RATE_LIMITED = {
+    "error": "rate_limited",
+    "message": "Too many messages on this connection: slow down and try again shortly.",
+}
+
+
 def _on_join(data: Any) -> dict[str, Any]:
     """``join`` {"room": "group:7"} → ack ``{"ok": true}`` or ``{"error", "message"}``."""
+    if not socket_message_allowed(_sid()):
+        return RATE_LIMITED
     user = socket_user()
     if user is None:
         disconnect()
@@ -132,6 +141,8 @@ def _on_join(data: Any) -> dict[str, Any]:
 
 
 def _on_leave(data: Any) -> dict[str, Any]:
+    if not socket_message_allowed(_sid()):
+        return RATE_LIMITED
     room = data.get("room") if isinstance(data, dict) else None
     if not isinstance(room, str) or room == policy.COMPANY_ROOM or room.startswith("user:"):
         return {"error": "invalid", "message": "This room cannot be left."}

@@ -1,0 +1,176 @@
+"""Abuse limits (Flask-Limiter): sign-in, password reset, posting, commenting, reacting,
+reporting, token creation, the API as a whole, and Socket.IO messages.
+
+Each limit is a *bucket* shared by the routes doing the same thing (posting through the
+API or a form counts once), keyed by the person (or, before sign-in, by the account
+named and by the client's address). Buckets are settings (``SOCIALNET_RATE_<NAME>``,
+in the ``limits`` notation: ``"30 per minute"``, ``"5 per 30 minutes"``). Counters live
+in Redis when ``REDIS_URL`` is set (shared by every process), in memory otherwise. An
+exceeded limit answers 429 with ``Retry-After`` (JSON under /api, a page elsewhere).
+
+Sign-in counts failures only, per account and per address, in fixed windows: an
+attacker can keep an account waiting for at most one window, never lock it for good.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from limits import parse
+
+log = logging.getLogger(__name__)
+
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True, swallow_errors=True)
+
+
+def user_key() -> str:
+    """The signed-in person (bearer token or cookie), else the client's address."""
+    user = g.get("api_user")
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user
+    return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
+
+
+def account_key() -> str:
+    """The account a sign-in or reset names (normalised), else the client's address."""
+    email = request.form.get("email") if request.form else None
+    if email is None and request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    if isinstance(email, str) and email.strip():
+        return "account:" + email.strip().lower()[:254]
+    return f"ip:{get_remote_address()}"
+
+
+def ip_key() -> str:
+    return f"ip:{get_remote_address()}"
+
+
+def _failed(response) -> bool:
+    return response.status_code in (400, 401)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    default: str
+    key: Callable[[], str]
+    endpoints: tuple[str, ...]
+    failures_only: bool = False
+
+
+SIGN_IN = ("api.login", "auth.sign_in_submit")
+RESET = (
+    "api.request_password_reset",
+    "auth.password_reset_request_submit",
+    "api.signup",
+)
+CONFIRM = (
+    "api.confirm_password_reset",
+    "auth.password_reset_confirm_submit",
+    "api.confirm_signup",
+    "auth.signup_confirm_submit",
+)
+BUCKETS = (
+    Bucket("signin_account", "5 per 30 minutes", account_key, SIGN_IN, failures_only=True),
+    Bucket("signin_ip", "50 per 30 minutes", ip_key, SIGN_IN, failures_only=True),
+    Bucket("reset_account", "3 per hour", account_key, RESET),
+    Bucket("reset_ip", "20 per hour", ip_key, RESET),
+    Bucket("confirm_ip", "20 per hour", ip_key, CONFIRM, failures_only=True),
+    Bucket(
+        "password_change",
+        "10 per hour",
+        user_key,
+        ("api.change_password", "auth.change_password_submit"),
+    ),
+    Bucket(
+        "posts",
+        "30 per minute",
+        user_key,
+        (
+            "api.create_post",
+            "api.create_poll",
+            "api.give_kudos",
+            "api.create_team_success",
+            "api.create_announcement",
+            "feed.create_post",
+            "groups.create_post",
+            "polls.create",
+            "recognition.give",
+            "recognition.team_success",
+            "announcements.create",
+        ),
+    ),
+    Bucket("comments", "60 per minute", user_key, ("api.create_comment", "feed.create_comment")),
+    Bucket(
+        "reactions",
+        "120 per minute",
+        user_key,
+        ("api.add_reaction", "api.remove_reaction", "feed.react"),
+    ),
+    Bucket("reports", "20 per hour", user_key, ("api.create_report", "moderation.report")),
+    Bucket("tokens", "10 per hour", user_key, ("api.create_token",)),
+)
+#: Every /api/v1 route, per person: a runaway script, not a busy human.
+API_BUCKET = Bucket("api", "6000 per minute", user_key, ())
+#: Socket.IO messages (join/leave…) per connection.
+SOCKET_DEFAULT = "30 per 10 seconds"
+
+
+def setting(name: str, default: str) -> str:
+    return current_app.config.get(f"SOCIALNET_RATE_{name.upper()}", default)
+
+
+def _limit_of(bucket: Bucket) -> Callable[[], str]:
+    return lambda: setting(bucket.name, bucket.default)
+
+
+def _wrap(app: Flask, endpoint: str, bucket: Bucket) -> None:
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        raise RuntimeError(f"rate limit {bucket.name!r} names an unknown endpoint {endpoint!r}")
+    decorate = limiter.shared_limit(
+        _limit_of(bucket),
+        scope=bucket.name,
+        key_func=bucket.key,
+        deduct_when=_failed if bucket.failures_only else None,
+    )
+    app.view_functions[endpoint] = decorate(view)
+
+
+def install(app: Flask) -> None:
+    """Attach the limits to the app's routes; call after every blueprint is registered."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "socialnet-rl")
+    limiter.init_app(app)
+    for bucket in BUCKETS:
+        for endpoint in bucket.endpoints:
+            _wrap(app, endpoint, bucket)
+    for endpoint in list(app.view_functions):
+        if endpoint.startswith("api.") and endpoint != "api.openapi_document":
+            _wrap(app, endpoint, API_BUCKET)
+
+
+@limiter.request_filter
+def _limits_off() -> bool:
+    """``SOCIALNET_RATE_LIMITS=0`` (the test suite's default) turns every limit off."""
+    return not current_app.config.get("RATE_LIMITS_ENABLED", True)
+
+
+def socket_message_allowed(sid: str) -> bool:
+    """One Socket.IO message of connection ``sid``: within its limit? (Counted in the same
+    storage as the HTTP limits; an unreachable store lets the message through, logged.)"""
+    if not current_app.config.get("RATE_LIMITS_ENABLED", True):
+        return True
+    item = parse(setting("socket", SOCKET_DEFAULT))
+    try:
+        return limiter.limiter.hit(item, "socket", sid)
+    except Exception:  # the store is down: never take the socket down with it
+        log.exception("socket rate limit store unreachable")
+        return True
