@@ -84,3 +84,8 @@ def test_a_non_string_role_is_a_400_not_a_500(api, admin, employee, role):
 def test_audit_log_documents_413_for_an_overlong_filter(document, api, admin):
     assert "413" in document["paths"]["/audit-log"]["get"]["responses"]
     assert api(admin).get(f"/api/v1/audit-log?action={'x' * 65}").status_code == 413
+
+
+def test_audit_log_checks_limit_for_csv_too(api, admin):
+    answer = api(admin).get("/api/v1/audit-log?format=csv&limit=false")
+    assert answer.status_code == 400

@@ -123,6 +123,7 @@ def audit_log():
     user = require_user()
     audit.check_can_read(user)
     filters = audit.check_filters(request.args)
+    limit = parse_limit(request.args.get("limit"))  # checked for CSV too, where it is unused
     if request.args.get("format") not in (None, "", "csv"):
         raise ValidationFailed("format must be csv (or left out).", fields={"format": "invalid"})
     if request.args.get("format") == "csv":
@@ -134,9 +135,7 @@ def audit_log():
                 "X-Content-Type-Options": "nosniff",
             },
         )
-    rows, next_cursor = audit.list_entries(
-        user, filters, request.args.get("cursor"), parse_limit(request.args.get("limit"))
-    )
+    rows, next_cursor = audit.list_entries(user, filters, request.args.get("cursor"), limit)
     return jsonify(page([audit.entry_dict(e) for e in rows], next_cursor))
 
 
