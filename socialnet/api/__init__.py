@@ -20,6 +20,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
     recognition,
     users,
 )
-from .common import authenticate_request  # noqa: E402
+from .common import authenticate_request, refuse_repeated_query_parameters  # noqa: E402
 
+bp.before_request(refuse_repeated_query_parameters)
 bp.before_request(authenticate_request)

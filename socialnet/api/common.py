@@ -20,6 +20,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_STARTERS = frozenset({"api.login", "api.signup"})
 
 
+def refuse_repeated_query_parameters() -> None:
+    """``before_request``: no documented query parameter takes several values, so
+    ``?department=a&department=b`` is a 400 rather than silently the first value."""
+    repeated = sorted(key for key in request.args if len(request.args.getlist(key)) > 1)
+    if repeated:
+        raise ValidationFailed(
+            f"Give each query parameter once: {', '.join(repeated)}.",
+            fields=dict.fromkeys(repeated, "repeated"),
+        )
+
+
 def authenticate_request() -> None:
     """``before_request``: resolve the caller from a bearer token or the session cookie.
 

@@ -157,7 +157,7 @@ def check_password(value: Any, *, email: str | None = None, name: str | None = N
 
 
 def check_role(value: Any) -> str:
-    if value not in ROLES:
+    if not isinstance(value, str) or value not in ROLES:  # {} or [] is not hashable
         raise ValidationFailed(
             f"role must be one of: {', '.join(sorted(ROLES))}.", fields={"role": "unknown"}
         )

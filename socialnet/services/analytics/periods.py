@@ -70,6 +70,14 @@ def _utc_midnight(day: date, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
+def _within_bounds(value: date, name: str) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationFailed(
+            f"'{name}' must be between {EARLIEST} and {LATEST}.", fields={name: "out_of_range"}
+        )
+    return value
+
+
 def check_range(raw_from: Any, raw_to: Any) -> Range:
     """Parse ``from``/``to`` (``YYYY-MM-DD``, both optional, both included).
 
@@ -79,14 +87,13 @@ def check_range(raw_from: Any, raw_to: Any) -> Range:
     """
     from ..celebrations import company_today, company_tz
 
-    end = check_date(raw_to, "to") or company_today()
-    start = check_date(raw_from, "from") or end - timedelta(days=DEFAULT_DAYS - 1)
-    for name, value in (("from", start), ("to", end)):
-        if not EARLIEST <= value <= LATEST:
-            raise ValidationFailed(
-                f"'{name}' must be between {EARLIEST} and {LATEST}.",
-                fields={name: "out_of_range"},
-            )
+    given_start = check_date(raw_from, "from")
+    if given_start is not None:
+        _within_bounds(given_start, "from")
+    end = _within_bounds(check_date(raw_to, "to") or company_today(), "to")
+    # the default start comes from an end known to be in bounds (0001-01-01 minus 29 days
+    # does not exist)
+    start = _within_bounds(given_start or end - timedelta(days=DEFAULT_DAYS - 1), "from")
     if start > end:
         raise ValidationFailed("'from' must not be after 'to'.", fields={"from": "after_to"})
     if (end - start).days + 1 > MAX_DAYS:
