@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, assume, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.config._checks import NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES
@@ -159,6 +159,9 @@ def test_the_fuzzed_document_is_the_served_one(client):
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_survives_fuzzing(case, app, world):
+    # A "negative" object in the query string arrives as its text ("{'a': []}"), which is a
+    # valid string: nothing the server could reject. Such cases are not negative data.
+    assume(not any(isinstance(v, dict) for v in (case.query or {}).values()))
     case.call_and_validate(
         app=app,
         headers={"Authorization": f"Bearer {world.secret}"},
