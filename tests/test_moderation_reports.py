@@ -116,3 +116,13 @@ def test_a_case_summary_lists_every_reason_reported(api, make_user, employee, cm
         case_id = report(api(make_user()), "post", post.id, reason).get_json()["case_id"]
     summary = api(cm).get(f"/api/v1/moderation/cases/{case_id}").get_json()["summary"]
     assert summary == "Reported: spam, harassment"
+
+
+def test_many_cases_in_a_row_keep_working_once_the_statement_is_prepared(
+    api, make_user, employee, make_post
+):
+    """psycopg prepares a statement after five runs; a partial-index ON CONFLICT with bound
+    parameters then fails on PostgreSQL ("no unique constraint matching")."""
+    client = api(make_user())
+    for i in range(14):  # prepared after 5 runs, then 5 custom plans, then the generic one
+        assert report(client, "post", make_post(employee, f"post {i}").id).status_code == 201

@@ -54,6 +54,10 @@ REPORT_REASONS: tuple[str, ...] = tuple(r.value for r in ReportReason)
 CASE_TARGET_TYPES = ("post", "comment", "user", "group")
 
 
+#: The partial unique index's condition: one open case of a kind per target (appeals apart).
+OPEN_CASE_PREDICATE = "status = 'open' AND kind != 'appeal'"
+
+
 class ModerationCase(db.Model):
     """One entry of the review queue.
 
@@ -77,8 +81,8 @@ class ModerationCase(db.Model):
             "target_type",
             "target_id",
             unique=True,
-            sqlite_where=text("status = 'open' AND kind != 'appeal'"),
-            postgresql_where=text("status = 'open' AND kind != 'appeal'"),
+            sqlite_where=text(OPEN_CASE_PREDICATE),
+            postgresql_where=text(OPEN_CASE_PREDICATE),
         ),
         {"sqlite_autoincrement": True},
     )
