@@ -116,6 +116,26 @@ BUCKETS = (
     ),
     Bucket("reports", "20 per hour", user_key, ("api.create_report", "moderation.report")),
     Bucket("tokens", "10 per hour", user_key, ("api.create_token",)),
+    # Building an archive reads everything a person ever did: a few per hour is plenty.
+    Bucket(
+        "data_export",
+        "10 per hour",
+        user_key,
+        (
+            "api.export_my_data",
+            "api.export_user_data",
+            "auth.export_my_data",
+            "auth.export_person_data",
+        ),
+    ),
+    # A stolen session must not be able to guess the password that deletion asks for.
+    Bucket(
+        "account_delete",
+        "5 per hour",
+        user_key,
+        ("api.delete_my_account", "auth.delete_account_submit"),
+        failures_only=True,
+    ),
 )
 #: Every /api/v1 route, per person: a runaway script, not a busy human.
 API_BUCKET = Bucket("api", "6000 per minute", user_key, ())

@@ -15,6 +15,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
     moderation,
     notifications,
     openapi,
+    personal_data,
     polls,
     posts,
     recognition,

@@ -446,8 +446,16 @@ def _paths() -> dict[str, Any]:
             ),
             "patch": operation(
                 "Change a person's profile, role or active flag (admins); "
-                "deactivation ends their sessions, tokens and sockets",
-                {200: json_response(ref("User")), 400: R400, 401: R401, 403: R403, 404: R404},
+                "deactivation ends their sessions, tokens and sockets; a deleted account "
+                "cannot be changed (409)",
+                {
+                    200: json_response(ref("User")),
+                    400: R400,
+                    401: R401,
+                    403: R403,
+                    404: R404,
+                    409: R409,
+                },
                 requestBody=json_body_of("UserPatch"),
             ),
             "parameters": [user_id],

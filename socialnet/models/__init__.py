@@ -54,9 +54,11 @@ from .recognition import (
     Kudos,
     KudosRecipient,
 )
+from .settings import CompanySetting
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "CompanySetting",
     "AnalyticsDay",
     "AnalyticsDayGroup",
     "AnalyticsDayPerson",

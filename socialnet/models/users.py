@@ -74,6 +74,10 @@ class User(UserMixin, db.Model):
     muted_until: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when the person deleted their account: the row stays as a tombstone
+    #: ("Former colleague", no personal data) so their past content and the audit
+    #: log keep a valid author. A deleted account is never reactivated.
+    deleted_at: Mapped[datetime | None]
 
     manager: Mapped[User | None] = relationship(remote_side=[id], lazy="raise_on_sql")
 

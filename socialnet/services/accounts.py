@@ -342,15 +342,27 @@ def access_user(user_id: int) -> User:
     return user
 
 
+def _apply_active(actor: User, user: User, active: Any) -> None:
+    if not isinstance(active, bool):
+        raise ValidationFailed("active must be true or false.", fields={"active": "not_bool"})
+    if user.id == actor.id and not active:
+        raise Forbidden("You cannot deactivate your own account.")
+    if user.active and not active:
+        do_deactivate(user)
+    user.active = active
+
+
 def do_update_user(actor: User, user_id: int, data: Any) -> User:
     """Admin change of a profile, role or active flag.
 
-    Admins cannot demote or deactivate themselves.
+    Admins cannot demote or deactivate themselves; a deleted account stays deleted (409).
     """
     if not policy.can_manage_users(actor):
         raise Forbidden("Only administrators can change accounts.")
     data = check_known_fields(data, ADMIN_PATCH_FIELDS)
     user = access_user(user_id)
+    if user.deleted_at is not None:
+        raise Conflict("This person deleted their account: it cannot be changed or reactivated.")
     before = {"role": user.role, "active": user.active}
     if "role" in data:
         role = check_role(data["role"])
@@ -358,13 +370,7 @@ def do_update_user(actor: User, user_id: int, data: Any) -> User:
             raise Forbidden("You cannot remove your own administrator role.")
         user.role = role
     if "active" in data:
-        if not isinstance(data["active"], bool):
-            raise ValidationFailed("active must be true or false.", fields={"active": "not_bool"})
-        if user.id == actor.id and not data["active"]:
-            raise Forbidden("You cannot deactivate your own account.")
-        if user.active and not data["active"]:
-            do_deactivate(user)
-        user.active = data["active"]
+        _apply_active(actor, user, data["active"])
     _apply_profile(user, data)
     db.session.flush()
     after = {"role": user.role, "active": user.active}

@@ -1,4 +1,6 @@
-"""Sign-in, sign-out, password change and reset pages (session cookie, CSRF-protected forms)."""
+"""Sign-in, sign-out, password change and reset, and one's account: data download,
+account deletion; administrators' company settings and data exports on request.
+(Session cookie, CSRF-protected forms.)"""
 
 from __future__ import annotations
 
@@ -13,10 +15,13 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import DomainError
+from .. import policy
+from ..api.personal_data import export_response
+from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..models import User
-from ..services import accounts, password_reset
+from ..services import accounts, company_settings, password_reset
+from ..services.account_deletion import do_delete_account
 from ._common import failed, form_next, me
 
 bp = Blueprint("auth", __name__)
@@ -175,3 +180,63 @@ def signup_confirm_submit():
     login_user(user)
     flash("Welcome! Your account is ready.", "info")
     return redirect(url_for("feed.home"))
+
+
+@bp.get("/settings/data/export")
+@login_required
+def export_my_data():
+    return export_response(me(), me())
+
+
+@bp.get("/settings/account/delete")
+@login_required
+def delete_account():
+    mode = company_settings.get(company_settings.ACCOUNT_DELETION)
+    return render_template("account_delete.html", mode=mode)
+
+
+@bp.post("/settings/account/delete")
+@login_required
+def delete_account_submit():
+    mode = company_settings.get(company_settings.ACCOUNT_DELETION)
+    if request.form.get("confirm") != "on":
+        flash("Tick the box to confirm that you want to delete your account.", "error")
+        return render_template("account_delete.html", mode=mode), 400
+    try:
+        do_delete_account(me(), {"password": request.form.get("password", "")})
+    except DomainError as error:
+        status = failed(error)
+        return render_template("account_delete.html", mode=mode), status
+    db.session.commit()
+    logout_user()
+    flash("Your account is deleted. Thank you for taking part.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@login_required
+def company_settings_page():
+    if not policy.is_admin(me()):
+        raise Forbidden("Only administrators see company settings.")
+    status = 200
+    if request.method == "POST":
+        try:
+            company_settings.do_update(
+                me(), {key: request.form.get(key) for key in company_settings.SETTINGS}
+            )
+        except DomainError as error:
+            status = failed(error)
+        else:
+            db.session.commit()
+            flash("Settings saved.", "success")
+            return redirect(url_for("auth.company_settings_page"))
+    return render_template("admin_settings.html", settings=company_settings.describe()), status
+
+
+@bp.get("/people/<id:person_id>/export")
+@login_required
+def export_person_data(person_id: int):
+    admin = me()
+    if not policy.can_manage_users(admin):
+        raise Forbidden("Only administrators export a colleague's data.")
+    return export_response(admin, accounts.access_user(person_id))

@@ -1,0 +1,242 @@
+"""Deleting one's own account (GDPR art. 17), in one transaction.
+
+The ``users`` row stays as a tombstone: "Former colleague", no email, name,
+title, site, manager, dates or password, ``active`` false and ``deleted_at``
+set, so that what must outlive the person (the append-only audit log, open
+moderation cases, announcement reach figures) keeps a valid reference and
+nothing else can ever sign in as them or be given their id. Their sessions,
+tokens and sockets end at commit.
+
+What becomes of what they contributed is the company's choice
+(:data:`~.company_settings.ACCOUNT_DELETION`):
+
+- ``anonymise`` (default): posts, comments, reactions and votes stay, under
+  "Former colleague" (conversations and poll results stay whole);
+- ``remove``: posts and comments are deleted with their text erased (the
+  rows stay as tombstones for moderation and analytics history), reactions
+  and ballots are deleted, and open browsers drop them live.
+
+In both modes celebrations *of* the person (birthday, anniversary, new joiner)
+are removed, since they exist only to name them, and they leave the team
+successes that named them; memberships, join requests, notifications,
+notification settings, tokens and activity days are deleted.
+
+Retained on purpose, and said so in the user-facing text: audit entries they
+made before (the audit log is append-only and the security record of the
+company) and reports they filed (the case history; the reporter is shown to
+moderators as "Former colleague").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from .. import policy
+from ..errors import Conflict, ValidationFailed
+from ..extensions import db
+from ..models import (
+    ApiToken,
+    Ballot,
+    Celebration,
+    CelebrationPerson,
+    Comment,
+    Group,
+    GroupJoinRequest,
+    GroupMembership,
+    ModerationState,
+    Notification,
+    NotificationMute,
+    Post,
+    Reaction,
+    Role,
+    User,
+    UserActivityDay,
+)
+from ..models._time import utcnow
+from ..realtime.publisher import publish
+from . import audit, company_settings
+from .accounts import do_end_sessions, verify_password
+from .cases import do_close_cases_about
+from .validation import check_known_fields
+
+#: What colleagues see in place of a deleted person's name.
+FORMER_COLLEAGUE = "Former colleague"
+#: ``password_hash`` of a deleted account: not an argon2 hash, so no password matches.
+NO_PASSWORD = "!deleted"
+
+
+def _check_password(user: User, data: Any) -> None:
+    data = check_known_fields(data, {"password"})
+    if not verify_password(user, data.get("password")):
+        raise ValidationFailed(
+            "Your password is not correct: your account was not deleted.",
+            fields={"password": "incorrect"},
+        )
+
+
+def _check_not_last_admin(user: User) -> None:
+    """Someone must still run the company's network and each group the person runs."""
+    if user.role == Role.ADMIN.value:
+        others = db.session.scalar(
+            select(func.count(User.id)).where(
+                User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id
+            )
+        )
+        if not others:
+            raise Conflict(
+                "You are the network's last administrator: make someone else an "
+                "administrator before deleting your account."
+            )
+    other_admin = (
+        select(GroupMembership.group_id)
+        .where(GroupMembership.role == "admin", GroupMembership.user_id != user.id)
+        .scalar_subquery()
+    )
+    other_member = (
+        select(GroupMembership.group_id).where(GroupMembership.user_id != user.id).scalar_subquery()
+    )
+    stranded = db.session.scalars(
+        select(Group.name)
+        .join(GroupMembership, GroupMembership.group_id == Group.id)
+        .where(
+            GroupMembership.user_id == user.id,
+            GroupMembership.role == "admin",
+            Group.id.not_in(other_admin),
+            Group.id.in_(other_member),
+        )
+        .order_by(Group.name)
+    ).all()
+    if stranded:
+        raise Conflict(
+            "You are the last admin of "
+            + ", ".join(f"“{name}”" for name in stranded)
+            + ": make another member an admin before deleting your account."
+        )
+
+
+def _remove_posts(user: User) -> None:
+    """Delete ``user``'s posts, erasing their text; open feeds drop them live."""
+    posts = db.session.scalars(
+        select(Post).where(Post.author_id == user.id, Post.deleted_at.is_(None))
+    ).all()
+    now = utcnow()
+    for post in posts:
+        room = policy.room_for_post(post)  # before: a removed post is nobody's
+        post.deleted_at, post.deleted_by_id = now, user.id
+        post.title, post.body, post.body_html = None, "", ""
+        do_close_cases_about("post", post.id)
+        publish("post.deleted", {"id": post.id}, room=room, post_id=post.id)
+    # Text of posts deleted earlier goes too: a deleted account keeps no words.
+    db.session.execute(
+        update(Post)
+        .where(Post.author_id == user.id, Post.deleted_at.is_not(None))
+        .values(title=None, body="", body_html="")
+    )
+
+
+def _remove_comments(user: User) -> None:
+    """Delete ``user``'s comments, erasing their text and fixing the posts' counts."""
+    rows = db.session.execute(
+        select(Comment, Post)
+        .join(Post, Post.id == Comment.post_id)
+        .where(Comment.author_id == user.id, Comment.deleted_at.is_(None))
+    ).all()
+    now = utcnow()
+    counted: Counter[int] = Counter()
+    for comment, post in rows:
+        comment.deleted_at = now
+        do_close_cases_about("comment", comment.id)
+        if comment.moderation_state == ModerationState.PUBLISHED.value:  # only those count
+            counted[post.id] += 1
+        publish(
+            "comment.deleted",
+            {"id": comment.id, "post_id": post.id},
+            room=policy.room_for_post(post),
+            post_id=post.id,
+        )
+    for post_id, removed in counted.items():
+        db.session.execute(
+            update(Post)
+            .where(Post.id == post_id)
+            .values(comment_count=Post.comment_count - removed)
+        )
+    db.session.execute(
+        update(Comment).where(Comment.author_id == user.id).values(body="", body_html="")
+    )
+
+
+def _remove_contributions(user: User) -> None:
+    _remove_posts(user)
+    _remove_comments(user)
+    db.session.execute(delete(Reaction).where(Reaction.user_id == user.id))
+    db.session.execute(delete(Ballot).where(Ballot.user_id == user.id))  # cascades to choices
+
+
+def _remove_celebrations_of(user: User) -> None:
+    rows = db.session.execute(
+        select(Celebration, Post)
+        .join(Post, Post.id == Celebration.post_id)
+        .where(Celebration.user_id == user.id, Post.deleted_at.is_(None))
+    ).all()
+    now = utcnow()
+    for _, post in rows:
+        room = policy.room_for_post(post)
+        post.deleted_at, post.body, post.body_html = now, "", ""
+        publish("post.deleted", {"id": post.id}, room=room, post_id=post.id)
+    db.session.execute(delete(Celebration).where(Celebration.user_id == user.id))
+    db.session.execute(delete(CelebrationPerson).where(CelebrationPerson.user_id == user.id))
+
+
+def _delete_personal_rows(user: User) -> None:
+    for model in (
+        GroupMembership,
+        GroupJoinRequest,
+        Notification,
+        NotificationMute,
+        ApiToken,
+        UserActivityDay,
+    ):
+        db.session.execute(delete(model).where(model.user_id == user.id))
+
+
+def _erase_profile(user: User) -> None:
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.handle = f"deleted-{user.id}"
+    user.display_name = FORMER_COLLEAGUE
+    user.password_hash = NO_PASSWORD
+    user.job_title = user.department = user.site = ""
+    user.manager_id = None
+    user.hire_date = user.birth_month = user.birth_day = None
+    user.celebrate_birthday = False
+    user.leaderboard_opt_out = True
+    user.active = False
+    user.deleted_at = utcnow()
+    # Their reports now report to nobody: the org chart must not point at a tombstone.
+    db.session.execute(update(User).where(User.manager_id == user.id).values(manager_id=None))
+
+
+def do_delete_account(user: User, data: Any) -> str:
+    """Delete ``user``'s own account after checking their password; return the mode used.
+
+    Everything happens in the caller's transaction (nothing if it rolls back);
+    events, socket disconnections and the end of every session follow the commit.
+
+    :raise ValidationFailed: the password is missing or wrong (nothing changes).
+    :raise Conflict: they are the last administrator of the network, or the last
+        admin of a group that has other members (nothing changes).
+    """
+    _check_password(user, data)
+    _check_not_last_admin(user)
+    mode = company_settings.get(company_settings.ACCOUNT_DELETION)
+    if mode == company_settings.REMOVE:
+        _remove_contributions(user)
+    _remove_celebrations_of(user)
+    _delete_personal_rows(user)
+    do_end_sessions(user)  # after the tokens are gone: it revokes none, bumps the epoch
+    _erase_profile(user)
+    db.session.flush()
+    audit.record(user, "account.deleted", "user", user.id, after={"mode": mode})
+    return mode

@@ -1,0 +1,402 @@
+"""Personal data: download one's data, delete one's account, admin exports, the setting.
+
+The export must hold everything stored about the person and nothing private of
+anyone else; deletion must erase the profile, end every session, and treat the
+person's contributions as the company's ``account_deletion`` setting says, in
+one transaction (a refused deletion changes nothing).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from socialnet.extensions import db
+from socialnet.models import (
+    ApiToken,
+    AuditLogEntry,
+    Ballot,
+    Celebration,
+    Comment,
+    CompanyValue,
+    GroupMembership,
+    Notification,
+    Post,
+    Reaction,
+    User,
+)
+from socialnet.models._time import utcnow
+from socialnet.services.posts import do_delete_post
+from tests.conftest import PASSWORD
+from tests.group_fixtures import set_group_role
+from tests.helpers import assert_error
+from tests.test_polls import make_poll, vote
+from tests.web import form, html_of
+
+EXPORT = "/api/v1/me/export"
+ME = "/api/v1/me"
+SETTINGS = "/api/v1/admin/settings"
+
+
+def archive_of(response) -> tuple[dict, str, bytes]:
+    """(data.json, README.txt, raw bytes of data.json) of an export response."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="socialnet-')
+    assert response.headers["Cache-Control"] == "no-store"
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        assert sorted(archive.namelist()) == ["README.txt", "data.json"]
+        raw = archive.read("data.json")
+        return json.loads(raw), archive.read("README.txt").decode(), raw
+
+
+@pytest.fixture
+def values():
+    value = CompanyValue(name="Entraide", emoji="🤝")
+    db.session.add(value)
+    db.session.commit()
+    return value
+
+
+@pytest.fixture
+def life(api, employee, manager, fred, make_group, values):
+    """Emma's life on the network: posts (one deleted), comments, a reaction, a vote,
+    kudos given and received (one of them in a secret group she has since left)."""
+    emma, marc = api(employee), api(manager)
+    secret = make_group("Projet Orion", "secret", members=(employee, fred))
+    set_group_role(secret, fred)
+    kept = emma.post("/api/v1/posts", {"body": "Emma's **first** post"}).get_json()
+    gone = emma.post("/api/v1/posts", {"body": "A post Emma deleted"}).get_json()
+    assert emma.delete(f"/api/v1/posts/{gone['id']}").status_code == 204
+    marc_post = marc.post("/api/v1/posts", {"body": "Marc asks a question"}).get_json()
+    assert (
+        emma.post(f"/api/v1/posts/{marc_post['id']}/comments", {"body": "Emma answers"})
+    ).status_code == 201
+    assert emma.put(f"/api/v1/posts/{marc_post['id']}/reactions/like").status_code in (200, 201)
+    poll = make_poll(marc)
+    assert vote(emma, poll, 1).status_code == 200
+    given = emma.post(
+        "/api/v1/kudos",
+        {"recipient_ids": [manager.id], "message": "Merci Marc", "value": "Entraide"},
+    )
+    assert given.status_code == 201, given.get_json()
+    received = marc.post(
+        "/api/v1/kudos",
+        {"recipient_ids": [employee.id], "message": "Bravo Emma", "value": "Entraide"},
+    )
+    assert received.status_code == 201
+    hidden = api(fred).post(
+        "/api/v1/kudos",
+        {
+            "recipient_ids": [employee.id],
+            "message": "Orion codename is BLUEFIN",
+            "value": "Entraide",
+            "group_id": secret.id,
+        },
+    )
+    assert hidden.status_code == 201, hidden.get_json()
+    secret_post = api(fred).post(
+        "/api/v1/posts", {"body": "Orion launch date: TOPSECRET-42", "group_id": secret.id}
+    )
+    assert secret_post.status_code == 201
+    assert emma.delete(f"/api/v1/groups/{secret.id}/members/{employee.id}").status_code == 204
+    return {"kept": kept, "gone": gone, "marc_post": marc_post, "poll": poll, "secret": secret}
+
+
+# ------------------------------------------------------------------------ export
+
+
+def test_export_holds_everything_about_the_person(api, employee, life):
+    data, readme, _ = archive_of(api(employee).get(EXPORT))
+    assert data["format_version"] == 1
+    assert data["profile"]["email"] == employee.email
+    assert data["profile"]["manager"]["display_name"] == "Marc Manager"
+    posts = {p["id"]: p for p in data["posts"]}
+    assert posts[life["kept"]["id"]]["body"] == "Emma's **first** post"
+    assert posts[life["gone"]["id"]]["deleted_at"] is not None  # still stored, so disclosed
+    assert [c["body"] for c in data["comments"]] == ["Emma answers"]
+    assert [(r["post_id"], r["kind"]) for r in data["reactions"]] == [
+        (life["marc_post"]["id"], "like")
+    ]
+    [ballot] = data["poll_ballots"]
+    assert ballot["poll_id"] == life["poll"]["id"]
+    assert [c["option"] for c in ballot["choices"]] == ["Sushi"]
+    assert [k["message"] for k in data["kudos_given"]] == ["Merci Marc"]
+    assert data["kudos_given"][0]["recipients"][0]["display_name"] == "Marc Manager"
+    assert data["groups"] == []  # she left the secret group
+    assert {"personal_data.exported", "post.deleted"} >= {e["action"] for e in data["audit_log"]}
+    assert "data.json" in readme and employee.display_name in readme
+
+
+def test_export_leaves_out_what_the_person_can_no_longer_read(api, employee, life):
+    data, _, raw = archive_of(api(employee).get(EXPORT))
+    assert [k["message"] for k in data["kudos_received"]] == ["Bravo Emma"]
+    text = raw.decode()
+    assert "BLUEFIN" not in text  # a kudos in a secret group she left
+    assert "TOPSECRET-42" not in text  # a notification must not carry it either
+    assert "Projet Orion" not in text
+
+
+def test_export_is_audited_and_needs_a_signed_in_person(api, employee):
+    assert_error(api(None).get(EXPORT), 401)
+    archive_of(api(employee).get(EXPORT))
+    entry = db.session.scalars(
+        select(AuditLogEntry).where(AuditLogEntry.action == "personal_data.exported")
+    ).one()
+    assert (entry.actor_id, entry.target_id) == (employee.id, employee.id)
+
+
+def test_admin_exports_a_person_on_request_and_nobody_else_can(api, admin, cm, employee, fred):
+    data, _, _ = archive_of(api(admin).get(f"/api/v1/users/{employee.id}/export"))
+    assert data["profile"]["id"] == employee.id
+    entry = db.session.scalars(
+        select(AuditLogEntry).where(AuditLogEntry.action == "personal_data.exported")
+    ).one()
+    assert (entry.actor_id, entry.target_id) == (admin.id, employee.id)
+    for someone in (cm, fred, employee):
+        assert_error(api(someone).get(f"/api/v1/users/{employee.id}/export"), 403)
+    assert_error(api(admin).get("/api/v1/users/999999/export"), 404)
+
+
+def test_export_from_the_web_pages(signed_in, admin, employee):
+    page = signed_in(employee).get("/settings/preferences")
+    assert "/settings/data/export" in html_of(page)
+    data, _, _ = archive_of(signed_in(employee).get("/settings/data/export"))
+    assert data["profile"]["id"] == employee.id
+    profile = signed_in(admin).get(f"/people/{employee.id}")
+    assert f"/people/{employee.id}/export" in html_of(profile)
+    data, _, _ = archive_of(signed_in(admin).get(f"/people/{employee.id}/export"))
+    assert data["profile"]["email"] == employee.email
+    assert signed_in(employee).get(f"/people/{admin.id}/export").status_code == 403
+
+
+# ------------------------------------------------------------------------ delete
+
+
+def test_wrong_or_missing_password_deletes_nothing(api, employee):
+    client = api(employee)
+    body = assert_error(client.delete(ME, json_body={"password": "not my password"}), 400)
+    assert body["fields"] == {"password": "incorrect"}
+    assert_error(client.delete(ME, json_body={}), 400)
+    assert_error(client.delete(ME, json_body={"password": PASSWORD, "extra": 1}), 400)
+    assert_error(client.delete(ME), 400)
+    db.session.expire_all()
+    still = db.session.get(User, employee.id)
+    assert (still.active, still.deleted_at, still.email) == (True, None, employee.email)
+    assert client.get(ME).status_code == 200  # the token still works
+
+
+def test_delete_anonymises_by_default(api, employee, manager, life, socket_for):
+    emma_id, email = employee.id, employee.email
+    report = User(
+        email="rita@lumen.example",
+        handle="rita",
+        display_name="Rita Report",
+        password_hash="x",
+        manager_id=employee.id,
+    )
+    db.session.add(report)
+    db.session.commit()
+    sock = socket_for(employee)
+    assert sock.is_connected()
+    client = api(employee)
+    assert client.delete(ME, json_body={"password": PASSWORD}).status_code == 204
+
+    db.session.expire_all()
+    tomb = db.session.get(User, emma_id)
+    assert tomb.display_name == "Former colleague"
+    assert tomb.email == f"deleted-{emma_id}@deleted.invalid"
+    assert (tomb.active, tomb.job_title, tomb.department, tomb.site) == (False, "", "", "")
+    assert tomb.manager_id is None and tomb.hire_date is None and tomb.deleted_at is not None
+    assert db.session.get(User, report.id).manager_id is None
+    assert not db.session.scalars(select(ApiToken).where(ApiToken.user_id == emma_id)).all()
+    assert not db.session.scalars(select(Notification).where(Notification.user_id == emma_id)).all()
+    assert not db.session.scalars(
+        select(GroupMembership).where(GroupMembership.user_id == emma_id)
+    ).all()
+    assert not sock.is_connected()
+    assert_error(client.get(ME), 401)
+    login = api(None).post("/api/v1/auth/login", {"email": email, "password": PASSWORD})
+    assert_error(login, 401)
+
+    # Contributions stay, under "Former colleague".
+    post = api(manager).get(f"/api/v1/posts/{life['kept']['id']}").get_json()
+    assert post["body"] == "Emma's **first** post"
+    assert post["author"]["display_name"] == "Former colleague"
+    assert db.session.scalars(select(Reaction).where(Reaction.user_id == emma_id)).all()
+    assert db.session.scalars(select(Ballot).where(Ballot.user_id == emma_id)).all()
+    entry = db.session.scalars(
+        select(AuditLogEntry).where(AuditLogEntry.action == "account.deleted")
+    ).one()
+    assert entry.actor_id == emma_id and entry.actor_name == "Former colleague"
+    assert json.loads(entry.after) == {"mode": "anonymise"}
+
+
+def test_delete_with_remove_erases_contributions_live(
+    api, admin, employee, manager, life, capture_events
+):
+    assert api(admin).patch(SETTINGS, {"account_deletion": "remove"}).status_code == 200
+    marc = api(manager)
+    marc_post_id = life["marc_post"]["id"]
+    second = api(employee).post(f"/api/v1/posts/{marc_post_id}/comments", {"body": "And more"})
+    assert second.status_code == 201
+    before = marc.get(f"/api/v1/posts/{marc_post_id}").get_json()
+    assert (before["comment_count"], before["reactions"]["like"]) == (2, 1)
+    poll_before = marc.get(f"/api/v1/polls/{life['poll']['id']}").get_json()
+    assert sum(o["votes"] for o in poll_before["options"]) == 1
+
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+
+    assert_error(marc.get(f"/api/v1/posts/{life['kept']['id']}"), 404)
+    after = marc.get(f"/api/v1/posts/{marc_post_id}").get_json()
+    assert after["comment_count"] == 0
+    assert after["reactions"]["like"] == 0
+    poll_after = marc.get(f"/api/v1/polls/{life['poll']['id']}").get_json()
+    assert sum(o["votes"] for o in poll_after["options"]) == 0
+    db.session.expire_all()
+    for post in db.session.scalars(select(Post).where(Post.author_id == employee.id)):
+        assert (post.body, post.body_html, post.deleted_at is not None) == ("", "", True)
+    for comment in db.session.scalars(select(Comment).where(Comment.author_id == employee.id)):
+        assert (comment.body, comment.deleted_at is not None) == ("", True)
+    deleted_ids = {e.payload["data"]["id"] for e in capture_events.of_type("post.deleted")}
+    assert life["kept"]["id"] in deleted_ids
+    assert len(capture_events.of_type("comment.deleted")) == 2
+
+
+def test_last_admin_of_the_network_or_of_a_group_must_hand_over(
+    api, admin, employee, fred, make_group
+):
+    body = assert_error(api(admin).delete(ME, json_body={"password": PASSWORD}), 409)
+    assert "last administrator" in body["message"]
+    run = make_group("Run club", "private", members=(employee, fred))
+    set_group_role(run, employee)
+    body = assert_error(api(employee).delete(ME, json_body={"password": PASSWORD}), 409)
+    assert "Run club" in body["message"]
+    db.session.expire_all()
+    assert db.session.get(User, employee.id).deleted_at is None
+    assert db.session.get(GroupMembership, (run.id, employee.id)) is not None
+    solo = make_group("Solo", "private", members=(fred,))
+    set_group_role(solo, fred)
+    assert api(fred).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+
+
+def test_a_deleted_account_cannot_be_reactivated(api, admin, employee):
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    body = assert_error(api(admin).patch(f"/api/v1/users/{employee.id}", {"active": True}), 409)
+    assert "deleted" in body["message"]
+
+
+def test_celebrations_of_the_deleted_person_go(api, employee, manager):
+    post = Post(author_id=manager.id, kind="celebration", body="Happy birthday Emma!", body_html="")
+    db.session.add(post)
+    db.session.flush()
+    db.session.add(
+        Celebration(
+            post_id=post.id, kind="birthday", user_id=employee.id, occasion_date=utcnow().date()
+        )
+    )
+    db.session.commit()
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    db.session.expire_all()
+    assert not db.session.scalars(select(Celebration)).all()
+    gone = db.session.get(Post, post.id)
+    assert gone.deleted_at is not None and "Emma" not in gone.body
+
+
+def test_delete_from_the_web_page(signed_in, employee):
+    browser = signed_in(employee)
+    page = browser.get("/settings/account/delete")
+    assert "Former colleague" in html_of(page)
+    refused = form(browser, "/settings/account/delete", password=PASSWORD)  # box not ticked
+    assert refused.status_code == 400 and "Tick the box" in html_of(refused)
+    wrong = form(browser, "/settings/account/delete", password="nope", confirm="on")
+    assert wrong.status_code == 400 and "not correct" in html_of(wrong)
+    db.session.expire_all()
+    assert db.session.get(User, employee.id).deleted_at is None
+    done = form(browser, "/settings/account/delete", password=PASSWORD, confirm="on")
+    assert done.status_code == 302 and done.headers["Location"].endswith("/sign-in")
+    assert browser.get("/").status_code == 302  # signed out
+    db.session.expire_all()
+    assert db.session.get(User, employee.id).deleted_at is not None
+
+
+def test_deleted_profile_shows_no_personal_data(api, signed_in, employee, fred):
+    email = employee.email
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    page = html_of(signed_in(fred).get(f"/people/{employee.id}"))
+    assert "Account deleted" in page and email not in page and "Emma" not in page
+
+
+def test_a_post_deleted_before_loses_its_text_too_in_remove_mode(api, admin, employee, make_post):
+    post = make_post(employee, "Words I once wrote")
+    do_delete_post(employee, post.id)
+    db.session.commit()
+    api(admin).patch(SETTINGS, {"account_deletion": "remove"})
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).body == ""
+
+
+# ---------------------------------------------------------------------- settings
+
+
+def test_only_admins_see_and_change_settings(api, admin, cm, employee):
+    for someone in (cm, employee):
+        assert_error(api(someone).get(SETTINGS), 403)
+        assert_error(api(someone).patch(SETTINGS, {"account_deletion": "remove"}), 403)
+    items = api(admin).get(SETTINGS).get_json()["items"]
+    assert items == [
+        {
+            "key": "account_deletion",
+            "value": "anonymise",
+            "allowed": ["anonymise", "remove"],
+            "help": items[0]["help"],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"account_deletion": "shred"}, {"account_deletion": ["remove"]}, {"colour": "blue"}, []],
+)
+def test_bad_settings_are_refused_and_change_nothing(api, admin, body):
+    assert_error(api(admin).patch(SETTINGS, body), 400)
+    assert api(admin).get(SETTINGS).get_json()["items"][0]["value"] == "anonymise"
+    assert not db.session.scalars(
+        select(AuditLogEntry).where(AuditLogEntry.action == "settings.changed")
+    ).all()
+
+
+def test_changing_a_setting_is_audited_and_shown_on_the_admin_page(api, signed_in, admin):
+    assert api(admin).patch(SETTINGS, {"account_deletion": "remove"}).status_code == 200
+    entry = db.session.scalars(
+        select(AuditLogEntry).where(AuditLogEntry.action == "settings.changed")
+    ).one()
+    assert json.loads(entry.before) == {"account_deletion": "anonymise"}
+    assert json.loads(entry.after) == {"account_deletion": "remove"}
+    browser = signed_in(admin)
+    assert 'value="remove" aria-describedby="help-account_deletion" checked' in html_of(
+        browser.get("/admin/settings")
+    )
+    saved = form(browser, "/admin/settings", account_deletion="anonymise")
+    assert saved.status_code == 302
+    assert api(admin).get(SETTINGS).get_json()["items"][0]["value"] == "anonymise"
+    refused = form(browser, "/admin/settings", account_deletion="burn")
+    assert refused.status_code == 400
+
+
+def test_delete_password_guessing_is_rate_limited(app, api, employee):
+    from socialnet.ratelimits import limiter
+
+    limiter.reset()
+    app.config["RATE_LIMITS_ENABLED"] = True
+    client = api(employee)
+    statuses = [
+        client.delete(ME, json_body={"password": f"guess {n}"}).status_code for n in range(6)
+    ]
+    assert statuses == [400] * 5 + [429]
+    assert client.delete(ME, json_body={"password": PASSWORD}).status_code == 429
