@@ -11,12 +11,14 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from socialnet.extensions import db
 from socialnet.models import (
+    Announcement,
     ApiToken,
     AuditLogEntry,
     Ballot,
@@ -32,7 +34,7 @@ from socialnet.models import (
 from socialnet.models._time import utcnow
 from socialnet.services.posts import do_delete_post
 from tests.conftest import PASSWORD
-from tests.group_fixtures import set_group_role
+from tests.group_fixtures import announce, set_group_role
 from tests.helpers import assert_error
 from tests.test_polls import make_poll, vote
 from tests.web import form, html_of
@@ -400,3 +402,11 @@ def test_delete_password_guessing_is_rate_limited(app, api, employee):
     ]
     assert statuses == [400] * 5 + [429]
     assert client.delete(ME, json_body={"password": PASSWORD}).status_code == 429
+
+
+def test_scheduled_announcements_of_a_deleted_sender_are_cancelled(api, manager, employee):
+    later = (utcnow() + timedelta(days=2)).replace(microsecond=0).isoformat() + "Z"
+    sent = announce(api(manager), "reports", publish_at=later)
+    assert api(manager).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    db.session.expire_all()
+    assert db.session.get(Announcement, sent["id"]).cancelled_at is not None

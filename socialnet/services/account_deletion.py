@@ -18,8 +18,9 @@ What becomes of what they contributed is the company's choice
 
 In both modes celebrations *of* the person (birthday, anniversary, new joiner)
 are removed, since they exist only to name them, and they leave the team
-successes that named them; memberships, join requests, notifications,
-notification settings, tokens and activity days are deleted.
+successes that named them; their scheduled announcements are cancelled;
+memberships, join requests, notifications, notification settings, tokens and
+activity days are deleted.
 
 Retained on purpose, and said so in the user-facing text: audit entries they
 made before (the audit log is append-only and the security record of the
@@ -38,6 +39,7 @@ from .. import policy
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..models import (
+    Announcement,
     ApiToken,
     Ballot,
     Celebration,
@@ -190,6 +192,19 @@ def _remove_celebrations_of(user: User) -> None:
     db.session.execute(delete(CelebrationPerson).where(CelebrationPerson.user_id == user.id))
 
 
+def _cancel_scheduled_announcements(user: User) -> None:
+    """Nothing goes out in a deleted person's name after they left."""
+    db.session.execute(
+        update(Announcement)
+        .where(
+            Announcement.sender_id == user.id,
+            Announcement.published_at.is_(None),
+            Announcement.cancelled_at.is_(None),
+        )
+        .values(cancelled_at=utcnow())
+    )
+
+
 def _delete_personal_rows(user: User) -> None:
     for model in (
         GroupMembership,
@@ -234,6 +249,7 @@ def do_delete_account(user: User, data: Any) -> str:
     if mode == company_settings.REMOVE:
         _remove_contributions(user)
     _remove_celebrations_of(user)
+    _cancel_scheduled_announcements(user)
     _delete_personal_rows(user)
     do_end_sessions(user)  # after the tokens are gone: it revokes none, bumps the epoch
     _erase_profile(user)
