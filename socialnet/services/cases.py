@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from .. import policy
@@ -372,11 +374,41 @@ def appealed_ids(case_ids: list[int]) -> set[int]:
     )
 
 
+def already_appealed(case_id: int) -> bool:
+    """The friendly early answer; the unique ``appeal_of_id`` is what guarantees it."""
+    return (
+        db.session.scalar(select(ModerationCase.id).where(ModerationCase.appeal_of_id == case_id))
+        is not None
+    )
+
+
+def _insert_appeal(values: dict[str, Any]) -> int | None:
+    """Insert the appeal unless its decision has one; its id, or None if it had.
+
+    ``INSERT … ON CONFLICT (appeal_of_id) DO NOTHING RETURNING id``: of two appeals
+    of one decision racing each other, the database keeps the first and the second
+    inserts nothing (a plain unique constraint, so no index predicate is needed).
+    Column defaults (status, times) are the model's, applied by the INSERT.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(ModerationCase)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["appeal_of_id"])
+        .returning(ModerationCase.id)
+    )
+    return db.session.scalar(statement)
+
+
 def do_appeal(user: User, case_id: int, data: Any) -> ModerationCase:
     """The person a case was about appeals its action, once; the appeal is a new case.
 
+    Once means once even under concurrency: two appeals of one decision sent at the
+    same moment make one case and one 409, never a 500.
+
     :raise NotFound: not their case. :raise Conflict: not an appealable action,
-        still open, or already appealed.
+        still open, or already appealed (including by a request that won a race).
     """
     data = check_known_fields(data, {"text"})
     case = db.session.get(ModerationCase, case_id)
@@ -385,21 +417,25 @@ def do_appeal(user: User, case_id: int, data: Any) -> ModerationCase:
     if case.is_open or case.resolution not in APPEALABLE:
         raise Conflict("There is no moderation action to appeal on this case.")
     text = check_text(data.get("text"), "text", max_len=APPEAL_MAX_CHARS, multiline=True)
-    if db.session.scalar(select(ModerationCase.id).where(ModerationCase.appeal_of_id == case.id)):
-        raise Conflict("You have already appealed this decision.")
-    appeal = ModerationCase(
-        kind=CaseKind.APPEAL.value,
-        target_type=case.target_type,
-        target_id=case.target_id,
-        group_id=case.group_id,
-        subject_user_id=user.id,
-        severity=2,
-        summary=f"Appeal of case #{case.id} ({case.resolution})",
-        appeal_of_id=case.id,
-        appeal_text=text,
+    already = Conflict("You have already appealed this decision.")
+    if already_appealed(case.id):
+        raise already
+    appeal_id = _insert_appeal(
+        {
+            "kind": CaseKind.APPEAL.value,
+            "target_type": case.target_type,
+            "target_id": case.target_id,
+            "group_id": case.group_id,
+            "subject_user_id": user.id,
+            "severity": 2,
+            "summary": f"Appeal of case #{case.id} ({case.resolution})",
+            "appeal_of_id": case.id,
+            "appeal_text": text,
+        }
     )
-    db.session.add(appeal)
-    db.session.flush()
+    if appeal_id is None:
+        raise already
+    appeal = db.session.get(ModerationCase, appeal_id)
     audit.record(user, "case.appealed", "case", case.id, reason=text, after={"appeal": appeal.id})
     publish_case_updated(appeal)
     return appeal
