@@ -65,8 +65,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         client_manager=make_client_manager(app.config),
-        cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
+        # One origin rule for Engine.IO's HTTP check and the connect handler; never '*'.
+        cors_allowed_origins=sockets.engineio_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
     )
+    from .views import HeadersMiddleware
+
+    app.wsgi_app = HeadersMiddleware(app.wsgi_app)  # Engine.IO's responses get them too
 
     with app.app_context():
         _configure_engine(app)

@@ -80,11 +80,31 @@ def engine_options(database_uri: str) -> dict[str, Any]:
 def finalize(config: dict[str, Any], overrides: dict[str, Any] | None) -> None:
     """Derive the settings that depend on others once overrides are applied.
 
-    The engine options follow the final database URI (tests swap it), unless
-    the overrides set them explicitly.
+    The engine options follow the final database URI (tests swap it), and
+    ``REMEMBER_COOKIE_SECURE`` follows ``SESSION_COOKIE_SECURE``, unless the
+    overrides set them explicitly. :raise RuntimeError: see :func:`check_socket_origins`.
     """
     if not (overrides and "SQLALCHEMY_ENGINE_OPTIONS" in overrides):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
+    # The remember-me cookie signs its holder in as surely as the session cookie: it is
+    # Secure whenever the session cookie is (Flask-Login's own default is False).
+    if not (overrides and "REMEMBER_COOKIE_SECURE" in overrides):
+        config["REMEMBER_COOKIE_SECURE"] = bool(config.get("SESSION_COOKIE_SECURE"))
+    check_socket_origins(config.get("SOCKETIO_CORS_ORIGINS"))
+
+
+def check_socket_origins(origins: Any) -> None:
+    """Refuse a wildcard among the extra Socket.IO origins.
+
+    :raise RuntimeError: ``*`` would let any web site open a socket with its
+        visitor's session cookie and read their feed live (cross-site WebSocket
+        hijacking). Name each origin instead (``https://intranet.example.com``).
+    """
+    listed = [origins] if isinstance(origins, str) else list(origins or [])
+    if any(str(origin).strip() == "*" for origin in listed):
+        raise RuntimeError(
+            "SOCKETIO_CORS_ORIGINS cannot be '*': list the origins allowed to open sockets."
+        )
 
 
 def load_config(instance_path: Path) -> dict[str, Any]:

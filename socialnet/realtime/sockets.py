@@ -8,6 +8,7 @@ disconnected. Clients may only join rooms :func:`policy.can_join_room` allows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request, session
@@ -60,32 +61,54 @@ def _last_event_id(auth: Any) -> int | None:
     return raw
 
 
-def _allowed_origins() -> set[str]:
-    configured = current_app.config.get("SOCKETIO_CORS_ORIGINS")
-    if configured:
-        return {
-            o.lower().rstrip("/")
-            for o in ([configured] if isinstance(configured, str) else configured)
-        }
-    # Same rule as Engine.IO's default: this server's own origin, as seen directly or via a proxy.
-    proto = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip()
-    host = request.headers.get("X-Forwarded-Host", request.host).split(",")[0].strip()
-    return {f"{request.scheme}://{request.host}".lower(), f"{proto}://{host}".lower()}
+def _normal(origin: str) -> str:
+    return origin.strip().lower().rstrip("/")
+
+
+def _own_origins(environ: dict[str, Any]) -> set[str]:
+    """This server's origin, as reached directly or through a proxy (Engine.IO's rule)."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST", "")
+    proto = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
+    forwarded_host = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
+    return {_normal(f"{scheme}://{host}"), _normal(f"{proto}://{forwarded_host}")}
+
+
+def origin_allowed_in(environ: dict[str, Any], origins: Any = None) -> bool:
+    """May the request described by ``environ`` open a socket? (cross-site WebSocket hijacking)
+
+    A socket authenticated by the session cookie would otherwise let any site read
+    its visitor's feed live. The rule, the same for Engine.IO's HTTP check (it is
+    given this function as ``cors_allowed_origins``) and for the connect handler:
+
+    - an ``Origin`` header must be one of ``origins`` (``SOCKETIO_CORS_ORIGINS``)
+      when some are configured, else this server's own origin; ``*`` is never
+      honoured (and refused at start-up by ``config.check_socket_origins``);
+    - no ``Origin``: a non-browser client (bearer token) or a browser's same-origin
+      GET, allowed — unless the browser says through ``Sec-Fetch-Site`` that the
+      request comes from another site (``cross-site``, ``same-site``), refused.
+    """
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is None:
+        return environ.get("HTTP_SEC_FETCH_SITE", "none") in ("same-origin", "none")
+    listed = [origins] if isinstance(origins, str) else list(origins or [])
+    allowed = {_normal(o) for o in listed if o != "*"} if listed else _own_origins(environ)
+    return _normal(origin) in allowed
+
+
+def engineio_origin_check(origins: Any) -> Callable[[str | None, dict[str, Any]], bool]:
+    """``cors_allowed_origins`` for python-engineio: :func:`origin_allowed_in` with
+    the configured origins (a callable, so Engine.IO never falls back to ``*``)."""
+
+    def check(_origin: str | None, environ: dict[str, Any]) -> bool:
+        return origin_allowed_in(environ, origins)
+
+    return check
 
 
 def origin_allowed() -> bool:
-    """Refuse a browser page from another site (cross-site WebSocket hijacking).
-
-    A socket authenticated by the session cookie would otherwise let any site
-    read the user's feed live. Engine.IO checks ``Origin`` on the real server;
-    checking it here too keeps the rule with the other connect rules, under
-    test, and independent of the transport. No ``Origin``: not a browser.
-    """
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    allowed = _allowed_origins()
-    return "*" in allowed or origin.lower().rstrip("/") in allowed
+    """:func:`origin_allowed_in` for the socket being connected (its handshake request)."""
+    return origin_allowed_in(request.environ, current_app.config.get("SOCKETIO_CORS_ORIGINS"))
 
 
 def _on_connect(auth: Any = None) -> None:
