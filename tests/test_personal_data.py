@@ -102,11 +102,26 @@ def life(api, employee, manager, fred, make_group, values):
     )
     assert hidden.status_code == 201, hidden.get_json()
     secret_post = api(fred).post(
-        "/api/v1/posts", {"body": "Orion launch date: TOPSECRET-42", "group_id": secret.id}
+        "/api/v1/posts",
+        {"body": "Orion launch date: TOPSECRET-42, cc @emma.employee", "group_id": secret.id},
     )
     assert secret_post.status_code == 201
+    mentioned = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == employee.id,
+            Notification.post_id == secret_post.get_json()["id"],
+        )
+    ).all()
+    assert mentioned, "the mention notified Emma while she was a member"
     assert emma.delete(f"/api/v1/groups/{secret.id}/members/{employee.id}").status_code == 204
-    return {"kept": kept, "gone": gone, "marc_post": marc_post, "poll": poll, "secret": secret}
+    return {
+        "kept": kept,
+        "gone": gone,
+        "marc_post": marc_post,
+        "poll": poll,
+        "secret": secret,
+        "secret_post": secret_post.get_json(),
+    }
 
 
 # ------------------------------------------------------------------------ export
@@ -141,6 +156,7 @@ def test_export_leaves_out_what_the_person_can_no_longer_read(api, employee, lif
     assert "BLUEFIN" not in text  # a kudos in a secret group she left
     assert "TOPSECRET-42" not in text  # a notification must not carry it either
     assert "Projet Orion" not in text
+    assert life["secret_post"]["id"] not in {n["post_id"] for n in data["notifications"]}
 
 
 def test_export_is_audited_and_needs_a_signed_in_person(api, employee):
