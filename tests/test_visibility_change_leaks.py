@@ -38,7 +38,10 @@ change (module-scoped, wiped when the next change starts), so a case costs one r
 
 from __future__ import annotations
 
+import io
 import itertools
+import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -483,6 +486,19 @@ def notifications(world: World, viewer: str) -> bool:
     return seen
 
 
+def personal_data_export(world: World, viewer: str) -> bool:
+    """The viewer's own data download: the notifications and kudos it carries point at
+    other people's content only while the viewer may read it, like the bell."""
+    response = _get(world, viewer, f"{API}/me/export", (200, 401))
+    if response.status_code != 200:
+        return False
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        data = json.loads(archive.read("data.json"))
+    pointed = {n["post_id"] for n in data["notifications"]}
+    pointed |= {k["post_id"] for k in data["kudos_received"]}
+    return bool(pointed & set(world.content_post_ids))
+
+
 def notifications_page(world: World, viewer: str) -> bool:
     response = _page(world, viewer, "/notifications")
     text = response.get_data(as_text=True)
@@ -663,6 +679,7 @@ PATHS: dict[str, Path] = {
         Path(reactions, "post"),
         Path(notifications, "post"),
         Path(notifications_page, "post"),
+        Path(personal_data_export, "post"),
         Path(poll_results, "post"),
         Path(poll_voters, "post"),
         Path(poll_fragment_page, "post"),
