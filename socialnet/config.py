@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # "Keep me signed in" lasts this long (Flask-Login's default is a year).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int("SOCIALNET_REMEMBER_DAYS", 30)),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,
         # Outgoing mail (password reset links), through Flask-Mail.

@@ -9,6 +9,8 @@ without touching this file.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -422,6 +424,15 @@ def _assert_cookie_flags(response, *, secure: bool) -> None:
         assert "httponly" in attributes, cookies[name]
         assert attributes.get("samesite", "").strip().lower() in ("samesite=lax", "samesite=strict")
         assert ("secure" in attributes) is secure, cookies[name]
+
+
+def test_keep_me_signed_in_lasts_thirty_days_not_a_year(app, employee):
+    cookie = _set_cookies(_sign_in_by_form(app, employee))["remember_token"]
+    expires = next(a for a in cookie.split(";") if a.strip().lower().startswith("expires="))
+    when = parsedate_to_datetime(expires.split("=", 1)[1])
+    days = (when - datetime.now(UTC)).total_seconds() / 86400
+    assert 29.9 < days <= 30, cookie
+    assert "Expires" not in _set_cookies(_sign_in_by_form(app, employee))["session"]
 
 
 def test_cookies_over_http_are_httponly_and_samesite(app, employee):
