@@ -426,3 +426,90 @@ def test_scheduled_announcements_of_a_deleted_sender_are_cancelled(api, manager,
     assert api(manager).delete(ME, json_body={"password": PASSWORD}).status_code == 204
     db.session.expire_all()
     assert db.session.get(Announcement, sent["id"]).cancelled_at is not None
+
+
+# ------------------------------------------------- findings of the session's review
+
+
+def test_catch_up_names_a_deleted_person_as_they_are_now(api, employee, manager, life, socket_for):
+    """Old event snapshots hold Emma's name; a reconnect from event 0 must not replay it."""
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    sock = socket_for(manager, last_event_id=0)
+    [catchup] = [p["args"][0] for p in sock.get_received() if p["name"] == "catchup"]
+    assert catchup["events"], "Marc missed events: the replay is not empty"
+    replay = json.dumps(catchup["events"]).replace("Emma's **first**", "").replace("Bravo Emma", "")
+    replay = replay.replace("Emma answers", "").replace("Emma&#39;s", "").replace("Emma's", "")
+    assert "Emma" not in replay and "emma.employee" not in replay  # the texts above are content
+    assert "Former colleague commented on your post" in replay  # a notification's summary
+
+
+def test_export_leaves_out_a_join_request_to_a_group_turned_secret(api, employee, fred, make_group):
+    group = make_group("Pilot", "private", members=(fred,))
+    set_group_role(group, fred)
+    assert api(employee).post(f"/api/v1/groups/{group.id}/join").status_code in (200, 201, 202)
+    data, _, _ = archive_of(api(employee).get(EXPORT))
+    assert [r["name"] for r in data["group_join_requests"]] == ["Pilot"]
+    changed = api(fred).patch(f"/api/v1/groups/{group.id}", {"type": "secret", "name": "Layoffs"})
+    assert changed.status_code == 200, changed.get_json()
+    data, _, raw = archive_of(api(employee).get(EXPORT))
+    assert data["group_join_requests"] == [] and b"Layoffs" not in raw
+
+
+def test_export_leaves_out_notifications_about_a_secret_group_one_left(
+    api, employee, fred, make_group
+):
+    group = make_group("Conclave", "secret", members=(fred,))
+    set_group_role(group, fred)
+    added = api(fred).post(f"/api/v1/groups/{group.id}/members", {"user_id": employee.id})
+    assert added.status_code in (200, 201), added.get_json()
+    data, _, _ = archive_of(api(employee).get(EXPORT))
+    assert group.id in {n["group_id"] for n in data["notifications"]}
+    removed = api(fred).delete(f"/api/v1/groups/{group.id}/members/{employee.id}")
+    assert removed.status_code == 204
+    data, _, _ = archive_of(api(employee).get(EXPORT))
+    assert group.id not in {n["group_id"] for n in data["notifications"]}
+
+
+def test_remove_mode_leaves_no_words_beside_the_posts(api, admin, employee, manager, values):
+    api(admin).patch(SETTINGS, {"account_deletion": "remove"})
+    emma = api(employee)
+    marker = "zanzibarmarker"
+    assert emma.post("/api/v1/posts", {"body": f"#{marker} cc @marc.manager"}).status_code == 201
+    kudos = emma.post(
+        "/api/v1/kudos",
+        {"recipient_ids": [manager.id], "message": f"{marker} merci", "value": "Entraide"},
+    )
+    assert kudos.status_code == 201
+    make_poll(emma, question=f"{marker}?", options=[f"{marker} A", f"{marker} B"])
+    assert emma.delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    db.session.expire_all()
+    for table in db.metadata.sorted_tables:
+        if table.name in ("events", "audit_log"):
+            continue  # the event log is covered by catch-up; the audit log holds no text
+        for row in db.session.execute(table.select()).all():
+            assert marker not in json.dumps([str(v) for v in row]), (table.name, row)
+
+
+def test_a_non_admin_gets_403_on_settings_whatever_the_body(api, employee):
+    assert_error(api(employee).patch(SETTINGS, {"no": "such key"}), 403)
+    response = api(employee).call(
+        "PATCH", SETTINGS, data="not json", headers={"Content-Type": "text/plain"}
+    )
+    assert_error(response, 403)
+
+
+def test_mentions_of_a_deleted_person_lose_their_handle(api, employee, manager):
+    marc = api(manager)
+    post = marc.post("/api/v1/posts", {"body": "Thanks @emma.employee and @marc.manager"})
+    comment = marc.post(
+        f"/api/v1/posts/{post.get_json()['id']}/comments", {"body": "cc @Emma.Employee!"}
+    )
+    assert comment.status_code == 201
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    now = marc.get(f"/api/v1/posts/{post.get_json()['id']}").get_json()
+    tomb = f"@deleted-{employee.id}"
+    assert now["body"] == f"Thanks {tomb} and @marc.manager"
+    assert f'data-user-id="{employee.id}"' in now["body_html"] and tomb in now["body_html"]
+    assert "emma" not in now["body_html"].lower()
+    [reply] = marc.get(f"/api/v1/posts/{now['id']}/comments").get_json()["items"]
+    assert reply["body"] == f"cc {tomb}!" and "emma" not in reply["body_html"].lower()

@@ -39,6 +39,7 @@ def downgrade():
     op.drop_table("company_settings")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("deleted_at")
+    # SQLite's batch rebuild of users drops the expression index; put it back.
     op.execute(
         "CREATE INDEX IF NOT EXISTS ix_users_lower_display_name ON users (lower(display_name))"
     )

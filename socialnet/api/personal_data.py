@@ -31,10 +31,10 @@ from .openapi import (
 def export_response(actor: User, person: User) -> Response:
     """``person``'s data as a zip download, exported by ``actor`` (themself or an admin
     whom the caller checked), recorded in the audit log first. Shared by the API and
-    the HTML views."""
-    audit.record(actor, "personal_data.exported", "user", person.id)
-    db.session.commit()
+    the HTML views. The archive is built first, so the audit entry means it was."""
     body = personal_data.export_zip(person, current_app.config["COMPANY_NAME"])
+    audit.record(actor, "personal_data.exported", "user", person.id)
+    db.session.commit()  # only an export that was built is recorded
     response = Response(body, mimetype="application/zip")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{personal_data.export_filename(person)}"'
@@ -78,7 +78,10 @@ def get_company_settings():
 
 @bp.patch("/admin/settings")
 def update_company_settings():
-    company_settings.do_update(require_user(), json_body())
+    user = require_user()
+    if not policy.is_admin(user):  # before reading the body: a 403 whatever was sent
+        raise Forbidden("Only administrators change company settings.")
+    company_settings.do_update(user, json_body())
     commit()
     return jsonify({"items": company_settings.describe()})
 

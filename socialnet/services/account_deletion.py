@@ -13,8 +13,12 @@ What becomes of what they contributed is the company's choice
 - ``anonymise`` (default): posts, comments, reactions and votes stay, under
   "Former colleague" (conversations and poll results stay whole);
 - ``remove``: posts and comments are deleted with their text erased (the
-  rows stay as tombstones for moderation and analytics history), reactions
-  and ballots are deleted, and open browsers drop them live.
+  rows stay as tombstones for moderation and analytics history), and so are
+  the words stored beside them (kudos messages, announcements, poll questions
+  and options, hashtags and mentions); reactions and ballots are deleted, and
+  open browsers drop them live. The event log keeps old event snapshots for
+  reconnect catch-up, but catch-up never replays a deleted post or comment, and
+  it names people as they are now ("Former colleague").
 
 In both modes celebrations *of* the person (birthday, anniversary, new joiner)
 are removed, since they exist only to name them, and they leave the team
@@ -30,6 +34,7 @@ moderators as "Former colleague").
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -38,6 +43,7 @@ from sqlalchemy import delete, func, select, update
 from .. import policy
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
+from ..markup import MENTION_RE
 from ..models import (
     Announcement,
     ApiToken,
@@ -48,10 +54,15 @@ from ..models import (
     Group,
     GroupJoinRequest,
     GroupMembership,
+    Kudos,
+    Mention,
     ModerationState,
     Notification,
     NotificationMute,
+    Poll,
+    PollOption,
     Post,
+    PostHashtag,
     Reaction,
     Role,
     User,
@@ -170,24 +181,47 @@ def _remove_comments(user: User) -> None:
     )
 
 
+def _erase_attached_text(user: User) -> None:
+    """The words stored beside their posts: kudos messages, announcements, their polls'
+    questions and options, and the hashtags and mentions indexed from their text."""
+    own_posts = select(Post.id).where(Post.author_id == user.id)
+    own_comments = select(Comment.id).where(Comment.author_id == user.id)
+    db.session.execute(update(Kudos).where(Kudos.giver_id == user.id).values(message=""))
+    db.session.execute(
+        update(Announcement).where(Announcement.sender_id == user.id).values(title="", body="")
+    )
+    own_polls = select(Poll.id).where(Poll.post_id.in_(own_posts))
+    db.session.execute(update(Poll).where(Poll.id.in_(own_polls)).values(question=""))
+    db.session.execute(update(PollOption).where(PollOption.poll_id.in_(own_polls)).values(text=""))
+    db.session.execute(delete(PostHashtag).where(PostHashtag.post_id.in_(own_posts)))
+    db.session.execute(
+        delete(Mention).where(Mention.post_id.in_(own_posts) | Mention.comment_id.in_(own_comments))
+    )
+
+
 def _remove_contributions(user: User) -> None:
     _remove_posts(user)
     _remove_comments(user)
+    _erase_attached_text(user)
     db.session.execute(delete(Reaction).where(Reaction.user_id == user.id))
     db.session.execute(delete(Ballot).where(Ballot.user_id == user.id))  # cascades to choices
 
 
 def _remove_celebrations_of(user: User) -> None:
-    rows = db.session.execute(
-        select(Celebration, Post)
-        .join(Post, Post.id == Celebration.post_id)
-        .where(Celebration.user_id == user.id, Post.deleted_at.is_(None))
+    """Celebrations of ``user`` go, and their posts' text with them (already deleted ones too)."""
+    posts = db.session.scalars(
+        select(Post)
+        .join(Celebration, Celebration.post_id == Post.id)
+        .where(Celebration.user_id == user.id)
     ).all()
     now = utcnow()
-    for _, post in rows:
-        room = policy.room_for_post(post)
-        post.deleted_at, post.body, post.body_html = now, "", ""
-        publish("post.deleted", {"id": post.id}, room=room, post_id=post.id)
+    for post in posts:
+        if post.deleted_at is None:
+            publish(
+                "post.deleted", {"id": post.id}, room=policy.room_for_post(post), post_id=post.id
+            )
+            post.deleted_at = now
+        post.title, post.body, post.body_html = None, "", ""
     db.session.execute(delete(Celebration).where(Celebration.user_id == user.id))
     db.session.execute(delete(CelebrationPerson).where(CelebrationPerson.user_id == user.id))
 
@@ -217,9 +251,35 @@ def _delete_personal_rows(user: User) -> None:
         db.session.execute(delete(model).where(model.user_id == user.id))
 
 
+def _tombstone_handle(user: User) -> str:
+    return f"deleted-{user.id}"
+
+
+def _unmention_in(text: str, html: str, user: User) -> tuple[str, str]:
+    """``text`` (Markdown) and ``html`` with every @mention of ``user`` renamed to their
+    tombstone handle; the link (``data-user-id``) keeps pointing at the tombstone."""
+    handle, new = user.handle.lower(), _tombstone_handle(user)
+    text = MENTION_RE.sub(lambda m: f"@{new}" if m.group(1).lower() == handle else m.group(0), text)
+    link = re.compile(rf'(<a\b[^>]*\bdata-user-id="{user.id}"[^>]*>)@[^<]*(</a>)')
+    return text, link.sub(rf"\g<1>@{new}\g<2>", html)
+
+
+def _unmention(user: User) -> None:
+    """Other people's posts and comments (kudos and celebrations written for them too) name
+    ``user`` by handle: the text keeps its sense, the handle goes."""
+    post_ids = select(Mention.post_id).where(
+        Mention.user_id == user.id, Mention.comment_id.is_(None)
+    )
+    comment_ids = select(Mention.comment_id).where(Mention.user_id == user.id)
+    for post in db.session.scalars(select(Post).where(Post.id.in_(post_ids))):
+        post.body, post.body_html = _unmention_in(post.body, post.body_html, user)
+    for comment in db.session.scalars(select(Comment).where(Comment.id.in_(comment_ids))):
+        comment.body, comment.body_html = _unmention_in(comment.body, comment.body_html, user)
+
+
 def _erase_profile(user: User) -> None:
     user.email = f"deleted-{user.id}@deleted.invalid"
-    user.handle = f"deleted-{user.id}"
+    user.handle = _tombstone_handle(user)
     user.display_name = FORMER_COLLEAGUE
     user.password_hash = NO_PASSWORD
     user.job_title = user.department = user.site = ""
@@ -250,6 +310,7 @@ def do_delete_account(user: User, data: Any) -> str:
         _remove_contributions(user)
     _remove_celebrations_of(user)
     _cancel_scheduled_announcements(user)
+    _unmention(user)  # while the old handle is known
     _delete_personal_rows(user)
     do_end_sessions(user)  # after the tokens are gone: it revokes none, bumps the epoch
     _erase_profile(user)

@@ -144,7 +144,7 @@ def post_visible_to_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
     )
 
 
-def _visible_to(user: User) -> ColumnElement[bool]:
+def visible_notifications_filter(user: User) -> ColumnElement[bool]:
     """Notifications ``user`` may still see (``Post`` outer-joined): no post, or a visible one;
     and no group, or one whose existence they may know (an invitation to a secret group
     they were since removed from disappears)."""
@@ -159,7 +159,8 @@ def _visible_to(user: User) -> ColumnElement[bool]:
 
 def _group_known_to_row() -> ColumnElement[bool]:
     """Per row: the notification names no group, or one its recipient may know of
-    (the row-wise twin of ``policy.visible_groups_filter``, as :func:`_visible_to` uses)."""
+    (the row-wise twin of ``policy.visible_groups_filter``, as
+    :func:`visible_notifications_filter` uses)."""
     return or_(
         Notification.group_id.is_(None),
         exists().where(
@@ -385,7 +386,7 @@ def list_notifications(
         .outerjoin(Post, Post.id == Notification.post_id)
         .outerjoin(actor, actor.id == Notification.actor_id)
         .outerjoin(Group, Group.id == Notification.group_id)
-        .where(Notification.user_id == user.id, _visible_to(user))
+        .where(Notification.user_id == user.id, visible_notifications_filter(user))
         .order_by(Notification.id.desc())
         .limit(limit + 1)
     )
@@ -404,7 +405,11 @@ def unread_count(user: User) -> int:
         select(func.count())
         .select_from(Notification)
         .outerjoin(Post, Post.id == Notification.post_id)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None), _visible_to(user))
+        .where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            visible_notifications_filter(user),
+        )
     )
 
 

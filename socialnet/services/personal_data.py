@@ -14,12 +14,18 @@ What it holds, and what it deliberately leaves out:
   requests, announcements addressed to them and when they read them, sanctions,
   celebrations of them, notifications, the audit entries they made or that are
   about their account.
-- **Never other people's private content.** Kudos they received, and
-  notifications pointing at a post, are included only while that post is
-  visible to them under :mod:`socialnet.policy` (the same rule as every read
-  path): a kudos in a secret group they have left stays out. Who reported them,
-  and moderators' internal notes, are the reporters' and moderators' data and
-  stay out too.
+- **Never other people's private content.** Kudos they received, notifications
+  and join requests are included only while the post or group they point at is
+  visible to them under :mod:`socialnet.policy` (the same rules as every read
+  path): a kudos in a secret group they have left stays out. For a deactivated
+  person, who can read nothing any more, that means none of them (an admin's
+  export on their request still holds everything they wrote and did). Who
+  reported them, and moderators' internal notes, are the reporters' and
+  moderators' data and stay out too.
+
+An administrator's export of a person holds that person's own posts and
+memberships wherever they are, secret groups included: the export is for the
+person, the admin only carries it (and the audit log records that they did).
 """
 
 from __future__ import annotations
@@ -63,6 +69,7 @@ from ..models import (
 )
 from ..models._time import utcnow
 from ..serializers import iso
+from .notifications import visible_notifications_filter
 
 #: Bumped when the layout of ``data.json`` changes in a way a reader would notice.
 FORMAT_VERSION = 1
@@ -298,10 +305,12 @@ def _groups(user: User) -> list[dict[str, Any]]:
 
 
 def _join_requests(user: User) -> list[dict[str, Any]]:
+    """Pending requests, for groups ``user`` may still know of (a private group turned
+    secret since keeps the request, but its name is no longer theirs to see)."""
     rows = db.session.execute(
         select(GroupJoinRequest, Group.name)
         .join(Group, Group.id == GroupJoinRequest.group_id)
-        .where(GroupJoinRequest.user_id == user.id)
+        .where(GroupJoinRequest.user_id == user.id, policy.visible_groups_filter(user))
         .order_by(GroupJoinRequest.group_id)
     ).all()
     return [
@@ -311,14 +320,12 @@ def _join_requests(user: User) -> list[dict[str, Any]]:
 
 
 def _notifications(user: User) -> list[dict[str, Any]]:
-    """Notifications of ``user``; those about a post they can no longer read are left out."""
-    visible_post_ids = select(Post.id).where(policy.visible_posts_filter(user))
+    """Notifications of ``user`` that their notification centre still shows (the same
+    rule: none about a post they can no longer read, or a secret group they left)."""
     rows = db.session.scalars(
         select(Notification)
-        .where(
-            Notification.user_id == user.id,
-            (Notification.post_id.is_(None)) | Notification.post_id.in_(visible_post_ids),
-        )
+        .outerjoin(Post, Post.id == Notification.post_id)
+        .where(Notification.user_id == user.id, visible_notifications_filter(user))
         .order_by(Notification.id)
     ).all()
     return [
@@ -326,6 +333,7 @@ def _notifications(user: User) -> list[dict[str, Any]]:
             "id": n.id,
             "type": n.type,
             "post_id": n.post_id,
+            "group_id": n.group_id,
             "count": n.count,
             "text": n.text,
             "created_at": iso(n.created_at),
