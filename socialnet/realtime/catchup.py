@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -52,49 +53,83 @@ def catchup_events(user: User, after_id: int, limit: int) -> tuple[list[dict[str
     )
     rows = list(db.session.scalars(query))
     events = [envelope(e.id, e.type, json.loads(e.payload)) for e in rows[:limit]]
-    events = _with_current_text(_without_deleted_comments(user, events))
-    return _with_current_people(_with_current_notifications(events)), len(rows) > limit
-
-
-def _texts_in(value: Any, posts: list[dict], comments: list[dict]) -> None:
-    """Collect the post and comment snapshots in a payload, wherever they are nested
-    (``post.created``'s data, ``kudos.created``'s ``post``, ``comment.created``…)."""
-    if isinstance(value, dict):
-        if {"id", "body", "body_html"} <= value.keys():
-            (comments if "post_id" in value and "kind" not in value else posts).append(value)
-        for item in value.values():
-            _texts_in(item, posts, comments)
-    elif isinstance(value, list):
-        for item in value:
-            _texts_in(item, posts, comments)
-
-
-def _with_current_text(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Replay posts and comments as they read now: text edited out since, or a deleted
-    person's handle renamed since, is not sent again."""
-    posts: list[dict[str, Any]] = []
-    comments: list[dict[str, Any]] = []
+    events = _with_current_notifications(_without_deleted_comments(user, events))
+    snapshots = _Snapshots()
     for event in events:
-        _texts_in(event["data"], posts, comments)
-    if posts:
-        ids = {p["id"] for p in posts}
-        current = {
-            post.id: _editable_fields(post)
-            for post in db.session.scalars(select(Post).where(Post.id.in_(ids)))
+        snapshots.collect(event["data"])
+    _refresh_posts(snapshots.posts)
+    _refresh_comments(snapshots.comments)
+    _refresh_people(snapshots.people)
+    return events, len(rows) > limit
+
+
+#: The keys by which an event's payload names a person (``serializers.user_summary``).
+_PERSON_KEYS = frozenset({"id", "display_name", "handle", "initials"})
+_TEXT_KEYS = frozenset({"id", "body", "body_html"})
+
+
+@dataclass
+class _Snapshots:
+    """The post, comment and person snapshots of payloads, wherever they are nested
+    (``post.created``'s data, ``kudos.created``'s ``post`` and ``recipients``, a
+    comment's ``author``…): catch-up replays each as it is now, so text edited out
+    since, or a deleted person's identity, is not sent again."""
+
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+
+    def collect(self, value: Any) -> None:
+        if isinstance(value, dict):
+            keys = value.keys()
+            if keys >= _TEXT_KEYS:
+                is_comment = "post_id" in keys and "kind" not in keys
+                (self.comments if is_comment else self.posts).append(value)
+            elif keys >= _PERSON_KEYS:
+                self.people.append(value)
+            for item in value.values():
+                if isinstance(item, dict | list):
+                    self.collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict | list):
+                    self.collect(item)
+
+
+def _refresh_posts(snapshots: list[dict[str, Any]]) -> None:
+    ids = {snapshot["id"] for snapshot in snapshots}
+    if not ids:
+        return
+    rows = db.session.execute(
+        select(Post.id, Post.body, Post.body_html, Post.title, Post.edited_at).where(
+            Post.id.in_(ids)
+        )
+    ).all()
+    current = {
+        row.id: {
+            "body": row.body,
+            "body_html": row.body_html,
+            "title": row.title,
+            "edited_at": iso(row.edited_at),
         }
-        for snapshot in posts:
-            if snapshot["id"] in current:
-                snapshot.update(current[snapshot["id"]])
-    if comments:
-        ids = {c["id"] for c in comments}
-        rows = db.session.execute(
-            select(Comment.id, Comment.body, Comment.body_html).where(Comment.id.in_(ids))
-        ).all()
-        text = {row.id: {"body": row.body, "body_html": row.body_html} for row in rows}
-        for snapshot in comments:
-            if snapshot["id"] in text:
-                snapshot.update(text[snapshot["id"]])
-    return events
+        for row in rows
+    }
+    for snapshot in snapshots:
+        if snapshot["id"] in current:
+            snapshot.update(current[snapshot["id"]])
+
+
+def _refresh_comments(snapshots: list[dict[str, Any]]) -> None:
+    ids = {snapshot["id"] for snapshot in snapshots}
+    if not ids:
+        return
+    rows = db.session.execute(
+        select(Comment.id, Comment.body, Comment.body_html).where(Comment.id.in_(ids))
+    ).all()
+    current = {row.id: {"body": row.body, "body_html": row.body_html} for row in rows}
+    for snapshot in snapshots:
+        if snapshot["id"] in current:
+            snapshot.update(current[snapshot["id"]])
 
 
 def _with_current_notifications(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -121,46 +156,17 @@ def _with_current_notifications(events: list[dict[str, Any]]) -> list[dict[str, 
     return kept
 
 
-#: The keys by which an event's payload names a person (``serializers.user_summary``).
-_PERSON_KEYS = frozenset({"id", "display_name", "handle", "initials"})
-
-
-def _people_in(value: Any, found: list[dict[str, Any]]) -> None:
-    if isinstance(value, dict):
-        if value.keys() >= _PERSON_KEYS:
-            found.append(value)
-        for item in value.values():
-            _people_in(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _people_in(item, found)
-
-
-def _with_current_people(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Name people as they are now, wherever a payload names them (author, actor, giver,
-    recipients…): a snapshot taken before someone deleted their account, or changed their
-    name, must not bring the old identity back. Only the keys the snapshot had are set."""
-    found: list[dict[str, Any]] = []
-    for event in events:
-        _people_in(event["data"], found)
-    ids = {person["id"] for person in found if isinstance(person["id"], int)}
+def _refresh_people(snapshots: list[dict[str, Any]]) -> None:
+    """Only the keys a snapshot had are set (a summary stays a summary)."""
+    ids = {snapshot["id"] for snapshot in snapshots if isinstance(snapshot["id"], int)}
     if not ids:
-        return events
-    now = {u.id: user_profile(u) for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-    for person in found:
-        current = now.get(person["id"])
-        if current is not None:
-            person.update({key: current[key] for key in person.keys() & current.keys()})
-    return events
-
-
-def _editable_fields(post: Post) -> dict[str, Any]:
-    return {
-        "body": post.body,
-        "body_html": post.body_html,
-        "title": post.title,
-        "edited_at": iso(post.edited_at),
-    }
+        return
+    users = db.session.scalars(select(User).where(User.id.in_(ids)))
+    current = {user.id: user_profile(user) for user in users}
+    for snapshot in snapshots:
+        now = current.get(snapshot["id"])
+        if now is not None:
+            snapshot.update({key: now[key] for key in snapshot.keys() & now.keys()})
 
 
 def _without_deleted_comments(user: User, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
