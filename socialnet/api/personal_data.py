@@ -4,11 +4,9 @@ and the company settings that govern deletion."""
 from flask import Response, current_app, jsonify
 from flask_login import logout_user
 
-from .. import policy
-from ..errors import Forbidden
 from ..extensions import db
 from ..models import User
-from ..services import accounts, audit, company_settings, personal_data
+from ..services import audit, company_settings, personal_data
 from ..services.account_deletion import do_delete_account
 from . import bp
 from .common import commit, json_body, no_content, require_user
@@ -54,9 +52,7 @@ def export_my_data():
 def export_user_data(user_id: int):
     """An administrator exports a person's data on their request; audited with the admin."""
     admin = require_user()
-    if not policy.can_manage_users(admin):
-        raise Forbidden("Only administrators export a colleague's data.")
-    return export_response(admin, accounts.access_user(user_id))
+    return export_response(admin, personal_data.access_person_for_export(admin, user_id))
 
 
 @bp.delete("/me")
@@ -70,17 +66,14 @@ def delete_my_account():
 
 @bp.get("/admin/settings")
 def get_company_settings():
-    user = require_user()
-    if not policy.is_admin(user):
-        raise Forbidden("Only administrators see company settings.")
+    company_settings.check_can_manage(require_user())
     return jsonify({"items": company_settings.describe()})
 
 
 @bp.patch("/admin/settings")
 def update_company_settings():
     user = require_user()
-    if not policy.is_admin(user):  # before reading the body: a 403 whatever was sent
-        raise Forbidden("Only administrators change company settings.")
+    company_settings.check_can_manage(user)  # before reading the body: 403 whatever was sent
     company_settings.do_update(user, json_body())
     commit()
     return jsonify({"items": company_settings.describe()})

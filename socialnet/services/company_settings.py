@@ -57,14 +57,19 @@ def describe() -> list[dict[str, Any]]:
     ]
 
 
+def check_can_manage(user: User) -> None:
+    """:raise Forbidden: ``user`` is not an administrator (only they see or change settings)."""
+    if not policy.is_admin(user):
+        raise Forbidden("Only administrators see and change company settings.")
+
+
 def do_update(actor: User, data: Any) -> dict[str, str]:
     """Change some settings (administrators only); audited with the old and new values.
 
     :raise Forbidden: ``actor`` is not an administrator.
     :raise ValidationFailed: an unknown key or a value not allowed (nothing is changed).
     """
-    if not policy.is_admin(actor):
-        raise Forbidden("Only administrators change company settings.")
+    check_can_manage(actor)
     data = check_known_fields(data, set(SETTINGS))
     for key, value in data.items():
         allowed = SETTINGS[key][1]

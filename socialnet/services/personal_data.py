@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .. import policy
+from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import (
     Announcement,
@@ -436,6 +437,20 @@ def _audit_log(user: User) -> list[dict[str, Any]]:
         }
         for e in rows
     ]
+
+
+def access_person_for_export(actor: User, person_id: int) -> User:
+    """The person whose data ``actor`` (an administrator, on the person's request) exports.
+
+    :raise Forbidden: ``actor`` is not an administrator.
+    :raise NotFound: no such person.
+    """
+    if not policy.can_manage_users(actor):
+        raise Forbidden("Only administrators export a colleague's data.")
+    person = db.session.get(User, person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    return person
 
 
 def collect(user: User) -> dict[str, Any]:

@@ -15,12 +15,11 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import policy
 from ..api.personal_data import export_response
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError
 from ..extensions import db
 from ..models import User
-from ..services import accounts, company_settings, password_reset
+from ..services import accounts, company_settings, password_reset, personal_data
 from ..services.account_deletion import do_delete_account
 from ._common import failed, form_next, me
 
@@ -216,8 +215,7 @@ def delete_account_submit():
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @login_required
 def company_settings_page():
-    if not policy.is_admin(me()):
-        raise Forbidden("Only administrators see company settings.")
+    company_settings.check_can_manage(me())
     status = 200
     if request.method == "POST":
         try:
@@ -237,6 +235,4 @@ def company_settings_page():
 @login_required
 def export_person_data(person_id: int):
     admin = me()
-    if not policy.can_manage_users(admin):
-        raise Forbidden("Only administrators export a colleague's data.")
-    return export_response(admin, accounts.access_user(person_id))
+    return export_response(admin, personal_data.access_person_for_export(admin, person_id))
