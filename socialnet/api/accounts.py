@@ -9,7 +9,7 @@ from ..services import accounts, password_reset, tokens
 from ..services.validation import check_known_fields
 from ..views.auth import sign_in_afresh
 from . import bp
-from .common import commit, created, json_body, no_content, require_user
+from .common import bearer_call, commit, created, json_body, no_content, require_user
 from .openapi import (
     R400,
     R401,
@@ -89,7 +89,7 @@ def list_tokens():
 
 @bp.post("/tokens")
 def create_token():
-    token, secret = tokens.do_create_token(require_user(), json_body())
+    token, secret = tokens.do_create_token(require_user(), json_body(), by_token=bearer_call())
     commit()
     return created({**_token_dict(token), "token": secret})
 

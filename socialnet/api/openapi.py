@@ -392,8 +392,17 @@ def _paths() -> dict[str, Any]:
                 "The caller's live tokens", {200: json_response(page_of("Token")), 401: R401}
             ),
             "post": operation(
-                "Create a personal API token (the secret is returned once)",
-                {201: json_response(ref("TokenCreated"), "Created"), 400: R400, 401: R401},
+                "Create a personal API token (the secret is returned once). A caller "
+                "authenticated by a bearer token must send the account `password` (a token "
+                "cannot mint tokens that would outlive its revocation); a signed-in browser "
+                "session needs none. A wrong password is a 400 (`fields.password`: "
+                "`incorrect`).",
+                {
+                    201: json_response(ref("TokenCreated"), "Created"),
+                    400: R400,
+                    401: R401,
+                    403: error_response("A bearer-token caller sent no password"),
+                },
                 requestBody={
                     "required": True,
                     "content": {
@@ -402,7 +411,14 @@ def _paths() -> dict[str, Any]:
                                 "type": "object",
                                 "additionalProperties": False,
                                 "required": ["name"],
-                                "properties": {"name": {"type": "string", "maxLength": 80}},
+                                "properties": {
+                                    "name": {"type": "string", "maxLength": 80},
+                                    "password": {
+                                        "type": "string",
+                                        "description": "The account password; required when "
+                                        "the caller authenticates with a bearer token",
+                                    },
+                                },
                             }
                         }
                     },
