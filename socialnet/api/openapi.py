@@ -356,13 +356,22 @@ def _paths() -> dict[str, Any]:
     return {
         "/auth/login": {
             "post": operation(
-                "Sign in with email and password (sets the session cookie)",
+                "Sign in with email and password: starts a server-side session and sets the "
+                "session cookie (and a remember-me cookie bound to the same session with "
+                "`remember`)",
                 {200: json_response(ref("Session")), 400: R400, 401: R401},
                 requestBody=json_body_of("Login"),
                 security=SECURITY_NONE,
             )
         },
-        "/auth/logout": {"post": operation("Sign out", {204: NO_CONTENT, 401: R401, 403: R403})},
+        "/auth/logout": {
+            "post": operation(
+                "Sign out: this browser session ends on the server, so any saved copy of its "
+                "session or remember-me cookie stops working, and sockets opened with it are "
+                "disconnected; the person's other sessions stay signed in",
+                {204: NO_CONTENT, 401: R401, 403: R403},
+            )
+        },
         "/auth/signup": {
             "post": operation(
                 "Self sign-up, open only to the company's email domains",

@@ -19,6 +19,7 @@ from .. import policy
 from ..extensions import socketio
 from ..models import User
 from ..ratelimits import socket_message_allowed
+from ..services.sessions import session_room
 from ..services.tokens import live_token, user_for_token
 from ..services.validation import MAX_ID
 from .catchup import catchup_events, head_event_id
@@ -36,7 +37,10 @@ def _user_from_auth(auth: Any) -> User | None:
         join_room(f"token:{live.id}")  # revoking the token disconnects this socket
         return live.user
     if current_user.is_authenticated:
-        return current_user._get_current_object()
+        user = current_user._get_current_object()
+        if user.login_session is not None:  # signing out disconnects this socket
+            join_room(session_room(user.login_session.id))
+        return user
     return None
 
 

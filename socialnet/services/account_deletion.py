@@ -67,6 +67,7 @@ from ..models import (
     Role,
     User,
     UserActivityDay,
+    UserSession,
 )
 from ..models._time import utcnow
 from ..realtime.publisher import publish
@@ -247,6 +248,7 @@ def _delete_personal_rows(user: User) -> None:
         NotificationMute,
         ApiToken,
         UserActivityDay,
+        UserSession,
     ):
         db.session.execute(delete(model).where(model.user_id == user.id))
 
