@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -61,15 +60,15 @@ def sign_in_afresh(user: User) -> None:
     sign_in_with_session(user, remember=cookie in request.cookies)
 
 
-@bp.after_app_request
-def note_session_use(response):
-    """``after_app_request``: refresh the caller's ``last_seen_at`` every few minutes, in
-    its own tiny unit of work (never loads the user; a failed request records nothing)."""
-    user = g.get("_login_user")
-    row = getattr(user, "login_session", None)
-    if row is not None and response.status_code < 400 and sessions.do_note_session_use(row):
+@bp.before_app_request
+def note_session_use() -> None:
+    """``before_app_request``: refresh the signed-in browser's ``last_seen_at`` every few
+    minutes, in its own tiny unit of work before the request's (as token use is)."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    row = current_user.login_session
+    if row is not None and sessions.do_note_session_use(row):
         db.session.commit()
-    return response
 
 
 @bp.get("/sign-in")
