@@ -172,3 +172,12 @@ def test_last_seen_is_refreshed_every_few_minutes_not_on_every_request(app, empl
     assert client.get(ME).status_code == 200
     db.session.refresh(row)
     assert row.last_seen_at > first - timedelta(minutes=6)
+
+
+def test_signing_in_again_in_the_same_browser_ends_its_previous_session(app, employee, fred):
+    client = _api_login(app, employee)
+    saved = client.get_cookie("session").value
+    response = client.post(LOGIN, json={"email": fred.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert client.get(ME).get_json()["id"] == fred.id
+    assert_error(_replay(app, "session", saved).get(ME), 401)

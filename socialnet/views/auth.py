@@ -33,8 +33,11 @@ def sign_in_with_session(user: User, *, remember: bool = False) -> None:
     """Start a server-side session for this browser and sign it in as ``user``.
 
     The session row is its own unit of work (committed here, after the request's
-    own changes were committed or there were none); the cookie then names it.
+    own changes were committed or there were none); the cookie then names it. A
+    session this browser had before (as anyone) ends: its cookie is replaced.
     """
+    if current_user.is_authenticated:
+        sessions.do_end_session(current_user._get_current_object())
     sessions.do_start_session(user)
     db.session.commit()
     login_user(user, remember=remember)
