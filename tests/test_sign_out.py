@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from socialnet.extensions import db, socketio
-from socialnet.models import User, UserSession
+from socialnet.models import ApiToken, User, UserSession
 from tests.conftest import PASSWORD
 from tests.helpers import assert_error
 from tests.web import csrf_from
@@ -181,3 +181,23 @@ def test_signing_in_again_in_the_same_browser_ends_its_previous_session(app, emp
     assert response.status_code == 200
     assert client.get(ME).get_json()["id"] == fred.id
     assert_error(_replay(app, "session", saved).get(ME), 401)
+
+
+def test_a_socket_cannot_leave_the_rooms_that_end_it(app, employee, api, token_for):
+    """Leaving ``session:<id>`` or ``token:<id>`` would keep a socket receiving live
+    events after sign-out or revocation: those rooms cannot be left."""
+    client = _api_login(app, employee)
+    sock = socketio.test_client(app, flask_test_client=client)
+    row = db.session.scalars(select(UserSession)).one()
+    answer = sock.emit("leave", {"room": f"session:{row.id}"}, callback=True)
+    assert answer["error"] == "invalid"
+    assert client.post(LOGOUT, headers={"X-CSRFToken": client.csrf_token}).status_code == 204
+    assert not sock.is_connected()
+
+    secret = token_for(employee)
+    by_token = socketio.test_client(app, auth={"token": secret})
+    token_id = db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first().id
+    answer = by_token.emit("leave", {"room": f"token:{token_id}"}, callback=True)
+    assert answer["error"] == "invalid"
+    assert api(employee).delete(f"/api/v1/tokens/{token_id}").status_code == 204
+    assert not by_token.is_connected()

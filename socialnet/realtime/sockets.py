@@ -167,11 +167,16 @@ def _on_join(data: Any) -> dict[str, Any]:
     return {"ok": True, "room": room}
 
 
+#: Rooms a socket stays in for life: leaving ``token:`` or ``session:`` would let it
+#: outlive the revocation or sign-out that disconnects that room.
+FIXED_ROOMS = ("user:", "token:", "session:")
+
+
 def _on_leave(data: Any) -> dict[str, Any]:
     if not socket_message_allowed(_sid()):
         return RATE_LIMITED
     room = data.get("room") if isinstance(data, dict) else None
-    if not isinstance(room, str) or room == policy.COMPANY_ROOM or room.startswith("user:"):
+    if not isinstance(room, str) or room == policy.COMPANY_ROOM or room.startswith(FIXED_ROOMS):
         return {"error": "invalid", "message": "This room cannot be left."}
     leave_room(room)
     return {"ok": True, "room": room}
