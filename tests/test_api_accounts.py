@@ -216,7 +216,7 @@ def test_signup_validates_email_password_and_name(app, client):
 
 def test_token_lifecycle(api, employee):
     me = api(employee)
-    response = me.post("/api/v1/tokens", {"name": "laptop"})
+    response = me.post("/api/v1/tokens", {"name": "laptop", "password": PASSWORD})
     assert response.status_code == 201
     created = response.get_json()
     assert set(created) >= {"id", "token"}
@@ -243,7 +243,7 @@ def test_token_lifecycle(api, employee):
 
 def test_revoking_another_persons_token_is_a_404_and_changes_nothing(api, employee, fred):
     mine = api(employee)
-    token_id = mine.post("/api/v1/tokens", {"name": "phone"}).get_json()["id"]
+    token_id = mine.post("/api/v1/tokens", {"name": "phone", "password": PASSWORD}).get_json()["id"]
     assert_error(api(fred).delete(f"/api/v1/tokens/{token_id}"), 404, "not_found")
     assert_error(api(fred).delete("/api/v1/tokens/999999"), 404, "not_found")
     db.session.rollback()
@@ -254,9 +254,35 @@ def test_revoking_another_persons_token_is_a_404_and_changes_nothing(api, employ
 def test_token_creation_needs_a_name(api, employee):
     me = api(employee)
     before = count_rows(ApiToken)
-    assert_error(me.post("/api/v1/tokens", {}), 400)
+    assert_error(me.post("/api/v1/tokens", {"password": PASSWORD}), 400)
     assert_error(me.post("/api/v1/tokens", {"name": "x", "token": "snt_mine"}), 400)
     assert count_rows(ApiToken) == before
+
+
+def test_a_token_cannot_mint_tokens_without_the_password(api, auth, employee):
+    """A stolen token must not outlive its revocation through tokens it created itself."""
+    me = api(employee)
+    before = count_rows(ApiToken)
+    body = assert_error(me.post("/api/v1/tokens", {"name": "spare"}), 403, "forbidden")
+    assert "password" in body["message"]
+    body = assert_error(me.post("/api/v1/tokens", {"name": "spare", "password": "wrong"}), 400)
+    assert body["fields"] == {"password": "incorrect"}
+    assert count_rows(ApiToken) == before
+    # with the password (proof of more than the token), or from a signed-in browser: allowed
+    minted = me.post("/api/v1/tokens", {"name": "spare", "password": PASSWORD})
+    assert minted.status_code == 201, minted.get_json()
+    browser = auth.login(employee)
+    made = browser.post(
+        "/api/v1/tokens", json={"name": "cli"}, headers={"X-CSRFToken": browser.csrf_token}
+    )
+    assert made.status_code == 201, made.get_json()
+    wrong = browser.post(
+        "/api/v1/tokens",
+        json={"name": "cli", "password": "wrong"},
+        headers={"X-CSRFToken": browser.csrf_token},
+    )
+    assert assert_error(wrong, 400)["fields"] == {"password": "incorrect"}
+    assert count_rows(ApiToken) == before + 2
 
 
 # --- administration ---------------------------------------------------------------------

@@ -8,6 +8,8 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
+from tests.conftest import PASSWORD
+
 PREFIX = "/api/v1"
 
 
@@ -73,7 +75,10 @@ def test_real_answers_match_the_schemas(document, api, admin, employee, fred, ma
 
     check(me.get("/api/v1/me"), "get", "/me")
     check(api(None).get("/api/v1/me"), "get", "/me")
-    created = check(me.post("/api/v1/tokens", {"name": "cli"}), "post", "/tokens")
+    check(me.post("/api/v1/tokens", {"name": "cli"}), "post", "/tokens")  # 403: no password
+    created = check(
+        me.post("/api/v1/tokens", {"name": "cli", "password": PASSWORD}), "post", "/tokens"
+    )
     check(me.get("/api/v1/tokens"), "get", "/tokens")
     check(me.delete(f"/api/v1/tokens/{created.get_json()['id']}"), "delete", "/tokens/{token_id}")
     check(me.delete("/api/v1/tokens/999"), "delete", "/tokens/{token_id}")

@@ -26,7 +26,10 @@ from socialnet.models import (
     Comment,
     CompanyValue,
     GroupMembership,
+    Kudos,
     Notification,
+    Poll,
+    PollOption,
     Post,
     Reaction,
     User,
@@ -513,3 +516,53 @@ def test_mentions_of_a_deleted_person_lose_their_handle(api, employee, manager):
     assert "emma" not in now["body_html"].lower()
     [reply] = marc.get(f"/api/v1/posts/{now['id']}/comments").get_json()["items"]
     assert reply["body"] == f"cc {tomb}!" and "emma" not in reply["body_html"].lower()
+
+
+def test_deletion_renames_handles_no_mention_row_recorded(
+    api, admin, employee, manager, fred, make_group, make_user
+):
+    """A secret group's post names a non-member (no mention row), an announcement names
+    her in its title and body: every rendered @handle of hers goes, in Markdown and HTML,
+    while a longer handle sharing her handle's start stays."""
+    longer = make_user("Emma Employee Bis", handle="emma.employeebis")
+    secret = make_group("Projet Orion", "secret", members=(manager, fred))
+    marc = api(manager)
+    text = "Ask @emma.employee (not @emma.employeebis, nor @Emma.Employee.x)."
+    post = marc.post("/api/v1/posts", {"body": text, "group_id": secret.id}).get_json()
+    comment = marc.post(f"/api/v1/posts/{post['id']}/comments", {"body": text}).get_json()
+    sent = announce(api(admin), "company", title="Welcome @emma.employee", body=text)
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+
+    tomb = f"@deleted-{employee.id}"
+    expected = f"Ask {tomb} (not @emma.employeebis, nor @Emma.Employee.x)."
+    stored_post = db.session.get(Post, post["id"])
+    stored_comment = db.session.get(Comment, comment["id"])
+    announcement = db.session.get(Announcement, sent["id"])
+    published = db.session.get(Post, announcement.post_id)
+    for markdown in (stored_post.body, stored_comment.body, announcement.body, published.body):
+        assert markdown == expected
+    assert announcement.title == published.title == f"Welcome {tomb}"
+    for html in (stored_post.body_html, stored_comment.body_html, published.body_html):
+        assert tomb in html and "@emma.employeebis" in html and "@Emma.Employee.x" in html
+        assert "@emma.employee " not in html.replace("employeebis", "")
+    assert db.session.get(User, longer.id).handle == "emma.employeebis"
+
+
+def test_deletion_renames_handles_in_kudos_and_polls(api, employee, manager, fred, values):
+    """Kudos messages, poll questions and options written by others lose her handle too."""
+    marc = api(manager)
+    kudos = marc.post(
+        "/api/v1/kudos",
+        {"recipient_ids": [fred.id], "value": "Entraide", "message": "Like @emma.employee"},
+    )
+    assert kudos.status_code == 201, kudos.get_json()
+    make_poll(marc, question="Lunch with @emma.employee?", options=["@emma.employee's", "No"])
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    tomb = f"@deleted-{employee.id}"
+    assert db.session.scalars(select(Kudos)).one().message == f"Like {tomb}"
+    poll = db.session.scalars(select(Poll)).one()
+    assert poll.question == f"Lunch with {tomb}?"
+    options = db.session.scalars(select(PollOption).order_by(PollOption.position)).all()
+    assert [o.text for o in options] == [f"{tomb}'s", "No"]
+    for post in db.session.scalars(select(Post)):
+        assert "emma" not in (post.body + post.body_html).lower(), post.kind

@@ -106,8 +106,9 @@ def test_reports_tokens_comments_and_reactions_have_their_limits(
     assert client.put(f"/api/v1/posts/{post.id}/reactions/like").status_code == 200
     assert_error(client.put(f"/api/v1/posts/{post.id}/reactions/celebrate"), 429)
     # token creation (api(fred) already made one outside the limit's window of this test)
-    assert client.post("/api/v1/tokens", {"name": "one"}).status_code == 201
-    assert_error(client.post("/api/v1/tokens", {"name": "two"}), 429)
+    minted = {"name": "one", "password": PASSWORD}
+    assert client.post("/api/v1/tokens", minted).status_code == 201
+    assert_error(client.post("/api/v1/tokens", {**minted, "name": "two"}), 429)
 
 
 def test_the_whole_api_is_limited_per_person(api, employee, fred, limits_on):

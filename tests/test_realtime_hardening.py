@@ -8,7 +8,7 @@ from socialnet.extensions import db
 from socialnet.models import Announcement, Group
 from socialnet.models._time import utcnow
 from socialnet.services.announcements import publish_due
-from tests.conftest import received_events
+from tests.conftest import PASSWORD, received_events
 from tests.group_fixtures import API, announce, create_group
 
 
@@ -74,7 +74,7 @@ def test_a_scheduled_announcement_is_cancelled_when_its_sender_lost_the_right(
 
 def test_revoking_a_token_disconnects_the_sockets_opened_with_it(api, socket_for, employee):
     me = api(employee)
-    created = me.post(f"{API}/tokens", {"name": "laptop"}).get_json()
+    created = me.post(f"{API}/tokens", {"name": "laptop", "password": PASSWORD}).get_json()
     sock = socket_for(None, token=created["token"])
     assert sock.is_connected()
     assert me.delete(f"{API}/tokens/{created['id']}").status_code == 204

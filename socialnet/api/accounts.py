@@ -1,15 +1,15 @@
 """Sign-in, sign-out, sign-up, password change and reset, personal tokens, the caller's account."""
 
 from flask import jsonify, request
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..serializers import iso, user_private
 from ..services import accounts, password_reset, tokens
 from ..services.validation import check_known_fields
-from ..views.auth import sign_in_afresh
+from ..views.auth import end_this_session, sign_in_afresh, sign_in_with_session
 from . import bp
-from .common import commit, created, json_body, no_content, require_user
+from .common import bearer_call, commit, created, json_body, no_content, require_user
 from .openapi import (
     R400,
     R401,
@@ -28,14 +28,14 @@ from .openapi import (
 def login():
     data = check_known_fields(json_body(), {"email", "password", "remember"})
     user = accounts.authenticate(data.get("email"), data.get("password"))
-    login_user(user, remember=data.get("remember") is True)
+    sign_in_with_session(user, remember=data.get("remember") is True)
     return jsonify({"user": user_private(user), "csrf_token": generate_csrf()})
 
 
 @bp.post("/auth/logout")
 def logout():
     require_user()
-    logout_user()
+    end_this_session()
     return no_content()
 
 
@@ -57,7 +57,7 @@ def signup():
 def confirm_signup():
     user = password_reset.do_confirm_signup(json_body())
     commit()
-    login_user(user)
+    sign_in_with_session(user)
     return created({"user": user_private(user), "csrf_token": generate_csrf()})
 
 
@@ -89,7 +89,7 @@ def list_tokens():
 
 @bp.post("/tokens")
 def create_token():
-    token, secret = tokens.do_create_token(require_user(), json_body())
+    token, secret = tokens.do_create_token(require_user(), json_body(), by_token=bearer_call())
     commit()
     return created({**_token_dict(token), "token": secret})
 

@@ -37,7 +37,7 @@ def authenticate_request() -> None:
     Cookie-authenticated mutations must carry the CSRF token (``X-CSRFToken``);
     token-authenticated ones need none, since a browser never adds the header.
     """
-    g.api_user = None
+    g.api_user = g.api_token = None
     header = request.headers.get("Authorization")
     if header:
         scheme, _, secret = header.partition(" ")
@@ -50,7 +50,7 @@ def authenticate_request() -> None:
             )
         if do_note_token_use(token):
             db.session.commit()  # its own tiny unit of work, before the request's
-        g.api_user = token.user
+        g.api_user, g.api_token = token.user, token
         return
     if request.method in SAFE_METHODS:
         g.api_user = current_user._get_current_object() if current_user.is_authenticated else None
@@ -76,6 +76,11 @@ def require_user() -> User:
     if user is None:
         raise NotAuthenticated("Sign in, or send a bearer token.")
     return user
+
+
+def bearer_call() -> bool:
+    """Whether the caller authenticated with a bearer token (not the session cookie)."""
+    return g.get("api_token") is not None
 
 
 def json_body() -> Any:

@@ -356,13 +356,22 @@ def _paths() -> dict[str, Any]:
     return {
         "/auth/login": {
             "post": operation(
-                "Sign in with email and password (sets the session cookie)",
+                "Sign in with email and password: starts a server-side session and sets the "
+                "session cookie (and a remember-me cookie bound to the same session with "
+                "`remember`)",
                 {200: json_response(ref("Session")), 400: R400, 401: R401},
                 requestBody=json_body_of("Login"),
                 security=SECURITY_NONE,
             )
         },
-        "/auth/logout": {"post": operation("Sign out", {204: NO_CONTENT, 401: R401, 403: R403})},
+        "/auth/logout": {
+            "post": operation(
+                "Sign out: this browser session ends on the server, so any saved copy of its "
+                "session or remember-me cookie stops working, and sockets opened with it are "
+                "disconnected; the person's other sessions stay signed in",
+                {204: NO_CONTENT, 401: R401, 403: R403},
+            )
+        },
         "/auth/signup": {
             "post": operation(
                 "Self sign-up, open only to the company's email domains",
@@ -392,8 +401,17 @@ def _paths() -> dict[str, Any]:
                 "The caller's live tokens", {200: json_response(page_of("Token")), 401: R401}
             ),
             "post": operation(
-                "Create a personal API token (the secret is returned once)",
-                {201: json_response(ref("TokenCreated"), "Created"), 400: R400, 401: R401},
+                "Create a personal API token (the secret is returned once). A caller "
+                "authenticated by a bearer token must send the account `password` (a token "
+                "cannot mint tokens that would outlive its revocation); a signed-in browser "
+                "session needs none. A wrong password is a 400 (`fields.password`: "
+                "`incorrect`).",
+                {
+                    201: json_response(ref("TokenCreated"), "Created"),
+                    400: R400,
+                    401: R401,
+                    403: error_response("A bearer-token caller sent no password"),
+                },
                 requestBody={
                     "required": True,
                     "content": {
@@ -402,7 +420,14 @@ def _paths() -> dict[str, Any]:
                                 "type": "object",
                                 "additionalProperties": False,
                                 "required": ["name"],
-                                "properties": {"name": {"type": "string", "maxLength": 80}},
+                                "properties": {
+                                    "name": {"type": "string", "maxLength": 80},
+                                    "password": {
+                                        "type": "string",
+                                        "description": "The account password; required when "
+                                        "the caller authenticates with a bearer token",
+                                    },
+                                },
                             }
                         }
                     },

@@ -54,6 +54,7 @@ from .recognition import (
     Kudos,
     KudosRecipient,
 )
+from .sessions import UserSession
 from .settings import CompanySetting
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
@@ -120,5 +121,6 @@ __all__ = [
     "Role",
     "User",
     "UserActivityDay",
+    "UserSession",
     "hash_token",
 ]

@@ -32,7 +32,8 @@ class User(UserMixin, db.Model):
     """An employee account.
 
     ``session_epoch`` is part of the Flask-Login id: bumping it (deactivation,
-    "sign out everywhere") invalidates every session cookie issued before.
+    "sign out everywhere") invalidates every session cookie issued before; so is the
+    key of the server-side session (``UserSession``), which signing out ends.
     """
 
     __tablename__ = "users"
@@ -81,6 +82,12 @@ class User(UserMixin, db.Model):
 
     manager: Mapped[User | None] = relationship(remote_side=[id], lazy="raise_on_sql")
 
+    #: Not columns: the browser session (``UserSession``) this object was signed in with
+    #: or loaded for, and its secret key, set by ``services.sessions``. The key is part
+    #: of the Flask-Login id, so the session and remember-me cookies name the session.
+    session_key = None
+    login_session = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
@@ -92,7 +99,8 @@ class User(UserMixin, db.Model):
         return self.suspended_until is not None and self.suspended_until > now
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+        """``"<id>:<epoch>:<session key>"``: the cookie dies with the epoch or the session."""
+        return f"{self.id}:{self.session_epoch}:{self.session_key or ''}"
 
     @property
     def initials(self) -> str:

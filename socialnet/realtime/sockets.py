@@ -19,6 +19,7 @@ from .. import policy
 from ..extensions import socketio
 from ..models import User
 from ..ratelimits import socket_message_allowed
+from ..services.sessions import session_room
 from ..services.tokens import live_token, user_for_token
 from ..services.validation import MAX_ID
 from .catchup import catchup_events, head_event_id
@@ -36,7 +37,10 @@ def _user_from_auth(auth: Any) -> User | None:
         join_room(f"token:{live.id}")  # revoking the token disconnects this socket
         return live.user
     if current_user.is_authenticated:
-        return current_user._get_current_object()
+        user = current_user._get_current_object()
+        if user.login_session is not None:  # signing out disconnects this socket
+            join_room(session_room(user.login_session.id))
+        return user
     return None
 
 
@@ -163,11 +167,16 @@ def _on_join(data: Any) -> dict[str, Any]:
     return {"ok": True, "room": room}
 
 
+#: Rooms a socket stays in for life: leaving ``token:`` or ``session:`` would let it
+#: outlive the revocation or sign-out that disconnects that room.
+FIXED_ROOMS = ("user:", "token:", "session:")
+
+
 def _on_leave(data: Any) -> dict[str, Any]:
     if not socket_message_allowed(_sid()):
         return RATE_LIMITED
     room = data.get("room") if isinstance(data, dict) else None
-    if not isinstance(room, str) or room == policy.COMPANY_ROOM or room.startswith("user:"):
+    if not isinstance(room, str) or room == policy.COMPANY_ROOM or room.startswith(FIXED_ROOMS):
         return {"error": "invalid", "message": "This room cannot be left."}
     leave_room(room)
     return {"ok": True, "room": room}

@@ -38,7 +38,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from .. import policy
 from ..errors import Conflict, ValidationFailed
@@ -67,6 +67,7 @@ from ..models import (
     Role,
     User,
     UserActivityDay,
+    UserSession,
 )
 from ..models._time import utcnow
 from ..realtime.publisher import publish
@@ -247,6 +248,7 @@ def _delete_personal_rows(user: User) -> None:
         NotificationMute,
         ApiToken,
         UserActivityDay,
+        UserSession,
     ):
         db.session.execute(delete(model).where(model.user_id == user.id))
 
@@ -255,26 +257,59 @@ def _tombstone_handle(user: User) -> str:
     return f"deleted-{user.id}"
 
 
-def _unmention_in(text: str, html: str, user: User) -> tuple[str, str]:
-    """``text`` (Markdown) and ``html`` with every @mention of ``user`` renamed to their
-    tombstone handle; the link (``data-user-id``) keeps pointing at the tombstone."""
+def _unmention_in(text: str, user: User) -> str:
+    """``text`` (Markdown, plain text or stored HTML) with every @mention of ``user``
+    renamed to their tombstone handle.
+
+    A mention is what the renderer would read as one: ``MENTION_RE`` takes the longest
+    handle, so ``@jo`` inside ``@joanna`` or ``@jo.anna`` is not theirs, and an ``@``
+    glued to a word (``mail@jo``) is no mention. In HTML a linked mention keeps its
+    ``data-user-id``, which now points at the tombstone.
+    """
     handle, new = user.handle.lower(), _tombstone_handle(user)
-    text = MENTION_RE.sub(lambda m: f"@{new}" if m.group(1).lower() == handle else m.group(0), text)
-    link = re.compile(rf'(<a\b[^>]*\bdata-user-id="{user.id}"[^>]*>)@[^<]*(</a>)')
-    return text, link.sub(rf"\g<1>@{new}\g<2>", html)
+
+    def rename(match: re.Match[str]) -> str:
+        start = match.start()
+        glued = start > 0 and (text[start - 1].isalnum() or text[start - 1] in MENTION_GLUE)
+        return f"@{new}" if match.group(1).lower() == handle and not glued else match.group(0)
+
+    return MENTION_RE.sub(rename, text)
+
+
+#: Characters that make an ``@`` right after them part of something else (as in ``markup``).
+MENTION_GLUE = "_@#/&"
+
+#: Every stored text that renders an @handle, by model: Markdown source, HTML, plain text.
+MENTIONING_COLUMNS: tuple[tuple[type, tuple[str, ...]], ...] = (
+    (Post, ("title", "body", "body_html")),
+    (Comment, ("body", "body_html")),
+    (Announcement, ("title", "body")),
+    (Kudos, ("message",)),
+    (Poll, ("question",)),
+    (PollOption, ("text",)),
+)
 
 
 def _unmention(user: User) -> None:
-    """Other people's posts and comments (kudos and celebrations written for them too) name
-    ``user`` by handle: the text keeps its sense, the handle goes."""
-    post_ids = select(Mention.post_id).where(
-        Mention.user_id == user.id, Mention.comment_id.is_(None)
-    )
-    comment_ids = select(Mention.comment_id).where(Mention.user_id == user.id)
-    for post in db.session.scalars(select(Post).where(Post.id.in_(post_ids))):
-        post.body, post.body_html = _unmention_in(post.body, post.body_html, user)
-    for comment in db.session.scalars(select(Comment).where(Comment.id.in_(comment_ids))):
-        comment.body, comment.body_html = _unmention_in(comment.body, comment.body_html, user)
+    """Every stored text naming ``user`` by handle loses the handle, whoever wrote it and
+    whether or not a mention row was recorded (a non-member named in a secret group's post,
+    an announcement): posts (kudos and celebrations included), comments, announcements,
+    kudos messages and poll text, in Markdown and in stored HTML.
+
+    A SQL ``LIKE`` on ``@handle`` finds the candidates; :func:`_unmention_in` renames
+    exactly, so longer handles sharing the prefix are left alone.
+    """
+    needle = f"@{user.handle.lower()}"
+    for model, columns in MENTIONING_COLUMNS:
+        found = [
+            func.lower(func.coalesce(getattr(model, c), "")).contains(needle, autoescape=True)
+            for c in columns
+        ]
+        for row in db.session.scalars(select(model).where(or_(*found))):
+            for column in columns:
+                value = getattr(row, column)
+                if value:
+                    setattr(row, column, _unmention_in(value, user))
 
 
 def _erase_profile(user: User) -> None:

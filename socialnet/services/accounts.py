@@ -20,7 +20,7 @@ from ..models import INDEFINITELY, ApiToken, Role, User
 from ..models._time import utcnow
 from ..realtime.presence import disconnect_user_sockets
 from ..realtime.publisher import after_commit
-from . import audit
+from . import audit, sessions
 from .validation import (
     check_birthday,
     check_date,
@@ -323,16 +323,9 @@ def until_text(moment: datetime) -> str:
 
 
 def load_session_user(session_id: str) -> User | None:
-    """Flask-Login loader: ``"<id>:<epoch>"`` must match an active user's current epoch."""
-    raw_id, _, raw_epoch = session_id.partition(":")
-    if not raw_id.isdigit() or not raw_epoch.isdigit():
-        return None
-    user = db.session.get(User, int(raw_id))
-    if user is None or not user.active or user.session_epoch != int(raw_epoch):
-        return None
-    if user.is_suspended(utcnow()):
-        return None
-    return user
+    """Flask-Login loader: ``"<id>:<epoch>:<session key>"`` must name a live session of
+    an active user at their current epoch (see :mod:`.sessions`)."""
+    return sessions.live_session_user(session_id)
 
 
 def access_user(user_id: int) -> User:
@@ -390,6 +383,7 @@ def do_update_user(actor: User, user_id: int, data: Any) -> User:
 def do_end_sessions(user: User) -> None:
     """End every session, token and open socket of ``user`` (effective at commit)."""
     user.session_epoch += 1
+    sessions.do_end_all_sessions(user)
     db.session.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))

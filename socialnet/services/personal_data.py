@@ -8,8 +8,9 @@ What it holds, and what it deliberately leaves out:
 
 - **Everything they wrote or did**, whatever became of it: posts and comments
   (also deleted, hidden or held ones, with their state), reactions, ballots,
-  kudos given, announcements sent, reports filed, API tokens (never their
-  secret), notification preferences, the days they were active (analytics).
+  kudos given, announcements sent, reports filed, API tokens and browser
+  sessions (never their secrets), notification preferences, the days they
+  were active (analytics).
 - **What the network keeps about them**: profile, group memberships and join
   requests, announcements addressed to them and when they read them, sanctions,
   celebrations of them, notifications, the audit entries they made or that are
@@ -67,6 +68,7 @@ from ..models import (
     Sanction,
     User,
     UserActivityDay,
+    UserSession,
 )
 from ..models._time import utcnow
 from ..serializers import iso
@@ -86,7 +88,7 @@ data.json   all of it, in JSON (UTF-8); dates are ISO 8601 in UTC.
 
 Sections: profile, posts, comments, reactions, poll_ballots, kudos_given,
 kudos_received, announcements_sent, announcements_received, groups,
-group_join_requests, notifications, notification_mutes, api_tokens,
+group_join_requests, notifications, notification_mutes, api_tokens, sessions,
 reports_filed, sanctions, celebrations, activity_days, audit_log.
 
 Posts and comments include deleted and moderated ones, with their state: the
@@ -358,6 +360,9 @@ def _simple_rows(user: User) -> dict[str, list[dict[str, Any]]]:
     sanctions = db.session.scalars(
         select(Sanction).where(Sanction.user_id == user.id).order_by(Sanction.id)
     ).all()
+    sessions = db.session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id)
+    ).all()
     days = db.session.scalars(
         select(UserActivityDay.day)
         .where(UserActivityDay.user_id == user.id)
@@ -374,6 +379,14 @@ def _simple_rows(user: User) -> dict[str, list[dict[str, Any]]]:
                 "revoked_at": iso(t.revoked_at),
             }
             for t in tokens
+        ],
+        "sessions": [
+            {
+                "created_at": iso(row.created_at),
+                "last_seen_at": iso(row.last_seen_at),
+                "ended_at": iso(row.ended_at),
+            }
+            for row in sessions
         ],
         "reports_filed": [
             {

@@ -7,18 +7,48 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..errors import NotFound
+from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import ApiToken, User, hash_token
 from ..models._time import utcnow
 from ..realtime.presence import disconnect_room_sockets
 from ..realtime.publisher import after_commit
+from .accounts import verify_password
 from .validation import check_known_fields, check_text
 
+#: Why a bearer token alone cannot create tokens.
+TOKEN_CANNOT_MINT = (
+    "A token cannot create other tokens on its own: send your account password as "
+    "`password`, or create the token while signed in."
+)
 
-def do_create_token(user: User, data: Any) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; return it with its secret, which is never stored."""
-    data = check_known_fields(data, {"name"})
+
+def _check_proof(user: User, data: dict[str, Any], *, by_token: bool) -> None:
+    """A token made by a token would outlive the revocation of the one that made it:
+    creating one takes a signed-in session or the account password.
+
+    :raise Forbidden: a bearer-token caller sent no password.
+    :raise ValidationFailed: a password was sent and it is not the account's.
+    """
+    if "password" not in data:
+        if by_token:
+            raise Forbidden(TOKEN_CANNOT_MINT)
+        return
+    if not verify_password(user, data["password"]):
+        raise ValidationFailed(
+            "Your password is not correct: no token was created.",
+            fields={"password": "incorrect"},
+        )
+
+
+def do_create_token(user: User, data: Any, *, by_token: bool = False) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; return it with its secret, which is never stored.
+
+    ``by_token``: the caller authenticated with a bearer token, so ``data`` must hold
+    the account ``password`` (see :func:`_check_proof`); a cookie session needs none.
+    """
+    data = check_known_fields(data, {"name", "password"})
+    _check_proof(user, data, by_token=by_token)
     name = check_text(data.get("name"), "name", max_len=80)
     secret = ApiToken.new_secret()
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret))

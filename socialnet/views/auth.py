@@ -19,7 +19,7 @@ from ..api.personal_data import export_response
 from ..errors import DomainError
 from ..extensions import db
 from ..models import User
-from ..services import accounts, company_settings, password_reset, personal_data
+from ..services import accounts, company_settings, password_reset, personal_data, sessions
 from ..services.account_deletion import do_delete_account
 from ._common import failed, form_next, me
 
@@ -29,14 +29,49 @@ bp = Blueprint("auth", __name__)
 RULES = accounts.PASSWORD_RULES
 
 
+def sign_in_with_session(user: User, *, remember: bool = False) -> None:
+    """Start a server-side session for this browser and sign it in as ``user``.
+
+    The session row is its own unit of work (committed here, after the request's
+    own changes were committed or there were none); the cookie then names it. A
+    session this browser had before (as anyone) ends: its cookie is replaced.
+    """
+    if current_user.is_authenticated:
+        sessions.do_end_session(current_user._get_current_object())
+    sessions.do_start_session(user)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def end_this_session() -> None:
+    """End this browser's session on the server (any copy of its session or remember-me
+    cookie stops working, its sockets are disconnected), then in the browser."""
+    if current_user.is_authenticated:  # loads it, from the remember-me cookie if need be
+        sessions.do_end_session(current_user._get_current_object())
+        db.session.commit()
+    logout_user()
+
+
 def sign_in_afresh(user: User) -> None:
     """Keep this browser signed in after ``user``'s session epoch moved on.
 
-    The old session (and any copy of its cookie) no longer loads; this one gets the
-    new epoch. A browser that had "keep me signed in" gets a new remember-me cookie.
+    The old session (and any copy of its cookie) no longer loads; this one gets a
+    new session at the new epoch. A browser that had "keep me signed in" gets a new
+    remember-me cookie.
     """
     cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    login_user(user, remember=cookie in request.cookies)
+    sign_in_with_session(user, remember=cookie in request.cookies)
+
+
+@bp.before_app_request
+def note_session_use() -> None:
+    """``before_app_request``: refresh the signed-in browser's ``last_seen_at`` every few
+    minutes, in its own tiny unit of work before the request's (as token use is)."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    row = current_user.login_session
+    if row is not None and sessions.do_note_session_use(row):
+        db.session.commit()
 
 
 @bp.get("/sign-in")
@@ -54,13 +89,13 @@ def sign_in_submit():
     except DomainError as error:
         status = failed(error)  # flash first: the page shows it
         return render_template("sign_in.html", email=email, next=form_next()), status
-    login_user(user, remember=request.form.get("remember") == "on")
+    sign_in_with_session(user, remember=request.form.get("remember") == "on")
     return redirect(form_next() or url_for("feed.home"))
 
 
 @bp.post("/sign-out")
 def sign_out():
-    logout_user()
+    end_this_session()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.sign_in"))
 
@@ -176,7 +211,7 @@ def signup_confirm_submit():
             "password_new_account.html", token=token, email=email, name=name, rules=RULES
         ), status
     db.session.commit()
-    login_user(user)
+    sign_in_with_session(user)
     flash("Welcome! Your account is ready.", "info")
     return redirect(url_for("feed.home"))
 
