@@ -27,6 +27,8 @@ SIGNUP = "/api/v1/auth/signup"
 PUBLIC_URL = "https://social.lumen.example"
 ATTACKER = "attacker.example"
 ROOT = Path(__file__).resolve().parent.parent
+#: ``make run``'s settings: none but the defaults.
+MAKE_RUN = {"PUBLIC_URL": "", "ALLOWED_HOSTS": [], "HOST": "127.0.0.1", "PORT": 5000}
 
 
 @pytest.fixture
@@ -104,7 +106,8 @@ def test_engineio_requests_under_a_spoofed_host_are_refused(client):
     assert client.get(path, headers={"Host": "127.0.0.1:5000"}).status_code == 200
 
 
-def test_a_forwarded_host_is_ignored_without_trusted_proxies(client, employee, outbox):
+def test_a_forwarded_host_is_ignored_without_trusted_proxies(app, client, employee, outbox):
+    _deploy(app, **MAKE_RUN)
     response = client.post(
         RESET, json={"email": employee.email}, headers={"X-Forwarded-Host": ATTACKER}
     )
@@ -141,8 +144,11 @@ def test_sign_up_links_use_the_public_url(app, client, employee, outbox, open_si
     assert _links(taken) and all(link.startswith(f"{PUBLIC_URL}/") for link in _links(taken))
 
 
-def test_on_loopback_without_a_public_url_links_use_the_listening_address(client, employee, outbox):
+def test_on_loopback_without_a_public_url_links_use_the_listening_address(
+    app, client, employee, outbox
+):
     """``make run``: HOST=127.0.0.1, PORT=5000, no settings; reached as localhost."""
+    _deploy(app, **MAKE_RUN)
     response = client.post(
         RESET, json={"email": employee.email}, headers={"Host": "localhost:5000"}
     )
@@ -265,7 +271,9 @@ def test_allowed_hosts_and_public_url_from_the_environment_fill_trusted_hosts(
 
 
 def test_the_app_trusts_what_its_settings_name(app):
-    assert app.config["TRUSTED_HOSTS"] == ["127.0.0.1", "localhost"]
+    assert app.config["TRUSTED_HOSTS"] == trusted_hosts(app.config)
+    assert {"localhost", "127.0.0.1"} <= set(app.config["TRUSTED_HOSTS"])
+    assert trusted_hosts({**app.config, **MAKE_RUN}) == ["127.0.0.1", "localhost"]
 
 
 @pytest.mark.parametrize(
