@@ -10,7 +10,10 @@ it and logs, on logger ``socialnet.request`` at INFO, one ``key=value`` line::
 query string (where reset tokens travel) is ever written; a path no route matched is
 logged as received, without its query string, quoted when it holds anything but plain
 URL characters, so one request is always one line. ``user_id`` is ``-`` for anonymous
-callers. The id of an incoming ``X-Request-ID`` is kept only behind a trusted proxy
+callers (and for Engine.IO requests, whose caller Flask never sees). A WebSocket is
+logged when it closes, ``status=101``, its lifetime as the duration.
+
+The id of an incoming ``X-Request-ID`` is kept only behind a trusted proxy
 (``SOCIALNET_TRUSTED_PROXIES`` > 0) and when well formed; otherwise one is made.
 JSON error bodies carry it as ``request_id`` and error pages show it
 (:func:`request_id`), so a person can quote it to support.
@@ -95,11 +98,14 @@ class RequestLogMiddleware:
         if path is None:
             raw = environ.get("PATH_INFO", "")
             path = self.socket_prefix if raw.startswith(self.socket_prefix) else raw[:_PATH_MAX]
+        status = record["status"]
+        if status is None and environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            status = "101"  # an upgraded socket never calls start_response; logged when closed
         fields = {
             "request_id": environ[ENVIRON_ID],
             "method": environ.get("REQUEST_METHOD"),
             "path": path,
-            "status": record["status"],
+            "status": status,
             "duration_ms": f"{(time.perf_counter() - started) * 1000:.1f}",
             "user_id": record.get("user_id"),
         }
