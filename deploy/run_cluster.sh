@@ -8,7 +8,9 @@
 # Settings (environment): N, BASE_PORT (5001), PROXY_PORT (8080), PGHOST (127.0.0.1),
 # PGPORT (5432), PGUSER (postgres), CLUSTER_DB (socialnet_cluster), DATABASE_URL (built from
 # those), REDIS_URL (redis://127.0.0.1:6379/0; a redis-server is started if none answers
-# there), NGINX (nginx binary). Every other app setting (SECRET_KEY, …) is passed through.
+# there), NGINX (nginx binary), SOCIALNET_PUBLIC_URL (http://127.0.0.1:PROXY_PORT: links in
+# emails and the name nginx and the app answer to, with localhost), SOCIALNET_TRUSTED_PROXIES
+# (1: nginx). Every other app setting (SECRET_KEY, …) is passed through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,9 @@ CLUSTER_DB=${CLUSTER_DB:-socialnet_cluster}
 export DATABASE_URL=${DATABASE_URL:-postgresql+psycopg://$PGUSER@$PGHOST:$PGPORT/$CLUSTER_DB}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export FLASK_APP=wsgi.py
+# The address people use (nginx), not a process's own: emailed links are built on it.
+export SOCIALNET_PUBLIC_URL=${SOCIALNET_PUBLIC_URL:-http://127.0.0.1:$PROXY_PORT}
+export SOCIALNET_TRUSTED_PROXIES=${SOCIALNET_TRUSTED_PROXIES:-1}
 PY=.venv/bin/python
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 
@@ -86,13 +91,15 @@ for i in $(seq 0 $((N - 1))); do
 done
 
 say "nginx on http://127.0.0.1:$PROXY_PORT (config in $RUNDIR)"
-export UPSTREAM_SERVERS="$servers" LISTEN="127.0.0.1:$PROXY_PORT" RUNDIR
+public_host=$(sed -E 's#^[a-z]+://([^/:]+).*#\1#' <<<"$SOCIALNET_PUBLIC_URL")
+SERVER_NAME=$(printf '%s\n' "$public_host" localhost 127.0.0.1 | sort -u | tr '\n' ' ')
+export UPSTREAM_SERVERS="$servers" LISTEN="127.0.0.1:$PROXY_PORT" RUNDIR SERVER_NAME
 "$PY" - <<'PYEOF'
 import os
 from pathlib import Path
 
 rundir = Path(os.environ["RUNDIR"])
-values = {k: os.environ[k] for k in ("UPSTREAM_SERVERS", "LISTEN", "RUNDIR")}
+values = {k: os.environ[k] for k in ("UPSTREAM_SERVERS", "LISTEN", "RUNDIR", "SERVER_NAME")}
 for source, target in (
     ("deploy/nginx.conf.template", "nginx.conf"),
     ("deploy/socialnet.nginx.conf", "socialnet.nginx.conf"),

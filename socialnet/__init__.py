@@ -18,6 +18,8 @@ from .config import load_config
 from .extensions import csrf, db, login_manager, mail, migrate, socketio
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Where Engine.IO (Socket.IO's transport) answers, outside Flask's routes.
+SOCKET_PREFIX = "/socket.io/"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -68,9 +70,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # One origin rule for Engine.IO's HTTP check and the connect handler; never '*'.
         cors_allowed_origins=sockets.engineio_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
     )
+    from . import hosts, request_log
     from .views import HeadersMiddleware
 
+    # Engine.IO is served outside Flask: its Host is checked here, inside the headers.
+    app.wsgi_app = hosts.TrustedHostMiddleware(app.wsgi_app, app.config, SOCKET_PREFIX)
     app.wsgi_app = HeadersMiddleware(app.wsgi_app)  # Engine.IO's responses get them too
+    hosts.warn_at_start_up(app.config)
 
     with app.app_context():
         _configure_engine(app)
@@ -85,6 +91,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .http_errors import register_error_handlers
 
     register_error_handlers(app)
+    request_log.install(app)
 
     from .ops import init_ops
 
@@ -99,6 +106,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import ratelimits
 
     ratelimits.install(app)  # after every route exists
+    hosts.refuse_untrusted_hosts(app)  # the first before-request hook
+    # Outside everything but ProxyFix: every request, refused ones too, gets an id and a line.
+    app.wsgi_app = request_log.RequestLogMiddleware(app.wsgi_app, app.config, SOCKET_PREFIX)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from .hosts import parse_allowed_hosts, trusted_hosts
+
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
 
@@ -82,8 +84,10 @@ def finalize(config: dict[str, Any], overrides: dict[str, Any] | None) -> None:
     """Derive the settings that depend on others once overrides are applied.
 
     The engine options follow the final database URI (tests swap it), and
-    ``REMEMBER_COOKIE_SECURE`` follows ``SESSION_COOKIE_SECURE``, unless the
-    overrides set them explicitly. :raise RuntimeError: see :func:`check_socket_origins`.
+    ``REMEMBER_COOKIE_SECURE`` follows ``SESSION_COOKIE_SECURE``, and Flask's
+    ``TRUSTED_HOSTS`` follows the public URL and ALLOWED_HOSTS (``hosts.trusted_hosts``),
+    unless the overrides set them explicitly. :raise RuntimeError: see
+    :func:`check_socket_origins`; a malformed PUBLIC_URL or ALLOWED_HOSTS entry.
     """
     if not (overrides and "SQLALCHEMY_ENGINE_OPTIONS" in overrides):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
@@ -91,6 +95,8 @@ def finalize(config: dict[str, Any], overrides: dict[str, Any] | None) -> None:
     # Secure whenever the session cookie is (Flask-Login's own default is False).
     if not (overrides and "REMEMBER_COOKIE_SECURE" in overrides):
         config["REMEMBER_COOKIE_SECURE"] = bool(config.get("SESSION_COOKIE_SECURE"))
+    if not (overrides and "TRUSTED_HOSTS" in overrides):
+        config["TRUSTED_HOSTS"] = trusted_hosts(config)
     check_socket_origins(config.get("SOCKETIO_CORS_ORIGINS"))
 
 
@@ -163,8 +169,11 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "socialnet@localhost"),
         # MAIL_SUPPRESS_SEND: unset means Flask-Mail's default (suppressed when TESTING).
         **_mail_suppress(),
-        # The site's address as people reach it, for links in emails (never the Host header).
+        # The site's address as people reach it, for links in emails (never the Host header);
+        # unset: http://HOST:PORT when HOST is loopback, else no emails with links (hosts.py).
         "PUBLIC_URL": os.environ.get("SOCIALNET_PUBLIC_URL", ""),
+        # Host names answered besides the public URL's and loopback (any other Host: 400).
+        "ALLOWED_HOSTS": parse_allowed_hosts(os.environ.get("SOCIALNET_ALLOWED_HOSTS")),
         "PASSWORD_RESET_MAX_AGE": _int("SOCIALNET_PASSWORD_RESET_MAX_AGE", 30 * 60),
         "SIGNUP_LINK_MAX_AGE": _int("SOCIALNET_SIGNUP_LINK_MAX_AGE", 24 * 3600),
         # Abuse limits (socialnet/ratelimits.py): on unless SOCIALNET_RATE_LIMITS=0; each

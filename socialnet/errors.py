@@ -57,3 +57,10 @@ class Conflict(DomainError):
 class TooLarge(DomainError):
     status = 413
     code = "too_large"
+
+
+class Unavailable(DomainError):
+    """The server is not set up for this (a missing setting); the message says which."""
+
+    status = 503
+    code = "unavailable"

@@ -1,14 +1,17 @@
-"""Error responses: JSON ``{"error", "message"}`` under /api/, an HTML page elsewhere."""
+"""Error responses: JSON ``{"error", "message", "request_id"}`` under /api/, an HTML page
+elsewhere (showing the request id too, so a person can quote it to support)."""
 
 from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import BaseConverter
 
 from .errors import DomainError
 from .extensions import db
+from .hosts import REFUSED_MESSAGE
+from .request_log import request_id
 from .services.validation import MAX_ID
 
 HTTP_CODES = {
@@ -60,10 +63,14 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _json(body: dict, status: int):
+    return {**body, "request_id": request_id()}, status
+
+
 def _domain_error(error: DomainError):
     db.session.rollback()
     if _wants_json():
-        return error.to_dict(), error.status
+        return _json(error.to_dict(), error.status)
     return render_template("error.html", status=error.status, message=error.message), error.status
 
 
@@ -74,7 +81,7 @@ def _http_error(error: HTTPException):
     if status == 413:
         message = "The request is too large."
     if _wants_json():
-        return {"error": HTTP_CODES.get(status, "error"), "message": message}, status
+        return _json({"error": HTTP_CODES.get(status, "error"), "message": message}, status)
     return render_template("error.html", status=status, message=message), status
 
 
@@ -82,12 +89,22 @@ def _csrf_error(error: CSRFError):
     db.session.rollback()
     message = "This form has expired or did not come from socialnet. Reload the page and try again."
     if _wants_json():
-        return {"error": "csrf_failed", "message": message}, 403
+        return _json({"error": "csrf_failed", "message": message}, 403)
     return render_template("error.html", status=400, message=message), 400
+
+
+def _untrusted_host(_error: SecurityError):
+    """A Host not in TRUSTED_HOSTS: no route was matched and no URL can be built, so the
+    page stands alone (the usual error page links to the feed)."""
+    db.session.rollback()
+    if _wants_json():
+        return _json({"error": "bad_request", "message": REFUSED_MESSAGE}, 400)
+    return render_template("host_refused.html", message=REFUSED_MESSAGE), 400
 
 
 def register_error_handlers(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -155,6 +155,11 @@ def confirm_password_reset():
 NO_CONTENT = {"description": "Done; no body"}
 PASSWORD = {"type": "string", "minLength": accounts.PASSWORD_MIN, "maxLength": 256}
 
+#: No public URL to build emailed links on (hosts.public_url): nothing is sent.
+R503_LINKS = error_response(
+    "`unavailable`: the site's address (SOCIALNET_PUBLIC_URL) is not configured, so no email "
+    "with a link can be sent; the same for every address"
+)
 MESSAGE = {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
 
 document(
@@ -165,7 +170,7 @@ document(
                 "Self sign-up, open only to the company's email domains. Always 202 with the "
                 "same body: the address gets a link to finish (POST /auth/signup/confirm), or "
                 "a note that it already has an account; which one is never said here.",
-                {202: json_response(MESSAGE, "Accepted"), 400: R400, 403: R403},
+                {202: json_response(MESSAGE, "Accepted"), 400: R400, 403: R403, 503: R503_LINKS},
                 requestBody=json_body_of("SignupRequest"),
                 security=SECURITY_NONE,
             )
@@ -211,6 +216,7 @@ document(
                     ),
                     400: R400,
                     403: R403,
+                    503: R503_LINKS,
                 },
                 requestBody=json_body_of("PasswordResetRequest"),
                 security=SECURITY_NONE,

@@ -53,6 +53,11 @@ SCHEMAS: dict[str, Any] = {
                 "additionalProperties": {"type": "string"},
                 "description": "per-field problem codes, for 400s",
             },
+            "request_id": {
+                "type": "string",
+                "description": "this request's id, also in the X-Request-ID header and the "
+                "server's request log: quote it to support",
+            },
         },
     },
     "UserSummary": {

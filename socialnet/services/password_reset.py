@@ -17,6 +17,11 @@ finish signing up (``{"e": email, "n": display name}``, signed with its own salt
 valid SIGNUP_LINK_MAX_AGE) or, when the address already has an account, a note
 saying so with the way to reset the password. The password is chosen when the link
 is opened, so it never travels in an email.
+
+Every link is built on the public URL (``hosts.public_url``), never on the request's
+Host header. Without one (no SOCIALNET_PUBLIC_URL and a server not on loopback only)
+no email with a link leaves: asking for one is a 503 saying so, the same for every
+address, before any lookup.
 """
 
 from __future__ import annotations
@@ -33,8 +38,9 @@ from flask_mail import Connection, Message
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ..errors import Conflict, ValidationFailed
+from ..errors import Conflict, Unavailable, ValidationFailed
 from ..extensions import db, mail
+from ..hosts import public_url
 from ..models import User
 from ..realtime.publisher import after_commit
 from . import audit
@@ -116,9 +122,11 @@ def do_request_reset(data: Any) -> None:
 
     Whether one exists is never told: the caller answers the same either way.
     :raise ValidationFailed: the email is not an email address (says nothing of accounts).
+    :raise Unavailable: no public URL to build the link on (the same for every address).
     """
     data = check_known_fields(data, {"email"})
     email = check_email(data.get("email"))
+    check_links_available()
     for hook in before_reset_request:
         hook(email)
     user = db.session.scalar(select(User).where(User.email == email, User.active.is_(True)))
@@ -149,13 +157,27 @@ def do_confirm_reset(data: Any) -> User:
     return user
 
 
-def link_to(endpoint: str, **values: Any) -> str:
-    """A link to mail: on PUBLIC_URL when set, never on a Host header an attacker chose."""
-    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+NO_LINKS_MESSAGE = (
+    "Emails with links cannot be sent: this site's address is not configured. Please tell "
+    "your administrator to set SOCIALNET_PUBLIC_URL."
+)
+
+
+def check_links_available() -> str:
+    """The base of emailed links (``hosts.public_url``).
+
+    :raise Unavailable: there is none; the Host header is never a fallback.
+    """
+    base = public_url(current_app.config)
     if not base:
-        log.warning("PUBLIC_URL is not set: emailed links use the request's host")
-        return url_for(endpoint, **values, _external=True)
-    return base + url_for(endpoint, **values)
+        log.warning("an email with a link was not sent: SOCIALNET_PUBLIC_URL is not set")
+        raise Unavailable(NO_LINKS_MESSAGE)
+    return base
+
+
+def link_to(endpoint: str, **values: Any) -> str:
+    """A link to mail, on the public URL. :raise Unavailable: see :func:`check_links_available`."""
+    return check_links_available() + url_for(endpoint, **values)
 
 
 def _message(email: str, subject: str, template: str, **context: Any) -> Message:
@@ -196,8 +218,10 @@ def do_request_signup(data: Any) -> None:
     The caller answers the same either way; both emails leave after commit.
     :raise ValidationFailed: bad email or name. :raise Forbidden: sign-up is closed,
         or not open to this address's domain (neither depends on existing accounts).
+    :raise Unavailable: no public URL to build the links on.
     """
     email, name = check_signup(data)
+    check_links_available()
     for hook in before_reset_request:
         hook(email)
     existing = db.session.scalar(select(User).where(User.email == email))
