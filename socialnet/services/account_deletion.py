@@ -70,6 +70,7 @@ from ..models import (
 )
 from ..models._time import utcnow
 from ..realtime.publisher import publish
+from ..text_keys import fold
 from . import audit, company_settings
 from .accounts import do_end_sessions, verify_password
 from .cases import do_close_cases_about
@@ -258,8 +259,8 @@ def _tombstone_handle(user: User) -> str:
 def _unmention_in(text: str, html: str, user: User) -> tuple[str, str]:
     """``text`` (Markdown) and ``html`` with every @mention of ``user`` renamed to their
     tombstone handle; the link (``data-user-id``) keeps pointing at the tombstone."""
-    handle, new = user.handle.lower(), _tombstone_handle(user)
-    text = MENTION_RE.sub(lambda m: f"@{new}" if m.group(1).lower() == handle else m.group(0), text)
+    handle, new = user.handle_key, _tombstone_handle(user)
+    text = MENTION_RE.sub(lambda m: f"@{new}" if fold(m.group(1)) == handle else m.group(0), text)
     link = re.compile(rf'(<a\b[^>]*\bdata-user-id="{user.id}"[^>]*>)@[^<]*(</a>)')
     return text, link.sub(rf"\g<1>@{new}\g<2>", html)
 
