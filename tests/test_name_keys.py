@@ -223,3 +223,18 @@ def test_watched_words_differing_by_case_or_accents_conflict(api, cm, watch):
     assert count_rows(WatchedWord) == 1
     watch("ecole", "block", regex=True)  # a regular expression is another word
     assert count_rows(WatchedWord) == 2
+
+
+def test_new_handles_avoid_every_spelling_of_existing_ones(api, admin, make_user):
+    """A generated handle is unique by key: "Zoé" and "zoe_x" (LIKE's "_") both count."""
+    make_user("Zoé", handle="Zoé")
+    make_user("Zoe X", handle="zoe_x")
+    make_user("Zoe Ax", handle="zoeax")
+    client = api(admin)
+    handles = []
+    for email in ("zoe@corp.example", "zoe_x@corp.example"):
+        body = {"email": email, "display_name": "Zoe", "password": "a long passphrase 42"}
+        response = client.post(f"{API}/users", body)
+        assert response.status_code == 201, response.get_json()
+        handles.append(response.get_json()["handle"])
+    assert handles == ["zoe2", "zoe_x2"]
