@@ -64,8 +64,8 @@ def test_upgrade_matches_models_and_downgrade_empties(scratch_database_url):
     engine = create_engine(scratch_database_url)
     try:
         with engine.connect() as conn, warnings.catch_warnings():
-            # Reflection skips expression indexes (lower(display_name)) and warns; they
-            # are checked by name below instead.
+            # Reflection skips expression indexes and warns (there are none since the
+            # name keys replaced lower(display_name)).
             warnings.filterwarnings("ignore", message=".*expression.*index")
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)

@@ -95,6 +95,13 @@ def test_value_rename_race_is_decided_by_the_unique_index(api, admin, monkeypatc
     assert db.session.get(CompanyValue, other["id"]).name == "Audace"
 
 
+def test_values_list_by_folded_name(api, admin):
+    for name in ("Zèle", "Équipe", "audace"):
+        api(admin).post(f"{API}/values", {"name": name})
+    items = api(admin).get(f"{API}/values").get_json()["items"]
+    assert [v["name"] for v in items] == ["audace", "Équipe", "Zèle"]
+
+
 def test_kudos_find_their_value_by_any_spelling(api, admin, employee, manager):
     api(admin).post(f"{API}/values", {"name": "Équipe"})
     response = api(employee).post(

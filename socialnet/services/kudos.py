@@ -52,7 +52,7 @@ PREFERENCES = ("leaderboard_opt_out", "celebrate_birthday")
 
 def list_values(user: User) -> list[dict[str, Any]]:
     """Active values, by name, for everyone; admins also see deactivated ones."""
-    query = select(CompanyValue).order_by(CompanyValue.name)
+    query = select(CompanyValue).order_by(CompanyValue.name_key)
     if not policy.is_admin(user):
         query = query.where(CompanyValue.active.is_(True))
     return [company_value_dict(v) for v in db.session.scalars(query)]

@@ -159,7 +159,7 @@ def _voters_by_option(poll: Poll) -> dict[int, list[dict[str, Any]]]:
         .join(Ballot, Ballot.id == BallotChoice.ballot_id)
         .join(User, User.id == Ballot.user_id)
         .where(Ballot.poll_id == poll.id)
-        .order_by(User.display_name, User.id)
+        .order_by(User.name_key, User.id)
     )
     for option_id, answer, user in rows:
         entry = user_summary(user)
