@@ -16,6 +16,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+from .text_keys import fold
+
 MENTION_RE = re.compile(r"@([A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9]|[A-Za-z0-9])")
 HASHTAG_RE = re.compile(r"#(\w[\w-]{0,62})", re.UNICODE)
 
@@ -51,7 +53,7 @@ def _mention_rule(state: StateInline, silent: bool) -> bool:
     if not match:
         return False
     handles: Mapping[str, tuple[int, str]] = state.env.get("handles", {})
-    user = handles.get(match.group(1).lower())
+    user = handles.get(fold(match.group(1)))
     if user is None:
         return False
     if not silent:
@@ -72,8 +74,8 @@ def _hashtag_rule(state: StateInline, silent: bool) -> bool:
     match = HASHTAG_RE.match(state.src, state.pos)
     if not match or match.group(1).isdigit():
         return False
-    tag = match.group(1).lower()
-    if len(tag) > TAG_MAX:  # lower() can lengthen a word ("İ" becomes two code points)
+    tag = fold(match.group(1))  # the tag's key: #Équipe and #equipe are one tag
+    if not tag or len(tag) > TAG_MAX:  # folding can lengthen a word ("ß" becomes "ss")
         return False
     if not silent:
         token = state.push("link_open", "a", 1)
@@ -99,8 +101,8 @@ _MD = _build_markdown()
 
 
 def candidate_handles(source: str) -> set[str]:
-    """Every ``@word`` in ``source``, lowercased: the handles worth looking up."""
-    return {m.group(1).lower() for m in MENTION_RE.finditer(source)}
+    """Every ``@word`` in ``source``, as handle keys: the handles worth looking up."""
+    return {fold(m.group(1)) for m in MENTION_RE.finditer(source)}
 
 
 def sanitize_html(html: str) -> str:

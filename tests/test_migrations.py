@@ -64,14 +64,14 @@ def test_upgrade_matches_models_and_downgrade_empties(scratch_database_url):
     engine = create_engine(scratch_database_url)
     try:
         with engine.connect() as conn, warnings.catch_warnings():
-            # Reflection skips expression indexes (lower(display_name)) and warns; they
-            # are checked by name below instead.
+            # Reflection skips expression indexes and warns (there are none since the
+            # name keys replaced lower(display_name)).
             warnings.filterwarnings("ignore", message=".*expression.*index")
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
             index_names = _index_names(conn)
         assert differences == []
-        assert "ix_users_lower_display_name" in index_names
+        assert {"ix_company_values_name_key", "ix_users_handle_key"} <= index_names
         _flask_db(scratch_database_url, "downgrade", "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     finally:
@@ -96,5 +96,76 @@ def test_the_database_refuses_to_change_or_delete_audit_entries(scratch_database
                 conn.execute(text(statement))
         with engine.connect() as conn:
             assert conn.execute(text("SELECT reason FROM audit_log")).scalars().all() == [""]
+    finally:
+        engine.dispose()
+
+
+def test_name_keys_migration_folds_and_resolves_old_duplicates(scratch_database_url):
+    """Rows written before the keys (SQLite let "Équipe" and "équipe" coexist) get their
+    keys, and names that now share one are resolved: the oldest keeps its name."""
+    _flask_db(scratch_database_url, "upgrade", "b8d41f07e2c6")
+    engine = create_engine(scratch_database_url)
+    user = (
+        "INSERT INTO users (id, email, handle, display_name, password_hash, job_title,"
+        " department, site, role, active, celebrate_birthday, leaderboard_opt_out,"
+        " session_epoch, created_at) VALUES (:id, :email, :handle, :name, 'x', 'Ingénieure',"
+        " '', '', 'employee', TRUE, FALSE, FALSE, 0, CURRENT_TIMESTAMP)"
+    )
+    word = (
+        "INSERT INTO watched_words (id, pattern, is_regex, action, created_at)"
+        " VALUES (:id, :pattern, FALSE, :action, CURRENT_TIMESTAMP)"
+    )
+    post = (
+        "INSERT INTO posts (id, author_id, kind, body, body_html, comments_enabled,"
+        " comment_count, created_at) VALUES (1, 1, 'post', '#Équipe #equipe #Straße', '',"
+        " TRUE, 0, CURRENT_TIMESTAMP)"
+    )
+    try:
+        with engine.begin() as conn:
+            for value_id, name in ((1, "Équipe"), (2, "équipe"), (3, "Audace")):
+                conn.execute(
+                    text(
+                        "INSERT INTO company_values (id, name, description, emoji, active)"
+                        " VALUES (:id, :name, '', '', TRUE)"
+                    ),
+                    {"id": value_id, "name": name},
+                )
+            conn.execute(
+                text(user), {"id": 1, "email": "a@x.example", "handle": "zoé", "name": "Zoé"}
+            )
+            conn.execute(
+                text(user), {"id": 2, "email": "b@x.example", "handle": "ZOE", "name": "Zoe"}
+            )
+            conn.execute(text(word), {"id": 1, "pattern": "École", "action": "flag"})
+            conn.execute(text(word), {"id": 2, "pattern": "ecole", "action": "block"})
+            conn.execute(text(post))
+            for tag in ("équipe", "equipe", "straße"):
+                conn.execute(
+                    text("INSERT INTO post_hashtags (post_id, tag) VALUES (1, :tag)"), {"tag": tag}
+                )
+        _flask_db(scratch_database_url, "upgrade")
+        with engine.connect() as conn:
+
+            def rows(query):
+                return [tuple(r) for r in conn.execute(text(query))]
+
+            assert rows("SELECT name, name_key FROM company_values ORDER BY id") == [
+                ("Équipe", "equipe"),
+                ("équipe (2)", "equipe (2)"),
+                ("Audace", "audace"),
+            ]
+            assert rows(
+                "SELECT handle, handle_key, name_key, search_key FROM users ORDER BY id"
+            ) == [
+                ("zoé", "zoe", "zoe", "zoe\nzoe\ningenieure"),
+                ("ZOE-2", "zoe-2", "zoe", "zoe-2\nzoe\ningenieure"),
+            ]
+            assert rows("SELECT pattern, word_key, action FROM watched_words") == [
+                ("ecole", "ecole", "block")
+            ]
+            assert sorted(rows("SELECT tag FROM post_hashtags")) == [("equipe",), ("strasse",)]
+        _flask_db(scratch_database_url, "downgrade", "b8d41f07e2c6")
+        with engine.connect() as conn:
+            assert "ix_users_lower_display_name" in _index_names(conn)
     finally:
         engine.dispose()

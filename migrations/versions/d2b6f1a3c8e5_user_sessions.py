@@ -4,7 +4,7 @@ Cookies issued before this revision name no session row and stop working: everyo
 signed in signs in again once.
 
 Revision ID: d2b6f1a3c8e5
-Revises: b8d41f07e2c6
+Revises: c1a5e0f2b7d4
 Create Date: 2026-12-04 16:30:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d2b6f1a3c8e5"
-down_revision = "b8d41f07e2c6"
+down_revision = "c1a5e0f2b7d4"
 branch_labels = None
 depends_on = None
 

@@ -314,7 +314,8 @@ document(
                 },
             ),
             "post": operation(
-                "Create a company value (admins)",
+                "Create a company value (admins); 409 when a value's name differs only by "
+                "case or accents",
                 {
                     201: json_response(ref("CompanyValue"), "Created"),
                     400: R400,
@@ -326,7 +327,8 @@ document(
         },
         "/values/{value_id}": {
             "patch": operation(
-                "Rename, describe, deactivate or reactivate a value (admins)",
+                "Rename, describe, deactivate or reactivate a value (admins); 409 when the new "
+                "name differs from another value's only by case or accents",
                 {
                     200: json_response(ref("CompanyValue")),
                     400: R400,

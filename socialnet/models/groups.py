@@ -12,9 +12,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
+from ..text_keys import KEY_WIDTH_FACTOR, truncated
 from ._time import utcnow
 
 
@@ -33,6 +34,11 @@ class Group(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    #: :func:`~socialnet.text_keys.fold` of the name, to sort and search by. Not unique:
+    #: a refused duplicate would reveal that a secret group of that name exists.
+    name_key: Mapped[str] = mapped_column(
+        String(120 * KEY_WIDTH_FACTOR), index=True, server_default=""
+    )
     description: Mapped[str] = mapped_column(String(2000), default="")
     visibility: Mapped[str] = mapped_column(String(16), default=GroupVisibility.PUBLIC.value)
     is_official: Mapped[bool] = mapped_column(default=False)
@@ -46,6 +52,11 @@ class Group(db.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @validates("name")
+    def _keep_key(self, _attribute: str, name: str) -> str:
+        self.name_key = truncated(name, 120 * KEY_WIDTH_FACTOR)
+        return name
 
 
 class GroupMembership(db.Model):

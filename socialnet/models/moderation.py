@@ -12,9 +12,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
+from ..text_keys import KEY_WIDTH_FACTOR, watched_word_key
 from ._time import utcnow
 
 
@@ -198,7 +199,7 @@ class WatchedWord(db.Model):
 
     __tablename__ = "watched_words"
     __table_args__ = (
-        UniqueConstraint("pattern", "is_regex"),
+        Index("ix_watched_words_word_key_is_regex", "word_key", "is_regex", unique=True),
         CheckConstraint(
             "action IN ('block', 'require_approval', 'flag', 'censor')", name="action_known"
         ),
@@ -206,10 +207,20 @@ class WatchedWord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pattern: Mapped[str] = mapped_column(String(200))
+    #: What the word matches, so "École" and "ecole" are one word: a plain word's
+    #: :func:`~socialnet.text_keys.fold`; a regular expression's compiled form (its
+    #: non-ASCII characters folded; case folding ASCII would change ``\W`` into ``\w``).
+    word_key: Mapped[str] = mapped_column(String(200 * KEY_WIDTH_FACTOR), server_default="")
     is_regex: Mapped[bool] = mapped_column(default=False)
     action: Mapped[str] = mapped_column(String(16))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @validates("pattern", "is_regex")
+    def _keep_key(self, attribute: str, value: str | bool) -> str | bool:
+        texts = {"pattern": self.pattern, "is_regex": self.is_regex, attribute: value}
+        self.word_key = watched_word_key(texts["pattern"] or "", bool(texts["is_regex"]))
+        return value
 
 
 class AuditLogEntry(db.Model):

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
+from ..text_keys import KEY_WIDTH_FACTOR, fold
 from ._time import utcnow
 
 CELEBRATION_KINDS = ("birthday", "anniversary", "new_joiner", "team_success")
+#: The width of a company value's name.
+NAME_MAX = 60
 
 
 class CompanyValue(db.Model):
@@ -19,10 +22,19 @@ class CompanyValue(db.Model):
     __tablename__ = "company_values"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    #: :func:`~socialnet.text_keys.fold` of the name: "Équipe" and "EQUIPE" are one value.
+    name_key: Mapped[str] = mapped_column(
+        String(NAME_MAX * KEY_WIDTH_FACTOR), unique=True, index=True, server_default=""
+    )
     description: Mapped[str] = mapped_column(String(300), default="")
     emoji: Mapped[str] = mapped_column(String(16), default="")
     active: Mapped[bool] = mapped_column(default=True)
+
+    @validates("name")
+    def _keep_key(self, _attribute: str, name: str) -> str:
+        self.name_key = fold(name)
+        return name
 
 
 class Kudos(db.Model):

@@ -8,10 +8,11 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
+from ..text_keys import KEY_WIDTH_FACTOR, fold, truncated
 from ._time import utcnow
 
 #: ``suspended_until`` of an indefinite suspension.
@@ -52,6 +53,16 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     handle: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
+    #: The :func:`~socialnet.text_keys.fold` keys, kept in step by :meth:`_keep_keys`:
+    #: mentions and people pickers find ``handle_key``; lists sort by ``name_key``; the
+    #: directory searches ``search_key`` (name, handle and job title keys, one a line).
+    handle_key: Mapped[str] = mapped_column(
+        String(64 * KEY_WIDTH_FACTOR), unique=True, index=True, server_default=""
+    )
+    name_key: Mapped[str] = mapped_column(
+        String(120 * KEY_WIDTH_FACTOR), index=True, server_default=""
+    )
+    search_key: Mapped[str] = mapped_column(Text, server_default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     job_title: Mapped[str] = mapped_column(String(120), default="")
     department: Mapped[str] = mapped_column(String(120), default="", index=True)
@@ -98,6 +109,19 @@ class User(UserMixin, db.Model):
     def is_suspended(self, now: datetime) -> bool:
         return self.suspended_until is not None and self.suspended_until > now
 
+    @validates("handle", "display_name", "job_title")
+    def _keep_keys(self, attribute: str, value: str) -> str:
+        texts = {
+            "handle": self.handle,
+            "display_name": self.display_name,
+            "job_title": self.job_title,
+            attribute: value,
+        }
+        self.handle_key = fold(texts["handle"] or "")
+        self.name_key = truncated(texts["display_name"], 120 * KEY_WIDTH_FACTOR)
+        self.search_key = "\n".join(fold(t or "") for t in texts.values())
+        return value
+
     def get_id(self) -> str:
         """``"<id>:<epoch>:<session key>"``: the cookie dies with the epoch or the session."""
         return f"{self.id}:{self.session_epoch}:{self.session_key or ''}"
@@ -114,10 +138,6 @@ class User(UserMixin, db.Model):
 def hash_token(raw: str) -> str:
     """Tokens carry 256 bits of entropy, so a fast hash is enough (no offline guessing)."""
     return hashlib.sha256(raw.encode()).hexdigest()
-
-
-#: The directory sorts and searches by lower(display_name).
-Index("ix_users_lower_display_name", func.lower(User.display_name))
 
 
 class ApiToken(db.Model):

@@ -71,6 +71,7 @@ from ..models import (
 )
 from ..models._time import utcnow
 from ..realtime.publisher import publish
+from ..text_keys import fold
 from . import audit, company_settings
 from .accounts import do_end_sessions, verify_password
 from .cases import do_close_cases_about
@@ -266,12 +267,12 @@ def _unmention_in(text: str, user: User) -> str:
     glued to a word (``mail@jo``) is no mention. In HTML a linked mention keeps its
     ``data-user-id``, which now points at the tombstone.
     """
-    handle, new = user.handle.lower(), _tombstone_handle(user)
+    handle, new = user.handle_key, _tombstone_handle(user)
 
     def rename(match: re.Match[str]) -> str:
         start = match.start()
         glued = start > 0 and (text[start - 1].isalnum() or text[start - 1] in MENTION_GLUE)
-        return f"@{new}" if match.group(1).lower() == handle and not glued else match.group(0)
+        return f"@{new}" if fold(match.group(1)) == handle and not glued else match.group(0)
 
     return MENTION_RE.sub(rename, text)
 

@@ -20,6 +20,7 @@ from ..models import INDEFINITELY, ApiToken, Role, User
 from ..models._time import utcnow
 from ..realtime.presence import disconnect_user_sockets
 from ..realtime.publisher import after_commit
+from ..text_keys import like_prefix
 from . import audit, sessions
 from .validation import (
     check_birthday,
@@ -172,9 +173,11 @@ def _handle_base(email: str) -> str:
 
 
 def _unique_handle(email: str) -> str:
-    """A mention handle from the email's local part (``ana.martin``), made unique."""
+    """A mention handle from the email's local part (``ana.martin``), unique by its key
+    (:func:`~socialnet.text_keys.fold`, which leaves these ASCII handles as they are)."""
     base = _handle_base(email)
-    taken = set(db.session.scalars(select(User.handle).where(User.handle.like(f"{base}%"))).all())
+    starts = User.handle_key.like(like_prefix(base), escape="\\")
+    taken = set(db.session.scalars(select(User.handle_key).where(starts)).all())
     if base not in taken:
         return base
     suffix = 2

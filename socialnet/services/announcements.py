@@ -368,7 +368,7 @@ def reach(user: User, announcement_id: int, cursor: str | None, limit: int) -> d
     audience, read = db.session.execute(
         select(func.count(), func.count(AnnouncementRecipient.acknowledged_at)).where(recipients)
     ).one()
-    name_key = func.lower(User.display_name)
+    name_key = User.name_key
     pending = (
         select(User, name_key)
         .join(AnnouncementRecipient, AnnouncementRecipient.user_id == User.id)

@@ -12,12 +12,13 @@ from ..models import User
 
 
 def resolve_handles(handles: set[str]) -> Mapping[str, tuple[int, str]]:
-    """Map the handles that name active people to ``(id, display_name)``; one query."""
+    """Map the handle keys (:func:`~socialnet.text_keys.fold`) that name active people to
+    ``(id, display_name)``; one query."""
     if not handles:
         return {}
     rows = db.session.execute(
-        select(User.handle, User.id, User.display_name).where(
-            User.handle.in_(list(handles)[:50]), User.active.is_(True)
+        select(User.handle_key, User.id, User.display_name).where(
+            User.handle_key.in_(list(handles)[:50]), User.active.is_(True)
         )
     )
     return {handle: (user_id, name) for handle, user_id, name in rows}

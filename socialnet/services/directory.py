@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import select, tuple_
 
 from ..extensions import db
 from ..models import User
 from ..pagination import decode_cursor, encode_cursor, is_name_key
-from .validation import check_filter_text, escape_like
+from ..text_keys import fold, like_anywhere
+from .validation import check_filter_text
 
 
 def search_people(
@@ -19,23 +20,21 @@ def search_people(
     limit: int,
     include_inactive: bool = False,
 ) -> tuple[list[User], str | None]:
-    """Active people matching all given filters; ``query`` matches name, handle or job title."""
+    """Active people matching all given filters, by name.
+
+    ``query`` matches part of the name, handle or job title, ignoring case and accents
+    (their :func:`~socialnet.text_keys.fold` keys).
+    """
     query = check_filter_text(query, "q")
     department = check_filter_text(department, "department")
     site = check_filter_text(site, "site")
-    name_key = func.lower(User.display_name)
+    name_key = User.name_key
     stmt = select(User, name_key).order_by(name_key, User.id).limit(limit + 1)
     if not include_inactive:
         stmt = stmt.where(User.active.is_(True))
-    if query:
-        pattern = f"%{escape_like(query.strip().lower())}%"
-        stmt = stmt.where(
-            or_(
-                name_key.like(pattern, escape="\\"),
-                User.handle.like(pattern, escape="\\"),
-                func.lower(User.job_title).like(pattern, escape="\\"),
-            )
-        )
+    if query and fold(query):
+        # One key line per field (folded text has no newline), so no match spans two.
+        stmt = stmt.where(User.search_key.like(like_anywhere(query), escape="\\"))
     if department:
         stmt = stmt.where(User.department == department)
     if site:
@@ -47,7 +46,6 @@ def search_people(
     rows = db.session.execute(stmt).all()
     next_cursor = None
     if len(rows) > limit:
-        # The key comes from the database's lower(), which may differ from Python's.
         last_user, last_key = rows[limit - 1]
         next_cursor = encode_cursor(scope, [last_key, last_user.id])
     return [user for user, _key in rows[:limit]], next_cursor
@@ -68,6 +66,6 @@ def direct_reports(user: User) -> list[User]:
         db.session.scalars(
             select(User)
             .where(User.manager_id == user.id, User.active.is_(True))
-            .order_by(func.lower(User.display_name))
+            .order_by(User.name_key, User.id)
         )
     )

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Post, PostHashtag, User
 from ..pagination import decode_cursor, encode_cursor
 from ..serializers import empty_reaction_counts, post_dict
+from ..text_keys import fold
 from .attachments import attachments_for
 from .reactions import my_reactions_for, reaction_counts_for
 from .validation import check_filter_text
@@ -76,7 +77,7 @@ def home_feed(
     scope = "feed"
     tag = check_filter_text(tag, "tag", max_len=100)
     if tag:
-        tag = tag.lower().lstrip("#")
+        tag = fold(tag.lstrip("#"))
         condition = condition & Post.id.in_(
             select(PostHashtag.post_id).where(PostHashtag.tag == tag)
         )

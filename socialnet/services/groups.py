@@ -35,6 +35,7 @@ from ..realtime.presence import (
 )
 from ..realtime.publisher import after_commit, publish
 from ..serializers import group_dict, user_summary
+from ..text_keys import like_anywhere
 from . import audit
 from . import screening as screening_gate
 from .feed import page_of_posts
@@ -44,7 +45,6 @@ from .validation import (
     check_known_fields,
     check_optional_id,
     check_text,
-    escape_like,
 )
 
 VISIBILITIES = tuple(v.value for v in GroupVisibility)
@@ -114,7 +114,7 @@ def list_groups(
     """Groups ``user`` may know of, official first, then by name; ``mine``: theirs only."""
     query = check_filter_text(query, "q", max_len=100)
     rank = case((Group.is_official.is_(True), 0), else_=1)
-    name_key = func.lower(Group.name)
+    name_key = Group.name_key
     stmt = (
         select(Group, rank, name_key)
         .where(policy.visible_groups_filter(user))
@@ -124,8 +124,7 @@ def list_groups(
     if mine:
         stmt = stmt.where(Group.id.in_(policy.member_group_ids(user)))
     if query:
-        escaped = escape_like(query.lower())
-        stmt = stmt.where(name_key.like(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(name_key.like(like_anywhere(query), escape="\\"))
     scope = f"groups:{int(mine)}:{query or ''}"
     after = decode_cursor(scope, cursor, valid_key=_is_group_key)
     if after is not None:
@@ -191,7 +190,7 @@ def list_members(
     """Members (admins first, then by name) of a group whose content ``user`` may read."""
     group = access_readable_group(user, group_id)
     rank = case((GroupMembership.role == "admin", 0), else_=1)
-    name_key = func.lower(User.display_name)
+    name_key = User.name_key
     stmt = (
         select(User, GroupMembership.role, rank, name_key)
         .join(GroupMembership, GroupMembership.user_id == User.id)

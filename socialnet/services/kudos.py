@@ -28,12 +28,15 @@ from ..models import (
     Post,
     User,
 )
+from ..models.recognition import NAME_MAX
 from ..realtime.publisher import publish
 from ..serializers import company_value_dict, kudos_dict, post_dict, user_summary
+from ..text_keys import KEY_WIDTH_FACTOR, bounded, fold
 from . import attachments, notifications
 from . import screening as screening_gate
 from .accounts import access_user
 from .posts import _store_body, check_group_for_posting
+from .unique import flush_unless_taken, insert_unless_taken
 from .validation import check_date, check_known_fields, check_optional_id, check_text
 
 MAX_RECIPIENTS = 10
@@ -49,7 +52,7 @@ PREFERENCES = ("leaderboard_opt_out", "celebrate_birthday")
 
 def list_values(user: User) -> list[dict[str, Any]]:
     """Active values, by name, for everyone; admins also see deactivated ones."""
-    query = select(CompanyValue).order_by(CompanyValue.name)
+    query = select(CompanyValue).order_by(CompanyValue.name_key)
     if not policy.is_admin(user):
         query = query.where(CompanyValue.active.is_(True))
     return [company_value_dict(v) for v in db.session.scalars(query)]
@@ -60,16 +63,29 @@ def _check_admin(user: User) -> None:
         raise Forbidden("Only administrators manage company values.")
 
 
+def _value_taken() -> Conflict:
+    return Conflict(
+        "A value with this name exists (names differing only by case or accents are the same).",
+        fields={"name": "taken"},
+    )
+
+
+def _check_value_name(raw: Any) -> tuple[str, str]:
+    """The name and its key. :raise ValidationFailed: empty, too long."""
+    name = check_text(raw, "name", max_len=NAME_MAX)
+    return name, bounded(name, "name", NAME_MAX * KEY_WIDTH_FACTOR)
+
+
+def _name_taken(key: str, value_id: int | None) -> bool:
+    query = select(CompanyValue.id).where(CompanyValue.name_key == key)
+    return db.session.scalar(query.where(CompanyValue.id != value_id).limit(1)) is not None
+
+
 def _apply_value_fields(value: CompanyValue, data: dict[str, Any]) -> None:
     if "name" in data:
-        name = check_text(data["name"], "name", max_len=60)
-        clash = db.session.scalar(
-            select(CompanyValue.id).where(
-                func.lower(CompanyValue.name) == name.lower(), CompanyValue.id != value.id
-            )
-        )
-        if clash is not None:
-            raise Conflict("A value with this name exists.", fields={"name": "taken"})
+        name, key = _check_value_name(data["name"])
+        if _name_taken(key, value.id):  # the friendly early answer; the unique index decides
+            raise _value_taken()
         value.name = name
     if "description" in data:
         value.description = check_text(
@@ -86,16 +102,20 @@ def _apply_value_fields(value: CompanyValue, data: dict[str, Any]) -> None:
 def do_create_value(user: User, data: Any) -> CompanyValue:
     """Create a value from ``{"name", "description"?, "emoji"?}`` (admins only).
 
-    :raise Forbidden: not an admin. :raise Conflict: the name exists (case-insensitive).
+    :raise Forbidden: not an admin. :raise Conflict: a value's name has the same
+        :func:`~socialnet.text_keys.fold` key ("equipe" for "Équipe"); nothing is written.
     """
     _check_admin(user)
     data = check_known_fields(data, {"name", "description", "emoji"})
     if "name" not in data:
         raise ValidationFailed("name is required.", fields={"name": "missing"})
-    value = CompanyValue(name="", description="", emoji="", active=True)
-    _apply_value_fields(value, data)
-    db.session.add(value)
-    db.session.flush()
+    name, key = _check_value_name(data["name"])
+    draft = CompanyValue(description="", emoji="", active=True)
+    _apply_value_fields(draft, {k: v for k, v in data.items() if k != "name"})
+    row = {"name": name, "name_key": key, "description": draft.description, "emoji": draft.emoji}
+    value = insert_unless_taken(CompanyValue, {**row, "active": True}, ["name_key"])
+    if value is None:
+        raise _value_taken()
     return value
 
 
@@ -107,20 +127,18 @@ def do_update_value(user: User, value_id: int, data: Any) -> CompanyValue:
     if value is None:
         raise NotFound("No such value.")
     _apply_value_fields(value, data)
-    db.session.flush()
+    flush_unless_taken("name_key", _value_taken())
     return value
 
 
 def check_value(raw: Any) -> CompanyValue:
-    """An active value given by name (case-insensitive) or id.
+    """An active value given by name (any case or accents: its fold key) or id.
 
     :raise ValidationFailed: unknown or deactivated (``fields.value = "unknown"``).
     """
     value = None
     if isinstance(raw, str) and raw.strip():
-        value = db.session.scalar(
-            select(CompanyValue).where(func.lower(CompanyValue.name) == raw.strip().lower())
-        )
+        value = db.session.scalar(select(CompanyValue).where(CompanyValue.name_key == fold(raw)))
     elif isinstance(raw, int) and not isinstance(raw, bool):
         value = db.session.get(CompanyValue, raw) if 1 <= raw <= 2**31 - 1 else None
     if value is None or not value.active:

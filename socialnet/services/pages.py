@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import policy
 from ..errors import Forbidden
 from ..extensions import db
 from ..models import Announcement, Group, GroupMembership, Post, User
 from ..serializers import comment_dict
+from ..text_keys import fold
 from . import comments, directory, feed, groups, reactions
 from .accounts import access_user
 from .posts import NOT_EDITABLE_KINDS, access_post
@@ -201,7 +202,7 @@ def my_groups(user: User, *, writable_only: bool = False) -> list[Group]:
     query = (
         select(Group)
         .where(Group.id.in_(policy.member_group_ids(user)))
-        .order_by(func.lower(Group.name), Group.id)
+        .order_by(Group.name_key, Group.id)
     )
     if writable_only:
         query = query.where(Group.archived_at.is_(None))
@@ -247,7 +248,7 @@ def announce_options(user: User) -> AnnounceOptions:
     )
     moderator = policy.is_moderator(user)
     departments, sites = directory.departments_and_sites() if moderator else ([], [])
-    query = select(Group).order_by(func.lower(Group.name), Group.id)
+    query = select(Group).order_by(Group.name_key, Group.id)
     if moderator:
         query = query.where(policy.visible_groups_filter(user))
     else:
@@ -302,14 +303,14 @@ def resolve_handles(raw: str, field: str) -> list[int]:
     """
     from ..errors import ValidationFailed
 
-    handles = [h.lstrip("@").strip().lower() for h in raw.replace(",", " ").split()]
+    handles = [fold(h.lstrip("@")) for h in raw.replace(",", " ").split()]
     handles = list(dict.fromkeys(h for h in handles if h))[:60]
     if not handles:
         return []
     found = dict(
         db.session.execute(
-            select(func.lower(User.handle), User.id).where(
-                func.lower(User.handle).in_(handles), User.active.is_(True)
+            select(User.handle_key, User.id).where(
+                User.handle_key.in_(handles), User.active.is_(True)
             )
         ).all()
     )

@@ -35,6 +35,7 @@ from ..models._time import utcnow
 from ..models.polls import DATE_ANSWERS, POLL_KINDS, RESULTS_VISIBILITY
 from ..realtime.publisher import lock_event_log, publish
 from ..serializers import iso, post_dict, user_summary
+from ..text_keys import fold
 from . import attachments, notifications
 from . import screening as screening_gate
 from .csv_export import to_csv
@@ -158,7 +159,7 @@ def _voters_by_option(poll: Poll) -> dict[int, list[dict[str, Any]]]:
         .join(Ballot, Ballot.id == BallotChoice.ballot_id)
         .join(User, User.id == Ballot.user_id)
         .where(Ballot.poll_id == poll.id)
-        .order_by(User.display_name, User.id)
+        .order_by(User.name_key, User.id)
     )
     for option_id, answer, user in rows:
         entry = user_summary(user)
@@ -319,7 +320,7 @@ def _check_options(value: Any) -> list[str]:
     texts = [
         check_text(v, "options", max_len=OPTION_MAX_CHARS) for v in _check_list(value, "options")
     ]
-    if len({t.casefold() for t in texts}) != len(texts):
+    if len({fold(t) for t in texts}) != len(texts):  # "Café" and "cafe" are one option
         raise ValidationFailed("Options must all differ.", fields={"options": "duplicate"})
     return texts
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import TooLarge, ValidationFailed
+from ..text_keys import escape_like  # noqa: F401  (re-exported: services import it from here)
 
 #: The largest id the database's integer columns hold (and the URL converter accepts).
 MAX_ID = 2**31 - 1
@@ -151,8 +152,3 @@ def check_birthday(value: Any) -> tuple[int | None, int | None]:
             "birthday must be a real day, as MM-DD.", fields={"birthday": "not_date"}
         ) from exc
     return parsed.month, parsed.day
-
-
-def escape_like(text: str) -> str:
-    """Escape ``text`` for a LIKE pattern whose escape character is a backslash."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -27,7 +26,9 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import WATCHED_WORD_ACTIONS, User, WatchedWord, WatchedWordAction
 from ..serializers import iso
+from ..text_keys import KEY_WIDTH_FACTOR, check_fits, fold_char, watched_word_key
 from . import audit
+from .unique import insert_unless_taken
 from .validation import check_known_fields, check_text
 
 log = logging.getLogger(__name__)
@@ -46,31 +47,25 @@ _REPEATS = {_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT}
 # --- matching -------------------------------------------------------------------------
 
 
-def _fold(char: str) -> str:
-    """One character without accents and case; invisible format characters (zero-width
-    joiners, soft hyphens: category Cf) fold to nothing, so "bad\u200dword" is "badword"."""
-    decomposed = unicodedata.normalize("NFKD", char)
-    return "".join(
-        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
-    ).casefold()
-
-
 def normalize(text: str) -> tuple[str, list[int] | None]:
-    """``text`` without accents and case, and for each of its characters the index of the
-    character of ``text`` it came from (None when they are the same: ASCII text)."""
+    """``text`` without accents and case (:func:`~socialnet.text_keys.fold_char`: invisible
+    format characters fold to nothing, so "bad\u200dword" is "badword"), and for each of
+    its characters the index of the character of ``text`` it came from (None when they are
+    the same: ASCII text)."""
     if text.isascii():
         return text.lower(), None
     out: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
-        folded = _fold(char)
+        folded = fold_char(char)
         out.append(folded)
         origin.extend([i] * len(folded))
     return "".join(out), origin
 
 
 def strip_accents(pattern: str) -> str:
-    return "".join(_fold(c) if not c.isascii() else c for c in pattern)
+    """A regular expression as compiled: its non-ASCII characters folded."""
+    return watched_word_key(pattern, is_regex=True)
 
 
 @lru_cache(maxsize=2048)
@@ -234,7 +229,11 @@ def list_words(user: User) -> list[WatchedWord]:
 
 
 def do_add_word(user: User, data: Any) -> WatchedWord:
-    """Add ``{"pattern", "regex", "action"}``; audited. :raise Conflict: already watched."""
+    """Add ``{"pattern", "regex", "action"}``; audited.
+
+    :raise Conflict: a watched word of the same kind has the same key
+        (:func:`~socialnet.text_keys.watched_word_key`); nothing is written.
+    """
     _check_can_manage(user)
     data = check_known_fields(data, {"pattern", "regex", "action"})
     pattern = check_text(data.get("pattern"), "pattern", max_len=PATTERN_MAX_CHARS)
@@ -251,16 +250,17 @@ def do_add_word(user: User, data: Any) -> WatchedWord:
         check_pattern_is_safe(pattern)
     elif not normalize(pattern.replace("*", ""))[0].strip():
         raise ValidationFailed("A word needs letters, not only '*'.", fields={"pattern": "empty"})
-    exists = db.session.scalar(
-        select(WatchedWord.id).where(
-            WatchedWord.pattern == pattern, WatchedWord.is_regex == is_regex
-        )
+    key = check_fits(
+        watched_word_key(pattern, is_regex), "pattern", PATTERN_MAX_CHARS * KEY_WIDTH_FACTOR
     )
-    if exists is not None:
-        raise Conflict("This pattern is already watched.", fields={"pattern": "duplicate"})
-    word = WatchedWord(pattern=pattern, is_regex=is_regex, action=action, created_by_id=user.id)
-    db.session.add(word)
-    db.session.flush()
+    row = {"pattern": pattern, "is_regex": is_regex, "action": action, "created_by_id": user.id}
+    word = insert_unless_taken(WatchedWord, {**row, "word_key": key}, ["word_key", "is_regex"])
+    if word is None:
+        raise Conflict(
+            "This word is already watched (words differing only by case or accents are the "
+            "same word).",
+            fields={"pattern": "duplicate"},
+        )
     audit.record(user, "watched_word.added", "watched_word", word.id, after=word_dict(word))
     return word
 

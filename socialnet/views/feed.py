@@ -14,6 +14,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..realtime.catchup import head_event_id
 from ..services import announcements, celebrations, comments, feed, kudos, pages, posts
+from ..text_keys import fold
 from ._common import FEED_PAGE, failed, form_next, me, safe_next
 
 bp = Blueprint("feed", __name__)
@@ -21,7 +22,7 @@ bp = Blueprint("feed", __name__)
 
 def _feed_page(draft: str = "", group_id: int | None = None, status: int = 200):
     head = head_event_id()  # before the query: anything newer is replayed by the socket
-    tag = (request.args.get("tag") or "").strip().lstrip("#").lower() or None
+    tag = fold((request.args.get("tag") or "").strip().lstrip("#")) or None
     items, next_cursor = feed.home_feed(me(), request.args.get("cursor"), FEED_PAGE, tag)
     first_page = not request.args.get("cursor")
     page = {
