@@ -106,7 +106,7 @@ def test_analytics_dates_at_the_edge_of_the_calendar_are_a_400(api, admin):
         ("/api/v1/audit-log?format=csv&to=9999-12-31", "to"),
         ("/api/v1/audit-log?to=9999-12-31", "to"),
         ("/api/v1/audit-log?from=0001-01-01", "from"),
-        ("/api/v1/audit-log?from=２０２６-01-01", "from"),  # noqa: RUF001 (fullwidth digits)
+        ("/api/v1/audit-log?from=\uff12\uff10\uff12\uff16-01-01", "from"),  # fullwidth digits
         ("/kudos/leaderboard?at=9999-12-31", "at"),
         ("/moderation/audit?to=9999-12-31", "to"),
     ],
@@ -135,3 +135,11 @@ def test_poll_instants_at_the_edge_of_the_calendar_are_a_400(api, employee, when
     slots = {"question": "When?", "kind": "date", "slots": ["2031-01-01T10:00:00Z", when]}
     body = assert_error(client.post("/api/v1/polls", slots), 400)
     assert list(body["fields"]) == ["slots"], body
+
+
+def test_include_inactive_is_a_flag(api, admin, make_user):
+    gone = make_user("Gone Person", active=False)
+    answer = api(admin).get("/api/v1/users?include_inactive=yes")
+    assert assert_error(answer, 400)["fields"] == {"include_inactive": "invalid"}
+    listed = api(admin).get("/api/v1/users?include_inactive=1").get_json()["items"]
+    assert gone.id in [person["id"] for person in listed]

@@ -118,6 +118,13 @@ def check_filter_text(value: str | None, field: str, *, max_len: int = 200) -> s
     return value
 
 
+def parse_flag(raw: str | None, name: str) -> bool:
+    """A query flag: ``1`` is on; absent or empty is off. :raise ValidationFailed: else."""
+    if raw not in (None, "", "1"):
+        raise ValidationFailed(f"{name} must be 1 (or left out).", fields={name: "invalid"})
+    return raw == "1"
+
+
 def check_optional_id(value: Any, field: str) -> int | None:
     if value is None:
         return None
