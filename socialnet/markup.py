@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -18,6 +19,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.linkify import linkify as _upstream_linkify_rule
 
 MENTION_RE = re.compile(r"@([A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9]|[A-Za-z0-9])")
 HASHTAG_RE = re.compile(r"#(\w[\w-]{0,62})", re.UNICODE)
@@ -130,6 +132,63 @@ def _bounded_link_label(state: StateInline, start: int, disable_nested: bool = F
     return label_end
 
 
+#: Bare links (``https://…``, ``www.…``, ``name@host.tld``, ``host.tld``) one text may turn
+#: into links: each costs ~25 µs to normalise and render, and "a.co " fits 2,000 times in a
+#: post. Later ones stay text, as hashtags past the twentieth are not collected.
+AUTOLINKS_MAX = 200
+_autolinks_left: ContextVar[int] = ContextVar("autolinks_left", default=AUTOLINKS_MAX)
+
+
+class _BoundedLinkify:
+    """linkify-it finding at most :data:`AUTOLINKS_MAX` links per :func:`render` call
+    (the count lives in a context variable that :func:`render` resets)."""
+
+    def __init__(self, linkify) -> None:
+        self._linkify = linkify
+
+    def __getattr__(self, name: str):
+        return getattr(self._linkify, name)
+
+    def _take(self, links: list) -> list:
+        left = _autolinks_left.get()
+        _autolinks_left.set(max(0, left - len(links)))
+        return links[:left]
+
+    def test(self, text: str) -> bool:
+        return _autolinks_left.get() > 0 and self._linkify.test(text)
+
+    def match(self, text: str):
+        return self._take(self._linkify.match(text) or [])
+
+    def match_at_start(self, text: str):
+        if _autolinks_left.get() <= 0:
+            return None
+        link = self._linkify.match_at_start(text)
+        return self._take([link])[0] if link else None
+
+
+#: Longer than any URL scheme linkify-it knows (``https``, ``mailto``…).
+_SCHEME_WINDOW = 64
+
+
+def _linkify_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it's inline linkify rule (at ``://``), shown only the end of the pending text.
+
+    Upstream looks for the scheme with a ``…$`` regex over all the text pending since the
+    last token: at every ``://`` that is not a link the text grows, so "a:// " repeated
+    cost 100 ms and more (quadratic). A scheme is a short word just before the colon, so
+    the last :data:`_SCHEME_WINDOW` characters decide the same.
+    """
+    pending = state.pending
+    if state.src[state.pos] != ":" or len(pending) <= _SCHEME_WINDOW:
+        return _upstream_linkify_rule(state, silent)
+    state.pending = pending[-_SCHEME_WINDOW:]
+    try:
+        return _upstream_linkify_rule(state, silent)
+    finally:
+        state.pending = pending[:-_SCHEME_WINDOW] + state.pending
+
+
 def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
     md.enable(["linkify", "strikethrough", "table"])
@@ -139,6 +198,8 @@ def _build_markdown() -> MarkdownIt:
         parseLinkDestination=parseLinkDestination,
         parseLinkTitle=parseLinkTitle,
     )
+    md.linkify = _BoundedLinkify(md.linkify)
+    md.inline.ruler.at("linkify", _linkify_rule)
     md.inline.ruler.before("emphasis", "mention", _mention_rule)
     md.inline.ruler.before("emphasis", "hashtag", _hashtag_rule)
     return md
@@ -163,12 +224,12 @@ def sanitize_html(html: str) -> str:
 
 
 #: What markdown-it-py spends, at most, per line and per markup character (microseconds,
-#: measured on the densest inputs: a 2,500-item list, 3,300 mentions, 1,100 URLs…), and
+#: measured on the densest inputs: a 2,500-item list, 3,300 mentions…), and
 #: what one text may cost. A text estimated above the budget is shown as typed (escaped,
 #: with its line breaks) instead of being parsed: real posts stay well below it (a list of
 #: 200 links is about half of it), and the worst input then costs a few milliseconds.
 #: Nesting depth is bounded by markdown-it's own ``maxNesting`` (20, commonmark preset).
-COST_US = {"\n": 20, ":": 30} | dict.fromkeys("[]*_~`<>&@#|!\\", 10)
+COST_US = {"\n": 20} | dict.fromkeys("[]*_~`<>&@#|!\\:", 10)
 RENDER_BUDGET_US = 25_000
 
 
@@ -198,14 +259,19 @@ def render(
     inside code spans and blocks are not links and are not collected.
 
     The cost is bounded whatever the input: a text too dense in markup for
-    ``RENDER_BUDGET_US`` is shown as typed (no formatting, mentions or hashtags), and the
-    link labels of one text share a step budget (``LABEL_STEPS_MAX``).
+    ``RENDER_BUDGET_US`` is shown as typed (no formatting, mentions or hashtags), the
+    link labels of one text share a step budget (``LABEL_STEPS_MAX``), and at most
+    ``AUTOLINKS_MAX`` bare links become links.
     """
     if estimated_cost_us(source) > RENDER_BUDGET_US:
         return Rendered(html=sanitize_html(_as_typed(source)))
     handles = resolve_handles(candidate_handles(source)) if "@" in source else {}
     env: dict = {"handles": handles}
-    html = _MD.render(source, env)
+    budget = _autolinks_left.set(AUTOLINKS_MAX)
+    try:
+        html = _MD.render(source, env)
+    finally:
+        _autolinks_left.reset(budget)
     return Rendered(
         html=sanitize_html(html),
         mentioned_ids=list(dict.fromkeys(env.get("mentioned", []))),

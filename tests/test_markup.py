@@ -225,6 +225,13 @@ WORST_INPUT_UNITS = [
     "https://",
     "http://a\n",
     "http://a.b ",
+    "a:// " + "b" * 8,  # (was slow) quadratic scheme search in the text before each "://"
+    "a:// ",
+    "http:// ",
+    "a.co ",  # (was slow) bare links, each normalised and rendered
+    "ab.com/x ",
+    "a@b.co ",
+    "www.ab.cd/e ",
 ]
 
 
@@ -270,6 +277,21 @@ def test_a_long_list_of_links_is_still_markdown():
     assert rendered.html.count("<li>") == 180
     assert rendered.html.count('href="https://x.example/m/') == 180
     assert rendered.hashtags == ["notes"]
+
+
+def test_bare_links_after_the_first_two_hundred_stay_text():
+    rendered = render(" ".join(f"site{i}.com" for i in range(250)), resolve)
+    assert rendered.html.count("<a ") == 200
+    assert 'href="http://site199.com"' in rendered.html and "site249.com" in rendered.html
+    assert render("site0.com", resolve).html.count("<a ") == 1  # the budget is per text
+
+
+def test_a_link_after_a_long_text_is_still_found():
+    html = html_of(
+        "word " * 500 + "see https://x.example/page and " + "more " * 50 + "http://y.ex/"
+    )
+    assert 'href="https://x.example/page"' in html
+    assert 'href="http://y.ex/"' in html
 
 
 def test_a_text_too_dense_in_markup_is_shown_as_typed():
