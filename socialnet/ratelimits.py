@@ -1,5 +1,5 @@
-"""Abuse limits (Flask-Limiter): sign-in, password reset, posting, commenting, reacting,
-reporting, token creation, the API as a whole, and Socket.IO messages.
+"""Abuse limits (Flask-Limiter): sign-in, password reset, posting (and editing), commenting,
+reacting, reporting, token creation, the API as a whole, and Socket.IO messages.
 
 Each limit is a *bucket* shared by the routes doing the same thing (posting through the
 API or a form counts once), keyed by the person (or, before sign-in, by the account
@@ -63,6 +63,11 @@ class Bucket:
     key: Callable[[], str]
     endpoints: tuple[str, ...]
     failures_only: bool = False
+    #: Only these methods count (None: all). Opening a form to write is not writing.
+    methods: tuple[str, ...] | None = None
+
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 SIGN_IN = ("api.login", "auth.sign_in_submit")
@@ -105,9 +110,20 @@ BUCKETS = (
             "recognition.give",
             "recognition.team_success",
             "announcements.create",
+            # An edit renders its text again and tells the audience: it costs what a post does.
+            "api.edit_post",
+            "feed.edit_post",
         ),
+        methods=WRITES,
     ),
-    Bucket("comments", "60 per minute", user_key, ("api.create_comment", "feed.create_comment")),
+    # (Comments cannot be edited; an edit of one would belong here.)
+    Bucket(
+        "comments",
+        "60 per minute",
+        user_key,
+        ("api.create_comment", "feed.create_comment"),
+        methods=WRITES,
+    ),
     Bucket(
         "reactions",
         "120 per minute",
@@ -160,6 +176,7 @@ def _wrap(app: Flask, endpoint: str, bucket: Bucket) -> None:
         scope=bucket.name,
         key_func=bucket.key,
         deduct_when=_failed if bucket.failures_only else None,
+        methods=list(bucket.methods) if bucket.methods else None,
     )
     app.view_functions[endpoint] = decorate(view)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.helpers import assert_error
 from tests.moderation_fixtures import reported_case
 
 
@@ -95,3 +96,51 @@ def test_analytics_dates_at_the_edge_of_the_calendar_are_a_400(api, admin):
     for query in ("to=0001-01-01", "from=9999-12-31", "to=0001-01-01&from=0001-01-01"):
         answer = api(admin).get(f"/api/v1/analytics/overview?{query}")
         assert answer.status_code == 400, query
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/kudos/leaderboard?at=9999-12-31", "at"),
+        ("/api/v1/kudos/leaderboard?at=0001-01-01&period=quarter", "at"),
+        ("/api/v1/kudos/leaderboard?at=0001-01-01", "at"),
+        ("/api/v1/audit-log?format=csv&to=9999-12-31", "to"),
+        ("/api/v1/audit-log?to=9999-12-31", "to"),
+        ("/api/v1/audit-log?from=0001-01-01", "from"),
+        ("/api/v1/audit-log?from=\uff12\uff10\uff12\uff16-01-01", "from"),  # fullwidth digits
+        ("/kudos/leaderboard?at=9999-12-31", "at"),
+        ("/moderation/audit?to=9999-12-31", "to"),
+    ],
+)
+def test_dates_at_the_edge_of_the_calendar_are_a_400_naming_the_parameter(
+    api, signed_in, admin, url, name
+):
+    client = api(admin) if url.startswith("/api/") else signed_in(admin)
+    answer = client.get(url)
+    assert answer.status_code == 400, answer.get_data(as_text=True)[:300]
+    if url.startswith("/api/"):
+        body = assert_error(answer, 400)
+        assert list(body["fields"]) == [name] and f"'{name}'" in body["message"], body
+    else:
+        assert f"&#39;{name}&#39;" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "when", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "9999-12-31T23:00:00"]
+)
+def test_poll_instants_at_the_edge_of_the_calendar_are_a_400(api, employee, when):
+    client = api(employee)
+    closing = {"question": "Lunch?", "options": ["a", "b"], "closes_at": when}
+    body = assert_error(client.post("/api/v1/polls", closing), 400)
+    assert list(body["fields"]) == ["closes_at"], body
+    slots = {"question": "When?", "kind": "date", "slots": ["2031-01-01T10:00:00Z", when]}
+    body = assert_error(client.post("/api/v1/polls", slots), 400)
+    assert list(body["fields"]) == ["slots"], body
+
+
+def test_include_inactive_is_a_flag(api, admin, make_user):
+    gone = make_user("Gone Person", active=False)
+    answer = api(admin).get("/api/v1/users?include_inactive=yes")
+    assert assert_error(answer, 400)["fields"] == {"include_inactive": "invalid"}
+    listed = api(admin).get("/api/v1/users?include_inactive=1").get_json()["items"]
+    assert gone.id in [person["id"] for person in listed]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -161,3 +162,142 @@ def test_hashtags_fit_the_database_column():
 def test_at_most_twenty_hashtags():
     rendered = render(" ".join(f"#t{i}" for i in range(40)), resolve)
     assert rendered.hashtags == [f"t{i}" for i in range(20)]
+
+
+# --- bounded cost --------------------------------------------------------------------------
+# Each input is a unit repeated to the largest body allowed. The ones marked (was slow) cost
+# 50-100 ms or more of CPU before link labels got a scanning budget; the others are the
+# densest inputs found for each rule (emphasis, mentions, hashtags, linkify, entities…).
+WORST_INPUT_UNITS = [
+    "[",  # (was slow) link openers
+    "![",  # (was slow)
+    "[\n",  # (was slow)
+    "*[",  # (was slow)
+    "[<",  # (was slow)
+    "[!",  # (was slow)
+    "[](",  # (was slow)
+    "[a](",
+    "[`",
+    "[*" + "*" * 20,  # (was slow) a few openers, each scanning the rest of the text
+    "[" + "*" * 1000,  # (was slow)
+    "[" + "_" * 200,  # (was slow)
+    "[" + "&" * 50,  # (was slow)
+    "[" + "<" * 200,  # (was slow)
+    "*",
+    "_",
+    "`",
+    "<",
+    ">",
+    "- ",
+    "1. ",
+    "~",
+    "\\",
+    "&#",
+    "&#1;",
+    "&",
+    "@",
+    "@a ",
+    "@a.",
+    "#",
+    "#a ",
+    "www.",
+    "a.",
+    "www.a",
+    "http://",
+    "a@b.",
+    "*a",
+    "_a",
+    "**a",
+    "*_",
+    "~~a",
+    "`a",
+    "|a|\n",
+    "a  \n",
+    "a\n=\n",
+    "```\n",
+    "a\n",
+    "a\n\n",
+    "- a\n",
+    "1. a\n",
+    "@a\n",
+    "> a\n",
+    "# a\n",
+    "https://",
+    "http://a\n",
+    "http://a.b ",
+    "a:// " + "b" * 8,  # (was slow) quadratic scheme search in the text before each "://"
+    "a:// ",
+    "http:// ",
+    "a.co ",  # (was slow) bare links, each normalised and rendered
+    "ab.com/x ",
+    "a@b.co ",
+    "www.ab.cd/e ",
+]
+
+
+def _filled(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def _every_handle(handles: set[str]):
+    """Every ``@word`` names someone: the most links a text can make."""
+    return {handle: (1, "Someone") for handle in handles}
+
+
+def _cpu_ms(source: str) -> float:
+    """Best of three, in CPU time of this thread: other work on a loaded machine does not count."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.thread_time()
+        render(source, _every_handle)
+        best = min(best, time.thread_time() - started)
+    return best * 1000
+
+
+@pytest.mark.parametrize("size", [10_000, 4_000])  # POST_MAX_CHARS, COMMENT_MAX_CHARS
+@pytest.mark.parametrize("unit", WORST_INPUT_UNITS)
+def test_the_worst_inputs_render_in_under_50_ms(unit, size):
+    assert _cpu_ms(_filled(unit, size)) < 50
+
+
+def test_many_ordinary_links_all_render():
+    source = "\n".join(
+        f"See [link number {i}](https://x.example/{i}) and [ref {i}]." for i in range(150)
+    )
+    html = html_of(source)
+    assert html.count('href="https://x.example/') == 150
+    assert html.count("[ref ") == 150
+
+
+def test_a_long_list_of_links_is_still_markdown():
+    source = "\n".join(
+        f"- [Minutes of meeting {i}](https://x.example/m/{i}) #notes" for i in range(180)
+    )
+    rendered = render(source, resolve)
+    assert rendered.html.count("<li>") == 180
+    assert rendered.html.count('href="https://x.example/m/') == 180
+    assert rendered.hashtags == ["notes"]
+
+
+def test_bare_links_after_the_first_two_hundred_stay_text():
+    rendered = render(" ".join(f"site{i}.com" for i in range(250)), resolve)
+    assert rendered.html.count("<a ") == 200
+    assert 'href="http://site199.com"' in rendered.html and "site249.com" in rendered.html
+    assert render("site0.com", resolve).html.count("<a ") == 1  # the budget is per text
+
+
+def test_a_link_after_a_long_text_is_still_found():
+    html = html_of(
+        "word " * 500 + "see https://x.example/page and " + "more " * 50 + "http://y.ex/"
+    )
+    assert 'href="https://x.example/page"' in html
+    assert 'href="http://y.ex/"' in html
+
+
+def test_a_text_too_dense_in_markup_is_shown_as_typed():
+    source = "- <b>@bob</b>\n" * 700 + "\n\n#tag *end*"
+    rendered = render(source, resolve)
+    assert "<li>" not in rendered.html and "<b>" not in rendered.html
+    assert rendered.html.count("&lt;b&gt;@bob&lt;/b&gt;") == 700
+    assert rendered.html.endswith("<p>#tag *end*</p>")
+    assert rendered.mentioned_ids == [] and rendered.hashtags == []

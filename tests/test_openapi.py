@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
+from werkzeug.datastructures import ImmutableMultiDict
 
 from tests.conftest import PASSWORD
 
@@ -166,3 +169,112 @@ def test_session_endpoints_match_the_schemas(app, document, employee):
     app.config["ALLOWED_EMAIL_DOMAINS"] = ["lumen.example"]
     body = {"email": "sign.up@lumen.example", "display_name": "Sign Up", "password": "x" * 12}
     check(client.post("/api/v1/auth/signup", json=body), "post", "/auth/signup")
+
+
+# --- every query parameter a handler reads is documented, and only those -------------------
+# Robust to how a handler reads them (directly, through a helper, or by handing request.args
+# to a service): the test records the keys actually looked up while each GET operation of
+# the document runs, as an administrator, on objects that exist.
+
+
+class RecordingArgs(ImmutableMultiDict):
+    """``request.args`` that notes every key looked up (get, [], getlist, in)."""
+
+    read: set[str] | None = None
+
+    def _note(self, key) -> None:
+        if RecordingArgs.read is not None:
+            RecordingArgs.read.add(key)
+
+    def __getitem__(self, key):
+        self._note(key)
+        return super().__getitem__(key)
+
+    def getlist(self, key, type=None):
+        self._note(key)
+        return super().getlist(key, type)
+
+    def __contains__(self, key) -> bool:
+        self._note(key)
+        return super().__contains__(key)
+
+
+def _path_with_ids(path: str, params: list[dict], ids: dict[str, int]) -> str:
+    for param in params:
+        if param["in"] == "path":
+            enum = param["schema"].get("enum")
+            value = enum[0] if enum else ids[param["name"]]
+            path = path.replace("{" + param["name"] + "}", str(value))
+    return path
+
+
+@pytest.fixture
+def one_of_everything(api, admin, employee, make_group):
+    """Ids of one object of each kind a GET path names, visible to (and managed by) ``admin``."""
+    from tests.moderation_fixtures import reported_case
+
+    boss = api(admin)
+    group = make_group("Everything", "public", members=(admin, employee))
+    post = boss.post(PREFIX + "/posts", {"body": "hello", "group_id": group.id}).get_json()
+    poll = boss.post(PREFIX + "/polls", {"question": "Q?", "options": ["a", "b"]}).get_json()
+    announcement = boss.post(
+        PREFIX + "/announcements",
+        {"title": "T", "body": "B", "audience": {"kind": "company"}, "expires_in_days": 7},
+    ).get_json()
+    case_id = reported_case(api(employee), "post", post["id"])
+    return {
+        "user_id": employee.id,
+        "post_id": post["id"],
+        "group_id": group.id,
+        "poll_id": poll["poll"]["id"],
+        "announcement_id": announcement["id"],
+        "case_id": case_id,
+    }
+
+
+def test_every_query_parameter_read_is_documented(app, document, api, admin, one_of_everything):
+    boss = api(admin)
+    undocumented, unread, failed = {}, {}, {}
+    app.request_class = type("RecordingRequest", (app.request_class,), {})
+    app.request_class.parameter_storage_class = RecordingArgs  # forms too; GETs have none
+    try:
+        for path, item in document["paths"].items():
+            if "get" not in item:
+                continue
+            params = item["get"].get("parameters", []) + item.get("parameters", [])
+            documented = {p["name"] for p in params if p["in"] == "query"}
+            RecordingArgs.read = set()
+            answer = boss.get(PREFIX + _path_with_ids(path, params, one_of_everything))
+            read, RecordingArgs.read = RecordingArgs.read, None
+            if answer.status_code >= 400:
+                failed[path] = answer.status_code
+            if read - documented:
+                undocumented[path] = sorted(read - documented)
+            if documented - read:
+                unread[path] = sorted(documented - read)
+    finally:
+        RecordingArgs.read = None
+        app.request_class = app.request_class.__mro__[1]
+    assert failed == {}  # each handler ran to the end, reading all it reads
+    assert undocumented == {}
+    assert unread == {}
+
+
+def test_only_get_handlers_read_the_query_string():
+    """The test above exercises GET operations; any other method reading query parameters
+    would escape it."""
+    offenders = []
+    for module in sorted((Path(__file__).parents[1] / "socialnet" / "api").glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            methods = {
+                d.func.attr
+                for d in node.decorator_list
+                if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+            }
+            if methods & {"post", "put", "patch", "delete", "route"} and "request.args" in (
+                ast.unparse(node)
+            ):
+                offenders.append(f"{module.name}:{node.name}")
+    assert offenders == []

@@ -7,6 +7,7 @@ import pytest
 from socialnet.ratelimits import limiter
 from tests.conftest import PASSWORD
 from tests.helpers import assert_error
+from tests.web import form
 
 
 @pytest.fixture
@@ -88,6 +89,26 @@ def test_the_sign_in_form_shares_the_account_limit(app, employee, limits_on):
     )
     assert response.status_code == 429
     assert "Retry-After" in response.headers
+
+
+def test_edits_share_the_posting_limit_and_opening_a_form_does_not_count(
+    api, signed_in, employee, make_post, limits_on
+):
+    limits_on(posts="3 per minute")
+    post = make_post(employee, "First draft")
+    client, page = api(employee), signed_in(employee)
+    for _ in range(5):  # reading the forms is free
+        assert page.get(f"/posts/{post.id}/edit").status_code == 200
+        assert page.get("/announcements/new").status_code in (200, 403)
+    assert client.patch(f"/api/v1/posts/{post.id}", {"body": "Second draft"}).status_code == 200
+    edited = form(page, f"/posts/{post.id}/edit", body="Third draft")
+    assert edited.status_code == 302
+    assert client.post("/api/v1/posts", {"body": "new"}).status_code == 201
+    refused = client.patch(f"/api/v1/posts/{post.id}", {"body": "[" * 9999})
+    assert_error(refused, 429, "rate_limited")
+    assert int(refused.headers["Retry-After"]) > 0
+    assert form(page, f"/posts/{post.id}/edit", body="x").status_code == 429
+    assert client.get(f"/api/v1/posts/{post.id}").get_json()["body"] == "Third draft"
 
 
 def test_reports_tokens_comments_and_reactions_have_their_limits(

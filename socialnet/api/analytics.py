@@ -82,14 +82,16 @@ RANGE_PARAMS = [
         "name": "from",
         "in": "query",
         "required": False,
-        "description": "first company day (YYYY-MM-DD, included); default: 29 days before `to`",
+        "description": "first company day (YYYY-MM-DD, included, from 2000-01-01); "
+        "default: 29 days before `to`",
         "schema": DAY,
     },
     {
         "name": "to",
         "in": "query",
         "required": False,
-        "description": "last company day (included); default today. At most 366 days in all.",
+        "description": "last company day (included, up to 9000-12-31); default today. "
+        "At most 366 days in all.",
         "schema": DAY,
     },
 ]

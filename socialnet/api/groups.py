@@ -2,10 +2,10 @@
 
 from flask import jsonify, request
 
-from ..errors import ValidationFailed
 from ..pagination import parse_limit
 from ..serializers import page
 from ..services import groups, pins
+from ..services.validation import parse_flag
 from . import bp
 from .common import commit, created, json_body, no_content, require_user
 from .openapi import (
@@ -27,19 +27,12 @@ from .openapi import (
 )
 
 
-def _flag(raw: str | None, name: str) -> bool:
-    """A query flag: ``1`` is on; absent or empty is off. :raise ValidationFailed: else."""
-    if raw not in (None, "", "1"):
-        raise ValidationFailed(f"{name} must be 1 (or left out).", fields={name: "invalid"})
-    return raw == "1"
-
-
 @bp.get("/groups")
 def list_groups():
     items, next_cursor = groups.list_groups(
         require_user(),
         query=request.args.get("q"),
-        mine=_flag(request.args.get("mine"), "mine"),
+        mine=parse_flag(request.args.get("mine"), "mine"),
         cursor=request.args.get("cursor"),
         limit=parse_limit(request.args.get("limit")),
     )

@@ -454,6 +454,13 @@ def _paths() -> dict[str, Any]:
                     {"name": "q", "in": "query", "schema": {"type": "string"}},
                     {"name": "department", "in": "query", "schema": {"type": "string"}},
                     {"name": "site", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "include_inactive",
+                        "in": "query",
+                        "description": "1: deactivated accounts too (administrators only; "
+                        "ignored for others)",
+                        "schema": {"type": "string", "enum": ["1"]},
+                    },
                     LIMIT,
                     CURSOR,
                 ],

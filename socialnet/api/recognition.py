@@ -285,7 +285,7 @@ document(
                         "name": "at",
                         "in": "query",
                         "required": False,
-                        "description": "a day of the period (default: today)",
+                        "description": "a day of the period (default: today), 1900 to 9000",
                         "schema": {"type": "string", "format": "date"},
                     },
                     {

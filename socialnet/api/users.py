@@ -6,6 +6,7 @@ from .. import policy
 from ..pagination import parse_limit
 from ..serializers import page, user_private, user_profile
 from ..services import accounts, directory, feed
+from ..services.validation import parse_flag
 from . import bp
 from .common import commit, created, json_body, require_user
 
@@ -19,8 +20,8 @@ def search_users():
         site=request.args.get("site"),
         cursor=request.args.get("cursor"),
         limit=parse_limit(request.args.get("limit")),
-        include_inactive=policy.can_manage_users(viewer)
-        and request.args.get("include_inactive") == "1",
+        include_inactive=parse_flag(request.args.get("include_inactive"), "include_inactive")
+        and policy.can_manage_users(viewer),
     )
     serialize = user_private if policy.can_manage_users(viewer) else user_profile
     return jsonify(page([serialize(p) for p in people], next_cursor))

@@ -24,10 +24,10 @@ from ..text_keys import like_prefix
 from . import audit, sessions
 from .validation import (
     check_birthday,
-    check_date,
     check_known_fields,
     check_optional_id,
     check_text,
+    parse_date,
 )
 
 _hasher = PasswordHasher()
@@ -216,7 +216,7 @@ def _apply_profile(user: User, data: dict[str, Any]) -> None:
     if "manager_id" in data:
         user.manager_id = _check_manager(data["manager_id"], user)
     if "hire_date" in data:
-        user.hire_date = check_date(data["hire_date"], "hire_date")
+        user.hire_date = parse_date(data["hire_date"], "hire_date")
     if "birthday" in data:
         user.birth_month, user.birth_day = check_birthday(data["birthday"])
 

@@ -9,7 +9,7 @@ until they mark it read or it expires.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, insert, literal, select, tuple_, update
@@ -37,7 +37,7 @@ from . import screening as screening_gate
 from .content import render_body
 from .feed import serialize_posts_for
 from .notifications import do_notify_many
-from .validation import check_known_fields, check_optional_id, check_text
+from .validation import check_known_fields, check_optional_id, check_text, parse_datetime
 
 FIELDS = {"title", "body", "audience", "expires_in_days", "publish_at", "comments_enabled"}
 MIN_DAYS, MAX_DAYS = 1, 14
@@ -125,21 +125,11 @@ def _check_days(value: Any) -> int:
 def _check_publish_at(value: Any, now: datetime) -> datetime:
     if value is None:
         return now
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
+    parsed = parse_datetime(value, "publish_at")
     if parsed is None:
         raise ValidationFailed(
-            "publish_at must be an ISO 8601 date and time.", fields={"publish_at": "invalid"}
+            "'publish_at' must be an ISO 8601 date and time.", fields={"publish_at": "invalid"}
         )
-    if parsed.tzinfo is not None:
-        try:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-        except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
-            raise ValidationFailed(
-                "publish_at is out of range.", fields={"publish_at": "out_of_range"}
-            ) from exc
     if parsed < now - PAST_TOLERANCE:
         raise ValidationFailed(
             "publish_at is in the past: leave it out to publish now.",

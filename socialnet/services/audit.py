@@ -21,7 +21,7 @@ from ..models import AuditLogEntry, User
 from ..pagination import decode_cursor, encode_cursor
 from ..serializers import iso
 from .csv_export import to_csv
-from .validation import MAX_ID, check_date, check_text
+from .validation import MAX_ID, check_text, parse_date
 
 #: Most entries one CSV export holds; narrow the filters for more.
 EXPORT_MAX_ROWS = 50_000
@@ -102,7 +102,7 @@ def check_filters(args: dict[str, Any]) -> dict[str, Any]:
             out[name] = int(raw)
     for name in ("from", "to"):
         if args.get(name):
-            out[name] = check_date(args[name], name)
+            out[name] = parse_date(args[name], name)
     if "from" in out and "to" in out and out["from"] > out["to"]:
         raise ValidationFailed("'from' must not be after 'to'.", fields={"from": "after_to"})
     return out

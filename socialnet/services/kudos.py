@@ -37,7 +37,7 @@ from . import screening as screening_gate
 from .accounts import access_user
 from .posts import _store_body, check_group_for_posting
 from .unique import flush_unless_taken, insert_unless_taken
-from .validation import check_date, check_known_fields, check_optional_id, check_text
+from .validation import check_known_fields, check_optional_id, check_text, parse_date
 
 MAX_RECIPIENTS = 10
 MAX_MESSAGE = 1000
@@ -370,7 +370,7 @@ def leaderboard(
     period = period or "month"
     if period not in PERIODS:
         raise ValidationFailed("period is month or quarter.", fields={"period": "unknown"})
-    day = check_date(at, "at") or company_today()
+    day = parse_date(at, "at") or company_today()
     if group_id is not None:
         group_id = _check_group_param(viewer, group_id)
     start, end, since, until = period_bounds(period, day, company_tz())

@@ -20,7 +20,7 @@ Rules worth knowing:
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -40,7 +40,7 @@ from . import attachments, notifications
 from . import screening as screening_gate
 from .csv_export import to_csv
 from .posts import _store_body, access_post, check_group_for_posting
-from .validation import MAX_ID, check_known_fields, check_text
+from .validation import MAX_ID, check_known_fields, check_text, parse_datetime
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 20
@@ -286,19 +286,12 @@ def _check_bool(data: dict[str, Any], field: str) -> bool:
 
 
 def check_datetime(value: Any, field: str) -> datetime:
-    """An ISO 8601 date-time, as naive UTC (no offset means UTC)."""
-    if not isinstance(value, str) or len(value) > 40:
+    """An ISO 8601 date-time within the usual bounds, as naive UTC to the second."""
+    parsed = parse_datetime(value, field)
+    if parsed is None:
         raise ValidationFailed(
-            f"{field} must be an ISO 8601 date-time.", fields={field: "not_datetime"}
+            f"'{field}' must be an ISO 8601 date and time.", fields={field: "not_datetime"}
         )
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationFailed(
-            f"{field} must be an ISO 8601 date-time.", fields={field: "not_datetime"}
-        ) from exc
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed.replace(microsecond=0)
 
 

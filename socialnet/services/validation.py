@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from ..errors import TooLarge, ValidationFailed
@@ -118,6 +119,13 @@ def check_filter_text(value: str | None, field: str, *, max_len: int = 200) -> s
     return value
 
 
+def parse_flag(raw: str | None, name: str) -> bool:
+    """A query flag: ``1`` is on; absent or empty is off. :raise ValidationFailed: else."""
+    if raw not in (None, "", "1"):
+        raise ValidationFailed(f"{name} must be 1 (or left out).", fields={name: "invalid"})
+    return raw == "1"
+
+
 def check_optional_id(value: Any, field: str) -> int | None:
     if value is None:
         return None
@@ -126,17 +134,75 @@ def check_optional_id(value: Any, field: str) -> int | None:
     return value
 
 
-def check_date(value: Any, field: str) -> date | None:
+#: The days and instants a request may name (query parameters and body fields alike): wide
+#: enough for any business date, far enough from ``date.min`` and ``date.max`` that what
+#: is computed from them (the start and end of a period, a time zone's offset, the next
+#: day) can never overflow into a 500.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(9000, 12, 31)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: ISO 8601 date-times are short; anything longer is not one (and not worth parsing).
+_DATETIME_MAX_CHARS = 40
+
+
+def _out_of_range(name: str, lo: date, hi: date) -> ValidationFailed:
+    return ValidationFailed(
+        f"'{name}' must be between {lo.isoformat()} and {hi.isoformat()}.",
+        fields={name: "out_of_range"},
+    )
+
+
+def parse_date(
+    value: Any, name: str, *, lo: date = EARLIEST_DATE, hi: date = LATEST_DATE
+) -> date | None:
+    """The day ``value`` names (``YYYY-MM-DD``), or None when absent (None or empty).
+
+    :raise ValidationFailed: not such a day (``not_date``), or outside ``lo``..``hi``
+        (``out_of_range``); the message and ``fields`` name the parameter ``name``.
+    """
     if value in (None, ""):
         return None
-    if not isinstance(value, str):
-        raise ValidationFailed(f"{field} must be a date (YYYY-MM-DD).", fields={field: "not_date"})
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+        raise ValidationFailed(f"'{name}' must be a date (YYYY-MM-DD).", fields={name: "not_date"})
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise ValidationFailed(
-            f"{field} must be a date (YYYY-MM-DD).", fields={field: "not_date"}
+            f"'{name}' must be a real day (YYYY-MM-DD).", fields={name: "not_date"}
         ) from exc
+    if not lo <= day <= hi:
+        raise _out_of_range(name, lo, hi)
+    return day
+
+
+def parse_datetime(
+    value: Any, name: str, *, lo: date = EARLIEST_DATE, hi: date = LATEST_DATE
+) -> datetime | None:
+    """The instant ``value`` names (ISO 8601; no offset means UTC) as naive UTC, or None
+    when absent (None or empty). Its day, as written and in UTC, must be in ``lo``..``hi``.
+
+    :raise ValidationFailed: not a date-time (``not_datetime``) or out of range
+        (``out_of_range``), naming ``name``.
+    """
+    if value in (None, ""):
+        return None
+    try:
+        if not isinstance(value, str) or len(value) > _DATETIME_MAX_CHARS:
+            raise ValueError(value)
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"'{name}' must be an ISO 8601 date and time.", fields={name: "not_datetime"}
+        ) from exc
+    # Checked before converting: an offset moves the day by one at most, so in bounds this
+    # far from year 1 and year 9999, the conversion cannot overflow.
+    if not lo <= parsed.date() <= hi:
+        raise _out_of_range(name, lo, hi)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    if not datetime.combine(lo, time.min) <= parsed <= datetime.combine(hi, time.max):
+        raise _out_of_range(name, lo, hi)
+    return parsed
 
 
 def check_birthday(value: Any) -> tuple[int | None, int | None]:

@@ -8,9 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from .. import policy
-from ..errors import DomainError
+from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..services import announcements, pages
+from ..services.validation import parse_datetime
 from ._common import failed, form_next, me
 
 bp = Blueprint("announcements", __name__)
@@ -34,17 +35,16 @@ def _publish_at(raw: str, offset: str) -> str | None:
     if not raw:
         return None
     try:
-        local = datetime.fromisoformat(raw)
+        local = parse_datetime(raw, "publish_at")
         minutes = int(offset) if offset else 0
-    except ValueError:
-        return raw  # the service answers "publish_at must be an ISO 8601 date and time"
-    if local.tzinfo is not None or not -900 <= minutes <= 900:
+    except (ValidationFailed, ValueError):
+        return raw  # the service answers with the reason
+    if local is None or datetime.fromisoformat(raw).tzinfo is not None:
+        return raw  # not a datetime-local value: the service reads it as it is
+    if not -900 <= minutes <= 900:
         return raw
-    try:
-        utc = local + timedelta(minutes=minutes)
-    except OverflowError:  # beyond year 9999 or before year 1: the service refuses it
-        return raw
-    return utc.replace(tzinfo=UTC).isoformat()
+    # in bounds (far from year 1 and year 9999), so fifteen hours either way cannot overflow
+    return (local + timedelta(minutes=minutes)).replace(tzinfo=UTC).isoformat()
 
 
 def _form_data() -> dict:

@@ -21,7 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ...errors import ValidationFailed
 from ...extensions import db
-from ..validation import check_date
+from ..validation import parse_date
 
 #: Default range: the last 30 days, today included.
 DEFAULT_DAYS = 30
@@ -70,14 +70,6 @@ def _utc_midnight(day: date, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def _within_bounds(value: date, name: str) -> date:
-    if not EARLIEST <= value <= LATEST:
-        raise ValidationFailed(
-            f"'{name}' must be between {EARLIEST} and {LATEST}.", fields={name: "out_of_range"}
-        )
-    return value
-
-
 def check_range(raw_from: Any, raw_to: Any) -> Range:
     """Parse ``from``/``to`` (``YYYY-MM-DD``, both optional, both included).
 
@@ -87,13 +79,15 @@ def check_range(raw_from: Any, raw_to: Any) -> Range:
     """
     from ..celebrations import company_today, company_tz
 
-    given_start = check_date(raw_from, "from")
-    if given_start is not None:
-        _within_bounds(given_start, "from")
-    end = _within_bounds(check_date(raw_to, "to") or company_today(), "to")
+    given_start = parse_date(raw_from, "from", lo=EARLIEST, hi=LATEST)
+    end = parse_date(raw_to, "to", lo=EARLIEST, hi=LATEST) or company_today()
     # the default start comes from an end known to be in bounds (0001-01-01 minus 29 days
-    # does not exist)
-    start = _within_bounds(given_start or end - timedelta(days=DEFAULT_DAYS - 1), "from")
+    # does not exist), and is held to the same bounds
+    start = given_start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start < EARLIEST:
+        raise ValidationFailed(
+            f"'from' must be between {EARLIEST} and {LATEST}.", fields={"from": "out_of_range"}
+        )
     if start > end:
         raise ValidationFailed("'from' must not be after 'to'.", fields={"from": "after_to"})
     if (end - start).days + 1 > MAX_DAYS:
