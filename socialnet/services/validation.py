@@ -6,9 +6,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import TooLarge, ValidationFailed
-
-#: The largest id the database's integer columns hold (and the URL converter accepts).
-MAX_ID = 2**31 - 1
+from ..limits import MAX_ID  # re-exported: services import it from here
 
 
 def check_known_fields(data: Any, allowed: set[str]) -> dict[str, Any]:

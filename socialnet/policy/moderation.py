@@ -1,0 +1,45 @@
+"""Moderation: who reviews which cases, takes which actions, pins and features."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement
+
+from ..models import ModerationCase, Post, User
+from .groups import administered_group_ids, is_group_admin
+from .roles import is_moderator
+
+#: Case actions a group admin may take on cases of their group; the others (account-wide
+#: sanctions, moving a post elsewhere) are for community managers and admins.
+GROUP_ADMIN_CASE_ACTIONS = frozenset(
+    {"dismiss", "approve", "hide", "restore", "delete", "warn", "lock"}
+)
+
+
+def cases_visible_filter(user: User) -> ColumnElement[bool]:
+    """Cases ``user`` may see in the review queue: all for community managers and admins,
+    those of their groups for group admins, none for anyone else."""
+    if not user.active:
+        return ModerationCase.id.is_(None)
+    if is_moderator(user):
+        return ModerationCase.id.is_not(None)
+    return ModerationCase.group_id.in_(administered_group_ids(user))
+
+
+def can_moderate_group(user: User, group_id: int | None) -> bool:
+    """Community managers moderate everything; group admins their group's content."""
+    if is_moderator(user):
+        return True
+    return group_id is not None and is_group_admin(user, group_id)
+
+
+def can_take_case_action(user: User, case_group_id: int | None, action: str) -> bool:
+    if is_moderator(user):
+        return True
+    return can_moderate_group(user, case_group_id) and action in GROUP_ADMIN_CASE_ACTIONS
+
+
+def can_pin(user: User, post: Post, scope: str) -> bool:
+    """Community managers pin to the company feed or a group; group admins in their group."""
+    if scope == "company":
+        return is_moderator(user)
+    return post.group_id is not None and can_moderate_group(user, post.group_id)
