@@ -15,7 +15,12 @@ Outside this package no code compares a role or builds a visibility filter
 
 from __future__ import annotations
 
-from .announcements import can_announce_to, can_see_reach
+from .announcements import (
+    can_announce_to,
+    can_read_announcement,
+    can_see_reach,
+    sender_sees_audience,
+)
 from .groups import (
     READ_ONLY_REFUSAL,
     administered_group_ids,
@@ -98,6 +103,7 @@ __all__ = [
     "can_mark_official",
     "can_moderate_group",
     "can_pin",
+    "can_read_announcement",
     "can_post_in_group",
     "can_read_analytics",
     "can_read_audit_log",
@@ -123,6 +129,7 @@ __all__ = [
     "received_announcement_post_ids",
     "room_for_post",
     "rooms_for",
+    "sender_sees_audience",
     "visible_comments_filter",
     "visible_groups_filter",
     "visible_posts_filter",

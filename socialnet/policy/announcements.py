@@ -1,9 +1,20 @@
-"""Announcements: who may send to whom, read one, see its reach."""
+"""Announcements: who may send to whom, read one, see its reach.
+
+The sender's rights to their announcement (read it, its reach, remind) last while they may
+still see its audience (:func:`sender_sees_audience`). For a group that means reading the
+group: a sender who left a private or secret group, was removed from it, or whose group
+turned private or secret under them sees what any non-member sees (404). Company, site,
+department and reporting-line audiences are people every employee sees in the directory,
+org chart included, so those senders keep their rights; a reporting line is the one copied
+when the announcement was published, which is its audience even after the line changes.
+"""
 
 from __future__ import annotations
 
-from ..models import Announcement, Group, User
+from ..extensions import db
+from ..models import Announcement, AnnouncementRecipient, Group, Post, User
 from .groups import can_read_group, can_see_group, is_group_admin
+from .posts import can_see_post
 from .roles import is_moderator
 
 
@@ -25,12 +36,33 @@ def can_announce_to(user: User, audience_kind: str, group: Group | None = None) 
     return is_moderator(user)
 
 
+def sender_sees_audience(user: User, announcement: Announcement) -> bool:
+    """``user`` sent ``announcement`` and may still see its audience (see the module)."""
+    if not user.active or announcement.sender_id != user.id:
+        return False
+    return announcement.group_id is None or can_read_group(user, announcement.group_id)
+
+
 def can_see_reach(user: User, announcement: Announcement) -> bool:
-    """The sender, and community managers / admins who may read the announcement's audience."""
+    """The sender while they see the audience, and community managers / admins who may read
+    the announcement's audience."""
     if not user.active:
         return False
     if announcement.sender_id == user.id:
-        return True
+        return sender_sees_audience(user, announcement)
     if not is_moderator(user):
         return False
     return announcement.group_id is None or can_read_group(user, announcement.group_id)
+
+
+def can_read_announcement(user: User, announcement: Announcement) -> bool:
+    """Who may open an announcement: whoever may see its reach (its sender while they see
+    the audience included), and its recipients while its post is visible to them (not once
+    it is deleted, nor after they left the private group it was sent to)."""
+    if can_see_reach(user, announcement):
+        return True
+    if not announcement.post_id:
+        return False
+    if db.session.get(AnnouncementRecipient, (announcement.id, user.id)) is None:
+        return False
+    return can_see_post(user, db.session.get(Post, announcement.post_id))

@@ -322,18 +322,15 @@ def _recipient_row(user: User, announcement_id: int) -> AnnouncementRecipient | 
 
 
 def access_announcement(user: User, announcement_id: int) -> Announcement:
-    """The announcement if ``user`` sent it, received it, or may see its reach; else 404."""
+    """The announcement if ``user`` may read it (:func:`policy.can_read_announcement`).
+
+    :raise NotFound: missing, or not ``user``'s to read (a sender who no longer sees the
+        audience included).
+    """
     announcement = db.session.get(Announcement, announcement_id)
-    if announcement is None:
+    if announcement is None or not policy.can_read_announcement(user, announcement):
         raise NotFound("No such announcement.")
-    if announcement.sender_id == user.id or policy.can_see_reach(user, announcement):
-        return announcement
-    # A recipient reads it while its post is visible to them: not once it is deleted,
-    # nor after they left the private group it was sent to.
-    post = db.session.get(Post, announcement.post_id) if announcement.post_id else None
-    if _recipient_row(user, announcement.id) and policy.can_see_post(user, post):
-        return announcement
-    raise NotFound("No such announcement.")
+    return announcement
 
 
 def describe(user: User, announcement: Announcement) -> dict[str, Any]:
