@@ -21,6 +21,12 @@ from .announcements import (
     can_see_reach,
     sender_sees_audience,
 )
+from .audit import (
+    AUDIT_SAFE_FIELDS,
+    can_read_audit_log,
+    readable_announcements_filter,
+    redacted_audit_entries,
+)
 from .groups import (
     READ_ONLY_REFUSAL,
     administered_group_ids,
@@ -65,7 +71,6 @@ from .roles import (
     can_manage_users,
     can_mark_official,
     can_read_analytics,
-    can_read_audit_log,
     is_admin,
     is_moderator,
 )
@@ -81,6 +86,7 @@ from .rooms import (
 )
 
 __all__ = [
+    "AUDIT_SAFE_FIELDS",
     "ANNOUNCEMENT_ROOM_DAYS",
     "AUTHOR_ONLY_STATES",
     "COMPANY_ROOM",
@@ -125,8 +131,10 @@ __all__ = [
     "moderation_allows",
     "moderation_allows_one",
     "readable_group_ids",
+    "readable_announcements_filter",
     "readers_among",
     "received_announcement_post_ids",
+    "redacted_audit_entries",
     "room_for_post",
     "rooms_for",
     "sender_sees_audience",

@@ -24,10 +24,6 @@ def can_manage_users(user: User) -> bool:
     return is_admin(user)
 
 
-def can_read_audit_log(user: User) -> bool:
-    return is_moderator(user)
-
-
 def can_read_analytics(user: User) -> bool:
     return is_moderator(user)
 

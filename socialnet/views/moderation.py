@@ -415,7 +415,7 @@ def audit_log():
     query = {k: v for k, v in typed.items() if v}
     return render_template(
         "moderation_audit.html",
-        entries=[audit.entry_dict(e) for e in entries],
+        entries=audit.entries_for(me(), entries),
         typed=typed,
         query=query,
         next_cursor=next_cursor,
