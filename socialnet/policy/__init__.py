@@ -50,6 +50,12 @@ from .moderation import (
     can_take_case_action,
     cases_visible_filter,
 )
+from .notifications import (
+    group_known_to_row,
+    post_visible_to_row,
+    visible_notifications_filter,
+    visible_notifications_to_row,
+)
 from .posts import (
     AUTHOR_ONLY_STATES,
     GROUP_OF_POST,
@@ -119,6 +125,7 @@ __all__ = [
     "can_see_reach",
     "can_take_case_action",
     "cases_visible_filter",
+    "group_known_to_row",
     "group_role",
     "home_feed_filter",
     "is_admin",
@@ -131,6 +138,7 @@ __all__ = [
     "moderation_allows",
     "moderation_allows_one",
     "readable_group_ids",
+    "post_visible_to_row",
     "readable_announcements_filter",
     "readers_among",
     "received_announcement_post_ids",
@@ -140,5 +148,7 @@ __all__ = [
     "sender_sees_audience",
     "visible_comments_filter",
     "visible_groups_filter",
+    "visible_notifications_filter",
+    "visible_notifications_to_row",
     "visible_posts_filter",
 ]
