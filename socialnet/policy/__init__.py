@@ -45,10 +45,13 @@ from .groups import (
 )
 from .moderation import (
     GROUP_ADMIN_CASE_ACTIONS,
+    ModerationReach,
     can_moderate_group,
+    can_open_queue,
     can_pin,
     can_take_case_action,
     cases_visible_filter,
+    moderation_reach,
 )
 from .notifications import (
     group_known_to_row,
@@ -99,6 +102,7 @@ __all__ = [
     "GROUP_ADMIN_CASE_ACTIONS",
     "GROUP_OF_POST",
     "MODERATOR_ROLES",
+    "ModerationReach",
     "PER_ANNOUNCEMENT_ROOM_AUDIENCES",
     "READ_ONLY_REFUSAL",
     "administered_group_ids",
@@ -114,6 +118,7 @@ __all__ = [
     "can_manage_users",
     "can_mark_official",
     "can_moderate_group",
+    "can_open_queue",
     "can_pin",
     "can_read_announcement",
     "can_post_in_group",
@@ -137,6 +142,7 @@ __all__ = [
     "member_group_ids",
     "moderation_allows",
     "moderation_allows_one",
+    "moderation_reach",
     "readable_group_ids",
     "post_visible_to_row",
     "readable_announcements_filter",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement
 
+from ..extensions import db
 from ..models import ModerationCase, Post, User
 from .groups import administered_group_ids, is_group_admin
 from .roles import is_moderator
@@ -43,3 +46,41 @@ def can_pin(user: User, post: Post, scope: str) -> bool:
     if scope == "company":
         return is_moderator(user)
     return post.group_id is not None and can_moderate_group(user, post.group_id)
+
+
+def can_open_queue(user: User) -> bool:
+    """Community managers, admins and group admins open the review queue."""
+    if is_moderator(user):
+        return True
+    return user.active and db.session.scalar(administered_group_ids(user).limit(1)) is not None
+
+
+@dataclass(frozen=True)
+class ModerationReach:
+    """What one person may moderate, loaded once (:func:`moderation_reach`), to decide for
+    every post of a page without a query each: the batched twin of :func:`can_pin`,
+    :func:`~.roles.can_feature` and :func:`can_open_queue`."""
+
+    moderator: bool = False
+    admin_groups: frozenset[int] = frozenset()
+
+    @property
+    def can_open_queue(self) -> bool:
+        return self.moderator or bool(self.admin_groups)
+
+    def can_pin(self, group_id: int | None) -> bool:
+        """May pin a post of ``group_id`` (None: the company space) in its space."""
+        return self.moderator or (group_id is not None and group_id in self.admin_groups)
+
+    @property
+    def can_feature(self) -> bool:
+        return self.moderator
+
+
+def moderation_reach(user: User | None) -> ModerationReach:
+    """``user``'s :class:`ModerationReach` (None: signed out): one query at most."""
+    if user is None or not user.active:
+        return ModerationReach()
+    if is_moderator(user):
+        return ModerationReach(moderator=True)
+    return ModerationReach(admin_groups=frozenset(db.session.scalars(administered_group_ids(user))))

@@ -60,10 +60,7 @@ def access_case(user: User, case_id: int) -> ModerationCase:
 
 def check_can_open_queue(user: User) -> None:
     """Moderators and group admins open the queue; anyone else is refused (403)."""
-    if policy.is_moderator(user):
-        return
-    is_group_admin = db.session.scalar(policy.administered_group_ids(user).limit(1))
-    if is_group_admin is None:
+    if not policy.can_open_queue(user):
         raise Forbidden("Only community managers and group admins can moderate.")
 
 
