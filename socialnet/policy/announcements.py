@@ -11,11 +11,19 @@ when the announcement was published, which is its audience even after the line c
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, false
+
 from ..extensions import db
 from ..models import Announcement, AnnouncementRecipient, Group, Post, User
-from .groups import can_read_group, can_see_group, is_group_admin
+from .groups import (
+    administered_group_ids,
+    can_read_group,
+    can_see_group,
+    is_group_admin,
+    visible_groups_filter,
+)
 from .posts import can_see_post
-from .roles import is_moderator
+from .roles import has_reports, is_moderator
 
 
 def can_announce_to(user: User, audience_kind: str, group: Group | None = None) -> bool:
@@ -66,3 +74,23 @@ def can_read_announcement(user: User, announcement: Announcement) -> bool:
     if db.session.get(AnnouncementRecipient, (announcement.id, user.id)) is None:
         return False
     return can_see_post(user, db.session.get(Post, announcement.post_id))
+
+
+def announceable_groups_filter(user: User) -> ColumnElement[bool]:
+    """SQL condition on ``Group``: the groups ``user`` may announce to (the composer's list,
+    as :func:`can_announce_to` decides): community managers every group they may see,
+    group admins their groups."""
+    if not user.active:
+        return false()
+    if is_moderator(user):
+        return visible_groups_filter(user)
+    return Group.id.in_(administered_group_ids(user))
+
+
+def may_announce(user: User) -> bool:
+    """Whether ``user`` may announce to anyone at all (the "New announcement" link)."""
+    if is_moderator(user):
+        return True
+    if not user.active:
+        return False
+    return has_reports(user) or db.session.scalar(administered_group_ids(user).limit(1)) is not None

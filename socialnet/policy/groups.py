@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import ColumnElement, or_, select
 
 from ..extensions import db
 from ..models import Group, GroupMembership, GroupVisibility, Post, User
 from .roles import is_admin
+
+#: The roles of ``GroupMembership.role``.
+GROUP_ADMIN, GROUP_MEMBER = "admin", "member"
+GROUP_ROLES = (GROUP_MEMBER, GROUP_ADMIN)
+
+
+def is_group_admin_role(role: str | None) -> bool:
+    """A membership ``role`` (stored, or about to be given) is a group admin's."""
+    return role == GROUP_ADMIN
+
+
+def group_admin_rows() -> ColumnElement[bool]:
+    """SQL condition on ``GroupMembership``: the row of one of the group's admins."""
+    return GroupMembership.role == GROUP_ADMIN
+
+
+def is_public_group(group: Group) -> bool:
+    """Anyone reads a public group and joins it at once."""
+    return group.visibility == GroupVisibility.PUBLIC.value
+
+
+def is_secret_group(group: Group) -> bool:
+    """A secret group's existence is known to its members only (invitation only)."""
+    return group.visibility == GroupVisibility.SECRET.value
+
+
+def visibility_narrows(old: str, new: str) -> bool:
+    """Going from ``old`` to ``new`` takes the content away from non-members."""
+    return old == GroupVisibility.PUBLIC.value and new != GroupVisibility.PUBLIC.value
 
 
 def member_group_ids(user: User):
@@ -42,7 +73,13 @@ def group_role(user: User, group_id: int) -> str | None:
 
 
 def is_group_admin(user: User, group_id: int) -> bool:
-    return user.active and group_role(user, group_id) == "admin"
+    return user.active and is_group_admin_role(group_role(user, group_id))
+
+
+def can_create_group(user: User, allowed_roles: Collection[str]) -> bool:
+    """Anyone active creates groups, unless the company limits it to ``allowed_roles``
+    (the ``GROUP_CREATION_ROLES`` setting; empty: no limit)."""
+    return user.active and (not allowed_roles or user.role in allowed_roles)
 
 
 def can_manage_group(user: User, group: Group) -> bool:
@@ -118,5 +155,5 @@ def is_read_only(post: Post) -> bool:
 def administered_group_ids(user: User):
     """SQL subquery of the groups ``user`` is an admin of."""
     return select(GroupMembership.group_id).where(
-        GroupMembership.user_id == user.id, GroupMembership.role == "admin"
+        GroupMembership.user_id == user.id, group_admin_rows()
     )

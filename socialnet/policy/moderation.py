@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Select, select
 
 from ..extensions import db
-from ..models import ModerationCase, Post, User
-from .groups import administered_group_ids, is_group_admin
-from .roles import is_moderator
+from ..models import GroupMembership, ModerationCase, Post, User
+from .groups import administered_group_ids, group_admin_rows, is_group_admin
+from .roles import is_moderator, moderators_filter
 
 #: Case actions a group admin may take on cases of their group; the others (account-wide
 #: sanctions, moving a post elsewhere) are for community managers and admins.
@@ -84,3 +84,16 @@ def moderation_reach(user: User | None) -> ModerationReach:
     if is_moderator(user):
         return ModerationReach(moderator=True)
     return ModerationReach(admin_groups=frozenset(db.session.scalars(administered_group_ids(user))))
+
+
+def case_moderator_ids(group_id: int | None) -> Select:
+    """SQL SELECT of who moderates a case of ``group_id`` (None: not a group's): active
+    community managers and admins, and the group's active admins."""
+    query = select(User.id).where(moderators_filter())
+    if group_id is None:
+        return query
+    return query.union(
+        select(GroupMembership.user_id)
+        .join(User, User.id == GroupMembership.user_id)
+        .where(GroupMembership.group_id == group_id, group_admin_rows(), User.active.is_(True))
+    )

@@ -130,3 +130,9 @@ def can_delete_comment(user: User, comment: Comment, post: Post) -> bool:
     return user.active and (
         comment.author_id == user.id or post.author_id == user.id or is_moderator(user)
     )
+
+
+def can_manage_poll(user: User, post: Post) -> bool:
+    """The poll's author or a community manager / admin: close it, export its votes, see
+    ``after_vote`` results before voting."""
+    return user.active and (post.author_id == user.id or is_moderator(user))

@@ -3,9 +3,27 @@ follow from the role alone."""
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, and_, select
+
+from ..extensions import db
 from ..models import Role, User
 
 MODERATOR_ROLES = frozenset({Role.COMMUNITY_MANAGER.value, Role.ADMIN.value})
+
+
+def is_admin_role(role: str) -> bool:
+    """``role`` (a value about to be given) makes its holder an administrator."""
+    return role == Role.ADMIN.value
+
+
+def administrators_filter() -> ColumnElement[bool]:
+    """SQL condition on ``User``: an active administrator."""
+    return and_(User.active.is_(True), User.role == Role.ADMIN.value)
+
+
+def moderators_filter() -> ColumnElement[bool]:
+    """SQL condition on ``User``: an active community manager or administrator."""
+    return and_(User.active.is_(True), User.role.in_(MODERATOR_ROLES))
 
 
 def is_admin(user: User) -> bool:
@@ -30,3 +48,22 @@ def can_read_analytics(user: User) -> bool:
 
 def can_feature(user: User) -> bool:
     return is_moderator(user)
+
+
+def has_reports(user: User) -> bool:
+    """Someone active reports to ``user`` (a manager in fact, whatever their role)."""
+    reports = select(User.id).where(User.manager_id == user.id, User.active.is_(True))
+    return db.session.scalar(reports.limit(1)) is not None
+
+
+def can_sanction(actor: User, person: User) -> bool:
+    """Community managers sanction employees; only administrators sanction community
+    managers and administrators (active or not: the role is what is protected)."""
+    return person.role not in MODERATOR_ROLES or is_admin(actor)
+
+
+def can_celebrate_team(user: User) -> bool:
+    """Managers (by role, or anyone with reports), community managers and admins."""
+    if not user.active:
+        return False
+    return is_moderator(user) or user.role == Role.MANAGER.value or has_reports(user)
