@@ -21,6 +21,7 @@ from .announcements import (
     can_read_announcement,
     can_see_reach,
     may_announce,
+    reach_visible_filter,
     sender_sees_audience,
 )
 from .audit import (
@@ -183,6 +184,7 @@ __all__ = [
     "post_visible_to_row",
     "readable_announcements_filter",
     "readable_group_ids",
+    "reach_visible_filter",
     "readers_among",
     "received_announcement_post_ids",
     "redacted_audit_entries",

@@ -11,7 +11,7 @@ when the announcement was published, which is its audience even after the line c
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false
+from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from ..extensions import db
 from ..models import Announcement, AnnouncementRecipient, Group, Post, User
@@ -20,6 +20,7 @@ from .groups import (
     can_read_group,
     can_see_group,
     is_group_admin,
+    readable_group_ids,
     visible_groups_filter,
 )
 from .posts import can_see_post
@@ -74,6 +75,17 @@ def can_read_announcement(user: User, announcement: Announcement) -> bool:
     if db.session.get(AnnouncementRecipient, (announcement.id, user.id)) is None:
         return False
     return can_see_post(user, db.session.get(Post, announcement.post_id))
+
+
+def reach_visible_filter(user: User) -> ColumnElement[bool]:
+    """SQL twin of :func:`can_see_reach` on ``Announcement``: the sender or a community
+    manager / admin, while the audience's group (if any) is readable to them."""
+    if not user.active:
+        return false()
+    return and_(
+        or_(Announcement.sender_id == user.id, true() if is_moderator(user) else false()),
+        or_(Announcement.group_id.is_(None), Announcement.group_id.in_(readable_group_ids(user))),
+    )
 
 
 def announceable_groups_filter(user: User) -> ColumnElement[bool]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, false, or_, select
 
 from ..extensions import db
 from ..models import (
@@ -27,7 +27,8 @@ from ..models import (
     Post,
     User,
 )
-from .groups import readable_group_ids, visible_groups_filter
+from .announcements import reach_visible_filter
+from .groups import visible_groups_filter
 from .moderation import cases_visible_filter
 from .posts import visible_posts_filter
 from .roles import is_moderator
@@ -57,19 +58,13 @@ def readable_announcements_filter(user: User):
     is readable, or a recipient while the post is visible."""
     if not user.active:
         return false()
-    audience_readable = or_(
-        Announcement.group_id.is_(None), Announcement.group_id.in_(readable_group_ids(user))
-    )
     received = Announcement.id.in_(
         select(AnnouncementRecipient.announcement_id).where(
             AnnouncementRecipient.user_id == user.id
         )
     )
     return or_(
-        and_(
-            or_(Announcement.sender_id == user.id, true() if is_moderator(user) else false()),
-            audience_readable,
-        ),
+        reach_visible_filter(user),
         and_(received, Post.id.is_not(None), visible_posts_filter(user)),
     )
 
