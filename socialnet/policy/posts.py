@@ -41,7 +41,8 @@ def visible_posts_filter(user: User) -> ColumnElement[bool]:
 
     Company posts are seen by every active employee; group posts by readers of
     the group; an announcement by its sender and recipients only (and, being in
-    a group, only by readers of that group); deleted posts by nobody.
+    a group, only by readers of that group — its sender included, the rule of
+    :func:`~.announcements.sender_sees_audience`); deleted posts by nobody.
     """
     if not user.active:
         return Post.id.is_(None)
