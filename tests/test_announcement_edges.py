@@ -148,13 +148,14 @@ def test_a_community_manager_who_sent_to_a_public_group_loses_it_when_it_closes(
 
 def test_a_sender_who_left_a_public_group_keeps_their_announcement(api, employee, manager, fred):
     """A public group's content and members are readable by everyone: leaving it takes
-    nothing the sender could not see as an outsider."""
+    nothing the sender could not see as an outsider (sending again is another right)."""
     group, sent = _private_group_announced_by(api, employee, manager, fred, type="public")
     response = api(employee).delete(f"{API}/groups/{group['id']}/members/{employee.id}")
     assert response.status_code == 204
     assert _sender_paths(api(employee), sent) == {"read": 200, "reach": 200, "permalink": 200}
+    # no longer the group's admin, they may not announce to it again: no reminder either
     remind = api(employee).post(f"{API}/announcements/{sent['id']}/remind")
-    assert remind.status_code == 200, remind.get_json()
+    assert_error(remind, 403, "forbidden")
 
 
 def test_a_manager_whose_reporting_line_changed_keeps_their_announcement(
@@ -169,3 +170,19 @@ def test_a_manager_whose_reporting_line_changed_keeps_their_announcement(
     assert _sender_paths(api(manager), sent) == {"read": 200, "reach": 200, "permalink": 200}
     reach = api(manager).get(f"{API}/announcements/{sent['id']}/reach").get_json()
     assert [p["id"] for p in reach["not_read"]] == [employee.id]
+
+
+def test_a_reminder_is_a_new_send_the_sender_must_still_be_allowed_to_make(
+    api, cm, admin, employee
+):
+    """A community manager demoted after announcing to the company still reads it and its
+    reach (their own words, to people they see), but may not remind the company any more:
+    a reminder reaches the audience again, like the scheduled publication it mirrors."""
+    sent = announce(api(cm), "company")
+    demoted = api(admin).patch(f"{API}/users/{cm.id}", {"role": "employee"})
+    assert demoted.status_code == 200, demoted.get_json()
+    assert _sender_paths(api(cm), sent) == {"read": 200, "reach": 200, "permalink": 200}
+    assert_error(api(cm).post(f"{API}/announcements/{sent['id']}/remind"), 403, "forbidden")
+    assert db.session.get(Announcement, sent["id"]).reminded_at is None
+    reminded = api(admin).post(f"{API}/announcements/{sent['id']}/remind")
+    assert reminded.status_code == 200, reminded.get_json()  # a moderator still may

@@ -19,9 +19,11 @@ from .announcements import (
     announceable_groups_filter,
     can_announce_to,
     can_read_announcement,
+    can_remind,
     can_see_reach,
     may_announce,
     reach_visible_filter,
+    sender_may_send_again,
     sender_sees_audience,
 )
 from .audit import (
@@ -153,6 +155,7 @@ __all__ = [
     "can_read_announcement",
     "can_read_audit_log",
     "can_read_group",
+    "can_remind",
     "can_sanction",
     "can_see_group",
     "can_see_post",
@@ -190,6 +193,7 @@ __all__ = [
     "redacted_audit_entries",
     "room_for_post",
     "rooms_for",
+    "sender_may_send_again",
     "sender_sees_audience",
     "visibility_narrows",
     "visible_comments_filter",

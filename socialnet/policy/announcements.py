@@ -64,6 +64,26 @@ def can_see_reach(user: User, announcement: Announcement) -> bool:
     return announcement.group_id is None or can_read_group(user, announcement.group_id)
 
 
+def sender_may_send_again(user: User, announcement: Announcement) -> bool:
+    """The sender may still address the announcement's audience: the right a scheduled
+    publication and a reminder (a new send to the same people) both need."""
+    if not user.active or announcement.sender_id != user.id:
+        return False
+    group = db.session.get(Group, announcement.group_id) if announcement.group_id else None
+    if not can_announce_to(user, announcement.audience_kind, group):
+        return False
+    return announcement.audience_kind != "reports" or has_reports(user, active_only=False)
+
+
+def can_remind(user: User, announcement: Announcement) -> bool:
+    """Community managers and admins who see the reach; its sender while they see the
+    audience *and* may still send to it (a demoted sender reads their announcement but
+    does not reach the company again)."""
+    if not can_see_reach(user, announcement):
+        return False
+    return is_moderator(user) or sender_may_send_again(user, announcement)
+
+
 def can_read_announcement(user: User, announcement: Announcement) -> bool:
     """Who may open an announcement: whoever may see its reach (its sender while they see
     the audience included), and its recipients while its post is visible to them (not once

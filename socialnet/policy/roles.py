@@ -50,9 +50,12 @@ def can_feature(user: User) -> bool:
     return is_moderator(user)
 
 
-def has_reports(user: User) -> bool:
-    """Someone active reports to ``user`` (a manager in fact, whatever their role)."""
-    reports = select(User.id).where(User.manager_id == user.id, User.active.is_(True))
+def has_reports(user: User, *, active_only: bool = True) -> bool:
+    """Someone (active, unless ``active_only`` is false) reports to ``user``: a manager in
+    fact, whatever their role."""
+    reports = select(User.id).where(User.manager_id == user.id)
+    if active_only:
+        reports = reports.where(User.active.is_(True))
     return db.session.scalar(reports.limit(1)) is not None
 
 

@@ -283,15 +283,7 @@ def do_publish(announcement: Announcement) -> int | None:
 
 
 def _sender_still_allowed(sender: User | None, announcement: Announcement) -> bool:
-    if sender is None or not sender.active:
-        return False
-    group = db.session.get(Group, announcement.group_id) if announcement.group_id else None
-    if not policy.can_announce_to(sender, announcement.audience_kind, group):
-        return False
-    if announcement.audience_kind == "reports":
-        first = db.session.scalar(select(User.id).where(User.manager_id == sender.id).limit(1))
-        return first is not None
-    return True
+    return sender is not None and policy.sender_may_send_again(sender, announcement)
 
 
 def publish_due(now: datetime | None = None) -> int:
@@ -395,8 +387,11 @@ def reach(user: User, announcement_id: int, cursor: str | None, limit: int) -> d
 def do_remind(user: User, announcement_id: int) -> int:
     """Notify, once, every recipient who has not read it yet; returns how many."""
     announcement = access_announcement(user, announcement_id)
-    if not policy.can_see_reach(user, announcement):
-        raise Forbidden("Only the sender and community managers can send a reminder.")
+    if not policy.can_remind(user, announcement):
+        raise Forbidden(
+            "Only community managers and a sender who may still announce to this audience "
+            "can send a reminder."
+        )
     if announcement.published_at is None:
         raise Conflict("This announcement is not published yet.")
     now = utcnow()
