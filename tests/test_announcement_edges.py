@@ -173,7 +173,7 @@ def test_a_manager_whose_reporting_line_changed_keeps_their_announcement(
 
 
 def test_a_reminder_is_a_new_send_the_sender_must_still_be_allowed_to_make(
-    api, cm, admin, employee
+    api, auth, cm, admin, employee
 ):
     """A community manager demoted after announcing to the company still reads it and its
     reach (their own words, to people they see), but may not remind the company any more:
@@ -181,8 +181,12 @@ def test_a_reminder_is_a_new_send_the_sender_must_still_be_allowed_to_make(
     sent = announce(api(cm), "company")
     demoted = api(admin).patch(f"{API}/users/{cm.id}", {"role": "employee"})
     assert demoted.status_code == 200, demoted.get_json()
+    page = auth.login(cm).get(f"/announcements/{sent['id']}/reach")
+    assert page.status_code == 200 and "Send reminder" not in page.get_data(as_text=True)
     assert _sender_paths(api(cm), sent) == {"read": 200, "reach": 200, "permalink": 200}
     assert_error(api(cm).post(f"{API}/announcements/{sent['id']}/remind"), 403, "forbidden")
+    page = auth.login(admin).get(f"/announcements/{sent['id']}/reach")
+    assert "Send reminder" in page.get_data(as_text=True)
     assert db.session.get(Announcement, sent["id"]).reminded_at is None
     reminded = api(admin).post(f"{API}/announcements/{sent['id']}/remind")
     assert reminded.status_code == 200, reminded.get_json()  # a moderator still may
