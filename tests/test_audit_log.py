@@ -114,3 +114,93 @@ def test_only_moderators_read_the_log(api, employee, manager, fred):
         assert_error(api(person).get("/api/v1/audit-log?format=csv"), 403)
         assert_error(api(person).get("/api/v1/audit-log?from=bad"), 403)  # refused before parsing
     assert_error(api(None).get("/api/v1/audit-log"), 401)
+
+
+# --- entries about what the reader may not see (security finding 2) ----------------------
+#
+# An entry about a secret group the reader is not in, or an announcement they may not read,
+# is redacted for them: the action, actor, time and target id stay (who did what, when),
+# names and titles go, and ``redacted`` says what the target is ("a secret group"). The
+# same policy as every other read path (policy.can_see_group, can_read_announcement)
+# decides, for administrators too: a secret group is secret from them everywhere.
+
+SECRET_NAME = "Project Nightingale"
+SECRET_TITLE = "Nightingale layoffs"
+
+
+def _secret_world(api, employee, manager):
+    """A secret group created and renamed by ``employee``, with ``manager`` in it, and an
+    announcement to it; returns the group id."""
+    created = api(employee).post("/api/v1/groups", {"name": "Skunkworks", "type": "secret"})
+    assert created.status_code == 201, created.get_json()
+    group_id = created.get_json()["id"]
+    renamed = api(employee).patch(f"/api/v1/groups/{group_id}", {"name": SECRET_NAME})
+    assert renamed.status_code == 200, renamed.get_json()
+    added = api(employee).post(f"/api/v1/groups/{group_id}/members", {"user_id": manager.id})
+    assert added.status_code == 201, added.get_json()
+    sent = api(employee).post(
+        "/api/v1/announcements",
+        {
+            "title": SECRET_TITLE,
+            "body": "Tomorrow.",
+            "audience": {"kind": "group", "value": group_id},
+            "expires_in_days": 7,
+        },
+    )
+    assert sent.status_code == 201, sent.get_json()
+    return group_id
+
+
+def _log_texts(api, auth, reader) -> dict[str, str]:
+    """What ``reader`` gets from the three audit-log read paths, as text."""
+    client = api(reader)
+    json_text = client.get("/api/v1/audit-log?limit=100").get_data(as_text=True)
+    csv_text = client.get("/api/v1/audit-log?format=csv").get_data(as_text=True)
+    page = auth.login(reader).get("/moderation/audit")
+    assert page.status_code == 200
+    return {"json": json_text, "csv": csv_text, "page": page.get_data(as_text=True)}
+
+
+def _join_secret(group_id: int, person) -> None:
+    from socialnet.models import GroupMembership
+
+    db.session.add(GroupMembership(group_id=group_id, user_id=person.id))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("reader_role", ["cm", "admin"])
+def test_entries_about_a_secret_group_are_redacted_for_outsiders(
+    api, auth, cm, admin, employee, manager, reader_role
+):
+    reader = cm if reader_role == "cm" else admin
+    group_id = _secret_world(api, employee, manager)
+    for path, text in _log_texts(api, auth, reader).items():
+        for secret in (SECRET_NAME, "Skunkworks", SECRET_TITLE):
+            assert secret not in text, (path, secret)
+    items = api(reader).get("/api/v1/audit-log?limit=100").get_json()["items"]
+    by_action = {e["action"]: e for e in items}
+    assert set(by_action) >= {"group.created", "group.updated", "announcement.sent"}
+    group_entry = by_action["group.updated"]
+    assert (group_entry["target_type"], group_entry["target_id"]) == ("group", group_id)
+    assert group_entry["actor"]["id"] == employee.id  # who did what, when: kept
+    assert group_entry["redacted"] == "a secret group"
+    assert by_action["announcement.sent"]["redacted"] == "an announcement you cannot read"
+    assert by_action["announcement.sent"]["after"] == {"audience": "group"}
+    assert "a secret group" in _log_texts(api, auth, reader)["page"]
+
+    _join_secret(group_id, reader)  # the same reader, now a member, sees it all
+    for path, text in _log_texts(api, auth, reader).items():
+        for secret in (SECRET_NAME, "Skunkworks", SECRET_TITLE):
+            assert secret in text, (path, secret)
+    items = api(reader).get("/api/v1/audit-log?limit=100").get_json()["items"]
+    assert all(e["redacted"] is None for e in items)
+
+
+def test_a_group_turned_secret_redacts_its_earlier_entries(api, auth, cm, employee, manager):
+    created = api(employee).post("/api/v1/groups", {"name": "Open plans", "type": "private"})
+    group_id = created.get_json()["id"]
+    api(employee).patch(f"/api/v1/groups/{group_id}", {"name": "Acquisition talks"})
+    assert "Acquisition talks" in _log_texts(api, auth, cm)["json"]  # private: its name is public
+    api(employee).patch(f"/api/v1/groups/{group_id}", {"type": "secret"})
+    for path, text in _log_texts(api, auth, cm).items():
+        assert "Acquisition talks" not in text and "Open plans" not in text, path

@@ -336,7 +336,7 @@ def _pairs_by_sql(people, posts) -> set[tuple[int, int]]:
         select(User.id, Post.id).where(
             User.id.in_([p.id for p in people]),
             Post.id.in_([p.id for p in posts]),
-            svc.post_visible_to_row(User.id),
+            policy.post_visible_to_row(User.id),
         )
     )
     return {(user_id, post_id) for user_id, post_id in rows}

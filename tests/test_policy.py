@@ -166,3 +166,63 @@ def test_readers_among(world):
     assert policy.readers_among(ids, groups["secret"].id) == [people["manager"].id]
     assert policy.readers_among(ids, 424242) == []
     assert policy.readers_among([], groups["private"].id) == []
+
+
+def test_readable_announcements_filter_agrees_with_can_read_announcement(world, make_post):
+    """The audit log redacts announcements through the SQL twin; it must say what the
+    predicate says, for every persona and audience, and after the sender leaves."""
+    from socialnet.models import Announcement, AnnouncementRecipient, GroupMembership
+
+    people, groups, _posts = world
+    announcements = []
+    for audience, group in (
+        ("company", None),
+        ("reports", None),
+        ("group", groups["public"]),
+        ("group", groups["private"]),
+        ("group", groups["secret"]),
+    ):
+        sender = people["manager"] if group is not groups["public"] else people["employee"]
+        post = make_post(sender, f"{audience} news", group)
+        post.kind = "announcement"
+        announcement = Announcement(
+            sender_id=sender.id,
+            title=f"{audience} news",
+            body="b",
+            audience_kind=audience,
+            audience_value="",
+            group_id=group.id if group else None,
+            post_id=post.id,
+            published_at=utcnow(),
+            expires_at=utcnow(),
+        )
+        db.session.add(announcement)
+        db.session.flush()
+        db.session.add(
+            AnnouncementRecipient(announcement_id=announcement.id, user_id=people["employee"].id)
+            if sender is not people["employee"]
+            else AnnouncementRecipient(announcement_id=announcement.id, user_id=people["fred"].id)
+        )
+        announcements.append(announcement)
+    db.session.commit()
+
+    def agree() -> None:
+        ids = [a.id for a in announcements]
+        for person in people.values():
+            by_sql = set(
+                db.session.scalars(
+                    select(Announcement.id)
+                    .outerjoin(Post, Post.id == Announcement.post_id)
+                    .where(Announcement.id.in_(ids), policy.readable_announcements_filter(person))
+                )
+            )
+            by_python = {a.id for a in announcements if policy.can_read_announcement(person, a)}
+            assert by_sql == by_python, person.display_name
+
+    agree()
+    private_sender = db.session.get(GroupMembership, (groups["private"].id, people["manager"].id))
+    db.session.delete(private_sender)  # the sender of the private group's announcement leaves
+    db.session.commit()
+    assert not policy.can_read_announcement(people["manager"], announcements[3])
+    assert policy.can_read_announcement(people["manager"], announcements[0])
+    agree()

@@ -28,7 +28,10 @@ Expectations are not a hand-written table but two rules (``expected``):
 Viewers: ``author`` (wrote everything, admin of the group, a manager), ``member`` (stays
 in the group throughout), ``leaver`` (a member: the one removed, leaving or suspended),
 ``outsider`` (an employee outside the group) and ``cm`` (a community manager outside the
-group: policy gives them no private group's content).
+group: policy gives them no private group's content). The leaver is also a group admin who
+sent an announcement of their own: once out of a private group, its sender reads it, its
+reach and reminders no more. The audit log (API, CSV, page) names the announcements'
+titles to the community manager only while they may read the group.
 
 To extend: a new read path is a function ``(world, viewer) -> bool`` ("does ``viewer``
 see the subject now?") registered in ``PATHS`` with its subject and gate; a new change is
@@ -90,6 +93,7 @@ class World:
     kudos_post_id: int = 0
     celebration_post_id: int = 0
     announcement_id: int = 0
+    sender_announcement_id: int = 0  # sent by the leaver, a group admin until the change
     marker: str = ""
     tag: str = ""
     new_group_post_id: int | None = None
@@ -181,8 +185,9 @@ def _add_group_and_sockets(world: World, prefix: str) -> None:
     author = world.api("author")
     group = _ok(author.post(f"{API}/groups", {"name": world.group_name, "type": start}))
     world.group_id = group["id"]
-    for name in ("member", "leaver"):
-        _ok(author.post(f"{API}/groups/{world.group_id}/members", {"user_id": world.users[name]}))
+    for name, role in (("member", "member"), ("leaver", "admin")):  # the leaver announces
+        members = f"{API}/groups/{world.group_id}/members"
+        _ok(author.post(members, {"user_id": world.users[name], "role": role}))
     for name in VIEWERS:  # sockets open before any content exists
         sock = world.open_socket(name)
         assert sock.is_connected(), name
@@ -254,6 +259,16 @@ def _add_content(world: World, prefix: str) -> None:
     )
     world.announcement_id = announcement["id"]
     _ok(member.post(f"{API}/announcements/{world.announcement_id}/ack"), 200)
+    sent = world.api("leaver").post(
+        f"{API}/announcements",
+        {
+            "title": f"{world.marker} from the leaver",
+            "body": "Sent by someone who may lose the group.",
+            "audience": {"kind": "group", "value": world.group_id},
+            "expires_in_days": 7,
+        },
+    )
+    world.sender_announcement_id = _ok(sent)["id"]
 
 
 def _snapshot_before(world: World) -> None:
@@ -568,6 +583,49 @@ def announcement_reach(world: World, viewer: str) -> bool:
     return True
 
 
+def sender_announcement_read(world: World, viewer: str) -> bool:
+    """The leaver's announcement: its sender reads it while they may read the group."""
+    url = f"{API}/announcements/{world.sender_announcement_id}"
+    return _get(world, viewer, url, (200, 401, 404)).status_code == 200
+
+
+def sender_announcement_reach(world: World, viewer: str) -> bool:
+    """Its reach (the names of the members who have not read it)."""
+    url = f"{API}/announcements/{world.sender_announcement_id}/reach"
+    response = _get(world, viewer, url)
+    if response.status_code != 200:
+        return False
+    assert world.handles["member"] in {p["handle"] for p in response.get_json()["not_read"]}
+    return True
+
+
+def sender_announcement_remind(world: World, viewer: str) -> bool:
+    """A reminder: the first one allowed is sent (200), later ones are refused as already
+    sent (409) — which only an allowed reader reaches (404/403 come first)."""
+    url = f"{API}/announcements/{world.sender_announcement_id}/remind"
+    response = world.api(viewer).post(url)
+    assert response.status_code in (200, 401, 403, 404, 409), response.get_data()
+    if response.status_code == 200:
+        db.session.commit()
+    return response.status_code in (200, 409)
+
+
+def audit_log(world: World, viewer: str) -> bool:
+    """The audit log names the announcements' titles only to readers of the group."""
+    response = _get(world, viewer, f"{API}/audit-log?limit=100")
+    return response.status_code == 200 and world.marker in response.get_data(as_text=True)
+
+
+def audit_log_csv(world: World, viewer: str) -> bool:
+    response = _get(world, viewer, f"{API}/audit-log?format=csv")
+    return response.status_code == 200 and world.marker in response.get_data(as_text=True)
+
+
+def audit_log_page(world: World, viewer: str) -> bool:
+    response = _page(world, viewer, "/moderation/audit")
+    return response.status_code == 200 and world.marker in response.get_data(as_text=True)
+
+
 def analytics_groups(world: World, viewer: str) -> bool:
     response = _get(world, viewer, f"{API}/analytics/groups")
     return world.group_id in {g["group_id"] for g in _items(response)}
@@ -689,6 +747,12 @@ PATHS: dict[str, Path] = {
         Path(celebrations_today, "post"),
         Path(announcement_read, "group", MEMBERS | {"cm"}),
         Path(announcement_reach, "group", frozenset({"author", "cm"})),
+        Path(sender_announcement_read, "group", MEMBERS | {"cm"}),
+        Path(sender_announcement_reach, "group", frozenset({"leaver", "cm"})),
+        Path(sender_announcement_remind, "group", frozenset({"leaver", "cm"})),
+        Path(audit_log, "group", CM_ONLY),
+        Path(audit_log_csv, "group", CM_ONLY),
+        Path(audit_log_page, "group", CM_ONLY),
         Path(analytics_groups, "known", CM_ONLY),
         Path(analytics_groups_csv, "known", CM_ONLY),
         Path(analytics_polls, "post", CM_ONLY),

@@ -136,7 +136,7 @@ def audit_log():
             },
         )
     rows, next_cursor = audit.list_entries(user, filters, request.args.get("cursor"), limit)
-    return jsonify(page([audit.entry_dict(e) for e in rows], next_cursor))
+    return jsonify(page(audit.entries_for(user, rows), next_cursor))
 
 
 from . import moderation_openapi  # noqa: E402,F401  (documents the routes above)

@@ -79,6 +79,15 @@ AUDIT_ENTRY = {
         "before": {"type": "object"},
         "after": {"type": "object"},
         "created_at": DATE_TIME,
+        "redacted": {
+            "type": "string",
+            "nullable": True,
+            "description": (
+                "null, or what the target is when the reader may not see it "
+                '("a secret group", "an announcement you cannot read", "a case you cannot '
+                'see"): before/after then keep only fields that name nothing, reason is empty'
+            ),
+        },
     },
 }
 

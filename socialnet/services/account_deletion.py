@@ -64,7 +64,6 @@ from ..models import (
     Post,
     PostHashtag,
     Reaction,
-    Role,
     User,
     UserActivityDay,
     UserSession,
@@ -94,11 +93,9 @@ def _check_password(user: User, data: Any) -> None:
 
 def _check_not_last_admin(user: User) -> None:
     """Someone must still run the company's network and each group the person runs."""
-    if user.role == Role.ADMIN.value:
+    if policy.is_admin(user):
         others = db.session.scalar(
-            select(func.count(User.id)).where(
-                User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id
-            )
+            select(func.count(User.id)).where(policy.administrators_filter(), User.id != user.id)
         )
         if not others:
             raise Conflict(
@@ -107,7 +104,7 @@ def _check_not_last_admin(user: User) -> None:
             )
     other_admin = (
         select(GroupMembership.group_id)
-        .where(GroupMembership.role == "admin", GroupMembership.user_id != user.id)
+        .where(policy.group_admin_rows(), GroupMembership.user_id != user.id)
         .scalar_subquery()
     )
     other_member = (
@@ -118,7 +115,7 @@ def _check_not_last_admin(user: User) -> None:
         .join(GroupMembership, GroupMembership.group_id == Group.id)
         .where(
             GroupMembership.user_id == user.id,
-            GroupMembership.role == "admin",
+            policy.group_admin_rows(),
             Group.id.not_in(other_admin),
             Group.id.in_(other_member),
         )

@@ -362,7 +362,7 @@ def do_update_user(actor: User, user_id: int, data: Any) -> User:
     before = {"role": user.role, "active": user.active}
     if "role" in data:
         role = check_role(data["role"])
-        if user.id == actor.id and role != Role.ADMIN.value:
+        if user.id == actor.id and not policy.is_admin_role(role):
             raise Forbidden("You cannot remove your own administrator role.")
         user.role = role
     if "active" in data:

@@ -273,15 +273,7 @@ def do_publish(announcement: Announcement) -> int | None:
 
 
 def _sender_still_allowed(sender: User | None, announcement: Announcement) -> bool:
-    if sender is None or not sender.active:
-        return False
-    group = db.session.get(Group, announcement.group_id) if announcement.group_id else None
-    if not policy.can_announce_to(sender, announcement.audience_kind, group):
-        return False
-    if announcement.audience_kind == "reports":
-        first = db.session.scalar(select(User.id).where(User.manager_id == sender.id).limit(1))
-        return first is not None
-    return True
+    return sender is not None and policy.sender_may_send_again(sender, announcement)
 
 
 def publish_due(now: datetime | None = None) -> int:
@@ -312,18 +304,15 @@ def _recipient_row(user: User, announcement_id: int) -> AnnouncementRecipient | 
 
 
 def access_announcement(user: User, announcement_id: int) -> Announcement:
-    """The announcement if ``user`` sent it, received it, or may see its reach; else 404."""
+    """The announcement if ``user`` may read it (:func:`policy.can_read_announcement`).
+
+    :raise NotFound: missing, or not ``user``'s to read (a sender who no longer sees the
+        audience included).
+    """
     announcement = db.session.get(Announcement, announcement_id)
-    if announcement is None:
+    if announcement is None or not policy.can_read_announcement(user, announcement):
         raise NotFound("No such announcement.")
-    if announcement.sender_id == user.id or policy.can_see_reach(user, announcement):
-        return announcement
-    # A recipient reads it while its post is visible to them: not once it is deleted,
-    # nor after they left the private group it was sent to.
-    post = db.session.get(Post, announcement.post_id) if announcement.post_id else None
-    if _recipient_row(user, announcement.id) and policy.can_see_post(user, post):
-        return announcement
-    raise NotFound("No such announcement.")
+    return announcement
 
 
 def describe(user: User, announcement: Announcement) -> dict[str, Any]:
@@ -388,8 +377,11 @@ def reach(user: User, announcement_id: int, cursor: str | None, limit: int) -> d
 def do_remind(user: User, announcement_id: int) -> int:
     """Notify, once, every recipient who has not read it yet; returns how many."""
     announcement = access_announcement(user, announcement_id)
-    if not policy.can_see_reach(user, announcement):
-        raise Forbidden("Only the sender and community managers can send a reminder.")
+    if not policy.can_remind(user, announcement):
+        raise Forbidden(
+            "Only community managers and a sender who may still announce to this audience "
+            "can send a reminder."
+        )
     if announcement.published_at is None:
         raise Conflict("This announcement is not published yet.")
     now = utcnow()

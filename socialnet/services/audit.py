@@ -63,18 +63,33 @@ def record(
     return entry
 
 
-def entry_dict(entry: AuditLogEntry) -> dict[str, Any]:
+def entry_dict(entry: AuditLogEntry, redacted: str | None = None) -> dict[str, Any]:
+    """One entry; ``redacted`` (what its target is, "a secret group") for a reader who may
+    not see the target: its ``before``/``after`` keep only :data:`policy.AUDIT_SAFE_FIELDS`."""
+    before, after = json.loads(entry.before), json.loads(entry.after)
+    if redacted is not None:
+        safe = policy.AUDIT_SAFE_FIELDS.get(entry.target_type, frozenset())
+        before = {k: v for k, v in before.items() if k in safe}
+        after = {k: v for k, v in after.items() if k in safe}
     return {
         "id": entry.id,
         "actor": {"id": entry.actor_id, "display_name": entry.actor_name},
         "action": entry.action,
         "target_type": entry.target_type,
         "target_id": entry.target_id,
-        "reason": entry.reason,
-        "before": json.loads(entry.before),
-        "after": json.loads(entry.after),
+        "reason": "" if redacted is not None else entry.reason,
+        "before": before,
+        "after": after,
         "created_at": iso(entry.created_at),
+        "redacted": redacted,
     }
+
+
+def entries_for(reader: User, entries: list[AuditLogEntry]) -> list[dict[str, Any]]:
+    """``entries`` as ``reader`` may see them: those about a target hidden from them
+    (:func:`policy.redacted_audit_entries`) are redacted. A bounded number of queries."""
+    redacted = policy.redacted_audit_entries(reader, entries)
+    return [entry_dict(e, redacted.get(e.id)) for e in entries]
 
 
 FILTERS = ("action", "actor_id", "target_type", "target_id", "from", "to")
@@ -147,25 +162,29 @@ def list_entries(
 
 
 def export_csv(user: User, filters: dict[str, Any]) -> str:
-    """The filtered log as CSV, oldest first (at most :data:`EXPORT_MAX_ROWS` rows)."""
+    """The filtered log as CSV, oldest first (at most :data:`EXPORT_MAX_ROWS` rows), redacted
+    for ``user`` as :func:`entries_for` says."""
     check_can_read(user)
-    rows = db.session.scalars(_query(filters).order_by(AuditLogEntry.id).limit(EXPORT_MAX_ROWS))
+    rows = list(
+        db.session.scalars(_query(filters).order_by(AuditLogEntry.id).limit(EXPORT_MAX_ROWS))
+    )
     header = ["id", "created_at", "actor_id", "actor", "action", "target_type", "target_id"]
     return to_csv(
-        [*header, "reason", "before", "after"],
+        [*header, "reason", "before", "after", "redacted"],
         (
             [
-                e.id,
-                iso(e.created_at),
-                e.actor_id,
-                e.actor_name,
-                e.action,
-                e.target_type,
-                e.target_id,
-                e.reason,
-                e.before,
-                e.after,
+                e["id"],
+                e["created_at"],
+                e["actor"]["id"],
+                e["actor"]["display_name"],
+                e["action"],
+                e["target_type"],
+                e["target_id"],
+                e["reason"],
+                json.dumps(e["before"], sort_keys=True),
+                json.dumps(e["after"], sort_keys=True),
+                e["redacted"] or "",
             ]
-            for e in rows
+            for e in entries_for(user, rows)
         ),
     )

@@ -27,7 +27,6 @@ from ..models import (
     ModerationCase,
     Post,
     Report,
-    Role,
     User,
 )
 from ..models._time import utcnow
@@ -60,10 +59,7 @@ def access_case(user: User, case_id: int) -> ModerationCase:
 
 def check_can_open_queue(user: User) -> None:
     """Moderators and group admins open the queue; anyone else is refused (403)."""
-    if policy.is_moderator(user):
-        return
-    is_group_admin = db.session.scalar(policy.administered_group_ids(user).limit(1))
-    if is_group_admin is None:
+    if not policy.can_open_queue(user):
         raise Forbidden("Only community managers and group admins can moderate.")
 
 
@@ -254,24 +250,8 @@ def note_dict(note: CaseNote, author: User | None) -> dict[str, Any]:
 
 
 def moderator_ids_for(case: ModerationCase) -> list[int]:
-    """Who hears ``case.updated``: active community managers and admins, and the group's admins."""
-    from ..models import GroupMembership
-
-    query = select(User.id).where(
-        User.active.is_(True),
-        User.role.in_([Role.COMMUNITY_MANAGER.value, Role.ADMIN.value]),
-    )
-    if case.group_id is not None:
-        query = query.union(
-            select(GroupMembership.user_id)
-            .join(User, User.id == GroupMembership.user_id)
-            .where(
-                GroupMembership.group_id == case.group_id,
-                GroupMembership.role == "admin",
-                User.active.is_(True),
-            )
-        )
-    return sorted(db.session.scalars(query))
+    """Who hears ``case.updated``: its moderators (``policy.case_moderator_ids``)."""
+    return sorted(db.session.scalars(policy.case_moderator_ids(case.group_id)))
 
 
 def publish_case_updated(case: ModerationCase) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from .. import policy
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
-from ..models import Celebration, CelebrationPerson, NotificationType, Post, Role, User
+from ..models import Celebration, CelebrationPerson, NotificationType, Post, User
 from ..models._time import utcnow
 from ..realtime.publisher import publish
 from ..serializers import celebration_dict, post_dict
@@ -120,10 +120,7 @@ def _authors(people: list[User]) -> dict[int, User]:
     }
     admins = list(
         db.session.scalars(
-            select(User)
-            .where(User.role == Role.ADMIN.value, User.active.is_(True))
-            .order_by(User.id)
-            .limit(2)
+            select(User).where(policy.administrators_filter()).order_by(User.id).limit(2)
         )
     )
     authors = {}
@@ -241,13 +238,8 @@ def _announce(
 
 
 def can_celebrate_team(user: User) -> bool:
-    """Managers (by role, or anyone with reports), community managers and admins."""
-    if not user.active:
-        return False
-    if policy.is_moderator(user) or user.role == Role.MANAGER.value:
-        return True
-    has_reports = select(User.id).where(User.manager_id == user.id, User.active.is_(True))
-    return db.session.scalar(has_reports.limit(1)) is not None
+    """``policy.can_celebrate_team`` (kept here for its callers)."""
+    return policy.can_celebrate_team(user)
 
 
 def do_create_team_success(user: User, data: Any) -> tuple[Celebration, Post]:

@@ -24,6 +24,27 @@ from .posts import access_post
 from .validation import check_known_fields, check_text
 
 
+def access_comment(user: User, comment_id: int) -> tuple[Comment, Post]:
+    """The comment and its post, if ``user`` may see both (the policy's comment and post
+    filters, in one query).
+
+    :raise NotFound: missing, deleted, held or hidden (unless theirs), or on a post they
+        may not see — one answer for all.
+    """
+    row = db.session.execute(
+        select(Comment, Post)
+        .join(Post, Post.id == Comment.post_id)
+        .where(
+            Comment.id == comment_id,
+            policy.visible_comments_filter(user),
+            policy.visible_posts_filter(user),
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No such comment.")
+    return row[0], row[1]
+
+
 def list_comments(
     user: User, post_id: int, cursor: str | None, limit: int
 ) -> tuple[list[Comment], str | None]:
@@ -92,14 +113,7 @@ def _notify_comment(user: User, post: Post, mentioned: list[int]) -> None:
 
 def do_delete_comment(user: User, comment_id: int) -> None:
     """The comment's author, the post's author or a moderator may delete it (soft)."""
-    comment = db.session.get(Comment, comment_id)
-    if (
-        comment is None
-        or comment.deleted_at is not None
-        or not policy.moderation_allows_one(comment.moderation_state, comment.author_id, user)
-    ):
-        raise NotFound("No such comment.")
-    post = access_post(user, comment.post_id)  # a comment on an unseen post is a 404 too
+    comment, post = access_comment(user, comment_id)
     if not policy.can_delete_comment(user, comment, post):
         raise Forbidden("You can only delete your own comments or comments on your posts.")
     comment.deleted_at = utcnow()

@@ -189,7 +189,7 @@ def list_members(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Members (admins first, then by name) of a group whose content ``user`` may read."""
     group = access_readable_group(user, group_id)
-    rank = case((GroupMembership.role == "admin", 0), else_=1)
+    rank = case((policy.group_admin_rows(), 0), else_=1)
     name_key = User.name_key
     stmt = (
         select(User, GroupMembership.role, rank, name_key)
@@ -250,8 +250,7 @@ def _check_bool(value: Any, field: str) -> bool:
 
 
 def check_may_create_group(user: User) -> None:
-    roles = current_app.config.get("GROUP_CREATION_ROLES") or []
-    if roles and user.role not in roles:
+    if not policy.can_create_group(user, current_app.config.get("GROUP_CREATION_ROLES") or ()):
         raise Forbidden("Group creation is limited to some roles in this company.")
 
 
@@ -291,7 +290,7 @@ def do_create_group(user: User, data: Any) -> Group:
     db.session.add(GroupMembership(group_id=group.id, user_id=user.id, role="admin"))
     db.session.flush()
     screening_gate.settle_group(group, screening)
-    if group.is_official or group.visibility != "public":
+    if group.is_official or not policy.is_public_group(group):
         audit.record(user, "group.created", "group", group.id, after=_audited(group))
     user_id, group_id = user.id, group.id
     after_commit(lambda: enter_room_for_users([user_id], _room(group_id)), before_emits=True)
@@ -333,7 +332,7 @@ def _apply_update(actor: User, group: Group, data: dict[str, Any]) -> bool:
     narrowed = False
     if "type" in data:
         new_type = _check_type(data["type"])
-        narrowed = group.visibility == "public" and new_type != "public"
+        narrowed = policy.visibility_narrows(group.visibility, new_type)
         group.visibility = new_type
     return narrowed
 
@@ -433,7 +432,7 @@ def do_join(user: User, group_id: int) -> str:
     :raise Conflict: already a member, or the group is archived.
     """
     group = db.session.get(Group, group_id)
-    if group is None or group.visibility == GroupVisibility.SECRET.value:
+    if group is None or policy.is_secret_group(group):
         if group is not None and policy.is_group_member(user, group.id):
             raise Conflict("You are already a member of this group.")
         raise NotFound("No such group.")
@@ -441,7 +440,7 @@ def do_join(user: User, group_id: int) -> str:
         raise Conflict("You are already a member of this group.")
     if group.is_archived:
         raise Conflict("This group is archived: nobody can join it.")
-    if group.visibility == GroupVisibility.PUBLIC.value:
+    if policy.is_public_group(group):
         _add_member(group, user.id)
         return "joined"
     if db.session.get(GroupJoinRequest, (group.id, user.id)) is None:
@@ -449,7 +448,7 @@ def do_join(user: User, group_id: int) -> str:
         db.session.flush()
         admins = db.session.scalars(
             select(GroupMembership.user_id).where(
-                GroupMembership.group_id == group.id, GroupMembership.role == "admin"
+                GroupMembership.group_id == group.id, policy.group_admin_rows()
             )
         ).all()
         do_notify(admins, "join_requested", actor=user, group=group)
@@ -473,8 +472,8 @@ def do_add_member(actor: User, group_id: int, data: Any) -> User:
     if group.is_archived:
         raise Conflict("This group is archived.")
     target = _check_target_user(data.get("user_id"))
-    role = data.get("role", "member")
-    if role not in ("member", "admin"):
+    role = data.get("role", policy.GROUP_MEMBER)
+    if role not in policy.GROUP_ROLES:
         raise ValidationFailed("role must be member or admin.", fields={"role": "unknown"})
     if policy.is_group_member(target, group.id):
         raise Conflict("This person is already a member.")
@@ -485,9 +484,7 @@ def do_add_member(actor: User, group_id: int, data: Any) -> User:
 
 def _admin_count(group_id: int) -> int:
     return db.session.scalar(
-        select(func.count()).where(
-            GroupMembership.group_id == group_id, GroupMembership.role == "admin"
-        )
+        select(func.count()).where(GroupMembership.group_id == group_id, policy.group_admin_rows())
     )
 
 
@@ -503,13 +500,13 @@ def do_remove_member(actor: User, group_id: int, user_id: int) -> None:
         raise Forbidden("Only the group's admins can remove members.")
     if membership is None:
         raise NotFound("This person is not a member of the group.")
-    if membership.role == "admin" and _admin_count(group.id) == 1:
+    if policy.is_group_admin_role(membership.role) and _admin_count(group.id) == 1:
         raise Conflict("The last admin cannot leave: make someone else an admin first.")
     db.session.delete(membership)
     db.session.flush()
     publish("member.left", {"group_id": group.id, "user_id": user_id}, room=_room(group.id))
     rooms = [_room(group.id)]
-    if group.visibility != GroupVisibility.PUBLIC.value:
+    if not policy.is_public_group(group):
         # Announcements they received in a public group stay theirs to read; in a
         # private or secret group, nothing of it reaches them any more.
         rooms += _announcement_rooms(group.id)
@@ -523,12 +520,13 @@ def do_set_member_role(actor: User, group_id: int, user_id: int, data: Any) -> N
     if not policy.can_manage_group(actor, group):
         raise Forbidden("Only the group's admins can change roles.")
     role = data.get("role")
-    if role not in ("member", "admin"):
+    if role not in policy.GROUP_ROLES:
         raise ValidationFailed("role must be member or admin.", fields={"role": "unknown"})
     membership = db.session.get(GroupMembership, (group.id, user_id))
     if membership is None:
         raise NotFound("This person is not a member of the group.")
-    if membership.role == "admin" and role == "member" and _admin_count(group.id) == 1:
+    demoted = policy.is_group_admin_role(membership.role) and not policy.is_group_admin_role(role)
+    if demoted and _admin_count(group.id) == 1:
         raise Conflict("The last admin cannot step down: make someone else an admin first.")
     membership.role = role
     db.session.flush()

@@ -7,7 +7,7 @@ the type and, for a post, anyone who may not read it; both publish
 ``notification.created`` to ``user:<recipient id>`` with the recipient's new
 ``unread_count``. Like every service they flush and never commit.
 
-Visibility is checked twice: when notifying (a mention in a private group
+Visibility (``policy.notifications``) is checked twice: when notifying (a mention in a private group
 notifies nobody outside it) and again whenever notifications are read, so a
 notification whose post was deleted, or whose group turned private or lost
 the reader, silently leaves the list and the unread count.
@@ -25,13 +25,11 @@ from sqlalchemy import (
     Select,
     String,
     Text,
-    and_,
     delete,
     exists,
     func,
     insert,
     literal,
-    or_,
     select,
     update,
 )
@@ -44,11 +42,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import (
     NOTIFICATION_TYPES,
-    Announcement,
-    AnnouncementRecipient,
     Group,
-    GroupMembership,
-    GroupVisibility,
     Notification,
     NotificationMute,
     NotificationType,
@@ -103,74 +97,9 @@ def _reachable(type: str, post: Post | None) -> list[ColumnElement[bool]]:
     ]
     if post is not None:
         conditions.append(
-            exists(select(Post.id).where(Post.id == post.id, post_visible_to_row(User.id)))
+            exists(select(Post.id).where(Post.id == post.id, policy.post_visible_to_row(User.id)))
         )
     return conditions
-
-
-def post_visible_to_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """:func:`policy.visible_posts_filter`, for the person ``user_id`` of each row (a column
-    of the enclosing query: ``User.id``, ``Notification.user_id``) instead of one known user.
-
-    It lets one statement decide for many people: who may be notified of a post, how
-    many unread notifications each recipient has. It must say exactly what the policy
-    says (for active people): tests/test_notifications.py compares the two over every
-    kind of post and person, so a policy change that this copy misses fails there.
-    Its home is ``policy.py``, next to the filter it mirrors.
-
-    ``Post`` must be in the enclosing query (joined, or an ``EXISTS`` over it).
-    """
-    public_groups = select(Group.id).where(Group.visibility == GroupVisibility.PUBLIC.value)
-    # Correlated to every enclosing level (auto-correlation stops at the nearest one).
-    is_member = (
-        exists()
-        .where(GroupMembership.group_id == Post.group_id, GroupMembership.user_id == user_id)
-        .correlate_except(GroupMembership)
-    )
-    is_addressee = (
-        exists()
-        .where(
-            Announcement.post_id == Post.id,
-            AnnouncementRecipient.announcement_id == Announcement.id,
-            AnnouncementRecipient.user_id == user_id,
-        )
-        .correlate_except(Announcement, AnnouncementRecipient)
-    )
-    return and_(
-        Post.deleted_at.is_(None),
-        policy.moderation_allows(Post.moderation_state, Post.author_id, user_id),
-        or_(Post.group_id.is_(None), Post.group_id.in_(public_groups), is_member),
-        or_(Post.kind != "announcement", Post.author_id == user_id, is_addressee),
-    )
-
-
-def visible_notifications_filter(user: User) -> ColumnElement[bool]:
-    """Notifications ``user`` may still see (``Post`` outer-joined): no post, or a visible one;
-    and no group, or one whose existence they may know (an invitation to a secret group
-    they were since removed from disappears)."""
-    return and_(
-        or_(Notification.post_id.is_(None), policy.visible_posts_filter(user)),
-        or_(
-            Notification.group_id.is_(None),
-            Notification.group_id.in_(select(Group.id).where(policy.visible_groups_filter(user))),
-        ),
-    )
-
-
-def _group_known_to_row() -> ColumnElement[bool]:
-    """Per row: the notification names no group, or one its recipient may know of
-    (the row-wise twin of ``policy.visible_groups_filter``, as
-    :func:`visible_notifications_filter` uses)."""
-    return or_(
-        Notification.group_id.is_(None),
-        exists().where(
-            Group.id == Notification.group_id, Group.visibility != GroupVisibility.SECRET.value
-        ),
-        exists().where(
-            GroupMembership.group_id == Notification.group_id,
-            GroupMembership.user_id == Notification.user_id,
-        ),
-    )
 
 
 def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:
@@ -182,8 +111,7 @@ def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:
         .where(
             Notification.user_id.in_(user_ids),
             Notification.read_at.is_(None),
-            or_(Notification.post_id.is_(None), post_visible_to_row(Notification.user_id)),
-            _group_known_to_row(),
+            policy.visible_notifications_to_row(),
         )
         .group_by(Notification.user_id)
     )
@@ -386,7 +314,7 @@ def list_notifications(
         .outerjoin(Post, Post.id == Notification.post_id)
         .outerjoin(actor, actor.id == Notification.actor_id)
         .outerjoin(Group, Group.id == Notification.group_id)
-        .where(Notification.user_id == user.id, visible_notifications_filter(user))
+        .where(Notification.user_id == user.id, policy.visible_notifications_filter(user))
         .order_by(Notification.id.desc())
         .limit(limit + 1)
     )
@@ -408,7 +336,7 @@ def unread_count(user: User) -> int:
         .where(
             Notification.user_id == user.id,
             Notification.read_at.is_(None),
-            visible_notifications_filter(user),
+            policy.visible_notifications_filter(user),
         )
     )
 

@@ -240,23 +240,15 @@ def announce_options(user: User) -> AnnounceOptions:
     """Only what :func:`policy.can_announce_to` allows: reports if they have any;
     company, sites and departments for community managers and admins; groups they admin
     (community managers: every group they may see)."""
-    has_reports = (
-        db.session.scalar(
-            select(User.id).where(User.manager_id == user.id, User.active.is_(True)).limit(1)
-        )
-        is not None
-    )
     moderator = policy.is_moderator(user)
     departments, sites = directory.departments_and_sites() if moderator else ([], [])
-    query = select(Group).order_by(Group.name_key, Group.id)
-    if moderator:
-        query = query.where(policy.visible_groups_filter(user))
-    else:
-        query = query.join(GroupMembership, GroupMembership.group_id == Group.id).where(
-            GroupMembership.user_id == user.id, GroupMembership.role == "admin"
-        )
+    query = (
+        select(Group)
+        .where(policy.announceable_groups_filter(user))
+        .order_by(Group.name_key, Group.id)
+    )
     return AnnounceOptions(
-        reports=user.active and has_reports,
+        reports=user.active and policy.has_reports(user),
         company=moderator,
         sites=sites,
         departments=departments,
@@ -265,16 +257,8 @@ def announce_options(user: User) -> AnnounceOptions:
 
 
 def may_announce(user: User) -> bool:
-    """Cheap check for showing the "New announcement" link."""
-    if policy.is_moderator(user):
-        return True
-    if not user.active:
-        return False
-    reports = select(User.id).where(User.manager_id == user.id, User.active.is_(True))
-    admin_of = select(GroupMembership.group_id).where(
-        GroupMembership.user_id == user.id, GroupMembership.role == "admin"
-    )
-    return db.session.scalar(select(reports.exists() | admin_of.exists())) or False
+    """Cheap check for showing the "New announcement" link (``policy.may_announce``)."""
+    return policy.may_announce(user)
 
 
 def audience_label(announcement: Announcement) -> str:
@@ -323,6 +307,4 @@ def resolve_handles(raw: str, field: str) -> list[int]:
 
 
 def may_celebrate_team(viewer: User) -> bool:
-    from .celebrations import can_celebrate_team
-
-    return can_celebrate_team(viewer)
+    return policy.can_celebrate_team(viewer)

@@ -72,7 +72,6 @@ from ..models import (
 )
 from ..models._time import utcnow
 from ..serializers import iso
-from .notifications import visible_notifications_filter
 
 #: Bumped when the layout of ``data.json`` changes in a way a reader would notice.
 FORMAT_VERSION = 1
@@ -328,7 +327,7 @@ def _notifications(user: User) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         select(Notification)
         .outerjoin(Post, Post.id == Notification.post_id)
-        .where(Notification.user_id == user.id, visible_notifications_filter(user))
+        .where(Notification.user_id == user.id, policy.visible_notifications_filter(user))
         .order_by(Notification.id)
     ).all()
     return [

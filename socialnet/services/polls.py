@@ -85,8 +85,8 @@ def is_closed(poll: Poll, now: datetime | None = None) -> bool:
 
 
 def can_manage(user: User, poll: Poll, post: Post) -> bool:
-    """The author or a community manager / admin: close, export."""
-    return user.active and (post.author_id == user.id or policy.is_moderator(user))
+    """The author or a community manager / admin: close, export (``policy.can_manage_poll``)."""
+    return policy.can_manage_poll(user, post)
 
 
 def results_visible_to(viewer: User, poll: Poll, post: Post, voted: bool) -> bool:

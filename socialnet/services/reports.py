@@ -3,121 +3,37 @@
 Anyone may report a post, a comment, a poll, a kudos or a person they can see.
 The report names its target as the reporter sees it (a poll by its poll id, a
 kudos by its kudos id); the case is about the post that carries it, so reports
-of a poll through its post or through the poll meet in the same case.
+of a poll through its post or through the poll meet in the same case. Cases are
+opened by :mod:`.case_opening`, which the writing gate (``screening``) shares.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 
-from .. import policy
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import (
     REPORT_REASONS,
     CaseKind,
-    CaseStatus,
-    Comment,
     Kudos,
     ModerationCase,
     Poll,
-    Post,
     Report,
     User,
 )
-from ..models._time import utcnow
-from ..models.moderation import OPEN_CASE_PREDICATE
+from .case_opening import Target, open_case, target_of_comment, target_of_post
+from .cases import publish_case_updated
+from .comments import access_comment
+from .posts import access_post
 from .validation import MAX_ID, check_known_fields, check_text
 
 REPORT_TARGET_TYPES = ("post", "comment", "poll", "kudos", "user")
 REPORT_TEXT_MAX_CHARS = 1000
 #: Severity of a case by the worst reason reported (3 is the top of the queue).
 REASON_SEVERITY = {"harassment": 3, "confidential": 3, "spam": 2, "off_topic": 1, "other": 1}
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a case is about: ``type`` is post, comment, user or group."""
-
-    type: str
-    id: int
-    group_id: int | None
-    subject_user_id: int | None
-
-
-def target_of_post(post: Post) -> Target:
-    return Target("post", post.id, post.group_id, post.author_id)
-
-
-def target_of_comment(comment: Comment, post: Post) -> Target:
-    return Target("comment", comment.id, post.group_id, comment.author_id)
-
-
-def _insert():
-    return (
-        postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
-
-
-def open_case(
-    kind: str, target: Target, *, severity: int, summary: str, reports: int = 0
-) -> ModerationCase:
-    """The open case of ``kind`` about ``target``, created if there is none, with its
-    severity raised to at least ``severity`` and ``reports`` added to its count.
-
-    One ``INSERT … ON CONFLICT DO NOTHING`` on the partial unique index of open
-    cases, then one ``UPDATE``: concurrent reports meet in the database.
-    """
-    now = utcnow()
-    statement = (
-        _insert()(ModerationCase)
-        .values(
-            kind=kind,
-            target_type=target.type,
-            target_id=target.id,
-            group_id=target.group_id,
-            subject_user_id=target.subject_user_id,
-            status=CaseStatus.OPEN.value,
-            severity=severity,
-            report_count=0,
-            summary=summary,
-            opened_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(
-            index_elements=["kind", "target_type", "target_id"],
-            # Literal SQL, word for word the index's predicate: with bound parameters
-            # PostgreSQL cannot match the partial index once psycopg prepares the
-            # statement (a generic plan after five runs), and the INSERT fails.
-            index_where=text(OPEN_CASE_PREDICATE),
-        )
-    )
-    db.session.execute(statement)
-    case = db.session.scalar(
-        select(ModerationCase).where(
-            ModerationCase.kind == kind,
-            ModerationCase.target_type == target.type,
-            ModerationCase.target_id == target.id,
-            ModerationCase.status == CaseStatus.OPEN.value,
-        )
-    )
-    greater = func.max if db.session.get_bind().dialect.name == "sqlite" else func.greatest
-    db.session.execute(
-        update(ModerationCase)
-        .where(ModerationCase.id == case.id)
-        .values(
-            severity=greater(ModerationCase.severity, severity),
-            report_count=ModerationCase.report_count + reports,
-            updated_at=now,
-        )
-    )
-    db.session.refresh(case)
-    return case
 
 
 def _check_target_id(target_id: Any) -> int:
@@ -136,26 +52,12 @@ def _user_target(user: User, person_id: int) -> Target:
 
 
 def _comment_target(user: User, comment_id: int) -> Target:
-    from .posts import access_post
-
-    comment = db.session.get(Comment, comment_id)
-    if (
-        comment is None
-        or comment.deleted_at is not None
-        or not policy.moderation_allows_one(comment.moderation_state, comment.author_id, user)
-    ):
-        raise NotFound("No such comment.")
-    try:
-        post = access_post(user, comment.post_id)
-    except NotFound:
-        raise NotFound("No such comment.") from None
+    comment, post = access_comment(user, comment_id)
     return target_of_comment(comment, post)
 
 
 def _post_target(user: User, target_type: str, target_id: int) -> Target:
     """A post, poll or kudos (the last two by their own ids), as the post carrying it."""
-    from .posts import access_post
-
     post_id: int | None = target_id
     if target_type in ("poll", "kudos"):
         model = Poll if target_type == "poll" else Kudos
@@ -233,7 +135,5 @@ def do_report(user: User, data: Any) -> tuple[Report, ModerationCase]:
     )
     db.session.add(report)
     db.session.flush()
-    from .cases import publish_case_updated
-
     publish_case_updated(case)
     return report, case

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from .. import policy
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from ..models import INDEFINITELY, Sanction, SanctionKind, User
@@ -61,7 +62,7 @@ def check_can_sanction(actor: User, person: User) -> None:
     """Nobody sanctions themself; only administrators sanction moderators."""
     if person.id == actor.id:
         raise Forbidden("You cannot sanction yourself.")
-    if person.role in ("community_manager", "admin") and actor.role != "admin":
+    if not policy.can_sanction(actor, person):
         raise Forbidden("Only an administrator can sanction a community manager or admin.")
 
 

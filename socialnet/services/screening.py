@@ -18,8 +18,8 @@ from ..extensions import db
 from ..models import CaseKind, Comment, Group, ModerationState, Post, User
 from ..realtime.publisher import publish
 from . import sanctions, watched_words
+from .case_opening import Target, open_case, target_of_comment, target_of_post
 from .cases import publish_case_updated
-from .reports import Target, open_case, target_of_comment, target_of_post
 from .watched_words import Screening
 
 PREMODERATED_SUMMARY = "Held: this group is pre-moderated"

@@ -7,10 +7,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from ..errors import TooLarge, ValidationFailed
+from ..limits import MAX_ID  # noqa: F401  (re-exported: services import it from here)
 from ..text_keys import escape_like  # noqa: F401  (re-exported: services import it from here)
-
-#: The largest id the database's integer columns hold (and the URL converter accepts).
-MAX_ID = 2**31 - 1
 
 
 def check_known_fields(data: Any, allowed: set[str]) -> dict[str, Any]:

@@ -116,6 +116,7 @@ def reach(announcement_id: int):
         "reach.html",
         reach=result,
         audience_label=pages.audience_label(announcement),
+        can_remind=policy.can_remind(me(), announcement),
         percent=round(result["rate"] * 100),
     )
 

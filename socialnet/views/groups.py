@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from .. import policy
 from ..errors import DomainError
 from ..extensions import db
 from ..realtime.catchup import head_event_id
@@ -225,7 +226,7 @@ def set_role(group_id: int, user_id: int):
     role = request.form.get("role", "")
     return _act(
         lambda: groups.do_set_member_role(me(), group_id, user_id, {"role": role}),
-        "Now a group admin." if role == "admin" else "Now a member.",
+        "Now a group admin." if policy.is_group_admin_role(role) else "Now a member.",
         group_id,
         "members",
     )

@@ -62,41 +62,30 @@ CASE_KINDS = ("report", "flag", "approval", "appeal")
 # --- what every page may ask (template globals) -----------------------------------------
 
 
-def _rights() -> dict[str, Any]:
+def _rights() -> policy.ModerationReach:
     """The viewer's moderation reach, computed once per request (one query at most)."""
     if "moderation_rights" not in g:
-        if not current_user.is_authenticated:
-            g.moderation_rights = {"moderator": False, "admin_groups": frozenset()}
-        else:
-            user = me()
-            moderator = policy.is_moderator(user)
-            admin_groups = (
-                frozenset()
-                if moderator or not user.active
-                else frozenset(db.session.scalars(policy.administered_group_ids(user)))
-            )
-            g.moderation_rights = {"moderator": moderator, "admin_groups": admin_groups}
+        g.moderation_rights = policy.moderation_reach(
+            me() if current_user.is_authenticated else None
+        )
     return g.moderation_rights
 
 
 def can_open_queue() -> bool:
-    rights = _rights()
-    return rights["moderator"] or bool(rights["admin_groups"])
+    return _rights().can_open_queue
 
 
 def post_moderation(post: dict[str, Any]) -> dict[str, bool]:
-    """``{"pin", "feature", "report"}`` for one serialized post: a batched mirror of
-    ``policy.can_pin`` / ``policy.can_feature`` (published posts only, as the service says)."""
+    """``{"pin", "feature", "report"}`` for one serialized post, as ``policy.ModerationReach``
+    decides (published posts only, as the service says)."""
     if not current_user.is_authenticated:
         return {"pin": False, "feature": False, "report": False}
     rights = _rights()
-    published = post.get("moderation_state", "published") == "published"
-    group_id = post.get("group_id")
-    pin = rights["moderator"] or (group_id is not None and group_id in rights["admin_groups"])
+    shown = post.get("moderation_state", "published") == "published" and bool(post.get("id"))
     author = (post.get("author") or {}).get("id")
     return {
-        "pin": published and pin and bool(post.get("id")),
-        "feature": published and rights["moderator"] and bool(post.get("id")),
+        "pin": shown and rights.can_pin(post.get("group_id")),
+        "feature": shown and rights.can_feature,
         "report": author != current_user.id,
     }
 
@@ -415,7 +404,7 @@ def audit_log():
     query = {k: v for k, v in typed.items() if v}
     return render_template(
         "moderation_audit.html",
-        entries=[audit.entry_dict(e) for e in entries],
+        entries=audit.entries_for(me(), entries),
         typed=typed,
         query=query,
         next_cursor=next_cursor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, func, literal, select
 
 from ... import policy
 from ...extensions import db
@@ -34,9 +34,9 @@ def _rate(part: int, whole: int) -> float | None:
 def announcements(viewer: User, period: Range, limit: int = LISTED) -> list[dict[str, Any]]:
     """Announcements published in the range, with recipients, reads and read rate.
 
-    Lists what ``policy.can_see_reach`` would show a community manager: company,
-    site, department and reporting-line announcements, and group ones of groups the
-    viewer may read. Cancelled ones are left out. Newest first.
+    Lists what ``policy.can_see_reach`` would show (``policy.reach_visible_filter``): for
+    a community manager, company, site, department and reporting-line announcements, and
+    group ones of groups the viewer may read. Cancelled ones are left out. Newest first.
     """
     published = (
         Announcement.published_at >= period.since,
@@ -64,10 +64,7 @@ def announcements(viewer: User, period: Range, limit: int = LISTED) -> list[dict
         .where(
             *published,
             Announcement.cancelled_at.is_(None),
-            or_(
-                Announcement.group_id.is_(None),
-                Announcement.group_id.in_(policy.readable_group_ids(viewer)),
-            ),
+            policy.reach_visible_filter(viewer),
         )
         .order_by(Announcement.published_at.desc(), Announcement.id.desc())
         .limit(limit)

@@ -1,0 +1,159 @@
+"""Groups: who may know a group exists, read it, post in it, manage it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import ColumnElement, or_, select
+
+from ..extensions import db
+from ..models import Group, GroupMembership, GroupVisibility, Post, User
+from .roles import is_admin
+
+#: The roles of ``GroupMembership.role``.
+GROUP_ADMIN, GROUP_MEMBER = "admin", "member"
+GROUP_ROLES = (GROUP_MEMBER, GROUP_ADMIN)
+
+
+def is_group_admin_role(role: str | None) -> bool:
+    """A membership ``role`` (stored, or about to be given) is a group admin's."""
+    return role == GROUP_ADMIN
+
+
+def group_admin_rows() -> ColumnElement[bool]:
+    """SQL condition on ``GroupMembership``: the row of one of the group's admins."""
+    return GroupMembership.role == GROUP_ADMIN
+
+
+def is_public_group(group: Group) -> bool:
+    """Anyone reads a public group and joins it at once."""
+    return group.visibility == GroupVisibility.PUBLIC.value
+
+
+def is_secret_group(group: Group) -> bool:
+    """A secret group's existence is known to its members only (invitation only)."""
+    return group.visibility == GroupVisibility.SECRET.value
+
+
+def visibility_narrows(old: str, new: str) -> bool:
+    """Going from ``old`` to ``new`` takes the content away from non-members."""
+    return old == GroupVisibility.PUBLIC.value and new != GroupVisibility.PUBLIC.value
+
+
+def member_group_ids(user: User):
+    """SQL subquery of the ids of the groups ``user`` belongs to."""
+    return select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)
+
+
+def readable_group_ids(user: User):
+    """SQL subquery of the groups whose content ``user`` may read: public ones and their own."""
+    public = select(Group.id).where(Group.visibility == GroupVisibility.PUBLIC.value)
+    return public.union_all(member_group_ids(user))  # IN needs no de-duplication
+
+
+def visible_groups_filter(user: User) -> ColumnElement[bool]:
+    """Groups whose existence ``user`` may know: all but the secret ones they are not in."""
+    return or_(
+        Group.visibility != GroupVisibility.SECRET.value, Group.id.in_(member_group_ids(user))
+    )
+
+
+def can_see_group(user: User, group: Group | None) -> bool:
+    """May ``user`` know that ``group`` exists? (A secret group is a 404 to outsiders.)"""
+    if group is None or not user.active:
+        return False
+    return group.visibility != GroupVisibility.SECRET.value or is_group_member(user, group.id)
+
+
+def group_role(user: User, group_id: int) -> str | None:
+    """``"admin"``, ``"member"`` or None."""
+
+    membership = db.session.get(GroupMembership, (group_id, user.id))
+    return membership.role if membership else None
+
+
+def is_group_admin(user: User, group_id: int) -> bool:
+    return user.active and is_group_admin_role(group_role(user, group_id))
+
+
+def can_create_group(user: User, allowed_roles: Collection[str]) -> bool:
+    """Anyone active creates groups, unless the company limits it to ``allowed_roles``
+    (the ``GROUP_CREATION_ROLES`` setting; empty: no limit)."""
+    return user.active and (not allowed_roles or user.role in allowed_roles)
+
+
+def can_manage_group(user: User, group: Group) -> bool:
+    """Group admins manage their group; company admins any group they may see."""
+    return user.active and (
+        is_group_admin(user, group.id) or (is_admin(user) and can_see_group(user, group))
+    )
+
+
+def can_read_group(user: User, group_id: int) -> bool:
+
+    group = db.session.get(Group, group_id)
+    if group is None:
+        return False
+    if group.visibility == GroupVisibility.PUBLIC.value:
+        return True
+    return is_group_member(user, group_id)
+
+
+def is_group_member(user: User, group_id: int) -> bool:
+
+    return db.session.get(GroupMembership, (group_id, user.id)) is not None
+
+
+def readers_among(user_ids: list[int], group_id: int | None) -> list[int]:
+    """The people of ``user_ids`` who may read content of ``group_id`` (None: the company).
+
+    Used to record mentions: naming someone in a private group must not give
+    them (or a notification built from the mention) a way into the group.
+    """
+
+    if not user_ids or group_id is None:
+        return user_ids
+    group = db.session.get(Group, group_id)
+    if group is None:
+        return []
+    if group.visibility == GroupVisibility.PUBLIC.value:
+        return user_ids
+    members = set(
+        db.session.scalars(
+            select(GroupMembership.user_id).where(
+                GroupMembership.group_id == group_id, GroupMembership.user_id.in_(user_ids)
+            )
+        )
+    )
+    return [uid for uid in user_ids if uid in members]
+
+
+def can_post_in_group(user: User, group_id: int | None) -> bool:
+    """Company posts: any active employee. Group posts: members of a group not archived."""
+
+    if not user.active:
+        return False
+    if group_id is None:
+        return True
+    group = db.session.get(Group, group_id)
+    return group is not None and not group.is_archived and is_group_member(user, group_id)
+
+
+#: What a service answers (403) when :func:`is_read_only` refuses a change.
+READ_ONLY_REFUSAL = "This group is archived: it is read-only."
+
+
+def is_read_only(post: Post) -> bool:
+    """The post belongs to an archived group: no comments, edits or reactions any more."""
+
+    if post.group_id is None:
+        return False
+    group = db.session.get(Group, post.group_id)
+    return group is not None and group.is_archived
+
+
+def administered_group_ids(user: User):
+    """SQL subquery of the groups ``user`` is an admin of."""
+    return select(GroupMembership.group_id).where(
+        GroupMembership.user_id == user.id, group_admin_rows()
+    )

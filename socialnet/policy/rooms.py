@@ -1,0 +1,113 @@
+"""Socket.IO rooms: which a connection joins, which it may join, where an event goes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..limits import MAX_ID
+from ..models import Announcement, AnnouncementRecipient, ModerationState, Post, User
+from ..models._time import utcnow
+from .groups import can_read_group, member_group_ids, readable_group_ids
+from .posts import can_see_post
+
+COMPANY_ROOM = "company"
+
+
+#: Announcement rooms older than this are not joined on connect (``join`` still works).
+ANNOUNCEMENT_ROOM_DAYS = 30
+
+
+def rooms_for(user: User) -> list[str]:
+    """The Socket.IO rooms a connection of ``user`` joins on connect."""
+    if not user.active:
+        return []
+    group_ids = db.session.scalars(member_group_ids(user)).all()
+    since = utcnow() - timedelta(days=ANNOUNCEMENT_ROOM_DAYS)
+    announcement_ids = db.session.scalars(
+        select(Announcement.id)
+        .where(
+            Announcement.published_at >= since,
+            Announcement.audience_kind.in_(PER_ANNOUNCEMENT_ROOM_AUDIENCES),
+            # an ex-member of a private group no longer hears its announcements
+            or_(
+                Announcement.group_id.is_(None), Announcement.group_id.in_(readable_group_ids(user))
+            ),
+            or_(
+                Announcement.sender_id == user.id,
+                Announcement.id.in_(
+                    select(AnnouncementRecipient.announcement_id).where(
+                        AnnouncementRecipient.user_id == user.id
+                    )
+                ),
+            ),
+        )
+        .order_by(Announcement.id)
+    ).all()
+    return [
+        COMPANY_ROOM,
+        f"user:{user.id}",
+        *(f"group:{gid}" for gid in sorted(group_ids)),
+        *(f"announcement:{aid}" for aid in announcement_ids),
+    ]
+
+
+#: Audiences that have no room of their own: their announcement gets one. A group's
+#: room is not its audience: readers of a public group listen to it without being
+#: members, and members who join later were not addressed.
+PER_ANNOUNCEMENT_ROOM_AUDIENCES = ("reports", "site", "department", "group")
+
+
+def announcement_room(announcement: Announcement) -> str:
+    """The room of an announcement's audience: the company's, or its own."""
+    if announcement.audience_kind == "company":
+        return COMPANY_ROOM
+    return f"announcement:{announcement.id}"
+
+
+def can_join_room(user: User, room: str) -> bool:
+    """May ``user`` listen to ``room``? Unknown room names are refused."""
+    if not user.active:
+        return False
+    if room == COMPANY_ROOM:
+        return True
+    kind, _, raw_id = room.partition(":")
+    # ASCII digits of a storable id only ("²".isdigit() is true; 2**80 overflows SQLite).
+    if not (raw_id.isascii() and raw_id.isdigit()) or not 0 < int(raw_id) <= MAX_ID:
+        return False
+    if kind == "user":
+        return int(raw_id) == user.id
+    if kind == "group":
+        return can_read_group(user, int(raw_id))
+    if kind == "announcement":
+        announcement = db.session.get(Announcement, int(raw_id))
+        post = (
+            db.session.get(Post, announcement.post_id)
+            if announcement and announcement.post_id
+            else None
+        )
+        return can_see_post(user, post)
+    return False
+
+
+def room_for_post(post: Post) -> str:
+    """The room whose listeners may see ``post`` (its audience).
+
+    A post that is not published (held for approval, hidden) reaches its author only.
+    """
+    if post.moderation_state != ModerationState.PUBLISHED.value:
+        return f"user:{post.author_id}"
+    return audience_room_for_post(post)
+
+
+def audience_room_for_post(post: Post) -> str:
+    """The room of everyone who could see ``post`` if it were published."""
+    if post.kind == "announcement":
+        announcement = db.session.scalar(
+            select(Announcement).where(Announcement.post_id == post.id)
+        )
+        if announcement is not None:
+            return announcement_room(announcement)
+    return COMPANY_ROOM if post.group_id is None else f"group:{post.group_id}"
