@@ -8,10 +8,13 @@ from socialnet.extensions import db
 
 
 def assert_error(response, status: int, code: str | None = None) -> dict:
-    """``response`` is a JSON error ``{"error", "message"}`` with ``status`` (and ``code``)."""
+    """``response`` is a JSON error ``{"error", "message", "request_id"}`` with ``status``
+    (and ``code``); answers the body without ``request_id``, which names the request (it is
+    the ``X-Request-ID`` header) and so differs between two otherwise identical answers."""
     assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
     assert response.is_json, response.get_data(as_text=True)
     body = response.get_json()
+    assert body.pop("request_id", None) == response.headers["X-Request-ID"], body
     assert isinstance(body.get("error"), str) and body["error"], body
     assert isinstance(body.get("message"), str) and body["message"], body
     if code is not None:

@@ -59,7 +59,6 @@ def test_wrong_password_unknown_email_and_inactive_account_get_the_same_401(
     for attempt in attempts:
         response = client.post(LOGIN, json=attempt)
         body = assert_error(response, 401, "unauthenticated")
-        assert body.pop("request_id") == response.headers["X-Request-ID"]  # differs by design
         bodies.append(body)
         assert "session" not in (response.headers.get("Set-Cookie") or "")
     assert all(body == bodies[0] for body in bodies), bodies

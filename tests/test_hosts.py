@@ -64,8 +64,7 @@ def test_a_reset_asked_under_a_spoofed_host_is_refused_and_nothing_is_sent(
     response = client.post(RESET, json={"email": employee.email}, headers={"Host": host})
     body = assert_error(response, 400, "bad_request")
     assert "host" in body["message"].lower()
-    assert body["request_id"] == response.headers["X-Request-ID"]
-    assert outbox == []
+    assert outbox == []  # assert_error checked request_id against X-Request-ID
 
 
 def test_a_sign_up_asked_under_a_spoofed_host_is_refused_and_nothing_is_sent(
