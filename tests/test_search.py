@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import literal_column, select, table, text
 
 from socialnet.extensions import db
 from socialnet.models import CompanyValue, Post
@@ -357,3 +357,39 @@ def test_reindex_rebuilds_a_damaged_index(app, as_emma):
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     assert found(as_emma.get(f"{SEARCH}?q=réparé")) == [post_id]
+
+
+# --- the engine's index comes first ------------------------------------------------------------
+
+
+def _plan(query) -> str:
+    """The plan of ``query`` on the suite's engine; PostgreSQL is told to avoid sequential
+    scans, as it would on a big table (on a few rows they are cheaper)."""
+    sql = query.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
+    if db.engine.dialect.name == "sqlite":
+        rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}")).all()
+        return "\n".join(str(row[-1]) for row in rows)
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(db.session.execute(text(f"EXPLAIN {sql}")).scalars())
+    db.session.rollback()
+    return plan
+
+
+@pytest.mark.parametrize("kind", ["posts", "comments", "people", "groups"])
+def test_a_search_starts_from_the_full_text_index(employee, kind):
+    from socialnet.models.search import COMMENTS, GROUPS, PEOPLE, POSTS
+    from socialnet.services.search import SearchFilters, hits_query
+    from socialnet.services.search.engines import match
+    from socialnet.services.search.query import parse_query
+
+    indexed = {"posts": POSTS, "comments": COMMENTS, "people": PEOPLE, "groups": GROUPS}[kind]
+    parsed = parse_query("réunion")
+    if db.engine.dialect.name == "sqlite":
+        plan = _plan(hits_query(employee, parsed, SearchFilters(type=kind)))
+        assert f"SCAN {indexed.fts} VIRTUAL TABLE INDEX" in plan.splitlines()[0], plan
+    else:  # the query's expression is the index's (which table comes first is up to statistics)
+        found = match("postgresql", indexed, parsed)
+        plan = _plan(
+            select(literal_column("1")).select_from(table(indexed.table)).where(found.where)
+        )
+        assert f"Bitmap Index Scan on {indexed.pg_index}" in plan, plan

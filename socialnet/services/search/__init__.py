@@ -40,7 +40,15 @@ from ..validation import check_filter_text, parse_date, parse_flag
 from .engines import match
 from .query import MAX_QUERY_LENGTH, WORD, ParsedQuery, parse_query, snippet
 
-__all__ = ["MAX_QUERY_LENGTH", "TYPES", "SearchFilters", "parse_filters", "search", "suggest"]
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "TYPES",
+    "SearchFilters",
+    "hits_query",
+    "parse_filters",
+    "search",
+    "suggest",
+]
 
 #: ``type`` values: ``all`` is posts, comments, people and groups ranked together.
 TYPES = ("all", "posts", "comments", "people", "groups", "topics")
@@ -202,6 +210,14 @@ def _is_search_key(key: Any) -> bool:
     )
 
 
+def hits_query(user: User, parsed: ParsedQuery, filters: SearchFilters):
+    """``SELECT type, id, score`` of every row ``user`` may see matching ``parsed``: the
+    engine's index finds the words, policy's filters are conditions on its hits."""
+    dialect = db.engine.dialect.name
+    arms = [_SOURCES[name](user, parsed, filters, dialect) for name in filters.sources()]
+    return union_all(*arms) if len(arms) > 1 else arms[0]
+
+
 def search(
     user: User, raw_query: str | None, filters: SearchFilters, cursor: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], str | None]:
@@ -215,9 +231,7 @@ def search(
         return _topic_page(user, parsed, cursor, limit)
     scope = _scope(parsed, filters)
     after = decode_cursor(scope, cursor, valid_key=_is_search_key)
-    dialect = db.engine.dialect.name
-    arms = [_SOURCES[name](user, parsed, filters, dialect) for name in filters.sources()]
-    hits = (union_all(*arms) if len(arms) > 1 else arms[0]).subquery("hits")
+    hits = hits_query(user, parsed, filters).subquery("hits")
     stmt = (
         select(hits.c.type, hits.c.id, hits.c.score)
         .order_by(hits.c.score.desc(), hits.c.id.desc(), hits.c.type)
