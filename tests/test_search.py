@@ -316,6 +316,29 @@ def test_syntax_of_either_engine_is_just_text(as_emma, query):
     assert db.session.scalar(text("SELECT count(*) FROM posts")) == 1
 
 
+def test_many_terms_are_capped_not_refused(as_emma):
+    post_id = post_as(as_emma, "Alpha")
+    many = "alpha " + " ".join(f"-w{n}" for n in range(60))
+    assert found(as_emma.get(f"{SEARCH}", query_string={"q": many[:200]})) == [post_id]
+
+
+def test_a_deactivated_authors_posts_are_found_exactly_where_the_feed_shows_them(
+    api, employee, manager, make_group
+):
+    group = make_group("Atelier", members=(employee,))
+    company = post_as(api(manager), "Consignes")
+    in_group = post_as(api(employee), "Consignes atelier", group_id=group.id)
+    employee.active = False
+    db.session.commit()
+    as_marc = api(manager)
+    shown = {p["id"] for p in as_marc.get("/api/v1/feed?limit=100").get_json()["items"]}
+    profile = as_marc.get(f"/api/v1/users/{employee.id}/posts").get_json()["items"]
+    shown |= {p["id"] for p in profile}
+    assert in_group in shown  # deactivation hides nothing already written
+    assert set(found(as_marc.get(f"{SEARCH}?q=consignes"))) == shown & {company, in_group}
+    assert found(as_marc.get(f"{SEARCH}?q=emma&type=people")) == []
+
+
 def test_mixed_scripts_are_found(as_emma):
     post_id = post_as(as_emma, "Visite à Москва et 東京")
     assert found(as_emma.get(f"{SEARCH}?q=москва")) == [post_id]

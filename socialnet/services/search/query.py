@@ -21,7 +21,8 @@ from ...text_keys import fold
 
 #: Longest query accepted, in characters (a 400 beyond).
 MAX_QUERY_LENGTH = 200
-#: At most this many words and phrases are used; more would only slow the engine down.
+#: At most this many words, phrases and exclusions are used (the rest is ignored): more
+#: would only slow the engine down.
 MAX_TERMS = 16
 
 #: A word, as both engines cut text: letters and digits (FTS5 ``unicode61`` and
@@ -121,7 +122,8 @@ def parse_query(raw: str | None) -> ParsedQuery:
 
 
 def _add(parsed: ParsedQuery, words: list[str], *, negated: bool, quoted: bool) -> None:
-    if not words or len(parsed.prefixes) + len(parsed.phrases) >= MAX_TERMS:
+    used = len(parsed.prefixes) + len(parsed.phrases) + len(parsed.excluded)
+    if not words or used >= MAX_TERMS:
         return
     if negated:
         parsed.excluded.append([stem(words[0])] if len(words) == 1 else words)
