@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from socialnet.models.search import engine_owned
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -41,6 +43,12 @@ target_db = current_app.extensions["migrate"].db
 # can be acquired:
 # my_important_option = config.get_main_option("my_important_option")
 # ... etc.
+
+
+def include_name(name, type_, _parent_names):
+    """The search index's FTS5 tables and GIN indexes belong to the database, not to the
+    models: neither compared nor dropped by autogenerate."""
+    return not (type_ in ("table", "index") and engine_owned(name))
 
 
 def get_metadata():
@@ -101,6 +109,7 @@ def run_migrations_online():
             # integrity is checked before the work is committed.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+        conf_args.setdefault("include_name", include_name)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

@@ -21,6 +21,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(analytics_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(search_cli)
 
 
 @click.group("jobs", help="Background work.")
@@ -78,6 +79,22 @@ def analytics_rollup(since) -> None:
     rolled = do_rollup(company_today(), company_tz(), since=since.date() if since else None)
     db.session.commit()
     click.echo(f"analytics_days_rolled: {rolled}")
+
+
+@click.group("search", help="The full-text search index.")
+def search_cli() -> None:
+    pass
+
+
+@search_cli.command("reindex")
+def search_reindex() -> None:
+    """Re-create the search index and its triggers, and re-read every row (after a restore,
+    a migration that rebuilt a table, or to repair). Searches keep working meanwhile."""
+    from .models.search import rebuild_search_index
+
+    rebuild_search_index(db.session.connection())
+    db.session.commit()
+    click.echo("search index rebuilt")
 
 
 @click.group("users", help="Manage accounts.")

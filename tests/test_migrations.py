@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from socialnet.extensions import db
+from socialnet.models.search import engine_owned
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +52,10 @@ def _flask_db(url: str, *args: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def include_name(name, type_, _parent_names) -> bool:
+    return not (type_ in ("table", "index") and engine_owned(name))
+
+
 def _index_names(conn) -> set[str]:
     if conn.dialect.name == "sqlite":
         query = "SELECT name FROM sqlite_master WHERE type = 'index'"
@@ -67,7 +72,8 @@ def test_upgrade_matches_models_and_downgrade_empties(scratch_database_url):
             # Reflection skips expression indexes and warns (there are none since the
             # name keys replaced lower(display_name)).
             warnings.filterwarnings("ignore", message=".*expression.*index")
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_name": include_name}  # search index aside
+            context = MigrationContext.configure(conn, opts=opts)
             differences = compare_metadata(context, db.metadata)
             index_names = _index_names(conn)
         assert differences == []
@@ -167,5 +173,49 @@ def test_name_keys_migration_folds_and_resolves_old_duplicates(scratch_database_
         _flask_db(scratch_database_url, "downgrade", "b8d41f07e2c6")
         with engine.connect() as conn:
             assert "ix_users_lower_display_name" in _index_names(conn)
+    finally:
+        engine.dispose()
+
+
+def test_search_migration_indexes_the_rows_already_there(scratch_database_url):
+    """e7c2a9d41b36 on a database with content: the old rows are found, new writes are
+    indexed by the database itself, and its downgrade removes the index."""
+    _flask_db(scratch_database_url, "upgrade", "d2b6f1a3c8e5")
+    engine = create_engine(scratch_database_url)
+    user = (
+        "INSERT INTO users (id, email, handle, display_name, password_hash, job_title,"
+        " department, site, role, active, celebrate_birthday, leaderboard_opt_out,"
+        " session_epoch, created_at) VALUES (1, 'j@x.example', 'julie', 'Julie Moreau', 'x',"
+        " '', '', '', 'employee', TRUE, FALSE, FALSE, 0, CURRENT_TIMESTAMP)"
+    )
+    post = (
+        "INSERT INTO posts (id, author_id, kind, body, body_html, comments_enabled,"
+        " comment_count, created_at) VALUES (:id, 1, 'post', :body, '', TRUE, 0,"
+        " CURRENT_TIMESTAMP)"
+    )
+    sqlite = engine.dialect.name == "sqlite"
+    found = (
+        "SELECT rowid FROM search_posts WHERE search_posts MATCH :q ORDER BY rowid"
+        if sqlite
+        else "SELECT id FROM posts WHERE to_tsvector('socialnet_search'::regconfig,"
+        " coalesce(title, '') || ' ' || body) @@ to_tsquery('socialnet_search', :q) ORDER BY id"
+    )
+    query = '"reunion"*' if sqlite else "'reunion':*"
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(user))
+            conn.execute(text(post), {"id": 1, "body": "Réunion de rentrée"})
+        _flask_db(scratch_database_url, "upgrade")
+        with engine.connect() as conn:  # backfilled
+            assert conn.execute(text(found), {"q": query}).scalars().all() == [1]
+        with engine.begin() as conn:
+            conn.execute(text(post), {"id": 2, "body": "Autre réunion"})
+            conn.execute(text("UPDATE posts SET body = 'Sans objet' WHERE id = 1"))
+        with engine.connect() as conn:
+            assert conn.execute(text(found), {"q": query}).scalars().all() == [2]
+        _flask_db(scratch_database_url, "downgrade", "d2b6f1a3c8e5")
+        with engine.connect() as conn:
+            assert not any(n.startswith("search_") for n in inspect(conn).get_table_names())
+            assert not any(n.endswith("_search") for n in _index_names(conn))
     finally:
         engine.dispose()

@@ -438,6 +438,38 @@ def hashtag_search(world: World, viewer: str) -> bool:
     return world.post_id in {p["id"] for p in _items(_get(world, viewer, url))}
 
 
+def search(world: World, viewer: str) -> bool:
+    """Full-text search for the marker: the post and its twins come back together or not
+    at all (the group's announcements carry the marker too; they are not the subject)."""
+    url = f"{API}/search?q={world.marker}&type=posts&limit=100"
+    seen = {i["id"] for i in _items(_get(world, viewer, url))} & world.content_post_ids
+    assert seen in (set(), world.content_post_ids), (viewer, seen)
+    return bool(seen)
+
+
+def search_comments(world: World, viewer: str) -> bool:
+    url = f"{API}/search?q=noted&type=comments&author_id={world.users['member']}&limit=100"
+    return world.comment_id in {i["id"] for i in _items(_get(world, viewer, url))}
+
+
+def search_topics(world: World, viewer: str) -> bool:
+    """The post's hashtag, as a topic: counted only where the post may be read."""
+    url = f"{API}/search?q={world.tag}&type=topics"
+    return world.tag.lower() in {i["id"] for i in _items(_get(world, viewer, url))}
+
+
+def search_groups(world: World, viewer: str) -> bool:
+    """The group by its name, in search and in type-ahead alike."""
+    url = f"{API}/search?q={world.group_name}&type=groups"
+    found = world.group_id in {i["id"] for i in _items(_get(world, viewer, url))}
+    response = _get(world, viewer, f"{API}/search/suggest?q={world.group_name}")
+    suggested = response.status_code == 200 and world.group_id in {
+        g["id"] for g in response.get_json()["groups"]
+    }
+    assert found is suggested, (viewer, found, suggested)
+    return found
+
+
 def group_feed(world: World, viewer: str) -> bool:
     response = _get(world, viewer, f"{API}/groups/{world.group_id}/feed?limit=100")
     return world.post_id in {p["id"] for p in _items(response)}
@@ -726,6 +758,10 @@ PATHS: dict[str, Path] = {
     for p in (
         Path(home_feed, "post", MEMBERS),
         Path(hashtag_search, "post", MEMBERS),
+        Path(search, "post"),
+        Path(search_comments, "post"),
+        Path(search_topics, "post"),
+        Path(search_groups, "known"),
         Path(group_feed, "post"),
         Path(permalink, "post"),
         Path(permalink_page, "post"),

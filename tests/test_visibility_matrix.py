@@ -227,8 +227,19 @@ def announcement(world: World, viewer: str) -> bool:
     return seen[0]
 
 
+def search(world: World, viewer: str) -> bool:
+    """Full-text search finds the post (its words) and the comment (theirs)."""
+    posts = world.client(viewer).get(f"{API}/search?q=plan&type=posts&limit=100")
+    comments = world.client(viewer).get(f"{API}/search?q=noted&type=comments&limit=100")
+    assert posts.status_code == comments.status_code == 200
+    seen_post = world.post_id in ids(posts)
+    assert (world.comment_id in ids(comments)) is seen_post, (viewer, comments.get_json())
+    return seen_post
+
+
 READ_PATHS = [
     home_feed,
+    search,
     group_feed,
     permalink,
     profile_feed,

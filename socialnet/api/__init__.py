@@ -19,6 +19,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
     polls,
     posts,
     recognition,
+    search,
     users,
 )
 from .common import authenticate_request, refuse_repeated_query_parameters  # noqa: E402

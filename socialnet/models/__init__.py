@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per domain."""
 
+from . import search  # noqa: F401  (attaches the full-text index DDL to db.metadata)
 from .analytics import (
     AnalyticsDay,
     AnalyticsDayGroup,

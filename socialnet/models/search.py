@@ -1,0 +1,169 @@
+"""The full-text index of search, kept by the database itself.
+
+Search (``services/search``) finds posts, comments, people and groups through an index
+that the database keeps in the same transaction as every write, whatever code wrote:
+
+* **SQLite**: one FTS5 table per searchable table (``search_posts``…), an *external
+  content* table whose rowid is the row's id, tokenized with ``unicode61
+  remove_diacritics 2`` (case and accents folded) and kept by ``AFTER INSERT / UPDATE OF
+  <text columns> / DELETE`` triggers.
+* **PostgreSQL**: no copy at all: a GIN expression index over
+  ``to_tsvector('socialnet_search', <text columns>)`` on each table, where the text search
+  configuration ``socialnet_search`` is ``simple`` with ``unaccent`` in front.
+
+The index holds *words only*: who may see a row (group, moderation, deletion, author…) is
+decided at query time by ``policy``, so no visibility change ever has to reach the index.
+Language (French/English plurals and endings) is handled on the query side, where a word
+becomes the prefix of its stem (``services/search/query.py``): the stored index depends on
+no stemmer, and changing the stemmer needs no reindex.
+
+The DDL is attached to ``db.metadata`` (so ``db.create_all()`` builds it, as the tests do)
+and run by the migration ``e7c2a9d41b36`` through :func:`create_search_schema`. An SQLite
+migration that rebuilds one of these tables (``batch_alter_table``) drops its triggers:
+call :func:`create_search_schema` again after it (``flask search reindex`` does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+
+from ..extensions import db
+
+#: The PostgreSQL text search configuration: ``simple`` (no stemming, no stop words) after
+#: ``unaccent``, so "École" is indexed as "ecole".
+PG_CONFIG = "socialnet_search"
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """One searchable table: its FTS5 table (SQLite) / GIN index (PostgreSQL) and the
+    SQL expression of its text (PostgreSQL; SQLite indexes ``columns`` one by one)."""
+
+    table: str
+    fts: str
+    columns: tuple[str, ...]
+    pg_text: str
+
+    @property
+    def pg_index(self) -> str:
+        return f"ix_{self.table}_search"
+
+    def pg_vector(self, qualified: bool = False) -> str:
+        """The indexed tsvector expression; ``qualified`` prefixes the table name (for
+        queries joining several tables; the planner matches it to the index all the same)."""
+        expression = self.pg_text
+        if qualified:
+            for column in self.columns:
+                expression = expression.replace(f"{{{column}}}", f"{self.table}.{column}")
+        else:
+            expression = expression.replace("{", "").replace("}", "")
+        return f"to_tsvector('{PG_CONFIG}'::regconfig, {expression})"
+
+
+POSTS = Indexed(
+    "posts", "search_posts", ("title", "body"), "coalesce({title}, '') || ' ' || {body}"
+)
+COMMENTS = Indexed("comments", "search_comments", ("body",), "{body}")
+#: Handles are words joined by ``.``/``_``/``-``: spaced, so "julie.moreau" is two words.
+PEOPLE = Indexed(
+    "users",
+    "search_people",
+    ("display_name", "handle", "job_title"),
+    "{display_name} || ' ' || translate({handle}, '._-', '   ') || ' ' || {job_title}",
+)
+GROUPS = Indexed(
+    "groups", "search_groups", ("name", "description"), "{name} || ' ' || {description}"
+)
+INDEXED: tuple[Indexed, ...] = (POSTS, COMMENTS, PEOPLE, GROUPS)
+
+_FTS5_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
+
+
+def engine_owned(name: str) -> bool:
+    """Whether table or index ``name`` belongs to the search index, not to the models (FTS5
+    tables and their shadow tables, GIN expression indexes): Alembic leaves them alone."""
+    return any(name in (t.fts, t.pg_index) or name.startswith(f"{t.fts}_") for t in INDEXED)
+
+
+def _sqlite_statements(t: Indexed) -> list[str]:
+    cols = ", ".join(t.columns)
+    new = ", ".join(f"new.{c}" for c in t.columns)
+    old = ", ".join(f"old.{c}" for c in t.columns)
+    delete = f"INSERT INTO {t.fts} ({t.fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO {t.fts} (rowid, {cols}) VALUES (new.id, {new});"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {t.fts} USING fts5({cols}, "
+        f"content = '{t.table}', content_rowid = 'id', {_FTS5_OPTIONS})",
+        f"CREATE TRIGGER IF NOT EXISTS {t.fts}_ai AFTER INSERT ON {t.table} BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {t.fts}_ad AFTER DELETE ON {t.table} BEGIN {delete} END",
+        f"CREATE TRIGGER IF NOT EXISTS {t.fts}_au AFTER UPDATE OF {cols} ON {t.table} "
+        f"BEGIN {delete} {insert} END",
+    ]
+
+
+_PG_PREAMBLE = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    f"""DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{PG_CONFIG}') THEN
+            CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = simple);
+            ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG}
+                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
+        END IF;
+    END $$""",
+]
+
+
+def _pg_statements(t: Indexed) -> list[str]:
+    return [f"CREATE INDEX IF NOT EXISTS {t.pg_index} ON {t.table} USING gin ({t.pg_vector()})"]
+
+
+def create_search_schema(conn: Connection) -> None:
+    """Create the index of :data:`INDEXED` (idempotent). Rows already there are not indexed
+    on SQLite: :func:`rebuild_search_index` does that."""
+    if conn.dialect.name == "sqlite":
+        statements = [s for t in INDEXED for s in _sqlite_statements(t)]
+    elif conn.dialect.name == "postgresql":
+        statements = _PG_PREAMBLE + [s for t in INDEXED for s in _pg_statements(t)]
+    else:  # pragma: no cover - the two supported engines
+        raise RuntimeError(f"search has no engine for {conn.dialect.name}")
+    for statement in statements:
+        conn.execute(text(statement))
+
+
+def drop_search_schema(conn: Connection) -> None:
+    """Drop the index (the text search configuration and extension stay: other databases
+    of the cluster or a later upgrade may use them)."""
+    for t in INDEXED:
+        if conn.dialect.name == "sqlite":
+            for suffix in ("ai", "ad", "au"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {t.fts}_{suffix}"))
+            conn.execute(text(f"DROP TABLE IF EXISTS {t.fts}"))
+        else:
+            conn.execute(text(f"DROP INDEX IF EXISTS {t.pg_index}"))
+
+
+def rebuild_search_index(conn: Connection) -> None:
+    """Re-create the index and re-read every row: after a restore, a rebuilt table, or to
+    repair. PostgreSQL's expression indexes are rebuilt with ``REINDEX``."""
+    create_search_schema(conn)
+    for t in INDEXED:
+        if conn.dialect.name == "sqlite":
+            conn.execute(text(f"INSERT INTO {t.fts} ({t.fts}) VALUES ('rebuild')"))
+        else:
+            conn.execute(text(f"REINDEX INDEX {t.pg_index}"))
+
+
+@event.listens_for(db.metadata, "after_create")
+def _after_create(_metadata, connection: Connection, **_kw) -> None:
+    create_search_schema(connection)
+    if connection.dialect.name == "sqlite":  # create_all on a database that has rows
+        for t in INDEXED:
+            connection.execute(text(f"INSERT INTO {t.fts} ({t.fts}) VALUES ('rebuild')"))
+
+
+@event.listens_for(db.metadata, "before_drop")
+def _before_drop(_metadata, connection: Connection, **_kw) -> None:
+    drop_search_schema(connection)

@@ -1,0 +1,352 @@
+"""One search over posts (every kind), comments, people, groups and topics.
+
+Words are found by the database's full-text index (``models/search.py``: FTS5 on SQLite,
+tsvector/GIN on PostgreSQL; ``engines.py`` hides the difference); *who may see a hit* is
+decided in the same query by :mod:`socialnet.policy` (``visible_posts_filter``,
+``visible_comments_filter``, ``visible_groups_filter``), exactly as for the feed. The
+index holds words only, so a deletion, a hiding, a group turned secret or a member removed
+takes effect on the next query with nothing to update; a new or edited post is indexed by
+the database in its own transaction.
+
+Results are ranked by relevance, then newest first, and paged with signed keyset cursors
+bound to the query and its filters. Each carries an HTML-safe ``snippet`` (matched words in
+``<mark>``) and ``object``, the dict the rest of the API answers for that thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, union_all
+from sqlalchemy.orm import joinedload
+
+from ... import policy
+from ...errors import ValidationFailed
+from ...extensions import db
+from ...limits import MAX_ID
+from ...models import Comment, Group, Post, PostHashtag, User
+from ...models.search import COMMENTS, GROUPS, PEOPLE, POSTS
+from ...pagination import decode_cursor, encode_cursor
+from ...serializers import comment_dict, user_private, user_profile
+from ...text_keys import escape_like, fold
+from ..feed import serialize_posts_for
+from ..groups import _describe_many
+from ..validation import check_filter_text, parse_date, parse_flag
+from .engines import match
+from .query import MAX_QUERY_LENGTH, WORD, ParsedQuery, parse_query, snippet
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "TYPES",
+    "SearchFilters",
+    "hits_query",
+    "parse_filters",
+    "search",
+    "suggest",
+]
+
+#: ``type`` values: ``all`` is posts, comments, people and groups ranked together.
+TYPES = ("all", "posts", "comments", "people", "groups", "topics")
+#: Type-ahead answers at most this many of each kind.
+SUGGEST_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The filters of a search. Content filters (group, author, topic, dates,
+    ``unanswered``) narrow results to posts and comments (``unanswered``: posts only)."""
+
+    type: str = "all"
+    group_id: int | None = None
+    author_id: int | None = None
+    topic: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    unanswered: bool = False
+
+    @property
+    def narrows_content(self) -> bool:
+        return any(
+            (self.group_id, self.author_id, self.topic, self.date_from, self.date_to)
+        ) or bool(self.unanswered)
+
+    def sources(self) -> tuple[str, ...]:
+        if self.type != "all":
+            return (self.type,)
+        if self.unanswered:
+            return ("posts",)
+        return ("posts", "comments") if self.narrows_content else _SOURCE_NAMES
+
+
+def _id_arg(raw: str | None, name: str) -> int | None:
+    if raw in (None, ""):
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        raise ValidationFailed(f"{name} must be a positive integer id.", fields={name: "not_id"})
+    return int(raw)
+
+
+def parse_filters(args: Mapping[str, str | None]) -> SearchFilters:
+    """Read the filters from query-string ``args``. :raise ValidationFailed: any is bad."""
+    kind = args.get("type") or "all"
+    if kind not in TYPES:
+        raise ValidationFailed(
+            f"type must be one of: {', '.join(TYPES)}.", fields={"type": "invalid"}
+        )
+    topic = check_filter_text(args.get("topic"), "topic", max_len=100)
+    topic = fold(topic.lstrip("#")) if topic else None
+    filters = SearchFilters(
+        type=kind,
+        group_id=_id_arg(args.get("group_id"), "group_id"),
+        author_id=_id_arg(args.get("author_id"), "author_id"),
+        topic=topic or None,
+        date_from=parse_date(args.get("from"), "from"),
+        date_to=parse_date(args.get("to"), "to"),
+        unanswered=parse_flag(args.get("unanswered"), "unanswered"),
+    )
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise ValidationFailed("'from' must not be after 'to'.", fields={"from": "after_to"})
+    return filters
+
+
+# --- the sources: one SELECT (type, id, score) per kind of result ---------------------------
+
+
+def _day_range(column, filters: SearchFilters) -> list[ColumnElement[bool]]:
+    conditions = []
+    if filters.date_from:
+        conditions.append(column >= datetime.combine(filters.date_from, time.min))
+    if filters.date_to:
+        conditions.append(column < datetime.combine(filters.date_to + timedelta(days=1), time.min))
+    return conditions
+
+
+def _post_conditions(user: User, filters: SearchFilters) -> list[ColumnElement[bool]]:
+    """Visibility (policy) and the post-level filters, shared by posts and comments."""
+    conditions = [policy.visible_posts_filter(user)]
+    if filters.group_id:
+        conditions.append(Post.group_id == filters.group_id)
+    if filters.topic:
+        tagged = select(PostHashtag.post_id).where(PostHashtag.tag == filters.topic)
+        conditions.append(Post.id.in_(tagged))
+    return conditions
+
+
+def _unanswered() -> ColumnElement[bool]:
+    """Questions without a best answer. The ``best_answer_id`` column comes with the
+    question post kind; until then no post is a question, and this matches nothing."""
+    condition = Post.kind == "question"
+    best_answer = getattr(Post, "best_answer_id", None)
+    return and_(condition, best_answer.is_(None)) if best_answer is not None else condition
+
+
+def _posts(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str):
+    found = match(dialect, POSTS, parsed)
+    conditions = _post_conditions(user, filters) + _day_range(Post.created_at, filters)
+    if filters.author_id:
+        conditions.append(Post.author_id == filters.author_id)
+    if filters.unanswered:
+        conditions.append(_unanswered())
+    stmt = select(literal("post").label("type"), Post.id.label("id"), found.score.label("score"))
+    return found.apply(stmt.select_from(Post), Post.id).where(*conditions)
+
+
+def _comments(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str):
+    found = match(dialect, COMMENTS, parsed)
+    conditions = [policy.visible_comments_filter(user), *_post_conditions(user, filters)]
+    conditions += _day_range(Comment.created_at, filters)
+    if filters.author_id:
+        conditions.append(Comment.author_id == filters.author_id)
+    if filters.unanswered:  # only questions are unanswered; comments are answers
+        conditions.append(Comment.id.is_(None))
+    stmt = select(
+        literal("comment").label("type"), Comment.id.label("id"), found.score.label("score")
+    ).select_from(Comment)
+    stmt = found.apply(stmt, Comment.id).join(Post, Post.id == Comment.post_id)
+    return stmt.where(*conditions)
+
+
+def _people(_user: User, parsed: ParsedQuery, _filters: SearchFilters, dialect: str):
+    """Active colleagues, as the directory lists them."""
+    found = match(dialect, PEOPLE, parsed)
+    stmt = select(literal("person").label("type"), User.id.label("id"), found.score.label("score"))
+    stmt = found.apply(stmt.select_from(User), User.id)
+    return stmt.where(User.active.is_(True), User.deleted_at.is_(None))
+
+
+def _groups(user: User, parsed: ParsedQuery, _filters: SearchFilters, dialect: str):
+    found = match(dialect, GROUPS, parsed)
+    stmt = select(literal("group").label("type"), Group.id.label("id"), found.score.label("score"))
+    return found.apply(stmt.select_from(Group), Group.id).where(policy.visible_groups_filter(user))
+
+
+_SOURCES = {"posts": _posts, "comments": _comments, "people": _people, "groups": _groups}
+_SOURCE_NAMES = tuple(_SOURCES)
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def _scope(parsed: ParsedQuery, filters: SearchFilters) -> str:
+    """The cursor scope: a digest of the query and filters (a cursor is for one search)."""
+    key = json.dumps([parsed.text, asdict(filters)], default=str, sort_keys=True)
+    return "search:" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def _is_search_key(key: Any) -> bool:
+    return (
+        isinstance(key, list)
+        and len(key) == 3
+        and isinstance(key[0], int | float)
+        and not isinstance(key[0], bool)
+        and isinstance(key[1], int)
+        and not isinstance(key[1], bool)
+        and isinstance(key[2], str)
+    )
+
+
+def hits_query(user: User, parsed: ParsedQuery, filters: SearchFilters):
+    """``SELECT type, id, score`` of every row ``user`` may see matching ``parsed``: the
+    engine's index finds the words, policy's filters are conditions on its hits."""
+    dialect = db.engine.dialect.name
+    arms = [_SOURCES[name](user, parsed, filters, dialect) for name in filters.sources()]
+    return union_all(*arms) if len(arms) > 1 else arms[0]
+
+
+def search(
+    user: User, raw_query: str | None, filters: SearchFilters, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of what ``user`` may see matching ``raw_query``: ``[{"type", "id",
+    "snippet", "object"}]`` by relevance (then newest first), and the next page's cursor.
+
+    :raise ValidationFailed: a bad query (empty, too long, nothing to look for) or cursor.
+    """
+    parsed = parse_query(raw_query)
+    if filters.type == "topics":
+        return _topic_page(user, parsed, cursor, limit)
+    scope = _scope(parsed, filters)
+    after = decode_cursor(scope, cursor, valid_key=_is_search_key)
+    hits = hits_query(user, parsed, filters).subquery("hits")
+    stmt = (
+        select(hits.c.type, hits.c.id, hits.c.score)
+        .order_by(hits.c.score.desc(), hits.c.id.desc(), hits.c.type)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        score, last_id, last_type = after
+        stmt = stmt.where(
+            or_(
+                hits.c.score < score,
+                and_(hits.c.score == score, hits.c.id < last_id),
+                and_(hits.c.score == score, hits.c.id == last_id, hits.c.type > last_type),
+            )
+        )
+    rows = db.session.execute(stmt).all()
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(scope, [float(last.score), last.id, last.type])
+    return _items(user, parsed, [(r.type, r.id) for r in rows[:limit]]), next_cursor
+
+
+def _items(user: User, parsed: ParsedQuery, hits: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Serialize ``hits`` in order, a bounded number of queries per kind."""
+    ids: dict[str, list[int]] = {}
+    for kind, row_id in hits:
+        ids.setdefault(kind, []).append(row_id)
+    found: dict[tuple[str, int], tuple[str, dict[str, Any]]] = {}
+    if ids.get("post"):
+        posts = db.session.scalars(
+            select(Post).options(joinedload(Post.author)).where(Post.id.in_(ids["post"]))
+        ).all()
+        for post, data in zip(posts, serialize_posts_for(user, list(posts)), strict=True):
+            text = f"{post.title}\n{post.body}" if post.title else post.body
+            found["post", post.id] = (text, data)
+    if ids.get("comment"):
+        comments = db.session.scalars(
+            select(Comment)
+            .options(joinedload(Comment.author))
+            .where(Comment.id.in_(ids["comment"]))
+        ).all()
+        found.update({("comment", c.id): (c.body, comment_dict(c)) for c in comments})
+    if ids.get("person"):
+        profile = user_private if policy.can_manage_users(user) else user_profile
+        people = db.session.scalars(select(User).where(User.id.in_(ids["person"]))).all()
+        found.update(
+            {("person", p.id): (f"{p.display_name} — {p.job_title}", profile(p)) for p in people}
+        )
+    if ids.get("group"):
+        groups = db.session.scalars(select(Group).where(Group.id.in_(ids["group"]))).all()
+        for group, data in zip(groups, _describe_many(user, list(groups)), strict=True):
+            found["group", group.id] = (f"{group.name} — {group.description}", data)
+    items = []
+    for kind, row_id in hits:
+        text, data = found[kind, row_id]
+        items.append({"type": kind, "id": row_id, "snippet": snippet(text, parsed), "object": data})
+    return items
+
+
+# --- topics and type-ahead -----------------------------------------------------------------
+
+
+def _topic_rows(user: User, parsed: ParsedQuery):
+    """Hashtags starting with the query's words run together ("qual" → #qualite), among
+    posts ``user`` may see (a tag used only in a secret group is not shown to outsiders),
+    most used first."""
+    prefix = "".join(WORD.findall(fold(parsed.text)))
+    uses = func.count(PostHashtag.post_id)
+    return (
+        select(PostHashtag.tag, uses.label("uses"))
+        .join(Post, Post.id == PostHashtag.post_id)
+        .where(PostHashtag.tag.like(escape_like(prefix) + "%", escape="\\"))
+        .where(policy.visible_posts_filter(user))
+        .group_by(PostHashtag.tag)
+        .order_by(uses.desc(), PostHashtag.tag)
+    )
+
+
+def _topic_dict(tag: str, uses: int) -> dict[str, Any]:
+    return {"tag": tag, "post_count": uses, "url": f"/?tag={tag}"}
+
+
+def _topic_page(
+    user: User, parsed: ParsedQuery, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    scope = _scope(parsed, SearchFilters(type="topics"))
+    offset = decode_cursor(scope, cursor) or 0
+    rows = db.session.execute(_topic_rows(user, parsed).offset(offset).limit(limit + 1)).all()
+    next_cursor = encode_cursor(scope, offset + limit) if len(rows) > limit else None
+    items = [
+        {
+            "type": "topic",
+            "id": tag,
+            "snippet": snippet(f"#{tag}", parsed),
+            "object": _topic_dict(tag, uses),
+        }
+        for tag, uses in rows[:limit]
+    ]
+    return items, next_cursor
+
+
+def suggest(user: User, raw_query: str | None) -> dict[str, list[dict[str, Any]]]:
+    """Type-ahead: up to :data:`SUGGEST_LIMIT` people, groups and topics for what is typed
+    so far (every word a prefix: "jul" finds Julie Moreau, "qual" #qualite)."""
+    parsed = parse_query(raw_query)
+    dialect = db.engine.dialect.name
+    answer: dict[str, list[dict[str, Any]]] = {}
+    for kind, source in (("people", _people), ("groups", _groups)):
+        arm = source(user, parsed, SearchFilters(), dialect).subquery()
+        rows = db.session.execute(
+            select(arm.c.type, arm.c.id)
+            .order_by(arm.c.score.desc(), arm.c.id.desc())
+            .limit(SUGGEST_LIMIT)
+        ).all()
+        answer[kind] = [item["object"] for item in _items(user, parsed, [tuple(r) for r in rows])]
+    topics = db.session.execute(_topic_rows(user, parsed).limit(SUGGEST_LIMIT)).all()
+    answer["topics"] = [_topic_dict(tag, uses) for tag, uses in topics]
+    return answer

@@ -1,0 +1,158 @@
+"""What a person types, understood once and written for each engine.
+
+The grammar is small and forgiving: words (each matches any word starting with its
+*stem*, so "réunions" finds "réunion", "meetings" "meeting", and "jul" "Julie"),
+``"quoted phrases"`` (these words, in this order, exactly), and ``-word`` or
+``-"a phrase"`` to exclude. Case and accents never matter ("ecole" finds "École").
+Everything else (``*``, ``^``, ``:``, ``NEAR(``, parentheses, SQL) is punctuation: only
+letters and digits reach an engine, each inside quotes, so no input can be read as FTS5
+or tsquery syntax. An unclosed quote closes at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from ...errors import ValidationFailed
+from ...text_keys import fold
+
+#: Longest query accepted, in characters (a 400 beyond).
+MAX_QUERY_LENGTH = 200
+#: At most this many words, phrases and exclusions are used (the rest is ignored): more
+#: would only slow the engine down.
+MAX_TERMS = 16
+
+#: A word, as both engines cut text: letters and digits (FTS5 ``unicode61`` and
+#: PostgreSQL's parser both split on ``_`` and punctuation).
+WORD = re.compile(r"[^\W_]+")
+_PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+def stem(word: str) -> str:
+    """The prefix a (folded) French or English word is searched by: a light stemmer that
+    drops plural ``-s``/``-x``, then ``-ing``/``-ed``, then a final ``-e``, never below
+    three letters. Recall over precision: "meetings" → "meet", "réunions" → "reunion",
+    "écoles" → "ecol", "bureaux" → "bureau"."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word[-1] in "sx":
+        word = word[:-1]
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            word = word[: -len(ending)]
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+@dataclass
+class ParsedQuery:
+    """A query as lists of folded words: ``prefixes`` (stems, each matching a word it
+    starts), ``phrases`` (exact word sequences), ``excluded`` (prefixes or phrases none
+    of whose rows are wanted)."""
+
+    text: str
+    prefixes: list[str] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+    excluded: list[list[str]] = field(default_factory=list)
+
+    def fts5(self) -> str:
+        """The FTS5 MATCH expression: every token quoted, so none is syntax."""
+        positive = [f"{_quote(p)}*" for p in self.prefixes]
+        positive += [_quote(" ".join(words)) for words in self.phrases]
+        expression = " AND ".join(positive)
+        for words in self.excluded:
+            negated = _quote(" ".join(words)) + ("*" if len(words) == 1 else "")
+            expression = f"({expression}) NOT {negated}"
+        return expression
+
+    def tsquery(self) -> str:
+        """The ``to_tsquery`` text: every lexeme single-quoted, so none is syntax."""
+        positive = [f"{_lexeme(p)}:*" for p in self.prefixes]
+        positive += ["(" + " <-> ".join(_lexeme(w) for w in words) + ")" for words in self.phrases]
+        negative = []
+        for words in self.excluded:
+            if len(words) == 1:
+                negative.append(f"!{_lexeme(words[0])}:*")
+            else:
+                negative.append("!(" + " <-> ".join(_lexeme(w) for w in words) + ")")
+        return " & ".join(positive + negative)
+
+    def marks(self, folded_word: str) -> bool:
+        """Whether a word of a result is one the query matched (for the snippet)."""
+        return any(folded_word.startswith(p) for p in self.prefixes) or any(
+            folded_word in words for words in self.phrases
+        )
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    """Understand ``raw``. :raise ValidationFailed: empty, longer than
+    :data:`MAX_QUERY_LENGTH`, or nothing to look for (only punctuation or exclusions)."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise ValidationFailed("Type something to search for.", fields={"q": "required"})
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise ValidationFailed(
+            f"A search is at most {MAX_QUERY_LENGTH} characters.", fields={"q": "too_long"}
+        )
+    parsed = ParsedQuery(raw)
+    for match in _PIECE.finditer(raw):
+        negated = bool(match.group(1) or match.group(3))
+        quoted = match.group(2) is not None
+        words = WORD.findall(fold(match.group(2) if quoted else match.group(4)))
+        _add(parsed, words, negated=negated, quoted=quoted)
+    if not (parsed.prefixes or parsed.phrases):
+        raise ValidationFailed(
+            "Search for at least one word or number (a leading '-' excludes a word).",
+            fields={"q": "no_terms"},
+        )
+    return parsed
+
+
+def _add(parsed: ParsedQuery, words: list[str], *, negated: bool, quoted: bool) -> None:
+    used = len(parsed.prefixes) + len(parsed.phrases) + len(parsed.excluded)
+    if not words or used >= MAX_TERMS:
+        return
+    if negated:
+        parsed.excluded.append([stem(words[0])] if len(words) == 1 else words)
+    elif quoted:
+        parsed.phrases.append(words)
+    else:  # "l'équipe", "jean-pierre": each word must be there
+        parsed.prefixes.extend(stem(w) for w in words if stem(w) not in parsed.prefixes)
+
+
+#: Markdown punctuation left out of snippets (a snippet is plain text with marks).
+_MARKDOWN = re.compile(r"[*_`>#~|\[\]]+")
+
+
+def snippet(text: str, parsed: ParsedQuery, width: int = 160) -> str:
+    """A short, HTML-safe extract of ``text`` around its first matched word, matched
+    words inside ``<mark>``; everything else is escaped."""
+    text = " ".join(_MARKDOWN.sub(" ", text or "").split())
+    hits = [m for m in WORD.finditer(text) if parsed.marks(fold(m.group()))]
+    start = 0
+    if hits and hits[0].start() > width // 3:
+        start = text.rfind(" ", 0, hits[0].start() - width // 4) + 1
+    end = len(text) if len(text) - start <= width else text.rfind(" ", start, start + width)
+    end = end if end > start else min(len(text), start + width)
+    pieces: list[str] = ["…" if start else ""]
+    position = start
+    for hit in hits:
+        if hit.start() < start or hit.end() > end:
+            continue
+        pieces += [escape(text[position : hit.start()]), Markup("<mark>%s</mark>") % hit.group()]
+        position = hit.end()
+    pieces += [escape(text[position:end]), "…" if end < len(text) else ""]
+    return str(Markup("").join(pieces))
