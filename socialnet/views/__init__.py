@@ -131,6 +131,7 @@ def register_views(app: Flask) -> None:
     from .people import bp as people_bp
     from .polls import bp as polls_bp
     from .recognition import bp as recognition_bp
+    from .search import bp as search_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(feed_bp)
@@ -142,6 +143,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(analytics_bp)
+    app.register_blueprint(search_bp)
     app.add_template_filter(when)
     app.add_template_filter(day)
     app.after_request(security_headers)
