@@ -137,6 +137,3 @@ def audit_log():
         )
     rows, next_cursor = audit.list_entries(user, filters, request.args.get("cursor"), limit)
     return jsonify(page(audit.entries_for(user, rows), next_cursor))
-
-
-from . import moderation_openapi  # noqa: E402,F401  (documents the routes above)
