@@ -4,8 +4,9 @@ from flask import jsonify, request
 
 from ..pagination import parse_limit
 from ..services import announcements
+from ..unit_of_work import commit
 from . import bp
-from .common import commit, created, json_body, require_user
+from .common import created, json_body, require_user
 
 
 @bp.post("/announcements")

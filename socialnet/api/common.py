@@ -9,10 +9,11 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from ..errors import Forbidden, NotAuthenticated, ValidationFailed
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..models import User
 from ..services.tokens import do_note_token_use, live_token
 from ..services.validation import has_lone_surrogate
+from ..unit_of_work import commit
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Endpoints that create a session rather than act for one: no CSRF token exists yet.
@@ -49,7 +50,7 @@ def authenticate_request() -> None:
                 "This token is not valid: unknown, revoked, or its account is inactive."
             )
         if do_note_token_use(token):
-            db.session.commit()  # its own tiny unit of work, before the request's
+            commit()  # its own tiny unit of work, before the request's
         g.api_user, g.api_token = token.user, token
         return
     if request.method in SAFE_METHODS:
@@ -96,11 +97,6 @@ def json_body() -> Any:
     if has_lone_surrogate(data):
         raise ValidationFailed("The request contains invalid Unicode text.")
     return data
-
-
-def commit() -> None:
-    """The one commit of a mutating request: services flushed, events go out after this."""
-    db.session.commit()
 
 
 def created(data: dict[str, Any]):

@@ -6,8 +6,9 @@ from ..pagination import parse_limit
 from ..serializers import page
 from ..services import groups, pins
 from ..services.validation import parse_flag
+from ..unit_of_work import commit
 from . import bp
-from .common import commit, created, json_body, no_content, require_user
+from .common import created, json_body, no_content, require_user
 
 
 @bp.get("/groups")

@@ -7,8 +7,9 @@ from ..pagination import parse_limit
 from ..serializers import page
 from ..services import notifications
 from ..services.validation import check_known_fields
+from ..unit_of_work import commit
 from . import bp
-from .common import commit, json_body, require_user
+from .common import json_body, require_user
 
 
 @bp.get("/notifications")

@@ -4,41 +4,34 @@ and the company settings that govern deletion."""
 from flask import Response, current_app, jsonify
 from flask_login import logout_user
 
-from ..extensions import db
+from ..downloads import zip_download
 from ..models import User
-from ..services import audit, company_settings, personal_data
+from ..services import company_settings, personal_data
 from ..services.account_deletion import do_delete_account
+from ..unit_of_work import commit
 from . import bp
-from .common import commit, json_body, no_content, require_user
+from .common import json_body, no_content, require_user
 
 
-def export_response(actor: User, person: User) -> Response:
-    """``person``'s data as a zip download, exported by ``actor`` (themself or an admin
-    whom the caller checked), recorded in the audit log first. Shared by the API and
-    the HTML views. The archive is built first, so the audit entry means it was."""
-    body = personal_data.export_zip(person, current_app.config["COMPANY_NAME"])
-    audit.record(actor, "personal_data.exported", "user", person.id)
-    db.session.commit()  # only an export that was built is recorded
-    response = Response(body, mimetype="application/zip")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{personal_data.export_filename(person)}"'
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _export(actor: User, person: User) -> Response:
+    """``person``'s data as a zip download by ``actor``; the audit entry commits with it."""
+    body = personal_data.do_export(actor, person, current_app.config["COMPANY_NAME"])
+    commit()
+    return zip_download(body, personal_data.export_filename(person))
 
 
 @bp.get("/me/export")
 def export_my_data():
     """The caller's data as a zip (``data.json`` + ``README.txt``); the export is audited."""
     user = require_user()
-    return export_response(user, user)
+    return _export(user, user)
 
 
 @bp.get("/users/<id:user_id>/export")
 def export_user_data(user_id: int):
     """An administrator exports a person's data on their request; audited with the admin."""
     admin = require_user()
-    return export_response(admin, personal_data.access_person_for_export(admin, user_id))
+    return _export(admin, personal_data.access_person_for_export(admin, user_id))
 
 
 @bp.delete("/me")

@@ -6,8 +6,9 @@ from flask import Response, jsonify
 
 from ..services import feed, polls
 from ..services.validation import check_known_fields
+from ..unit_of_work import commit
 from . import bp
-from .common import commit, created, json_body, require_user
+from .common import created, json_body, require_user
 
 
 @bp.post("/polls")

@@ -4,8 +4,9 @@ from flask import jsonify, request
 
 from ..serializers import company_value_dict
 from ..services import celebrations, kudos
+from ..unit_of_work import commit
 from . import bp
-from .common import commit, created, json_body, require_user
+from .common import created, json_body, require_user
 
 
 @bp.post("/kudos")

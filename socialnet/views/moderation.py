@@ -16,7 +16,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_login import current_user, login_required
 
 from .. import policy
-from ..errors import DomainError, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import REPORT_REASONS, WATCHED_WORD_ACTIONS, User
 from ..realtime.catchup import head_event_id
@@ -32,7 +32,8 @@ from ..services import (
     sanctions,
     watched_words,
 )
-from ._common import failed, form_next, keep_draft, me, take_draft
+from ..unit_of_work import attempt, failed
+from ._common import form_next, keep_draft, me, take_draft
 
 bp = Blueprint("moderation", __name__)
 
@@ -144,12 +145,10 @@ def _back(default: str, anchor: str | None = None) -> str:
 
 def _act(action, success: str, back: str):
     """Run one service call, commit, flash; on a domain error roll back and flash why."""
-    try:
+    with attempt() as outcome:
         action()
-        db.session.commit()
+    if not outcome.failed:
         flash(success, "success")
-    except DomainError as error:
-        failed(error)
     return redirect(back)
 
 
@@ -191,11 +190,9 @@ def report():
         "reason": request.form.get("reason", ""),
         "text": request.form.get("text", ""),
     }
-    try:
+    with attempt() as outcome:
         reports.do_report(me(), data)
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         keep_draft("report")
         return redirect(_back(url_for("feed.home"), anchor))
     flash("Thanks — moderators will look at it.", "success")
@@ -254,11 +251,9 @@ def case_row(case_id: int):
 @login_required
 def bulk():
     back = _back(url_for("moderation.queue"))
-    try:
+    with attempt() as outcome:
         done = case_actions.do_bulk_action(me(), _action_data(request.form, bulk=True))
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         keep_draft("bulk")
         return redirect(back)
     flash(f"Done: {len(done)} case{'' if len(done) == 1 else 's'} updated.", "success")
@@ -300,12 +295,10 @@ def case_page(case_id: int):
 @login_required
 def act(case_id: int):
     data = _action_data(request.form)
-    try:
+    with attempt() as outcome:
         case_actions.do_case_action(me(), case_id, data)
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return _case_page(case_id, draft={"action": request.form.to_dict()}, status=status)
+    if outcome.failed:
+        return _case_page(case_id, draft={"action": request.form.to_dict()}, status=outcome.status)
     label = ACTION_LABELS.get(data["action"], data["action"])
     flash(f"{label}: done. The person concerned has been told.", "success")
     return redirect(url_for("moderation.case_page", case_id=case_id))
@@ -315,12 +308,10 @@ def act(case_id: int):
 @login_required
 def add_note(case_id: int):
     body = request.form.get("body", "")
-    try:
+    with attempt() as outcome:
         cases.do_add_note(me(), case_id, {"body": body})
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return _case_page(case_id, draft={"note": body}, status=status)
+    if outcome.failed:
+        return _case_page(case_id, draft={"note": body}, status=outcome.status)
     flash("Note added.", "success")
     return redirect(url_for("moderation.case_page", case_id=case_id, _anchor="notes"))
 
@@ -363,11 +354,10 @@ def add_word():
         "regex": request.form.get("regex") == "on",
         "action": request.form.get("action", ""),
     }
-    try:
+    with attempt() as outcome:
         watched_words.do_add_word(me(), data)
-        db.session.commit()
-    except DomainError as error:
-        return _words_page(draft=data, status=failed(error))
+    if outcome.failed:
+        return _words_page(draft=data, status=outcome.status)
     flash("Watched word added.", "success")
     return redirect(url_for("moderation.words"))
 
@@ -434,12 +424,10 @@ def mine():
 @login_required
 def appeal(case_id: int):
     text = request.form.get("text", "")
-    try:
+    with attempt() as outcome:
         cases.do_appeal(me(), case_id, {"text": text})
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return _mine_page(draft={"case_id": case_id, "text": text}, status=status)
+    if outcome.failed:
+        return _mine_page(draft={"case_id": case_id, "text": text}, status=outcome.status)
     flash("Your appeal is with the moderators. You will be told of their decision.", "success")
     return redirect(url_for("moderation.mine"))
 
