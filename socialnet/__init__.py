@@ -70,12 +70,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # One origin rule for Engine.IO's HTTP check and the connect handler; never '*'.
         cors_allowed_origins=sockets.engineio_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
     )
-    from . import hosts, request_log
-    from .views import HeadersMiddleware
+    from . import hosts, lifecycle, request_log
 
     # Engine.IO is served outside Flask: its Host is checked here, inside the headers.
     app.wsgi_app = hosts.TrustedHostMiddleware(app.wsgi_app, app.config, SOCKET_PREFIX)
-    app.wsgi_app = HeadersMiddleware(app.wsgi_app)  # Engine.IO's responses get them too
+    app.wsgi_app = lifecycle.HeadersMiddleware(app.wsgi_app)  # Engine.IO's responses get them too
     hosts.warn_at_start_up(app.config)
 
     with app.app_context():
@@ -102,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(api_bp)
     register_views(app)
+    lifecycle.install(app)  # headers, callers, activity: see socialnet/lifecycle.py
 
     from . import ratelimits
 

@@ -217,3 +217,51 @@ def test_no_import_circle_among_the_services():
         if name in reach(name) and circle not in circles:
             circles.append(circle)
     assert [c for c in circles if c not in KNOWN_CIRCLES] == []
+
+
+def _flask_names_imported(tree: ast.AST) -> set[str]:
+    return {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "flask"
+        for alias in node.names
+    }
+
+
+def test_services_and_policy_never_touch_g_or_the_session():
+    """The request lifecycle (``socialnet/lifecycle.py``) reads and writes ``flask.g`` and
+    the session; services and policy are given the user and the values they need."""
+    offenders = []
+    for folder in ("services", "policy"):
+        for path in sorted((PACKAGE / folder).rglob("*.py")):
+            touched = _flask_names_imported(ast.parse(path.read_text())) & {"g", "session"}
+            if touched:
+                offenders.append(f"{path.relative_to(PACKAGE)}: {sorted(touched)}")
+    assert offenders == []
+
+
+def _commits(tree: ast.AST) -> list[int]:
+    """Lines calling ``<anything>.session.commit()``."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "commit"
+        and _attr_chain(node.func)[-2:-1] == ["session"]
+    ]
+
+
+def test_requests_commit_only_through_the_unit_of_work():
+    """Pages, the API, the request lifecycle and services never call
+    ``db.session.commit()`` themselves: handlers commit once through
+    ``socialnet/unit_of_work.py`` (services flush). The CLI and the job runner, which are
+    not requests, commit their own work."""
+    not_requests = {"cli.py", "jobs.py", "unit_of_work.py"}
+    offenders = [
+        f"socialnet/{path.relative_to(PACKAGE).as_posix()}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.relative_to(PACKAGE).as_posix() not in not_requests
+        for line in _commits(ast.parse(path.read_text()))
+    ]
+    assert offenders == []

@@ -5,7 +5,9 @@ from flask import Blueprint
 from ..extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # CSRF is enforced in authenticate_request for cookie-authenticated calls
+#: CSRF is enforced in lifecycle.authenticate_request for cookie-authenticated calls, which
+#: with refuse_repeated_query_parameters runs before every handler here (lifecycle.install).
+csrf.exempt(bp)
 
 from . import (  # noqa: E402,F401  (routes register on import)
     accounts,
@@ -21,7 +23,3 @@ from . import (  # noqa: E402,F401  (routes register on import)
     recognition,
     users,
 )
-from .common import authenticate_request, refuse_repeated_query_parameters  # noqa: E402
-
-bp.before_request(refuse_repeated_query_parameters)
-bp.before_request(authenticate_request)

@@ -4,11 +4,11 @@ from flask import jsonify, request
 from flask_login import logout_user
 from flask_wtf.csrf import generate_csrf
 
+from ..lifecycle import end_this_session, sign_in_afresh, sign_in_with_session
 from ..serializers import iso, user_private
 from ..services import accounts, password_reset, tokens
 from ..services.validation import check_known_fields
 from ..unit_of_work import commit
-from ..views.auth import end_this_session, sign_in_afresh, sign_in_with_session
 from . import bp
 from .common import bearer_call, created, json_body, no_content, require_user
 

@@ -14,11 +14,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..downloads import zip_download
+from ..lifecycle import end_this_session, sign_in_afresh, sign_in_with_session
 from ..models import User
-from ..services import accounts, company_settings, password_reset, personal_data, sessions
+from ..services import accounts, company_settings, password_reset, personal_data
 from ..services.account_deletion import do_delete_account
 from ..unit_of_work import attempt, commit
 from ._common import form_next, me
@@ -27,51 +28,6 @@ bp = Blueprint("auth", __name__)
 
 #: What every page that asks for a new password says about the rules.
 RULES = accounts.PASSWORD_RULES
-
-
-def sign_in_with_session(user: User, *, remember: bool = False) -> None:
-    """Start a server-side session for this browser and sign it in as ``user``.
-
-    The session row is its own unit of work (committed here, after the request's
-    own changes were committed or there were none); the cookie then names it. A
-    session this browser had before (as anyone) ends: its cookie is replaced.
-    """
-    if current_user.is_authenticated:
-        sessions.do_end_session(current_user._get_current_object())
-    sessions.do_start_session(user)
-    commit()
-    login_user(user, remember=remember)
-
-
-def end_this_session() -> None:
-    """End this browser's session on the server (any copy of its session or remember-me
-    cookie stops working, its sockets are disconnected), then in the browser."""
-    if current_user.is_authenticated:  # loads it, from the remember-me cookie if need be
-        sessions.do_end_session(current_user._get_current_object())
-        commit()
-    logout_user()
-
-
-def sign_in_afresh(user: User) -> None:
-    """Keep this browser signed in after ``user``'s session epoch moved on.
-
-    The old session (and any copy of its cookie) no longer loads; this one gets a
-    new session at the new epoch. A browser that had "keep me signed in" gets a new
-    remember-me cookie.
-    """
-    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    sign_in_with_session(user, remember=cookie in request.cookies)
-
-
-@bp.before_app_request
-def note_session_use() -> None:
-    """``before_app_request``: refresh the signed-in browser's ``last_seen_at`` every few
-    minutes, in its own tiny unit of work before the request's (as token use is)."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return
-    row = current_user.login_session
-    if row is not None and sessions.do_note_session_use(row):
-        commit()
 
 
 @bp.get("/sign-in")
