@@ -59,14 +59,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."
-    from .realtime import publisher, sockets
+    from .realtime import presence, publisher, sockets
     from .realtime.queue import make_client_manager
 
     sockets.register()  # before init_app: handlers are kept and applied to each new server
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        client_manager=make_client_manager(app.config),
+        client_manager=make_client_manager(app.config, on_control=presence.apply_control),
         # One origin rule for Engine.IO's HTTP check and the connect handler; never '*'.
         cors_allowed_origins=sockets.engineio_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
     )

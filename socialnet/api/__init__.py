@@ -1,15 +1,10 @@
-"""The JSON API under ``/api/v1``, described by ``/api/v1/openapi.json``."""
+"""The JSON API under ``/api/v1``, described by ``/api/v1/openapi.json``.
 
-from flask import Blueprint
+Each module adds its routes to :data:`bp` (``api/blueprint.py``) when imported here; the
+OpenAPI document is assembled in ``api/spec/``.
+"""
 
-from ..extensions import csrf
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-#: CSRF is enforced in lifecycle.authenticate_request for cookie-authenticated calls, which
-#: with refuse_repeated_query_parameters runs before every handler here (lifecycle.install).
-csrf.exempt(bp)
-
-from . import (  # noqa: E402,F401  (routes register on import)
+from . import (  # noqa: F401  (routes register on import)
     accounts,
     analytics,
     announcements,
@@ -23,3 +18,6 @@ from . import (  # noqa: E402,F401  (routes register on import)
     recognition,
     users,
 )
+from .blueprint import bp
+
+__all__ = ["bp"]

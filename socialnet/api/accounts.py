@@ -9,7 +9,7 @@ from ..serializers import iso, user_private
 from ..services import accounts, password_reset, tokens
 from ..services.validation import check_known_fields
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import bearer_call, created, json_body, no_content, require_user
 
 

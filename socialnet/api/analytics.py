@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from ..services import analytics
-from . import bp
+from .blueprint import bp
 from .common import require_user
 
 

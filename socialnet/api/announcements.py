@@ -5,7 +5,7 @@ from flask import jsonify, request
 from ..pagination import parse_limit
 from ..services import announcements
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import created, json_body, require_user
 
 

@@ -7,7 +7,7 @@ from ..serializers import page
 from ..services import groups, pins
 from ..services.validation import parse_flag
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import created, json_body, no_content, require_user
 
 

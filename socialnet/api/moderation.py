@@ -11,7 +11,7 @@ from ..serializers import page
 from ..services import audit, case_actions, cases, pins, reports, watched_words
 from ..services.feed import serialize_posts_for
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import created, json_body, no_content, require_user
 
 

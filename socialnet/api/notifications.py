@@ -8,7 +8,7 @@ from ..serializers import page
 from ..services import notifications
 from ..services.validation import check_known_fields
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import json_body, require_user
 
 

@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from . import bp
+from .blueprint import bp
 from .spec import build_document
 
 

@@ -9,7 +9,7 @@ from ..models import User
 from ..services import company_settings, personal_data
 from ..services.account_deletion import do_delete_account
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import json_body, no_content, require_user
 
 

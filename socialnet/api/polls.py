@@ -7,7 +7,7 @@ from flask import Response, jsonify
 from ..services import feed, polls
 from ..services.validation import check_known_fields
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import created, json_body, require_user
 
 

@@ -6,7 +6,7 @@ from ..pagination import parse_limit
 from ..serializers import comment_dict, page
 from ..services import announcements, comments, feed, pins, posts, reactions
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import created, json_body, no_content, require_user
 
 

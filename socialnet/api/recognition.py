@@ -5,7 +5,7 @@ from flask import jsonify, request
 from ..serializers import company_value_dict
 from ..services import celebrations, kudos
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import created, json_body, require_user
 
 

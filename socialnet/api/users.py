@@ -8,7 +8,7 @@ from ..serializers import page, user_private, user_profile
 from ..services import accounts, directory, feed
 from ..services.validation import parse_flag
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .common import created, json_body, require_user
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ...extensions import db
 from ...models import Ballot, Comment, Post, Reaction, User, UserActivityDay
 from .periods import Range, as_date, day_bucket, month_start_of, week_start_of
+from .rollup import live_runs, rolled_spans
 
 #: Remembered (user id → day recorded) per process, so an API client without a
 #: cookie costs one INSERT a day, not one per call. A miss only costs a no-op INSERT.
@@ -62,8 +63,6 @@ def activity_summary(period: Range, rolled: dict | None = None) -> dict:
     rolled-up days hold their writers too) united with the writers of the days not
     rolled up (normally only today), counted once each.
     """
-    from .rollup import live_runs, rolled_spans
-
     rolled = rolled or {}
     window = Range(min(period.start, period.ending(30).start), period.end, period.tz)
     runs = live_runs(window, rolled)
