@@ -19,7 +19,7 @@ from flask_login import current_user, login_required, logout_user
 from ..downloads import zip_download
 from ..lifecycle import end_this_session, sign_in_afresh, sign_in_with_session
 from ..models import User
-from ..services import accounts, company_settings, password_reset, personal_data
+from ..services import accounts, company_settings, password_reset, passwords, personal_data
 from ..services.account_deletion import do_delete_account
 from ..unit_of_work import attempt, commit
 from ._common import form_next, me
@@ -27,7 +27,7 @@ from ._common import form_next, me
 bp = Blueprint("auth", __name__)
 
 #: What every page that asks for a new password says about the rules.
-RULES = accounts.PASSWORD_RULES
+RULES = passwords.PASSWORD_RULES
 
 
 @bp.get("/sign-in")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...services import accounts
+from ...services import passwords
 from .common import (
     DATE_TIME,
     NO_CONTENT,
@@ -23,7 +23,7 @@ from .common import (
 )
 
 TOKEN_ID = id_param("token_id")
-PASSWORD = {"type": "string", "minLength": accounts.PASSWORD_MIN, "maxLength": 256}
+PASSWORD = {"type": "string", "minLength": passwords.PASSWORD_MIN, "maxLength": 256}
 
 #: No public URL to build emailed links on (hosts.public_url): nothing is sent.
 R503_LINKS = error_response(
@@ -243,7 +243,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["token", "password"],
         "properties": {
             "token": {"type": "string", "maxLength": 1000},
-            "password": {**PASSWORD, "description": accounts.PASSWORD_RULES},
+            "password": {**PASSWORD, "description": passwords.PASSWORD_RULES},
         },
     },
     "PasswordChange": {
@@ -252,7 +252,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["current_password", "password"],
         "properties": {
             "current_password": {"type": "string"},
-            "password": {**PASSWORD, "description": accounts.PASSWORD_RULES},
+            "password": {**PASSWORD, "description": passwords.PASSWORD_RULES},
         },
     },
     "PasswordResetRequest": {
@@ -267,7 +267,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["token", "password"],
         "properties": {
             "token": {"type": "string", "maxLength": 500},
-            "password": {**PASSWORD, "description": accounts.PASSWORD_RULES},
+            "password": {**PASSWORD, "description": passwords.PASSWORD_RULES},
         },
     },
 }
