@@ -23,6 +23,7 @@ from ..realtime.catchup import head_event_id
 from ..services import (
     audit,
     case_actions,
+    case_serializers,
     cases,
     groups,
     moderation_pages,
@@ -267,11 +268,11 @@ def _case_page(case_id: int, draft: dict[str, Any] | None = None, status: int = 
     user = me()
     cases.check_can_open_queue(user)
     case = cases.access_case(user, case_id)
-    detail = cases.case_detail(case)
+    detail = case_serializers.case_detail(case)
     actions = moderation_pages.available_actions(user, case, detail["target"])
     original = None
     if case.appeal_of_id:
-        original = cases.case_dict(db.session.get(type(case), case.appeal_of_id))
+        original = case_serializers.case_dict(db.session.get(type(case), case.appeal_of_id))
     return render_template(
         "moderation_case.html",
         case=detail,
@@ -408,7 +409,7 @@ def audit_log():
 def _mine_page(draft: dict[str, Any] | None = None, status: int = 200):
     mine = cases.my_cases(me())
     appealed = cases.appealed_ids([c.id for c in mine])
-    items = [{**cases.case_dict(c), "appealed": c.id in appealed} for c in mine]
+    items = [{**case_serializers.case_dict(c), "appealed": c.id in appealed} for c in mine]
     return render_template(
         "moderation_mine.html", items=items, action_labels=ACTION_LABELS, draft=draft or {}
     ), status
