@@ -45,6 +45,7 @@ def day(value: str | date | None) -> str:
 
 
 def register_views(app: Flask) -> None:
+    from . import moderation_globals
     from .analytics import bp as analytics_bp
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
@@ -67,6 +68,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(analytics_bp)
     app.add_template_filter(when)
+    app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)
 
     @app.context_processor

@@ -5,20 +5,21 @@ Views stay thin: each parses a form, calls one service of ``services/`` (reports
 cases, case_actions, watched_words, audit, pins, groups), commits, and redirects
 (post/redirect/get). A refused form is rendered again (or its fields kept with
 ``keep_draft`` when it lives on another page) with the service's message flashed.
-The few helpers below only *read*, in batches, what the pages display.
+What every page's templates ask about moderation (may I pin this, report that) is
+:mod:`.moderation_globals`'.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
 
 from .. import policy
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..models import REPORT_REASONS, WATCHED_WORD_ACTIONS, User
+from ..models import WATCHED_WORD_ACTIONS, User
 from ..realtime.catchup import head_event_id
 from ..services import (
     audit,
@@ -27,7 +28,6 @@ from ..services import (
     cases,
     groups,
     moderation_pages,
-    pages,
     pins,
     reports,
     sanctions,
@@ -59,73 +59,6 @@ WORD_ACTION_LABELS = {
     "censor": "Censor (mask the word)",
 }
 CASE_KINDS = ("report", "flag", "approval", "appeal")
-
-
-# --- what every page may ask (template globals) -----------------------------------------
-
-
-def _rights() -> policy.ModerationReach:
-    """The viewer's moderation reach, computed once per request (one query at most)."""
-    if "moderation_rights" not in g:
-        g.moderation_rights = policy.moderation_reach(
-            me() if current_user.is_authenticated else None
-        )
-    return g.moderation_rights
-
-
-def can_open_queue() -> bool:
-    return _rights().can_open_queue
-
-
-def post_moderation(post: dict[str, Any]) -> dict[str, bool]:
-    """``{"pin", "feature", "report"}`` for one serialized post, as ``policy.ModerationReach``
-    decides (published posts only, as the service says)."""
-    if not current_user.is_authenticated:
-        return {"pin": False, "feature": False, "report": False}
-    rights = _rights()
-    shown = post.get("moderation_state", "published") == "published" and bool(post.get("id"))
-    author = (post.get("author") or {}).get("id")
-    return {
-        "pin": shown and rights.can_pin(post.get("group_id")),
-        "feature": shown and rights.can_feature,
-        "report": author != current_user.id,
-    }
-
-
-def report_draft(target_type: str, target_id: int):
-    """The refused report of this target, to reopen its form with what was typed."""
-    if "report_draft" not in g:
-        g.report_draft = take_draft("report") if "draft:report" in session else None
-    draft = g.report_draft
-    if (
-        draft
-        and draft.get("target_type") == target_type
-        and draft.get("target_id") == str(target_id)
-    ):
-        return draft
-    return None
-
-
-def home_highlights() -> dict[str, Any]:
-    """The home page's "Pinned" and "Featured" strips (company pins, featured posts)."""
-    pinned, featured = pins.home_highlights(me())
-    return {"pinned": pages.with_groups(pinned), "featured": pages.with_groups(featured)}
-
-
-def group_pins(group_id: int) -> list[dict[str, Any]]:
-    return pins.pinned_posts(me(), group_id)
-
-
-@bp.app_context_processor
-def _moderation_globals() -> dict[str, Any]:
-    return {
-        "can_open_moderation_queue": can_open_queue,
-        "post_moderation": post_moderation,
-        "report_draft": report_draft,
-        "home_highlights": home_highlights,
-        "group_pins": group_pins,
-        "REPORT_REASONS": [(r, moderation_pages.REASON_LABELS[r]) for r in REPORT_REASONS],
-    }
 
 
 # --- helpers ---------------------------------------------------------------------------
