@@ -35,7 +35,7 @@ def _back(anchor: str | None = None) -> str:
 def give():
     with attempt() as outcome:
         data = {
-            "recipient_ids": pages.resolve_handles(
+            "recipient_ids": pages.people_ids_from_handles(
                 request.form.get("recipients", ""), "recipient_ids"
             ),
             "message": request.form.get("message", ""),
@@ -57,7 +57,9 @@ def team_success():
         data = {
             "title": request.form.get("title", ""),
             "message": request.form.get("message", ""),
-            "people_ids": pages.resolve_handles(request.form.get("people", ""), "people_ids"),
+            "people_ids": pages.people_ids_from_handles(
+                request.form.get("people", ""), "people_ids"
+            ),
             "group_id": _group_id(),
         }
         _celebration, post = do_create_team_success(me(), data)
