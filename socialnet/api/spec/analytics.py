@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ...services import analytics
-from .common import R400, R401, R403, R404, json_response, operation, ref
+from .common import DATE_TIME, R400, R401, R403, R404, json_response, operation, ref
 
 COUNT = {"type": "integer", "minimum": 0}
 DAY = {"type": "string", "format": "date"}
 RATE = {"type": "number", "minimum": 0, "nullable": True}
-DATE_TIME = {"type": "string", "format": "date-time"}
 RANGE_PARAMS = [
     {
         "name": "from",

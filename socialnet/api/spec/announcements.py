@@ -6,7 +6,9 @@ from typing import Any
 
 from .common import (
     CURSOR,
+    DATE_TIME,
     LIMIT,
+    NULLABLE_DATE_TIME,
     R400,
     R401,
     R403,
@@ -20,8 +22,6 @@ from .common import (
 )
 
 ANNOUNCEMENT_ID = id_param("announcement_id")
-DATE_TIME = {"type": "string", "format": "date-time"}
-NULLABLE_DATE_TIME = {**DATE_TIME, "nullable": True}
 AUDIENCE = {
     "type": "object",
     "required": ["kind"],

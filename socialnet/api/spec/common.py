@@ -33,6 +33,7 @@ def page_of(name: str) -> dict[str, Any]:
 
 NULLABLE_STRING = {"type": "string", "nullable": True}
 DATE_TIME = {"type": "string", "format": "date-time"}
+NULLABLE_DATE_TIME = {**DATE_TIME, "nullable": True}
 
 R400 = error_response("Invalid input: the message says what, `fields` says where")
 R401 = error_response("Not signed in, or the token is invalid or revoked")

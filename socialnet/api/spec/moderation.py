@@ -9,8 +9,10 @@ from ...services.case_actions import ACTIONS, BULK_MAX_CASES
 from ...services.reports import REPORT_TARGET_TYPES
 from .common import (
     CURSOR,
+    DATE_TIME,
     LIMIT,
     NO_CONTENT,
+    NULLABLE_DATE_TIME,
     R400,
     R401,
     R403,
@@ -25,8 +27,6 @@ from .common import (
     ref,
 )
 
-DATE_TIME = {"type": "string", "format": "date-time"}
-NULLABLE_DATE_TIME = {**DATE_TIME, "nullable": True}
 NULLABLE_USER = {"allOf": [ref("UserSummary")], "nullable": True}
 
 

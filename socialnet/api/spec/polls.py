@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 from .common import (
+    DATE_TIME,
+    NULLABLE_DATE_TIME,
     R400,
     R401,
     R403,
@@ -20,8 +22,6 @@ from .common import (
 )
 from .posts import SCHEMAS as POST_SCHEMAS
 
-DATE_TIME = {"type": "string", "format": "date-time"}
-NULLABLE_DATE_TIME = {**DATE_TIME, "nullable": True}
 COUNT = {"type": "integer", "minimum": 0}
 
 
