@@ -59,23 +59,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."
-    from .realtime import publisher, sockets
+    from .realtime import presence, publisher, sockets
     from .realtime.queue import make_client_manager
 
     sockets.register()  # before init_app: handlers are kept and applied to each new server
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        client_manager=make_client_manager(app.config),
+        client_manager=make_client_manager(app.config, on_control=presence.apply_control),
         # One origin rule for Engine.IO's HTTP check and the connect handler; never '*'.
         cors_allowed_origins=sockets.engineio_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
     )
-    from . import hosts, request_log
-    from .views import HeadersMiddleware
+    from . import hosts, lifecycle, request_log
 
     # Engine.IO is served outside Flask: its Host is checked here, inside the headers.
     app.wsgi_app = hosts.TrustedHostMiddleware(app.wsgi_app, app.config, SOCKET_PREFIX)
-    app.wsgi_app = HeadersMiddleware(app.wsgi_app)  # Engine.IO's responses get them too
+    app.wsgi_app = lifecycle.HeadersMiddleware(app.wsgi_app)  # Engine.IO's responses get them too
     hosts.warn_at_start_up(app.config)
 
     with app.app_context():
@@ -102,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(api_bp)
     register_views(app)
+    lifecycle.install(app)  # headers, callers, activity: see socialnet/lifecycle.py
 
     from . import ratelimits
 

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from socialnet import create_app
 from socialnet.extensions import db, socketio
 from socialnet.models import Group, GroupMembership, Post, User
-from socialnet.services.accounts import hash_password
+from socialnet.services.passwords import hash_password
 from socialnet.services.posts import do_create_post
 from socialnet.services.tokens import do_create_token
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
+from socialnet import lifecycle
 from socialnet.extensions import db
 from socialnet.models import (
     Announcement,
@@ -413,7 +414,7 @@ def test_csv_cells_cannot_run_as_formulas(api, utc, cm, employee, make_group):
 def test_active_days_are_recorded_once_per_person_and_day(app, api, signed_in, utc, cm,
                                                           employee):  # fmt: skip
     app.config["ANALYTICS_RECORD_ACTIVITY"] = True
-    analytics.forget_recorded()
+    lifecycle.forget_recorded()
     browser = signed_in(employee)
     statements: list[str] = []
 
@@ -434,16 +435,16 @@ def test_active_days_are_recorded_once_per_person_and_day(app, api, signed_in, u
     assert sorted(rows) == sorted([(employee.id, today), (fred_like.id, today)])
     overview = get(api, cm, "overview", "")
     assert overview["totals"]["dau"] == 2
-    analytics.forget_recorded()
+    lifecycle.forget_recorded()
 
 
 def test_refused_requests_record_nothing(app, api, utc, employee):
     app.config["ANALYTICS_RECORD_ACTIVITY"] = True
-    analytics.forget_recorded()
+    lifecycle.forget_recorded()
     assert api(employee).get("/api/v1/analytics/overview").status_code == 403
     assert api(None).get("/api/v1/me").status_code == 401
     assert db.session.scalar(select(func.count()).select_from(UserActivityDay)) == 0
-    analytics.forget_recorded()
+    lifecycle.forget_recorded()
 
 
 # --- API document -----------------------------------------------------------------------

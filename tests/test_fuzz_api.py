@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import update
 
 import socialnet.api  # noqa: F401  (registers the routes and their OpenAPI paths)
-from socialnet.api.openapi import build_document
+from socialnet.api.spec import build_document
 from socialnet.extensions import db
 from socialnet.models import ApiToken, User
 

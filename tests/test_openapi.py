@@ -283,3 +283,17 @@ def test_only_get_handlers_read_the_query_string():
             ):
                 offenders.append(f"{module.name}:{node.name}")
     assert offenders == []
+
+
+def test_each_path_and_schema_is_documented_by_one_domain(monkeypatch):
+    """The document is the union of ``api/spec``'s domain modules: a second module defining
+    a path or schema another already has is refused, never silently overwritten."""
+    from types import SimpleNamespace
+
+    from socialnet.api import spec
+
+    assert {d.__name__.rpartition(".")[2] for d in spec.DOMAINS} >= {"meta", "accounts", "posts"}
+    twin = SimpleNamespace(__name__="twin", PATHS={"/feed": {}}, SCHEMAS={})
+    monkeypatch.setattr(spec, "DOMAINS", (*spec.DOMAINS, twin))
+    with pytest.raises(ValueError, match="'/feed': in both socialnet.api.spec.posts and twin"):
+        spec.build_document()

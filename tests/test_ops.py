@@ -201,7 +201,13 @@ def test_publish_failure_is_logged_counted_and_does_not_raise(caplog):
 
 
 def test_listener_measures_lag_applies_presence_and_passes_emits_on(monkeypatch):
-    manager = ObservedRedisManager(LOCAL_REDIS, channel="chan", write_only=True)
+    applied = []
+    manager = ObservedRedisManager(
+        LOCAL_REDIS,
+        channel="chan",
+        write_only=True,
+        on_control=lambda op, args: applied.append((op, args)),
+    )
     now = time.time()
     messages = [
         {"method": "emit", "event": "post.created", "data": [{}], "sent_at": now - 0.05},
@@ -216,8 +222,6 @@ def test_listener_measures_lag_applies_presence_and_passes_emits_on(monkeypatch)
         "_redis_listen_with_retries",
         lambda: iter({"channel": b"chan", "type": "message", "data": r} for r in raw),
     )
-    applied = []
-    monkeypatch.setattr(presence, "apply_control", lambda op, args: applied.append((op, args)))
     lag_count = _sample("socialnet_queue_lag_seconds_count")
     lag_sum = _sample("socialnet_queue_lag_seconds_sum")
     out = list(manager._listen())

@@ -1,13 +1,10 @@
-"""The JSON API under ``/api/v1``, described by ``/api/v1/openapi.json``."""
+"""The JSON API under ``/api/v1``, described by ``/api/v1/openapi.json``.
 
-from flask import Blueprint
+Each module adds its routes to :data:`bp` (``api/blueprint.py``) when imported here; the
+OpenAPI document is assembled in ``api/spec/``.
+"""
 
-from ..extensions import csrf
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # CSRF is enforced in authenticate_request for cookie-authenticated calls
-
-from . import (  # noqa: E402,F401  (routes register on import)
+from . import (  # noqa: F401  (routes register on import)
     accounts,
     analytics,
     announcements,
@@ -22,7 +19,6 @@ from . import (  # noqa: E402,F401  (routes register on import)
     search,
     users,
 )
-from .common import authenticate_request, refuse_repeated_query_parameters  # noqa: E402
+from .blueprint import bp
 
-bp.before_request(refuse_repeated_query_parameters)
-bp.before_request(authenticate_request)
+__all__ = ["bp"]

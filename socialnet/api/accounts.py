@@ -4,24 +4,13 @@ from flask import jsonify, request
 from flask_login import logout_user
 from flask_wtf.csrf import generate_csrf
 
+from ..lifecycle import end_this_session, sign_in_afresh, sign_in_with_session
 from ..serializers import iso, user_private
 from ..services import accounts, password_reset, tokens
 from ..services.validation import check_known_fields
-from ..views.auth import end_this_session, sign_in_afresh, sign_in_with_session
-from . import bp
-from .common import bearer_call, commit, created, json_body, no_content, require_user
-from .openapi import (
-    R400,
-    R401,
-    R403,
-    SECURITY_NONE,
-    document,
-    error_response,
-    json_body_of,
-    json_response,
-    operation,
-    ref,
-)
+from ..unit_of_work import commit
+from .blueprint import bp
+from .common import bearer_call, created, json_body, no_content, require_user
 
 
 @bp.post("/auth/login")
@@ -150,137 +139,3 @@ def confirm_password_reset():
     password_reset.do_confirm_reset(json_body())
     commit()
     return no_content()
-
-
-NO_CONTENT = {"description": "Done; no body"}
-PASSWORD = {"type": "string", "minLength": accounts.PASSWORD_MIN, "maxLength": 256}
-
-#: No public URL to build emailed links on (hosts.public_url): nothing is sent.
-R503_LINKS = error_response(
-    "`unavailable`: the site's address (SOCIALNET_PUBLIC_URL) is not configured, so no email "
-    "with a link can be sent; the same for every address"
-)
-MESSAGE = {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
-
-document(
-    {
-        # Supersedes the entry in openapi.py: sign-up confirms the address by email first.
-        "/auth/signup": {
-            "post": operation(
-                "Self sign-up, open only to the company's email domains. Always 202 with the "
-                "same body: the address gets a link to finish (POST /auth/signup/confirm), or "
-                "a note that it already has an account; which one is never said here.",
-                {202: json_response(MESSAGE, "Accepted"), 400: R400, 403: R403, 503: R503_LINKS},
-                requestBody=json_body_of("SignupRequest"),
-                security=SECURITY_NONE,
-            )
-        },
-        "/auth/signup/confirm": {
-            "post": operation(
-                "Finish signing up with the emailed token and a password; signs in",
-                {
-                    201: json_response(ref("Session"), "Created"),
-                    400: error_response(
-                        "Invalid input; `fields.token` is `invalid`, `expired` or `used`, "
-                        "`fields.password` names the rule broken"
-                    ),
-                    403: R403,
-                },
-                requestBody=json_body_of("SignupConfirm"),
-                security=SECURITY_NONE,
-            )
-        },
-        "/me/password": {
-            "post": operation(
-                "Change one's password (the current one is required). Every other session, "
-                "every API token (the caller's too) and every socket end; a cookie caller "
-                "stays signed in with a fresh session.",
-                {204: NO_CONTENT, 400: R400, 401: R401, 403: R403},
-                requestBody=json_body_of("PasswordChange"),
-            )
-        },
-        "/me/sessions/revoke-all": {
-            "post": operation(
-                "Sign out everywhere: end every session, API token and socket of the caller, "
-                "this one included",
-                {204: NO_CONTENT, 401: R401, 403: R403},
-            )
-        },
-        "/auth/password-reset": {
-            "post": operation(
-                "Ask for a password reset link by email. The answer is the same whether or "
-                "not the address has an account; only a real account gets the email.",
-                {
-                    202: json_response(
-                        MESSAGE, "Accepted (whether or not the address has an account)"
-                    ),
-                    400: R400,
-                    403: R403,
-                    503: R503_LINKS,
-                },
-                requestBody=json_body_of("PasswordResetRequest"),
-                security=SECURITY_NONE,
-            )
-        },
-        "/auth/password-reset/confirm": {
-            "post": operation(
-                "Set a new password with the emailed token; every session and token of the "
-                "account ends and the token cannot be used again",
-                {
-                    204: NO_CONTENT,
-                    400: error_response(
-                        "Invalid input; `fields.token` is `invalid`, `expired` or `used`, "
-                        "`fields.password` names the rule broken"
-                    ),
-                    403: R403,
-                },
-                requestBody=json_body_of("PasswordResetConfirm"),
-                security=SECURITY_NONE,
-            )
-        },
-    },
-    {
-        "SignupRequest": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["email", "display_name"],
-            "properties": {
-                "email": {"type": "string", "format": "email"},
-                "display_name": {"type": "string", "maxLength": 120},
-            },
-        },
-        "SignupConfirm": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["token", "password"],
-            "properties": {
-                "token": {"type": "string", "maxLength": 1000},
-                "password": {**PASSWORD, "description": accounts.PASSWORD_RULES},
-            },
-        },
-        "PasswordChange": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["current_password", "password"],
-            "properties": {
-                "current_password": {"type": "string"},
-                "password": {**PASSWORD, "description": accounts.PASSWORD_RULES},
-            },
-        },
-        "PasswordResetRequest": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["email"],
-            "properties": {"email": {"type": "string", "format": "email"}},
-        },
-        "PasswordResetConfirm": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["token", "password"],
-            "properties": {
-                "token": {"type": "string", "maxLength": 500},
-                "password": {**PASSWORD, "description": accounts.PASSWORD_RULES},
-            },
-        },
-    },
-)

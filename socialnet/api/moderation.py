@@ -8,10 +8,11 @@ from flask import Response, jsonify, request
 from ..errors import ValidationFailed
 from ..pagination import parse_limit
 from ..serializers import page
-from ..services import audit, case_actions, cases, pins, reports, watched_words
+from ..services import audit, case_actions, case_serializers, cases, pins, reports, watched_words
 from ..services.feed import serialize_posts_for
-from . import bp
-from .common import commit, created, json_body, no_content, require_user
+from ..unit_of_work import commit
+from .blueprint import bp
+from .common import created, json_body, no_content, require_user
 
 
 @bp.post("/reports")
@@ -29,40 +30,40 @@ def list_cases():
     rows, next_cursor = cases.list_cases(
         user, filters, request.args.get("cursor"), parse_limit(request.args.get("limit"))
     )
-    return jsonify(page(cases.case_dicts(rows), next_cursor))
+    return jsonify(page(case_serializers.case_dicts(rows), next_cursor))
 
 
 @bp.get("/moderation/cases/<id:case_id>")
 def get_case(case_id: int):
-    return jsonify(cases.case_detail(cases.access_case(require_user(), case_id)))
+    return jsonify(case_serializers.case_detail(cases.access_case(require_user(), case_id)))
 
 
 @bp.post("/moderation/cases/<id:case_id>/actions")
 def act_on_case(case_id: int):
     case = case_actions.do_case_action(require_user(), case_id, json_body())
     commit()
-    return jsonify(cases.case_dict(case))
+    return jsonify(case_serializers.case_dict(case))
 
 
 @bp.post("/moderation/bulk")
 def bulk_action():
     done = case_actions.do_bulk_action(require_user(), json_body())
     commit()
-    return jsonify({"items": cases.case_dicts(done)})
+    return jsonify({"items": case_serializers.case_dicts(done)})
 
 
 @bp.post("/moderation/cases/<id:case_id>/notes")
 def add_note(case_id: int):
     note, author = cases.do_add_note(require_user(), case_id, json_body())
     commit()
-    return created(cases.note_dict(note, author))
+    return created(case_serializers.note_dict(note, author))
 
 
 @bp.post("/moderation/cases/<id:case_id>/assign")
 def assign_case(case_id: int):
     case = cases.do_assign(require_user(), case_id, json_body())
     commit()
-    return jsonify(cases.case_dict(case))
+    return jsonify(case_serializers.case_dict(case))
 
 
 @bp.get("/moderation/mine")
@@ -71,7 +72,7 @@ def my_moderation():
     user = require_user()
     mine = cases.my_cases(user)
     appealed = cases.appealed_ids([c.id for c in mine])
-    items = [{**cases.case_dict(c), "appealed": c.id in appealed} for c in mine]
+    items = [{**case_serializers.case_dict(c), "appealed": c.id in appealed} for c in mine]
     return jsonify({"items": items})
 
 
@@ -137,6 +138,3 @@ def audit_log():
         )
     rows, next_cursor = audit.list_entries(user, filters, request.args.get("cursor"), limit)
     return jsonify(page(audit.entries_for(user, rows), next_cursor))
-
-
-from . import moderation_openapi  # noqa: E402,F401  (documents the routes above)

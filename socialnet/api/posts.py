@@ -5,8 +5,9 @@ from flask import jsonify, request
 from ..pagination import parse_limit
 from ..serializers import comment_dict, page
 from ..services import announcements, comments, feed, pins, posts, reactions
-from . import bp
-from .common import commit, created, json_body, no_content, require_user
+from ..unit_of_work import commit
+from .blueprint import bp
+from .common import created, json_body, no_content, require_user
 
 
 @bp.get("/feed")

@@ -5,10 +5,8 @@ from flask import jsonify, request
 from ..pagination import parse_limit
 from ..serializers import page
 from ..services import search
-from . import bp
+from .blueprint import bp
 from .common import require_user
-from .openapi import document
-from .search_spec import PATHS, SCHEMAS
 
 
 @bp.get("/search")
@@ -26,6 +24,3 @@ def search_everything():
 @bp.get("/search/suggest")
 def search_suggest():
     return jsonify(search.suggest(require_user(), request.args.get("q")))
-
-
-document(PATHS, SCHEMAS)

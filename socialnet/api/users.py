@@ -7,8 +7,9 @@ from ..pagination import parse_limit
 from ..serializers import page, user_private, user_profile
 from ..services import accounts, directory, feed
 from ..services.validation import parse_flag
-from . import bp
-from .common import commit, created, json_body, require_user
+from ..unit_of_work import commit
+from .blueprint import bp
+from .common import created, json_body, require_user
 
 
 @bp.get("/users")

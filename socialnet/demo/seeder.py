@@ -23,11 +23,11 @@ from tqdm import tqdm
 from ..extensions import db
 from ..models import CompanyValue, Group, GroupMembership, Post, Reaction, User
 from ..models._time import utcnow
-from ..services.accounts import hash_password
 from ..services.announcements import do_create_announcement
 from ..services.celebrations import company_today, do_run_celebrations
 from ..services.comments import do_create_comment
 from ..services.kudos import do_give_kudos
+from ..services.passwords import hash_password
 from ..services.posts import do_create_post
 from ..services.reactions import do_set_reaction
 from ..services.reports import do_report

@@ -16,7 +16,9 @@ operator sees:
 - each message carries ``sent_at``: the listener observes the queue lag;
 - messages are JSON, decoded with ``json`` only — never pickle;
 - ``socialnet.presence`` control messages carry room changes and disconnects
-  for sockets held by other processes (:mod:`socialnet.realtime.presence`).
+  for sockets held by other processes; the queue hands them to the ``on_control``
+  handler it was given (:func:`socialnet.realtime.presence.apply_control`, passed by
+  the app factory), so it never imports the module above it.
 
 Events published while Redis is down reach the sockets of the publishing
 process only; the others get them through catch-up when their clients reconnect.
@@ -29,6 +31,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +45,8 @@ from ..ops.metrics import EMIT_FAILURES, QUEUE_LAG, QUEUE_LISTENER_ERRORS, QUEUE
 log = logging.getLogger(__name__)
 
 CONTROL_METHOD = "socialnet.presence"
+#: Applies one control message from another process: ``(op, args)``.
+ControlHandler = Callable[[Any, dict[str, Any]], None]
 ERROR_LOG_INTERVAL = 5.0
 
 
@@ -80,10 +85,12 @@ class ObservedRedisManager(socketio.RedisManager):
         write_only: bool = False,
         retry_max: float = 2.0,
         timeout: float = 2.0,
+        on_control: ControlHandler | None = None,
     ):
         super().__init__(url, channel=channel, write_only=write_only)
         self.retry_max = retry_max
         self.timeout = timeout
+        self.on_control = on_control
         self.state = QueueState()
         self._publisher: redis.Redis | None = None
 
@@ -201,10 +208,11 @@ class ObservedRedisManager(socketio.RedisManager):
             yield data  # a dict: PubSubManager._thread does not decode it again
 
     def _apply_control(self, data: dict[str, Any]) -> None:
-        from .presence import apply_control
-
+        if self.on_control is None:
+            log.warning("message queue: ignored presence operation %r (no handler)", data.get("op"))
+            return
         try:
-            apply_control(data.get("op"), data.get("args") or {})
+            self.on_control(data.get("op"), data.get("args") or {})
         except Exception:
             log.exception("message queue: presence operation %r failed", data.get("op"))
 
@@ -219,8 +227,11 @@ def decode(raw: Any) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def make_client_manager(config: dict[str, Any]) -> ObservedRedisManager | None:
+def make_client_manager(
+    config: dict[str, Any], on_control: ControlHandler | None = None
+) -> ObservedRedisManager | None:
     """The client manager for ``SOCKETIO_MESSAGE_QUEUE``, or None to stay single-process.
+    ``on_control`` applies the control messages other processes publish.
 
     Only Redis URLs are supported: the deployment documented in ``deploy/`` uses
     Redis, and a queue we cannot observe would fail silently.
@@ -235,6 +246,7 @@ def make_client_manager(config: dict[str, Any]) -> ObservedRedisManager | None:
         channel=config["SOCKETIO_QUEUE_CHANNEL"],
         retry_max=config["QUEUE_RETRY_MAX_SECONDS"],
         timeout=config["READY_CHECK_TIMEOUT"],
+        on_control=on_control,
     )
 
 

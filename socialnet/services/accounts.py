@@ -1,4 +1,6 @@
-"""Accounts: creation, sign-up, sign-in, profile changes and deactivation."""
+"""Accounts: creation, sign-up, sign-in, profile changes and deactivation.
+
+What makes a good password, and hashing, are :mod:`.passwords`'."""
 
 from __future__ import annotations
 
@@ -7,9 +9,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_app_context
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +22,13 @@ from ..realtime.presence import disconnect_user_sockets
 from ..realtime.publisher import after_commit
 from ..text_keys import like_prefix
 from . import audit, sessions
+from .passwords import (
+    DUMMY_HASH,
+    PASSWORD_MAX,
+    check_password,
+    hash_password,
+    matches,
+)
 from .validation import (
     check_birthday,
     check_known_fields,
@@ -30,14 +37,8 @@ from .validation import (
     parse_date,
 )
 
-_hasher = PasswordHasher()
-#: Verified against when the email is unknown, so sign-in takes as long either way.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
-
 #: No whitespace or control characters (a NUL cannot even be stored by PostgreSQL).
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
-PASSWORD_MIN = 12
-PASSWORD_MAX = 256
 PROFILE_FIELDS = {
     "display_name",
     "job_title",
@@ -52,109 +53,10 @@ ADMIN_PATCH_FIELDS = PROFILE_FIELDS | {"role", "active"}
 ROLES = {r.value for r in Role}
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
 def check_email(value: Any) -> str:
     if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
         raise ValidationFailed("Enter a valid email address.", fields={"email": "invalid"})
     return value.strip().lower()
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-#: Passwords people pick first, as they type them, lowercased, with spaces and
-#: punctuation removed (see :func:`_squash`). Only those that the length rule
-#: lets through matter; a short common password already fails on length.
-COMMON_PASSWORDS = frozenset(
-    _words(
-        """
-    123456789012 1234567890123 12345678901234 123456789123 111111111111 000000000000
-    123123123123 112233445566 qwertyuiop12 qwertyuiopas qwertyuiopasdf qwertyuiopasdfghjkl
-    1qaz2wsx3edc 1q2w3e4r5t6y qazwsxedcrfv zaq12wsxcde3 asdfghjkl123 passwordpassword
-    password1234 password12345 password123456 passw0rd1234 mypassword123 changeme1234
-    welcome12345 letmein12345 iloveyou1234 administrator admin1234567 adminadmin123
-    trustno11234 football1234 baseball1234 sunshine1234 princess1234 superman1234
-    starwars1234 whatever1234 dragon123456 monkey123456 abc123456789 abcdefghijkl
-    abcdefghijklm aaaaaaaaaaaa correcthorsebatterystaple thequickbrownfox
-    """
-    )
-)
-#: Words that stay common whatever digits or symbols are added around them
-#: (``Password2024!``, ``!Welcome123``).
-COMMON_WORDS = frozenset(
-    _words(
-        """
-    password passw0rd p4ssw0rd motdepasse welcome bienvenue letmein changeme secret
-    qwerty azerty qwertz iloveyou admin administrator root login default summer winter
-    autumn spring football monkey dragon sunshine princess
-    """
-    )
-)
-PASSWORD_RULES = (
-    f"at least {PASSWORD_MIN} characters, none of your name, your email address or the "
-    "company's name, and not a commonly used password"
-)
-
-
-def _squash(text: str) -> str:
-    """Lowercase letters and digits only: ``"Ana Martin"`` → ``"anamartin"``."""
-    folded = unicodedata.normalize("NFKD", text).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
-
-
-def _password_problems(password: str, personal: list[str]) -> list[tuple[str, str]]:
-    """Every rule ``password`` breaks, as (code, what is wrong) pairs, in reading order."""
-    problems = []
-    if len(password) < PASSWORD_MIN:
-        problems.append(
-            ("too_short", f"it has {len(password)} characters; at least {PASSWORD_MIN} are needed")
-        )
-    squashed = _squash(password)
-    if any(len(word) >= 3 and word in squashed for word in personal):
-        problems.append(
-            ("personal", "it contains your name, your email address or the company's name")
-        )
-    core = re.sub(r"^[0-9]+|[0-9]+$", "", squashed)
-    if squashed in COMMON_PASSWORDS or core in COMMON_WORDS:
-        problems.append(("common", "it is a commonly used password, easy to guess"))
-    elif squashed and len(set(squashed)) <= 2:
-        problems.append(("common", "it repeats one or two characters, easy to guess"))
-    return problems
-
-
-def check_password(value: Any, *, email: str | None = None, name: str | None = None) -> str:
-    """``value`` if it follows :data:`PASSWORD_RULES`.
-
-    :raise ValidationFailed: one message saying everything that is wrong
-        (``fields.password``: the first rule broken: ``too_short``, ``personal``,
-        ``common``, ``too_long``).
-    """
-    if not isinstance(value, str):
-        raise ValidationFailed("Choose a password.", fields={"password": "missing"})
-    if len(value) > PASSWORD_MAX:
-        raise ValidationFailed(
-            f"The password is too long: at most {PASSWORD_MAX} characters.",
-            fields={"password": "too_long"},
-        )
-    personal = []
-    if email:
-        personal += [_squash(email), _squash(email.split("@", 1)[0])]
-    if name:
-        personal.append(_squash(name))
-    if has_app_context():  # the company's name is as guessable as one's own
-        personal.append(_squash(current_app.config.get("COMPANY_NAME") or ""))
-    problems = _password_problems(value, personal)
-    if problems:
-        reasons = "; ".join(text for _code, text in problems)
-        raise ValidationFailed(
-            f"Choose another password: {reasons}.",
-            fields={"password": problems[0][0]},
-        )
-    return value
 
 
 def check_role(value: Any) -> str:
@@ -306,10 +208,8 @@ def authenticate(email: Any, password: Any) -> User:
     if not EMAIL_RE.match(email):  # cannot name an account (and a NUL cannot be queried)
         raise failure
     user = db.session.scalar(select(User).where(User.email == email))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        raise failure from None
+    if not matches(user.password_hash if user else DUMMY_HASH, password):
+        raise failure
     if user is None or not user.active:
         raise failure
     if user.is_suspended(utcnow()):  # said only to someone who knows the password
@@ -400,10 +300,7 @@ def verify_password(user: User, password: Any) -> bool:
     """Whether ``password`` is ``user``'s current one (same argon2 work either way)."""
     if not isinstance(password, str) or len(password) > PASSWORD_MAX:
         password = ""
-    try:
-        return _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    return matches(user.password_hash, password)
 
 
 def do_set_password(user: User, password: Any) -> None:

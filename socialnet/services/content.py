@@ -11,7 +11,7 @@ from ..markup import Rendered, render
 from ..models import User
 
 
-def resolve_handles(handles: set[str]) -> Mapping[str, tuple[int, str]]:
+def mentionable_people(handles: set[str]) -> Mapping[str, tuple[int, str]]:
     """Map the handle keys (:func:`~socialnet.text_keys.fold`) that name active people to
     ``(id, display_name)``; one query."""
     if not handles:
@@ -25,4 +25,4 @@ def resolve_handles(handles: set[str]) -> Mapping[str, tuple[int, str]]:
 
 
 def render_body(source: str) -> Rendered:
-    return render(source, resolve_handles)
+    return render(source, mentionable_people)

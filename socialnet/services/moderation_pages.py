@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from .. import policy
 from ..extensions import db
 from ..models import Comment, Group, Post, Report, User
-from . import case_actions, cases
+from . import case_actions, case_serializers
 
 PREVIEW_CHARS = 160
 REASON_LABELS = {
@@ -92,7 +92,7 @@ def group_names(ids: set[int | None]) -> dict[int, str]:
 
 
 def queue_rows(rows: list[Any]) -> list[dict[str, Any]]:
-    items = cases.case_dicts(rows)
+    items = case_serializers.case_dicts(rows)
     previews = _previews(rows)
     reasons = _reasons([c.id for c in rows])
     names = group_names({c.group_id for c in rows})

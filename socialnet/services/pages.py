@@ -279,7 +279,7 @@ def audience_label(announcement: Announcement) -> str:
 # -- kudos and celebrations ---------------------------------------------------------------
 
 
-def resolve_handles(raw: str, field: str) -> list[int]:
+def people_ids_from_handles(raw: str, field: str) -> list[int]:
     """``"@ana.martin, ben.okafor"`` → the ids of those active people, in order (a form's
     people picker sends handles; JavaScript fills them from the directory).
 

@@ -44,7 +44,8 @@ from ..hosts import public_url
 from ..models import User
 from ..realtime.publisher import after_commit
 from . import audit
-from .accounts import _DUMMY_HASH, check_email, check_signup, do_finish_signup, do_set_password
+from .accounts import check_email, check_signup, do_finish_signup, do_set_password
+from .passwords import DUMMY_HASH
 from .validation import check_known_fields
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ def do_request_reset(data: Any) -> None:
     payload = {
         "u": user.id if user else 0,
         "f": _fingerprint(
-            user.password_hash if user else _DUMMY_HASH, user.session_epoch if user else 0
+            user.password_hash if user else DUMMY_HASH, user.session_epoch if user else 0
         ),
     }
     token = _serializer().dumps(payload)

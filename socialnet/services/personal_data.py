@@ -72,6 +72,7 @@ from ..models import (
 )
 from ..models._time import utcnow
 from ..serializers import iso
+from . import audit
 
 #: Bumped when the layout of ``data.json`` changes in a way a reader would notice.
 FORMAT_VERSION = 1
@@ -517,3 +518,13 @@ def export_zip(user: User, company_name: str) -> bytes:
 def export_filename(user: User) -> str:
     """``socialnet-data-<handle>-<YYYY-MM-DD>.zip`` (the handle is ASCII-safe)."""
     return f"socialnet-data-{user.handle}-{utcnow():%Y-%m-%d}.zip"
+
+
+def do_export(actor: User, person: User, company_name: str) -> bytes:
+    """``person``'s data as a zip (:func:`export_zip`), exported by ``actor`` (themself, or
+    an administrator given ``person`` by :func:`access_person_for_export`), and recorded in
+    the audit log. The archive is built first, so an entry means an export was built; the
+    caller commits (flush only)."""
+    body = export_zip(person, company_name)
+    audit.record(actor, "personal_data.exported", "user", person.id)
+    return body

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, request, session
+from flask import current_app, request, session
 from flask_login import current_user
 
-from ..errors import DomainError
-from ..extensions import db
 from ..models import User
 
 FEED_PAGE = 20
@@ -37,13 +35,6 @@ def safe_next(target: str | None) -> str | None:
 
 def form_next() -> str | None:
     return safe_next(request.form.get("next") or request.args.get("next"))
-
-
-def failed(error: DomainError) -> int:
-    """Undo the request's changes, tell the user why, and return the status to answer with."""
-    db.session.rollback()
-    flash(error.message, "error")
-    return error.status
 
 
 # A refused form's fields survive the redirect in the (cookie) session, so the next

@@ -1,8 +1,7 @@
 """The engagement dashboard for community managers and admins (``/analytics``).
 
 Tables are rendered on the server (the page reads without JavaScript); the charts
-are drawn by ``static/js/analytics.js`` from a JSON data island. The blueprint also
-records each signed-in person's active day (see ``services/analytics/activity.py``).
+are drawn by ``static/js/analytics.js`` from a JSON data island.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from ..services import analytics
 from ._common import me
 
 bp = Blueprint("analytics", __name__)
-bp.after_app_request(analytics.record_request_activity)
 
 
 @bp.get("/analytics")

@@ -8,11 +8,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from .. import policy
-from ..errors import DomainError, ValidationFailed
-from ..extensions import db
+from ..errors import ValidationFailed
 from ..services import announcements, pages
 from ..services.validation import parse_datetime
-from ._common import failed, form_next, me
+from ..unit_of_work import attempt, commit
+from ._common import form_next, me
 
 bp = Blueprint("announcements", __name__)
 
@@ -77,11 +77,10 @@ def create():
         "comments_enabled": data["comments_enabled"],
         "expires_in_days": data["expires_in_days"],
     }
-    try:
+    with attempt() as outcome:
         announcement = announcements.do_create_announcement(me(), data)
-        db.session.commit()
-    except DomainError as error:
-        return _render_form(draft, failed(error))
+    if outcome.failed:
+        return _render_form(draft, outcome.status)
     if announcement.published_at:
         flash("Announcement sent: it is pinned at the top of its audience's feed.", "success")
     else:
@@ -102,7 +101,7 @@ def show(announcement_id: int):
 @login_required
 def acknowledge(announcement_id: int):
     announcements.do_acknowledge(me(), announcement_id)
-    db.session.commit()
+    commit()
     flash("Marked as read.", "success")
     return redirect(form_next() or url_for("feed.home"))
 
@@ -124,12 +123,9 @@ def reach(announcement_id: int):
 @bp.post("/announcements/<id:announcement_id>/remind")
 @login_required
 def remind(announcement_id: int):
-    try:
+    with attempt() as outcome:
         count = announcements.do_remind(me(), announcement_id)
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
-    else:
+    if not outcome.failed:
         people = "person" if count == 1 else "people"
         flash(f"Reminder sent to {count} {people} who had not read it.", "success")
     return redirect(url_for("announcements.reach", announcement_id=announcement_id))

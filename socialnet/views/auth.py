@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     redirect,
@@ -13,65 +14,20 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from ..api.personal_data import export_response
-from ..errors import DomainError
-from ..extensions import db
+from ..downloads import zip_download
+from ..lifecycle import end_this_session, sign_in_afresh, sign_in_with_session
 from ..models import User
-from ..services import accounts, company_settings, password_reset, personal_data, sessions
+from ..services import accounts, company_settings, password_reset, passwords, personal_data
 from ..services.account_deletion import do_delete_account
-from ._common import failed, form_next, me
+from ..unit_of_work import attempt, commit
+from ._common import form_next, me
 
 bp = Blueprint("auth", __name__)
 
 #: What every page that asks for a new password says about the rules.
-RULES = accounts.PASSWORD_RULES
-
-
-def sign_in_with_session(user: User, *, remember: bool = False) -> None:
-    """Start a server-side session for this browser and sign it in as ``user``.
-
-    The session row is its own unit of work (committed here, after the request's
-    own changes were committed or there were none); the cookie then names it. A
-    session this browser had before (as anyone) ends: its cookie is replaced.
-    """
-    if current_user.is_authenticated:
-        sessions.do_end_session(current_user._get_current_object())
-    sessions.do_start_session(user)
-    db.session.commit()
-    login_user(user, remember=remember)
-
-
-def end_this_session() -> None:
-    """End this browser's session on the server (any copy of its session or remember-me
-    cookie stops working, its sockets are disconnected), then in the browser."""
-    if current_user.is_authenticated:  # loads it, from the remember-me cookie if need be
-        sessions.do_end_session(current_user._get_current_object())
-        db.session.commit()
-    logout_user()
-
-
-def sign_in_afresh(user: User) -> None:
-    """Keep this browser signed in after ``user``'s session epoch moved on.
-
-    The old session (and any copy of its cookie) no longer loads; this one gets a
-    new session at the new epoch. A browser that had "keep me signed in" gets a new
-    remember-me cookie.
-    """
-    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    sign_in_with_session(user, remember=cookie in request.cookies)
-
-
-@bp.before_app_request
-def note_session_use() -> None:
-    """``before_app_request``: refresh the signed-in browser's ``last_seen_at`` every few
-    minutes, in its own tiny unit of work before the request's (as token use is)."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return
-    row = current_user.login_session
-    if row is not None and sessions.do_note_session_use(row):
-        db.session.commit()
+RULES = passwords.PASSWORD_RULES
 
 
 @bp.get("/sign-in")
@@ -84,11 +40,10 @@ def sign_in():
 @bp.post("/sign-in")
 def sign_in_submit():
     email = request.form.get("email", "")
-    try:
+    with attempt() as outcome:
         user = accounts.authenticate(email, request.form.get("password", ""))
-    except DomainError as error:
-        status = failed(error)  # flash first: the page shows it
-        return render_template("sign_in.html", email=email, next=form_next()), status
+    if outcome.failed:
+        return render_template("sign_in.html", email=email, next=form_next()), outcome.status
     sign_in_with_session(user, remember=request.form.get("remember") == "on")
     return redirect(form_next() or url_for("feed.home"))
 
@@ -104,7 +59,7 @@ def sign_out():
 @login_required
 def sign_out_everywhere():
     accounts.do_sign_out_everywhere(me())
-    db.session.commit()
+    commit()
     logout_user()
     flash("You are signed out on every device, and your API tokens are revoked.", "info")
     return redirect(url_for("auth.sign_in"))
@@ -120,7 +75,7 @@ def change_password():
 @login_required
 def change_password_submit():
     user = me()
-    try:
+    with attempt() as outcome:
         accounts.do_change_password(
             user,
             {
@@ -128,10 +83,8 @@ def change_password_submit():
                 "password": request.form.get("password", ""),
             },
         )
-    except DomainError as error:
-        status = failed(error)
-        return render_template("password_change.html", rules=RULES), status
-    db.session.commit()
+    if outcome.failed:
+        return render_template("password_change.html", rules=RULES), outcome.status
     sign_in_afresh(user)
     flash("Your password is changed. Every other session and API token has ended.", "info")
     return redirect(url_for("recognition.preferences"))
@@ -145,38 +98,37 @@ def password_reset_request():
 @bp.post("/password-reset")
 def password_reset_request_submit():
     email = request.form.get("email", "")
-    try:
+    with attempt() as outcome:
         password_reset.do_request_reset({"email": email})
-    except DomainError as error:
-        status = failed(error)
-        return render_template("password_reset_request.html", sent=False, email=email), status
-    db.session.commit()
+    if outcome.failed:
+        return render_template(
+            "password_reset_request.html", sent=False, email=email
+        ), outcome.status
     return render_template("password_reset_request.html", sent=True)
 
 
 @bp.get("/password-reset/confirm")
 def password_reset_confirm():
     token = request.args.get("token", "")
-    try:
+    with attempt() as outcome:
         password_reset.access_reset_user(token)
-    except DomainError as error:
-        status = failed(error)
-        return render_template("password_reset_confirm.html", token="", rules=RULES), status
+    if outcome.failed:
+        return render_template("password_reset_confirm.html", token="", rules=RULES), outcome.status
     return render_template("password_reset_confirm.html", token=token, rules=RULES)
 
 
 @bp.post("/password-reset/confirm")
 def password_reset_confirm_submit():
     token = request.form.get("token", "")
-    try:
+    with attempt() as outcome:
         password_reset.do_confirm_reset(
             {"token": token, "password": request.form.get("password", "")}
         )
-    except DomainError as error:
-        status = failed(error)
-        keep = token if error.fields.get("token") is None else ""
-        return render_template("password_reset_confirm.html", token=keep, rules=RULES), status
-    db.session.commit()
+    if outcome.failed:
+        keep = token if outcome.error.fields.get("token") is None else ""
+        return render_template(
+            "password_reset_confirm.html", token=keep, rules=RULES
+        ), outcome.status
     logout_user()  # whoever was signed in here, they sign in again with the new password
     flash("Your password is changed, and every session has ended. Sign in with it.", "info")
     return redirect(url_for("auth.sign_in"))
@@ -185,11 +137,10 @@ def password_reset_confirm_submit():
 @bp.get("/sign-up/confirm")
 def signup_confirm():
     token = request.args.get("token", "")
-    try:
+    with attempt() as outcome:
         email, name = password_reset.access_signup(token)
-    except DomainError as error:
-        status = failed(error)
-        return render_template("password_new_account.html", token="", rules=RULES), status
+    if outcome.failed:
+        return render_template("password_new_account.html", token="", rules=RULES), outcome.status
     return render_template(
         "password_new_account.html", token=token, email=email, name=name, rules=RULES
     )
@@ -198,19 +149,19 @@ def signup_confirm():
 @bp.post("/sign-up/confirm")
 def signup_confirm_submit():
     token = request.form.get("token", "")
-    try:
+    with attempt() as outcome:
         user = password_reset.do_confirm_signup(
             {"token": token, "password": request.form.get("password", "")}
         )
-    except DomainError as error:
-        status = failed(error)
-        if error.fields.get("token"):
-            return render_template("password_new_account.html", token="", rules=RULES), status
+    if outcome.failed:
+        if outcome.error.fields.get("token"):
+            return render_template(
+                "password_new_account.html", token="", rules=RULES
+            ), outcome.status
         email, name = password_reset.access_signup(token)
         return render_template(
             "password_new_account.html", token=token, email=email, name=name, rules=RULES
-        ), status
-    db.session.commit()
+        ), outcome.status
     sign_in_with_session(user)
     flash("Welcome! Your account is ready.", "info")
     return redirect(url_for("feed.home"))
@@ -219,7 +170,7 @@ def signup_confirm_submit():
 @bp.get("/settings/data/export")
 @login_required
 def export_my_data():
-    return export_response(me(), me())
+    return _export(me(), me())
 
 
 @bp.get("/settings/account/delete")
@@ -236,12 +187,10 @@ def delete_account_submit():
     if request.form.get("confirm") != "on":
         flash("Tick the box to confirm that you want to delete your account.", "error")
         return render_template("account_delete.html", mode=mode), 400
-    try:
+    with attempt() as outcome:
         do_delete_account(me(), {"password": request.form.get("password", "")})
-    except DomainError as error:
-        status = failed(error)
-        return render_template("account_delete.html", mode=mode), status
-    db.session.commit()
+    if outcome.failed:
+        return render_template("account_delete.html", mode=mode), outcome.status
     logout_user()
     flash("Your account is deleted. Thank you for taking part.", "info")
     return redirect(url_for("auth.sign_in"))
@@ -253,16 +202,14 @@ def company_settings_page():
     company_settings.check_can_manage(me())
     status = 200
     if request.method == "POST":
-        try:
+        with attempt() as outcome:
             company_settings.do_update(
                 me(), {key: request.form.get(key) for key in company_settings.SETTINGS}
             )
-        except DomainError as error:
-            status = failed(error)
-        else:
-            db.session.commit()
+        if not outcome.failed:
             flash("Settings saved.", "success")
             return redirect(url_for("auth.company_settings_page"))
+        status = outcome.status
     return render_template("admin_settings.html", settings=company_settings.describe()), status
 
 
@@ -270,4 +217,11 @@ def company_settings_page():
 @login_required
 def export_person_data(person_id: int):
     admin = me()
-    return export_response(admin, personal_data.access_person_for_export(admin, person_id))
+    return _export(admin, personal_data.access_person_for_export(admin, person_id))
+
+
+def _export(actor: User, person: User) -> Response:
+    """``person``'s data as a zip download by ``actor``; the audit entry commits with it."""
+    body = personal_data.do_export(actor, person, current_app.config["COMPANY_NAME"])
+    commit()
+    return zip_download(body, personal_data.export_filename(person))

@@ -10,12 +10,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..errors import DomainError
-from ..extensions import db
 from ..realtime.catchup import head_event_id
 from ..services import announcements, celebrations, comments, feed, kudos, pages, posts
 from ..text_keys import fold
-from ._common import FEED_PAGE, failed, form_next, me, safe_next
+from ..unit_of_work import attempt, commit
+from ._common import FEED_PAGE, form_next, me, safe_next
 
 bp = Blueprint("feed", __name__)
 
@@ -62,12 +61,10 @@ def create_post():
     body = request.form.get("body", "")
     raw_group = request.form.get("group_id", "")
     group_id = int(raw_group) if raw_group.isascii() and raw_group.isdigit() else raw_group or None
-    try:
+    with attempt() as outcome:
         post = posts.do_create_post(me(), {"body": body, "group_id": group_id})
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return _feed_page(draft=body, group_id=group_id, status=status)
+    if outcome.failed:
+        return _feed_page(draft=body, group_id=group_id, status=outcome.status)
     flash("Your post is live.", "success")
     return redirect(url_for("feed.home", _anchor=f"post-{post.id}"))
 
@@ -82,11 +79,10 @@ def post(post_id: int):
 @login_required
 def create_comment(post_id: int):
     body = request.form.get("body", "")
-    try:
+    with attempt() as outcome:
         comment = comments.do_create_comment(me(), post_id, {"body": body})
-        db.session.commit()
-    except DomainError as error:
-        return _post_page(post_id, draft=body, status=failed(error))
+    if outcome.failed:
+        return _post_page(post_id, draft=body, status=outcome.status)
     return redirect(url_for("feed.post", post_id=post_id, _anchor=f"comment-{comment.id}"))
 
 
@@ -94,7 +90,7 @@ def create_comment(post_id: int):
 @login_required
 def delete_comment(comment_id: int):
     comments.do_delete_comment(me(), comment_id)
-    db.session.commit()
+    commit()
     flash("Comment deleted.", "success")
     return redirect(form_next() or url_for("feed.home"))
 
@@ -104,7 +100,7 @@ def delete_comment(comment_id: int):
 def react(post_id: int, kind: str):
     wanted = {"1": True, "0": False}.get(request.form.get("active", ""))
     pages.do_react(me(), post_id, kind, wanted)
-    db.session.commit()
+    commit()
     back = form_next() or url_for("feed.post", post_id=post_id)
     return redirect(f"{back.partition('#')[0]}#post-{post_id}")
 
@@ -116,12 +112,10 @@ def edit_post(post_id: int):
     if request.method == "GET":
         return render_template("edit_post.html", post=post, draft=post.body)
     body = request.form.get("body", "")
-    try:
+    with attempt() as outcome:
         posts.do_edit_post(me(), post_id, {"body": body})
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return render_template("edit_post.html", post=post, draft=body), status
+    if outcome.failed:
+        return render_template("edit_post.html", post=post, draft=body), outcome.status
     flash("Post updated.", "success")
     return redirect(url_for("feed.post", post_id=post_id))
 
@@ -130,7 +124,7 @@ def edit_post(post_id: int):
 @login_required
 def delete_post(post_id: int):
     posts.do_delete_post(me(), post_id)
-    db.session.commit()
+    commit()
     flash("Post deleted.", "success")
     back = form_next()
     if back is None or back.partition("#")[0].startswith(f"/posts/{post_id}"):

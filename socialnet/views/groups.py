@@ -11,11 +11,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from .. import policy
-from ..errors import DomainError
-from ..extensions import db
 from ..realtime.catchup import head_event_id
 from ..services import groups, kudos, pages, posts
-from ._common import FEED_PAGE, failed, form_next, me
+from ..unit_of_work import attempt
+from ._common import FEED_PAGE, form_next, me
 
 bp = Blueprint("groups", __name__)
 
@@ -29,12 +28,10 @@ def _back(group_id: int, tab: str | None = None) -> str:
 
 def _act(action, success: str, group_id: int, tab: str | None = None):
     """Run one service call, commit, flash; on a domain error roll back and flash why."""
-    try:
+    with attempt() as outcome:
         action()
-        db.session.commit()
+    if not outcome.failed:
         flash(success, "success")
-    except DomainError as error:
-        failed(error)
     return redirect(_back(group_id, tab))
 
 
@@ -73,12 +70,10 @@ def create():
         draft = {"name": "", "description": "", "type": "public", "cover_color": DEFAULT_COLOR}
         return render_template("group_form.html", group=None, draft=draft)
     data = _group_form_data(editing=False)
-    try:
+    with attempt() as outcome:
         group = groups.do_create_group(me(), data)
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return render_template("group_form.html", group=None, draft=data), status
+    if outcome.failed:
+        return render_template("group_form.html", group=None, draft=data), outcome.status
     flash(f"Your group {group.name} is ready. Invite colleagues from its Members tab.", "success")
     return redirect(url_for("groups.page", group_id=group.id))
 
@@ -110,12 +105,10 @@ def page(group_id: int):
 @login_required
 def create_post(group_id: int):
     body = request.form.get("body", "")
-    try:
+    with attempt() as outcome:
         post = posts.do_create_post(me(), {"body": body, "group_id": group_id})
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return _render_group(group_id, draft=body, status=status)
+    if outcome.failed:
+        return _render_group(group_id, draft=body, status=outcome.status)
     flash("Your post is live.", "success")
     return redirect(url_for("groups.page", group_id=group_id, _anchor=f"post-{post.id}"))
 
@@ -131,13 +124,11 @@ def edit(group_id: int):
     if request.method == "GET":
         return render_template("group_form.html", group=page.group, draft=page.group)
     data = _group_form_data(editing=True)
-    try:
+    with attempt() as outcome:
         groups.do_update_group(me(), group_id, data)
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
+    if outcome.failed:
         draft = {**page.group, **data}
-        return render_template("group_form.html", group=page.group, draft=draft), status
+        return render_template("group_form.html", group=page.group, draft=draft), outcome.status
     flash("Group updated.", "success")
     return redirect(url_for("groups.page", group_id=group_id, tab="about"))
 
@@ -157,11 +148,9 @@ def set_official(group_id: int):
 @bp.post("/groups/<id:group_id>/delete")
 @login_required
 def delete(group_id: int):
-    try:
+    with attempt() as outcome:
         groups.do_delete_group(me(), group_id)
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         return redirect(url_for("groups.page", group_id=group_id, tab="about"))
     flash("Group deleted.", "success")
     return redirect(url_for("groups.directory"))
@@ -170,13 +159,11 @@ def delete(group_id: int):
 @bp.post("/groups/<id:group_id>/join")
 @login_required
 def join(group_id: int):
-    try:
-        outcome = groups.do_join(me(), group_id)
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    with attempt() as outcome:
+        result = groups.do_join(me(), group_id)
+    if outcome.failed:
         return redirect(_back(group_id))
-    if outcome == "joined":
+    if result == "joined":
         flash("Welcome to the group: its posts now appear in your feed.", "success")
     else:
         flash("Request sent: a group admin will review it.", "success")
@@ -186,11 +173,9 @@ def join(group_id: int):
 @bp.post("/groups/<id:group_id>/leave")
 @login_required
 def leave(group_id: int):
-    try:
+    with attempt() as outcome:
         groups.do_remove_member(me(), group_id, me().id)
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         return redirect(url_for("groups.page", group_id=group_id, tab="about"))
     flash("You left the group.", "success")
     return redirect(url_for("groups.directory"))

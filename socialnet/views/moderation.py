@@ -5,34 +5,36 @@ Views stay thin: each parses a form, calls one service of ``services/`` (reports
 cases, case_actions, watched_words, audit, pins, groups), commits, and redirects
 (post/redirect/get). A refused form is rendered again (or its fields kept with
 ``keep_draft`` when it lives on another page) with the service's message flashed.
-The few helpers below only *read*, in batches, what the pages display.
+What every page's templates ask about moderation (may I pin this, report that) is
+:mod:`.moderation_globals`'.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
 
 from .. import policy
-from ..errors import DomainError, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
-from ..models import REPORT_REASONS, WATCHED_WORD_ACTIONS, User
+from ..models import WATCHED_WORD_ACTIONS, User
 from ..realtime.catchup import head_event_id
 from ..services import (
     audit,
     case_actions,
+    case_serializers,
     cases,
     groups,
     moderation_pages,
-    pages,
     pins,
     reports,
     sanctions,
     watched_words,
 )
-from ._common import failed, form_next, keep_draft, me, take_draft
+from ..unit_of_work import attempt, failed
+from ._common import form_next, keep_draft, me, take_draft
 
 bp = Blueprint("moderation", __name__)
 
@@ -59,73 +61,6 @@ WORD_ACTION_LABELS = {
 CASE_KINDS = ("report", "flag", "approval", "appeal")
 
 
-# --- what every page may ask (template globals) -----------------------------------------
-
-
-def _rights() -> policy.ModerationReach:
-    """The viewer's moderation reach, computed once per request (one query at most)."""
-    if "moderation_rights" not in g:
-        g.moderation_rights = policy.moderation_reach(
-            me() if current_user.is_authenticated else None
-        )
-    return g.moderation_rights
-
-
-def can_open_queue() -> bool:
-    return _rights().can_open_queue
-
-
-def post_moderation(post: dict[str, Any]) -> dict[str, bool]:
-    """``{"pin", "feature", "report"}`` for one serialized post, as ``policy.ModerationReach``
-    decides (published posts only, as the service says)."""
-    if not current_user.is_authenticated:
-        return {"pin": False, "feature": False, "report": False}
-    rights = _rights()
-    shown = post.get("moderation_state", "published") == "published" and bool(post.get("id"))
-    author = (post.get("author") or {}).get("id")
-    return {
-        "pin": shown and rights.can_pin(post.get("group_id")),
-        "feature": shown and rights.can_feature,
-        "report": author != current_user.id,
-    }
-
-
-def report_draft(target_type: str, target_id: int):
-    """The refused report of this target, to reopen its form with what was typed."""
-    if "report_draft" not in g:
-        g.report_draft = take_draft("report") if "draft:report" in session else None
-    draft = g.report_draft
-    if (
-        draft
-        and draft.get("target_type") == target_type
-        and draft.get("target_id") == str(target_id)
-    ):
-        return draft
-    return None
-
-
-def home_highlights() -> dict[str, Any]:
-    """The home page's "Pinned" and "Featured" strips (company pins, featured posts)."""
-    pinned, featured = pins.home_highlights(me())
-    return {"pinned": pages.with_groups(pinned), "featured": pages.with_groups(featured)}
-
-
-def group_pins(group_id: int) -> list[dict[str, Any]]:
-    return pins.pinned_posts(me(), group_id)
-
-
-@bp.app_context_processor
-def _moderation_globals() -> dict[str, Any]:
-    return {
-        "can_open_moderation_queue": can_open_queue,
-        "post_moderation": post_moderation,
-        "report_draft": report_draft,
-        "home_highlights": home_highlights,
-        "group_pins": group_pins,
-        "REPORT_REASONS": [(r, moderation_pages.REASON_LABELS[r]) for r in REPORT_REASONS],
-    }
-
-
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -144,12 +79,10 @@ def _back(default: str, anchor: str | None = None) -> str:
 
 def _act(action, success: str, back: str):
     """Run one service call, commit, flash; on a domain error roll back and flash why."""
-    try:
+    with attempt() as outcome:
         action()
-        db.session.commit()
+    if not outcome.failed:
         flash(success, "success")
-    except DomainError as error:
-        failed(error)
     return redirect(back)
 
 
@@ -191,11 +124,9 @@ def report():
         "reason": request.form.get("reason", ""),
         "text": request.form.get("text", ""),
     }
-    try:
+    with attempt() as outcome:
         reports.do_report(me(), data)
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         keep_draft("report")
         return redirect(_back(url_for("feed.home"), anchor))
     flash("Thanks — moderators will look at it.", "success")
@@ -254,11 +185,9 @@ def case_row(case_id: int):
 @login_required
 def bulk():
     back = _back(url_for("moderation.queue"))
-    try:
+    with attempt() as outcome:
         done = case_actions.do_bulk_action(me(), _action_data(request.form, bulk=True))
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         keep_draft("bulk")
         return redirect(back)
     flash(f"Done: {len(done)} case{'' if len(done) == 1 else 's'} updated.", "success")
@@ -272,11 +201,11 @@ def _case_page(case_id: int, draft: dict[str, Any] | None = None, status: int = 
     user = me()
     cases.check_can_open_queue(user)
     case = cases.access_case(user, case_id)
-    detail = cases.case_detail(case)
+    detail = case_serializers.case_detail(case)
     actions = moderation_pages.available_actions(user, case, detail["target"])
     original = None
     if case.appeal_of_id:
-        original = cases.case_dict(db.session.get(type(case), case.appeal_of_id))
+        original = case_serializers.case_dict(db.session.get(type(case), case.appeal_of_id))
     return render_template(
         "moderation_case.html",
         case=detail,
@@ -300,12 +229,10 @@ def case_page(case_id: int):
 @login_required
 def act(case_id: int):
     data = _action_data(request.form)
-    try:
+    with attempt() as outcome:
         case_actions.do_case_action(me(), case_id, data)
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return _case_page(case_id, draft={"action": request.form.to_dict()}, status=status)
+    if outcome.failed:
+        return _case_page(case_id, draft={"action": request.form.to_dict()}, status=outcome.status)
     label = ACTION_LABELS.get(data["action"], data["action"])
     flash(f"{label}: done. The person concerned has been told.", "success")
     return redirect(url_for("moderation.case_page", case_id=case_id))
@@ -315,12 +242,10 @@ def act(case_id: int):
 @login_required
 def add_note(case_id: int):
     body = request.form.get("body", "")
-    try:
+    with attempt() as outcome:
         cases.do_add_note(me(), case_id, {"body": body})
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return _case_page(case_id, draft={"note": body}, status=status)
+    if outcome.failed:
+        return _case_page(case_id, draft={"note": body}, status=outcome.status)
     flash("Note added.", "success")
     return redirect(url_for("moderation.case_page", case_id=case_id, _anchor="notes"))
 
@@ -363,11 +288,10 @@ def add_word():
         "regex": request.form.get("regex") == "on",
         "action": request.form.get("action", ""),
     }
-    try:
+    with attempt() as outcome:
         watched_words.do_add_word(me(), data)
-        db.session.commit()
-    except DomainError as error:
-        return _words_page(draft=data, status=failed(error))
+    if outcome.failed:
+        return _words_page(draft=data, status=outcome.status)
     flash("Watched word added.", "success")
     return redirect(url_for("moderation.words"))
 
@@ -418,7 +342,7 @@ def audit_log():
 def _mine_page(draft: dict[str, Any] | None = None, status: int = 200):
     mine = cases.my_cases(me())
     appealed = cases.appealed_ids([c.id for c in mine])
-    items = [{**cases.case_dict(c), "appealed": c.id in appealed} for c in mine]
+    items = [{**case_serializers.case_dict(c), "appealed": c.id in appealed} for c in mine]
     return render_template(
         "moderation_mine.html", items=items, action_labels=ACTION_LABELS, draft=draft or {}
     ), status
@@ -434,12 +358,10 @@ def mine():
 @login_required
 def appeal(case_id: int):
     text = request.form.get("text", "")
-    try:
+    with attempt() as outcome:
         cases.do_appeal(me(), case_id, {"text": text})
-        db.session.commit()
-    except DomainError as error:
-        status = failed(error)
-        return _mine_page(draft={"case_id": case_id, "text": text}, status=status)
+    if outcome.failed:
+        return _mine_page(draft={"case_id": case_id, "text": text}, status=outcome.status)
     flash("Your appeal is with the moderators. You will be told of their decision.", "success")
     return redirect(url_for("moderation.mine"))
 

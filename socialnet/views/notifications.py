@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..extensions import db
 from ..models import MUTABLE_NOTIFICATION_TYPES
 from ..services import notifications
+from ..unit_of_work import commit
 from ._common import form_next, me, safe_next
 
 bp = Blueprint("notifications", __name__)
@@ -47,7 +47,7 @@ def mark_read():
     raw = request.form.get("id", "")
     ids = [int(raw)] if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
     notifications.do_mark_read(me(), ids)
-    db.session.commit()
+    commit()
     if ids is None:
         flash("All notifications marked as read.", "success")
     target = safe_next(request.form.get("go"))
@@ -62,7 +62,7 @@ def settings():
     if request.method == "POST":
         muted = [t for t in MUTABLE_NOTIFICATION_TYPES if request.form.get(f"notify_{t}") != "on"]
         notifications.do_set_muted(me(), muted)
-        db.session.commit()
+        commit()
         flash("Notification settings saved.", "success")
         return redirect(url_for("notifications.settings"))
     muted = set(notifications.muted_types(me()))

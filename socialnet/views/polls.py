@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..errors import DomainError
 from ..extensions import db
 from ..models import Post
 from ..models.polls import DATE_ANSWERS
 from ..services import polls
-from ._common import failed, form_next, keep_draft, me, safe_next
+from ..unit_of_work import attempt
+from ._common import form_next, keep_draft, me, safe_next
 from .announcements import _publish_at
 
 bp = Blueprint("polls", __name__)
@@ -68,11 +68,9 @@ def _create_data() -> dict:
 @bp.post("/polls")
 @login_required
 def create():
-    try:
+    with attempt() as outcome:
         post = polls.do_create_poll(me(), _create_data())
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         keep_draft("poll")
         return redirect(_back() + "#poll-composer")
     flash("Your poll is live.", "success")
@@ -94,14 +92,12 @@ def _vote_data(poll) -> dict:
 def vote(poll_id: int):
     poll = polls.access_poll(me(), poll_id)
     post_id = poll.post_id
-    try:
+    with attempt() as outcome:
         if request.form.get("retract") == "1":
             polls.do_retract_vote(me(), poll_id)
         else:
             polls.do_vote(me(), poll_id, _vote_data(poll))
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         return redirect(_back(post_id))
     flash(
         "Your vote is saved." if request.form.get("retract") != "1" else "Vote withdrawn.",
@@ -115,11 +111,9 @@ def vote(poll_id: int):
 def close(poll_id: int):
     poll = polls.access_poll(me(), poll_id)
     post_id = poll.post_id
-    try:
+    with attempt() as outcome:
         polls.do_close(me(), poll_id)
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         return redirect(_back(post_id))
     flash("Poll closed.", "success")
     return redirect(_back(post_id))
@@ -130,11 +124,9 @@ def close(poll_id: int):
 def final(poll_id: int):
     poll = polls.access_poll(me(), poll_id)
     post_id = poll.post_id
-    try:
+    with attempt() as outcome:
         polls.do_pick_final_slot(me(), poll_id, _int_or_raw(request.form.get("option_id", "")))
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         return redirect(_back(post_id))
     flash("Final slot picked: participants are notified.", "success")
     return redirect(_back(post_id))

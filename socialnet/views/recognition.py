@@ -10,11 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..errors import DomainError
-from ..extensions import db
 from ..services import kudos, pages
 from ..services.celebrations import do_create_team_success
-from ._common import failed, form_next, keep_draft, me
+from ..unit_of_work import attempt, commit
+from ._common import form_next, keep_draft, me
 
 bp = Blueprint("recognition", __name__)
 
@@ -34,9 +33,9 @@ def _back(anchor: str | None = None) -> str:
 @bp.post("/kudos")
 @login_required
 def give():
-    try:
+    with attempt() as outcome:
         data = {
-            "recipient_ids": pages.resolve_handles(
+            "recipient_ids": pages.people_ids_from_handles(
                 request.form.get("recipients", ""), "recipient_ids"
             ),
             "message": request.form.get("message", ""),
@@ -44,9 +43,7 @@ def give():
             "group_id": _group_id(),
         }
         _given, post = kudos.do_give_kudos(me(), data)
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         keep_draft("kudos")
         return redirect(_back("kudos-composer"))
     flash("Kudos sent. Thank you for recognising your colleagues!", "success")
@@ -56,17 +53,17 @@ def give():
 @bp.post("/celebrations")
 @login_required
 def team_success():
-    try:
+    with attempt() as outcome:
         data = {
             "title": request.form.get("title", ""),
             "message": request.form.get("message", ""),
-            "people_ids": pages.resolve_handles(request.form.get("people", ""), "people_ids"),
+            "people_ids": pages.people_ids_from_handles(
+                request.form.get("people", ""), "people_ids"
+            ),
             "group_id": _group_id(),
         }
         _celebration, post = do_create_team_success(me(), data)
-        db.session.commit()
-    except DomainError as error:
-        failed(error)
+    if outcome.failed:
         keep_draft("team")
         return redirect(_back("team-composer"))
     flash("Team success posted.", "success")
@@ -90,7 +87,7 @@ def preferences():
             me(),
             {name: request.form.get(name) == "on" for name in kudos.PREFERENCES},
         )
-        db.session.commit()
+        commit()
         flash("Preferences saved.", "success")
         return redirect(url_for("recognition.preferences"))
     return render_template("preferences.html", prefs=kudos.preferences(me()))

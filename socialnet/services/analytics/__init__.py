@@ -24,7 +24,6 @@ from ...errors import Forbidden, NotFound
 from ...models import User
 from ..csv_export import to_csv
 from . import content, programs
-from .activity import forget_recorded, record_request_activity
 from .periods import Range, check_range
 
 __all__ = [
@@ -32,8 +31,6 @@ __all__ = [
     "CSV_TABLES",
     "check_can_read",
     "export_csv",
-    "forget_recorded",
-    "record_request_activity",
     "report",
 ]
 

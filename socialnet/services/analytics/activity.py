@@ -11,10 +11,8 @@ people active over the 7 and 30 days ending on the range's last day.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date, timedelta
 
-from flask import current_app, g, session
 from sqlalchemy import func, literal, select, union, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,12 +20,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ...extensions import db
 from ...models import Ballot, Comment, Post, Reaction, User, UserActivityDay
 from .periods import Range, as_date, day_bucket, month_start_of, week_start_of
+from .rollup import live_runs, rolled_spans
 
 #: Remembered (user id → day recorded) per process, so an API client without a
 #: cookie costs one INSERT a day, not one per call. A miss only costs a no-op INSERT.
-_RECORDED: OrderedDict[int, date] = OrderedDict()
-_RECORDED_MAX = 50_000
-SESSION_KEY = "activity_day"
 
 
 def activity_rows(period: Range):
@@ -67,8 +63,6 @@ def activity_summary(period: Range, rolled: dict | None = None) -> dict:
     rolled-up days hold their writers too) united with the writers of the days not
     rolled up (normally only today), counted once each.
     """
-    from .rollup import live_runs, rolled_spans
-
     rolled = rolled or {}
     window = Range(min(period.start, period.ending(30).start), period.end, period.tz)
     runs = live_runs(window, rolled)
@@ -167,59 +161,3 @@ def do_record_activity(user_id: int, day: date) -> None:
     db.session.execute(
         insert(UserActivityDay).values(user_id=user_id, day=day).on_conflict_do_nothing()
     )
-
-
-def _request_user_id() -> int | None:
-    """The caller of the request, if it was already resolved (never loads it)."""
-    user = g.get("api_user") or g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return user.id
-
-
-def record_request_activity(response):
-    """``after_app_request``: record the caller's day once (session and process cache).
-
-    Off when ``ANALYTICS_RECORD_ACTIVITY`` is false (by default under ``TESTING``, so
-    other suites' query-count guards are not disturbed). Failed requests, static
-    files and anonymous calls record nothing. Its own tiny unit of work, after the
-    request's: a failure here never affects the answer.
-    """
-    from ..celebrations import company_today
-
-    config = current_app.config
-    if not config.get("ANALYTICS_RECORD_ACTIVITY", not config.get("TESTING")):
-        return response
-    if response.status_code >= 400:
-        return response
-    user_id = _request_user_id()
-    if user_id is None:
-        return response
-    today = company_today()
-    if _RECORDED.get(user_id) == today or (
-        g.get("api_user") is None and session.get(SESSION_KEY) == today.isoformat()
-    ):
-        return response
-    try:
-        do_record_activity(user_id, today)
-        db.session.commit()
-    except Exception:  # noqa: BLE001  (never fail a served request over a statistic)
-        db.session.rollback()
-        current_app.logger.warning("could not record activity of user %s", user_id)
-        return response
-    _remember(user_id, today)
-    if g.get("api_user") is None:
-        session[SESSION_KEY] = today.isoformat()
-    return response
-
-
-def _remember(user_id: int, day: date) -> None:
-    _RECORDED[user_id] = day
-    _RECORDED.move_to_end(user_id)
-    while len(_RECORDED) > _RECORDED_MAX:
-        _RECORDED.popitem(last=False)
-
-
-def forget_recorded() -> None:
-    """Empty the process cache (tests, which reuse user ids after wiping tables)."""
-    _RECORDED.clear()

@@ -15,29 +15,13 @@ from ...extensions import db
 from ...models import Comment, Group, GroupMembership, Post, Reaction, User
 from ...serializers import iso, user_summary
 from .activity import activity_summary
+from .live import contributions, group_contributions, group_volume, live_comments, live_posts
 from .periods import Range, as_date, day_bucket, month_start_of
+from .rollup import live_runs, rolled_days, rolled_spans
 
 TOP_CONTRIBUTORS = 20
 QUESTIONS_LISTED = 50
 EXCERPT = 140
-
-
-def _live_posts(period: Range):
-    return and_(
-        Post.created_at >= period.since,
-        Post.created_at < period.until,
-        Post.deleted_at.is_(None),
-        Post.moderation_state == "published",
-    )
-
-
-def _live_comments(period: Range):
-    return and_(
-        Comment.created_at >= period.since,
-        Comment.created_at < period.until,
-        Comment.deleted_at.is_(None),
-        Comment.moderation_state == "published",
-    )
 
 
 def _per_day(query: Select) -> dict:
@@ -48,8 +32,6 @@ def daily_series(period: Range, active: dict, rolled: dict | None = None) -> lis
     """One row per day of ``period``: active people (from ``active``, an
     :func:`activity_summary` per day), posts, comments, reactions — from the day's
     rollup when ``rolled`` (``rollup.rolled_days``) has it, else from the live tables."""
-    from .rollup import live_runs
-
     rolled = rolled or {}
     counts = {
         day: {"posts": r.posts, "comments": r.comments, "reactions": r.reactions}
@@ -71,9 +53,9 @@ def _live_counts(period: Range) -> dict:
     post_day = day_bucket(Post.created_at, period)
     comment_day = day_bucket(Comment.created_at, period)
     reaction_day = day_bucket(Reaction.created_at, period)
-    posts = _per_day(select(post_day, func.count()).where(_live_posts(period)).group_by(post_day))
+    posts = _per_day(select(post_day, func.count()).where(live_posts(period)).group_by(post_day))
     comments = _per_day(
-        select(comment_day, func.count()).where(_live_comments(period)).group_by(comment_day)
+        select(comment_day, func.count()).where(live_comments(period)).group_by(comment_day)
     )
     reactions = _per_day(
         select(reaction_day, func.count())
@@ -93,8 +75,6 @@ def _live_counts(period: Range) -> dict:
 def overview(period: Range) -> dict[str, Any]:
     """Company-wide totals (every group counts, secret ones too: no names are shown).
     Rolled-up days (``rollup``) are read from their rollups, the others live."""
-    from .rollup import rolled_days
-
     rolled = rolled_days(Range(min(period.start, period.ending(30).start), period.end, period.tz))
     active = activity_summary(period, rolled)
     daily = daily_series(period, active["day"], rolled)
@@ -119,71 +99,8 @@ def overview(period: Range) -> dict[str, Any]:
     }
 
 
-# --- what groups and contributors count, shared by the live path and the rollup -------
-
-
-def group_volume(period: Range):
-    """SQL ``(group_id, posts, comments, replies)`` rows (several per group: sum them):
-    live posts and the sum of their ``comment_count``, live comments on group posts."""
-    zero = literal(0)
-    posts = (
-        select(Post.group_id, func.count().label("posts"), zero.label("comments"))
-        .add_columns(func.sum(Post.comment_count).label("replies"))
-        .where(_live_posts(period), Post.group_id.is_not(None))
-        .group_by(Post.group_id)
-    )
-    comments = (
-        select(Post.group_id, zero, func.count(), zero)
-        .select_from(Comment)
-        .join(Post, Post.id == Comment.post_id)
-        .where(_live_comments(period), Post.group_id.is_not(None))
-        .group_by(Post.group_id)
-    )
-    return [posts, comments]
-
-
-def group_contributions(period: Range):
-    """SQL ``(group_id, user_id)`` rows: who posted, commented or reacted in a group."""
-    inside = (period.since, period.until)
-    return [
-        select(Post.group_id, Post.author_id.label("user_id")).where(
-            _live_posts(period), Post.group_id.is_not(None)
-        ),
-        select(Post.group_id, Comment.author_id)
-        .select_from(Comment)
-        .join(Post, Post.id == Comment.post_id)
-        .where(_live_comments(period), Post.group_id.is_not(None)),
-        select(Post.group_id, Reaction.user_id)
-        .select_from(Reaction)
-        .join(Post, Post.id == Reaction.post_id)
-        .where(
-            Reaction.created_at >= inside[0],
-            Reaction.created_at < inside[1],
-            Post.group_id.is_not(None),
-        ),
-    ]
-
-
-def contributions(period: Range):
-    """SQL ``(user_id, p, c, r)`` rows, one per live post (not celebration), live comment
-    and reaction given (sum them)."""
-    one, zero = literal(1), literal(0)
-    inside = (period.since, period.until)
-    return [
-        select(
-            Post.author_id.label("user_id"), one.label("p"), zero.label("c"), zero.label("r")
-        ).where(_live_posts(period), Post.kind != "celebration"),
-        select(Comment.author_id, zero, one, zero).where(_live_comments(period)),
-        select(Reaction.user_id, zero, zero, one).where(
-            Reaction.created_at >= inside[0], Reaction.created_at < inside[1]
-        ),
-    ]
-
-
 def _rolled_parts(period: Range):
     """(rolled-up days, months of the range wholly rolled up, runs of live days)."""
-    from .rollup import live_runs, rolled_days, rolled_spans
-
     rolled = rolled_days(period)
     months = [start for kind, start in rolled_spans(period) if kind == "month"] if rolled else []
     return rolled, months, live_runs(period, rolled)

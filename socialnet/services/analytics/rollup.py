@@ -46,6 +46,7 @@ from ...models import (
     UserActivityDay,
 )
 from ...models._time import utcnow
+from .live import contributions, group_contributions, group_volume, live_comments, live_posts
 from .periods import Range, as_date, month_start_of, week_start_of
 
 #: Days a job pass rolls up at most (newest first); ``flask analytics rollup`` has no cap.
@@ -85,11 +86,9 @@ def _count(model, period: Range, *extra) -> int:
 
 def day_counts(period: Range) -> dict[str, int]:
     """Live posts, comments, reactions and ballots within ``period`` (one day)."""
-    from .content import _live_comments, _live_posts
-
     return {
-        "posts": db.session.scalar(select(func.count()).where(_live_posts(period))) or 0,
-        "comments": db.session.scalar(select(func.count()).where(_live_comments(period))) or 0,
+        "posts": db.session.scalar(select(func.count()).where(live_posts(period))) or 0,
+        "comments": db.session.scalar(select(func.count()).where(live_comments(period))) or 0,
         "reactions": _count(Reaction, period),
         "ballots": _count(Ballot, period),
     }
@@ -127,8 +126,6 @@ def roll_day(day: date, tz: ZoneInfo) -> bool:
 
 def _roll_details(period: Range) -> None:
     """The day's per-person and per-group rollups (same selections as the live path)."""
-    from .content import contributions, group_contributions, group_volume
-
     day = literal(period.start, Date)
     rows = union_all(*contributions(period)).subquery()
     c = list(rows.c)

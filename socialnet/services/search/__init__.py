@@ -35,7 +35,7 @@ from ...pagination import decode_cursor, encode_cursor
 from ...serializers import comment_dict, user_private, user_profile
 from ...text_keys import escape_like, fold
 from ..feed import serialize_posts_for
-from ..groups import _describe_many
+from ..groups import describe_many
 from ..validation import check_filter_text, parse_date, parse_flag
 from .engines import match
 from .query import MAX_QUERY_LENGTH, WORD, ParsedQuery, parse_query, snippet
@@ -282,7 +282,7 @@ def _items(user: User, parsed: ParsedQuery, hits: list[tuple[str, int]]) -> list
         )
     if ids.get("group"):
         groups = db.session.scalars(select(Group).where(Group.id.in_(ids["group"]))).all()
-        for group, data in zip(groups, _describe_many(user, list(groups)), strict=True):
+        for group, data in zip(groups, describe_many(user, list(groups)), strict=True):
             found["group", group.id] = (f"{group.name} — {group.description}", data)
     items = []
     for kind, row_id in hits:

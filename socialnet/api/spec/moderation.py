@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import REPORT_REASONS, WATCHED_WORD_ACTIONS
-from ..services.case_actions import ACTIONS, BULK_MAX_CASES
-from ..services.reports import REPORT_TARGET_TYPES
-from .openapi import (
+from ...models import REPORT_REASONS, WATCHED_WORD_ACTIONS
+from ...services.case_actions import ACTIONS, BULK_MAX_CASES
+from ...services.reports import REPORT_TARGET_TYPES
+from .common import (
     CURSOR,
+    DATE_TIME,
     LIMIT,
     NO_CONTENT,
+    NULLABLE_DATE_TIME,
     R400,
     R401,
     R403,
     R404,
     R409,
-    document,
     error_response,
     id_param,
     json_body_of,
@@ -26,8 +27,6 @@ from .openapi import (
     ref,
 )
 
-DATE_TIME = {"type": "string", "format": "date-time"}
-NULLABLE_DATE_TIME = {**DATE_TIME, "nullable": True}
 NULLABLE_USER = {"allOf": [ref("UserSummary")], "nullable": True}
 
 
@@ -279,196 +278,193 @@ _OPTIONAL_BODY = {
     "content": {"application/json": {"schema": {"type": "object"}}},
 }
 
-document(
-    {
-        "/reports": {
-            "post": operation(
-                "Report a post, comment, poll, kudos or person (one report per person and "
-                "target; reports of one target make one case)",
-                {
-                    201: json_response(ref("ReportReceipt"), "Received"),
-                    **_MUTATION_ERRORS,
-                },
-                requestBody=json_body_of("ReportCreate"),
-            )
-        },
-        "/moderation/cases": {
-            "get": operation(
-                "The review queue: open cases by severity then age (closed: newest first). "
-                "Community managers see all; group admins their groups' cases",
-                {200: json_response(page_of("Case")), 400: R400, 401: R401, 403: R403},
-                parameters=[
-                    _query("status", "open (default) or closed", enum=["open", "closed"]),
-                    _query("kind", "report, flag, approval or appeal"),
-                    _query("assignee", "'me': only cases assigned to the caller"),
-                    _query("group_id", "only the cases of this group"),
-                    LIMIT,
-                    CURSOR,
-                ],
-            )
-        },
-        "/moderation/cases/{case_id}": {
-            "parameters": [_CASE_ID],
-            "get": operation(
-                "A case with its target, reports, internal notes and history",
-                {200: json_response(ref("CaseDetail")), 401: R401, 404: R404},
-            ),
-        },
-        "/moderation/cases/{case_id}/actions": {
-            "parameters": [_CASE_ID],
-            "post": operation(
-                "Act on an open case (closes it unless close is false)",
-                {200: _CASE, **_MUTATION_ERRORS},
-                requestBody=json_body_of("CaseAction"),
-            ),
-        },
-        "/moderation/bulk": {
-            "post": operation(
-                "One action on several cases, all or nothing",
-                {
-                    200: json_response(
-                        {
-                            "type": "object",
-                            "required": ["items"],
-                            "properties": {"items": {"type": "array", "items": ref("Case")}},
-                        }
-                    ),
-                    **_MUTATION_ERRORS,
-                },
-                requestBody=json_body_of("BulkAction"),
-            )
-        },
-        "/moderation/cases/{case_id}/notes": {
-            "parameters": [_CASE_ID],
-            "post": operation(
-                "Add an internal note (moderators only see it)",
-                {201: json_response(ref("CaseNote"), "Created"), **_MUTATION_ERRORS},
-                requestBody=json_body_of("NoteCreate"),
-            ),
-        },
-        "/moderation/cases/{case_id}/assign": {
-            "parameters": [_CASE_ID],
-            "post": operation(
-                "Assign the case to a moderator (null: unassign)",
-                {200: _CASE, **_MUTATION_ERRORS},
-                requestBody=json_body_of("Assign"),
-            ),
-        },
-        "/moderation/cases/{case_id}/appeal": {
-            "parameters": [_CASE_ID],
-            "post": operation(
-                "Appeal a decision about the caller, once; the appeal lands in the queue",
-                {201: json_response(ref("AppealReceipt"), "Created"), **_MUTATION_ERRORS},
-                requestBody=json_body_of("AppealCreate"),
-            ),
-        },
-        "/moderation/mine": {
-            "get": operation(
-                "Decisions about the caller that may be appealed",
-                {
-                    200: json_response(
-                        {
-                            "type": "object",
-                            "required": ["items"],
-                            "properties": {
-                                "items": {
-                                    "type": "array",
-                                    "items": {
-                                        "allOf": [
-                                            ref("Case"),
-                                            {
-                                                "type": "object",
-                                                "required": ["appealed"],
-                                                "properties": {"appealed": {"type": "boolean"}},
-                                            },
-                                        ]
-                                    },
-                                }
-                            },
-                        }
-                    ),
-                    401: R401,
-                },
-            )
-        },
-        "/moderation/watched-words": {
-            "get": operation(
-                "The watched words (community managers)",
-                {
-                    200: json_response(
-                        {
-                            "type": "object",
-                            "required": ["items"],
-                            "properties": {"items": {"type": "array", "items": ref("WatchedWord")}},
-                        }
-                    ),
-                    401: R401,
-                    403: R403,
-                },
-            ),
-            "post": operation(
-                "Watch a word or pattern; catastrophic regular expressions are refused",
-                {201: json_response(ref("WatchedWord"), "Created"), **_MUTATION_ERRORS},
-                requestBody=json_body_of("WatchedWordCreate"),
-            ),
-        },
-        "/moderation/watched-words/{word_id}": {
-            "parameters": [id_param("word_id")],
-            "delete": operation(
-                "Stop watching a word", {204: NO_CONTENT, 401: R401, 403: R403, 404: R404}
-            ),
-        },
-        "/posts/{post_id}/pin": {
-            "parameters": [id_param("post_id")],
-            "post": operation(
-                "Pin (or with pinned false, unpin) a post in its space",
-                {200: json_response(ref("Post")), **_MUTATION_ERRORS},
-                requestBody={
-                    **_OPTIONAL_BODY,
-                    "content": {"application/json": {"schema": ref("Pin")}},
-                },
-            ),
-        },
-        "/posts/{post_id}/feature": {
-            "parameters": [id_param("post_id")],
-            "post": operation(
-                "Feature (or with featured false, unfeature) a post on the home page",
-                {200: json_response(ref("Post")), **_MUTATION_ERRORS},
-                requestBody={
-                    **_OPTIONAL_BODY,
-                    "content": {"application/json": {"schema": ref("Feature")}},
-                },
-            ),
-        },
-        "/audit-log": {
-            "get": operation(
-                "The audit log, newest first, filtered; format=csv exports it (oldest first)",
-                {
-                    200: {
-                        "description": "A page of entries, or CSV",
-                        "content": {
-                            "application/json": {"schema": page_of("AuditEntry")},
-                            "text/csv": {"schema": {"type": "string"}},
-                        },
-                    },
-                    400: R400,
-                    401: R401,
-                    403: R403,
-                    413: error_response("A filter is longer than it may be"),
-                },
-                parameters=[
-                    _query("action", "exact action, or a prefix ending in '.' (case.)"),
-                    _query("actor_id", "entries by this person"),
-                    _query("target_type", "case, user, group, post, watched_word…"),
-                    _query("target_id", "with target_type"),
-                    _query("from", "first day (YYYY-MM-DD, from 1900-01-01)", format="date"),
-                    _query("to", "last day (YYYY-MM-DD, up to 9000-12-31)", format="date"),
-                    _query("format", "csv to download", enum=["csv"]),
-                    LIMIT,
-                    CURSOR,
-                ],
-            )
-        },
+PATHS: dict[str, Any] = {
+    "/reports": {
+        "post": operation(
+            "Report a post, comment, poll, kudos or person (one report per person and "
+            "target; reports of one target make one case)",
+            {
+                201: json_response(ref("ReportReceipt"), "Received"),
+                **_MUTATION_ERRORS,
+            },
+            requestBody=json_body_of("ReportCreate"),
+        )
     },
-    SCHEMAS,
-)
+    "/moderation/cases": {
+        "get": operation(
+            "The review queue: open cases by severity then age (closed: newest first). "
+            "Community managers see all; group admins their groups' cases",
+            {200: json_response(page_of("Case")), 400: R400, 401: R401, 403: R403},
+            parameters=[
+                _query("status", "open (default) or closed", enum=["open", "closed"]),
+                _query("kind", "report, flag, approval or appeal"),
+                _query("assignee", "'me': only cases assigned to the caller"),
+                _query("group_id", "only the cases of this group"),
+                LIMIT,
+                CURSOR,
+            ],
+        )
+    },
+    "/moderation/cases/{case_id}": {
+        "parameters": [_CASE_ID],
+        "get": operation(
+            "A case with its target, reports, internal notes and history",
+            {200: json_response(ref("CaseDetail")), 401: R401, 404: R404},
+        ),
+    },
+    "/moderation/cases/{case_id}/actions": {
+        "parameters": [_CASE_ID],
+        "post": operation(
+            "Act on an open case (closes it unless close is false)",
+            {200: _CASE, **_MUTATION_ERRORS},
+            requestBody=json_body_of("CaseAction"),
+        ),
+    },
+    "/moderation/bulk": {
+        "post": operation(
+            "One action on several cases, all or nothing",
+            {
+                200: json_response(
+                    {
+                        "type": "object",
+                        "required": ["items"],
+                        "properties": {"items": {"type": "array", "items": ref("Case")}},
+                    }
+                ),
+                **_MUTATION_ERRORS,
+            },
+            requestBody=json_body_of("BulkAction"),
+        )
+    },
+    "/moderation/cases/{case_id}/notes": {
+        "parameters": [_CASE_ID],
+        "post": operation(
+            "Add an internal note (moderators only see it)",
+            {201: json_response(ref("CaseNote"), "Created"), **_MUTATION_ERRORS},
+            requestBody=json_body_of("NoteCreate"),
+        ),
+    },
+    "/moderation/cases/{case_id}/assign": {
+        "parameters": [_CASE_ID],
+        "post": operation(
+            "Assign the case to a moderator (null: unassign)",
+            {200: _CASE, **_MUTATION_ERRORS},
+            requestBody=json_body_of("Assign"),
+        ),
+    },
+    "/moderation/cases/{case_id}/appeal": {
+        "parameters": [_CASE_ID],
+        "post": operation(
+            "Appeal a decision about the caller, once; the appeal lands in the queue",
+            {201: json_response(ref("AppealReceipt"), "Created"), **_MUTATION_ERRORS},
+            requestBody=json_body_of("AppealCreate"),
+        ),
+    },
+    "/moderation/mine": {
+        "get": operation(
+            "Decisions about the caller that may be appealed",
+            {
+                200: json_response(
+                    {
+                        "type": "object",
+                        "required": ["items"],
+                        "properties": {
+                            "items": {
+                                "type": "array",
+                                "items": {
+                                    "allOf": [
+                                        ref("Case"),
+                                        {
+                                            "type": "object",
+                                            "required": ["appealed"],
+                                            "properties": {"appealed": {"type": "boolean"}},
+                                        },
+                                    ]
+                                },
+                            }
+                        },
+                    }
+                ),
+                401: R401,
+            },
+        )
+    },
+    "/moderation/watched-words": {
+        "get": operation(
+            "The watched words (community managers)",
+            {
+                200: json_response(
+                    {
+                        "type": "object",
+                        "required": ["items"],
+                        "properties": {"items": {"type": "array", "items": ref("WatchedWord")}},
+                    }
+                ),
+                401: R401,
+                403: R403,
+            },
+        ),
+        "post": operation(
+            "Watch a word or pattern; catastrophic regular expressions are refused",
+            {201: json_response(ref("WatchedWord"), "Created"), **_MUTATION_ERRORS},
+            requestBody=json_body_of("WatchedWordCreate"),
+        ),
+    },
+    "/moderation/watched-words/{word_id}": {
+        "parameters": [id_param("word_id")],
+        "delete": operation(
+            "Stop watching a word", {204: NO_CONTENT, 401: R401, 403: R403, 404: R404}
+        ),
+    },
+    "/posts/{post_id}/pin": {
+        "parameters": [id_param("post_id")],
+        "post": operation(
+            "Pin (or with pinned false, unpin) a post in its space",
+            {200: json_response(ref("Post")), **_MUTATION_ERRORS},
+            requestBody={
+                **_OPTIONAL_BODY,
+                "content": {"application/json": {"schema": ref("Pin")}},
+            },
+        ),
+    },
+    "/posts/{post_id}/feature": {
+        "parameters": [id_param("post_id")],
+        "post": operation(
+            "Feature (or with featured false, unfeature) a post on the home page",
+            {200: json_response(ref("Post")), **_MUTATION_ERRORS},
+            requestBody={
+                **_OPTIONAL_BODY,
+                "content": {"application/json": {"schema": ref("Feature")}},
+            },
+        ),
+    },
+    "/audit-log": {
+        "get": operation(
+            "The audit log, newest first, filtered; format=csv exports it (oldest first)",
+            {
+                200: {
+                    "description": "A page of entries, or CSV",
+                    "content": {
+                        "application/json": {"schema": page_of("AuditEntry")},
+                        "text/csv": {"schema": {"type": "string"}},
+                    },
+                },
+                400: R400,
+                401: R401,
+                403: R403,
+                413: error_response("A filter is longer than it may be"),
+            },
+            parameters=[
+                _query("action", "exact action, or a prefix ending in '.' (case.)"),
+                _query("actor_id", "entries by this person"),
+                _query("target_type", "case, user, group, post, watched_word…"),
+                _query("target_id", "with target_type"),
+                _query("from", "first day (YYYY-MM-DD, from 1900-01-01)", format="date"),
+                _query("to", "last day (YYYY-MM-DD, up to 9000-12-31)", format="date"),
+                _query("format", "csv to download", enum=["csv"]),
+                LIMIT,
+                CURSOR,
+            ],
+        )
+    },
+}

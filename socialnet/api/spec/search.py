@@ -1,11 +1,11 @@
-"""The OpenAPI description of /search and /search/suggest (registered by api/search.py)."""
+"""The OpenAPI description of /search and /search/suggest."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..services.search import MAX_QUERY_LENGTH, TYPES
-from .openapi import CURSOR, LIMIT, R400, R401, json_response, operation, ref
+from ...services.search import MAX_QUERY_LENGTH, TYPES
+from .common import CURSOR, LIMIT, R400, R401, json_response, operation, ref
 
 _Q = {
     "name": "q",

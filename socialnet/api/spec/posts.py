@@ -1,0 +1,259 @@
+"""OpenAPI description of the feed, post, comment and reaction routes (socialnet/api/posts.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...models import REACTION_KINDS
+from .common import (
+    CURSOR,
+    DATE_TIME,
+    LIMIT,
+    NO_CONTENT,
+    NULLABLE_STRING,
+    R400,
+    R401,
+    R403,
+    R404,
+    R413,
+    id_param,
+    json_body_of,
+    json_response,
+    operation,
+    page_of,
+    ref,
+)
+
+KIND = {
+    "name": "kind",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": list(REACTION_KINDS)},
+}
+POST_ID = id_param("post_id")
+COMMENT_ID = id_param("comment_id")
+
+SCHEMAS: dict[str, Any] = {
+    "ReactionCounts": {
+        "type": "object",
+        "required": list(REACTION_KINDS),
+        "properties": {kind: {"type": "integer", "minimum": 0} for kind in REACTION_KINDS},
+    },
+    "Post": {
+        "type": "object",
+        "required": [
+            "id",
+            "author",
+            "group_id",
+            "kind",
+            "title",
+            "comments_enabled",
+            "body",
+            "body_html",
+            "created_at",
+            "edited_at",
+            "comment_count",
+            "reactions",
+            "url",
+        ],  # fmt: skip
+        "properties": {
+            "id": {"type": "integer"},
+            "author": ref("UserSummary"),
+            "group_id": {"type": "integer", "nullable": True},
+            "kind": {
+                "type": "string",
+                "enum": ["post", "announcement", "poll", "kudos", "celebration"],
+            },
+            "poll": {"type": "object", "description": "posts of kind poll: the poll"},
+            "kudos": {"type": "object", "description": "posts of kind kudos: who, for what"},
+            "celebration": {"type": "object", "description": "posts of kind celebration"},
+            "title": {**NULLABLE_STRING, "description": "announcements have one"},
+            "comments_enabled": {"type": "boolean"},
+            "body": {"type": "string", "description": "the author's Markdown"},
+            "body_html": {"type": "string", "description": "sanitized HTML rendering"},
+            "created_at": DATE_TIME,
+            "edited_at": {**DATE_TIME, "nullable": True},
+            "comment_count": {"type": "integer"},
+            "reactions": ref("ReactionCounts"),
+            "my_reactions": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(REACTION_KINDS)},
+                "description": "the caller's reactions; absent in broadcast events",
+            },
+            "url": {"type": "string"},
+            "moderation_state": {
+                "type": "string",
+                "enum": ["published", "pending", "hidden"],
+                "description": "others only ever see published posts; the author also "
+                "sees their own held ('pending') or 'hidden by moderation' ones",
+            },
+            "pinned": {"type": "boolean"},
+            "featured": {"type": "boolean"},
+        },
+    },
+    "FeedPage": {
+        "allOf": [
+            page_of("Post"),
+            {
+                "type": "object",
+                "properties": {
+                    "pinned": {
+                        "type": "array",
+                        "description": "first page only: unread, unexpired announcements",
+                        "items": {
+                            "allOf": [
+                                ref("Post"),
+                                {
+                                    "type": "object",
+                                    "required": ["announcement"],
+                                    "properties": {"announcement": ref("Announcement")},
+                                },
+                            ]
+                        },
+                    },
+                    "pinned_posts": {
+                        "type": "array",
+                        "description": "first page only: posts pinned to the company feed",
+                        "items": ref("Post"),
+                    },
+                    "featured": {
+                        "type": "array",
+                        "description": "first page only: posts featured by community managers",
+                        "items": ref("Post"),
+                    },
+                },
+            },
+        ]
+    },
+    "PostCreate": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["body"],
+        "properties": {
+            "body": {"type": "string", "minLength": 1, "maxLength": 10000},
+            "group_id": {"type": "integer", "nullable": True},
+        },
+    },
+    "PostEdit": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["body"],
+        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 10000}},
+    },
+    "Comment": {
+        "type": "object",
+        "required": ["id", "post_id", "author", "body", "body_html", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "post_id": {"type": "integer"},
+            "author": ref("UserSummary"),
+            "body": {"type": "string"},
+            "body_html": {"type": "string"},
+            "created_at": DATE_TIME,
+            "moderation_state": {"type": "string", "enum": ["published", "pending", "hidden"]},
+        },
+    },
+    "CommentCreate": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["body"],
+        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 4000}},
+    },
+    "ReactionState": {
+        "description": "Also the `data` of the `reaction.updated` event.",
+        "type": "object",
+        "required": ["post_id", "kind", "user_id", "active", "reactions"],
+        "properties": {
+            "post_id": {"type": "integer"},
+            "kind": {"type": "string", "enum": list(REACTION_KINDS)},
+            "user_id": {"type": "integer"},
+            "active": {"type": "boolean"},
+            "reactions": ref("ReactionCounts"),
+        },
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/feed": {
+        "get": operation(
+            "The home feed: company posts and the caller's groups, newest first; the first "
+            "page also lists unread announcements addressed to the caller in `pinned`",
+            {200: json_response(ref("FeedPage")), 400: R400, 401: R401},
+            parameters=[
+                LIMIT,
+                CURSOR,
+                {"name": "tag", "in": "query", "schema": {"type": "string"}},
+            ],
+        )
+    },
+    "/posts": {
+        "post": operation(
+            "Publish a post (Markdown; @mentions and #hashtags)",
+            {
+                201: json_response(ref("Post"), "Created"),
+                400: R400,
+                401: R401,
+                403: R403,
+                413: R413,
+            },
+            requestBody=json_body_of("PostCreate"),
+        )
+    },
+    "/posts/{post_id}": {
+        "parameters": [POST_ID],
+        "get": operation("One post", {200: json_response(ref("Post")), 401: R401, 404: R404}),
+        "patch": operation(
+            "Edit one's own post",
+            {
+                200: json_response(ref("Post")),
+                400: R400,
+                401: R401,
+                403: R403,
+                404: R404,
+                413: R413,
+            },
+            requestBody=json_body_of("PostEdit"),
+        ),
+        "delete": operation(
+            "Delete a post (its author; moderators)",
+            {204: NO_CONTENT, 401: R401, 403: R403, 404: R404},
+        ),
+    },
+    "/posts/{post_id}/comments": {
+        "parameters": [POST_ID],
+        "get": operation(
+            "Comments on a post, oldest first",
+            {200: json_response(page_of("Comment")), 400: R400, 401: R401, 404: R404},
+            parameters=[LIMIT, CURSOR],
+        ),
+        "post": operation(
+            "Comment on a post",
+            {
+                201: json_response(ref("Comment"), "Created"),
+                400: R400,
+                401: R401,
+                404: R404,
+                413: R413,
+            },
+            requestBody=json_body_of("CommentCreate"),
+        ),
+    },
+    "/comments/{comment_id}": {
+        "delete": operation(
+            "Delete a comment (its author, the post's author, moderators)",
+            {204: NO_CONTENT, 401: R401, 403: R403, 404: R404},
+            parameters=[COMMENT_ID],
+        )
+    },
+    "/posts/{post_id}/reactions/{kind}": {
+        "parameters": [POST_ID, KIND],
+        "put": operation(
+            "React (idempotent)",
+            {200: json_response(ref("ReactionState")), 401: R401, 404: R404},
+        ),
+        "delete": operation(
+            "Remove one's reaction (idempotent)",
+            {200: json_response(ref("ReactionState")), 401: R401, 404: R404},
+        ),
+    },
+}
