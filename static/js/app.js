@@ -498,6 +498,13 @@
     "celebration.created"(data) {
       if (data?.post) handlers["post.created"]({ ...data.post, celebration: data.celebration });
     },
+    "question.answered"(data) {
+      // The card shows the best answer: the server renders it (escaped) for this viewer.
+      if (data && typeof data.post_id === "number" && postEl(data.post_id)) refreshCard(data.post_id);
+    },
+    "question.unanswered"(data) {
+      handlers["question.answered"](data);
+    },
     "poll.updated"(data) {
       if (data && typeof data.poll_id === "number") refreshPoll(data.poll_id);
     },
