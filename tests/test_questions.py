@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.dialects import sqlite
 
 from socialnet.extensions import db
 from socialnet.models import Comment, Mention, Notification, Post, PostHashtag, User
 from socialnet.models._time import utcnow
+from socialnet.services.questions import questions_query
 from tests.group_fixtures import set_group_role
 from tests.helpers import assert_error, table_counts
 from tests.moderation_fixtures import act, reported_case
@@ -601,3 +603,30 @@ def test_the_card_shows_the_best_answer(signed_in, api, employee, helper):
     choose(api(employee), question, reply["id"])
     card = html_of(signed_in(helper).get(f"/posts/{question['id']}/card"))
     assert "Card question?" in card and "Card answer" in card and "✔ Best answer" in card
+
+
+# --- the query plan ----------------------------------------------------------------------
+
+
+def _sqlite_plan(query) -> str:
+    """SQLite's plan for ``query`` as the server sends it: with bound parameters."""
+    engine = create_engine("sqlite://")
+    db.metadata.create_all(engine)
+    compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"render_postcompile": True})
+    raw = engine.raw_connection()
+    try:
+        params = tuple(compiled.params[name] for name in compiled.positiontup)
+        rows = raw.execute(f"EXPLAIN QUERY PLAN {compiled}", params).fetchall()
+    finally:
+        raw.close()
+        engine.dispose()
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+@pytest.mark.parametrize("status", [None, "unanswered", "answered"])
+def test_the_questions_list_walks_the_questions_index(status):
+    """Not every post: the partial index of questions, forward, with no sort."""
+    reader = User(id=7, active=True)
+    plan = _sqlite_plan(questions_query(reader, status, after_id=10).limit(21))
+    assert "ix_posts_questions_id" in plan, plan
+    assert "TEMP B-TREE FOR ORDER BY" not in plan, plan

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import joinedload
 
 from .. import policy
@@ -215,6 +215,31 @@ def access_group(user: User, raw: Any) -> Group | None:
     return group
 
 
+def questions_query(
+    user: User,
+    status: str | None = None,
+    group_id: int | None = None,
+    topic: str | None = None,
+    after_id: int | None = None,
+) -> Select:
+    """The questions ``user`` may see, oldest first, filtered (arguments already checked).
+
+    It walks the partial index ``ix_posts_questions_id`` forward, never every post."""
+    condition = (Post.kind == QUESTION) & policy.visible_posts_filter(user)
+    if status == "answered":
+        condition = condition & best_answer_counts()
+    elif status == "unanswered":
+        condition = condition & ~best_answer_counts()
+    if group_id is not None:
+        condition = condition & (Post.group_id == group_id)
+    if topic:
+        tagged = select(PostHashtag.post_id).where(PostHashtag.tag == topic)
+        condition = condition & Post.id.in_(tagged)
+    if after_id is not None:
+        condition = condition & (Post.id > after_id)
+    return select(Post).options(joinedload(Post.author)).where(condition).order_by(Post.id)
+
+
 def list_questions(
     user: User,
     *,
@@ -238,25 +263,7 @@ def list_questions(
     topic = fold(topic.lstrip("#")) if topic else None
     scope = f"questions:{status or 'all'}:{group_id or ''}:{topic or ''}"
     after_id = decode_cursor(scope, cursor)
-    condition = (Post.kind == QUESTION) & policy.visible_posts_filter(user)
-    if status == "answered":
-        condition = condition & best_answer_counts()
-    elif status == "unanswered":
-        condition = condition & ~best_answer_counts()
-    if group_id is not None:
-        condition = condition & (Post.group_id == group_id)
-    if topic:
-        tagged = select(PostHashtag.post_id).where(PostHashtag.tag == topic)
-        condition = condition & Post.id.in_(tagged)
-    if after_id is not None:
-        condition = condition & (Post.id > after_id)
-    query = (
-        select(Post)
-        .options(joinedload(Post.author))
-        .where(condition)
-        .order_by(Post.id)
-        .limit(limit + 1)
-    )
+    query = questions_query(user, status, group_id, topic, after_id).limit(limit + 1)
     posts = list(db.session.scalars(query))
     next_cursor = encode_cursor(scope, posts[limit - 1].id) if len(posts) > limit else None
     return feed.serialize_posts_for(user, posts[:limit]), next_cursor
