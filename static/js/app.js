@@ -361,7 +361,7 @@
     if (highlight) el.classList.add("is-new");
     feed.prepend(el);
     if (post.kind === "poll" && post.poll) refreshPoll(post.poll.id, el);
-    if (post.kind === "kudos" || post.kind === "celebration") refreshCard(post.id);
+    if (["kudos", "celebration", "question"].includes(post.kind)) refreshCard(post.id);
     return el;
   }
 
