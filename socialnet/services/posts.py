@@ -93,7 +93,7 @@ def check_kind_and_title(data: dict[str, Any]) -> tuple[str, str | None]:
             f"kind must be one of: {', '.join(CREATABLE_KINDS)}.", fields={"kind": "unknown"}
         )
     if kind == "post":
-        if data.get("title") is not None:
+        if "title" in data:  # even null: the schema says a title is text, for questions
             raise ValidationFailed("Only a question has a title.", fields={"title": "unexpected"})
         return kind, None
     if data.get("title") is None:
