@@ -103,6 +103,7 @@ def test_plain_posts_carry_no_question_fields(api, employee):
         ({"title": "a title", "body": "text"}, 400, "title"),
         ({"kind": "post", "title": None, "body": "text"}, 400, "title"),  # found by fuzzing
         ({"kind": None, "body": "text"}, 400, "kind"),
+        ({"kind": "question", "title": "Ok?", "body": None}, 400, "body"),  # absent, or text
         ({"kind": "poll", "title": "Lunch?", "body": "text"}, 400, "kind"),
         ({"kind": "question", "title": "Ok?", "body": "x" * 10_001}, 413, "body"),
     ],

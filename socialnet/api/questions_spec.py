@@ -45,26 +45,27 @@ def _post() -> dict[str, Any]:
 
 
 def _post_create() -> dict[str, Any]:
-    schema = copy.deepcopy(BASE_SCHEMAS["PostCreate"])
-    schema["description"] = (
-        'A post, or a question (`"kind": "question"`, a `title` required, `body` optional)'
-    )
-    schema["properties"]["kind"] = {
-        "type": "string",
-        "enum": ["post", "question"],
-        "default": "post",
-    }
-    schema["properties"]["title"] = {
+    """A post (``PostCreate`` as it was, ``kind`` "post" optional) or a question."""
+    post = copy.deepcopy(BASE_SCHEMAS["PostCreate"])
+    post["properties"]["kind"] = {"type": "string", "enum": ["post"], "default": "post"}
+    question = copy.deepcopy(post)
+    question["required"] = ["kind", "title"]
+    question["properties"]["kind"] = {"type": "string", "enum": ["question"]}
+    question["properties"]["title"] = {
         "type": "string",
         "minLength": 1,
         "maxLength": QUESTION_TITLE_MAX,
-        "description": "questions only (required for them, refused for posts)",
+        "description": "one line",
     }
-    schema["properties"]["body"] = {
-        **schema["properties"]["body"],
-        "description": "required for posts; a question's details may be empty",
+    question["properties"]["body"] = {
+        **question["properties"]["body"],
+        "minLength": 0,
+        "description": "the details, optional",
     }
-    return schema
+    return {
+        "description": 'A post, or a question (`"kind": "question"` with a `title`)',
+        "oneOf": [post, question],
+    }
 
 
 _HOURS = {"type": "number", "minimum": 0, "nullable": True}

@@ -101,6 +101,19 @@ def check_kind_and_title(data: dict[str, Any]) -> tuple[str, str | None]:
     return kind, check_text(data.get("title"), "title", max_len=QUESTION_TITLE_MAX)
 
 
+def check_question_details(value: Any) -> str:
+    """A question's body, its details: absent or text, possibly empty — not null."""
+    if value is None:
+        raise ValidationFailed("body must be text.", fields={"body": "not_text"})
+    return check_text(
+        value,
+        "body",
+        max_len=current_app.config["POST_MAX_CHARS"],
+        required=False,
+        multiline=True,
+    )
+
+
 def do_create_post(user: User, data: Any) -> Post:
     """Create a post from ``{"body", "group_id"}``, or a question from ``{"kind":
     "question", "title", "body", "group_id"}`` (its body, the details, may be empty), and
@@ -108,13 +121,7 @@ def do_create_post(user: User, data: Any) -> Post:
     data = check_known_fields(data, {"body", "group_id", "kind", "title"})
     kind, title = check_kind_and_title(data)
     if kind == "question":
-        body = check_text(
-            data.get("body"),
-            "body",
-            max_len=current_app.config["POST_MAX_CHARS"],
-            required=False,
-            multiline=True,
-        )
+        body = check_question_details(data.get("body", ""))
     else:
         body = check_post_body(data.get("body"))
     group_id = check_group_for_posting(user, data.get("group_id"))
