@@ -606,6 +606,7 @@ def test_the_card_shows_the_best_answer(signed_in, api, employee, helper):
     choose(api(employee), question, reply["id"])
     card = html_of(signed_in(helper).get(f"/posts/{question['id']}/card"))
     assert "Card question?" in card and "Card answer" in card and "✔ Best answer" in card
+    assert f'data-best-answer-id="{reply["id"]}"' in card  # app.js refreshes it when hidden
 
 
 # --- the query plan ----------------------------------------------------------------------

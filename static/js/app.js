@@ -477,6 +477,9 @@
       removePost(data.id);
     },
     "comment.hidden"(data) {
+      // A question showing this comment as its best answer shows it no more.
+      const best = document.querySelector(`[data-best-answer-id="${Number(data.id)}"]`);
+      if (best && typeof data.post_id === "number") refreshCard(data.post_id);
       const el = document.getElementById(`comment-${Number(data.id)}`);
       const own = el && Number(el.dataset.authorId) === config.me;
       if (own && data.moderation_state === "hidden") markModerated(el, "hidden");
