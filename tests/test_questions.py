@@ -634,3 +634,10 @@ def test_the_questions_list_walks_the_questions_index(status):
     plan = _sqlite_plan(questions_query(reader, status, after_id=10).limit(21))
     assert "ix_posts_questions_id" in plan, plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def test_the_analytics_dashboard_shows_questions_and_answers(signed_in, api, cm, employee):
+    ask(api(employee), "Dashboard question?")
+    page = html_of(signed_in(cm).get("/analytics"))
+    assert "Questions and answers" in page
+    assert '<a href="/questions">Company</a></td><td>1</td><td>0 %</td>' in page
