@@ -285,12 +285,15 @@ def test_a_best_answer_hidden_later_no_longer_shows_anywhere(api, employee, help
     reply = answer(api(helper), question)
     choose(api(employee), question, reply["id"])
     case_id = reported_case(api(fred), "comment", reply["id"])
-    assert act(api(cm), case_id, "hide").status_code == 200
+    assert act(api(cm), case_id, "hide", close=False).status_code == 200
     for reader in (api(employee), api(helper), api(fred)):
         shown = reader.get(f"{API}/posts/{question['id']}").get_json()
         assert (shown["answered"], shown["best_answer"]) == (False, None)
     assert listed(api(employee), "?status=unanswered") == [question["id"]]
     assert listed(api(employee), "?status=answered") == []
+    assert act(api(cm), case_id, "restore").status_code == 200  # it counts again
+    assert api(fred).get(f"{API}/posts/{question['id']}").get_json()["answered"] is True
+    assert listed(api(employee), "?status=answered") == [question["id"]]
 
 
 def test_marking_a_plain_post_is_409(api, employee, helper):
