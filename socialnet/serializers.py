@@ -154,6 +154,7 @@ def _notification_summary(n: Notification, actor_name: str, group_name: str) -> 
             if n.text
             else f"{actor_name} gave you kudos"
         ),
+        "best_answer": f"{actor_name} chose your answer as the best answer",
         "celebrated": (
             f"{actor_name} celebrated you: {n.text}" if n.text else f"{actor_name} celebrated you"
         ),

@@ -92,6 +92,7 @@ class World:
     poll_post_id: int = 0
     kudos_post_id: int = 0
     celebration_post_id: int = 0
+    question_post_id: int = 0  # a question in the group, its best answer chosen
     announcement_id: int = 0
     sender_announcement_id: int = 0  # sent by the leaver, a group admin until the change
     marker: str = ""
@@ -105,7 +106,13 @@ class World:
     @property
     def content_post_ids(self) -> set[int]:
         """The post and its twins: what post-level changes hide, delete or remove."""
-        return {self.post_id, self.poll_post_id, self.kudos_post_id, self.celebration_post_id}
+        return {
+            self.post_id,
+            self.poll_post_id,
+            self.kudos_post_id,
+            self.celebration_post_id,
+            self.question_post_id,
+        }
 
     def api(self, name: str) -> ApiClient:
         return self.clients[name]
@@ -246,6 +253,21 @@ def _add_content(world: World, prefix: str) -> None:
         )
     )
     world.celebration_post_id = celebration["post"]["id"]
+    question = _ok(
+        author.post(
+            f"{API}/posts",
+            {
+                "kind": "question",
+                "title": f"{world.marker} where is the key?",
+                "body": f"#{world.tag}",
+                "group_id": world.group_id,
+            },
+        )
+    )
+    world.question_post_id = question["id"]
+    reply = _ok(member.post(f"{API}/posts/{question['id']}/comments", {"body": "At reception"}))
+    chosen = author.put(f"{API}/posts/{question['id']}/best-answer", {"comment_id": reply["id"]})
+    assert _ok(chosen, 200)["answered"] is True
     announcement = _ok(
         author.post(
             f"{API}/announcements",
@@ -678,6 +700,32 @@ def analytics_polls_csv(world: World, viewer: str) -> bool:
     return response.status_code == 200 and world.marker in response.get_data(as_text=True)
 
 
+def questions_list(world: World, viewer: str) -> bool:
+    """The questions list (every question the viewer may see), and its answered filter."""
+    listed = _items(_get(world, viewer, f"{API}/questions?limit=100"))
+    answered = _items(_get(world, viewer, f"{API}/questions?status=answered&limit=100"))
+    seen = world.question_post_id in {p["id"] for p in listed}
+    assert seen is (world.question_post_id in {p["id"] for p in answered})
+    return seen
+
+
+def group_questions_list(world: World, viewer: str) -> bool:
+    url = f"{API}/questions?group_id={world.group_id}&topic={world.tag}&limit=100"
+    return world.question_post_id in {p["id"] for p in _items(_get(world, viewer, url))}
+
+
+def questions_page(world: World, viewer: str) -> bool:
+    response = _page(world, viewer, "/questions?status=answered")
+    return response.status_code == 200 and f"{world.marker} where" in response.get_data(
+        as_text=True
+    )
+
+
+def analytics_answers(world: World, viewer: str) -> bool:
+    response = _get(world, viewer, f"{API}/analytics/answers")
+    return world.group_id in {g["group_id"] for g in _items(response)}
+
+
 def analytics_announcements(world: World, viewer: str) -> bool:
     response = _get(world, viewer, f"{API}/analytics/announcements")
     return world.announcement_id in {a["announcement_id"] for a in _items(response)}
@@ -794,6 +842,10 @@ PATHS: dict[str, Path] = {
         Path(analytics_polls, "post", CM_ONLY),
         Path(analytics_polls_csv, "post", CM_ONLY),
         Path(analytics_announcements, "group", CM_ONLY),
+        Path(questions_list, "post"),
+        Path(group_questions_list, "post"),
+        Path(questions_page, "post"),
+        Path(analytics_answers, "post", CM_ONLY),
         Path(group_search, "known"),
         Path(socket_live_post, "post"),
         Path(socket_group_room, "group"),

@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (routes register on import)
     personal_data,
     polls,
     posts,
+    questions,
     recognition,
     search,
     users,

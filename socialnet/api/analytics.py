@@ -33,6 +33,11 @@ def analytics_questions():
     return _report("questions")
 
 
+@bp.get("/analytics/answers")
+def analytics_answers():
+    return _report("answers")
+
+
 @bp.get("/analytics/announcements")
 def analytics_announcements():
     return _report("announcements")

@@ -23,6 +23,7 @@ class NotificationType(StrEnum):
     POLL_DECIDED = "poll_decided"
     KUDOS = "kudos"
     CELEBRATED = "celebrated"
+    BEST_ANSWER = "best_answer"  # your answer was chosen as a question's best answer
     MODERATION = "moderation"  # an action on your content or account, with its message
 
 

@@ -48,8 +48,16 @@ class Post(db.Model):
             sqlite_where=text("featured_at IS NOT NULL"),
             postgresql_where=text("featured_at IS NOT NULL"),
         ),
+        # the questions lists ("waiting for an answer", oldest first) walk only questions
+        Index(
+            "ix_posts_questions_id",
+            "id",
+            sqlite_where=text("kind = 'question'"),
+            postgresql_where=text("kind = 'question'"),
+        ),
         CheckConstraint(
-            "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration')", name="kind_known"
+            "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration', 'question')",
+            name="kind_known",
         ),
         {"sqlite_autoincrement": True},
     )
@@ -78,6 +86,14 @@ class Post(db.Model):
     pinned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: Featured by a community manager (the "Featured" strip of the home page).
     featured_at: Mapped[datetime | None]
+    #: Questions (``kind`` "question"): the comment chosen as the best answer, and when.
+    #: It counts only while that comment is published and not deleted (see
+    #: ``services.questions``); deleting it clears both. ``use_alter``: comments point
+    #: back at posts, so this constraint is added once both tables exist.
+    best_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="SET NULL", use_alter=True)
+    )
+    best_answer_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
 

@@ -77,6 +77,7 @@ from .notifications import (
 from .posts import (
     AUTHOR_ONLY_STATES,
     GROUP_OF_POST,
+    can_choose_best_answer,
     can_delete_comment,
     can_delete_post,
     can_edit_post,
@@ -138,6 +139,7 @@ __all__ = [
     "can_announce_to",
     "can_create_group",
     "can_celebrate_team",
+    "can_choose_best_answer",
     "can_delete_comment",
     "can_delete_post",
     "can_edit_post",

@@ -15,7 +15,7 @@ from ..models import (
     Post,
     User,
 )
-from .groups import can_read_group, member_group_ids, readable_group_ids
+from .groups import can_read_group, is_group_admin, member_group_ids, readable_group_ids
 from .roles import is_moderator
 
 #: ``+posts.group_id``: the same value, but no index can serve it. Visibility is a
@@ -137,3 +137,14 @@ def can_manage_poll(user: User, post: Post) -> bool:
     """The poll's author or a community manager / admin: close it, export its votes, see
     ``after_vote`` results before voting."""
     return user.active and (post.author_id == user.id or is_moderator(user))
+
+
+def can_choose_best_answer(user: User, post: Post) -> bool:
+    """Who marks (or unmarks) a question's best answer: the asker, an admin of the
+    question's group, or a community manager / admin. The caller has checked that
+    ``user`` may see the question (otherwise: 404, not this)."""
+    if not user.active:
+        return False
+    if post.author_id == user.id or is_moderator(user):
+        return True
+    return post.group_id is not None and is_group_admin(user, post.group_id)

@@ -16,7 +16,7 @@ from ..models._time import utcnow
 from ..pagination import decode_cursor, encode_cursor
 from ..realtime.publisher import publish
 from ..serializers import comment_dict
-from . import notifications
+from . import notifications, questions
 from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
@@ -111,8 +111,12 @@ def _notify_comment(user: User, post: Post, mentioned: list[int]) -> None:
     notifications.do_notify(others, NotificationType.MENTIONED, actor=user, post=post)
 
 
-def do_delete_comment(user: User, comment_id: int) -> None:
-    """The comment's author, the post's author or a moderator may delete it (soft)."""
+def do_delete_comment(user: User, comment_id: int) -> bool:
+    """The comment's author, the post's author or a moderator may delete it (soft).
+
+    :return: whether it was a question's best answer, so that question is unanswered
+        again (:func:`.questions.on_comment_deleted`; the caller tells the person).
+    """
     comment, post = access_comment(user, comment_id)
     if not policy.can_delete_comment(user, comment, post):
         raise Forbidden("You can only delete your own comments or comments on your posts.")
@@ -130,3 +134,4 @@ def do_delete_comment(user: User, comment_id: int) -> None:
         room=policy.room_for_post(post),
         post_id=post.id,
     )
+    return questions.on_comment_deleted(post, comment)

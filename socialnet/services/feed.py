@@ -41,7 +41,10 @@ def serialize_posts_for(
         item = post_dict(post, reaction_counts=counts[post.id], my_reactions=mine[post.id])
         if post.id in extra:
             key, data = extra[post.id]
-            item[key] = data
+            if key is None:
+                item.update(data)
+            else:
+                item[key] = data
         items.append(item)
     return items
 

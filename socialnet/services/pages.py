@@ -15,7 +15,7 @@ from sqlalchemy import select
 from .. import policy
 from ..errors import Forbidden
 from ..extensions import db
-from ..models import Announcement, Group, GroupMembership, Post, User
+from ..models import Announcement, Group, GroupMembership, ModerationState, Post, User
 from ..serializers import comment_dict
 from ..text_keys import fold
 from . import comments, directory, feed, groups, reactions
@@ -23,6 +23,7 @@ from .accounts import access_user
 from .posts import NOT_EDITABLE_KINDS, access_post
 
 COMMENTS_PAGE = 50
+PUBLISHED = ModerationState.PUBLISHED.value
 
 
 @dataclass
@@ -32,6 +33,8 @@ class PostPage:
     next_cursor: str | None
     can_edit: bool
     can_delete: bool
+    #: A question, and the viewer may mark or unmark its best answer.
+    can_choose_best_answer: bool = False
 
 
 @dataclass
@@ -62,10 +65,13 @@ def post_page(viewer: User, post_id: int, cursor: str | None) -> PostPage:
     """
     post = access_post(viewer, post_id)
     rows, next_cursor = comments.list_comments(viewer, post_id, cursor, COMMENTS_PAGE)
+    may_choose = post.kind == "question" and policy.can_choose_best_answer(viewer, post)
     items = []
     for comment in rows:
         item = comment_dict(comment)
         item["can_delete"] = policy.can_delete_comment(viewer, comment, post)
+        item["is_best_answer"] = comment.id == post.best_answer_id
+        item["may_choose"] = may_choose and comment.moderation_state == PUBLISHED
         items.append(item)
     return PostPage(
         post=feed.serialize_posts_for(viewer, [post])[0],
@@ -73,6 +79,7 @@ def post_page(viewer: User, post_id: int, cursor: str | None) -> PostPage:
         next_cursor=next_cursor,
         can_edit=policy.can_edit_post(viewer, post),
         can_delete=policy.can_delete_post(viewer, post),
+        can_choose_best_answer=may_choose,
     )
 
 

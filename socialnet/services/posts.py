@@ -75,13 +75,66 @@ def _store_body(post: Post, source: str, *, new: bool = True) -> list[int]:
     return mentioned
 
 
+#: What ``POST /posts`` creates; the other kinds have their own endpoints.
+CREATABLE_KINDS = ("post", "question")
+QUESTION_TITLE_MAX = 200  # posts.title's length
+
+
+def check_kind_and_title(data: dict[str, Any]) -> tuple[str, str | None]:
+    """``(kind, title)``: a question has a one-line title (required, at most
+    :data:`QUESTION_TITLE_MAX` characters); a plain post has none.
+
+    :raise ValidationFailed: an unknown kind, a question without a title, a post with one.
+    :raise TooLarge: a title over the limit.
+    """
+    kind = data.get("kind", "post")
+    if kind not in CREATABLE_KINDS:
+        raise ValidationFailed(
+            f"kind must be one of: {', '.join(CREATABLE_KINDS)}.", fields={"kind": "unknown"}
+        )
+    if kind == "post":
+        if "title" in data:  # even null: the schema says a title is text, for questions
+            raise ValidationFailed("Only a question has a title.", fields={"title": "unexpected"})
+        return kind, None
+    if data.get("title") is None:
+        raise ValidationFailed("A question needs a title.", fields={"title": "required"})
+    return kind, check_text(data.get("title"), "title", max_len=QUESTION_TITLE_MAX)
+
+
+def check_question_details(value: Any) -> str:
+    """A question's body, its details: absent or text, possibly empty — not null."""
+    if value is None:
+        raise ValidationFailed("body must be text.", fields={"body": "not_text"})
+    return check_text(
+        value,
+        "body",
+        max_len=current_app.config["POST_MAX_CHARS"],
+        required=False,
+        multiline=True,
+    )
+
+
 def do_create_post(user: User, data: Any) -> Post:
-    """Create a post from ``{"body", "group_id"}`` and publish ``post.created`` to its audience."""
-    data = check_known_fields(data, {"body", "group_id"})
-    body = check_post_body(data.get("body"))
+    """Create a post from ``{"body", "group_id"}``, or a question from ``{"kind":
+    "question", "title", "body", "group_id"}`` (its body, the details, may be empty), and
+    publish ``post.created`` to its audience. Nothing is written if any field is refused."""
+    data = check_known_fields(data, {"body", "group_id", "kind", "title"})
+    kind, title = check_kind_and_title(data)
+    if kind == "question":
+        body = check_question_details(data.get("body", ""))
+    else:
+        body = check_post_body(data.get("body"))
     group_id = check_group_for_posting(user, data.get("group_id"))
-    screening = screening_gate.check_writing(user, {"body": body})
-    post = Post(author_id=user.id, author=user, group_id=group_id, body="", body_html="")
+    screening = screening_gate.check_writing(user, {"title": title, "body": body})
+    post = Post(
+        author_id=user.id,
+        author=user,
+        group_id=group_id,
+        kind=kind,
+        title=screening.texts.get("title"),
+        body="",
+        body_html="",
+    )
     db.session.add(post)
     db.session.flush()
     mentioned = _store_body(post, screening.texts["body"])

@@ -55,6 +55,7 @@ def register_views(app: Flask) -> None:
     from .notifications import bp as notifications_bp
     from .people import bp as people_bp
     from .polls import bp as polls_bp
+    from .questions import bp as questions_bp
     from .recognition import bp as recognition_bp
     from .search import bp as search_bp
 
@@ -65,6 +66,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(announcements_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(polls_bp)
+    app.register_blueprint(questions_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(analytics_bp)

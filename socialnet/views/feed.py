@@ -89,9 +89,12 @@ def create_comment(post_id: int):
 @bp.post("/comments/<id:comment_id>/delete")
 @login_required
 def delete_comment(comment_id: int):
-    comments.do_delete_comment(me(), comment_id)
+    was_best_answer = comments.do_delete_comment(me(), comment_id)
     commit()
-    flash("Comment deleted.", "success")
+    if was_best_answer:
+        flash("Comment deleted. It was the best answer: the question is unanswered again.", "info")
+    else:
+        flash("Comment deleted.", "success")
     return redirect(form_next() or url_for("feed.home"))
 
 

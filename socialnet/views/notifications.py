@@ -26,6 +26,7 @@ TYPE_LABELS = {
     "request_approved": "My request to join a group is approved",
     "invited": "Someone adds me to a group",
     "announcement": "An announcement is addressed to me",
+    "best_answer": "My answer is chosen as a question's best answer",
 }
 
 

@@ -361,7 +361,7 @@
     if (highlight) el.classList.add("is-new");
     feed.prepend(el);
     if (post.kind === "poll" && post.poll) refreshPoll(post.poll.id, el);
-    if (post.kind === "kudos" || post.kind === "celebration") refreshCard(post.id);
+    if (["kudos", "celebration", "question"].includes(post.kind)) refreshCard(post.id);
     return el;
   }
 
@@ -477,6 +477,9 @@
       removePost(data.id);
     },
     "comment.hidden"(data) {
+      // A question showing this comment as its best answer shows it no more.
+      const best = document.querySelector(`[data-best-answer-id="${Number(data.id)}"]`);
+      if (best && typeof data.post_id === "number") refreshCard(data.post_id);
       const el = document.getElementById(`comment-${Number(data.id)}`);
       const own = el && Number(el.dataset.authorId) === config.me;
       if (own && data.moderation_state === "hidden") markModerated(el, "hidden");
@@ -497,6 +500,13 @@
     },
     "celebration.created"(data) {
       if (data?.post) handlers["post.created"]({ ...data.post, celebration: data.celebration });
+    },
+    "question.answered"(data) {
+      // The card shows the best answer: the server renders it (escaped) for this viewer.
+      if (data && typeof data.post_id === "number" && postEl(data.post_id)) refreshCard(data.post_id);
+    },
+    "question.unanswered"(data) {
+      handlers["question.answered"](data);
     },
     "poll.updated"(data) {
       if (data && typeof data.poll_id === "number") refreshPoll(data.poll_id);

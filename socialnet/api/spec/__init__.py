@@ -27,6 +27,7 @@ from . import (
     personal_data,
     polls,
     posts,
+    questions,
     recognition,
     search,
     users,
@@ -48,6 +49,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     analytics,
     moderation,
     search,
+    questions,
 )
 
 

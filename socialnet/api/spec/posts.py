@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ...models import REACTION_KINDS
@@ -172,6 +173,57 @@ SCHEMAS: dict[str, Any] = {
         },
     },
 }
+
+
+# --- questions: a post kind with a title, answered by comments ---------------------------
+
+QUESTION_TITLE_MAX = 200
+
+
+def _post_or_question() -> dict[str, Any]:
+    """``Post`` with what questions add: the kind, ``answered`` and ``best_answer``."""
+    schema = copy.deepcopy(SCHEMAS["Post"])
+    props = schema["properties"]
+    props["kind"] = {**props["kind"], "enum": [*props["kind"]["enum"], "question"]}
+    props["title"] = {**props["title"], "description": "announcements and questions have one"}
+    props["answered"] = {
+        "type": "boolean",
+        "description": "questions only: a best answer is chosen (and still published)",
+    }
+    props["best_answer"] = {
+        **copy.deepcopy(SCHEMAS["Comment"]),  # a Comment, or null
+        "nullable": True,
+        "description": "questions only: the chosen answer, shown under the question",
+    }
+    return schema
+
+
+def _post_create() -> dict[str, Any]:
+    """A post (``PostCreate`` as it was, ``kind`` "post" optional) or a question."""
+    post = copy.deepcopy(SCHEMAS["PostCreate"])
+    post["properties"]["kind"] = {"type": "string", "enum": ["post"], "default": "post"}
+    question = copy.deepcopy(post)
+    question["required"] = ["kind", "title"]
+    question["properties"]["kind"] = {"type": "string", "enum": ["question"]}
+    question["properties"]["title"] = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": QUESTION_TITLE_MAX,
+        "description": "one line",
+    }
+    question["properties"]["body"] = {
+        **question["properties"]["body"],
+        "minLength": 0,
+        "description": "the details, optional",
+    }
+    return {
+        "description": 'A post, or a question (`"kind": "question"` with a `title`)',
+        "oneOf": [post, question],
+    }
+
+
+SCHEMAS["Post"] = _post_or_question()
+SCHEMAS["PostCreate"] = _post_create()
 
 PATHS: dict[str, Any] = {
     "/feed": {

@@ -1,12 +1,14 @@
 """Engagement analytics for community managers and admins (``policy.can_read_analytics``).
 
 Every figure is a SQL aggregate over a range of company days (``periods``); nothing
-is counted in Python. What "active" means is in ``activity``.
+is counted in Python (the medians of ``answers`` are taken in Python over one row per
+question: see there). What "active" means is in ``activity``.
 
 Visibility: company-wide totals (activity, volume, kudos per value, moderation)
 count everything, secret groups included, since they name nothing. Lists that name
 a group or show content list only what the viewer may know or read: groups per
-``policy.visible_groups_filter``, questions and polls per ``policy.visible_posts_filter``,
+``policy.visible_groups_filter``, questions (``answers`` too) and polls per
+``policy.visible_posts_filter``,
 announcements per ``policy.can_see_reach``.
 
 Public contract: :func:`report` (JSON-ready dict) and :func:`export_csv` (text), both
@@ -23,7 +25,7 @@ from ... import policy
 from ...errors import Forbidden, NotFound
 from ...models import User
 from ..csv_export import to_csv
-from . import content, programs
+from . import answers, content, programs
 from .periods import Range, check_range
 
 __all__ = [
@@ -52,6 +54,10 @@ JSON_REPORTS: dict[str, Callable[[User, Range], dict[str, Any]]] = {
     "questions": lambda viewer, period: {
         "range": period.as_dict(),
         **content.questions(viewer, period),
+    },
+    "answers": lambda viewer, period: {
+        "range": period.as_dict(),
+        **answers.per_group(viewer, period),
     },
     "announcements": _items(programs.announcements),
     "polls": _items(programs.polls),
