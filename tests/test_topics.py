@@ -309,3 +309,51 @@ def test_a_bad_merge_is_refused_and_writes_nothing(api, employee, cm, source, in
     if fields:
         assert error["fields"] == fields
     assert _written() == before
+
+
+# --- similar questions, while typing a question's title ------------------------------------
+
+
+def _ask(client, title: str, group=None) -> dict:
+    body = {"kind": "question", "title": title, "group_id": group.id if group else None}
+    response = client.post(f"{API}/posts", body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _similar(client, q: str) -> list[int]:
+    response = client.get(f"{API}/questions/similar", query_string={"q": q})
+    assert response.status_code == 200, response.get_json()
+    return [item["id"] for item in response.get_json()["items"]]
+
+
+def test_similar_questions_while_typing_a_title(api, employee, fred, secret, check):
+    me = api(employee)
+    booking = _ask(me, "How do I book a meeting room?")
+    rooms = _ask(me, "Which meeting rooms have a screen?")
+    _ask(me, "Where is the VPN guide?")
+    _post(me, "Booked the big meeting room for Friday")  # a post, not a question
+    hidden = _ask(me, "Can we book the meeting room of the board?", secret)
+    response = me.get(f"{API}/questions/similar?q=How+can+I+book+a+meeting+room")
+    items = check(response, "get", "/questions/similar").get_json()["items"]
+    assert {i["id"] for i in items} == {booking["id"], hidden["id"]}
+    assert items[0].keys() == {"id", "title", "url", "answered"}
+    assert set(_similar(api(fred), "book a meeting room")) == {booking["id"]}
+    assert set(_similar(me, "meeting rooms")) == {booking["id"], rooms["id"], hidden["id"]}
+    # Only question words, or nothing yet: nothing to suggest.
+    assert _similar(me, "How do I") == []
+    assert _similar(me, "") == []
+
+
+def test_at_most_five_similar_questions(api, employee):
+    me = api(employee)
+    for n in range(7):
+        _ask(me, f"Parking badge question {n}?")
+    assert len(_similar(me, "parking badge")) == 5
+
+
+def test_a_bad_similar_query_is_a_400(api, employee, check):
+    response = api(employee).get(f"{API}/questions/similar", query_string={"q": "x" * 201})
+    check(response, "get", "/questions/similar")
+    assert assert_error(response, 400, "invalid")["fields"] == {"q": "too_long"}
+    assert_error(api(employee).get(f"{API}/questions/similar?q=a%00b"), 400)
