@@ -357,3 +357,16 @@ def test_a_bad_similar_query_is_a_400(api, employee, check):
     check(response, "get", "/questions/similar")
     assert assert_error(response, 400, "invalid")["fields"] == {"q": "too_long"}
     assert_error(api(employee).get(f"{API}/questions/similar?q=a%00b"), 400)
+
+
+def test_the_question_composer_asks_for_similar_questions_without_inline_script(
+    app, signed_in, employee
+):
+    html = signed_in(employee).get("/questions").get_data(as_text=True)
+    assert "data-similar-questions" in html
+    assert "/static/js/questions.js" in html
+    script = app.test_client().get("/static/js/questions.js")
+    source = script.get_data(as_text=True)
+    script.close()
+    assert "/api/v1/questions/similar" in source and "textContent" in source
+    assert "innerHTML" not in source and "insertAdjacentHTML" not in source
