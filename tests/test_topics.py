@@ -370,3 +370,53 @@ def test_the_question_composer_asks_for_similar_questions_without_inline_script(
     script.close()
     assert "/api/v1/questions/similar" in source and "textContent" in source
     assert "innerHTML" not in source and "insertAdjacentHTML" not in source
+
+
+# --- the topic page (HTML) -----------------------------------------------------------------
+
+
+def test_topic_page_lists_posts_and_follows_without_javascript(
+    signed_in, api, employee, fred, public, secret
+):
+    me = api(employee)
+    seen = _post(me, "Audit plan #Qualité", public)
+    hidden = _post(me, "Board audit #qualite", secret)
+    browser = signed_in(fred)
+    assert browser.get("/topics/Qualit%C3%A9").headers["Location"].endswith("/topics/qualite")
+    html = browser.get("/topics/qualite").get_data(as_text=True)
+    assert f'id="post-{seen["id"]}"' in html and f'id="post-{hidden["id"]}"' not in html
+    assert "1 post · 0 followers" in html and 'id="topic-follow"' in html
+    assert 'id="topic-curation"' not in html
+    follow = {"csrf_token": browser.csrf, "action": "follow"}
+    assert browser.post("/topics/qualite/follow", data=follow).status_code == 302
+    home = browser.get("/").get_data(as_text=True)
+    assert f'id="post-{seen["id"]}"' in home and 'data-field="via-topic"' in home
+    html = browser.get("/topics/qualite").get_data(as_text=True)
+    assert "1 follower" in html and 'id="topic-unfollow"' in html
+    assert browser.get("/topics/nothing-here").status_code == 404
+
+
+def test_topic_page_curation_forms_for_community_managers(signed_in, api, employee, cm, fred):
+    _post(api(employee), "#quality #qualite")
+    browser = signed_in(cm)
+    assert 'id="topic-curation"' in browser.get("/topics/quality").get_data(as_text=True)
+    described = browser.post(
+        "/topics/quality/describe", data={"csrf_token": browser.csrf, "description": "ISO"}
+    )
+    assert described.status_code == 302
+    merged = browser.post(
+        "/topics/quality/merge", data={"csrf_token": browser.csrf, "into": "quality"}
+    )
+    assert merged.headers["Location"].endswith("/topics/quality")
+    assert "cannot be merged into itself" in browser.get("/topics/quality").get_data(as_text=True)
+    merged = browser.post(
+        "/topics/quality/merge", data={"csrf_token": browser.csrf, "into": "#qualite"}
+    )
+    assert merged.headers["Location"].endswith("/topics/qualite")
+    before = _written()
+    intruder = signed_in(fred)
+    intruder.post(
+        "/topics/qualite/describe", data={"csrf_token": intruder.csrf, "description": "x"}
+    )
+    assert "Only community managers" in intruder.get("/topics/qualite").get_data(as_text=True)
+    assert _written() == before

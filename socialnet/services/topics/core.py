@@ -192,6 +192,11 @@ def do_unfollow(user: User, raw: str) -> None:
         access_topic(user, tag)
 
 
+def may_curate(user: User) -> bool:
+    """Show the describe and merge forms (``policy.can_curate_topics``)."""
+    return policy.can_curate_topics(user)
+
+
 def _check_curator(user: User) -> None:
     if not policy.can_curate_topics(user):
         raise Forbidden("Only community managers describe or merge topics.")
