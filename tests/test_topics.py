@@ -420,3 +420,28 @@ def test_topic_page_curation_forms_for_community_managers(signed_in, api, employ
     )
     assert "Only community managers" in intruder.get("/topics/qualite").get_data(as_text=True)
     assert _written() == before
+
+
+# --- personal data ---------------------------------------------------------------------------
+
+
+def test_followed_topics_are_in_the_export_and_go_with_the_account(api, employee, fred):
+    import io
+    import json
+    import zipfile
+
+    from tests.conftest import PASSWORD
+
+    _post(api(employee), "#lean #qualite")
+    them = api(fred)
+    for tag in ("qualite", "lean"):
+        assert them.put(f"{API}/topics/{tag}/follow").status_code == 200
+    export = them.get(f"{API}/me/export")
+    assert export.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert data["followed_topics"] == [{"tag": "lean"}, {"tag": "qualite"}]
+    fred_id = fred.id
+    assert them.delete(f"{API}/me", json_body={"password": PASSWORD}).status_code == 204
+    db.session.rollback()
+    assert not db.session.scalars(select(TopicFollow).where(TopicFollow.user_id == fred_id)).all()
