@@ -445,3 +445,12 @@ def test_followed_topics_are_in_the_export_and_go_with_the_account(api, employee
     assert them.delete(f"{API}/me", json_body={"password": PASSWORD}).status_code == 204
     db.session.rollback()
     assert not db.session.scalars(select(TopicFollow).where(TopicFollow.user_id == fred_id)).all()
+
+
+def test_search_and_type_ahead_lead_to_the_topic_page(api, employee):
+    _post(api(employee), "#qualite")
+    me = api(employee)
+    found = me.get(f"{API}/search?q=qual&type=topics").get_json()["items"]
+    assert [t["object"]["url"] for t in found] == ["/topics/qualite"]
+    suggested = me.get(f"{API}/search/suggest?q=qual").get_json()["topics"]
+    assert [t["url"] for t in suggested] == ["/topics/qualite"]

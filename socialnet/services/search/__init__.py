@@ -314,7 +314,7 @@ def _topic_rows(user: User, parsed: ParsedQuery):
 
 
 def _topic_dict(tag: str, uses: int) -> dict[str, Any]:
-    return {"tag": tag, "post_count": uses, "url": f"/?tag={tag}"}
+    return {"tag": tag, "post_count": uses, "url": f"/topics/{tag}"}
 
 
 def _topic_page(
