@@ -454,3 +454,14 @@ def test_search_and_type_ahead_lead_to_the_topic_page(api, employee):
     assert [t["object"]["url"] for t in found] == ["/topics/qualite"]
     suggested = me.get(f"{API}/search/suggest?q=qual").get_json()["topics"]
     assert [t["url"] for t in suggested] == ["/topics/qualite"]
+
+
+def test_one_may_unfollow_a_topic_one_can_no_longer_see(api, employee, fred, public, check):
+    _post(api(employee), "Plan #stealth", public)
+    assert api(fred).put(f"{API}/topics/stealth/follow").status_code == 200
+    public.visibility = "secret"
+    db.session.commit()
+    assert_error(api(fred).get(f"{API}/topics/stealth"), 404)
+    gone = check(api(fred).delete(f"{API}/topics/stealth/follow"), "delete", "/topics/{tag}/follow")
+    assert gone.status_code == 204
+    assert not db.session.scalars(select(TopicFollow)).all()

@@ -40,10 +40,12 @@ def follow(tag: str):
     with attempt() as outcome:
         if request.form.get("action") == "unfollow":
             topics.do_unfollow(me(), tag)
+            message = f"You no longer follow #{tag}."
         else:
             topics.do_follow(me(), tag)
+            message = f"You follow #{tag}: its posts from public groups reach your feed."
     if not outcome.failed:
-        flash("Done.", "success")
+        flash(message, "success")
     return redirect(url_for("topics.page", tag=tag))
 
 
