@@ -199,7 +199,7 @@ class RecordingArgs(ImmutableMultiDict):
         return super().__contains__(key)
 
 
-def _path_with_ids(path: str, params: list[dict], ids: dict[str, int]) -> str:
+def _path_with_ids(path: str, params: list[dict], ids: dict[str, int | str]) -> str:
     for param in params:
         if param["in"] == "path":
             enum = param["schema"].get("enum")
@@ -215,7 +215,9 @@ def one_of_everything(api, admin, employee, make_group):
 
     boss = api(admin)
     group = make_group("Everything", "public", members=(admin, employee))
-    post = boss.post(PREFIX + "/posts", {"body": "hello", "group_id": group.id}).get_json()
+    post = boss.post(
+        PREFIX + "/posts", {"body": "hello #everything", "group_id": group.id}
+    ).get_json()
     poll = boss.post(PREFIX + "/polls", {"question": "Q?", "options": ["a", "b"]}).get_json()
     announcement = boss.post(
         PREFIX + "/announcements",
@@ -229,6 +231,7 @@ def one_of_everything(api, admin, employee, make_group):
         "poll_id": poll["poll"]["id"],
         "announcement_id": announcement["id"],
         "case_id": case_id,
+        "tag": "everything",
     }
 
 

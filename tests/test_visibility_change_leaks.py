@@ -480,6 +480,29 @@ def search_topics(world: World, viewer: str) -> bool:
     return world.tag.lower() in {i["id"] for i in _items(_get(world, viewer, url))}
 
 
+def topic_page(world: World, viewer: str) -> bool:
+    """The hashtag's topic page: its posts, and a count of only those the viewer reads."""
+    response = _get(world, viewer, f"{API}/topics/{world.tag}?limit=100")
+    if response.status_code != 200:
+        return False
+    body = response.get_json()
+    listed = {p["id"] for p in body["items"]}
+    assert body["post_count"] == len(listed), (viewer, body["post_count"], listed)
+    return world.post_id in listed
+
+
+def topics_list(world: World, viewer: str) -> bool:
+    """Trending and popular topics: the tag is listed, counted over readable posts only
+    (its posts are all recent, so both lists agree)."""
+    tag = world.tag.lower()
+    figures = []
+    for sort in ("trending", "popular"):
+        items = _items(_get(world, viewer, f"{API}/topics?sort={sort}&limit=50"))
+        figures.append({t["tag"]: t["post_count"] for t in items}.get(tag))
+    assert figures[0] == figures[1], (viewer, figures)
+    return figures[0] is not None
+
+
 def search_groups(world: World, viewer: str) -> bool:
     """The group by its name, in search and in type-ahead alike."""
     url = f"{API}/search?q={world.group_name}&type=groups"
@@ -809,6 +832,8 @@ PATHS: dict[str, Path] = {
         Path(search, "post"),
         Path(search_comments, "post"),
         Path(search_topics, "post"),
+        Path(topic_page, "post"),
+        Path(topics_list, "post"),
         Path(search_groups, "known"),
         Path(group_feed, "post"),
         Path(permalink, "post"),

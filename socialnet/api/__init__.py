@@ -18,6 +18,7 @@ from . import (  # noqa: F401  (routes register on import)
     questions,
     recognition,
     search,
+    topics,
     users,
 )
 from .blueprint import bp

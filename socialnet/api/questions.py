@@ -28,6 +28,11 @@ def list_questions():
     return jsonify(page(items, next_cursor))
 
 
+@bp.get("/questions/similar")
+def similar_questions():
+    return jsonify({"items": questions.similar_questions(require_user(), request.args.get("q"))})
+
+
 @bp.put("/posts/<id:post_id>/best-answer")
 def choose_best_answer(post_id: int):
     user = require_user()

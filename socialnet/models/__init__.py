@@ -57,9 +57,14 @@ from .recognition import (
 )
 from .sessions import UserSession
 from .settings import CompanySetting
+from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicFollow
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "TOPIC_DESCRIPTION_MAX",
+    "TOPIC_TAG_MAX",
+    "Topic",
+    "TopicFollow",
     "CompanySetting",
     "AnalyticsDay",
     "AnalyticsDayGroup",

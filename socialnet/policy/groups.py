@@ -45,10 +45,14 @@ def member_group_ids(user: User):
     return select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)
 
 
+def public_group_ids():
+    """SQL subquery of the public groups (anyone reads them and joins them at once)."""
+    return select(Group.id).where(Group.visibility == GroupVisibility.PUBLIC.value)
+
+
 def readable_group_ids(user: User):
     """SQL subquery of the groups whose content ``user`` may read: public ones and their own."""
-    public = select(Group.id).where(Group.visibility == GroupVisibility.PUBLIC.value)
-    return public.union_all(member_group_ids(user))  # IN needs no de-duplication
+    return public_group_ids().union_all(member_group_ids(user))  # IN needs no de-duplication
 
 
 def visible_groups_filter(user: User) -> ColumnElement[bool]:

@@ -13,9 +13,17 @@ from ..models import (
     Comment,
     ModerationState,
     Post,
+    PostHashtag,
+    TopicFollow,
     User,
 )
-from .groups import can_read_group, is_group_admin, member_group_ids, readable_group_ids
+from .groups import (
+    can_read_group,
+    is_group_admin,
+    member_group_ids,
+    public_group_ids,
+    readable_group_ids,
+)
 from .roles import is_moderator
 
 #: ``+posts.group_id``: the same value, but no index can serve it. Visibility is a
@@ -90,11 +98,31 @@ def visible_comments_filter(user: User) -> ColumnElement[bool]:
     )
 
 
+def followed_topic_post_ids(user: User):
+    """SQL subquery of the posts carrying a hashtag ``user`` follows (any group)."""
+    return (
+        select(PostHashtag.post_id)
+        .join(TopicFollow, TopicFollow.tag == PostHashtag.tag)
+        .where(TopicFollow.user_id == user.id)
+    )
+
+
+def followed_topic_filter(user: User) -> ColumnElement[bool]:
+    """SQL: a post of a PUBLIC group carrying a topic ``user`` follows. Following a topic
+    never opens a private or secret group: only public groups reach a non-member's feed."""
+    return and_(GROUP_OF_POST.in_(public_group_ids()), Post.id.in_(followed_topic_post_ids(user)))
+
+
 def home_feed_filter(user: User) -> ColumnElement[bool]:
-    """Visible posts that belong in the home feed: company space and the user's groups."""
+    """Visible posts that belong in the home feed: company space, the user's groups, and
+    posts of public groups on the topics they follow (:func:`followed_topic_filter`)."""
     return and_(
         visible_posts_filter(user),
-        or_(GROUP_OF_POST.is_(None), GROUP_OF_POST.in_(member_group_ids(user))),
+        or_(
+            GROUP_OF_POST.is_(None),
+            GROUP_OF_POST.in_(member_group_ids(user)),
+            followed_topic_filter(user),
+        ),
     )
 
 

@@ -50,6 +50,11 @@ def can_feature(user: User) -> bool:
     return is_moderator(user)
 
 
+def can_curate_topics(user: User) -> bool:
+    """Describe a topic, merge one tag into another: community managers and admins."""
+    return is_moderator(user)
+
+
 def has_reports(user: User, *, active_only: bool = True) -> bool:
     """Someone (active, unless ``active_only`` is false) reports to ``user``: a manager in
     fact, whatever their role."""

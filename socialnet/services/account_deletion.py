@@ -23,8 +23,8 @@ What becomes of what they contributed is the company's choice
 In both modes celebrations *of* the person (birthday, anniversary, new joiner)
 are removed, since they exist only to name them, and they leave the team
 successes that named them; their scheduled announcements are cancelled;
-memberships, join requests, notifications, notification settings, tokens and
-activity days are deleted.
+memberships, join requests, notifications, notification settings, topic follows,
+tokens and activity days are deleted.
 
 Retained on purpose, and said so in the user-facing text: audit entries they
 made before (the audit log is append-only and the security record of the
@@ -64,6 +64,7 @@ from ..models import (
     Post,
     PostHashtag,
     Reaction,
+    TopicFollow,
     User,
     UserActivityDay,
     UserSession,
@@ -244,6 +245,7 @@ def _delete_personal_rows(user: User) -> None:
         GroupJoinRequest,
         Notification,
         NotificationMute,
+        TopicFollow,
         ApiToken,
         UserActivityDay,
         UserSession,

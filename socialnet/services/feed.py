@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload
 
 from .. import policy
 from ..extensions import db
-from ..models import Post, PostHashtag, User
+from ..models import Post, PostHashtag, TopicFollow, User
 from ..pagination import decode_cursor, encode_cursor
 from ..serializers import empty_reaction_counts, post_dict
 from ..text_keys import fold
 from .attachments import attachments_for
 from .reactions import my_reactions_for, reaction_counts_for
+from .topics.aliases import canonical_tag
 from .validation import check_filter_text
 
 
@@ -80,12 +81,35 @@ def home_feed(
     scope = "feed"
     tag = check_filter_text(tag, "tag", max_len=100)
     if tag:
-        tag = fold(tag.lstrip("#"))
+        tag = canonical_tag(fold(tag.lstrip("#")))
         condition = condition & Post.id.in_(
             select(PostHashtag.post_id).where(PostHashtag.tag == tag)
         )
         scope = f"feed#{tag}"
-    return page_of_posts(user, scope, condition, cursor, limit)
+    items, next_cursor = page_of_posts(user, scope, condition, cursor, limit)
+    mark_via_topic(user, items)
+    return items, next_cursor
+
+
+def mark_via_topic(user: User, items: list[dict[str, Any]]) -> None:
+    """Set ``via_topic`` (a tag ``user`` follows) on the items of groups they are not in:
+    those reached the home feed through the topic. One query for any non-empty page (the
+    same whatever the page holds, so a page's cost does not depend on its content)."""
+    if not items:
+        return
+    ids = [item["id"] for item in items if item.get("group_id") is not None]
+    rows = db.session.execute(
+        select(PostHashtag.post_id, func.min(PostHashtag.tag))
+        .join(TopicFollow, TopicFollow.tag == PostHashtag.tag)
+        .join(Post, Post.id == PostHashtag.post_id)
+        .where(TopicFollow.user_id == user.id, PostHashtag.post_id.in_(ids))
+        .where(Post.group_id.not_in(policy.member_group_ids(user)))
+        .group_by(PostHashtag.post_id)
+    )
+    via = dict(rows.all())
+    for item in items:
+        if item["id"] in via:
+            item["via_topic"] = via[item["id"]]
 
 
 def profile_feed(

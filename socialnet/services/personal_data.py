@@ -9,8 +9,8 @@ What it holds, and what it deliberately leaves out:
 - **Everything they wrote or did**, whatever became of it: posts and comments
   (also deleted, hidden or held ones, with their state), reactions, ballots,
   kudos given, announcements sent, reports filed, API tokens and browser
-  sessions (never their secrets), notification preferences, the days they
-  were active (analytics).
+  sessions (never their secrets), notification preferences, the topics they
+  follow, the days they were active (analytics).
 - **What the network keeps about them**: profile, group memberships and join
   requests, announcements addressed to them and when they read them, sanctions,
   celebrations of them, notifications, the audit entries they made or that are
@@ -66,6 +66,7 @@ from ..models import (
     Reaction,
     Report,
     Sanction,
+    TopicFollow,
     User,
     UserActivityDay,
     UserSession,
@@ -88,8 +89,8 @@ data.json   all of it, in JSON (UTF-8); dates are ISO 8601 in UTC.
 
 Sections: profile, posts, comments, reactions, poll_ballots, kudos_given,
 kudos_received, announcements_sent, announcements_received, groups,
-group_join_requests, notifications, notification_mutes, api_tokens, sessions,
-reports_filed, sanctions, celebrations, activity_days, audit_log.
+group_join_requests, notifications, notification_mutes, followed_topics, api_tokens,
+sessions, reports_filed, sanctions, celebrations, activity_days, audit_log.
 
 Posts and comments include deleted and moderated ones, with their state: the
 network still stores them. Content written by other people is included only
@@ -363,6 +364,9 @@ def _simple_rows(user: User) -> dict[str, list[dict[str, Any]]]:
     sessions = db.session.scalars(
         select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id)
     ).all()
+    followed = db.session.scalars(
+        select(TopicFollow.tag).where(TopicFollow.user_id == user.id).order_by(TopicFollow.tag)
+    ).all()
     days = db.session.scalars(
         select(UserActivityDay.day)
         .where(UserActivityDay.user_id == user.id)
@@ -370,6 +374,7 @@ def _simple_rows(user: User) -> dict[str, list[dict[str, Any]]]:
     ).all()
     return {
         "notification_mutes": [{"type": t} for t in mutes],
+        "followed_topics": [{"tag": t} for t in followed],
         "api_tokens": [
             {
                 "id": t.id,

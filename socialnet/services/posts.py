@@ -20,6 +20,7 @@ from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
 from .reactions import reaction_counts
+from .topics.aliases import canonical_tags
 from .validation import check_known_fields, check_optional_id, check_text
 
 
@@ -60,6 +61,7 @@ def _store_body(post: Post, source: str, *, new: bool = True) -> list[int]:
     """Render and store ``source``; returns the ids of the people it mentions (readers only).
 
     An edit (``new=False``) first forgets the mentions and hashtags of the old text.
+    A hashtag merged into another topic is stored as that topic (``topics.aliases``).
     """
     rendered = render_body(source)
     post.body = source
@@ -71,7 +73,8 @@ def _store_body(post: Post, source: str, *, new: bool = True) -> list[int]:
         db.session.execute(delete(PostHashtag).where(PostHashtag.post_id == post.id))
     mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(Mention(post_id=post.id, user_id=uid) for uid in mentioned)
-    db.session.add_all(PostHashtag(post_id=post.id, tag=tag) for tag in rendered.hashtags)
+    tags = canonical_tags(rendered.hashtags)
+    db.session.add_all(PostHashtag(post_id=post.id, tag=tag) for tag in tags)
     return mentioned
 
 

@@ -29,6 +29,8 @@ from ..serializers import comment_dict
 from ..text_keys import fold
 from . import attachments, feed, notifications
 from .posts import access_post
+from .search import SearchFilters, search
+from .search.query import WORD
 from .validation import check_filter_text, check_known_fields, check_optional_id
 
 QUESTION = "question"
@@ -267,3 +269,46 @@ def list_questions(
     posts = list(db.session.scalars(query))
     next_cursor = encode_cursor(scope, posts[limit - 1].id) if len(posts) > limit else None
     return feed.serialize_posts_for(user, posts[:limit]), next_cursor
+
+
+# --- similar questions, while a question is being typed ------------------------------------
+
+#: How many similar questions the composer shows.
+SIMILAR_MAX = 5
+#: Words that say a question is asked but not what about (English and French); with the
+#: words under three letters, they are left out of the lookup.
+_QUESTION_WORDS = frozenset({
+    "what", "where", "when", "which", "who", "whom", "whose", "why", "how", "does", "did",
+    "have", "has", "can", "could", "should", "would", "will", "there", "this", "that", "with",
+    "from", "about", "into", "for", "the", "and", "any", "are", "our", "your",
+    "quoi", "comment", "pourquoi", "quand", "quel", "quelle", "quels", "quelles", "est",
+    "estce", "faut", "peut", "pour", "dans", "avec", "une", "des", "les", "sur", "par", "qui",
+    "que",
+})  # fmt: skip
+#: At most this many words of the title are looked for (all of them must match).
+_SIMILAR_TERMS = 4
+
+
+def similar_questions(user: User, title: str | None) -> list[dict[str, Any]]:
+    """Up to :data:`SIMILAR_MAX` questions ``user`` may see that contain the distinctive
+    words of ``title`` (the first :data:`_SIMILAR_TERMS` words of three letters or more
+    that are not question words, stemmed as search stems them), most relevant first:
+    ``[{"id", "title", "url", "answered"}]``. A title with no such word finds nothing.
+
+    :raise ValidationFailed: ``q`` too long (over 200 characters) or with control characters.
+    """
+    text = check_filter_text(title, "q", max_len=200) or ""
+    words = [w for w in WORD.findall(fold(text)) if len(w) >= 3 and w not in _QUESTION_WORDS]
+    if not words:
+        return []
+    filters = SearchFilters(type="posts", questions_only=True)
+    hits, _cursor = search(user, " ".join(words[:_SIMILAR_TERMS]), filters, None, SIMILAR_MAX)
+    return [
+        {
+            "id": hit["id"],
+            "title": hit["object"]["title"],
+            "url": hit["object"]["url"],
+            "answered": hit["object"].get("answered", False),
+        }
+        for hit in hits
+    ]

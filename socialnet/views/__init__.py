@@ -58,6 +58,7 @@ def register_views(app: Flask) -> None:
     from .questions import bp as questions_bp
     from .recognition import bp as recognition_bp
     from .search import bp as search_bp
+    from .topics import bp as topics_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(feed_bp)
@@ -71,6 +72,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(analytics_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(topics_bp)
     app.add_template_filter(when)
     app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)

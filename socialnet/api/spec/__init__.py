@@ -30,6 +30,7 @@ from . import (
     questions,
     recognition,
     search,
+    topics,
     users,
 )
 from .common import R413
@@ -50,6 +51,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     moderation,
     search,
     questions,
+    topics,
 )
 
 

@@ -61,6 +61,11 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "integer"},
             "author": ref("UserSummary"),
             "group_id": {"type": "integer", "nullable": True},
+            "via_topic": {
+                "type": "string",
+                "description": "home feed only: the followed topic that brought this post of "
+                "a public group the reader is not in",
+            },
             "kind": {
                 "type": "string",
                 "enum": ["post", "announcement", "poll", "kudos", "celebration"],

@@ -65,6 +65,16 @@ SCHEMAS: dict[str, Any] = {
             "total": ref("AnalyticsAnswerFigures"),
         },
     },
+    "SimilarQuestion": {
+        "type": "object",
+        "required": ["id", "title", "url", "answered"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "url": {"type": "string"},
+            "answered": {"type": "boolean"},
+        },
+    },
     "BestAnswerChoice": {
         "type": "object",
         "additionalProperties": False,
@@ -130,6 +140,39 @@ PATHS: dict[str, Any] = {
                 },
                 LIMIT,
                 CURSOR,
+            ],
+        )
+    },
+    "/questions/similar": {
+        "get": operation(
+            "Up to five questions the caller may see that contain the distinctive words of "
+            "`q` (a title being typed): the composer shows them before a question is asked",
+            {
+                200: json_response(
+                    {
+                        "type": "object",
+                        "required": ["items"],
+                        "properties": {
+                            "items": {
+                                "type": "array",
+                                "maxItems": 5,
+                                "items": ref("SimilarQuestion"),
+                            }
+                        },
+                    }
+                ),
+                400: R400,
+                401: R401,
+            },
+            parameters=[
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "description": "the title typed so far; question words and words under "
+                    "three letters are ignored; nothing left: no items",
+                    "schema": {"type": "string", "maxLength": 200},
+                }
             ],
         )
     },

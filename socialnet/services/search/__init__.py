@@ -68,6 +68,7 @@ class SearchFilters:
     date_from: date | None = None
     date_to: date | None = None
     unanswered: bool = False
+    questions_only: bool = False  # posts of kind "question" only (the composer's lookup)
 
     @property
     def narrows_content(self) -> bool:
@@ -152,6 +153,8 @@ def _posts(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str
         conditions.append(Post.author_id == filters.author_id)
     if filters.unanswered:
         conditions.append(_unanswered())
+    if filters.questions_only:
+        conditions.append(Post.kind == "question")
     stmt = select(literal("post").label("type"), Post.id.label("id"), found.score.label("score"))
     return found.apply(stmt.select_from(Post), Post.id).where(*conditions)
 
@@ -311,7 +314,7 @@ def _topic_rows(user: User, parsed: ParsedQuery):
 
 
 def _topic_dict(tag: str, uses: int) -> dict[str, Any]:
-    return {"tag": tag, "post_count": uses, "url": f"/?tag={tag}"}
+    return {"tag": tag, "post_count": uses, "url": f"/topics/{tag}"}
 
 
 def _topic_page(
