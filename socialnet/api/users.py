@@ -6,6 +6,7 @@ from .. import policy
 from ..pagination import parse_limit
 from ..serializers import page, user_private, user_profile
 from ..services import accounts, directory, feed
+from ..services.people import skills
 from ..services.validation import parse_flag
 from ..unit_of_work import commit
 from .blueprint import bp
@@ -42,7 +43,7 @@ def get_user(user_id: int):
     serialize = (
         user_private if viewer.id == user.id or policy.can_manage_users(viewer) else user_profile
     )
-    return jsonify(serialize(user))
+    return jsonify(serialize(user, skills=skills.skills_of(user)))
 
 
 @bp.patch("/users/<id:user_id>")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -86,6 +86,14 @@ class User(UserMixin, db.Model):
     muted_until: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The profile people edit themselves (``PATCH /me``); ``about`` is Markdown and
+    #: ``about_html`` its rendering, kept in step by ``services.people.profile``.
+    pronouns: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    about: Mapped[str] = mapped_column(Text, default="", server_default="")
+    about_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    location_detail: Mapped[str] = mapped_column(String(120), default="", server_default="")
     #: Set when the person deleted their account: the row stays as a tombstone
     #: ("Former colleague", no personal data) so their past content and the audit
     #: log keep a valid author. A deleted account is never reactivated.

@@ -74,6 +74,7 @@ from .notifications import (
     visible_notifications_filter,
     visible_notifications_to_row,
 )
+from .people import can_endorse
 from .posts import (
     AUTHOR_ONLY_STATES,
     GROUP_OF_POST,
@@ -118,6 +119,7 @@ from .rooms import (
 )
 
 __all__ = [
+    "can_endorse",
     "ANNOUNCEMENT_ROOM_DAYS",
     "AUDIT_SAFE_FIELDS",
     "AUTHOR_ONLY_STATES",

@@ -24,6 +24,7 @@ from . import (
     meta,
     moderation,
     notifications,
+    people,
     personal_data,
     polls,
     posts,
@@ -50,6 +51,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     moderation,
     search,
     questions,
+    people,
 )
 
 

@@ -55,6 +55,18 @@ SCHEMAS: dict[str, Any] = {
                     "active": {"type": "boolean"},
                     "role": {"type": "string", "enum": list(ROLES_ALL)},
                     "created_at": DATE_TIME,
+                    "pronouns": {"type": "string"},
+                    "phone": {"type": "string"},
+                    "about": {"type": "string", "description": "Markdown"},
+                    "about_html": {"type": "string", "description": "`about`, sanitized"},
+                    "languages": {"type": "array", "items": {"type": "string"}},
+                    "location_detail": {"type": "string"},
+                    "skills": {
+                        "type": "array",
+                        "items": ref("ProfileSkill"),
+                        "description": "On a person's own card (`GET /users/{user_id}`, "
+                        "`GET /me`, `user.updated`), not in directory lists",
+                    },
                 },
             },
         ],

@@ -1,0 +1,107 @@
+"""people: the profile people edit, skills and endorsements
+
+Revision ID: b2c3d4e5f6a7
+Revises: f8d3b0e52c47
+Create Date: 2026-12-04 17:40:00.000000
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "b2c3d4e5f6a7"
+down_revision = "f8d3b0e52c47"
+branch_labels = None
+depends_on = None
+
+# Plain ADD COLUMN (no batch): SQLite then does not rebuild ``users``, which would drop the
+# search index triggers on it.
+_PROFILE_COLUMNS = (
+    ("pronouns", sa.String(length=40), ""),
+    ("phone", sa.String(length=40), ""),
+    ("about", sa.Text(), ""),
+    ("about_html", sa.Text(), ""),
+    ("languages", sa.JSON(), "[]"),
+    ("location_detail", sa.String(length=120), ""),
+)
+
+
+def upgrade():
+    for name, type_, default in _PROFILE_COLUMNS:
+        op.add_column("users", sa.Column(name, type_, nullable=False, server_default=default))
+    op.create_table(
+        "skills",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("key", sa.String(length=240), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_skills")),
+        sa.UniqueConstraint("key", name=op.f("uq_skills_key")),
+    )
+    op.create_table(
+        "user_skills",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("skill_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["skill_id"],
+            ["skills.id"],
+            name=op.f("fk_user_skills_skill_id_skills"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_user_skills_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "skill_id", name=op.f("pk_user_skills")),
+    )
+    op.create_index(op.f("ix_user_skills_skill_id"), "user_skills", ["skill_id"])
+    op.create_table(
+        "skill_endorsements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("skill_id", sa.Integer(), nullable=False),
+        sa.Column("endorser_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint("endorser_id <> user_id", name=op.f("ck_skill_endorsements_not_self")),
+        sa.ForeignKeyConstraint(
+            ["endorser_id"],
+            ["users.id"],
+            name=op.f("fk_skill_endorsements_endorser_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["skill_id"],
+            ["skills.id"],
+            name=op.f("fk_skill_endorsements_skill_id_skills"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_skill_endorsements_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_skill_endorsements")),
+        sa.UniqueConstraint(
+            "user_id",
+            "skill_id",
+            "endorser_id",
+            name=op.f("uq_skill_endorsements_user_id_skill_id_endorser_id"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_skill_endorsements_endorser_id"), "skill_endorsements", ["endorser_id"]
+    )
+    op.create_index(op.f("ix_skill_endorsements_skill_id"), "skill_endorsements", ["skill_id"])
+
+
+def downgrade():
+    op.drop_table("skill_endorsements")
+    op.drop_table("user_skills")
+    op.drop_table("skills")
+    # Plain DROP COLUMN (SQLite 3.35+), again so that ``users`` keeps its triggers.
+    for name, _type, _default in reversed(_PROFILE_COLUMNS):
+        op.drop_column("users", name)

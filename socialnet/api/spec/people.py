@@ -1,0 +1,108 @@
+"""OpenAPI description of the people routes of socialnet/api/people.py: the profile one
+edits oneself (``PATCH /me`` is documented with ``/me`` in :mod:`.personal_data`),
+skills and endorsements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import R400, R401, R404, id_param, json_response, operation, ref
+
+SKILL_NAME = {"type": "string", "maxLength": 60}
+
+SCHEMAS: dict[str, Any] = {
+    "ProfilePatch": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "display_name": {"type": "string", "minLength": 1, "maxLength": 120},
+            "job_title": {"type": "string", "maxLength": 120},
+            "pronouns": {"type": "string", "maxLength": 40},
+            "phone": {"type": "string", "maxLength": 40},
+            "about": {"type": "string", "maxLength": 5000, "description": "Markdown"},
+            "skills": {
+                "type": "array",
+                "maxItems": 30,
+                "items": SKILL_NAME,
+                "description": "Replaces the list; names equal once case and accents are "
+                "folded are one skill. A skill dropped loses its endorsements.",
+            },
+            "languages": {
+                "type": "array",
+                "maxItems": 10,
+                "items": {"type": "string", "maxLength": 40},
+            },
+            "location_detail": {"type": "string", "maxLength": 120},
+        },
+    },
+    "ProfileSkill": {
+        "type": "object",
+        "required": ["name", "endorsement_count"],
+        "properties": {"name": {"type": "string"}, "endorsement_count": {"type": "integer"}},
+    },
+    "SkillSuggestion": {
+        "type": "object",
+        "required": ["name", "people"],
+        "properties": {
+            "name": {"type": "string"},
+            "people": {"type": "integer", "description": "How many declare it"},
+        },
+    },
+    "EndorsementState": {
+        "type": "object",
+        "required": ["skill", "endorsement_count", "endorsed_by_me"],
+        "properties": {
+            "skill": {"type": "string"},
+            "endorsement_count": {"type": "integer"},
+            "endorsed_by_me": {"type": "boolean"},
+        },
+    },
+}
+
+_ENDORSEMENT_ANSWERS = {
+    200: json_response(ref("EndorsementState")),
+    400: R400,
+    401: R401,
+    404: R404,
+}
+
+PATHS: dict[str, Any] = {
+    "/skills": {
+        "get": operation(
+            "Skill suggestions: names starting with `q` (case and accents ignored), most "
+            "declared first, at most 10",
+            {
+                200: json_response(
+                    {
+                        "type": "object",
+                        "required": ["items"],
+                        "properties": {
+                            "items": {
+                                "type": "array",
+                                "items": ref("SkillSuggestion"),
+                            }
+                        },
+                    }
+                ),
+                400: R400,
+                401: R401,
+            },
+            parameters=[{"name": "q", "in": "query", "schema": {"type": "string"}}],
+        )
+    },
+    "/users/{user_id}/skills/{skill}/endorsement": {
+        "put": operation(
+            "Endorse a colleague's declared skill (idempotent); endorsing yourself is a 400, "
+            "a skill they have not declared a 404",
+            _ENDORSEMENT_ANSWERS,
+        ),
+        "delete": operation(
+            "Withdraw your endorsement (idempotent)",
+            _ENDORSEMENT_ANSWERS,
+        ),
+        "parameters": [
+            id_param("user_id"),
+            {"name": "skill", "in": "path", "required": True, "schema": SKILL_NAME},
+        ],
+    },
+}

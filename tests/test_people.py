@@ -1,0 +1,162 @@
+"""People (issue #15): the profile people edit, skills and endorsements, experts, the org
+chart and the directory's matching. Run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from socialnet.extensions import db
+from socialnet.models import Endorsement, Skill, User, UserSkill
+from tests.helpers import assert_error, count_rows
+
+ME = "/api/v1/me"
+
+
+def _endorsement(user_id: int, skill: str) -> str:
+    return f"/api/v1/users/{user_id}/skills/{skill}/endorsement"
+
+
+def _fresh(user: User) -> User:
+    db.session.rollback()
+    return db.session.get(User, user.id)
+
+
+# --- the profile people edit ----------------------------------------------------------
+
+
+def test_people_edit_their_own_profile_and_everyone_sees_it_live(
+    api, employee, fred, capture_events
+):
+    body = {
+        "display_name": "Emma E.",
+        "job_title": "Senior operator",
+        "pronouns": "she/her",
+        "phone": "+33 4 00 00 00 00",
+        "about": "I run **line 3**.",
+        "skills": ["Python", "Lean manufacturing", "python"],
+        "languages": ["French", "English"],
+        "location_detail": "Building B, 2nd floor",
+    }
+    response = api(employee).patch(ME, body)
+    assert response.status_code == 200, response.get_json()
+    me = response.get_json()
+    assert me["display_name"] == "Emma E."
+    assert me["pronouns"] == "she/her"
+    assert "<strong>line 3</strong>" in me["about_html"]
+    assert [s["name"] for s in me["skills"]] == ["Python", "Lean manufacturing"]
+    assert me["languages"] == ["French", "English"]
+    seen = api(fred).get(f"/api/v1/users/{employee.id}").get_json()
+    assert seen["location_detail"] == "Building B, 2nd floor"
+    assert seen["skills"] == [
+        {"name": "Python", "endorsement_count": 0},
+        {"name": "Lean manufacturing", "endorsement_count": 0},
+    ]
+    updates = capture_events.of_type("user.updated")
+    assert [e.room for e in updates] == ["company"]
+    assert updates[0].payload["data"] == seen
+
+
+def test_organisational_fields_stay_with_admins(api, employee, manager, fred):
+    for field, value in (
+        ("manager_id", fred.id),
+        ("department", "Sales"),
+        ("site", "Paris"),
+        ("hire_date", "2020-01-01"),
+        ("role", "admin"),
+        ("nickname", "x"),
+    ):
+        body = assert_error(api(employee).patch(ME, {"job_title": "Boss", field: value}), 400)
+        assert body["fields"] == {field: "not_allowed"}
+    user = _fresh(employee)
+    assert (user.manager_id, user.department, user.role) == (manager.id, "Engineering", "employee")
+    assert user.job_title == "Operator"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"display_name": "   "}, 400, "display_name"),
+        ({"phone": "0" * 200}, 413, "phone"),
+        ({"about": "a" * 5001}, 413, "about"),
+        ({"skills": ["s" * 300]}, 413, "skills"),
+        ({"skills": "python"}, 400, "skills"),
+        ({"skills": [""]}, 400, "skills"),
+        ({"skills": [f"skill {n}" for n in range(31)]}, 400, "skills"),
+        ({"languages": [3]}, 400, "languages"),
+        ({"pronouns": "x\u202ey"}, 400, "pronouns"),
+    ],
+)
+def test_bad_profile_input_is_refused_and_nothing_is_written(api, employee, body, status, field):
+    response = api(employee).patch(ME, {"job_title": "Changed", "skills": ["Go"], **body})
+    error = assert_error(response, status)
+    assert field in error["fields"], error
+    assert _fresh(employee).job_title == "Operator"
+    assert count_rows(UserSkill) == 0
+    assert count_rows(Skill) == 0
+
+
+def test_admins_profile_changes_are_announced_too(api, admin, employee, capture_events):
+    response = api(admin).patch(f"/api/v1/users/{employee.id}", {"department": "Quality"})
+    assert response.status_code == 200
+    [event] = capture_events.of_type("user.updated")
+    assert event.room == "company"
+    assert event.payload["data"]["department"] == "Quality"
+
+
+# --- skills and endorsements ------------------------------------------------------------
+
+
+def test_skills_are_one_tag_per_folded_name_with_suggestions(api, employee, fred, manager):
+    api(employee).patch(ME, {"skills": ["Électricité", "Python"]})
+    api(fred).patch(ME, {"skills": ["python", "ELECTRICITE"]})
+    api(manager).patch(ME, {"skills": ["Pytest"]})
+    assert count_rows(Skill) == 3
+    items = api(fred).get("/api/v1/skills?q=py").get_json()["items"]
+    assert items == [{"name": "Python", "people": 2}, {"name": "Pytest", "people": 1}]
+    items = api(fred).get("/api/v1/skills?q=elec").get_json()["items"]
+    assert items == [{"name": "Électricité", "people": 2}]
+
+
+def test_colleagues_endorse_a_declared_skill_once(api, employee, fred, manager):
+    api(employee).patch(ME, {"skills": ["Python", "CI/CD"]})
+    first = api(fred).put(_endorsement(employee.id, "python"))
+    assert first.status_code == 200, first.get_json()
+    assert first.get_json() == {
+        "skill": "Python",
+        "endorsement_count": 1,
+        "endorsed_by_me": True,
+    }
+    again = api(fred).put(_endorsement(employee.id, "Python"))
+    assert again.get_json()["endorsement_count"] == 1
+    assert api(manager).put(_endorsement(employee.id, "CI/CD")).status_code == 200
+    card = api(fred).get(f"/api/v1/users/{employee.id}").get_json()
+    assert card["skills"] == [
+        {"name": "Python", "endorsement_count": 1},
+        {"name": "CI/CD", "endorsement_count": 1},
+    ]
+    withdrawn = api(fred).delete(_endorsement(employee.id, "Python"))
+    assert withdrawn.get_json() == {
+        "skill": "Python",
+        "endorsement_count": 0,
+        "endorsed_by_me": False,
+    }
+
+
+def test_endorsing_yourself_or_an_undeclared_skill_is_refused(api, employee, fred):
+    api(employee).patch(ME, {"skills": ["Python"]})
+    error = assert_error(api(employee).put(_endorsement(employee.id, "Python")), 400)
+    assert error["fields"] == {"user_id": "self"}
+    assert_error(api(fred).put(_endorsement(employee.id, "Cobol")), 404)
+    assert_error(api(fred).put(_endorsement(99999, "Python")), 404)
+    assert count_rows(Endorsement) == 0
+
+
+def test_dropping_a_skill_drops_its_endorsements(api, employee, fred):
+    api(employee).patch(ME, {"skills": ["Python", "Go"]})
+    api(fred).put(_endorsement(employee.id, "Python"))
+    api(fred).put(_endorsement(employee.id, "Go"))
+    api(employee).patch(ME, {"skills": ["Go"]})
+    db.session.rollback()
+    rows = db.session.scalars(db.select(Endorsement)).all()
+    assert len(rows) == 1
+    assert db.session.get(Skill, rows[0].skill_id).name == "Go"
