@@ -160,3 +160,49 @@ def test_dropping_a_skill_drops_its_endorsements(api, employee, fred):
     rows = db.session.scalars(db.select(Endorsement)).all()
     assert len(rows) == 1
     assert db.session.get(Skill, rows[0].skill_id).name == "Go"
+
+
+# --- the directory matches site, department and skill -------------------------------------
+
+
+def _names(response) -> list[str]:
+    assert response.status_code == 200, response.get_json()
+    return [p["display_name"] for p in response.get_json()["items"]]
+
+
+def test_the_directory_query_matches_site_department_and_skill(api, make_user):
+    viewer = make_user("Vera Viewer", department="Legal", site="Nantes")
+    make_user("Lou Lyonnais", department="Finance", site="Lyon")
+    make_user("Pat Paris", department="Qualité", site="Paris")
+    welder = make_user("Walt Welder", department="Finance", site="Paris")
+    api(welder).patch(ME, {"skills": ["Soudure TIG"]})
+    client = api(viewer)
+    assert _names(client.get("/api/v1/users?q=lyon")) == ["Lou Lyonnais"]
+    assert _names(client.get("/api/v1/users?q=QUALITE")) == ["Pat Paris"]
+    assert _names(client.get("/api/v1/users?q=tig")) == ["Walt Welder"]
+    assert _names(client.get("/api/v1/users?q=finance&site=Paris")) == ["Walt Welder"]
+
+
+def test_an_admin_move_to_another_site_is_found_there(api, admin, employee):
+    api(admin).patch(f"/api/v1/users/{employee.id}", {"site": "Grenoble"})
+    assert _names(api(admin).get("/api/v1/users?q=grenoble")) == ["Emma Employee"]
+
+
+def test_the_directory_filters_by_skill(api, employee, manager, fred):
+    api(employee).patch(ME, {"skills": ["Python", "Lean"]})
+    api(fred).patch(ME, {"skills": ["python"]})
+    api(manager).patch(ME, {"skills": ["Pythonic golf"]})
+    assert _names(api(fred).get("/api/v1/users?skill=PYTHON")) == [
+        "Emma Employee",
+        "Fred Interloper",
+    ]
+    assert _names(api(fred).get("/api/v1/users?skill=cobol")) == []
+    assert_error(api(fred).get("/api/v1/users?skill=" + "x" * 300), 400)
+
+
+def test_the_directory_page_filters_by_skill(signed_in, api, employee, fred):
+    api(employee).patch(ME, {"skills": ["Python"]})
+    html = signed_in(fred).get("/people?skill=python").get_data(as_text=True)
+    assert f'class="person-name" href="/people/{employee.id}"' in html
+    assert f'class="person-name" href="/people/{fred.id}"' not in html
+    assert 'name="skill" value="python"' in html

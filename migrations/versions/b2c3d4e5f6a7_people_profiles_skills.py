@@ -9,6 +9,8 @@ Create Date: 2026-12-04 17:40:00.000000
 import sqlalchemy as sa
 from alembic import op
 
+from socialnet.text_keys import fold
+
 # revision identifiers, used by Alembic.
 revision = "b2c3d4e5f6a7"
 down_revision = "f8d3b0e52c47"
@@ -27,9 +29,27 @@ _PROFILE_COLUMNS = (
 )
 
 
+def _refill_search_keys(fields: tuple[str, ...]) -> None:
+    """``users.search_key``: the keys of ``fields``, one a line (``models/users.py``)."""
+    conn = op.get_bind()
+    rows = conn.execute(sa.text(f"SELECT id, {', '.join(fields)} FROM users")).all()
+    for row in rows:
+        key = "\n".join(fold(text or "") for text in row[1:])
+        conn.execute(
+            sa.text("UPDATE users SET search_key = :key WHERE id = :id"),
+            {"key": key, "id": row[0]},
+        )
+
+
+_SEARCHED_BEFORE = ("handle", "display_name", "job_title")
+#: The directory's ``q`` now matches department and site too.
+_SEARCHED_AFTER = (*_SEARCHED_BEFORE, "department", "site")
+
+
 def upgrade():
     for name, type_, default in _PROFILE_COLUMNS:
         op.add_column("users", sa.Column(name, type_, nullable=False, server_default=default))
+    _refill_search_keys(_SEARCHED_AFTER)
     op.create_table(
         "skills",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -102,6 +122,7 @@ def downgrade():
     op.drop_table("skill_endorsements")
     op.drop_table("user_skills")
     op.drop_table("skills")
+    _refill_search_keys(_SEARCHED_BEFORE)
     # Plain DROP COLUMN (SQLite 3.35+), again so that ``users`` keeps its triggers.
     for name, _type, _default in reversed(_PROFILE_COLUMNS):
         op.drop_column("users", name)

@@ -20,6 +20,7 @@ def search_users():
         query=request.args.get("q"),
         department=request.args.get("department"),
         site=request.args.get("site"),
+        skill=request.args.get("skill"),
         cursor=request.args.get("cursor"),
         limit=parse_limit(request.args.get("limit")),
         include_inactive=parse_flag(request.args.get("include_inactive"), "include_inactive")

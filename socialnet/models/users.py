@@ -55,7 +55,8 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(120))
     #: The :func:`~socialnet.text_keys.fold` keys, kept in step by :meth:`_keep_keys`:
     #: mentions and people pickers find ``handle_key``; lists sort by ``name_key``; the
-    #: directory searches ``search_key`` (name, handle and job title keys, one a line).
+    #: directory searches ``search_key`` (handle, name, job title, department and site
+    #: keys, one a line).
     handle_key: Mapped[str] = mapped_column(
         String(64 * KEY_WIDTH_FACTOR), unique=True, index=True, server_default=""
     )
@@ -117,12 +118,14 @@ class User(UserMixin, db.Model):
     def is_suspended(self, now: datetime) -> bool:
         return self.suspended_until is not None and self.suspended_until > now
 
-    @validates("handle", "display_name", "job_title")
+    @validates("handle", "display_name", "job_title", "department", "site")
     def _keep_keys(self, attribute: str, value: str) -> str:
         texts = {
             "handle": self.handle,
             "display_name": self.display_name,
             "job_title": self.job_title,
+            "department": self.department,
+            "site": self.site,
             attribute: value,
         }
         self.handle_key = fold(texts["handle"] or "")

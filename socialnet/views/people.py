@@ -21,6 +21,7 @@ def directory_page():
         "query": request.args.get("q", "").strip()[:120] or None,
         "department": request.args.get("department") or None,
         "site": request.args.get("site") or None,
+        "skill": request.args.get("skill", "").strip()[:60] or None,
     }
     people, next_cursor = directory.search_people(
         **filters, cursor=request.args.get("cursor"), limit=DIRECTORY_PAGE

@@ -115,6 +115,13 @@ PATHS: dict[str, Any] = {
                 {"name": "department", "in": "query", "schema": {"type": "string"}},
                 {"name": "site", "in": "query", "schema": {"type": "string"}},
                 {
+                    "name": "skill",
+                    "in": "query",
+                    "description": "People who declared this skill (case and accents "
+                    "ignored). `q` also matches part of a skill, a department or a site.",
+                    "schema": {"type": "string"},
+                },
+                {
                     "name": "include_inactive",
                     "in": "query",
                     "description": "1: deactivated accounts too (administrators only; "
