@@ -206,3 +206,51 @@ def test_the_directory_page_filters_by_skill(signed_in, api, employee, fred):
     assert f'class="person-name" href="/people/{employee.id}"' in html
     assert f'class="person-name" href="/people/{fred.id}"' not in html
     assert 'name="skill" value="python"' in html
+
+
+# --- the org chart ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def org(make_user):
+    """Cleo (CEO) ← Dan (director) ← Marie (manager) ← Ana, Ben; Dan ← Zoe; Ben ← Ian."""
+    cleo = make_user("Cleo Chief")
+    dan = make_user("Dan Director", manager_id=cleo.id)
+    marie = make_user("Marie Manager", manager_id=dan.id)
+    zoe = make_user("Zoe Zed", manager_id=dan.id)
+    ana = make_user("Ana Analyst", manager_id=marie.id)
+    ben = make_user("Ben Builder", manager_id=marie.id)
+    ian = make_user("Ian Intern", manager_id=ben.id)
+    make_user("Old Timer", manager_id=marie.id, active=False)
+    return {u.display_name.split()[0].lower(): u for u in (cleo, dan, marie, zoe, ana, ben, ian)}
+
+
+def _cards(items) -> list[tuple[str, int]]:
+    return [(c["display_name"], c["report_count"]) for c in items]
+
+
+def test_the_org_chart_walks_up_across_and_down(api, org, fred):
+    chart = api(fred).get(f"/api/v1/users/{org['marie'].id}/org")
+    assert chart.status_code == 200
+    chart = chart.get_json()
+    assert _cards([chart["person"]]) == [("Marie Manager", 2)]
+    assert _cards(chart["chain"]) == [("Dan Director", 2), ("Cleo Chief", 1)]
+    assert _cards(chart["peers"]) == [("Zoe Zed", 0)]
+    assert _cards(chart["reports"]) == [("Ana Analyst", 0), ("Ben Builder", 1)]
+    top = api(fred).get(f"/api/v1/users/{org['cleo'].id}/org").get_json()
+    assert (top["chain"], top["peers"]) == ([], [])
+    assert_error(api(fred).get("/api/v1/users/424242/org"), 404)
+
+
+def test_a_manager_cycle_or_self_manager_is_refused_and_nothing_written(api, admin, org):
+    client = api(admin)
+    cleo = org["cleo"]
+    for manager in (org["ian"], cleo):
+        response = client.patch(
+            f"/api/v1/users/{cleo.id}", {"job_title": "CEO", "manager_id": manager.id}
+        )
+        assert assert_error(response, 400)["fields"] == {"manager_id": "cycle"}
+    still = _fresh(cleo)
+    assert (still.manager_id, still.job_title) == (None, "")
+    moved = client.patch(f"/api/v1/users/{org['ian'].id}", {"manager_id": org["zoe"].id})
+    assert moved.status_code == 200

@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from ..serializers import user_private
 from ..services import accounts
-from ..services.people import profile, skills
+from ..services.people import org, profile, skills
 from ..services.validation import check_filter_text
 from ..unit_of_work import commit
 from .blueprint import bp
@@ -36,3 +36,9 @@ def withdraw_endorsement(user_id: int, skill: str):
     state = skills.do_withdraw(require_user(), accounts.access_user(user_id), skill)
     commit()
     return jsonify(state)
+
+
+@bp.get("/users/<id:user_id>/org")
+def org_chart(user_id: int):
+    require_user()
+    return jsonify(org.org_chart(accounts.access_user(user_id)))

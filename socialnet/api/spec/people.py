@@ -48,6 +48,35 @@ SCHEMAS: dict[str, Any] = {
             "people": {"type": "integer", "description": "How many declare it"},
         },
     },
+    "OrgCard": {
+        "allOf": [
+            ref("UserSummary"),
+            {
+                "type": "object",
+                "required": ["department", "site", "active", "report_count"],
+                "properties": {
+                    "department": {"type": "string"},
+                    "site": {"type": "string"},
+                    "active": {"type": "boolean"},
+                    "report_count": {"type": "integer", "description": "Active direct reports"},
+                },
+            },
+        ]
+    },
+    "OrgChart": {
+        "type": "object",
+        "required": ["person", "chain", "peers", "reports"],
+        "properties": {
+            "person": ref("OrgCard"),
+            "chain": {
+                "type": "array",
+                "items": ref("OrgCard"),
+                "description": "The direct manager first, up to the top",
+            },
+            "peers": {"type": "array", "items": ref("OrgCard")},
+            "reports": {"type": "array", "items": ref("OrgCard")},
+        },
+    },
     "EndorsementState": {
         "type": "object",
         "required": ["skill", "endorsement_count", "endorsed_by_me"],
@@ -67,6 +96,14 @@ _ENDORSEMENT_ANSWERS = {
 }
 
 PATHS: dict[str, Any] = {
+    "/users/{user_id}/org": {
+        "get": operation(
+            "A person's place in the org chart: the manager chain to the top, peers (same "
+            "manager) and direct reports, active people by name, each with its report count",
+            {200: json_response(ref("OrgChart")), 401: R401, 404: R404},
+            parameters=[id_param("user_id")],
+        )
+    },
     "/skills": {
         "get": operation(
             "Skill suggestions: names starting with `q` (case and accents ignored), most "
