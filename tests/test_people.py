@@ -254,3 +254,60 @@ def test_a_manager_cycle_or_self_manager_is_refused_and_nothing_written(api, adm
     assert (still.manager_id, still.job_title) == (None, "")
     moved = client.patch(f"/api/v1/users/{org['ian'].id}", {"manager_id": org["zoe"].id})
     assert moved.status_code == 200
+
+
+# --- experts: who knows X -------------------------------------------------------------------
+
+
+def _experts(client, topic: str) -> list[tuple[str, int]]:
+    response = client.get(f"/api/v1/experts?topic={topic}")
+    assert response.status_code == 200, response.get_json()
+    return [(e["user"]["display_name"], e["score"]) for e in response.get_json()["items"]]
+
+
+def _answered_question(api, asker, expert, body: str, group=None) -> None:
+    fields = {"kind": "question", "title": "How?", "body": body}
+    if group is not None:
+        fields["group_id"] = group.id
+    question = api(asker).post("/api/v1/posts", fields).get_json()
+    reply = api(expert).post(f"/api/v1/posts/{question['id']}/comments", {"body": "Like so"})
+    chosen = api(asker).put(
+        f"/api/v1/posts/{question['id']}/best-answer", {"comment_id": reply.get_json()["id"]}
+    )
+    assert chosen.status_code == 200, chosen.get_json()
+
+
+def test_experts_rank_skills_endorsements_best_answers_and_posts(
+    api, make_user, make_group, employee, manager, fred
+):
+    declared = make_user("Dee Declared")
+    writer = make_user("Will Writer")
+    api(declared).patch(ME, {"skills": ["Python"]})
+    api(employee).patch(ME, {"skills": ["python"]})
+    api(fred).put(_endorsement(employee.id, "Python"))
+    api(manager).put(_endorsement(employee.id, "Python"))
+    api(writer).post("/api/v1/posts", {"body": "My #Python tips"})
+    api(writer).post("/api/v1/posts", {"body": "More #python"})
+    _answered_question(api, manager, fred, "A #python question")
+    assert _experts(api(manager), "Python") == [
+        ("Emma Employee", 5 + 2 * 2),
+        ("Dee Declared", 5),
+        ("Fred Interloper", 3),
+        ("Will Writer", 2),
+    ]
+    assert _experts(api(manager), "%23python")[0] == ("Emma Employee", 9)
+
+
+def test_experts_count_only_what_the_asker_may_see(api, make_user, make_group, fred):
+    insider = make_user("Ivy Insider")
+    asker = make_user("Sam Secret")
+    secret = make_group("Skunkworks", visibility="secret", members=(insider, asker))
+    api(insider).post("/api/v1/posts", {"body": "#rust in secret", "group_id": secret.id})
+    _answered_question(api, asker, insider, "#rust secret question", group=secret)
+    assert _experts(api(asker), "rust") == [("Ivy Insider", 3 + 1 + 0)]
+    assert _experts(api(fred), "rust") == []
+
+
+def test_experts_need_a_topic(api, fred):
+    assert assert_error(api(fred).get("/api/v1/experts"), 400)["fields"] == {"topic": "empty"}
+    assert_error(api(fred).get("/api/v1/experts?topic=" + "x" * 300), 400)

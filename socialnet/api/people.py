@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from ..serializers import user_private
 from ..services import accounts
-from ..services.people import org, profile, skills
+from ..services.people import experts, org, profile, skills
 from ..services.validation import check_filter_text
 from ..unit_of_work import commit
 from .blueprint import bp
@@ -42,3 +42,8 @@ def withdraw_endorsement(user_id: int, skill: str):
 def org_chart(user_id: int):
     require_user()
     return jsonify(org.org_chart(accounts.access_user(user_id)))
+
+
+@bp.get("/experts")
+def find_experts():
+    return jsonify({"items": experts.find_experts(require_user(), request.args.get("topic"))})

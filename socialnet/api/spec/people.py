@@ -77,6 +77,18 @@ SCHEMAS: dict[str, Any] = {
             "reports": {"type": "array", "items": ref("OrgCard")},
         },
     },
+    "Expert": {
+        "type": "object",
+        "required": ["user", "score", "declared", "endorsements", "best_answers", "posts"],
+        "properties": {
+            "user": ref("UserSummary"),
+            "score": {"type": "integer"},
+            "declared": {"type": "boolean", "description": "Declared the skill"},
+            "endorsements": {"type": "integer"},
+            "best_answers": {"type": "integer"},
+            "posts": {"type": "integer"},
+        },
+    },
     "EndorsementState": {
         "type": "object",
         "required": ["skill", "endorsement_count", "endorsed_by_me"],
@@ -96,6 +108,34 @@ _ENDORSEMENT_ANSWERS = {
 }
 
 PATHS: dict[str, Any] = {
+    "/experts": {
+        "get": operation(
+            "Who knows `topic`: active people ranked by declared skill (5), endorsements "
+            "of it (2 each), best answers on questions tagged with it (3 each) and posts "
+            "tagged with it (1 each), counting only what the caller may see; at most 20",
+            {
+                200: json_response(
+                    {
+                        "type": "object",
+                        "required": ["items"],
+                        "properties": {"items": {"type": "array", "items": ref("Expert")}},
+                    }
+                ),
+                400: R400,
+                401: R401,
+            },
+            parameters=[
+                {
+                    "name": "topic",
+                    "in": "query",
+                    "required": True,
+                    "example": "python",
+                    "description": "A skill or hashtag (a leading # is ignored)",
+                    "schema": {"type": "string", "maxLength": 120},
+                }
+            ],
+        )
+    },
     "/users/{user_id}/org": {
         "get": operation(
             "A person's place in the org chart: the manager chain to the top, peers (same "
