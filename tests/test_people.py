@@ -7,7 +7,9 @@ import pytest
 
 from socialnet.extensions import db
 from socialnet.models import Endorsement, Skill, User, UserSkill
+from socialnet.services.people.skills import skills_of
 from tests.helpers import assert_error, count_rows
+from tests.web import form, html_of
 
 ME = "/api/v1/me"
 
@@ -311,3 +313,65 @@ def test_experts_count_only_what_the_asker_may_see(api, make_user, make_group, f
 def test_experts_need_a_topic(api, fred):
     assert assert_error(api(fred).get("/api/v1/experts"), 400)["fields"] == {"topic": "empty"}
     assert_error(api(fred).get("/api/v1/experts?topic=" + "x" * 300), 400)
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def test_people_edit_their_profile_on_a_page(signed_in, employee):
+    client = signed_in(employee)
+    assert 'name="pronouns"' in html_of(client.get("/me/profile"))
+    response = form(
+        client,
+        "/me/profile",
+        display_name="Emma E.",
+        job_title="Operator",
+        pronouns="she/her",
+        phone="",
+        about="Hello *there*",
+        location_detail="",
+        skills="Python, Lean",
+        languages="French",
+    )
+    assert response.status_code == 302
+    page = html_of(client.get(f"/people/{employee.id}"))
+    assert "she/her" in page and "<em>there</em>" in page and "Lean" in page
+    refused = form(client, "/me/profile", display_name="", skills="Go")
+    assert refused.status_code == 400
+    assert "display_name cannot be empty" in html_of(refused)
+    assert [s["name"] for s in skills_of(_fresh(employee))] == ["Python", "Lean"]
+
+
+def test_colleagues_endorse_from_the_profile_page(signed_in, api, employee, fred):
+    api(employee).patch(ME, {"skills": ["Python"]})
+    client = signed_in(fred)
+    assert 'aria-label="Endorse Python"' in html_of(client.get(f"/people/{employee.id}"))
+    assert form(client, f"/people/{employee.id}/endorsement", skill="Python").status_code == 302
+    page = html_of(client.get(f"/people/{employee.id}"))
+    assert "1 endorsement" in page and "Withdraw your endorsement of Python" in page
+    own = signed_in(employee)
+    assert 'aria-label="Endorse Python"' not in html_of(own.get(f"/people/{employee.id}"))
+    form(own, f"/people/{employee.id}/endorsement", skill="Python")
+    assert count_rows(Endorsement) == 1
+
+
+def test_the_org_chart_page_walks_up_and_down(signed_in, org, fred):
+    page = html_of(signed_in(fred).get(f"/people/{org['marie'].id}/org"))
+    for name in ("Cleo Chief", "Dan Director", "Zoe Zed", "Ana Analyst", "Ben Builder"):
+        assert name in page
+    assert f'href="/people/{org["ben"].id}/org"' in page
+    assert "Ian Intern" not in page
+
+
+def test_only_admins_set_the_organisation_on_its_page(signed_in, admin, org, fred):
+    marie = org["marie"]
+    assert signed_in(fred).get(f"/people/{marie.id}/organisation").status_code == 403
+    client = signed_in(admin)
+    assert 'name="manager_id"' in html_of(client.get(f"/people/{marie.id}/organisation"))
+    fields = {"department": "Ops", "site": "Lyon", "role": "manager", "hire_date": ""}
+    cycle = form(client, f"/people/{marie.id}/organisation", manager_id=org["ian"].id, **fields)
+    assert cycle.status_code == 400 and "cannot report to themself" in html_of(cycle)
+    assert _fresh(marie).department == "Engineering"
+    moved = form(client, f"/people/{marie.id}/organisation", manager_id=org["cleo"].id, **fields)
+    assert moved.status_code == 302
+    assert (_fresh(marie).manager_id, _fresh(marie).department) == (org["cleo"].id, "Ops")

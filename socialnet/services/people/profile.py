@@ -28,6 +28,8 @@ SELF_FIELDS = {
     "languages",
     "location_detail",
 }
+#: The text fields of the profile form (``skills`` and ``languages`` are lists).
+TEXT_FORM_FIELDS = ("display_name", "job_title", "pronouns", "phone", "about", "location_detail")
 ABOUT_MAX = 5000
 LANGUAGES_MAX = 10
 #: Field → (longest length, may be empty).

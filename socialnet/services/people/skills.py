@@ -168,3 +168,14 @@ def do_withdraw(endorser: User, person: User, skill_name: str) -> dict[str, Any]
         )
     )
     return _endorsement_state(person, skill, endorser)
+
+
+def endorsed_by(endorser: User, person: User) -> set[str]:
+    """The names of ``person``'s skills that ``endorser`` endorsed (one query)."""
+    return set(
+        db.session.scalars(
+            select(Skill.name)
+            .join(Endorsement, Endorsement.skill_id == Skill.id)
+            .where(Endorsement.user_id == person.id, Endorsement.endorser_id == endorser.id)
+        )
+    )
