@@ -86,6 +86,8 @@ def test_organisational_fields_stay_with_admins(api, employee, manager, fred):
         ({"skills": [f"skill {n}" for n in range(31)]}, 400, "skills"),
         ({"languages": [3]}, 400, "languages"),
         ({"pronouns": "x\u202ey"}, 400, "pronouns"),
+        ({"location_detail": None}, 400, "location_detail"),
+        ({"about": None}, 400, "about"),
     ],
 )
 def test_bad_profile_input_is_refused_and_nothing_is_written(api, employee, body, status, field):

@@ -55,7 +55,11 @@ def _check_languages(value: Any) -> list[str]:
 
 
 def _checked(data: dict[str, Any]) -> dict[str, Any]:
-    """Every given field checked before anything is written."""
+    """Every given field checked before anything is written; ``null`` is no text (an
+    optional field is cleared with ``""``)."""
+    for field, value in data.items():
+        if value is None:
+            raise ValidationFailed(f"{field} must be text.", fields={field: "not_text"})
     values: dict[str, Any] = {}
     for field, (max_len, optional) in _TEXTS.items():
         if field in data:
