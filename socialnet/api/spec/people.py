@@ -164,7 +164,9 @@ PATHS: dict[str, Any] = {
                 400: R400,
                 401: R401,
             },
-            parameters=[{"name": "q", "in": "query", "schema": {"type": "string"}}],
+            parameters=[
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}}
+            ],
         )
     },
     "/users/{user_id}/skills/{skill}/endorsement": {
