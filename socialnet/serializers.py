@@ -43,14 +43,17 @@ def user_summary(user: User) -> dict[str, Any]:
     }
 
 
-def user_profile(user: User) -> dict[str, Any]:
-    """The directory card: what any colleague may see of a colleague."""
+def user_profile(user: User, *, skills: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The directory card: what any colleague may see of a colleague.
+
+    ``skills`` (``services.people.skills.skills_of``) is added when given: the person's
+    own card has it, directory lists do not (one query per person)."""
     birthday = (
         f"--{user.birth_month:02d}-{user.birth_day:02d}"
         if user.birth_month and user.birth_day
         else None
     )
-    return {
+    data = {
         **user_summary(user),
         "email": user.email,
         "department": user.department,
@@ -59,12 +62,25 @@ def user_profile(user: User) -> dict[str, Any]:
         "hire_date": iso(user.hire_date),
         "birthday": birthday,
         "active": user.active,
+        "pronouns": user.pronouns or "",
+        "phone": user.phone or "",
+        "about": user.about or "",
+        "about_html": user.about_html or "",
+        "languages": list(user.languages or []),
+        "location_detail": user.location_detail or "",
     }
+    if skills is not None:
+        data["skills"] = skills
+    return data
 
 
-def user_private(user: User) -> dict[str, Any]:
+def user_private(user: User, *, skills: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The user themself, and admins: adds the role."""
-    return {**user_profile(user), "role": user.role, "created_at": iso(user.created_at)}
+    return {
+        **user_profile(user, skills=skills),
+        "role": user.role,
+        "created_at": iso(user.created_at),
+    }
 
 
 def empty_reaction_counts() -> dict[str, int]:

@@ -149,7 +149,8 @@ def test_name_keys_migration_folds_and_resolves_old_duplicates(scratch_database_
                 conn.execute(
                     text("INSERT INTO post_hashtags (post_id, tag) VALUES (1, :tag)"), {"tag": tag}
                 )
-        _flask_db(scratch_database_url, "upgrade")
+        # This revision's keys (b2c3d4e5f6a7 adds department and site to ``search_key``).
+        _flask_db(scratch_database_url, "upgrade", "c1a5e0f2b7d4")
         with engine.connect() as conn:
 
             def rows(query):
@@ -217,5 +218,37 @@ def test_search_migration_indexes_the_rows_already_there(scratch_database_url):
         with engine.connect() as conn:
             assert not any(n.startswith("search_") for n in inspect(conn).get_table_names())
             assert not any(n.endswith("_search") for n in _index_names(conn))
+    finally:
+        engine.dispose()
+
+
+def test_people_migration_finds_existing_people_by_site_and_department(scratch_database_url):
+    """Rows already there get department and site in their ``search_key``, and empty
+    profile fields; downgrading gives the former key back."""
+    _flask_db(scratch_database_url, "upgrade", "f8d3b0e52c47")
+    engine = create_engine(scratch_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, handle, display_name, password_hash,"
+                    " job_title, department, site, role, active, celebrate_birthday,"
+                    " leaderboard_opt_out, session_epoch, created_at, handle_key, name_key,"
+                    " search_key) VALUES (1, 'a@x.example', 'lou', 'Lou', 'x', 'Tech',"
+                    " 'Qualité', 'Lyon', 'employee', TRUE, FALSE, FALSE, 0,"
+                    " CURRENT_TIMESTAMP, 'lou', 'lou', 'lou\nlou\ntech')"
+                )
+            )
+        _flask_db(scratch_database_url, "upgrade", "b2c3d4e5f6a7")
+        with engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT search_key, pronouns, about, languages FROM users")
+            ).one()
+            assert tuple(row[:3]) == ("lou\nlou\ntech\nqualite\nlyon", "", "")
+            assert row.languages in ("[]", [])  # JSON: text on SQLite, decoded by psycopg
+        _flask_db(scratch_database_url, "downgrade", "f8d3b0e52c47")
+        with engine.connect() as conn:
+            key = conn.execute(text("SELECT search_key FROM users")).scalar_one()
+            assert key == "lou\nlou\ntech"
     finally:
         engine.dispose()

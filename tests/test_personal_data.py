@@ -25,6 +25,7 @@ from socialnet.models import (
     Celebration,
     Comment,
     CompanyValue,
+    Endorsement,
     GroupMembership,
     Kudos,
     Notification,
@@ -33,6 +34,7 @@ from socialnet.models import (
     Post,
     Reaction,
     User,
+    UserSkill,
 )
 from socialnet.models._time import utcnow
 from socialnet.services.posts import do_delete_post
@@ -566,3 +568,59 @@ def test_deletion_renames_handles_in_kudos_and_polls(api, employee, manager, fre
     assert [o.text for o in options] == [f"{tomb}'s", "No"]
     for post in db.session.scalars(select(Post)):
         assert "emma" not in (post.body + post.body_html).lower(), post.kind
+
+
+# --- people (issue #15): the profile people edit, skills, endorsements -----------------
+
+
+def _endorse(api, who, person, skill):
+    url = f"/api/v1/users/{person.id}/skills/{skill}/endorsement"
+    assert api(who).put(url).status_code == 200
+
+
+def test_export_holds_the_profile_people_edit_skills_and_endorsements(api, employee, manager, fred):
+    profile = {
+        "pronouns": "she/her",
+        "phone": "+33 1",
+        "about": "Line *three*",
+        "languages": ["French"],
+        "location_detail": "Building B",
+        "skills": ["Python", "Welding"],
+    }
+    assert api(employee).patch(ME, profile).status_code == 200
+    assert api(manager).patch(ME, {"skills": ["Budgets"]}).status_code == 200
+    _endorse(api, fred, employee, "Python")
+    _endorse(api, employee, manager, "Budgets")
+    data, readme, _ = archive_of(api(employee).get(EXPORT))
+    mine = data["profile"]
+    for field in ("pronouns", "phone", "about", "languages", "location_detail"):
+        assert mine[field] == profile[field], field
+    assert data["skills"] == [
+        {"name": "Python", "endorsement_count": 1},
+        {"name": "Welding", "endorsement_count": 0},
+    ]
+    [received] = data["endorsements_received"]
+    assert received["skill"] == "Python"
+    assert received["by"]["display_name"] == "Fred Interloper"
+    [given] = data["endorsements_given"]
+    assert (given["skill"], given["to"]["display_name"]) == ("Budgets", "Marc Manager")
+    assert "endorsements_given" in readme
+
+
+def test_deletion_erases_the_profile_people_edit_skills_and_endorsements(
+    api, employee, manager, fred
+):
+    profile = {"pronouns": "she/her", "phone": "+33 1", "about": "Hi", "languages": ["French"]}
+    api(employee).patch(ME, {**profile, "location_detail": "B2", "skills": ["Python"]})
+    api(manager).patch(ME, {"skills": ["Budgets"]})
+    _endorse(api, fred, employee, "Python")
+    _endorse(api, employee, manager, "Budgets")
+    assert api(employee).delete(ME, json_body={"password": PASSWORD}).status_code == 204
+    db.session.expire_all()
+    gone = db.session.get(User, employee.id)
+    assert (gone.pronouns, gone.phone, gone.about, gone.about_html) == ("", "", "", "")
+    assert (gone.languages, gone.location_detail) == ([], "")
+    assert db.session.scalars(select(UserSkill).where(UserSkill.user_id == gone.id)).all() == []
+    assert db.session.scalars(select(Endorsement)).all() == []
+    card = api(fred).get(f"/api/v1/users/{manager.id}").get_json()
+    assert card["skills"] == [{"name": "Budgets", "endorsement_count": 0}]

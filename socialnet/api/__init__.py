@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (routes register on import)
     moderation,
     notifications,
     openapi,
+    people,
     personal_data,
     polls,
     posts,

@@ -7,6 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from ..lifecycle import end_this_session, sign_in_afresh, sign_in_with_session
 from ..serializers import iso, user_private
 from ..services import accounts, password_reset, tokens
+from ..services.people.skills import skills_of
 from ..services.validation import check_known_fields
 from ..unit_of_work import commit
 from .blueprint import bp
@@ -57,7 +58,8 @@ def csrf_token():
 
 @bp.get("/me")
 def me():
-    return jsonify(user_private(require_user()))
+    user = require_user()
+    return jsonify(user_private(user, skills=skills_of(user)))
 
 
 def _token_dict(token) -> dict:

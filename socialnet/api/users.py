@@ -6,6 +6,7 @@ from .. import policy
 from ..pagination import parse_limit
 from ..serializers import page, user_private, user_profile
 from ..services import accounts, directory, feed
+from ..services.people import skills
 from ..services.validation import parse_flag
 from ..unit_of_work import commit
 from .blueprint import bp
@@ -19,6 +20,7 @@ def search_users():
         query=request.args.get("q"),
         department=request.args.get("department"),
         site=request.args.get("site"),
+        skill=request.args.get("skill"),
         cursor=request.args.get("cursor"),
         limit=parse_limit(request.args.get("limit")),
         include_inactive=parse_flag(request.args.get("include_inactive"), "include_inactive")
@@ -42,7 +44,7 @@ def get_user(user_id: int):
     serialize = (
         user_private if viewer.id == user.id or policy.can_manage_users(viewer) else user_profile
     )
-    return jsonify(serialize(user))
+    return jsonify(serialize(user, skills=skills.skills_of(user)))
 
 
 @bp.patch("/users/<id:user_id>")

@@ -37,6 +37,7 @@ from .notifications import (
     NotificationMute,
     NotificationType,
 )
+from .people import SKILL_NAME_MAX, Endorsement, Skill, UserSkill
 from .polls import (
     DATE_ANSWERS,
     POLL_KINDS,
@@ -129,4 +130,8 @@ __all__ = [
     "UserActivityDay",
     "UserSession",
     "hash_token",
+    "SKILL_NAME_MAX",
+    "Endorsement",
+    "Skill",
+    "UserSkill",
 ]

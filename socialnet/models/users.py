@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -55,7 +55,8 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(120))
     #: The :func:`~socialnet.text_keys.fold` keys, kept in step by :meth:`_keep_keys`:
     #: mentions and people pickers find ``handle_key``; lists sort by ``name_key``; the
-    #: directory searches ``search_key`` (name, handle and job title keys, one a line).
+    #: directory searches ``search_key`` (handle, name, job title, department and site
+    #: keys, one a line).
     handle_key: Mapped[str] = mapped_column(
         String(64 * KEY_WIDTH_FACTOR), unique=True, index=True, server_default=""
     )
@@ -86,6 +87,14 @@ class User(UserMixin, db.Model):
     muted_until: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The profile people edit themselves (``PATCH /me``); ``about`` is Markdown and
+    #: ``about_html`` its rendering, kept in step by ``services.people.profile``.
+    pronouns: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    about: Mapped[str] = mapped_column(Text, default="", server_default="")
+    about_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    location_detail: Mapped[str] = mapped_column(String(120), default="", server_default="")
     #: Set when the person deleted their account: the row stays as a tombstone
     #: ("Former colleague", no personal data) so their past content and the audit
     #: log keep a valid author. A deleted account is never reactivated.
@@ -109,12 +118,14 @@ class User(UserMixin, db.Model):
     def is_suspended(self, now: datetime) -> bool:
         return self.suspended_until is not None and self.suspended_until > now
 
-    @validates("handle", "display_name", "job_title")
+    @validates("handle", "display_name", "job_title", "department", "site")
     def _keep_keys(self, attribute: str, value: str) -> str:
         texts = {
             "handle": self.handle,
             "display_name": self.display_name,
             "job_title": self.job_title,
+            "department": self.department,
+            "site": self.site,
             attribute: value,
         }
         self.handle_key = fold(texts["handle"] or "")

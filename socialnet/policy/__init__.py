@@ -75,6 +75,7 @@ from .notifications import (
     visible_notifications_filter,
     visible_notifications_to_row,
 )
+from .people import can_endorse
 from .posts import (
     AUTHOR_ONLY_STATES,
     GROUP_OF_POST,
@@ -122,6 +123,7 @@ from .rooms import (
 )
 
 __all__ = [
+    "can_endorse",
     "ANNOUNCEMENT_ROOM_DAYS",
     "AUDIT_SAFE_FIELDS",
     "AUTHOR_ONLY_STATES",

@@ -51,6 +51,7 @@ from ..models import (
     Celebration,
     CelebrationPerson,
     Comment,
+    Endorsement,
     Group,
     GroupJoinRequest,
     GroupMembership,
@@ -68,6 +69,7 @@ from ..models import (
     User,
     UserActivityDay,
     UserSession,
+    UserSkill,
 )
 from ..models._time import utcnow
 from ..realtime.publisher import publish
@@ -249,8 +251,14 @@ def _delete_personal_rows(user: User) -> None:
         ApiToken,
         UserActivityDay,
         UserSession,
+        UserSkill,
     ):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    db.session.execute(
+        delete(Endorsement).where(
+            or_(Endorsement.user_id == user.id, Endorsement.endorser_id == user.id)
+        )
+    )
 
 
 def _tombstone_handle(user: User) -> str:
@@ -318,6 +326,8 @@ def _erase_profile(user: User) -> None:
     user.display_name = FORMER_COLLEAGUE
     user.password_hash = NO_PASSWORD
     user.job_title = user.department = user.site = ""
+    user.pronouns = user.phone = user.about = user.about_html = user.location_detail = ""
+    user.languages = []
     user.manager_id = None
     user.hire_date = user.birth_month = user.birth_day = None
     user.celebrate_birthday = False

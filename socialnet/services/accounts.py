@@ -29,6 +29,7 @@ from .passwords import (
     hash_password,
     matches,
 )
+from .people.profile import announce_update
 from .validation import (
     check_birthday,
     check_known_fields,
@@ -269,6 +270,7 @@ def do_update_user(actor: User, user_id: int, data: Any) -> User:
         _apply_active(actor, user, data["active"])
     _apply_profile(user, data)
     db.session.flush()
+    announce_update(user)
     after = {"role": user.role, "active": user.active}
     for field, action in (("role", "user.role_changed"), ("active", "user.active_changed")):
         if before[field] != after[field]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import ColumnElement, exists, or_, select, tuple_
 
 from ..extensions import db
-from ..models import User
+from ..models import Skill, User, UserSkill
 from ..pagination import decode_cursor, encode_cursor, is_name_key
 from ..text_keys import fold, like_anywhere
 from .validation import check_filter_text
@@ -16,15 +16,18 @@ def search_people(
     query: str | None,
     department: str | None,
     site: str | None,
+    skill: str | None = None,
     cursor: str | None,
     limit: int,
     include_inactive: bool = False,
 ) -> tuple[list[User], str | None]:
     """Active people matching all given filters, by name.
 
-    ``query`` matches part of the name, handle or job title, ignoring case and accents
-    (their :func:`~socialnet.text_keys.fold` keys).
+    ``query`` matches part of the name, handle, job title, department, site or of a
+    declared skill, ignoring case and accents (their :func:`~socialnet.text_keys.fold`
+    keys); ``skill`` keeps the people who declared that skill (its key, exactly).
     """
+    skill = check_filter_text(skill, "skill")
     query = check_filter_text(query, "q")
     department = check_filter_text(department, "department")
     site = check_filter_text(site, "site")
@@ -34,12 +37,20 @@ def search_people(
         stmt = stmt.where(User.active.is_(True))
     if query and fold(query):
         # One key line per field (folded text has no newline), so no match spans two.
-        stmt = stmt.where(User.search_key.like(like_anywhere(query), escape="\\"))
+        pattern = like_anywhere(query)
+        stmt = stmt.where(
+            or_(
+                User.search_key.like(pattern, escape="\\"),
+                _has_skill(Skill.key.like(pattern, escape="\\")),
+            )
+        )
+    if skill:
+        stmt = stmt.where(_has_skill(Skill.key == fold(skill)))
     if department:
         stmt = stmt.where(User.department == department)
     if site:
         stmt = stmt.where(User.site == site)
-    scope = f"people:{query or ''}:{department or ''}:{site or ''}"
+    scope = f"people:{query or ''}:{department or ''}:{site or ''}:{skill or ''}"
     after = decode_cursor(scope, cursor, valid_key=is_name_key)
     if after is not None:
         stmt = stmt.where(tuple_(name_key, User.id) > tuple_(after[0], after[1]))
@@ -49,6 +60,11 @@ def search_people(
         last_user, last_key = rows[limit - 1]
         next_cursor = encode_cursor(scope, [last_key, last_user.id])
     return [user for user, _key in rows[:limit]], next_cursor
+
+
+def _has_skill(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The person declared a skill meeting ``condition``."""
+    return exists().where(UserSkill.user_id == User.id, UserSkill.skill_id == Skill.id, condition)
 
 
 def departments_and_sites() -> tuple[list[str], list[str]]:

@@ -37,7 +37,8 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import aliased
 
 from .. import policy
 from ..errors import Forbidden, NotFound
@@ -53,6 +54,7 @@ from ..models import (
     CelebrationPerson,
     Comment,
     CompanyValue,
+    Endorsement,
     Group,
     GroupJoinRequest,
     GroupMembership,
@@ -66,6 +68,7 @@ from ..models import (
     Reaction,
     Report,
     Sanction,
+    Skill,
     TopicFollow,
     User,
     UserActivityDay,
@@ -74,6 +77,7 @@ from ..models import (
 from ..models._time import utcnow
 from ..serializers import iso
 from . import audit
+from .people.skills import skills_of
 
 #: Bumped when the layout of ``data.json`` changes in a way a reader would notice.
 FORMAT_VERSION = 1
@@ -90,7 +94,8 @@ data.json   all of it, in JSON (UTF-8); dates are ISO 8601 in UTC.
 Sections: profile, posts, comments, reactions, poll_ballots, kudos_given,
 kudos_received, announcements_sent, announcements_received, groups,
 group_join_requests, notifications, notification_mutes, followed_topics, api_tokens,
-sessions, reports_filed, sanctions, celebrations, activity_days, audit_log.
+sessions, reports_filed, sanctions, celebrations, activity_days, audit_log, skills,
+endorsements_given, endorsements_received.
 
 Posts and comments include deleted and moderated ones, with their state: the
 network still stores them. Content written by other people is included only
@@ -111,6 +116,11 @@ def _profile(user: User) -> dict[str, Any]:
         "handle": user.handle,
         "display_name": user.display_name,
         "job_title": user.job_title,
+        "pronouns": user.pronouns,
+        "phone": user.phone,
+        "about": user.about,
+        "languages": list(user.languages or []),
+        "location_detail": user.location_detail,
         "department": user.department,
         "site": user.site,
         "manager": _person(manager),
@@ -416,6 +426,33 @@ def _simple_rows(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _endorsements(user: User) -> dict[str, list[dict[str, Any]]]:
+    """Endorsements ``user`` gave and received, with the colleague's name (one query)."""
+    colleague = aliased(User)
+    rows = db.session.execute(
+        select(Endorsement, Skill.name, colleague)
+        .join(Skill, Skill.id == Endorsement.skill_id)
+        .join(
+            colleague,
+            colleague.id
+            == case(
+                (Endorsement.user_id == user.id, Endorsement.endorser_id),
+                else_=Endorsement.user_id,
+            ),
+        )
+        .where(or_(Endorsement.user_id == user.id, Endorsement.endorser_id == user.id))
+        .order_by(Endorsement.id)
+    ).all()
+    given, received = [], []
+    for row, skill, other in rows:
+        item = {"skill": skill, "created_at": iso(row.created_at)}
+        if row.endorser_id == user.id:
+            given.append({**item, "to": _person(other)})
+        else:
+            received.append({**item, "by": _person(other)})
+    return {"endorsements_given": given, "endorsements_received": received}
+
+
 def _celebrations(user: User) -> list[dict[str, Any]]:
     named = select(CelebrationPerson.celebration_id).where(CelebrationPerson.user_id == user.id)
     rows = db.session.scalars(
@@ -491,6 +528,8 @@ def collect(user: User) -> dict[str, Any]:
         **_simple_rows(user),
         "celebrations": _celebrations(user),
         "audit_log": _audit_log(user),
+        "skills": skills_of(user),
+        **_endorsements(user),
     }
 
 

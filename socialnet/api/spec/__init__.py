@@ -24,6 +24,7 @@ from . import (
     meta,
     moderation,
     notifications,
+    people,
     personal_data,
     polls,
     posts,
@@ -52,6 +53,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     search,
     questions,
     topics,
+    people,
 )
 
 

@@ -11,6 +11,7 @@ from .common import (
     R401,
     R403,
     R404,
+    R409,
     error_response,
     id_param,
     json_body_of,
@@ -39,6 +40,21 @@ PATHS: dict[str, Any] = {
     },
     "/me": {
         "get": operation("The caller's own account", {200: json_response(ref("User")), 401: R401}),
+        "patch": operation(
+            "Edit your own profile (socialnet/api/people.py). Organisational fields "
+            "(manager, department, site, hire date, role) are administrators' "
+            "(`PATCH /users/{user_id}`): naming one is a 400. Every field is checked "
+            "before any is written; `user.updated` reaches the company room.",
+            {
+                200: json_response(ref("User")),
+                400: R400,
+                401: R401,
+                403: R403,
+                409: R409,
+                413: error_response("A text over its limit; `fields` names it"),
+            },
+            requestBody=json_body_of("ProfilePatch"),
+        ),
         "delete": operation(
             "Delete your account, with your password. Your profile is erased and every "
             "session, token and socket ends; your posts, comments, reactions and votes "

@@ -55,6 +55,18 @@ SCHEMAS: dict[str, Any] = {
                     "active": {"type": "boolean"},
                     "role": {"type": "string", "enum": list(ROLES_ALL)},
                     "created_at": DATE_TIME,
+                    "pronouns": {"type": "string"},
+                    "phone": {"type": "string"},
+                    "about": {"type": "string", "description": "Markdown"},
+                    "about_html": {"type": "string", "description": "`about`, sanitized"},
+                    "languages": {"type": "array", "items": {"type": "string"}},
+                    "location_detail": {"type": "string"},
+                    "skills": {
+                        "type": "array",
+                        "items": ref("ProfileSkill"),
+                        "description": "On a person's own card (`GET /users/{user_id}`, "
+                        "`GET /me`, `user.updated`), not in directory lists",
+                    },
                 },
             },
         ],
@@ -102,6 +114,13 @@ PATHS: dict[str, Any] = {
                 {"name": "q", "in": "query", "schema": {"type": "string"}},
                 {"name": "department", "in": "query", "schema": {"type": "string"}},
                 {"name": "site", "in": "query", "schema": {"type": "string"}},
+                {
+                    "name": "skill",
+                    "in": "query",
+                    "description": "People who declared this skill (case and accents "
+                    "ignored). `q` also matches part of a skill, a department or a site.",
+                    "schema": {"type": "string"},
+                },
                 {
                     "name": "include_inactive",
                     "in": "query",
