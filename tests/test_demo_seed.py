@@ -212,3 +212,17 @@ def test_demo_gives_the_community_manager_a_queue_and_watched_words(seed):
     cases = list(db.session.scalars(select(ModerationCase)))
     assert len(cases) == len(REPORTS)
     assert all(c.status == "open" and c.report_count == 1 for c in cases)
+
+
+def test_demo_has_questions_waiting_and_answered_and_people_with_skills(seed):
+    from socialnet.demo.knowledge import QUESTIONS, SKILLS
+    from socialnet.models import UserSkill
+
+    result = seed(*SMALL)
+    assert result.exit_code == 0, result.output
+    questions = list(db.session.scalars(select(Post).where(Post.kind == "question")))
+    assert len(questions) == len(QUESTIONS)
+    answered = [q for q in questions if q.best_answer_id is not None]
+    assert len(answered) == sum(1 for *_, was_answered in QUESTIONS if was_answered)
+    assert all(db.session.get(Comment, q.best_answer_id).post_id == q.id for q in answered)
+    assert _count(UserSkill) == sum(len(s) for s in SKILLS)

@@ -43,6 +43,7 @@ from .content import (
     VALUES,
     WEEKDAYS_FR,
 )
+from .knowledge import seed_knowledge
 from .people import CEO, SITES, org_chart
 
 DEMO_PASSWORD = "demo password"
@@ -356,6 +357,7 @@ def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = Fal
     report.kudos = _recognize(random.Random(seed + 1), people)
     _announce(people)
     _moderate(random.Random(seed + 2), people)
+    seed_knowledge(random.Random(seed + 3), people)
     report.celebrations = do_run_celebrations(company_today())
     report.seconds = time.perf_counter() - started
     return report
