@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
-.PHONY: help venv run test test-fast lint fmt bench bench-quick bench-tools migrate seed chromium clean
+.PHONY: help venv run test test-fast lint fmt bench bench-quick bench-tools migrate seed chromium clean translations messages
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,10 +19,24 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create .venv and install the project with its test tools
 
+# French: socialnet/translations/fr/LC_MESSAGES/messages.po is the source, its .mo is built.
+CATALOGUE := socialnet/translations/fr/LC_MESSAGES/messages
+$(CATALOGUE).mo: $(CATALOGUE).po $(STAMP)
+	$(BIN)/pybabel -q compile --statistics -d socialnet/translations -D messages
+
+translations: $(CATALOGUE).mo ## Compile the French catalogue (run, test and bench do it)
+
+messages: $(STAMP) ## Extract new strings into the French catalogue (then translate them)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	  --no-location --sort-output -o socialnet/translations/messages.pot .
+	$(BIN)/pybabel -q update --ignore-obsolete --no-fuzzy-matching \
+	  -i socialnet/translations/messages.pot -d socialnet/translations -D messages
+	rm socialnet/translations/messages.pot
+
 # One-shot commands need no event loop: eventlet would monkey-patch after Flask is imported.
 CLI := SOCKETIO_ASYNC_MODE=threading $(BIN)/flask
 
-run: $(STAMP) ## Set up and serve the demo company on SQLite at http://127.0.0.1:5000
+run: $(STAMP) translations ## Set up and serve the demo company on SQLite at http://127.0.0.1:5000
 	$(CLI) db upgrade
 	$(CLI) seed-demo --if-empty
 	$(BIN)/python wsgi.py
@@ -34,7 +48,7 @@ run-cluster: $(STAMP) ## PostgreSQL + Redis + N=2 server processes behind nginx 
 chromium: ## Install Debian's chromium for the browser tests, if missing
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: $(STAMP) chromium ## Run the whole suite on SQLite, then on PostgreSQL if TEST_DATABASE_URL is set
+test: $(STAMP) translations chromium ## Run the whole suite on SQLite, then on PostgreSQL if TEST_DATABASE_URL is set
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	mkdir -p test-artifacts
@@ -44,7 +58,7 @@ test: $(STAMP) chromium ## Run the whole suite on SQLite, then on PostgreSQL if 
 	  EXPECT_DIALECT=postgresql $(BIN)/pytest -m "not browser" --junitxml=test-artifacts/postgresql.xml; \
 	else echo "TEST_DATABASE_URL is unset: PostgreSQL run skipped (CI sets it)"; fi
 
-test-fast: $(STAMP) ## Unit and API tests only (no browser, no server subprocess)
+test-fast: $(STAMP) translations ## Unit and API tests only (no browser, no server subprocess)
 	$(BIN)/pytest -m "not browser and not e2e"
 
 lint: $(STAMP) ## ruff lint and format check
@@ -56,7 +70,7 @@ fmt: $(STAMP) ## Format and auto-fix with ruff
 	$(BIN)/ruff check --fix .
 
 BENCH_ARGS ?=
-bench-tools: $(STAMP)
+bench-tools: $(STAMP) translations
 	@$(BIN)/python -c "import aiohttp" 2>/dev/null || $(BIN)/pip install -q aiohttp py-spy
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx; }
 
@@ -70,4 +84,4 @@ migrate: $(STAMP) ## Apply migrations to DATABASE_URL (default: instance/socialn
 	$(CLI) db upgrade
 
 clean: ## Remove the venv and caches (keeps instance/)
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info socialnet/translations/*/LC_MESSAGES/*.mo

@@ -56,9 +56,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
+    from . import i18n
+
+    i18n.install(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = i18n.lazy_gettext("Please sign in to continue.")
+    login_manager.localize_callback = str  # the lazy message above, in the reader's language
     from .realtime import presence, publisher, sockets
     from .realtime.queue import make_client_manager
 

@@ -145,6 +145,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "GROUP_CREATION_ROLES": _csv(os.environ.get("SOCIALNET_GROUP_CREATION_ROLES")),
         "COMPANY_NAME": os.environ.get("SOCIALNET_COMPANY_NAME", "Lumen & Co"),
         "COMPANY_TIMEZONE": os.environ.get("SOCIALNET_COMPANY_TIMEZONE", "Europe/Paris"),
+        # The languages people may choose (socialnet/i18n.py); English is the source text.
+        "LANGUAGES": ("en", "fr"),
+        # Before a person chooses and when the browser names none of LANGUAGES.
+        "DEFAULT_LANGUAGE": os.environ.get("SOCIALNET_DEFAULT_LANGUAGE", "en"),
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "POST_MAX_CHARS": 10_000,
         "COMMENT_MAX_CHARS": 4_000,

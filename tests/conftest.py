@@ -44,6 +44,7 @@ def app(tmp_path_factory):
             "SECRET_KEY": "test-secret-key",
             "ALLOWED_EMAIL_DOMAINS": [],
             "RATE_LIMITS_ENABLED": False,  # tests/test_rate_limits.py turns them on
+            "DEFAULT_LANGUAGE": "en",  # whatever SOCIALNET_DEFAULT_LANGUAGE says
         }
     )
     _fresh_g_per_request(app)

@@ -219,6 +219,7 @@ def test_preferences(api, employee):
     assert api(employee).get("/api/v1/me/preferences").get_json() == {
         "leaderboard_opt_out": False,
         "celebrate_birthday": False,
+        "language": None,
     }
     response = api(employee).patch("/api/v1/me/preferences", {"leaderboard_opt_out": True})
     assert response.get_json()["leaderboard_opt_out"] is True

@@ -3,7 +3,7 @@
 from flask import jsonify, request
 
 from ..serializers import company_value_dict
-from ..services import celebrations, kudos
+from ..services import celebrations, kudos, preferences
 from ..unit_of_work import commit
 from .blueprint import bp
 from .common import created, json_body, require_user
@@ -62,11 +62,11 @@ def create_team_success():
 
 @bp.get("/me/preferences")
 def get_preferences():
-    return jsonify(kudos.preferences(require_user()))
+    return jsonify(preferences.preferences(require_user()))
 
 
 @bp.patch("/me/preferences")
 def update_preferences():
-    answer = kudos.do_update_preferences(require_user(), json_body())
+    answer = preferences.do_update_preferences(require_user(), json_body())
     commit()
     return jsonify(answer)

@@ -81,6 +81,9 @@ class User(UserMixin, db.Model):
     #: Kept out of kudos leaderboards (still thanked and notified).
     leaderboard_opt_out: Mapped[bool] = mapped_column(default=False)
     session_epoch: Mapped[int] = mapped_column(default=0)
+    #: The language the person chose (``"en"``, ``"fr"``); ``None`` until they choose,
+    #: then their browser's decides (``socialnet/i18n.py``).
+    language: Mapped[str | None] = mapped_column(String(8))
     #: Moderation sanctions in force (see ``models/moderation.py``): until then, a
     #: muted person reads but cannot post, comment or react; a suspended one cannot
     #: sign in. :data:`INDEFINITELY` means until a moderator lifts it.

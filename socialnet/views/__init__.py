@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
+from flask_babel import format_date, format_datetime
 
 from ..models import REACTION_KINDS
 
@@ -32,16 +33,20 @@ def _parse(value: str | date | datetime | None) -> date | datetime | None:
 
 
 def when(value: str | datetime | None) -> str:
-    """``2025-03-04T14:05:00Z`` → ``4 Mar 2025, 14:05 UTC`` (app.js turns it into local time)."""
+    """``2025-03-04T14:05:00Z`` → ``4 Mar 2025, 15:05`` / ``4 mars 2025 15:05``: the page's
+    language, the company's time zone (naive datetimes are UTC)."""
     parsed = _parse(value)
     if not isinstance(parsed, datetime):
         return ""
-    return f"{parsed.day} {parsed:%b %Y, %H:%M} UTC"
+    return format_datetime(parsed, "d MMM y, HH:mm")
 
 
 def day(value: str | date | None) -> str:
+    """``2025-03-04`` → ``4 March 2025`` / ``4 mars 2025``."""
     parsed = _parse(value)
-    return f"{parsed.day} {parsed:%B %Y}" if parsed else ""
+    if not parsed:
+        return ""
+    return format_date(parsed.date() if isinstance(parsed, datetime) else parsed, "d MMMM y")
 
 
 def register_views(app: Flask) -> None:
@@ -51,6 +56,7 @@ def register_views(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .feed import bp as feed_bp
     from .groups import bp as groups_bp
+    from .language import bp as language_bp
     from .moderation import bp as moderation_bp
     from .notifications import bp as notifications_bp
     from .people import bp as people_bp
@@ -73,6 +79,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(analytics_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(topics_bp)
+    app.register_blueprint(language_bp)
     app.add_template_filter(when)
     app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)

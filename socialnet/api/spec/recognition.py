@@ -30,10 +30,17 @@ RANKED = {
 }
 PREFERENCES = {
     "type": "object",
-    "required": ["leaderboard_opt_out", "celebrate_birthday"],
+    "required": ["leaderboard_opt_out", "celebrate_birthday", "language"],
     "properties": {
         "leaderboard_opt_out": {"type": "boolean"},
         "celebrate_birthday": {"type": "boolean"},
+        "language": {
+            "type": "string",
+            "enum": ["en", "fr", None],
+            "nullable": True,
+            "description": "The language chosen; null: the browser's (Accept-Language), "
+            "then the company default (SOCIALNET_DEFAULT_LANGUAGE).",
+        },
     },
 }
 SCHEMAS = {
@@ -311,10 +318,11 @@ PATHS: dict[str, Any] = {
     },
     "/me/preferences": {
         "get": operation(
-            "My recognition settings", {200: json_response(ref("Preferences")), 401: R401}
+            "My settings: recognition and language",
+            {200: json_response(ref("Preferences")), 401: R401},
         ),
         "patch": operation(
-            "Opt out of leaderboards; opt in to birthday celebrations",
+            "Opt out of leaderboards; opt in to birthday celebrations; choose a language",
             {200: json_response(ref("Preferences")), 400: R400, 401: R401},
             requestBody=json_body_of("PreferencesChange"),
         ),
