@@ -36,6 +36,8 @@ messages: $(STAMP) ## Extract new strings into the French catalogue (then transl
 # One-shot commands need no event loop: eventlet would monkey-patch after Flask is imported.
 CLI := SOCKETIO_ASYNC_MODE=threading $(BIN)/flask
 
+# The demo company is French (a person's browser and preference still decide for them).
+run: export SOCIALNET_DEFAULT_LANGUAGE ?= fr
 run: $(STAMP) translations ## Set up and serve the demo company on SQLite at http://127.0.0.1:5000
 	$(CLI) db upgrade
 	$(CLI) seed-demo --if-empty
