@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import policy
@@ -60,7 +61,7 @@ def describe() -> list[dict[str, Any]]:
 def check_can_manage(user: User) -> None:
     """:raise Forbidden: ``user`` is not an administrator (only they see or change settings)."""
     if not policy.is_admin(user):
-        raise Forbidden("Only administrators see and change company settings.")
+        raise Forbidden(_("Only administrators see and change company settings."))
 
 
 def do_update(actor: User, data: Any) -> dict[str, str]:
@@ -75,7 +76,8 @@ def do_update(actor: User, data: Any) -> dict[str, str]:
         allowed = SETTINGS[key][1]
         if value not in allowed:
             raise ValidationFailed(
-                f"{key} must be one of: {', '.join(allowed)}.", fields={key: "not_allowed"}
+                _("%(key)s must be one of: %(values)s.", key=key, values=", ".join(allowed)),
+                fields={key: "not_allowed"},
             )
     before = current()
     for key, value in data.items():
