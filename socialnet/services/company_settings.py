@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import policy
@@ -27,12 +29,14 @@ ANONYMISE = "anonymise"
 REMOVE = "remove"
 
 #: key → (default, allowed values, what an administrator reads next to it)
-SETTINGS: dict[str, tuple[str, tuple[str, ...], str]] = {
+SETTINGS: dict[str, tuple[str, tuple[str, ...], LazyString]] = {
     ACCOUNT_DELETION: (
         ANONYMISE,
         (ANONYMISE, REMOVE),
-        "When someone deletes their account, their posts, comments, reactions and votes "
-        "are kept under 'Former colleague' (anonymise) or erased (remove).",
+        _l(
+            "When someone deletes their account, their posts, comments, reactions and votes "
+            "are kept under 'Former colleague' (anonymise) or erased (remove)."
+        ),
     ),
 }
 
@@ -50,10 +54,11 @@ def current() -> dict[str, str]:
 
 
 def describe() -> list[dict[str, Any]]:
-    """Every setting with its value, allowed values and help text (the admin page)."""
+    """Every setting with its value, allowed values and help text (the admin page), the
+    help text in the request's language."""
     values = current()
     return [
-        {"key": key, "value": values[key], "allowed": list(allowed), "help": help_text}
+        {"key": key, "value": values[key], "allowed": list(allowed), "help": str(help_text)}
         for key, (_, allowed, help_text) in SETTINGS.items()
     ]
 
