@@ -190,6 +190,11 @@ def test_analytics_range_errors(api, cm):
     assert fr["message"] == "« from » ne doit pas être postérieur à « to »."
     assert en["message"] == "'from' must not be after 'to'."
     assert fr["fields"] == {"from": "after_to"}
+    url = "/api/v1/analytics/overview?from=2024-01-01&to=2026-01-01"
+    fr, en = both(lambda h: me.get(url, headers=h), 400, "invalid")
+    assert fr["message"] == "La période peut couvrir 366 jours au maximum."
+    assert en["message"] == "The range may cover at most 366 days."
+    assert fr["fields"] == {"to": "too_long"}
 
 
 def test_groups_missing_and_private(api, employee, fred, make_group):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, or_, select, update
 
 from .. import policy
@@ -444,7 +445,11 @@ def do_bulk_action(actor: User, data: Any) -> list[ModerationCase]:
         or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in ids)
     ):
         raise ValidationFailed(
-            _("case_ids must be a list of 1 to %(max)d case ids.", max=BULK_MAX_CASES),
+            ngettext(
+                "case_ids must be a list of 1 to %(num)d case id.",
+                "case_ids must be a list of 1 to %(num)d case ids.",
+                BULK_MAX_CASES,
+            ),
             fields={"case_ids": "invalid"},
         )
     cases = []

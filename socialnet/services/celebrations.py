@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, extract, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -299,7 +300,8 @@ def _check_people(raw: Any, group_id: int | None) -> list[User]:
     ids = list(dict.fromkeys(check_optional_id(uid, field) for uid in raw))
     if len(ids) > MAX_PEOPLE:
         raise ValidationFailed(
-            _("%(max)d people at most.", max=MAX_PEOPLE), fields={field: "too_many"}
+            ngettext("%(num)d person at most.", "%(num)d people at most.", MAX_PEOPLE),
+            fields={field: "too_many"},
         )
     users = {
         u.id: u

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import aliased
 
@@ -167,7 +168,12 @@ def check_recipients(giver: User, raw: Any, group_id: int | None) -> list[User]:
     ids = list(dict.fromkeys(ids))
     if len(ids) > MAX_RECIPIENTS:
         raise ValidationFailed(
-            _("Kudos go to %(max)d people at most.", max=MAX_RECIPIENTS), fields={field: "too_many"}
+            ngettext(
+                "Kudos go to %(num)d person at most.",
+                "Kudos go to %(num)d people at most.",
+                MAX_RECIPIENTS,
+            ),
+            fields={field: "too_many"},
         )
     if giver.id in ids:
         raise ValidationFailed(_("You cannot give kudos to yourself."), fields={field: "self"})

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Date, case, cast, func, literal, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -98,7 +99,11 @@ def check_range(raw_from: Any, raw_to: Any) -> Range:
         raise ValidationFailed(_("'from' must not be after 'to'."), fields={"from": "after_to"})
     if (end - start).days + 1 > MAX_DAYS:
         raise ValidationFailed(
-            _("The range may cover at most %(days)d days.", days=MAX_DAYS),
+            ngettext(
+                "The range may cover at most %(num)d day.",
+                "The range may cover at most %(num)d days.",
+                MAX_DAYS,
+            ),
             fields={"to": "too_long"},
         )
     return Range(start, end, company_tz())
