@@ -292,3 +292,23 @@ def test_csrf_failure_page_in_the_asked_language(auth, employee, headers, expect
     page = client.post("/posts", data={"body": "x", "csrf_token": "forged"}, headers=headers)
     assert page.status_code == 400
     assert expected in page.get_data(as_text=True)
+
+
+def test_a_lazy_message_is_turned_into_the_requests_language(app):
+    """A module-level ``lazy_gettext`` constant raised in a French request is French
+    text (not a lazy object) in the error, its ``to_dict`` and its ``str``."""
+    from flask_babel import lazy_gettext
+
+    from socialnet.errors import NotFound
+    from socialnet.i18n import forget_request_language
+
+    constant = lazy_gettext("No such group.")
+    with app.test_request_context("/api/v1/groups/1", headers=FR):
+        forget_request_language()  # the tests' app context outlives requests
+        error = NotFound(constant)
+    assert error.message == str(error) == "Ce groupe n’existe pas."
+    assert isinstance(error.message, str)
+    assert error.to_dict() == {"error": "not_found", "message": "Ce groupe n’existe pas."}
+    with app.test_request_context("/api/v1/groups/1"):
+        forget_request_language()
+        assert NotFound(constant).message == "No such group."
