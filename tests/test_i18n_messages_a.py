@@ -8,9 +8,13 @@ For one representative refusal of each module: asked in French (the browser's
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from socialnet.extensions import db
+from socialnet.models import INDEFINITELY
+from tests.conftest import PASSWORD
 from tests.helpers import assert_error
 from tests.web import csrf_from
 
@@ -312,3 +316,33 @@ def test_a_lazy_message_is_turned_into_the_requests_language(app):
     with app.test_request_context("/api/v1/groups/1"):
         forget_request_language()
         assert NotFound(constant).message == "No such group."
+
+
+@pytest.mark.parametrize(
+    ("until", "french", "english"),
+    [
+        (
+            INDEFINITELY,
+            "Ce compte est suspendu jusqu’à nouvel ordre.",
+            "This account is suspended until further notice.",
+        ),
+        (
+            datetime(2999, 1, 2, 9, 30),
+            "Ce compte est suspendu jusqu’au 2999-01-02 09:30 UTC.",
+            "This account is suspended until 2999-01-02 09:30 UTC.",
+        ),
+    ],
+)
+def test_a_suspended_person_signing_in_is_told_in_their_language(
+    app, make_user, until, french, english
+):
+    person = make_user("Sam Suspended", suspended_until=until)
+    client = app.test_client()
+
+    def call(headers):
+        body = {"email": person.email, "password": PASSWORD}
+        return client.post("/api/v1/auth/login", json=body, headers=headers)
+
+    fr, en = both(call, 401, "suspended")
+    assert fr["message"] == french
+    assert en["message"] == english

@@ -216,13 +216,13 @@ def authenticate(email: Any, password: Any) -> User:
     if user is None or not user.active:
         raise failure
     if user.is_suspended(utcnow()):  # said only to someone who knows the password
-        raise NotAuthenticated(
-            _(
-                "This account is suspended until %(until)s.",
-                until=until_text(user.suspended_until),
-            ),
-            error="suspended",
-        )
+        if user.suspended_until >= INDEFINITELY:
+            message = _("This account is suspended until further notice.")
+        else:
+            message = _(
+                "This account is suspended until %(until)s.", until=until_text(user.suspended_until)
+            )
+        raise NotAuthenticated(message, error="suspended")
     return user
 
 
