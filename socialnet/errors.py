@@ -2,6 +2,12 @@
 
 Services raise these; the API answers them as ``{"error": code, "message": …}``
 with the status below, HTML views flash the message or abort with the status.
+
+Messages are for people, so they are translated where they are raised
+(``gettext`` as ``_``, ``ngettext`` for counts: a request is active, its language
+applies); a module-level ``lazy_gettext`` constant is accepted too and turned into
+text when raised. The ``code`` and the values of ``fields`` are codes for programs:
+they stay English whatever the language.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ class DomainError(Exception):
     code = "bad_request"
 
     def __init__(self, message: str, *, fields: dict[str, str] | None = None, **extra: Any):
+        message = str(message)  # a lazy_gettext constant: its text in the current language
         super().__init__(message)
         self.message = message
         self.fields = fields or {}

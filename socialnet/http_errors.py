@@ -4,6 +4,8 @@ elsewhere (showing the request id too, so a person can quote it to support)."""
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import BaseConverter
@@ -24,6 +26,20 @@ HTTP_CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     429: "rate_limited",
+}
+
+#: The human message of each HTTP error (Werkzeug's descriptions are English only).
+#: A description given with ``abort(status, description)`` wins over these.
+HTTP_MESSAGES = {
+    400: _l("The request is not valid."),
+    401: _l("Sign in to continue."),
+    403: _l("You do not have permission to do this."),
+    404: _l("This page or resource does not exist."),
+    405: _l("This method is not allowed for this address."),
+    409: _l("This conflicts with the current state of the resource."),
+    413: _l("The request is too large."),
+    415: _l("This content type is not supported."),
+    429: _l("Too many requests. Wait a moment and try again."),
 }
 
 
@@ -74,12 +90,20 @@ def _domain_error(error: DomainError):
     return render_template("error.html", status=error.status, message=error.message), error.status
 
 
+def _http_message(error: HTTPException, status: int) -> str:
+    """The translated message for ``status``, unless the code that aborted gave its own
+    description (then that text, already translated by whoever wrote it, is kept)."""
+    default_description = type(error).description
+    custom = error.description and error.description != default_description
+    if status in HTTP_MESSAGES and (status == 413 or not custom):
+        return str(HTTP_MESSAGES[status])
+    return error.description or error.name
+
+
 def _http_error(error: HTTPException):
     db.session.rollback()
     status = error.code or 500
-    message = error.description or error.name
-    if status == 413:
-        message = "The request is too large."
+    message = _http_message(error, status)
     if _wants_json():
         return _json({"error": HTTP_CODES.get(status, "error"), "message": message}, status)
     return render_template("error.html", status=status, message=message), status
@@ -87,7 +111,9 @@ def _http_error(error: HTTPException):
 
 def _csrf_error(error: CSRFError):
     db.session.rollback()
-    message = "This form has expired or did not come from socialnet. Reload the page and try again."
+    message = _(
+        "This form has expired or did not come from socialnet. Reload the page and try again."
+    )
     if _wants_json():
         return _json({"error": "csrf_failed", "message": message}, 403)
     return render_template("error.html", status=400, message=message), 400

@@ -32,6 +32,7 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
@@ -180,7 +181,7 @@ def refuse_repeated_query_parameters() -> None:
     repeated = sorted(key for key in request.args if len(request.args.getlist(key)) > 1)
     if repeated:
         raise ValidationFailed(
-            f"Give each query parameter once: {', '.join(repeated)}.",
+            _("Give each query parameter once: %(names)s.", names=", ".join(repeated)),
             fields=dict.fromkeys(repeated, "repeated"),
         )
 
@@ -194,13 +195,13 @@ def authenticate_request() -> None:
     g.api_user = g.api_token = None
     header = request.headers.get("Authorization")
     if header:
-        scheme, _, secret = header.partition(" ")
+        scheme, _sep, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
-            raise NotAuthenticated("Use the header 'Authorization: Bearer <token>'.")
+            raise NotAuthenticated(_("Use the header 'Authorization: Bearer <token>'."))
         token = live_token(secret.strip())
         if token is None:
             raise NotAuthenticated(
-                "This token is not valid: unknown, revoked, or its account is inactive."
+                _("This token is not valid: unknown, revoked, or its account is inactive.")
             )
         if do_note_token_use(token):
             commit()  # its own tiny unit of work, before the request's
@@ -211,14 +212,14 @@ def authenticate_request() -> None:
         return
     if request.endpoint in SESSION_STARTERS:
         if not request.is_json:
-            raise ValidationFailed("Send a JSON body with 'Content-Type: application/json'.")
+            raise ValidationFailed(_("Send a JSON body with 'Content-Type: application/json'."))
         return
     if current_user.is_authenticated:
         try:
             csrf.protect()
         except CSRFError as exc:
             raise Forbidden(
-                "Missing or invalid CSRF token: send it in the X-CSRFToken header.",
+                _("Missing or invalid CSRF token: send it in the X-CSRFToken header."),
                 error="csrf_failed",
             ) from exc
         g.api_user = current_user._get_current_object()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .errors import ValidationFailed
@@ -49,9 +50,13 @@ def decode_cursor(
     try:
         cursor_scope, key = _serializer().loads(cursor)
     except (BadSignature, ValueError, TypeError) as exc:
-        raise ValidationFailed("This cursor is not valid.", fields={"cursor": "invalid"}) from exc
+        raise ValidationFailed(
+            _("This cursor is not valid."), fields={"cursor": "invalid"}
+        ) from exc
     if cursor_scope != scope or not valid_key(key):
-        raise ValidationFailed("This cursor belongs to another list.", fields={"cursor": "foreign"})
+        raise ValidationFailed(
+            _("This cursor belongs to another list."), fields={"cursor": "foreign"}
+        )
     return key
 
 
@@ -63,7 +68,7 @@ def parse_limit(raw: str | None) -> int:
     # ASCII digits only: str.isdigit() also accepts "²", which int() then rejects.
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         raise ValidationFailed(
-            f"limit must be a whole number between 1 and {maximum}.",
+            _("limit must be a whole number between 1 and %(maximum)d.", maximum=maximum),
             fields={"limit": "out_of_range"},
         )
     return int(raw)

@@ -38,6 +38,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 
 from .. import policy
@@ -89,7 +90,7 @@ def _check_password(user: User, data: Any) -> None:
     data = check_known_fields(data, {"password"})
     if not verify_password(user, data.get("password")):
         raise ValidationFailed(
-            "Your password is not correct: your account was not deleted.",
+            _("Your password is not correct: your account was not deleted."),
             fields={"password": "incorrect"},
         )
 
@@ -102,8 +103,10 @@ def _check_not_last_admin(user: User) -> None:
         )
         if not others:
             raise Conflict(
-                "You are the network's last administrator: make someone else an "
-                "administrator before deleting your account."
+                _(
+                    "You are the network's last administrator: make someone else an "
+                    "administrator before deleting your account."
+                )
             )
     other_admin = (
         select(GroupMembership.group_id)
@@ -126,9 +129,11 @@ def _check_not_last_admin(user: User) -> None:
     ).all()
     if stranded:
         raise Conflict(
-            "You are the last admin of "
-            + ", ".join(f"“{name}”" for name in stranded)
-            + ": make another member an admin before deleting your account."
+            _(
+                "You are the last admin of %(groups)s: make another member an admin "
+                "before deleting your account.",
+                groups=", ".join(f"“{name}”" for name in stranded),
+            )
         )
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -56,14 +57,15 @@ ROLES = {r.value for r in Role}
 
 def check_email(value: Any) -> str:
     if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
-        raise ValidationFailed("Enter a valid email address.", fields={"email": "invalid"})
+        raise ValidationFailed(_("Enter a valid email address."), fields={"email": "invalid"})
     return value.strip().lower()
 
 
 def check_role(value: Any) -> str:
     if not isinstance(value, str) or value not in ROLES:  # {} or [] is not hashable
         raise ValidationFailed(
-            f"role must be one of: {', '.join(sorted(ROLES))}.", fields={"role": "unknown"}
+            _("role must be one of: %(roles)s.", roles=", ".join(sorted(ROLES))),
+            fields={"role": "unknown"},
         )
     return value
 
@@ -94,16 +96,16 @@ def _check_manager(manager_id: Any, user: User | None) -> int | None:
     if manager_id is None:
         return None
     if db.session.get(User, manager_id) is None:
-        raise ValidationFailed("manager_id names nobody.", fields={"manager_id": "unknown"})
+        raise ValidationFailed(_("manager_id names nobody."), fields={"manager_id": "unknown"})
     if user is not None and user.id is not None:
         # Walk up from the proposed manager: meeting ``user`` would make a cycle.
         cursor: int | None = manager_id
-        for _ in range(1000):
+        for _step in range(1000):
             if cursor is None:
                 break
             if cursor == user.id:
                 raise ValidationFailed(
-                    "Someone cannot report to themself, directly or indirectly.",
+                    _("Someone cannot report to themself, directly or indirectly."),
                     fields={"manager_id": "cycle"},
                 )
             cursor = db.session.scalar(select(User.manager_id).where(User.id == cursor))
@@ -131,7 +133,7 @@ def do_create_user(data: dict[str, Any], *, actor: User | None = None) -> User:
     admins may create accounts. :raise Conflict: the email is taken.
     """
     if actor is not None and not policy.can_manage_users(actor):
-        raise Forbidden("Only administrators can create accounts.")
+        raise Forbidden(_("Only administrators can create accounts."))
     check_known_fields(data, CREATE_FIELDS)
     email = check_email(data.get("email"))
     display_name = data.get("display_name")
@@ -142,8 +144,8 @@ def do_create_user(data: dict[str, Any], *, actor: User | None = None) -> User:
     )
     role = check_role(data.get("role", Role.EMPLOYEE.value))
     if "display_name" not in data:
-        raise ValidationFailed("display_name cannot be empty.", fields={"display_name": "empty"})
-    taken = Conflict("An account with this email already exists.", fields={"email": "taken"})
+        raise ValidationFailed(_("display_name cannot be empty."), fields={"display_name": "empty"})
+    taken = Conflict(_("An account with this email already exists."), fields={"email": "taken"})
     if _email_taken(email):
         raise taken
     user = User(
@@ -168,9 +170,9 @@ def _email_taken(email: str) -> bool:
 def check_signup_allowed(email: str) -> None:
     domains = current_app.config["ALLOWED_EMAIL_DOMAINS"]
     if not domains:
-        raise Forbidden("Self sign-up is closed. Ask an administrator for an account.")
+        raise Forbidden(_("Self sign-up is closed. Ask an administrator for an account."))
     if email.rsplit("@", 1)[1] not in domains:
-        raise Forbidden("Sign-up is only open to company email addresses.")
+        raise Forbidden(_("Sign-up is only open to company email addresses."))
 
 
 def check_signup(data: Any) -> tuple[str, str]:
@@ -192,7 +194,7 @@ def do_finish_signup(email: str, display_name: str, password: Any) -> User:
     """
     check_signup_allowed(email)  # the allowed domains may have changed since the email
     if _email_taken(email):
-        raise Conflict("An account with this email already exists.", fields={"email": "taken"})
+        raise Conflict(_("An account with this email already exists."), fields={"email": "taken"})
     return do_create_user({"email": email, "display_name": display_name, "password": password})
 
 
@@ -202,7 +204,7 @@ def authenticate(email: Any, password: Any) -> User:
     :raise NotAuthenticated: with one message for every failure, after the same
         amount of hashing work, so sign-in reveals nothing about who has an account.
     """
-    failure = NotAuthenticated("Email or password is incorrect.")
+    failure = NotAuthenticated(_("Email or password is incorrect."))
     if not isinstance(email, str) or not isinstance(password, str) or len(password) > PASSWORD_MAX:
         raise failure
     email = email.strip().lower()
@@ -214,10 +216,13 @@ def authenticate(email: Any, password: Any) -> User:
     if user is None or not user.active:
         raise failure
     if user.is_suspended(utcnow()):  # said only to someone who knows the password
-        raise NotAuthenticated(
-            f"This account is suspended until {until_text(user.suspended_until)}.",
-            error="suspended",
-        )
+        if user.suspended_until >= INDEFINITELY:
+            message = _("This account is suspended until further notice.")
+        else:
+            message = _(
+                "This account is suspended until %(until)s.", until=until_text(user.suspended_until)
+            )
+        raise NotAuthenticated(message, error="suspended")
     return user
 
 
@@ -235,15 +240,15 @@ def load_session_user(session_id: str) -> User | None:
 def access_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return user
 
 
 def _apply_active(actor: User, user: User, active: Any) -> None:
     if not isinstance(active, bool):
-        raise ValidationFailed("active must be true or false.", fields={"active": "not_bool"})
+        raise ValidationFailed(_("active must be true or false."), fields={"active": "not_bool"})
     if user.id == actor.id and not active:
-        raise Forbidden("You cannot deactivate your own account.")
+        raise Forbidden(_("You cannot deactivate your own account."))
     if user.active and not active:
         do_deactivate(user)
     user.active = active
@@ -255,16 +260,16 @@ def do_update_user(actor: User, user_id: int, data: Any) -> User:
     Admins cannot demote or deactivate themselves; a deleted account stays deleted (409).
     """
     if not policy.can_manage_users(actor):
-        raise Forbidden("Only administrators can change accounts.")
+        raise Forbidden(_("Only administrators can change accounts."))
     data = check_known_fields(data, ADMIN_PATCH_FIELDS)
     user = access_user(user_id)
     if user.deleted_at is not None:
-        raise Conflict("This person deleted their account: it cannot be changed or reactivated.")
+        raise Conflict(_("This person deleted their account: it cannot be changed or reactivated."))
     before = {"role": user.role, "active": user.active}
     if "role" in data:
         role = check_role(data["role"])
         if user.id == actor.id and not policy.is_admin_role(role):
-            raise Forbidden("You cannot remove your own administrator role.")
+            raise Forbidden(_("You cannot remove your own administrator role."))
         user.role = role
     if "active" in data:
         _apply_active(actor, user, data["active"])
@@ -328,11 +333,11 @@ def do_change_password(user: User, data: Any) -> None:
     data = check_known_fields(data, {"current_password", "password"})
     if not verify_password(user, data.get("current_password")):
         raise ValidationFailed(
-            "Your current password is not correct.", fields={"current_password": "incorrect"}
+            _("Your current password is not correct."), fields={"current_password": "incorrect"}
         )
     if data.get("password") == data.get("current_password"):
         raise ValidationFailed(
-            "Choose another password: it is the same as the current one.",
+            _("Choose another password: it is the same as the current one."),
             fields={"password": "unchanged"},
         )
     do_set_password(user, data.get("password"))

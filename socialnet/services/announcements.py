@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, insert, literal, select, tuple_, update
 from sqlalchemy.orm import joinedload
 
@@ -78,7 +79,10 @@ def audience_ids(announcement: Announcement) -> Select:
 def _check_audience(sender: User, raw: Any) -> tuple[str, str, Group | None]:
     if not isinstance(raw, dict) or raw.get("kind") not in AUDIENCE_KINDS:
         raise ValidationFailed(
-            f'audience must be {{"kind": one of {", ".join(AUDIENCE_KINDS)}, "value": …}}.',
+            _(
+                'audience must be {"kind": one of %(kinds)s, "value": …}.',
+                kinds=", ".join(AUDIENCE_KINDS),
+            ),
             fields={"audience": "invalid"},
         )
     check_known_fields(raw, {"kind", "value"})
@@ -88,7 +92,7 @@ def _check_audience(sender: User, raw: Any) -> tuple[str, str, Group | None]:
         group_id = check_optional_id(value, "audience.value")
         group = db.session.get(Group, group_id) if group_id else None
         if not policy.can_see_group(sender, group):
-            raise ValidationFailed("No such group.", fields={"audience": "unknown_group"})
+            raise ValidationFailed(_("No such group."), fields={"audience": "unknown_group"})
     if not policy.can_announce_to(sender, kind, group):
         raise Forbidden(_refusal(kind))
     if kind in ("site", "department"):
@@ -97,26 +101,33 @@ def _check_audience(sender: User, raw: Any) -> tuple[str, str, Group | None]:
         exists = db.session.scalar(select(User.id).where(column == value, User.active).limit(1))
         if exists is None:
             raise ValidationFailed(
-                f"Nobody works in the {kind} {value!r}.", fields={"audience": f"unknown_{kind}"}
+                _("Nobody works in the %(kind)s %(value)s.", kind=kind, value=repr(value)),
+                fields={"audience": f"unknown_{kind}"},
             )
         return kind, value, None
     if kind == "reports":
         first = db.session.scalar(select(User.id).where(User.manager_id == sender.id).limit(1))
         if first is None:
-            raise Forbidden("You have no reports to announce to.")
+            raise Forbidden(_("You have no reports to announce to."))
     return kind, "", group
 
 
 def _refusal(kind: str) -> str:
     if kind == "group":
-        return "Only the group's admins and community managers can announce to a group."
-    return "Only community managers and admins can announce to the company, a site or a department."
+        return _("Only the group's admins and community managers can announce to a group.")
+    return _(
+        "Only community managers and admins can announce to the company, a site or a department."
+    )
 
 
 def _check_days(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not MIN_DAYS <= value <= MAX_DAYS:
         raise ValidationFailed(
-            f"expires_in_days must be a whole number from {MIN_DAYS} to {MAX_DAYS}.",
+            _(
+                "expires_in_days must be a whole number from %(low)d to %(high)d.",
+                low=MIN_DAYS,
+                high=MAX_DAYS,
+            ),
             fields={"expires_in_days": "out_of_range"},
         )
     return value
@@ -128,16 +139,16 @@ def _check_publish_at(value: Any, now: datetime) -> datetime:
     parsed = parse_datetime(value, "publish_at")
     if parsed is None:
         raise ValidationFailed(
-            "'publish_at' must be an ISO 8601 date and time.", fields={"publish_at": "invalid"}
+            _("'publish_at' must be an ISO 8601 date and time."), fields={"publish_at": "invalid"}
         )
     if parsed < now - PAST_TOLERANCE:
         raise ValidationFailed(
-            "publish_at is in the past: leave it out to publish now.",
+            _("publish_at is in the past: leave it out to publish now."),
             fields={"publish_at": "past"},
         )
     if parsed > now + timedelta(days=365):
         raise ValidationFailed(
-            "publish_at is more than a year away.", fields={"publish_at": "too_far"}
+            _("publish_at is more than a year away."), fields={"publish_at": "too_far"}
         )
     return max(parsed, now)
 
@@ -153,7 +164,7 @@ def do_create_announcement(sender: User, data: Any) -> Announcement:
     comments_enabled = data.get("comments_enabled", True)
     if not isinstance(comments_enabled, bool):
         raise ValidationFailed(
-            "comments_enabled must be true or false.", fields={"comments_enabled": "not_bool"}
+            _("comments_enabled must be true or false."), fields={"comments_enabled": "not_bool"}
         )
     publish_at = _check_publish_at(data.get("publish_at"), now)
     screening = screening_gate.check_writing(
@@ -311,7 +322,7 @@ def access_announcement(user: User, announcement_id: int) -> Announcement:
     """
     announcement = db.session.get(Announcement, announcement_id)
     if announcement is None or not policy.can_read_announcement(user, announcement):
-        raise NotFound("No such announcement.")
+        raise NotFound(_("No such announcement."))
     return announcement
 
 
@@ -325,7 +336,7 @@ def do_acknowledge(user: User, announcement_id: int) -> Announcement:
     announcement = access_announcement(user, announcement_id)
     row = _recipient_row(user, announcement.id)
     if row is None:
-        raise Forbidden("This announcement is not addressed to you.")
+        raise Forbidden(_("This announcement is not addressed to you."))
     if row.acknowledged_at is None:
         row.acknowledged_at = utcnow()
         db.session.flush()
@@ -342,7 +353,7 @@ def reach(user: User, announcement_id: int, cursor: str | None, limit: int) -> d
     """Audience size, read count and rate (COUNTs in SQL), and a page of who has not read."""
     announcement = access_announcement(user, announcement_id)
     if not policy.can_see_reach(user, announcement):
-        raise Forbidden("Only the sender and community managers see an announcement's reach.")
+        raise Forbidden(_("Only the sender and community managers see an announcement's reach."))
     recipients = AnnouncementRecipient.announcement_id == announcement.id
     audience, read = db.session.execute(
         select(func.count(), func.count(AnnouncementRecipient.acknowledged_at)).where(recipients)
@@ -379,11 +390,13 @@ def do_remind(user: User, announcement_id: int) -> int:
     announcement = access_announcement(user, announcement_id)
     if not policy.can_remind(user, announcement):
         raise Forbidden(
-            "Only community managers and a sender who may still announce to this audience "
-            "can send a reminder."
+            _(
+                "Only community managers and a sender who may still announce to this "
+                "audience can send a reminder."
+            )
         )
     if announcement.published_at is None:
-        raise Conflict("This announcement is not published yet.")
+        raise Conflict(_("This announcement is not published yet."))
     now = utcnow()
     claimed = db.session.execute(  # claimed atomically: of two concurrent reminders, one wins
         update(Announcement)
@@ -392,7 +405,7 @@ def do_remind(user: User, announcement_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
-        raise Conflict("A reminder was already sent for this announcement.")
+        raise Conflict(_("A reminder was already sent for this announcement."))
     announcement.reminded_at = now
     post = db.session.get(Post, announcement.post_id)
     return do_notify_many(

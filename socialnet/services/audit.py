@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import event, select
 
 from .. import policy
@@ -113,13 +114,15 @@ def check_filters(args: dict[str, Any]) -> dict[str, Any]:
                 not (raw.isascii() and raw.isdigit() and len(raw) <= 10)
                 or not 0 < int(raw) <= MAX_ID
             ):
-                raise ValidationFailed(f"{name} must be an id.", fields={name: "invalid"})
+                raise ValidationFailed(
+                    _("%(name)s must be an id.", name=name), fields={name: "invalid"}
+                )
             out[name] = int(raw)
     for name in ("from", "to"):
         if args.get(name):
             out[name] = parse_date(args[name], name)
     if "from" in out and "to" in out and out["from"] > out["to"]:
-        raise ValidationFailed("'from' must not be after 'to'.", fields={"from": "after_to"})
+        raise ValidationFailed(_("'from' must not be after 'to'."), fields={"from": "after_to"})
     return out
 
 
@@ -144,7 +147,7 @@ def _query(filters: dict[str, Any]):
 
 def check_can_read(user: User) -> None:
     if not policy.can_read_audit_log(user):
-        raise Forbidden("Only community managers and administrators can read the audit log.")
+        raise Forbidden(_("Only community managers and administrators can read the audit log."))
 
 
 def list_entries(

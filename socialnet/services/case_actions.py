@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, or_, select, update
 
 from .. import policy
@@ -78,13 +80,14 @@ def check_action_request(data: Any, *, extra_fields: frozenset[str] = frozenset(
     action = data.get("action")
     if action not in ACTIONS:
         raise ValidationFailed(
-            "action must be one of: " + ", ".join(ACTIONS) + ".", fields={"action": "unknown"}
+            _("action must be one of: %(actions)s.", actions=", ".join(ACTIONS)),
+            fields={"action": "unknown"},
         )
     message = check_text(
         data.get("message"), "message", max_len=MESSAGE_MAX_CHARS, required=False, multiline=True
     )
     if action == "warn" and not message:
-        raise ValidationFailed("A warning needs a message.", fields={"message": "required"})
+        raise ValidationFailed(_("A warning needs a message."), fields={"message": "required"})
     # Checked for every action (like group_id), used only by mute and suspend.
     duration = sanctions.check_duration(data.get("duration_hours"), required=action == "mute")
     if action not in ("mute", "suspend"):
@@ -92,12 +95,12 @@ def check_action_request(data: Any, *, extra_fields: frozenset[str] = frozenset(
     group_id = check_optional_id(data.get("group_id"), "group_id")
     if action == "move" and "group_id" not in data:
         raise ValidationFailed(
-            "Name the group to move the post to (group_id, or null for the company feed).",
+            _("Name the group to move the post to (group_id, or null for the company feed)."),
             fields={"group_id": "required"},
         )
     close = data.get("close", True)
     if not isinstance(close, bool):
-        raise ValidationFailed("close must be true or false.", fields={"close": "not_bool"})
+        raise ValidationFailed(_("close must be true or false."), fields={"close": "not_bool"})
     return ActionRequest(action, message or "", duration, group_id, close)
 
 
@@ -108,19 +111,26 @@ def check_action_allowed(user: User, case: ModerationCase, request: ActionReques
     """:raise Conflict: the case is closed, or the action does not fit it.
     :raise Forbidden: a group admin asking for an account-wide action."""
     if not case.is_open:
-        raise Conflict(f"Case #{case.id} is already closed.", case_id=case.id)
+        raise Conflict(_("Case #%(id)d is already closed.", id=case.id), case_id=case.id)
     action = request.action
     if action not in ACTIONS_BY_TARGET[case.target_type]:
-        raise Conflict(f"'{action}' does not apply to a {case.target_type}.", case_id=case.id)
+        raise Conflict(
+            _(
+                "'%(action)s' does not apply to a %(target)s.",
+                action=action,
+                target=case.target_type,
+            ),
+            case_id=case.id,
+        )
     if case.kind == CaseKind.APPROVAL.value and action == "dismiss":
-        raise Conflict("Approve or delete the held content.", case_id=case.id)
+        raise Conflict(_("Approve or delete the held content."), case_id=case.id)
     if action == "approve" and case.kind != CaseKind.APPROVAL.value:
-        raise Conflict("Only held content is approved.", case_id=case.id)
+        raise Conflict(_("Only held content is approved."), case_id=case.id)
     if action in SANCTIONS and case.subject_user_id is None:
-        raise Conflict("Nobody to sanction on this case.", case_id=case.id)
+        raise Conflict(_("Nobody to sanction on this case."), case_id=case.id)
     if not policy.can_take_case_action(user, case.group_id, action):
         raise Forbidden(
-            "Only community managers can mute, suspend or move; ask one.", case_id=case.id
+            _("Only community managers can mute, suspend or move; ask one."), case_id=case.id
         )
 
 
@@ -130,7 +140,7 @@ def check_action_allowed(user: User, case: ModerationCase, request: ActionReques
 def _post(case: ModerationCase) -> Post:
     post = db.session.get(Post, case.target_id)
     if post is None or post.deleted_at is not None:
-        raise Conflict("This post no longer exists.", case_id=case.id)
+        raise Conflict(_("This post no longer exists."), case_id=case.id)
     return post
 
 
@@ -138,7 +148,7 @@ def _comment(case: ModerationCase) -> tuple[Comment, Post]:
     comment = db.session.get(Comment, case.target_id)
     post = db.session.get(Post, comment.post_id) if comment else None
     if comment is None or comment.deleted_at is not None or post is None:
-        raise Conflict("This comment no longer exists.", case_id=case.id)
+        raise Conflict(_("This comment no longer exists."), case_id=case.id)
     return comment, post
 
 
@@ -241,13 +251,13 @@ def _lock(actor: User, case: ModerationCase, request: ActionRequest) -> dict[str
 
 def _check_move_destination(actor: User, post: Post, group_id: int | None) -> None:
     if post.kind == "announcement":
-        raise Conflict("Announcements keep their audience; they cannot be moved.")
+        raise Conflict(_("Announcements keep their audience; they cannot be moved."))
     if group_id == post.group_id:
-        raise ValidationFailed("The post is already there.", fields={"group_id": "same"})
+        raise ValidationFailed(_("The post is already there."), fields={"group_id": "same"})
     if group_id is not None:
         group = db.session.get(Group, group_id)
         if group is None or not policy.can_see_group(actor, group):
-            raise ValidationFailed("No such group.", fields={"group_id": "unknown"})
+            raise ValidationFailed(_("No such group."), fields={"group_id": "unknown"})
         if group.is_archived:
             raise Forbidden(policy.READ_ONLY_REFUSAL)
 
@@ -305,7 +315,7 @@ def _move(actor: User, case: ModerationCase, request: ActionRequest) -> dict[str
 def _sanction(actor: User, case: ModerationCase, request: ActionRequest) -> dict[str, Any]:
     person = db.session.get(User, case.subject_user_id)
     if person is None:
-        raise Conflict("This person no longer exists.", case_id=case.id)
+        raise Conflict(_("This person no longer exists."), case_id=case.id)
     before = {"muted_until": person.muted_until, "suspended_until": person.suspended_until}
     sanctions.do_sanction(
         actor,
@@ -425,7 +435,7 @@ def do_bulk_action(actor: User, data: Any) -> list[ModerationCase]:
         for the first case that cannot take the action (its id is in the error).
     """
     if not isinstance(data, dict):
-        raise ValidationFailed("The request body must be a JSON object.")
+        raise ValidationFailed(_("The request body must be a JSON object."))
     request = check_action_request(data, extra_fields=frozenset({"case_ids"}))
     ids = data.get("case_ids")
     if (
@@ -435,7 +445,11 @@ def do_bulk_action(actor: User, data: Any) -> list[ModerationCase]:
         or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in ids)
     ):
         raise ValidationFailed(
-            f"case_ids must be a list of 1 to {BULK_MAX_CASES} case ids.",
+            ngettext(
+                "case_ids must be a list of 1 to %(num)d case id.",
+                "case_ids must be a list of 1 to %(num)d case ids.",
+                BULK_MAX_CASES,
+            ),
             fields={"case_ids": "invalid"},
         )
     cases = []
@@ -443,7 +457,7 @@ def do_bulk_action(actor: User, data: Any) -> list[ModerationCase]:
         try:
             case = access_case(actor, case_id)
         except NotFound:
-            raise NotFound(f"No such case: #{case_id}.", case_id=case_id) from None
+            raise NotFound(_("No such case: #%(id)d.", id=case_id), case_id=case_id) from None
         check_action_allowed(actor, case, request)
         cases.append(case)
     for case in cases:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -48,25 +49,27 @@ def access_case(user: User, case_id: int) -> ModerationCase:
         )
     )
     if case is None:
-        raise NotFound("No such case.")
+        raise NotFound(_("No such case."))
     return case
 
 
 def check_can_open_queue(user: User) -> None:
     """Moderators and group admins open the queue; anyone else is refused (403)."""
     if not policy.can_open_queue(user):
-        raise Forbidden("Only community managers and group admins can moderate.")
+        raise Forbidden(_("Only community managers and group admins can moderate."))
 
 
 def check_list_filters(args: dict[str, Any]) -> dict[str, Any]:
     status = args.get("status") or "open"
     if status not in ("open", "closed"):
-        raise ValidationFailed("status must be 'open' or 'closed'.", fields={"status": "unknown"})
+        raise ValidationFailed(
+            _("status must be 'open' or 'closed'."), fields={"status": "unknown"}
+        )
     out: dict[str, Any] = {"status": status}
     kind = args.get("kind")
     if kind:
         if kind not in {k.value for k in CaseKind}:
-            raise ValidationFailed("Unknown case kind.", fields={"kind": "unknown"})
+            raise ValidationFailed(_("Unknown case kind."), fields={"kind": "unknown"})
         out["kind"] = kind
     if args.get("assignee") == "me":
         out["assignee"] = "me"
@@ -75,7 +78,7 @@ def check_list_filters(args: dict[str, Any]) -> dict[str, Any]:
         if not (raw_group.isascii() and raw_group.isdigit() and len(raw_group) <= 10) or not (
             0 < int(raw_group) <= MAX_ID
         ):
-            raise ValidationFailed("group_id must be an id.", fields={"group_id": "invalid"})
+            raise ValidationFailed(_("group_id must be an id."), fields={"group_id": "invalid"})
         out["group_id"] = int(raw_group)
     return out
 
@@ -189,13 +192,13 @@ def do_assign(user: User, case_id: int, data: Any) -> ModerationCase:
     data = check_known_fields(data, {"assignee_id"})
     case = access_case(user, case_id)
     if not case.is_open:
-        raise Conflict("This case is closed.")
+        raise Conflict(_("This case is closed."))
     assignee_id = check_optional_id(data.get("assignee_id"), "assignee_id")
     if assignee_id is not None:
         assignee = db.session.get(User, assignee_id)
         if assignee is None or not policy.can_moderate_group(assignee, case.group_id):
             raise ValidationFailed(
-                "Assign the case to someone who can moderate it.",
+                _("Assign the case to someone who can moderate it."),
                 fields={"assignee_id": "not_moderator"},
             )
     before = {"assignee_id": case.assignee_id}
@@ -278,11 +281,11 @@ def do_appeal(user: User, case_id: int, data: Any) -> ModerationCase:
     data = check_known_fields(data, {"text"})
     case = db.session.get(ModerationCase, case_id)
     if case is None or case.subject_user_id != user.id or case.kind == CaseKind.APPEAL.value:
-        raise NotFound("No such case.")
+        raise NotFound(_("No such case."))
     if case.is_open or case.resolution not in APPEALABLE:
-        raise Conflict("There is no moderation action to appeal on this case.")
+        raise Conflict(_("There is no moderation action to appeal on this case."))
     text = check_text(data.get("text"), "text", max_len=APPEAL_MAX_CHARS, multiline=True)
-    already = Conflict("You have already appealed this decision.")
+    already = Conflict(_("You have already appealed this decision."))
     if already_appealed(case.id):
         raise already
     appeal_id = _insert_appeal(

@@ -19,6 +19,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, extract, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -254,7 +256,7 @@ def do_create_team_success(user: User, data: Any) -> tuple[Celebration, Post]:
     :raise ValidationFailed: bad people, message, title or group.
     """
     if not can_celebrate_team(user):
-        raise Forbidden("Team successes are posted by managers and community managers.")
+        raise Forbidden(_("Team successes are posted by managers and community managers."))
     data = check_known_fields(data, {"title", "message", "people_ids", "group_id"})
     group_id = check_group_for_posting(user, data.get("group_id"))
     people = _check_people(data.get("people_ids"), group_id)
@@ -294,19 +296,22 @@ def do_create_team_success(user: User, data: Any) -> tuple[Celebration, Post]:
 def _check_people(raw: Any, group_id: int | None) -> list[User]:
     field = "people_ids"
     if not isinstance(raw, list) or not raw:
-        raise ValidationFailed("Name the people to celebrate.", fields={field: "missing"})
+        raise ValidationFailed(_("Name the people to celebrate."), fields={field: "missing"})
     ids = list(dict.fromkeys(check_optional_id(uid, field) for uid in raw))
     if len(ids) > MAX_PEOPLE:
-        raise ValidationFailed(f"{MAX_PEOPLE} people at most.", fields={field: "too_many"})
+        raise ValidationFailed(
+            ngettext("%(num)d person at most.", "%(num)d people at most.", MAX_PEOPLE),
+            fields={field: "too_many"},
+        )
     users = {
         u.id: u
         for u in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True)))
     }
     if len(users) != len(ids):
-        raise ValidationFailed("Name active colleagues only.", fields={field: "unknown"})
+        raise ValidationFailed(_("Name active colleagues only."), fields={field: "unknown"})
     if set(policy.readers_among(ids, group_id)) != set(ids):
         raise ValidationFailed(
-            "Everyone named must be able to read the group.", fields={field: "not_member"}
+            _("Everyone named must be able to read the group."), fields={field: "not_member"}
         )
     return [users[uid] for uid in ids]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -41,7 +42,7 @@ def access_comment(user: User, comment_id: int) -> tuple[Comment, Post]:
         )
     ).first()
     if row is None:
-        raise NotFound("No such comment.")
+        raise NotFound(_("No such comment."))
     return row[0], row[1]
 
 
@@ -72,7 +73,7 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
     if not post.comments_enabled:
-        raise Forbidden("Comments are turned off for this post.")
+        raise Forbidden(_("Comments are turned off for this post."))
     body = check_text(
         data.get("body"), "body", max_len=current_app.config["COMMENT_MAX_CHARS"], multiline=True
     )
@@ -119,7 +120,7 @@ def do_delete_comment(user: User, comment_id: int) -> bool:
     """
     comment, post = access_comment(user, comment_id)
     if not policy.can_delete_comment(user, comment, post):
-        raise Forbidden("You can only delete your own comments or comments on your posts.")
+        raise Forbidden(_("You can only delete your own comments or comments on your posts."))
     comment.deleted_at = utcnow()
     if user.id == comment.author_id:
         do_close_cases_about("comment", comment.id)

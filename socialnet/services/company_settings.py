@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import policy
@@ -26,12 +29,14 @@ ANONYMISE = "anonymise"
 REMOVE = "remove"
 
 #: key → (default, allowed values, what an administrator reads next to it)
-SETTINGS: dict[str, tuple[str, tuple[str, ...], str]] = {
+SETTINGS: dict[str, tuple[str, tuple[str, ...], LazyString]] = {
     ACCOUNT_DELETION: (
         ANONYMISE,
         (ANONYMISE, REMOVE),
-        "When someone deletes their account, their posts, comments, reactions and votes "
-        "are kept under 'Former colleague' (anonymise) or erased (remove).",
+        _l(
+            "When someone deletes their account, their posts, comments, reactions and votes "
+            "are kept under 'Former colleague' (anonymise) or erased (remove)."
+        ),
     ),
 }
 
@@ -49,10 +54,11 @@ def current() -> dict[str, str]:
 
 
 def describe() -> list[dict[str, Any]]:
-    """Every setting with its value, allowed values and help text (the admin page)."""
+    """Every setting with its value, allowed values and help text (the admin page), the
+    help text in the request's language."""
     values = current()
     return [
-        {"key": key, "value": values[key], "allowed": list(allowed), "help": help_text}
+        {"key": key, "value": values[key], "allowed": list(allowed), "help": str(help_text)}
         for key, (_, allowed, help_text) in SETTINGS.items()
     ]
 
@@ -60,7 +66,7 @@ def describe() -> list[dict[str, Any]]:
 def check_can_manage(user: User) -> None:
     """:raise Forbidden: ``user`` is not an administrator (only they see or change settings)."""
     if not policy.is_admin(user):
-        raise Forbidden("Only administrators see and change company settings.")
+        raise Forbidden(_("Only administrators see and change company settings."))
 
 
 def do_update(actor: User, data: Any) -> dict[str, str]:
@@ -75,7 +81,8 @@ def do_update(actor: User, data: Any) -> dict[str, str]:
         allowed = SETTINGS[key][1]
         if value not in allowed:
             raise ValidationFailed(
-                f"{key} must be one of: {', '.join(allowed)}.", fields={key: "not_allowed"}
+                _("%(key)s must be one of: %(values)s.", key=key, values=", ".join(allowed)),
+                fields={key: "not_allowed"},
             )
     before = current()
     for key, value in data.items():

@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import aliased
 
@@ -60,12 +62,12 @@ def list_values(user: User) -> list[dict[str, Any]]:
 
 def _check_admin(user: User) -> None:
     if not policy.is_admin(user):
-        raise Forbidden("Only administrators manage company values.")
+        raise Forbidden(_("Only administrators manage company values."))
 
 
 def _value_taken() -> Conflict:
     return Conflict(
-        "A value with this name exists (names differing only by case or accents are the same).",
+        _("A value with this name exists (names differing only by case or accents are the same)."),
         fields={"name": "taken"},
     )
 
@@ -95,7 +97,9 @@ def _apply_value_fields(value: CompanyValue, data: dict[str, Any]) -> None:
         value.emoji = check_text(data["emoji"], "emoji", max_len=16, required=False)
     if "active" in data:
         if not isinstance(data["active"], bool):
-            raise ValidationFailed("active must be true or false.", fields={"active": "not_bool"})
+            raise ValidationFailed(
+                _("active must be true or false."), fields={"active": "not_bool"}
+            )
         value.active = data["active"]
 
 
@@ -108,7 +112,7 @@ def do_create_value(user: User, data: Any) -> CompanyValue:
     _check_admin(user)
     data = check_known_fields(data, {"name", "description", "emoji"})
     if "name" not in data:
-        raise ValidationFailed("name is required.", fields={"name": "missing"})
+        raise ValidationFailed(_("name is required."), fields={"name": "missing"})
     name, key = _check_value_name(data["name"])
     draft = CompanyValue(description="", emoji="", active=True)
     _apply_value_fields(draft, {k: v for k, v in data.items() if k != "name"})
@@ -125,7 +129,7 @@ def do_update_value(user: User, value_id: int, data: Any) -> CompanyValue:
     data = check_known_fields(data, {"name", "description", "emoji", "active"})
     value = db.session.get(CompanyValue, value_id)
     if value is None:
-        raise NotFound("No such value.")
+        raise NotFound(_("No such value."))
     _apply_value_fields(value, data)
     flush_unless_taken("name_key", _value_taken())
     return value
@@ -142,7 +146,9 @@ def check_value(raw: Any) -> CompanyValue:
     elif isinstance(raw, int) and not isinstance(raw, bool):
         value = db.session.get(CompanyValue, raw) if 1 <= raw <= 2**31 - 1 else None
     if value is None or not value.active:
-        raise ValidationFailed("Choose one of the company's values.", fields={"value": "unknown"})
+        raise ValidationFailed(
+            _("Choose one of the company's values."), fields={"value": "unknown"}
+        )
     return value
 
 
@@ -157,24 +163,29 @@ def check_recipients(giver: User, raw: Any, group_id: int | None) -> list[User]:
     """
     field = "recipient_ids"
     if not isinstance(raw, list) or not raw:
-        raise ValidationFailed("Name one to ten colleagues.", fields={field: "missing"})
+        raise ValidationFailed(_("Name one to ten colleagues."), fields={field: "missing"})
     ids = [check_optional_id(uid, field) for uid in raw]
     ids = list(dict.fromkeys(ids))
     if len(ids) > MAX_RECIPIENTS:
         raise ValidationFailed(
-            f"Kudos go to {MAX_RECIPIENTS} people at most.", fields={field: "too_many"}
+            ngettext(
+                "Kudos go to %(num)d person at most.",
+                "Kudos go to %(num)d people at most.",
+                MAX_RECIPIENTS,
+            ),
+            fields={field: "too_many"},
         )
     if giver.id in ids:
-        raise ValidationFailed("You cannot give kudos to yourself.", fields={field: "self"})
+        raise ValidationFailed(_("You cannot give kudos to yourself."), fields={field: "self"})
     users = {
         u.id: u
         for u in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True)))
     }
     if len(users) != len(ids):
-        raise ValidationFailed("Kudos go to active colleagues only.", fields={field: "unknown"})
+        raise ValidationFailed(_("Kudos go to active colleagues only."), fields={field: "unknown"})
     if set(policy.readers_among(ids, group_id)) != set(ids):
         raise ValidationFailed(
-            "Everyone you thank must be able to read the group.", fields={field: "not_member"}
+            _("Everyone you thank must be able to read the group."), fields={field: "not_member"}
         )
     return [users[uid] for uid in ids]
 
@@ -366,10 +377,10 @@ def leaderboard(
     from .celebrations import company_today, company_tz
 
     if not policy.is_moderator(viewer):
-        raise Forbidden("The kudos leaderboard is for community managers.")
+        raise Forbidden(_("The kudos leaderboard is for community managers."))
     period = period or "month"
     if period not in PERIODS:
-        raise ValidationFailed("period is month or quarter.", fields={"period": "unknown"})
+        raise ValidationFailed(_("period is month or quarter."), fields={"period": "unknown"})
     day = parse_date(at, "at") or company_today()
     if group_id is not None:
         group_id = _check_group_param(viewer, group_id)
@@ -414,7 +425,7 @@ def _check_group_param(viewer: User, raw: Any) -> int:
         group_id = 0
     group_id = check_optional_id(group_id or None, "group_id")
     if group_id is None or not policy.can_read_group(viewer, group_id):
-        raise ValidationFailed("No such group.", fields={"group_id": "unknown"})
+        raise ValidationFailed(_("No such group."), fields={"group_id": "unknown"})
     return group_id
 
 
@@ -460,7 +471,9 @@ def do_update_preferences(user: User, data: Any) -> dict[str, bool]:
     data = check_known_fields(data, set(PREFERENCES))
     for name, flag in data.items():
         if not isinstance(flag, bool):
-            raise ValidationFailed(f"{name} must be true or false.", fields={name: "not_bool"})
+            raise ValidationFailed(
+                _("%(name)s must be true or false.", name=name), fields={name: "not_bool"}
+            )
     for name, flag in data.items():
         setattr(user, name, flag)
     db.session.flush()

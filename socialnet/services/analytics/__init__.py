@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ... import policy
 from ...errors import Forbidden, NotFound
 from ...models import User
@@ -40,7 +42,7 @@ __all__ = [
 def check_can_read(user: User) -> None:
     """:raise Forbidden: ``user`` is not an active community manager or admin."""
     if not policy.can_read_analytics(user):
-        raise Forbidden("Engagement analytics are for community managers and administrators.")
+        raise Forbidden(_("Engagement analytics are for community managers and administrators."))
 
 
 def _items(build: Callable[[User, Range], list]) -> Callable[[User, Range], dict]:
@@ -163,7 +165,7 @@ def export_csv(viewer: User, table: str, args: Mapping[str, Any]) -> str:
     """
     check_can_read(viewer)
     if table not in CSV_TABLES:
-        raise NotFound("No such analytics table.")
+        raise NotFound(_("No such analytics table."))
     source, header, rows = CSV_TABLES[table]
     return to_csv(header, rows(report(viewer, source, args)))
 

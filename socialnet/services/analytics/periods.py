@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Date, case, cast, func, literal, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -86,13 +88,23 @@ def check_range(raw_from: Any, raw_to: Any) -> Range:
     start = given_start or end - timedelta(days=DEFAULT_DAYS - 1)
     if start < EARLIEST:
         raise ValidationFailed(
-            f"'from' must be between {EARLIEST} and {LATEST}.", fields={"from": "out_of_range"}
+            _(
+                "'from' must be between %(earliest)s and %(latest)s.",
+                earliest=EARLIEST,
+                latest=LATEST,
+            ),
+            fields={"from": "out_of_range"},
         )
     if start > end:
-        raise ValidationFailed("'from' must not be after 'to'.", fields={"from": "after_to"})
+        raise ValidationFailed(_("'from' must not be after 'to'."), fields={"from": "after_to"})
     if (end - start).days + 1 > MAX_DAYS:
         raise ValidationFailed(
-            f"The range may cover at most {MAX_DAYS} days.", fields={"to": "too_long"}
+            ngettext(
+                "The range may cover at most %(num)d day.",
+                "The range may cover at most %(num)d days.",
+                MAX_DAYS,
+            ),
+            fields={"to": "too_long"},
         )
     return Range(start, end, company_tz())
 

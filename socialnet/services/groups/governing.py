@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ... import policy
@@ -43,7 +44,7 @@ UPDATE_FIELDS = CREATE_FIELDS | {"archived"}
 def _check_type(value: Any) -> str:
     if value not in VISIBILITIES:
         raise ValidationFailed(
-            "type must be public, private or secret.", fields={"type": "unknown"}
+            _("type must be public, private or secret."), fields={"type": "unknown"}
         )
     return value
 
@@ -51,20 +52,22 @@ def _check_type(value: Any) -> str:
 def _check_color(value: Any) -> str:
     if not isinstance(value, str) or not COLOR_RE.match(value):
         raise ValidationFailed(
-            "cover_color must be a colour like #3b5bdb.", fields={"cover_color": "invalid"}
+            _("cover_color must be a colour like #3b5bdb."), fields={"cover_color": "invalid"}
         )
     return value.lower()
 
 
 def _check_bool(value: Any, field: str) -> bool:
     if not isinstance(value, bool):
-        raise ValidationFailed(f"{field} must be true or false.", fields={field: "not_bool"})
+        raise ValidationFailed(
+            _("%(name)s must be true or false.", name=field), fields={field: "not_bool"}
+        )
     return value
 
 
 def check_may_create_group(user: User) -> None:
     if not policy.can_create_group(user, current_app.config.get("GROUP_CREATION_ROLES") or ()):
-        raise Forbidden("Group creation is limited to some roles in this company.")
+        raise Forbidden(_("Group creation is limited to some roles in this company."))
 
 
 def do_create_group(user: User, data: Any) -> Group:
@@ -96,7 +99,7 @@ def do_create_group(user: User, data: Any) -> Group:
         group.cover_color = _check_color(data["cover_color"])
     if data.get("official") is not None and _check_bool(data["official"], "official"):
         if not policy.can_mark_official(user):
-            raise Forbidden("Only community managers can mark a group official.")
+            raise Forbidden(_("Only community managers can mark a group official."))
         group.is_official = True
     db.session.add(group)
     db.session.flush()
@@ -130,10 +133,10 @@ def _apply_update(actor: User, group: Group, data: dict[str, Any]) -> bool:
     """Apply ``data`` to ``group``; True when its visibility became more restrictive."""
     manager_only = set(data) - {"official"}
     if (manager_only or not data) and not policy.can_manage_group(actor, group):
-        raise Forbidden("Only the group's admins can change it.")
+        raise Forbidden(_("Only the group's admins can change it."))
     if "official" in data:
         if not policy.can_mark_official(actor):
-            raise Forbidden("Only community managers can mark a group official.")
+            raise Forbidden(_("Only community managers can mark a group official."))
         group.is_official = _check_bool(data["official"], "official")
     _apply_texts(actor, group, data)
     if "premoderated" in data:
@@ -192,7 +195,7 @@ def do_delete_group(actor: User, group_id: int) -> None:
     """Delete a group and its content (its admins, company admins). Not undoable."""
     group = access_group(actor, group_id)
     if not policy.can_manage_group(actor, group):
-        raise Forbidden("Only the group's admins can delete it.")
+        raise Forbidden(_("Only the group's admins can delete it."))
     # Everyone leaves: members, outside readers of a public group, announcement listeners.
     rooms = [_room(group.id), *_announcement_rooms(group.id)]
     db.session.delete(group)  # its posts, events, announcements… go with it (ON DELETE CASCADE)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select, tuple_
 
 from ... import policy
@@ -70,7 +71,7 @@ def list_members(
 def list_join_requests(actor: User, group_id: int) -> list[dict[str, Any]]:
     group = access_group(actor, group_id)
     if not policy.can_manage_group(actor, group):
-        raise Forbidden("Only the group's admins see its join requests.")
+        raise Forbidden(_("Only the group's admins see its join requests."))
     rows = db.session.execute(
         select(User, GroupJoinRequest.created_at)
         .join(GroupJoinRequest, GroupJoinRequest.user_id == User.id)
@@ -109,12 +110,12 @@ def do_join(user: User, group_id: int) -> str:
     group = db.session.get(Group, group_id)
     if group is None or policy.is_secret_group(group):
         if group is not None and policy.is_group_member(user, group.id):
-            raise Conflict("You are already a member of this group.")
-        raise NotFound("No such group.")
+            raise Conflict(_("You are already a member of this group."))
+        raise NotFound(_("No such group."))
     if policy.is_group_member(user, group.id):
-        raise Conflict("You are already a member of this group.")
+        raise Conflict(_("You are already a member of this group."))
     if group.is_archived:
-        raise Conflict("This group is archived: nobody can join it.")
+        raise Conflict(_("This group is archived: nobody can join it."))
     if policy.is_public_group(group):
         _add_member(group, user.id)
         return "joined"
@@ -134,7 +135,7 @@ def _check_target_user(user_id: Any) -> User:
     user_id = check_optional_id(user_id, "user_id")
     target = db.session.get(User, user_id) if user_id else None
     if target is None or not target.active:
-        raise ValidationFailed("user_id names no active person.", fields={"user_id": "unknown"})
+        raise ValidationFailed(_("user_id names no active person."), fields={"user_id": "unknown"})
     return target
 
 
@@ -143,15 +144,15 @@ def do_add_member(actor: User, group_id: int, data: Any) -> User:
     data = check_known_fields(data, {"user_id", "role"})
     group = access_group(actor, group_id)
     if not policy.can_manage_group(actor, group):
-        raise Forbidden("Only the group's admins can add members.")
+        raise Forbidden(_("Only the group's admins can add members."))
     if group.is_archived:
-        raise Conflict("This group is archived.")
+        raise Conflict(_("This group is archived."))
     target = _check_target_user(data.get("user_id"))
     role = data.get("role", policy.GROUP_MEMBER)
     if role not in policy.GROUP_ROLES:
-        raise ValidationFailed("role must be member or admin.", fields={"role": "unknown"})
+        raise ValidationFailed(_("role must be member or admin."), fields={"role": "unknown"})
     if policy.is_group_member(target, group.id):
-        raise Conflict("This person is already a member.")
+        raise Conflict(_("This person is already a member."))
     _add_member(group, target.id, role)
     do_notify([target.id], "invited", actor=actor, group=group)
     return target
@@ -172,11 +173,11 @@ def do_remove_member(actor: User, group_id: int, user_id: int) -> None:
     group = access_group(actor, group_id)
     membership = db.session.get(GroupMembership, (group.id, user_id))
     if user_id != actor.id and not policy.can_manage_group(actor, group):
-        raise Forbidden("Only the group's admins can remove members.")
+        raise Forbidden(_("Only the group's admins can remove members."))
     if membership is None:
-        raise NotFound("This person is not a member of the group.")
+        raise NotFound(_("This person is not a member of the group."))
     if policy.is_group_admin_role(membership.role) and _admin_count(group.id) == 1:
-        raise Conflict("The last admin cannot leave: make someone else an admin first.")
+        raise Conflict(_("The last admin cannot leave: make someone else an admin first."))
     db.session.delete(membership)
     db.session.flush()
     publish("member.left", {"group_id": group.id, "user_id": user_id}, room=_room(group.id))
@@ -193,16 +194,16 @@ def do_set_member_role(actor: User, group_id: int, user_id: int, data: Any) -> N
     data = check_known_fields(data, {"role"})
     group = access_group(actor, group_id)
     if not policy.can_manage_group(actor, group):
-        raise Forbidden("Only the group's admins can change roles.")
+        raise Forbidden(_("Only the group's admins can change roles."))
     role = data.get("role")
     if role not in policy.GROUP_ROLES:
-        raise ValidationFailed("role must be member or admin.", fields={"role": "unknown"})
+        raise ValidationFailed(_("role must be member or admin."), fields={"role": "unknown"})
     membership = db.session.get(GroupMembership, (group.id, user_id))
     if membership is None:
-        raise NotFound("This person is not a member of the group.")
+        raise NotFound(_("This person is not a member of the group."))
     demoted = policy.is_group_admin_role(membership.role) and not policy.is_group_admin_role(role)
     if demoted and _admin_count(group.id) == 1:
-        raise Conflict("The last admin cannot step down: make someone else an admin first.")
+        raise Conflict(_("The last admin cannot step down: make someone else an admin first."))
     membership.role = role
     db.session.flush()
     publish("group.updated", describe_public(group), room=_room(group.id))
@@ -212,12 +213,12 @@ def do_decide_request(actor: User, group_id: int, user_id: int, approve: bool) -
     """Approve or decline a join request (group admins, never one's own request)."""
     group = access_group(actor, group_id)
     if user_id == actor.id:
-        raise Forbidden("You cannot decide on your own join request.")
+        raise Forbidden(_("You cannot decide on your own join request."))
     if not policy.can_manage_group(actor, group):
-        raise Forbidden("Only the group's admins can decide on join requests.")
+        raise Forbidden(_("Only the group's admins can decide on join requests."))
     request = db.session.get(GroupJoinRequest, (group.id, user_id))
     if request is None:
-        raise NotFound("No pending request from this person.")
+        raise NotFound(_("No pending request from this person."))
     if not approve:
         db.session.delete(request)
         db.session.flush()
@@ -226,7 +227,7 @@ def do_decide_request(actor: User, group_id: int, user_id: int, approve: bool) -
     if requester is None or not requester.active:
         db.session.delete(request)
         db.session.flush()
-        raise Conflict("This person's account is no longer active.")
+        raise Conflict(_("This person's account is no longer active."))
     _add_member(group, user_id)
     do_notify([user_id], "request_approved", actor=actor, group=group)
     return "approved"

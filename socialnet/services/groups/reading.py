@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select, tuple_
 
 from ... import policy
@@ -34,7 +35,7 @@ def access_group(user: User, group_id: int) -> Group:
     """The group if ``user`` may know it exists. :raise NotFound: missing or secret to them."""
     group = db.session.get(Group, group_id)
     if not policy.can_see_group(user, group):
-        raise NotFound("No such group.")
+        raise NotFound(_("No such group."))
     return group
 
 
@@ -46,7 +47,7 @@ def access_readable_group(user: User, group_id: int) -> Group:
     """
     group = access_group(user, group_id)
     if not policy.can_read_group(user, group.id):
-        raise Forbidden("This group is private: ask to join to read it.")
+        raise Forbidden(_("This group is private: ask to join to read it."))
     return group
 
 
