@@ -34,6 +34,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_mail import Connection, Message
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -92,7 +94,10 @@ def access_reset_user(token: Any) -> User:
         used, or the password or sessions changed since it was sent).
     """
     invalid = ValidationFailed(
-        "This reset link is not valid. Copy the whole link from the email, or ask for a new one.",
+        _(
+            "This reset link is not valid. Copy the whole link from the "
+            "email, or ask for a new one."
+        ),
         fields={"token": "invalid"},
     )
     if not isinstance(token, str) or not token or len(token) > 500 or not token.isascii():
@@ -101,7 +106,7 @@ def access_reset_user(token: Any) -> User:
         payload = _serializer().loads(token, max_age=max_age())
     except SignatureExpired as exc:
         raise ValidationFailed(
-            "This reset link has expired. Ask for a new one.", fields={"token": "expired"}
+            _("This reset link has expired. Ask for a new one."), fields={"token": "expired"}
         ) from exc
     except BadData as exc:
         raise invalid from exc
@@ -111,8 +116,10 @@ def access_reset_user(token: Any) -> User:
     expected = _fingerprint(user.password_hash, user.session_epoch) if user else ""
     if user is None or not user.active or not hmac.compare_digest(expected, str(payload.get("f"))):
         raise ValidationFailed(
-            "This reset link has already been used, or the password changed since it was "
-            "sent. Ask for a new one.",
+            _(
+                "This reset link has already been used, or the password changed "
+                "since it was sent. Ask for a new one."
+            ),
             fields={"token": "used"},
         )
     return user
@@ -158,7 +165,7 @@ def do_confirm_reset(data: Any) -> User:
     return user
 
 
-NO_LINKS_MESSAGE = (
+NO_LINKS_MESSAGE = _l(
     "Emails with links cannot be sent: this site's address is not configured. Please tell "
     "your administrator to set SOCIALNET_PUBLIC_URL."
 )
@@ -256,7 +263,7 @@ def access_signup(token: Any) -> tuple[str, str]:
         (the address has an account now).
     """
     invalid = ValidationFailed(
-        "This sign-up link is not valid. Copy the whole link from the email, or sign up again.",
+        _("This sign-up link is not valid. Copy the whole link from the email, or sign up again."),
         fields={"token": "invalid"},
     )
     if not isinstance(token, str) or not token or len(token) > 1000 or not token.isascii():
@@ -265,7 +272,7 @@ def access_signup(token: Any) -> tuple[str, str]:
         payload = _serializer(SIGNUP_SALT).loads(token, max_age=signup_max_age())
     except SignatureExpired as exc:
         raise ValidationFailed(
-            "This sign-up link has expired. Sign up again.", fields={"token": "expired"}
+            _("This sign-up link has expired. Sign up again."), fields={"token": "expired"}
         ) from exc
     except BadData as exc:
         raise invalid from exc
@@ -278,8 +285,10 @@ def access_signup(token: Any) -> tuple[str, str]:
 
 def _signup_used() -> ValidationFailed:
     return ValidationFailed(
-        "This sign-up link has already been used: the account exists. Sign in, or reset "
-        "its password.",
+        _(
+            "This sign-up link has already been used: the account exists. "
+            "Sign in, or reset its password."
+        ),
         fields={"token": "used"},
     )
 

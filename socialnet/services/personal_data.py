@@ -37,6 +37,7 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import aliased
 
@@ -501,10 +502,10 @@ def access_person_for_export(actor: User, person_id: int) -> User:
     :raise NotFound: no such person.
     """
     if not policy.can_manage_users(actor):
-        raise Forbidden("Only administrators export a colleague's data.")
+        raise Forbidden(_("Only administrators export a colleague's data."))
     person = db.session.get(User, person_id)
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
