@@ -9,6 +9,7 @@ disconnected. Clients may only join rooms :func:`policy.can_join_room` allows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from flask import current_app, request, session
@@ -18,6 +19,7 @@ from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_
 
 from .. import policy
 from ..extensions import socketio
+from ..i18n import check_language, for_person
 from ..models import User
 from ..ratelimits import socket_message_allowed
 from ..services.sessions import session_room
@@ -146,6 +148,15 @@ def _sid() -> str:
     return request.sid  # type: ignore[attr-defined]
 
 
+def _speaking_to(user: User | None) -> AbstractContextManager[None]:
+    """Speak ``user``'s chosen language; without a choice (or a user), the handshake's own
+    (``Accept-Language``, as for any request). A bearer token's person is not Flask-Login's
+    ``current_user`` here, so their preference must be applied explicitly."""
+    if user is not None and check_language(user.language):
+        return for_person(user)
+    return nullcontext()
+
+
 def _rate_limited() -> dict[str, str]:
     """The answer to a message over the connection's limit (in the connection's language)."""
     return {
@@ -157,7 +168,8 @@ def _rate_limited() -> dict[str, str]:
 def _on_join(data: Any) -> dict[str, Any]:
     """``join`` {"room": "group:7"} → ack ``{"ok": true}`` or ``{"error", "message"}``."""
     if not socket_message_allowed(_sid()):
-        return _rate_limited()
+        with _speaking_to(socket_user()):
+            return _rate_limited()
     user = socket_user()
     if user is None:
         disconnect()
@@ -165,7 +177,8 @@ def _on_join(data: Any) -> dict[str, Any]:
     room = data.get("room") if isinstance(data, dict) else None
     if not isinstance(room, str) or not policy.can_join_room(user, room):
         # Same answer for a forbidden and a non-existent room: nothing leaks.
-        return {"error": "not_found", "message": _("No such room.")}
+        with _speaking_to(user):
+            return {"error": "not_found", "message": _("No such room.")}
     join_room(room)
     return {"ok": True, "room": room}
 
@@ -177,10 +190,12 @@ FIXED_ROOMS = ("user:", "token:", "session:")
 
 def _on_leave(data: Any) -> dict[str, Any]:
     if not socket_message_allowed(_sid()):
-        return _rate_limited()
+        with _speaking_to(socket_user()):
+            return _rate_limited()
     room = data.get("room") if isinstance(data, dict) else None
     if not isinstance(room, str) or room == policy.COMPANY_ROOM or room.startswith(FIXED_ROOMS):
-        return {"error": "invalid", "message": _("This room cannot be left.")}
+        with _speaking_to(socket_user()):
+            return {"error": "invalid", "message": _("This room cannot be left.")}
     leave_room(room)
     return {"ok": True, "room": room}
 
