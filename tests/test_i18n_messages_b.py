@@ -16,6 +16,7 @@ from socialnet.extensions import db
 from socialnet.models import Group, User
 from socialnet.models._time import utcnow
 from socialnet.ratelimits import limiter
+from socialnet.services import password_reset
 from tests.conftest import PASSWORD
 from tests.helpers import assert_error
 
@@ -332,3 +333,40 @@ def test_socket_refusals_follow_the_persons_language(socket_for, employee):
     assert answer == {"error": "not_found", "message": "Salon introuvable."}
     answer = sock.emit("leave", {"room": "company"}, callback=True)
     assert answer == {"error": "invalid", "message": "Impossible de quitter ce salon."}
+
+
+@pytest.fixture
+def outbox(app, monkeypatch) -> list:
+    """The emails handed to the mailer after commit, with links on a public URL."""
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://social.lumen.example")
+    sent: list = []
+    monkeypatch.setattr(password_reset, "send_in_background", lambda _app, msg: sent.append(msg))
+    return sent
+
+
+def test_reset_answer_follows_the_request_and_the_email_its_recipient(app, employee, outbox):
+    db.session.get(User, employee.id).language = "fr"
+    db.session.commit()
+    client = app.test_client()
+    english = client.post(f"{API}/auth/password-reset", json={"email": employee.email}, headers=EN)
+    assert english.status_code == 202, english.get_json()
+    assert english.get_json()["message"].startswith("If an account uses this address")
+    french = client.post(f"{API}/auth/password-reset", json={"email": employee.email}, headers=FR)
+    assert french.get_json()["message"].startswith("Si un compte utilise cette adresse")
+    company = app.config.get("COMPANY_NAME", "socialnet")
+    # asked in English or French, the email speaks the language its recipient chose
+    assert [m.subject for m in outbox] == [
+        f"Réinitialisez votre mot de passe {company}",
+        f"Réinitialisez votre mot de passe {company}",
+    ]
+
+
+def test_reset_email_without_a_preference_speaks_the_requests_language(app, fred, outbox):
+    client = app.test_client()
+    client.post(f"{API}/auth/password-reset", json={"email": fred.email}, headers=FR)
+    client.post(f"{API}/auth/password-reset", json={"email": fred.email}, headers=EN)
+    company = app.config.get("COMPANY_NAME", "socialnet")
+    assert [m.subject for m in outbox] == [
+        f"Réinitialisez votre mot de passe {company}",
+        f"Reset your {company} password",
+    ]

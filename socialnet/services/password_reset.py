@@ -31,6 +31,7 @@ import hmac
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from flask import Flask, current_app, render_template, url_for
@@ -43,6 +44,7 @@ from sqlalchemy import select
 from ..errors import Conflict, Unavailable, ValidationFailed
 from ..extensions import db, mail
 from ..hosts import public_url
+from ..i18n import check_language, for_person
 from ..models import User
 from ..realtime.publisher import after_commit
 from . import audit
@@ -146,7 +148,7 @@ def do_request_reset(data: Any) -> None:
         ),
     }
     token = _serializer().dumps(payload)
-    message = _reset_message(email, user.display_name if user else email, token)
+    message = _reset_message(email, user.display_name if user else email, token, user)
     if user is None:
         return
     app = current_app._get_current_object()
@@ -188,21 +190,29 @@ def link_to(endpoint: str, **values: Any) -> str:
     return check_links_available() + url_for(endpoint, **values)
 
 
-def _message(email: str, subject: str, template: str, **context: Any) -> Message:
+def _message(
+    email: str, subject: Any, template: str, *, to: User | None = None, **context: Any
+) -> Message:
+    """The email to ``email``: ``subject`` (a ``lazy_gettext`` string naming
+    ``%(company)s``) and ``template``, in the language ``to`` (the account's owner) chose,
+    else in the language of the request that asked for it."""
     company = current_app.config.get("COMPANY_NAME", "socialnet")
-    return Message(
-        subject=subject.format(company=company),
-        recipients=[email],
-        body=render_template(template, **context),
-        sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
-    )
+    chosen = to is not None and check_language(to.language) is not None
+    with for_person(to) if chosen else nullcontext():
+        return Message(
+            subject=str(subject) % {"company": company},
+            recipients=[email],
+            body=render_template(template, **context),
+            sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
+        )
 
 
-def _reset_message(email: str, name: str, token: str) -> Message:
+def _reset_message(email: str, name: str, token: str, to: User | None) -> Message:
     return _message(
         email,
-        "Reset your {company} password",
+        _l("Reset your %(company)s password"),
         "password_reset_email.txt",
+        to=to,
         name=name,
         link=link_to("auth.password_reset_confirm", token=token),
         minutes=max_age() // 60,
@@ -237,7 +247,7 @@ def do_request_signup(data: Any) -> None:
     if existing is None:
         message = _message(
             email,
-            "Finish signing up to {company}",
+            _l("Finish signing up to %(company)s"),
             "password_signup_email.txt",
             name=name,
             link=link_to("auth.signup_confirm", token=token),
@@ -246,8 +256,9 @@ def do_request_signup(data: Any) -> None:
     else:
         message = _message(
             email,
-            "You already have a {company} account",
+            _l("You already have a %(company)s account"),
             "password_signup_exists_email.txt",
+            to=existing,
             name=existing.display_name,
             sign_in=link_to("auth.sign_in"),
             reset=link_to("auth.password_reset_request"),
