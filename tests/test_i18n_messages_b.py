@@ -19,6 +19,7 @@ from socialnet.ratelimits import limiter
 from socialnet.services import password_reset
 from tests.conftest import PASSWORD
 from tests.helpers import assert_error
+from tests.test_personal_data import archive_of
 
 API = "/api/v1"
 FR = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -370,3 +371,15 @@ def test_reset_email_without_a_preference_speaks_the_requests_language(app, fred
         f"Réinitialisez votre mot de passe {company}",
         f"Reset your {company} password",
     ]
+
+
+def test_personal_data_readme_speaks_the_persons_language(api, app, employee, fred):
+    db.session.get(User, employee.id).language = "fr"
+    db.session.commit()
+    company = app.config.get("COMPANY_NAME", "socialnet")
+    french = archive_of(api(employee).get(f"{API}/me/export", headers=EN))[1]
+    assert french.startswith(f"Vos données de {company}\n")
+    assert f"{employee.display_name} (compte n° {employee.id}), exporté le " in french
+    english = archive_of(api(fred).get(f"{API}/me/export", headers=EN))[1]
+    assert english.startswith(f"Your data from {company}\n")
+    assert f"{fred.display_name} (account #{fred.id}), exported on " in english
