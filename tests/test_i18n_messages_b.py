@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from socialnet.extensions import db
-from socialnet.models import Group, User
+from socialnet.models import INDEFINITELY, Group, User
 from socialnet.models._time import utcnow
 from socialnet.ratelimits import limiter
 from socialnet.services import password_reset
@@ -165,7 +165,7 @@ def test_sanctions_a_muted_person_is_told_until_when(api, employee):
     french, english = both(
         lambda h: client.post(f"{API}/posts", {"body": "hello"}, headers=h), 403, "muted"
     )
-    assert french["message"].startswith("Vous êtes réduit au silence jusqu’au ")
+    assert french["message"].startswith("Votre compte est restreint jusqu’au ")
     assert english["message"].startswith("You are muted until ")
 
 
@@ -383,3 +383,19 @@ def test_personal_data_readme_speaks_the_persons_language(api, app, employee, fr
     english = archive_of(api(fred).get(f"{API}/me/export", headers=EN))[1]
     assert english.startswith(f"Your data from {company}\n")
     assert f"{fred.display_name} (account #{fred.id}), exported on " in english
+
+
+def test_sanctions_until_further_notice_is_one_sentence_in_french(api, employee):
+    db.session.get(User, employee.id).muted_until = INDEFINITELY
+    db.session.commit()
+    client = api(employee)
+    french, english = both(
+        lambda h: client.post(f"{API}/posts", {"body": "hello"}, headers=h), 403, "muted"
+    )
+    assert french["message"] == (
+        "Votre compte est restreint jusqu’à nouvel ordre : vous pouvez lire, mais pas publier, "
+        "commenter ni réagir."
+    )
+    assert english["message"] == (
+        "You are muted until further notice: you can read, but not post, comment or react."
+    )

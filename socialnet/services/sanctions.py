@@ -30,17 +30,22 @@ def check_can_contribute(user: User) -> None:
     """:raise Forbidden: ``user`` is muted (or suspended) and may only read for now."""
     now = utcnow()
     if user.is_suspended(now):
+        if user.suspended_until >= INDEFINITELY:
+            raise Forbidden(_("Your account is suspended until further notice."))
         raise Forbidden(
             _("Your account is suspended until %(until)s.", until=until_text(user.suspended_until))
         )
     if user.is_muted(now):
-        raise Forbidden(
-            _(
+        if user.muted_until >= INDEFINITELY:
+            message = _(
+                "You are muted until further notice: you can read, but not post, comment or react."
+            )
+        else:
+            message = _(
                 "You are muted until %(until)s: you can read, but not post, comment or react.",
                 until=until_text(user.muted_until),
-            ),
-            error="muted",
-        )
+            )
+        raise Forbidden(message, error="muted")
 
 
 def check_duration(value: Any, *, required: bool) -> int | None:
