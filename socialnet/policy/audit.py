@@ -101,7 +101,7 @@ def redacted_audit_entries(user: User, entries: Iterable[AuditLogEntry]) -> dict
         for target_type, ids in wanted.items()
     }
     return {
-        entry.id: REDACTED_LABELS[entry.target_type]
+        entry.id: str(REDACTED_LABELS[entry.target_type])
         for entry in entries
         if entry.target_id in hidden.get(entry.target_type, ())
     }

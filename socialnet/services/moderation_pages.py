@@ -81,7 +81,7 @@ def _reasons(case_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
         .order_by(Report.case_id, func.count().desc())
     )
     for case_id, reason, count in counted:
-        out.setdefault(case_id, []).append((REASON_LABELS.get(reason, reason), count))
+        out.setdefault(case_id, []).append((str(REASON_LABELS.get(reason, reason)), count))
     return out
 
 
