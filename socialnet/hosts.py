@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
@@ -163,7 +164,7 @@ def refuse_untrusted_hosts(app: Any) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_early)
 
 
-REFUSED_MESSAGE = "This server does not answer to this address (its Host is not allowed)."
+REFUSED_MESSAGE = _l("This server does not answer to this address (its Host is not allowed).")
 
 
 class TrustedHostMiddleware:
@@ -187,7 +188,7 @@ class TrustedHostMiddleware:
                 body = json.dumps(
                     {
                         "error": "bad_request",
-                        "message": REFUSED_MESSAGE,
+                        "message": str(REFUSED_MESSAGE),  # outside Flask: English
                         "request_id": environ.get("socialnet.request_id"),
                     }
                 ).encode()

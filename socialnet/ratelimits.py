@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -167,6 +168,11 @@ def _limit_of(bucket: Bucket) -> Callable[[], str]:
     return lambda: setting(bucket.name, bucket.default)
 
 
+def _too_many_requests() -> str:
+    """The 429 answer's message, in the language of the request that went over its limit."""
+    return _("Too many requests: please wait a moment before trying again.")
+
+
 def _wrap(app: Flask, endpoint: str, bucket: Bucket) -> None:
     view = app.view_functions.get(endpoint)
     if view is None:
@@ -177,6 +183,7 @@ def _wrap(app: Flask, endpoint: str, bucket: Bucket) -> None:
         key_func=bucket.key,
         deduct_when=_failed if bucket.failures_only else None,
         methods=list(bucket.methods) if bucket.methods else None,
+        error_message=_too_many_requests,
     )
     app.view_functions[endpoint] = decorate(view)
 

@@ -1,6 +1,7 @@
 """Sign-in, sign-out, sign-up, password change and reset, personal tokens, the caller's account."""
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -30,7 +31,7 @@ def logout():
 
 
 #: The one answer to a sign-up request, whether or not the address has an account.
-SIGNUP_REQUESTED = (
+SIGNUP_REQUESTED = _l(
     "Check your inbox: we emailed this address a link to finish signing up "
     "(or, if it already has an account, how to sign in)."
 )
@@ -123,7 +124,7 @@ def sign_out_everywhere():
 
 
 #: The one answer to a reset request, whoever the email names (or does not).
-RESET_REQUESTED = (
+RESET_REQUESTED = _l(
     "If an account uses this address, an email with a link to choose a new password "
     "is on its way. The link works once, for a limited time."
 )

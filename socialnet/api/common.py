@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, jsonify, request
+from flask_babel import gettext as _
 
 from ..errors import NotAuthenticated, ValidationFailed
 from ..models import User
@@ -15,7 +16,7 @@ def require_user() -> User:
     """The authenticated caller. :raise NotAuthenticated: nobody is signed in."""
     user = g.get("api_user")
     if user is None:
-        raise NotAuthenticated("Sign in, or send a bearer token.")
+        raise NotAuthenticated(_("Sign in, or send a bearer token."))
     return user
 
 
@@ -27,15 +28,15 @@ def bearer_call() -> bool:
 def json_body() -> Any:
     """The parsed JSON body. :raise ValidationFailed: missing, not JSON, or malformed."""
     if not request.is_json:
-        raise ValidationFailed("Send a JSON body with 'Content-Type: application/json'.")
+        raise ValidationFailed(_("Send a JSON body with 'Content-Type: application/json'."))
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # "[[[[…" nested deeper than the parser goes: not a 500
         data = None
     if data is None:
-        raise ValidationFailed("The request body is not valid JSON.")
+        raise ValidationFailed(_("The request body is not valid JSON."))
     if has_lone_surrogate(data):
-        raise ValidationFailed("The request contains invalid Unicode text.")
+        raise ValidationFailed(_("The request contains invalid Unicode text."))
     return data
 
 

@@ -4,6 +4,7 @@ the audit log."""
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 
 from ..errors import ValidationFailed
 from ..pagination import parse_limit
@@ -126,7 +127,7 @@ def audit_log():
     filters = audit.check_filters(request.args)
     limit = parse_limit(request.args.get("limit"))  # checked for CSV too, where it is unused
     if request.args.get("format") not in (None, "", "csv"):
-        raise ValidationFailed("format must be csv (or left out).", fields={"format": "invalid"})
+        raise ValidationFailed(_("format must be csv (or left out)."), fields={"format": "invalid"})
     if request.args.get("format") == "csv":
         return Response(
             audit.export_csv(user, filters),

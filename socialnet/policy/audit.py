@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_, select
 
 from ..extensions import db
@@ -35,9 +36,9 @@ from .roles import is_moderator
 
 #: What a redacted entry's target is called, by target type.
 REDACTED_LABELS = {
-    "group": "a secret group",
-    "announcement": "an announcement you cannot read",
-    "case": "a case you cannot see",
+    "group": _l("a secret group"),
+    "announcement": _l("an announcement you cannot read"),
+    "case": _l("a case you cannot see"),
 }
 
 #: Fields of ``before``/``after`` a redacted entry keeps: they name nothing.
@@ -100,7 +101,7 @@ def redacted_audit_entries(user: User, entries: Iterable[AuditLogEntry]) -> dict
         for target_type, ids in wanted.items()
     }
     return {
-        entry.id: REDACTED_LABELS[entry.target_type]
+        entry.id: str(REDACTED_LABELS[entry.target_type])
         for entry in entries
         if entry.target_id in hidden.get(entry.target_type, ())
     }

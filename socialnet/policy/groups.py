@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_, select
 
 from ..extensions import db
@@ -144,7 +145,7 @@ def can_post_in_group(user: User, group_id: int | None) -> bool:
 
 
 #: What a service answers (403) when :func:`is_read_only` refuses a change.
-READ_ONLY_REFUSAL = "This group is archived: it is read-only."
+READ_ONLY_REFUSAL = _l("This group is archived: it is read-only.")
 
 
 def is_read_only(post: Post) -> bool:

@@ -9,14 +9,17 @@ disconnected. Clients may only join rooms :func:`policy.can_join_room` allows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from flask import current_app, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_room
 
 from .. import policy
 from ..extensions import socketio
+from ..i18n import check_language, for_person
 from ..models import User
 from ..ratelimits import socket_message_allowed
 from ..services.sessions import session_room
@@ -60,7 +63,7 @@ def _last_event_id(auth: Any) -> int | None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_ID:
         raise ConnectionRefusedError(
-            {"error": "invalid", "message": "last_event_id must be an id."}
+            {"error": "invalid", "message": _("last_event_id must be an id.")}
         )
     return raw
 
@@ -118,12 +121,12 @@ def origin_allowed() -> bool:
 def _on_connect(auth: Any = None) -> None:
     if not origin_allowed():
         raise ConnectionRefusedError(
-            {"error": "forbidden", "message": "Connections from this origin are not allowed."}
+            {"error": "forbidden", "message": _("Connections from this origin are not allowed.")}
         )
     user = _user_from_auth(auth)
     if user is None:
         raise ConnectionRefusedError(
-            {"error": "unauthenticated", "message": "Sign in or give a valid token."}
+            {"error": "unauthenticated", "message": _("Sign in or give a valid token.")}
         )
     last_event_id = _last_event_id(auth)
     for room in policy.rooms_for(user):
@@ -145,24 +148,37 @@ def _sid() -> str:
     return request.sid  # type: ignore[attr-defined]
 
 
-RATE_LIMITED = {
-    "error": "rate_limited",
-    "message": "Too many messages on this connection: slow down and try again shortly.",
-}
+def _speaking_to(user: User | None) -> AbstractContextManager[None]:
+    """Speak ``user``'s chosen language; without a choice (or a user), the handshake's own
+    (``Accept-Language``, as for any request). A bearer token's person is not Flask-Login's
+    ``current_user`` here, so their preference must be applied explicitly."""
+    if user is not None and check_language(user.language):
+        return for_person(user)
+    return nullcontext()
+
+
+def _rate_limited() -> dict[str, str]:
+    """The answer to a message over the connection's limit (in the connection's language)."""
+    return {
+        "error": "rate_limited",
+        "message": _("Too many messages on this connection: slow down and try again shortly."),
+    }
 
 
 def _on_join(data: Any) -> dict[str, Any]:
     """``join`` {"room": "group:7"} → ack ``{"ok": true}`` or ``{"error", "message"}``."""
     if not socket_message_allowed(_sid()):
-        return RATE_LIMITED
+        with _speaking_to(socket_user()):
+            return _rate_limited()
     user = socket_user()
     if user is None:
         disconnect()
-        return {"error": "unauthenticated", "message": "Your session has ended."}
+        return {"error": "unauthenticated", "message": _("Your session has ended.")}
     room = data.get("room") if isinstance(data, dict) else None
     if not isinstance(room, str) or not policy.can_join_room(user, room):
         # Same answer for a forbidden and a non-existent room: nothing leaks.
-        return {"error": "not_found", "message": "No such room."}
+        with _speaking_to(user):
+            return {"error": "not_found", "message": _("No such room.")}
     join_room(room)
     return {"ok": True, "room": room}
 
@@ -174,10 +190,12 @@ FIXED_ROOMS = ("user:", "token:", "session:")
 
 def _on_leave(data: Any) -> dict[str, Any]:
     if not socket_message_allowed(_sid()):
-        return RATE_LIMITED
+        with _speaking_to(socket_user()):
+            return _rate_limited()
     room = data.get("room") if isinstance(data, dict) else None
     if not isinstance(room, str) or room == policy.COMPANY_ROOM or room.startswith(FIXED_ROOMS):
-        return {"error": "invalid", "message": "This room cannot be left."}
+        with _speaking_to(socket_user()):
+            return {"error": "invalid", "message": _("This room cannot be left.")}
     leave_room(room)
     return {"ok": True, "room": room}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import policy
@@ -18,11 +19,11 @@ from . import case_actions, case_serializers
 
 PREVIEW_CHARS = 160
 REASON_LABELS = {
-    "spam": "Spam",
-    "harassment": "Harassment",
-    "confidential": "Confidential information",
-    "off_topic": "Off-topic",
-    "other": "Other",
+    "spam": _l("Spam"),
+    "harassment": _l("Harassment"),
+    "confidential": _l("Confidential information"),
+    "off_topic": _l("Off-topic"),
+    "other": _l("Other"),
 }
 
 
@@ -80,7 +81,7 @@ def _reasons(case_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
         .order_by(Report.case_id, func.count().desc())
     )
     for case_id, reason, count in counted:
-        out.setdefault(case_id, []).append((REASON_LABELS.get(reason, reason), count))
+        out.setdefault(case_id, []).append((str(REASON_LABELS.get(reason, reason)), count))
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
     DateTime,
@@ -293,7 +294,7 @@ def check_unread_flag(raw: str | None) -> bool:
         return False
     if raw in ("1", "true"):
         return True
-    raise ValidationFailed("unread must be 1 or 0.", fields={"unread": "invalid"})
+    raise ValidationFailed(_("unread must be 1 or 0."), fields={"unread": "invalid"})
 
 
 def list_notifications(
@@ -351,18 +352,19 @@ def check_read_request(data: Any) -> list[int] | None:
     :raise ValidationFailed: anything else.
     """
     if not isinstance(data, dict) or set(data) not in ({"ids"}, {"all"}):
-        raise ValidationFailed('Send {"ids": [id, …]} or {"all": true}.')
+        raise ValidationFailed(_('Send {"ids": [id, …]} or {"all": true}.'))
     if "all" in data:
         if data["all"] is not True:
-            raise ValidationFailed('"all" must be true.', fields={"all": "not_true"})
+            raise ValidationFailed(_('"all" must be true.'), fields={"all": "not_true"})
         return None
     ids = data["ids"]
     if not isinstance(ids, list) or len(ids) > MAX_READ_IDS:
         raise ValidationFailed(
-            f"ids must be a list of at most {MAX_READ_IDS} ids.", fields={"ids": "not_list"}
+            _("ids must be a list of at most %(max)s ids.", max=MAX_READ_IDS),
+            fields={"ids": "not_list"},
         )
     if any(isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= MAX_ID for i in ids):
-        raise ValidationFailed("ids must be positive integer ids.", fields={"ids": "not_id"})
+        raise ValidationFailed(_("ids must be positive integer ids."), fields={"ids": "not_id"})
     return ids
 
 
@@ -402,18 +404,21 @@ def check_mute_types(value: Any) -> list[str]:
     """
     if not isinstance(value, list):
         raise ValidationFailed(
-            "muted must be a list of notification types.", fields={"muted": "not_list"}
+            _("muted must be a list of notification types."), fields={"muted": "not_list"}
         )
     unknown = [t for t in value if not isinstance(t, str) or t not in NOTIFICATION_TYPES]
     if unknown:
         raise ValidationFailed(
-            f"Unknown notification type(s): use {', '.join(NOTIFICATION_TYPES)}.",
+            _(
+                "Unknown notification type(s): use %(values)s.",
+                values=", ".join(NOTIFICATION_TYPES),
+            ),
             fields={"muted": "unknown_type"},
         )
     if NotificationType.MODERATION.value in value:
         # the person must hear of a decision about them: it is what they may appeal
         raise ValidationFailed(
-            "Moderation notices cannot be muted.", fields={"muted": "not_mutable"}
+            _("Moderation notices cannot be muted."), fields={"muted": "not_mutable"}
         )
     return list(dict.fromkeys(value))
 

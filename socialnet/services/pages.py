@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import policy
@@ -90,7 +91,7 @@ def access_editable_post(viewer: User, post_id: int) -> Post:
     """
     post = access_post(viewer, post_id)
     if not policy.can_edit_post(viewer, post):
-        raise Forbidden("Only the author can edit a post.")
+        raise Forbidden(_("Only the author can edit a post."))
     return post
 
 
@@ -272,15 +273,15 @@ def audience_label(announcement: Announcement) -> str:
     """Who an announcement addresses, in words ("the whole company", "the Lyon site"…)."""
     kind = announcement.audience_kind
     if kind == "company":
-        return "the whole company"
+        return _("the whole company")
     if kind == "reports":
-        return "the sender's reporting line"
+        return _("the sender's reporting line")
     if kind == "site":
-        return f"the {announcement.audience_value} site"
+        return _("the %(site)s site", site=announcement.audience_value)
     if kind == "department":
-        return f"the {announcement.audience_value} department"
+        return _("the %(department)s department", department=announcement.audience_value)
     group = db.session.get(Group, announcement.group_id) if announcement.group_id else None
-    return f"the {group.name} group" if group else "a group"
+    return _("the %(group)s group", group=group.name) if group else _("a group")
 
 
 # -- kudos and celebrations ---------------------------------------------------------------
@@ -308,7 +309,8 @@ def people_ids_from_handles(raw: str, field: str) -> list[int]:
     missing = [h for h in handles if h not in found]
     if missing:
         raise ValidationFailed(
-            f"Nobody active has the handle @{missing[0]}.", fields={field: "unknown"}
+            _("Nobody active has the handle @%(handle)s.", handle=missing[0]),
+            fields={field: "unknown"},
         )
     return [found[h] for h in handles]
 

@@ -31,9 +31,12 @@ import hmac
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from flask import Flask, current_app, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_mail import Connection, Message
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -41,6 +44,7 @@ from sqlalchemy import select
 from ..errors import Conflict, Unavailable, ValidationFailed
 from ..extensions import db, mail
 from ..hosts import public_url
+from ..i18n import check_language, for_person
 from ..models import User
 from ..realtime.publisher import after_commit
 from . import audit
@@ -92,7 +96,10 @@ def access_reset_user(token: Any) -> User:
         used, or the password or sessions changed since it was sent).
     """
     invalid = ValidationFailed(
-        "This reset link is not valid. Copy the whole link from the email, or ask for a new one.",
+        _(
+            "This reset link is not valid. Copy the whole link from the "
+            "email, or ask for a new one."
+        ),
         fields={"token": "invalid"},
     )
     if not isinstance(token, str) or not token or len(token) > 500 or not token.isascii():
@@ -101,7 +108,7 @@ def access_reset_user(token: Any) -> User:
         payload = _serializer().loads(token, max_age=max_age())
     except SignatureExpired as exc:
         raise ValidationFailed(
-            "This reset link has expired. Ask for a new one.", fields={"token": "expired"}
+            _("This reset link has expired. Ask for a new one."), fields={"token": "expired"}
         ) from exc
     except BadData as exc:
         raise invalid from exc
@@ -111,8 +118,10 @@ def access_reset_user(token: Any) -> User:
     expected = _fingerprint(user.password_hash, user.session_epoch) if user else ""
     if user is None or not user.active or not hmac.compare_digest(expected, str(payload.get("f"))):
         raise ValidationFailed(
-            "This reset link has already been used, or the password changed since it was "
-            "sent. Ask for a new one.",
+            _(
+                "This reset link has already been used, or the password changed "
+                "since it was sent. Ask for a new one."
+            ),
             fields={"token": "used"},
         )
     return user
@@ -139,7 +148,7 @@ def do_request_reset(data: Any) -> None:
         ),
     }
     token = _serializer().dumps(payload)
-    message = _reset_message(email, user.display_name if user else email, token)
+    message = _reset_message(email, user.display_name if user else email, token, user)
     if user is None:
         return
     app = current_app._get_current_object()
@@ -158,7 +167,7 @@ def do_confirm_reset(data: Any) -> User:
     return user
 
 
-NO_LINKS_MESSAGE = (
+NO_LINKS_MESSAGE = _l(
     "Emails with links cannot be sent: this site's address is not configured. Please tell "
     "your administrator to set SOCIALNET_PUBLIC_URL."
 )
@@ -181,21 +190,29 @@ def link_to(endpoint: str, **values: Any) -> str:
     return check_links_available() + url_for(endpoint, **values)
 
 
-def _message(email: str, subject: str, template: str, **context: Any) -> Message:
+def _message(
+    email: str, subject: Any, template: str, *, to: User | None = None, **context: Any
+) -> Message:
+    """The email to ``email``: ``subject`` (a ``lazy_gettext`` string naming
+    ``%(company)s``) and ``template``, in the language ``to`` (the account's owner) chose,
+    else in the language of the request that asked for it."""
     company = current_app.config.get("COMPANY_NAME", "socialnet")
-    return Message(
-        subject=subject.format(company=company),
-        recipients=[email],
-        body=render_template(template, **context),
-        sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
-    )
+    chosen = to is not None and check_language(to.language) is not None
+    with for_person(to) if chosen else nullcontext():
+        return Message(
+            subject=str(subject) % {"company": company},
+            recipients=[email],
+            body=render_template(template, **context),
+            sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
+        )
 
 
-def _reset_message(email: str, name: str, token: str) -> Message:
+def _reset_message(email: str, name: str, token: str, to: User | None) -> Message:
     return _message(
         email,
-        "Reset your {company} password",
+        _l("Reset your %(company)s password"),
         "password_reset_email.txt",
+        to=to,
         name=name,
         link=link_to("auth.password_reset_confirm", token=token),
         minutes=max_age() // 60,
@@ -230,7 +247,7 @@ def do_request_signup(data: Any) -> None:
     if existing is None:
         message = _message(
             email,
-            "Finish signing up to {company}",
+            _l("Finish signing up to %(company)s"),
             "password_signup_email.txt",
             name=name,
             link=link_to("auth.signup_confirm", token=token),
@@ -239,8 +256,9 @@ def do_request_signup(data: Any) -> None:
     else:
         message = _message(
             email,
-            "You already have a {company} account",
+            _l("You already have a %(company)s account"),
             "password_signup_exists_email.txt",
+            to=existing,
             name=existing.display_name,
             sign_in=link_to("auth.sign_in"),
             reset=link_to("auth.password_reset_request"),
@@ -256,7 +274,7 @@ def access_signup(token: Any) -> tuple[str, str]:
         (the address has an account now).
     """
     invalid = ValidationFailed(
-        "This sign-up link is not valid. Copy the whole link from the email, or sign up again.",
+        _("This sign-up link is not valid. Copy the whole link from the email, or sign up again."),
         fields={"token": "invalid"},
     )
     if not isinstance(token, str) or not token or len(token) > 1000 or not token.isascii():
@@ -265,7 +283,7 @@ def access_signup(token: Any) -> tuple[str, str]:
         payload = _serializer(SIGNUP_SALT).loads(token, max_age=signup_max_age())
     except SignatureExpired as exc:
         raise ValidationFailed(
-            "This sign-up link has expired. Sign up again.", fields={"token": "expired"}
+            _("This sign-up link has expired. Sign up again."), fields={"token": "expired"}
         ) from exc
     except BadData as exc:
         raise invalid from exc
@@ -278,8 +296,10 @@ def access_signup(token: Any) -> tuple[str, str]:
 
 def _signup_used() -> ValidationFailed:
     return ValidationFailed(
-        "This sign-up link has already been used: the account exists. Sign in, or reset "
-        "its password.",
+        _(
+            "This sign-up link has already been used: the account exists. "
+            "Sign in, or reset its password."
+        ),
         fields={"token": "used"},
     )
 

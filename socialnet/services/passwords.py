@@ -13,6 +13,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationFailed
 
@@ -68,9 +70,10 @@ COMMON_WORDS = frozenset(
     """
     )
 )
-PASSWORD_RULES = (
-    f"at least {PASSWORD_MIN} characters, none of your name, your email address or the "
-    "company's name, and not a commonly used password"
+PASSWORD_RULES = _l(
+    "at least %(min)s characters, none of your name, your email address or the "
+    "company's name, and not a commonly used password",
+    min=PASSWORD_MIN,
 )
 
 
@@ -85,18 +88,25 @@ def _password_problems(password: str, personal: list[str]) -> list[tuple[str, st
     problems = []
     if len(password) < PASSWORD_MIN:
         problems.append(
-            ("too_short", f"it has {len(password)} characters; at least {PASSWORD_MIN} are needed")
+            (
+                "too_short",
+                _(
+                    "it has %(num)s characters; at least %(min)s are needed",
+                    num=len(password),
+                    min=PASSWORD_MIN,
+                ),
+            )
         )
     squashed = _squash(password)
     if any(len(word) >= 3 and word in squashed for word in personal):
         problems.append(
-            ("personal", "it contains your name, your email address or the company's name")
+            ("personal", _("it contains your name, your email address or the company's name"))
         )
     core = re.sub(r"^[0-9]+|[0-9]+$", "", squashed)
     if squashed in COMMON_PASSWORDS or core in COMMON_WORDS:
-        problems.append(("common", "it is a commonly used password, easy to guess"))
+        problems.append(("common", _("it is a commonly used password, easy to guess")))
     elif squashed and len(set(squashed)) <= 2:
-        problems.append(("common", "it repeats one or two characters, easy to guess"))
+        problems.append(("common", _("it repeats one or two characters, easy to guess")))
     return problems
 
 
@@ -108,10 +118,13 @@ def check_password(value: Any, *, email: str | None = None, name: str | None = N
         ``common``, ``too_long``).
     """
     if not isinstance(value, str):
-        raise ValidationFailed("Choose a password.", fields={"password": "missing"})
+        raise ValidationFailed(_("Choose a password."), fields={"password": "missing"})
     if len(value) > PASSWORD_MAX:
         raise ValidationFailed(
-            f"The password is too long: at most {PASSWORD_MAX} characters.",
+            _(
+                "The password is too long: at most %(max)s characters.",
+                max=PASSWORD_MAX,
+            ),
             fields={"password": "too_long"},
         )
     personal = []
@@ -125,7 +138,7 @@ def check_password(value: Any, *, email: str | None = None, name: str | None = N
     if problems:
         reasons = "; ".join(text for _code, text in problems)
         raise ValidationFailed(
-            f"Choose another password: {reasons}.",
+            _("Choose another password: %(reasons)s.", reasons=reasons),
             fields={"password": problems[0][0]},
         )
     return value

@@ -34,15 +34,19 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from contextlib import nullcontext
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import aliased
 
 from .. import policy
 from ..errors import Forbidden, NotFound
 from ..extensions import db
+from ..i18n import check_language, for_person
 from ..models import (
     Announcement,
     AnnouncementRecipient,
@@ -82,12 +86,14 @@ from .people.skills import skills_of
 #: Bumped when the layout of ``data.json`` changes in a way a reader would notice.
 FORMAT_VERSION = 1
 
-README = """\
-Your data from {company}
+#: The archive's README.txt, in the language the person chose (else the request's).
+README = _l(
+    """\
+Your data from %(company)s
 ========================
 
-This archive holds everything {company}'s internal network stores about
-{name} (account #{user_id}), exported on {exported_at} UTC.
+This archive holds everything %(company)s's internal network stores about
+%(name)s (account #%(user_id)s), exported on %(exported_at)s UTC.
 
 data.json   all of it, in JSON (UTF-8); dates are ISO 8601 in UTC.
 
@@ -102,6 +108,7 @@ network still stores them. Content written by other people is included only
 where you can still read it on the network. Who reported you and moderators'
 internal notes are other people's data and are not included.
 """
+)
 
 
 def _person(user: User | None) -> dict[str, Any] | None:
@@ -501,10 +508,10 @@ def access_person_for_export(actor: User, person_id: int) -> User:
     :raise NotFound: no such person.
     """
     if not policy.can_manage_users(actor):
-        raise Forbidden("Only administrators export a colleague's data.")
+        raise Forbidden(_("Only administrators export a colleague's data."))
     person = db.session.get(User, person_id)
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -547,15 +554,15 @@ def export_zip(user: User, company_name: str) -> bytes:
         archive.writestr(
             "data.json", json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
         )
-        archive.writestr(
-            "README.txt",
-            README.format(
-                company=company_name,
-                name=user.display_name,
-                user_id=user.id,
-                exported_at=data["exported_at"],
-            ),
-        )
+        chosen = check_language(user.language) is not None
+        with for_person(user) if chosen else nullcontext():
+            readme = str(README) % {
+                "company": company_name,
+                "name": user.display_name,
+                "user_id": user.id,
+                "exported_at": data["exported_at"],
+            }
+        archive.writestr("README.txt", readme)
     return buffer.getvalue()
 
 

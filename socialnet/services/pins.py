@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -36,7 +37,9 @@ def _check_flag(data: Any, field: str) -> bool:
     data = check_known_fields(data if data is not None else {}, {field})
     value = data.get(field, True)
     if not isinstance(value, bool):
-        raise ValidationFailed(f"{field} must be true or false.", fields={field: "not_bool"})
+        raise ValidationFailed(
+            _("%(field)s must be true or false.", field=field), fields={field: "not_bool"}
+        )
     return value
 
 
@@ -61,12 +64,12 @@ def do_pin(user: User, post_id: int, data: Any) -> Post:
     scope = "company" if post.group_id is None else "group"
     if not policy.can_pin(user, post, scope):
         raise Forbidden(
-            "Community managers pin posts; group admins pin in their group."
+            _("Community managers pin posts; group admins pin in their group.")
             if scope == "group"
-            else "Only community managers pin posts to the company feed."
+            else _("Only community managers pin posts to the company feed.")
         )
     if post.moderation_state != ModerationState.PUBLISHED.value:
-        raise Conflict("Only published posts can be pinned.")
+        raise Conflict(_("Only published posts can be pinned."))
     if pinned == (post.pinned_at is not None):
         return post
     if pinned:
@@ -80,7 +83,12 @@ def do_pin(user: User, post_id: int, data: Any) -> Post:
             )
         )
         if count >= MAX_PINNED:
-            raise Conflict(f"At most {MAX_PINNED} posts are pinned here: unpin one first.")
+            raise Conflict(
+                _(
+                    "At most %(max)s posts are pinned here: unpin one first.",
+                    max=MAX_PINNED,
+                )
+            )
     post.pinned_at = utcnow() if pinned else None
     post.pinned_by_id = user.id if pinned else None
     audit.record(
@@ -96,9 +104,9 @@ def do_feature(user: User, post_id: int, data: Any) -> Post:
     featured = _check_flag(data, "featured")
     post = access_post(user, post_id)
     if not policy.can_feature(user):
-        raise Forbidden("Only community managers feature posts.")
+        raise Forbidden(_("Only community managers feature posts."))
     if post.moderation_state != ModerationState.PUBLISHED.value:
-        raise Conflict("Only published posts can be featured.")
+        raise Conflict(_("Only published posts can be featured."))
     if featured == (post.featured_at is not None):
         return post
     if featured:
@@ -108,7 +116,12 @@ def do_feature(user: User, post_id: int, data: Any) -> Post:
             )
         )
         if count >= MAX_FEATURED:
-            raise Conflict(f"At most {MAX_FEATURED} posts are featured: unfeature one first.")
+            raise Conflict(
+                _(
+                    "At most %(max)s posts are featured: unfeature one first.",
+                    max=MAX_FEATURED,
+                )
+            )
     post.featured_at = utcnow() if featured else None
     audit.record(user, "post.featured" if featured else "post.unfeatured", "post", post.id)
     db.session.flush()

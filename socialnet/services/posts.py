@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
@@ -35,7 +36,7 @@ def access_post(user: User, post_id: int) -> Post:
         .where(Post.id == post_id, policy.visible_posts_filter(user))
     )
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 
@@ -49,11 +50,11 @@ def check_group_for_posting(user: User, group_id: Any) -> int | None:
         return None
     group = db.session.get(Group, group_id)
     if not policy.can_see_group(user, group):  # missing, or secret to them: the same answer
-        raise ValidationFailed("No such group.", fields={"group_id": "unknown"})
+        raise ValidationFailed(_("No such group."), fields={"group_id": "unknown"})
     if group.is_archived:
         raise Forbidden(policy.READ_ONLY_REFUSAL)
     if not policy.can_post_in_group(user, group_id):
-        raise Forbidden("Join this group to post in it.")
+        raise Forbidden(_("Join this group to post in it."))
     return group_id
 
 
@@ -93,21 +94,24 @@ def check_kind_and_title(data: dict[str, Any]) -> tuple[str, str | None]:
     kind = data.get("kind", "post")
     if kind not in CREATABLE_KINDS:
         raise ValidationFailed(
-            f"kind must be one of: {', '.join(CREATABLE_KINDS)}.", fields={"kind": "unknown"}
+            _("kind must be one of: %(values)s.", values=", ".join(CREATABLE_KINDS)),
+            fields={"kind": "unknown"},
         )
     if kind == "post":
         if "title" in data:  # even null: the schema says a title is text, for questions
-            raise ValidationFailed("Only a question has a title.", fields={"title": "unexpected"})
+            raise ValidationFailed(
+                _("Only a question has a title."), fields={"title": "unexpected"}
+            )
         return kind, None
     if data.get("title") is None:
-        raise ValidationFailed("A question needs a title.", fields={"title": "required"})
+        raise ValidationFailed(_("A question needs a title."), fields={"title": "required"})
     return kind, check_text(data.get("title"), "title", max_len=QUESTION_TITLE_MAX)
 
 
 def check_question_details(value: Any) -> str:
     """A question's body, its details: absent or text, possibly empty — not null."""
     if value is None:
-        raise ValidationFailed("body must be text.", fields={"body": "not_text"})
+        raise ValidationFailed(_("body must be text."), fields={"body": "not_text"})
     return check_text(
         value,
         "body",
@@ -155,13 +159,15 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     data = check_known_fields(data, {"body"})
     post = access_post(user, post_id)
     if not policy.can_edit_post(user, post):
-        raise Forbidden("Only the author can edit a post.")
+        raise Forbidden(_("Only the author can edit a post."))
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
     if post.kind in NOT_EDITABLE_KINDS:
         # Their text is part of what people answered or were given (a poll's question,
         # a kudos message): changing it afterwards would rewrite their meaning.
-        raise Forbidden(f"A {post.kind} cannot be edited; delete it and post it again.")
+        raise Forbidden(
+            _("A %(kind)s cannot be edited; delete it and post it again.", kind=post.kind)
+        )
     body = check_post_body(data.get("body"))
     screening = screening_gate.check_writing(user, {"body": body})
     mentioned_before = set(
@@ -189,7 +195,7 @@ def do_delete_post(user: User, post_id: int) -> None:
     """Soft-delete: the row stays (moderation, audit) but no read path shows it."""
     post = access_post(user, post_id)
     if not policy.can_delete_post(user, post):
-        raise Forbidden("You can only delete your own posts.")
+        raise Forbidden(_("You can only delete your own posts."))
     post.deleted_at = utcnow()
     post.deleted_by_id = user.id
     db.session.flush()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import joinedload
 
@@ -86,15 +87,17 @@ def access_question(user: User, post_id: int) -> Post:
     """
     post = access_post(user, post_id)
     if post.kind != QUESTION:
-        raise Conflict("Only a question has a best answer; this post is not a question.")
+        raise Conflict(_("Only a question has a best answer; this post is not a question."))
     return post
 
 
 def _check_may_choose(user: User, post: Post) -> None:
     if not policy.can_choose_best_answer(user, post):
         raise Forbidden(
-            "Only the person who asked, the group's admins and community managers "
-            "choose the best answer."
+            _(
+                "Only the person who asked, the group's admins and community "
+                "managers choose the best answer."
+            )
         )
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
@@ -109,17 +112,19 @@ def _check_answer(post: Post, value: Any) -> Comment:
     """
     comment_id = check_optional_id(value, "comment_id")
     if comment_id is None:
-        raise ValidationFailed("Say which answer: comment_id.", fields={"comment_id": "required"})
+        raise ValidationFailed(
+            _("Say which answer: comment_id."), fields={"comment_id": "required"}
+        )
     comment = db.session.scalar(
         select(Comment).options(joinedload(Comment.author)).where(Comment.id == comment_id)
     )
     if comment is None or comment.post_id != post.id:
         raise ValidationFailed(
-            "That comment is not an answer to this question.", fields={"comment_id": "unknown"}
+            _("That comment is not an answer to this question."), fields={"comment_id": "unknown"}
         )
     if not _counts(comment):
         raise Conflict(
-            "That answer was deleted or is held or hidden by moderation; choose another one.",
+            _("That answer was deleted or is held or hidden by moderation; choose another one."),
             fields={"comment_id": "not_published"},
         )
     return comment
@@ -195,7 +200,8 @@ def check_status(value: str | None) -> str | None:
         return None
     if value not in STATUSES:
         raise ValidationFailed(
-            f"status must be one of: {', '.join(STATUSES)}.", fields={"status": "unknown"}
+            _("status must be one of: %(values)s.", values=", ".join(STATUSES)),
+            fields={"status": "unknown"},
         )
     return value
 
@@ -213,7 +219,7 @@ def access_group(user: User, raw: Any) -> Group | None:
         return None
     group = db.session.get(Group, group_id)
     if not policy.can_see_group(user, group):
-        raise NotFound("No such group.")
+        raise NotFound(_("No such group."))
     return group
 
 

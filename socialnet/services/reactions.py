@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -18,7 +19,13 @@ from .sanctions import check_can_contribute
 
 def check_kind(kind: str) -> str:
     if kind not in REACTION_KINDS:
-        raise NotFound(f"Unknown reaction {kind!r}: use one of {', '.join(REACTION_KINDS)}.")
+        raise NotFound(
+            _(
+                "Unknown reaction %(kind)s: use one of %(values)s.",
+                kind=f"{kind!r}",
+                values=", ".join(REACTION_KINDS),
+            )
+        )
     return kind
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -38,16 +39,16 @@ REASON_SEVERITY = {"harassment": 3, "confidential": 3, "spam": 2, "off_topic": 1
 
 def _check_target_id(target_id: Any) -> int:
     if isinstance(target_id, bool) or not isinstance(target_id, int) or not 0 < target_id <= MAX_ID:
-        raise ValidationFailed("target_id must be an id.", fields={"target_id": "invalid"})
+        raise ValidationFailed(_("target_id must be an id."), fields={"target_id": "invalid"})
     return target_id
 
 
 def _user_target(user: User, person_id: int) -> Target:
     person = db.session.get(User, person_id)
     if person is None or not person.active:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     if person.id == user.id:
-        raise ValidationFailed("You cannot report yourself.", fields={"target_id": "self"})
+        raise ValidationFailed(_("You cannot report yourself."), fields={"target_id": "self"})
     return Target("user", person.id, None, person.id)
 
 
@@ -64,10 +65,10 @@ def _post_target(user: User, target_type: str, target_id: int) -> Target:
         post_id = db.session.scalar(select(model.post_id).where(model.id == target_id))
     try:
         if post_id is None:
-            raise NotFound("missing")
+            raise NotFound("missing")  # internal: caught just below
         post = access_post(user, post_id)
     except NotFound:
-        raise NotFound(f"No such {target_type}.") from None
+        raise NotFound(_("No such %(target_type)s.", target_type=target_type)) from None
     return target_of_post(post)
 
 
@@ -75,7 +76,7 @@ def _resolve_target(user: User, target_type: Any, target_id: Any) -> Target:
     """The case target of a report, if ``user`` can see it (else 404, like a missing one)."""
     if target_type not in REPORT_TARGET_TYPES:
         raise ValidationFailed(
-            "target_type must be one of: " + ", ".join(REPORT_TARGET_TYPES) + ".",
+            _("target_type must be one of: %(values)s.", values=", ".join(REPORT_TARGET_TYPES)),
             fields={"target_type": "unknown"},
         )
     target_id = _check_target_id(target_id)
@@ -97,14 +98,14 @@ def do_report(user: User, data: Any) -> tuple[Report, ModerationCase]:
     reason = data.get("reason")
     if reason not in REPORT_REASONS:
         raise ValidationFailed(
-            "reason must be one of: " + ", ".join(REPORT_REASONS) + ".",
+            _("reason must be one of: %(values)s.", values=", ".join(REPORT_REASONS)),
             fields={"reason": "unknown"},
         )
     text = check_text(
         data.get("text"), "text", max_len=REPORT_TEXT_MAX_CHARS, required=False, multiline=True
     )
     if reason == "other" and not text:
-        raise ValidationFailed("Tell us what is wrong.", fields={"text": "required"})
+        raise ValidationFailed(_("Tell us what is wrong."), fields={"text": "required"})
     target = _resolve_target(user, data.get("target_type"), data.get("target_id"))
     already = db.session.scalar(
         select(Report.id).where(
@@ -114,7 +115,7 @@ def do_report(user: User, data: Any) -> tuple[Report, ModerationCase]:
         )
     )
     if already is not None:
-        raise Conflict("You have already reported this; moderators are looking at it.")
+        raise Conflict(_("You have already reported this; moderators are looking at it."))
     case = open_case(
         CaseKind.REPORT.value,
         target,

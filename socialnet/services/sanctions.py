@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 from .. import policy
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
@@ -28,13 +30,22 @@ def check_can_contribute(user: User) -> None:
     """:raise Forbidden: ``user`` is muted (or suspended) and may only read for now."""
     now = utcnow()
     if user.is_suspended(now):
-        raise Forbidden(f"Your account is suspended until {until_text(user.suspended_until)}.")
-    if user.is_muted(now):
+        if user.suspended_until >= INDEFINITELY:
+            raise Forbidden(_("Your account is suspended until further notice."))
         raise Forbidden(
-            f"You are muted until {until_text(user.muted_until)}: you can read, "
-            "but not post, comment or react.",
-            error="muted",
+            _("Your account is suspended until %(until)s.", until=until_text(user.suspended_until))
         )
+    if user.is_muted(now):
+        if user.muted_until >= INDEFINITELY:
+            message = _(
+                "You are muted until further notice: you can read, but not post, comment or react."
+            )
+        else:
+            message = _(
+                "You are muted until %(until)s: you can read, but not post, comment or react.",
+                until=until_text(user.muted_until),
+            )
+        raise Forbidden(message, error="muted")
 
 
 def check_duration(value: Any, *, required: bool) -> int | None:
@@ -42,17 +53,20 @@ def check_duration(value: Any, *, required: bool) -> int | None:
     if value is None:
         if required:
             raise ValidationFailed(
-                "duration_hours is required for a mute.", fields={"duration_hours": "required"}
+                _("duration_hours is required for a mute."), fields={"duration_hours": "required"}
             )
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed(
-            "duration_hours must be a whole number of hours.",
+            _("duration_hours must be a whole number of hours."),
             fields={"duration_hours": "not_int"},
         )
     if not 1 <= value <= MAX_DURATION_HOURS:
         raise ValidationFailed(
-            f"duration_hours must be between 1 and {MAX_DURATION_HOURS}.",
+            _(
+                "duration_hours must be between 1 and %(max)s.",
+                max=MAX_DURATION_HOURS,
+            ),
             fields={"duration_hours": "out_of_range"},
         )
     return value
@@ -61,9 +75,9 @@ def check_duration(value: Any, *, required: bool) -> int | None:
 def check_can_sanction(actor: User, person: User) -> None:
     """Nobody sanctions themself; only administrators sanction moderators."""
     if person.id == actor.id:
-        raise Forbidden("You cannot sanction yourself.")
+        raise Forbidden(_("You cannot sanction yourself."))
     if not policy.can_sanction(actor, person):
-        raise Forbidden("Only an administrator can sanction a community manager or admin.")
+        raise Forbidden(_("Only an administrator can sanction a community manager or admin."))
 
 
 def do_sanction(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..errors import Forbidden, NotFound, ValidationFailed
@@ -17,7 +19,7 @@ from .accounts import verify_password
 from .validation import check_known_fields, check_text
 
 #: Why a bearer token alone cannot create tokens.
-TOKEN_CANNOT_MINT = (
+TOKEN_CANNOT_MINT = _l(
     "A token cannot create other tokens on its own: send your account password as "
     "`password`, or create the token while signed in."
 )
@@ -36,7 +38,7 @@ def _check_proof(user: User, data: dict[str, Any], *, by_token: bool) -> None:
         return
     if not verify_password(user, data["password"]):
         raise ValidationFailed(
-            "Your password is not correct: no token was created.",
+            _("Your password is not correct: no token was created."),
             fields={"password": "incorrect"},
         )
 
@@ -64,7 +66,7 @@ def do_revoke_token(user: User, token_id: int) -> ApiToken:
     """
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     token.revoked_at = utcnow()
     db.session.flush()
     room = f"token:{token.id}"

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ..errors import TooLarge, ValidationFailed
 from ..limits import MAX_ID  # noqa: F401  (re-exported: services import it from here)
 from ..text_keys import escape_like  # noqa: F401  (re-exported: services import it from here)
@@ -14,11 +16,11 @@ from ..text_keys import escape_like  # noqa: F401  (re-exported: services import
 def check_known_fields(data: Any, allowed: set[str]) -> dict[str, Any]:
     """``data`` must be a JSON object whose keys are all in ``allowed``."""
     if not isinstance(data, dict):
-        raise ValidationFailed("The request body must be a JSON object.")
+        raise ValidationFailed(_("The request body must be a JSON object."))
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationFailed(
-            f"Unknown or read-only field(s): {', '.join(unknown)}.",
+            _("Unknown or read-only field(s): %(values)s.", values=", ".join(unknown)),
             fields=dict.fromkeys(unknown, "not_allowed"),
         )
     return data
@@ -60,28 +62,40 @@ def check_text(
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise ValidationFailed(f"{field} must be text.", fields={field: "not_text"})
+        raise ValidationFailed(
+            _("%(field)s must be text.", field=field), fields={field: "not_text"}
+        )
     if not is_utf8_encodable(value):
         raise ValidationFailed(
-            f"{field} contains invalid Unicode text.", fields={field: "invalid_unicode"}
+            _("%(field)s contains invalid Unicode text.", field=field),
+            fields={field: "invalid_unicode"},
         )
     text = value.strip()
     if required and not text:
-        raise ValidationFailed(f"{field} cannot be empty.", fields={field: "empty"})
+        raise ValidationFailed(
+            _("%(field)s cannot be empty.", field=field), fields={field: "empty"}
+        )
     if len(text) > max_len:
         raise TooLarge(
-            f"{field} is too long ({len(text)} characters, {max_len} at most).",
+            _(
+                "%(field)s is too long (%(num)s characters, %(max_len)s at most).",
+                field=field,
+                num=len(text),
+                max_len=max_len,
+            ),
             fields={field: "too_long"},
         )
     allowed_controls = "\n\r\t" if multiline else ""
     if any(_is_control(ch) and ch not in allowed_controls for ch in text):
         raise ValidationFailed(
-            f"{field} contains control characters.", fields={field: "control_chars"}
+            _("%(field)s contains control characters.", field=field),
+            fields={field: "control_chars"},
         )
     if not multiline and any(ch in BIDI_OVERRIDES for ch in text):
         # A name or title could otherwise display reversed text ("moc.evil" tricks).
         raise ValidationFailed(
-            f"{field} contains text-direction override characters.", fields={field: "bidi"}
+            _("%(field)s contains text-direction override characters.", field=field),
+            fields={field: "bidi"},
         )
     return text
 
@@ -105,14 +119,16 @@ def check_filter_text(value: str | None, field: str, *, max_len: int = 200) -> s
     if value is None:
         return None
     if len(value) > max_len:
-        raise ValidationFailed(f"{field} is too long.", fields={field: "too_long"})
+        raise ValidationFailed(_("%(field)s is too long.", field=field), fields={field: "too_long"})
     if not is_utf8_encodable(value):
         raise ValidationFailed(
-            f"{field} contains invalid Unicode text.", fields={field: "invalid_unicode"}
+            _("%(field)s contains invalid Unicode text.", field=field),
+            fields={field: "invalid_unicode"},
         )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise ValidationFailed(
-            f"{field} contains control characters.", fields={field: "control_chars"}
+            _("%(field)s contains control characters.", field=field),
+            fields={field: "control_chars"},
         )
     return value
 
@@ -120,7 +136,9 @@ def check_filter_text(value: str | None, field: str, *, max_len: int = 200) -> s
 def parse_flag(raw: str | None, name: str) -> bool:
     """A query flag: ``1`` is on; absent or empty is off. :raise ValidationFailed: else."""
     if raw not in (None, "", "1"):
-        raise ValidationFailed(f"{name} must be 1 (or left out).", fields={name: "invalid"})
+        raise ValidationFailed(
+            _("%(name)s must be 1 (or left out).", name=name), fields={name: "invalid"}
+        )
     return raw == "1"
 
 
@@ -128,7 +146,9 @@ def check_optional_id(value: Any, field: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
-        raise ValidationFailed(f"{field} must be a positive integer id.", fields={field: "not_id"})
+        raise ValidationFailed(
+            _("%(field)s must be a positive integer id.", field=field), fields={field: "not_id"}
+        )
     return value
 
 
@@ -145,7 +165,12 @@ _DATETIME_MAX_CHARS = 40
 
 def _out_of_range(name: str, lo: date, hi: date) -> ValidationFailed:
     return ValidationFailed(
-        f"'{name}' must be between {lo.isoformat()} and {hi.isoformat()}.",
+        _(
+            "'%(name)s' must be between %(start)s and %(end)s.",
+            name=name,
+            start=lo.isoformat(),
+            end=hi.isoformat(),
+        ),
         fields={name: "out_of_range"},
     )
 
@@ -161,12 +186,14 @@ def parse_date(
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
-        raise ValidationFailed(f"'{name}' must be a date (YYYY-MM-DD).", fields={name: "not_date"})
+        raise ValidationFailed(
+            _("'%(name)s' must be a date (YYYY-MM-DD).", name=name), fields={name: "not_date"}
+        )
     try:
         day = date.fromisoformat(value)
     except ValueError as exc:
         raise ValidationFailed(
-            f"'{name}' must be a real day (YYYY-MM-DD).", fields={name: "not_date"}
+            _("'%(name)s' must be a real day (YYYY-MM-DD).", name=name), fields={name: "not_date"}
         ) from exc
     if not lo <= day <= hi:
         raise _out_of_range(name, lo, hi)
@@ -190,7 +217,8 @@ def parse_datetime(
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise ValidationFailed(
-            f"'{name}' must be an ISO 8601 date and time.", fields={name: "not_datetime"}
+            _("'%(name)s' must be an ISO 8601 date and time.", name=name),
+            fields={name: "not_datetime"},
         ) from exc
     # Checked before converting: an offset moves the day by one at most, so in bounds this
     # far from year 1 and year 9999, the conversion cannot overflow.
@@ -208,11 +236,11 @@ def check_birthday(value: Any) -> tuple[int | None, int | None]:
     if value in (None, ""):
         return None, None
     if not isinstance(value, str):
-        raise ValidationFailed("birthday must be MM-DD.", fields={"birthday": "not_date"})
+        raise ValidationFailed(_("birthday must be MM-DD."), fields={"birthday": "not_date"})
     try:
         parsed = date.fromisoformat("2000-" + value.removeprefix("--"))
     except ValueError as exc:
         raise ValidationFailed(
-            "birthday must be a real day, as MM-DD.", fields={"birthday": "not_date"}
+            _("birthday must be a real day, as MM-DD."), fields={"birthday": "not_date"}
         ) from exc
     return parsed.month, parsed.day

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import regex
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import policy
@@ -143,7 +144,11 @@ def screen(fields: dict[str, str | None]) -> Screening:
                 continue
             if word.action == WatchedWordAction.BLOCK.value:
                 raise ValidationFailed(
-                    f"“{word.pattern}” is not allowed here: please rephrase your {name}.",
+                    _(
+                        "“%(pattern)s” is not allowed here: please rephrase your %(name)s.",
+                        pattern=word.pattern,
+                        name=name,
+                    ),
                     fields={name: "watched_word"},
                 )
             if word.action == WatchedWordAction.CENSOR.value:
@@ -172,13 +177,17 @@ def check_pattern_is_safe(pattern: str) -> None:
         parsed = _parser.parse(pattern)
     except (regex.error, re.error, RecursionError, OverflowError) as exc:
         raise ValidationFailed(
-            f"This is not a valid regular expression: {exc}.", fields={"pattern": "invalid"}
+            _("This is not a valid regular expression: %(exc)s.", exc=exc),
+            fields={"pattern": "invalid"},
         ) from None
     problem = _dangerous(parsed, inside_repeat=False)
     if problem:
         raise ValidationFailed(
-            f"This pattern is refused: {problem} can make matching take exponential time. "
-            "Simplify it (e.g. 'a+' instead of '(a+)+').",
+            _(
+                "This pattern is refused: %(problem)s can make matching take "
+                "exponential time. Simplify it (e.g. 'a+' instead of '(a+)+').",
+                problem=problem,
+            ),
             fields={"pattern": "catastrophic"},
         )
 
@@ -189,18 +198,18 @@ def _dangerous(parsed: Any, *, inside_repeat: bool) -> str | None:
             _min, high, sub = av
             unbounded = high == _parser.MAXREPEAT or high > 50
             if unbounded and inside_repeat:
-                return "a repetition inside a repetition"
+                return _("a repetition inside a repetition")
             found = _dangerous(sub, inside_repeat=inside_repeat or unbounded)
         elif op == _parser.SUBPATTERN:
             found = _dangerous(av[-1], inside_repeat=inside_repeat)
         elif op == _parser.BRANCH:
             if inside_repeat:
-                return "an alternation inside a repetition"
+                return _("an alternation inside a repetition")
             found = next((f for b in av[1] if (f := _dangerous(b, inside_repeat=False))), None)
         elif op in (_parser.ASSERT, _parser.ASSERT_NOT):
             found = _dangerous(av[1], inside_repeat=inside_repeat)
         elif op in (_parser.GROUPREF, _parser.GROUPREF_EXISTS):
-            return "a back-reference"
+            return _("a back-reference")
         else:
             found = None
         if found:
@@ -220,7 +229,7 @@ def word_dict(word: WatchedWord) -> dict[str, Any]:
 
 def _check_can_manage(user: User) -> None:
     if not policy.is_moderator(user):
-        raise Forbidden("Only community managers can manage watched words.")
+        raise Forbidden(_("Only community managers can manage watched words."))
 
 
 def list_words(user: User) -> list[WatchedWord]:
@@ -239,17 +248,19 @@ def do_add_word(user: User, data: Any) -> WatchedWord:
     pattern = check_text(data.get("pattern"), "pattern", max_len=PATTERN_MAX_CHARS)
     is_regex = data.get("regex", False)
     if not isinstance(is_regex, bool):
-        raise ValidationFailed("regex must be true or false.", fields={"regex": "not_bool"})
+        raise ValidationFailed(_("regex must be true or false."), fields={"regex": "not_bool"})
     action = data.get("action")
     if action not in WATCHED_WORD_ACTIONS:
         raise ValidationFailed(
-            "action must be one of: " + ", ".join(WATCHED_WORD_ACTIONS) + ".",
+            _("action must be one of: %(values)s.", values=", ".join(WATCHED_WORD_ACTIONS)),
             fields={"action": "unknown"},
         )
     if is_regex:
         check_pattern_is_safe(pattern)
     elif not normalize(pattern.replace("*", ""))[0].strip():
-        raise ValidationFailed("A word needs letters, not only '*'.", fields={"pattern": "empty"})
+        raise ValidationFailed(
+            _("A word needs letters, not only '*'."), fields={"pattern": "empty"}
+        )
     key = check_fits(
         watched_word_key(pattern, is_regex), "pattern", PATTERN_MAX_CHARS * KEY_WIDTH_FACTOR
     )
@@ -257,8 +268,10 @@ def do_add_word(user: User, data: Any) -> WatchedWord:
     word = insert_unless_taken(WatchedWord, {**row, "word_key": key}, ["word_key", "is_regex"])
     if word is None:
         raise Conflict(
-            "This word is already watched (words differing only by case or accents are the "
-            "same word).",
+            _(
+                "This word is already watched (words differing only by case or "
+                "accents are the same word)."
+            ),
             fields={"pattern": "duplicate"},
         )
     audit.record(user, "watched_word.added", "watched_word", word.id, after=word_dict(word))
@@ -269,7 +282,7 @@ def do_delete_word(user: User, word_id: int) -> None:
     _check_can_manage(user)
     word = db.session.get(WatchedWord, word_id)
     if word is None:
-        raise NotFound("No such watched word.")
+        raise NotFound(_("No such watched word."))
     audit.record(user, "watched_word.removed", "watched_word", word.id, before=word_dict(word))
     db.session.delete(word)
     db.session.flush()

@@ -243,7 +243,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["token", "password"],
         "properties": {
             "token": {"type": "string", "maxLength": 1000},
-            "password": {**PASSWORD, "description": passwords.PASSWORD_RULES},
+            "password": {**PASSWORD, "description": str(passwords.PASSWORD_RULES)},
         },
     },
     "PasswordChange": {
@@ -252,7 +252,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["current_password", "password"],
         "properties": {
             "current_password": {"type": "string"},
-            "password": {**PASSWORD, "description": passwords.PASSWORD_RULES},
+            "password": {**PASSWORD, "description": str(passwords.PASSWORD_RULES)},
         },
     },
     "PasswordResetRequest": {
@@ -267,7 +267,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["token", "password"],
         "properties": {
             "token": {"type": "string", "maxLength": 500},
-            "password": {**PASSWORD, "description": passwords.PASSWORD_RULES},
+            "password": {**PASSWORD, "description": str(passwords.PASSWORD_RULES)},
         },
     },
 }

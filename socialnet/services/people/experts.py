@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ... import policy
@@ -88,7 +89,7 @@ def find_experts(viewer: User, topic: str | None) -> list[dict[str, Any]]:
     topic = check_filter_text(topic, "topic", max_len=120)
     key = fold((topic or "").lstrip("#"))
     if not key:
-        raise ValidationFailed("Name a topic.", fields={"topic": "empty"})
+        raise ValidationFailed(_("Name a topic."), fields={"topic": "empty"})
     tag = key.replace(" ", "")
     declared = _declared(key)
     best = _best_answers(viewer, tag)

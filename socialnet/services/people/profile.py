@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ...errors import Conflict, ValidationFailed
 from ...models import User
 from ...policy.rooms import COMPANY_ROOM
@@ -45,11 +47,12 @@ _TEXTS = {
 def _check_languages(value: Any) -> list[str]:
     if not isinstance(value, list):
         raise ValidationFailed(
-            "languages must be a list of names.", fields={"languages": "not_list"}
+            _("languages must be a list of names."), fields={"languages": "not_list"}
         )
     if len(value) > LANGUAGES_MAX:
         raise ValidationFailed(
-            f"At most {LANGUAGES_MAX} languages.", fields={"languages": "too_many"}
+            _("At most %(max)s languages.", max=LANGUAGES_MAX),
+            fields={"languages": "too_many"},
         )
     return list(dict.fromkeys(check_text(v, "languages", max_len=40) for v in value))
 
@@ -59,7 +62,9 @@ def _checked(data: dict[str, Any]) -> dict[str, Any]:
     optional field is cleared with ``""``)."""
     for field, value in data.items():
         if value is None:
-            raise ValidationFailed(f"{field} must be text.", fields={field: "not_text"})
+            raise ValidationFailed(
+                _("%(field)s must be text.", field=field), fields={field: "not_text"}
+            )
     values: dict[str, Any] = {}
     for field, (max_len, optional) in _TEXTS.items():
         if field in data:
@@ -88,7 +93,7 @@ def do_update_own_profile(user: User, data: Any) -> User:
     """
     data = check_known_fields(data, SELF_FIELDS)
     if user.deleted_at is not None:
-        raise Conflict("This account was deleted.")
+        raise Conflict(_("This account was deleted."))
     values = _checked(data)
     new_skills = values.pop("skills", None)
     if "about" in values:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from ... import policy
@@ -31,9 +32,12 @@ def check_skill_names(value: Any) -> list[str]:
     :raise TooLarge: a name longer than :data:`SKILL_NAME_MAX`.
     """
     if not isinstance(value, list):
-        raise ValidationFailed("skills must be a list of names.", fields={"skills": "not_list"})
+        raise ValidationFailed(_("skills must be a list of names."), fields={"skills": "not_list"})
     if len(value) > SKILLS_MAX:
-        raise ValidationFailed(f"At most {SKILLS_MAX} skills.", fields={"skills": "too_many"})
+        raise ValidationFailed(
+            _("At most %(max)s skills.", max=SKILLS_MAX),
+            fields={"skills": "too_many"},
+        )
     names: dict[str, str] = {}
     for item in value:
         name = check_text(item, "skills", max_len=SKILL_NAME_MAX)
@@ -112,7 +116,7 @@ def _declared_skill(person: User, skill_name: str) -> Skill:
         .where(UserSkill.user_id == person.id, Skill.key == fold(skill_name))
     ).first()
     if skill is None:
-        raise NotFound("This person has not declared that skill.")
+        raise NotFound(_("This person has not declared that skill."))
     return skill
 
 
@@ -141,9 +145,9 @@ def do_endorse(endorser: User, person: User, skill_name: str) -> dict[str, Any]:
     skill = _declared_skill(person, skill_name)
     if not policy.can_endorse(endorser, person):
         raise ValidationFailed(
-            "You cannot endorse your own skills."
+            _("You cannot endorse your own skills.")
             if endorser.id == person.id
-            else "This person's account is not active.",
+            else _("This person's account is not active."),
             fields={"user_id": "self" if endorser.id == person.id else "inactive"},
         )
     insert_unless_taken(

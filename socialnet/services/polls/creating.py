@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ... import policy
 from ...errors import ValidationFailed
 from ...extensions import db
@@ -41,7 +43,9 @@ CREATE_FIELDS = {
 def _check_bool(data: dict[str, Any], field: str) -> bool:
     value = data.get(field, False)
     if not isinstance(value, bool):
-        raise ValidationFailed(f"{field} must be true or false.", fields={field: "not_boolean"})
+        raise ValidationFailed(
+            _("%(field)s must be true or false.", field=field), fields={field: "not_boolean"}
+        )
     return value
 
 
@@ -50,21 +54,34 @@ def check_datetime(value: Any, field: str) -> datetime:
     parsed = parse_datetime(value, field)
     if parsed is None:
         raise ValidationFailed(
-            f"'{field}' must be an ISO 8601 date and time.", fields={field: "not_datetime"}
+            _("'%(field)s' must be an ISO 8601 date and time.", field=field),
+            fields={field: "not_datetime"},
         )
     return parsed.replace(microsecond=0)
 
 
 def _check_list(value: Any, field: str) -> list[Any]:
     if not isinstance(value, list):
-        raise ValidationFailed(f"{field} must be a list.", fields={field: "not_list"})
+        raise ValidationFailed(
+            _("%(field)s must be a list.", field=field), fields={field: "not_list"}
+        )
     if len(value) < MIN_OPTIONS:
         raise ValidationFailed(
-            f"A poll needs at least {MIN_OPTIONS} {field}.", fields={field: "too_few"}
+            _(
+                "A poll needs at least %(min)s %(field)s.",
+                min=MIN_OPTIONS,
+                field=field,
+            ),
+            fields={field: "too_few"},
         )
     if len(value) > MAX_OPTIONS:
         raise ValidationFailed(
-            f"A poll has at most {MAX_OPTIONS} {field}.", fields={field: "too_many"}
+            _(
+                "A poll has at most %(max)s %(field)s.",
+                max=MAX_OPTIONS,
+                field=field,
+            ),
+            fields={field: "too_many"},
         )
     return value
 
@@ -74,16 +91,16 @@ def _check_options(value: Any) -> list[str]:
         check_text(v, "options", max_len=OPTION_MAX_CHARS) for v in _check_list(value, "options")
     ]
     if len({fold(t) for t in texts}) != len(texts):  # "Café" and "cafe" are one option
-        raise ValidationFailed("Options must all differ.", fields={"options": "duplicate"})
+        raise ValidationFailed(_("Options must all differ."), fields={"options": "duplicate"})
     return texts
 
 
 def _check_slots(value: Any, now: datetime) -> list[datetime]:
     slots = [check_datetime(v, "slots") for v in _check_list(value, "slots")]
     if any(slot <= now for slot in slots):
-        raise ValidationFailed("Slots must be in the future.", fields={"slots": "past"})
+        raise ValidationFailed(_("Slots must be in the future."), fields={"slots": "past"})
     if len(set(slots)) != len(slots):
-        raise ValidationFailed("Slots must all differ.", fields={"slots": "duplicate"})
+        raise ValidationFailed(_("Slots must all differ."), fields={"slots": "duplicate"})
     return sorted(slots)
 
 
@@ -93,12 +110,15 @@ def _check_max_choices(data: dict[str, Any], multiple: bool, n_options: int) -> 
         return None
     if not multiple:
         raise ValidationFailed(
-            "max_choices applies to multiple-choice polls only.",
+            _("max_choices applies to multiple-choice polls only."),
             fields={"max_choices": "not_allowed"},
         )
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= n_options:
         raise ValidationFailed(
-            f"max_choices must be between 1 and the number of options ({n_options}).",
+            _(
+                "max_choices must be between 1 and the number of options (%(n_options)s).",
+                n_options=n_options,
+            ),
             fields={"max_choices": "out_of_range"},
         )
     return value
@@ -124,11 +144,11 @@ def do_create_poll(user: User, data: Any) -> Post:
     question = check_text(data.get("question"), "question", max_len=QUESTION_MAX_CHARS)
     kind = data.get("kind", "choice")
     if kind not in POLL_KINDS:
-        raise ValidationFailed("kind must be 'choice' or 'date'.", fields={"kind": "unknown"})
+        raise ValidationFailed(_("kind must be 'choice' or 'date'."), fields={"kind": "unknown"})
     results_rule = data.get("results", "always")
     if results_rule not in RESULTS_VISIBILITY:
         raise ValidationFailed(
-            "results must be 'always', 'after_vote' or 'after_close'.",
+            _("results must be 'always', 'after_vote' or 'after_close'."),
             fields={"results": "unknown"},
         )
     multiple = _check_bool(data, "multiple")
@@ -137,25 +157,29 @@ def do_create_poll(user: User, data: Any) -> Post:
     if kind == "date":
         if "options" in data:
             raise ValidationFailed(
-                "A date poll has slots, not options.", fields={"options": "not_allowed"}
+                _("A date poll has slots, not options."), fields={"options": "not_allowed"}
             )
         if multiple or data.get("max_choices") is not None:
             raise ValidationFailed(
-                "A date poll is answered per slot: no multiple or max_choices.",
+                _("A date poll is answered per slot: no multiple or max_choices."),
                 fields={"multiple": "not_allowed"},
             )
         slots = _check_slots(data.get("slots"), now)
         texts = [_slot_label(s) for s in slots]
     else:
         if "slots" in data:
-            raise ValidationFailed("Only date polls have slots.", fields={"slots": "not_allowed"})
+            raise ValidationFailed(
+                _("Only date polls have slots."), fields={"slots": "not_allowed"}
+            )
         texts = _check_options(data.get("options"))
     max_choices = _check_max_choices(data, multiple, len(texts))
     closes_at = None
     if data.get("closes_at") is not None:
         closes_at = check_datetime(data["closes_at"], "closes_at")
         if closes_at <= now:
-            raise ValidationFailed("closes_at must be in the future.", fields={"closes_at": "past"})
+            raise ValidationFailed(
+                _("closes_at must be in the future."), fields={"closes_at": "past"}
+            )
     group_id = check_group_for_posting(user, data.get("group_id"))
     option_fields = {f"options[{i}]": t for i, t in enumerate(texts)} if kind == "choice" else {}
     screening = screening_gate.check_writing(user, {"question": question, **option_fields})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ...errors import Conflict, Forbidden
 from ...extensions import db
 from ...models import Post, User
@@ -23,9 +25,9 @@ def export_csv(user: User, poll_id: int) -> str:
     poll = access_poll(user, poll_id)
     post = db.session.get(Post, poll.post_id)
     if not can_manage(user, poll, post):
-        raise Forbidden("Only the poll's author or a community manager can export results.")
+        raise Forbidden(_("Only the poll's author or a community manager can export results."))
     if not results_visible_to(user, poll, post, voted=False):
-        raise Conflict("Results are available once the poll closes.")
+        raise Conflict(_("Results are available once the poll closes."))
     options, counts, _voters, _mine = _load(None, [poll])
     names: dict[int, list[str]] = {}
     if not poll.anonymous:

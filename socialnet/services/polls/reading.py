@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ... import policy
@@ -28,11 +29,11 @@ def access_poll(user: User, poll_id: int) -> Poll:
     """
     poll = db.session.get(Poll, poll_id)
     if poll is None:
-        raise NotFound("No such poll.")
+        raise NotFound(_("No such poll."))
     try:
         access_post(user, poll.post_id)
     except NotFound:
-        raise NotFound("No such poll.") from None
+        raise NotFound(_("No such poll.")) from None
     return poll
 
 

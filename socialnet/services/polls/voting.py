@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,21 +29,21 @@ def _check_open(poll: Poll, post: Post) -> None:
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
     if is_closed(poll):
-        raise Conflict("This poll is closed.")
+        raise Conflict(_("This poll is closed."))
 
 
 def _check_option_ids(value: Any, valid: set[int], field: str) -> list[int]:
     if not isinstance(value, list) or not value:
-        raise ValidationFailed("Choose at least one option.", fields={field: "empty"})
+        raise ValidationFailed(_("Choose at least one option."), fields={field: "empty"})
     if len(value) > len(valid):
-        raise ValidationFailed("Too many choices.", fields={field: "too_many"})
+        raise ValidationFailed(_("Too many choices."), fields={field: "too_many"})
     for option_id in value:
         if isinstance(option_id, bool) or not isinstance(option_id, int):
-            raise ValidationFailed("Option ids are integers.", fields={field: "not_id"})
+            raise ValidationFailed(_("Option ids are integers."), fields={field: "not_id"})
     if len(set(value)) != len(value):
-        raise ValidationFailed("An option is chosen twice.", fields={field: "duplicate"})
+        raise ValidationFailed(_("An option is chosen twice."), fields={field: "duplicate"})
     if not set(value) <= valid:
-        raise ValidationFailed("Not an option of this poll.", fields={field: "unknown_option"})
+        raise ValidationFailed(_("Not an option of this poll."), fields={field: "unknown_option"})
     return value
 
 
@@ -52,23 +54,25 @@ def _check_choices(poll: Poll, valid: set[int], data: dict[str, Any]) -> dict[in
         answers = data.get("answers")
         if not isinstance(answers, dict) or not answers:
             raise ValidationFailed(
-                "Answer yes, maybe or no for at least one slot.", fields={"answers": "empty"}
+                _("Answer yes, maybe or no for at least one slot."), fields={"answers": "empty"}
             )
         if len(answers) > len(valid):
-            raise ValidationFailed("Too many answers.", fields={"answers": "too_many"})
+            raise ValidationFailed(_("Too many answers."), fields={"answers": "too_many"})
         choices: dict[int, str] = {}
         for key, answer in answers.items():
             option_id = int(key) if isinstance(key, str) and key.isdigit() else None
             if option_id is None or option_id > MAX_ID or option_id not in valid:
                 raise ValidationFailed(
-                    "Not a slot of this poll.", fields={"answers": "unknown_option"}
+                    _("Not a slot of this poll."), fields={"answers": "unknown_option"}
                 )
             if answer not in DATE_ANSWERS:
                 raise ValidationFailed(
-                    "Each answer is 'yes', 'maybe' or 'no'.", fields={"answers": "unknown"}
+                    _("Each answer is 'yes', 'maybe' or 'no'."), fields={"answers": "unknown"}
                 )
             if option_id in choices:
-                raise ValidationFailed("A slot is answered twice.", fields={"answers": "duplicate"})
+                raise ValidationFailed(
+                    _("A slot is answered twice."), fields={"answers": "duplicate"}
+                )
             choices[option_id] = answer
         return choices
     data = check_known_fields(data, {"option_ids"})
@@ -76,7 +80,7 @@ def _check_choices(poll: Poll, valid: set[int], data: dict[str, Any]) -> dict[in
     limit = (poll.max_choices or len(valid)) if poll.multiple else 1
     if len(option_ids) > limit:
         raise ValidationFailed(
-            f"Choose at most {limit} option{'s' if limit > 1 else ''}.",
+            ngettext("Choose at most %(num)d option.", "Choose at most %(num)d options.", limit),
             fields={"option_ids": "too_many"},
         )
     return dict.fromkeys(option_ids, "yes")
@@ -113,7 +117,7 @@ def do_vote(user: User, poll_id: int, data: Any) -> Poll:
     poll = access_poll(user, poll_id)
     post = db.session.get(Post, poll.post_id)
     if not isinstance(data, dict):
-        raise ValidationFailed("The request body must be a JSON object.")
+        raise ValidationFailed(_("The request body must be a JSON object."))
     _check_open(poll, post)
     valid = set(db.session.scalars(select(PollOption.id).where(PollOption.poll_id == poll.id)))
     choices = _check_choices(poll, valid, data)
@@ -160,7 +164,7 @@ def do_close(user: User, poll_id: int) -> Poll:
     poll = access_poll(user, poll_id)
     post = db.session.get(Post, poll.post_id)
     if not can_manage(user, poll, post):
-        raise Forbidden("Only the poll's author or a community manager can close it.")
+        raise Forbidden(_("Only the poll's author or a community manager can close it."))
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
     lock_event_log()
@@ -183,15 +187,17 @@ def do_pick_final_slot(user: User, poll_id: int, option_id: Any) -> Poll:
     poll = access_poll(user, poll_id)
     post = db.session.get(Post, poll.post_id)
     if post.author_id != user.id or not user.active:
-        raise Forbidden("Only the poll's author picks the final slot.")
+        raise Forbidden(_("Only the poll's author picks the final slot."))
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
     if poll.kind != "date":
-        raise ValidationFailed("Only date polls have a final slot.", fields={"kind": "not_date"})
+        raise ValidationFailed(_("Only date polls have a final slot."), fields={"kind": "not_date"})
     is_id = isinstance(option_id, int) and not isinstance(option_id, bool)
     option = db.session.get(PollOption, option_id) if is_id and 1 <= option_id <= MAX_ID else None
     if option is None or option.poll_id != poll.id:
-        raise ValidationFailed("Not a slot of this poll.", fields={"option_id": "unknown_option"})
+        raise ValidationFailed(
+            _("Not a slot of this poll."), fields={"option_id": "unknown_option"}
+        )
     lock_event_log()
     db.session.refresh(poll)
     if poll.final_option_id == option.id:

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -88,7 +89,9 @@ def _id_arg(raw: str | None, name: str) -> int | None:
     if raw in (None, ""):
         return None
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-        raise ValidationFailed(f"{name} must be a positive integer id.", fields={name: "not_id"})
+        raise ValidationFailed(
+            _("%(name)s must be a positive integer id.", name=name), fields={name: "not_id"}
+        )
     return int(raw)
 
 
@@ -97,7 +100,8 @@ def parse_filters(args: Mapping[str, str | None]) -> SearchFilters:
     kind = args.get("type") or "all"
     if kind not in TYPES:
         raise ValidationFailed(
-            f"type must be one of: {', '.join(TYPES)}.", fields={"type": "invalid"}
+            _("type must be one of: %(values)s.", values=", ".join(TYPES)),
+            fields={"type": "invalid"},
         )
     topic = check_filter_text(args.get("topic"), "topic", max_len=100)
     topic = fold(topic.lstrip("#")) if topic else None
@@ -111,7 +115,7 @@ def parse_filters(args: Mapping[str, str | None]) -> SearchFilters:
         unanswered=parse_flag(args.get("unanswered"), "unanswered"),
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise ValidationFailed("'from' must not be after 'to'.", fields={"from": "after_to"})
+        raise ValidationFailed(_("'from' must not be after 'to'."), fields={"from": "after_to"})
     return filters
 
 

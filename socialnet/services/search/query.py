@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ...errors import ValidationFailed
@@ -102,10 +103,14 @@ def parse_query(raw: str | None) -> ParsedQuery:
     :data:`MAX_QUERY_LENGTH`, or nothing to look for (only punctuation or exclusions)."""
     raw = (raw or "").strip()
     if not raw:
-        raise ValidationFailed("Type something to search for.", fields={"q": "required"})
+        raise ValidationFailed(_("Type something to search for."), fields={"q": "required"})
     if len(raw) > MAX_QUERY_LENGTH:
         raise ValidationFailed(
-            f"A search is at most {MAX_QUERY_LENGTH} characters.", fields={"q": "too_long"}
+            _(
+                "A search is at most %(max)s characters.",
+                max=MAX_QUERY_LENGTH,
+            ),
+            fields={"q": "too_long"},
         )
     parsed = ParsedQuery(raw)
     for match in _PIECE.finditer(raw):
@@ -115,7 +120,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
         _add(parsed, words, negated=negated, quoted=quoted)
     if not (parsed.prefixes or parsed.phrases):
         raise ValidationFailed(
-            "Search for at least one word or number (a leading '-' excludes a word).",
+            _("Search for at least one word or number (a leading '-' excludes a word)."),
             fields={"q": "no_terms"},
         )
     return parsed

@@ -19,6 +19,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -61,8 +62,11 @@ def check_tag(raw: str, field: str = "tag") -> str:
     key = fold(text) if isinstance(text, str) and len(text) <= TOPIC_TAG_MAX else ""
     if not _TAG.fullmatch(key) or key.isdigit():
         raise ValidationFailed(
-            f"A topic is one hashtag: a word of at most {TOPIC_TAG_MAX - 1} letters, digits, "
-            "'_' or '-', without spaces.",
+            _(
+                "A topic is one hashtag: a word of at most %(max)s letters, "
+                "digits, '_' or '-', without spaces.",
+                max=TOPIC_TAG_MAX - 1,
+            ),
             fields={field: "invalid"},
         )
     return key
@@ -87,7 +91,7 @@ def access_topic(user: User, raw: str) -> tuple[str, Topic | None, int]:
     topic = db.session.get(Topic, tag)
     count = _visible_count(user, tag)
     if count == 0 and (topic is None or not topic.description):
-        raise NotFound("No such topic.")
+        raise NotFound(_("No such topic."))
     return tag, topic, count
 
 
@@ -136,7 +140,7 @@ def check_sort(sort: str | None) -> str:
     if sort in (None, ""):
         return "trending"
     if sort not in SORTS:
-        raise ValidationFailed("sort is trending or popular.", fields={"sort": "invalid"})
+        raise ValidationFailed(_("sort is trending or popular."), fields={"sort": "invalid"})
     return sort
 
 
@@ -199,7 +203,7 @@ def may_curate(user: User) -> bool:
 
 def _check_curator(user: User) -> None:
     if not policy.can_curate_topics(user):
-        raise Forbidden("Only community managers describe or merge topics.")
+        raise Forbidden(_("Only community managers describe or merge topics."))
 
 
 def _topic_row(tag: str) -> Topic:
@@ -251,12 +255,12 @@ def do_merge(user: User, raw: str, data: Any) -> dict[str, Any]:
     _check_curator(user)
     fields = check_known_fields(data, {"into"})
     if not isinstance(fields.get("into"), str):
-        raise ValidationFailed("into: the tag to merge into.", fields={"into": "invalid"})
+        raise ValidationFailed(_("into: the tag to merge into."), fields={"into": "invalid"})
     target = canonical_tag(check_tag(fields["into"], "into"))
     source, _topic, _count = access_topic(user, raw)
     if source == target:
         raise ValidationFailed(
-            "A topic cannot be merged into itself.", fields={"into": "same_topic"}
+            _("A topic cannot be merged into itself."), fields={"into": "same_topic"}
         )
     _topic_row(target)
     _move_rows(PostHashtag, source, target, PostHashtag.post_id)
