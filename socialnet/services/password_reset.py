@@ -30,10 +30,12 @@ import hashlib
 import hmac
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, render_template, url_for
+from flask_babel import gettext
 from flask_mail import Connection, Message
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -41,12 +43,19 @@ from sqlalchemy import select
 from ..errors import Conflict, Unavailable, ValidationFailed
 from ..extensions import db, mail
 from ..hosts import public_url
+from ..i18n import for_person
 from ..models import User
 from ..realtime.publisher import after_commit
 from . import audit
 from .accounts import check_email, check_signup, do_finish_signup, do_set_password
 from .passwords import DUMMY_HASH
 from .validation import check_known_fields
+
+
+def N_(msgid: str) -> str:
+    """Mark an email subject for extraction; :func:`_message` translates it."""
+    return msgid
+
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +148,7 @@ def do_request_reset(data: Any) -> None:
         ),
     }
     token = _serializer().dumps(payload)
-    message = _reset_message(email, user.display_name if user else email, token)
+    message = _reset_message(email, user.display_name if user else email, token, user)
     if user is None:
         return
     app = current_app._get_current_object()
@@ -181,21 +190,34 @@ def link_to(endpoint: str, **values: Any) -> str:
     return check_links_available() + url_for(endpoint, **values)
 
 
-def _message(email: str, subject: str, template: str, **context: Any) -> Message:
+def _message(
+    email: str, subject: str, template: str, person: User | None = None, **context: Any
+) -> Message:
+    """The email, subject and body in ``person``'s language (their preference), or the
+    request's language for an address that has no account yet. ``subject`` is the English
+    msgid, with ``%(company)s``."""
     company = current_app.config.get("COMPANY_NAME", "socialnet")
-    return Message(
-        subject=subject.format(company=company),
-        recipients=[email],
-        body=render_template(template, **context),
-        sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
-    )
+    language = for_person(person) if person is not None else _same_language()
+    with language:
+        return Message(
+            subject=gettext(subject, company=company),
+            recipients=[email],
+            body=render_template(template, **context),
+            sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
+        )
 
 
-def _reset_message(email: str, name: str, token: str) -> Message:
+@contextmanager
+def _same_language() -> Iterator[None]:
+    yield
+
+
+def _reset_message(email: str, name: str, token: str, person: User | None = None) -> Message:
     return _message(
         email,
-        "Reset your {company} password",
+        N_("Reset your %(company)s password"),
         "password_reset_email.txt",
+        person,
         name=name,
         link=link_to("auth.password_reset_confirm", token=token),
         minutes=max_age() // 60,
@@ -230,8 +252,9 @@ def do_request_signup(data: Any) -> None:
     if existing is None:
         message = _message(
             email,
-            "Finish signing up to {company}",
+            N_("Finish signing up to %(company)s"),
             "password_signup_email.txt",
+            None,
             name=name,
             link=link_to("auth.signup_confirm", token=token),
             hours=signup_max_age() // 3600,
@@ -239,8 +262,9 @@ def do_request_signup(data: Any) -> None:
     else:
         message = _message(
             email,
-            "You already have a {company} account",
+            N_("You already have a %(company)s account"),
             "password_signup_exists_email.txt",
+            existing,
             name=existing.display_name,
             sign_in=link_to("auth.sign_in"),
             reset=link_to("auth.password_reset_request"),
