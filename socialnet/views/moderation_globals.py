@@ -74,6 +74,10 @@ def moderation_labels() -> dict[str, dict[Any, str]]:
             "comment": pgettext("case target", "Comment"),
             "user": pgettext("case target", "Person"),
             "group": pgettext("case target", "Group"),
+            "announcement": pgettext("case target", "Announcement"),
+            "case": pgettext("case target", "Case"),
+            "settings": pgettext("case target", "Settings"),
+            "watched_word": pgettext("case target", "Watched word"),
         },
         "severity": {
             3: pgettext("severity", "High"),
