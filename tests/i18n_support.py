@@ -61,9 +61,13 @@ def pseudo_locale(app: Flask, tmp_dir: Path) -> Iterator[str]:
         if not message.id:
             continue
         if isinstance(message.id, tuple | list):
-            catalog.add(message.id, tuple(_pseudo(form) for form in message.id))
+            catalog.add(
+                message.id,
+                tuple(_pseudo(form) for form in message.id),
+                context=message.context,
+            )
         else:
-            catalog.add(message.id, _pseudo(message.id))
+            catalog.add(message.id, _pseudo(message.id), context=message.context)
     target = tmp_dir / "pseudo" / PSEUDO / "LC_MESSAGES"
     target.mkdir(parents=True, exist_ok=True)
     with (target / "messages.mo").open("wb") as handle:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from .. import policy
 from ..errors import ValidationFailed
+from ..extensions import db
+from ..models import Announcement, Group
 from ..services import announcements, pages
 from ..services.validation import parse_datetime
 from ..unit_of_work import attempt, commit
@@ -17,6 +21,22 @@ from ._common import form_next, me
 bp = Blueprint("announcements", __name__)
 
 REACH_PAGE = 50
+
+
+def _audience_label(announcement: Announcement) -> str:
+    """Who an announcement addresses, in words and in the page's language
+    (``pages.audience_label``'s wording)."""
+    kind, value = announcement.audience_kind, announcement.audience_value
+    if kind == "company":
+        return _("the whole company")
+    if kind == "reports":
+        return _("the sender's reporting line")
+    if kind == "site":
+        return _("the %(site)s site", site=value)
+    if kind == "department":
+        return _("the %(department)s department", department=value)
+    group = db.session.get(Group, announcement.group_id) if announcement.group_id else None
+    return _("the %(group)s group", group=group.name) if group else _("a group")
 
 
 def _audience(raw: str) -> dict:
@@ -82,9 +102,9 @@ def create():
     if outcome.failed:
         return _render_form(draft, outcome.status)
     if announcement.published_at:
-        flash("Announcement sent: it is pinned at the top of its audience's feed.", "success")
+        flash(_("Announcement sent: it is pinned at the top of its audience's feed."), "success")
     else:
-        flash("Announcement scheduled.", "success")
+        flash(_("Announcement scheduled."), "success")
     return redirect(url_for("announcements.reach", announcement_id=announcement.id))
 
 
@@ -102,7 +122,7 @@ def show(announcement_id: int):
 def acknowledge(announcement_id: int):
     announcements.do_acknowledge(me(), announcement_id)
     commit()
-    flash("Marked as read.", "success")
+    flash(_("Marked as read."), "success")
     return redirect(form_next() or url_for("feed.home"))
 
 
@@ -114,7 +134,7 @@ def reach(announcement_id: int):
     return render_template(
         "reach.html",
         reach=result,
-        audience_label=pages.audience_label(announcement),
+        audience_label=_audience_label(announcement),
         can_remind=policy.can_remind(me(), announcement),
         percent=round(result["rate"] * 100),
     )
@@ -126,6 +146,12 @@ def remind(announcement_id: int):
     with attempt() as outcome:
         count = announcements.do_remind(me(), announcement_id)
     if not outcome.failed:
-        people = "person" if count == 1 else "people"
-        flash(f"Reminder sent to {count} {people} who had not read it.", "success")
+        flash(
+            ngettext(
+                "Reminder sent to %(num)d person who had not read it.",
+                "Reminder sent to %(num)d people who had not read it.",
+                count,
+            ),
+            "success",
+        )
     return redirect(url_for("announcements.reach", announcement_id=announcement_id))

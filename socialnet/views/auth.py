@@ -14,6 +14,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from ..downloads import zip_download
@@ -26,8 +28,35 @@ from ._common import form_next, me
 
 bp = Blueprint("auth", __name__)
 
-#: What every page that asks for a new password says about the rules.
-RULES = passwords.PASSWORD_RULES
+#: What every page that asks for a new password says about the rules (the same rules as
+#: :data:`passwords.PASSWORD_RULES`, in the page's language).
+RULES = _l(
+    "at least %(num)d characters, none of your name, your email address or the "
+    "company's name, and not a commonly used password",
+    num=passwords.PASSWORD_MIN,
+)
+#: How the company settings page names each setting, explains it and names its values.
+SETTING_TEXTS = {
+    company_settings.ACCOUNT_DELETION: (
+        _l("Account deletion"),
+        _l(
+            "When someone deletes their account, their posts, comments, reactions and votes "
+            "are kept under 'Former colleague' (anonymise) or erased (remove)."
+        ),
+        {company_settings.ANONYMISE: _l("anonymise"), company_settings.REMOVE: _l("remove")},
+    ),
+}
+
+
+def _described_settings() -> list[dict]:
+    """:func:`company_settings.describe`, with each setting's words in the page's language."""
+    described = []
+    for setting in company_settings.describe():
+        label, help_text, options = SETTING_TEXTS.get(
+            setting["key"], (setting["key"].replace("_", " ").capitalize(), setting["help"], {})
+        )
+        described.append({**setting, "label": label, "help": help_text, "option_labels": options})
+    return described
 
 
 @bp.get("/sign-in")
@@ -51,7 +80,7 @@ def sign_in_submit():
 @bp.post("/sign-out")
 def sign_out():
     end_this_session()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -61,7 +90,7 @@ def sign_out_everywhere():
     accounts.do_sign_out_everywhere(me())
     commit()
     logout_user()
-    flash("You are signed out on every device, and your API tokens are revoked.", "info")
+    flash(_("You are signed out on every device, and your API tokens are revoked."), "info")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -86,7 +115,7 @@ def change_password_submit():
     if outcome.failed:
         return render_template("password_change.html", rules=RULES), outcome.status
     sign_in_afresh(user)
-    flash("Your password is changed. Every other session and API token has ended.", "info")
+    flash(_("Your password is changed. Every other session and API token has ended."), "info")
     return redirect(url_for("recognition.preferences"))
 
 
@@ -130,7 +159,7 @@ def password_reset_confirm_submit():
             "password_reset_confirm.html", token=keep, rules=RULES
         ), outcome.status
     logout_user()  # whoever was signed in here, they sign in again with the new password
-    flash("Your password is changed, and every session has ended. Sign in with it.", "info")
+    flash(_("Your password is changed, and every session has ended. Sign in with it."), "info")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -163,7 +192,7 @@ def signup_confirm_submit():
             "password_new_account.html", token=token, email=email, name=name, rules=RULES
         ), outcome.status
     sign_in_with_session(user)
-    flash("Welcome! Your account is ready.", "info")
+    flash(_("Welcome! Your account is ready."), "info")
     return redirect(url_for("feed.home"))
 
 
@@ -185,14 +214,14 @@ def delete_account():
 def delete_account_submit():
     mode = company_settings.get(company_settings.ACCOUNT_DELETION)
     if request.form.get("confirm") != "on":
-        flash("Tick the box to confirm that you want to delete your account.", "error")
+        flash(_("Tick the box to confirm that you want to delete your account."), "error")
         return render_template("account_delete.html", mode=mode), 400
     with attempt() as outcome:
         do_delete_account(me(), {"password": request.form.get("password", "")})
     if outcome.failed:
         return render_template("account_delete.html", mode=mode), outcome.status
     logout_user()
-    flash("Your account is deleted. Thank you for taking part.", "info")
+    flash(_("Your account is deleted. Thank you for taking part."), "info")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -207,10 +236,10 @@ def company_settings_page():
                 me(), {key: request.form.get(key) for key in company_settings.SETTINGS}
             )
         if not outcome.failed:
-            flash("Settings saved.", "success")
+            flash(_("Settings saved."), "success")
             return redirect(url_for("auth.company_settings_page"))
         status = outcome.status
-    return render_template("admin_settings.html", settings=company_settings.describe()), status
+    return render_template("admin_settings.html", settings=_described_settings()), status
 
 
 @bp.get("/people/<id:person_id>/export")

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from .. import policy
@@ -35,29 +37,12 @@ from ..services import (
 )
 from ..unit_of_work import attempt, failed
 from ._common import form_next, keep_draft, me, take_draft
+from .moderation_globals import ACTION_LABELS, WORD_ACTION_LABELS
 
 bp = Blueprint("moderation", __name__)
 
 QUEUE_PAGE = 25
 AUDIT_PAGE = 50
-ACTION_LABELS = {
-    "dismiss": "Dismiss",
-    "approve": "Approve",
-    "hide": "Hide",
-    "restore": "Restore",
-    "delete": "Delete",
-    "warn": "Warn",
-    "mute": "Mute",
-    "suspend": "Suspend",
-    "lock": "Lock comments",
-    "move": "Move",
-}
-WORD_ACTION_LABELS = {
-    "block": "Block (refuse the text)",
-    "require_approval": "Require approval",
-    "flag": "Flag (publish, open a case)",
-    "censor": "Censor (mask the word)",
-}
 CASE_KINDS = ("report", "flag", "approval", "appeal")
 
 
@@ -129,7 +114,7 @@ def report():
     if outcome.failed:
         keep_draft("report")
         return redirect(_back(url_for("feed.home"), anchor))
-    flash("Thanks — moderators will look at it.", "success")
+    flash(_("Thanks — moderators will look at it."), "success")
     return redirect(_back(url_for("feed.home"), anchor))
 
 
@@ -190,7 +175,10 @@ def bulk():
     if outcome.failed:
         keep_draft("bulk")
         return redirect(back)
-    flash(f"Done: {len(done)} case{'' if len(done) == 1 else 's'} updated.", "success")
+    flash(
+        ngettext("Done: %(num)d case updated.", "Done: %(num)d cases updated.", len(done)),
+        "success",
+    )
     return redirect(back)
 
 
@@ -234,7 +222,7 @@ def act(case_id: int):
     if outcome.failed:
         return _case_page(case_id, draft={"action": request.form.to_dict()}, status=outcome.status)
     label = ACTION_LABELS.get(data["action"], data["action"])
-    flash(f"{label}: done. The person concerned has been told.", "success")
+    flash(_("%(action)s: done. The person concerned has been told.", action=label), "success")
     return redirect(url_for("moderation.case_page", case_id=case_id))
 
 
@@ -246,7 +234,7 @@ def add_note(case_id: int):
         cases.do_add_note(me(), case_id, {"body": body})
     if outcome.failed:
         return _case_page(case_id, draft={"note": body}, status=outcome.status)
-    flash("Note added.", "success")
+    flash(_("Note added."), "success")
     return redirect(url_for("moderation.case_page", case_id=case_id, _anchor="notes"))
 
 
@@ -256,7 +244,7 @@ def assign(case_id: int):
     mine = request.form.get("assignee") != "none"
     return _act(
         lambda: cases.do_assign(me(), case_id, {"assignee_id": me().id if mine else None}),
-        "Assigned to you." if mine else "Unassigned.",
+        _("Assigned to you.") if mine else _("Unassigned."),
         url_for("moderation.case_page", case_id=case_id),
     )
 
@@ -292,7 +280,7 @@ def add_word():
         watched_words.do_add_word(me(), data)
     if outcome.failed:
         return _words_page(draft=data, status=outcome.status)
-    flash("Watched word added.", "success")
+    flash(_("Watched word added."), "success")
     return redirect(url_for("moderation.words"))
 
 
@@ -301,7 +289,7 @@ def add_word():
 def delete_word(word_id: int):
     return _act(
         lambda: watched_words.do_delete_word(me(), word_id),
-        "Watched word removed.",
+        _("Watched word removed."),
         url_for("moderation.words"),
     )
 
@@ -362,7 +350,7 @@ def appeal(case_id: int):
         cases.do_appeal(me(), case_id, {"text": text})
     if outcome.failed:
         return _mine_page(draft={"case_id": case_id, "text": text}, status=outcome.status)
-    flash("Your appeal is with the moderators. You will be told of their decision.", "success")
+    flash(_("Your appeal is with the moderators. You will be told of their decision."), "success")
     return redirect(url_for("moderation.mine"))
 
 
@@ -375,7 +363,7 @@ def pin(post_id: int):
     pinned = request.form.get("pinned") != "0"
     return _act(
         lambda: pins.do_pin(me(), post_id, {"pinned": pinned}),
-        "Post pinned." if pinned else "Post unpinned.",
+        _("Post pinned.") if pinned else _("Post unpinned."),
         _back(url_for("feed.post", post_id=post_id), f"post-{post_id}"),
     )
 
@@ -386,7 +374,7 @@ def feature(post_id: int):
     featured = request.form.get("featured") != "0"
     return _act(
         lambda: pins.do_feature(me(), post_id, {"featured": featured}),
-        "Post featured on the home page." if featured else "Post no longer featured.",
+        _("Post featured on the home page.") if featured else _("Post no longer featured."),
         _back(url_for("feed.post", post_id=post_id), f"post-{post_id}"),
     )
 
@@ -397,8 +385,8 @@ def premoderation(group_id: int):
     on = request.form.get("premoderated") == "on"
     return _act(
         lambda: groups.do_update_group(me(), group_id, {"premoderated": on}),
-        "Pre-moderation on: new posts wait for a group admin."
+        _("Pre-moderation on: new posts wait for a group admin.")
         if on
-        else "Pre-moderation off: posts are published at once.",
+        else _("Pre-moderation off: posts are published at once."),
         url_for("groups.edit", group_id=group_id),
     )

@@ -10,16 +10,97 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 
 from .. import policy
 from ..models import REPORT_REASONS
 from ..services import (
-    moderation_pages,
     pages,
     pins,
 )
 from ._common import me, take_draft
+
+#: The reasons a person may give when reporting, as the report form shows them.
+REASON_LABELS = {
+    "spam": _l("Spam"),
+    "harassment": _l("Harassment"),
+    "confidential": _l("Confidential information"),
+    "off_topic": _l("Off-topic"),
+    "other": _l("Other"),
+}
+
+#: What each case action is called on its button, in flashes and in "my notices".
+ACTION_LABELS = {
+    "dismiss": _l("Dismiss"),
+    "approve": _l("Approve"),
+    "hide": _l("Hide"),
+    "restore": _l("Restore"),
+    "delete": _l("Delete"),
+    "warn": _l("Warn"),
+    "mute": _l("Mute"),
+    "suspend": _l("Suspend"),
+    "lock": _l("Lock comments"),
+    "move": _l("Move"),
+}
+#: What a watched word does when it matches.
+WORD_ACTION_LABELS = {
+    "block": _l("Block (refuse the text)"),
+    "require_approval": _l("Require approval"),
+    "flag": _l("Flag (publish, open a case)"),
+    "censor": _l("Censor (mask the word)"),
+}
+
+
+def moderation_labels() -> dict[str, dict[Any, str]]:
+    """The words the moderation pages show for codes (kinds, states, severities…), in the
+    request's language: ``{"kind": {"report": "Report"…}, "status", "target", "severity",
+    "state", "reason"}``. A code missing here is shown as it is."""
+    return {
+        "kind": {
+            "report": pgettext("case kind", "Report"),
+            "flag": pgettext("case kind", "Flag"),
+            "approval": pgettext("case kind", "Approval"),
+            "appeal": pgettext("case kind", "Appeal"),
+        },
+        "status": {
+            "open": pgettext("case status", "Open"),
+            "closed": pgettext("case status", "Closed"),
+        },
+        "target": {
+            "post": pgettext("case target", "Post"),
+            "comment": pgettext("case target", "Comment"),
+            "user": pgettext("case target", "Person"),
+            "group": pgettext("case target", "Group"),
+            "announcement": pgettext("case target", "Announcement"),
+            "case": pgettext("case target", "Case"),
+            "settings": pgettext("case target", "Settings"),
+            "watched_word": pgettext("case target", "Watched word"),
+        },
+        "severity": {
+            3: pgettext("severity", "High"),
+            2: pgettext("severity", "Medium"),
+            1: pgettext("severity", "Low"),
+        },
+        "state": {
+            "published": pgettext("moderation state", "Published"),
+            "pending": pgettext("moderation state", "Pending"),
+            "hidden": pgettext("moderation state", "Hidden"),
+            "removed": pgettext("moderation state", "Removed"),
+            "deleted": pgettext("moderation state", "Deleted"),
+        },
+        "reason": {code: str(label) for code, label in REASON_LABELS.items()},
+        "action": {code: str(label) for code, label in ACTION_LABELS.items()},
+        "word_action": {code: str(label) for code, label in WORD_ACTION_LABELS.items()},
+        "yours": {
+            "post": _("your post"),
+            "comment": _("your comment"),
+            "user": _("your account"),
+            "group": _("your group"),
+        },
+    }
 
 
 def _rights() -> policy.ModerationReach:
@@ -82,5 +163,6 @@ def template_globals() -> dict[str, Any]:
         "report_draft": report_draft,
         "home_highlights": home_highlights,
         "group_pins": group_pins,
-        "REPORT_REASONS": [(r, moderation_pages.REASON_LABELS[r]) for r in REPORT_REASONS],
+        "REPORT_REASONS": [(r, REASON_LABELS[r]) for r in REPORT_REASONS],
+        "moderation_labels": moderation_labels,
     }
