@@ -28,6 +28,9 @@ TYPE_LABELS = {
     "request_approved": _l("My request to join a group is approved"),
     "invited": _l("Someone adds me to a group"),
     "announcement": _l("An announcement is addressed to me"),
+    "poll_decided": _l("A date poll I answered has its final slot"),
+    "kudos": _l("Someone gives me kudos"),
+    "celebrated": _l("Someone celebrates me"),
     "best_answer": _l("My answer is chosen as a question’s best answer"),
 }
 
