@@ -31,7 +31,7 @@ Quabblesmith Snorpeleer Dravnik Wobbleton Fizzgard Ploon Kazoon Gloop
 Vexlor Guild Plumbix zarn velt
 Glimmerwick fronds krazzle Brontal vintu Quabble Snorpel Wozzle flarp Jibber
 Tromble snarf Frobnitz Zindle Murrow Yarbo Kestrel Moxie Drubble
-lumen example Zzyzzx ZQ VP GF
+lumen example Zzyzzx ZQ VP GF KM YD
 """
 USER_WORDS = {word.lower() for word in USER_TEXT.split()}
 
@@ -247,3 +247,47 @@ def test_the_feed_speaks_french_to_a_french_browser(company):
     post = html_of(me.get(f"/posts/{company['post'].id}", headers=FR))
     assert "Ajouter un commentaire" in post
     assert 'data-field="comment-label">commentaire</span>' in post
+
+
+def test_empty_pages_and_a_newcomer_s_view_are_translated(
+    app, make_user, make_group, signed_in, tmp_path
+):
+    """Empty states, join buttons, a pending request, a group one may not read."""
+    newcomer = make_user("Kestrel Moxie", department="Ploon", site="Kazoon", handle="kestrel.moxie")
+    owner = make_user("Yarbo Drubble", department="Ploon", site="Kazoon", handle="yarbo.drubble")
+    open_group = make_group("Vexlor Guild", "public", members=(owner,))
+    closed = make_group("Fenwax Morrow", "private", members=(owner,))
+    me = signed_in(newcomer)
+    assert form(me, f"/groups/{closed.id}/join", next="/groups").status_code == 302
+    post_response = form(me, "/posts", body="Gribble Ploon", next="/")
+    assert post_response.status_code == 302
+    me.get("/")  # the flash, shown once
+    from socialnet.models import Post
+
+    post = db.session.query(Post).one()
+    pages = {
+        "notifications": "/notifications",
+        "unread notifications": "/notifications?unread=1",
+        "groups": "/groups",
+        "no group": "/groups?q=Zzyzzx&mine=1",
+        "public group": f"/groups/{open_group.id}",
+        "private group": f"/groups/{closed.id}?tab=about",
+        "nobody": "/people?q=Zzyzzx",
+        "no question": "/questions?status=unanswered",
+        "answered": "/questions?status=answered",
+        "post without comments": f"/posts/{post.id}",
+        "my profile": f"/people/{newcomer.id}",
+        "an org chart without reports": f"/people/{owner.id}/org",
+        "tag without posts": "/?tag=zarn",
+    }
+    with pseudo_locale(app, tmp_path) as code:
+        found = {}
+        for name, path in pages.items():
+            response = me.get(path, headers={"Accept-Language": code})
+            assert response.status_code == 200, (name, path, response.status_code)
+            left = leftovers(html_of(response), app.config["COMPANY_NAME"])
+            if left:
+                found[name] = sorted(left)
+    assert found == {}, f"unwrapped strings: {found}"
+    groups_page = html_of(me.get("/groups"))
+    assert "Request pending" in groups_page and "Join" in groups_page

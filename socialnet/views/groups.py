@@ -126,7 +126,7 @@ def edit(group_id: int):
     page = pages.group_page(me(), group_id, "about", None, 0)
     if not page.can_manage:
         return render_template(
-            "error.html", status=403, message="Only the group's admins can change it."
+            "error.html", status=403, message=_("Only the group’s admins can change it.")
         ), 403
     if request.method == "GET":
         return render_template("group_form.html", group=page.group, draft=page.group)
