@@ -30,7 +30,7 @@ Zorbo Quilfax Vintra Plosk Gribble Fenwax Xanthe Morrow
 Quabblesmith Snorpeleer Dravnik Wobbleton Fizzgard Ploon Kazoon Gloop
 Vexlor Guild Plumbix zarn velt
 Glimmerwick fronds krazzle Brontal vintu Quabble Snorpel Wozzle flarp Jibber
-Tromble snarf Frobnitz Zindle Murrow Yarbo Kestrel Moxie Drubble
+Tromble snarf Snarf Frobnitz Zindle Murrow Yarbo Kestrel Moxie Drubble
 lumen example Zzyzzx ZQ VP GF KM YD
 """
 USER_WORDS = {word.lower() for word in USER_TEXT.split()}
@@ -167,10 +167,14 @@ def company(make_user, make_group, signed_in, app):
     answer = db.session.query(Comment).filter_by(post_id=asked.id, body="Moxie Drubble").one()
     assert form(me, f"/posts/{asked.id}/best-answer", comment_id=answer.id).status_code == 302
     assert form(me, f"/people/{vintra.id}/endorsement", skill="Gloop").status_code in (302, 303)
+    team = {"title": "Zarn velt", "people": "@vintra.plosk @gribble.fenwax", "message": "Snarf"}
+    assert form(me, "/celebrations", team, next="/").status_code == 302
+    closed = make_group("Fenwax Morrow", "private", members=(boss,))
+    assert form(signed_in(gribble), f"/groups/{closed.id}/join", next="/").status_code == 302
     me.get("/"), other.get("/")  # the flashes of the forms above, shown once
     return {
         "me": me, "boss": boss, "vintra": vintra, "gribble": gribble, "group": group,
-        "post": first, "question": asked, "values": values,
+        "post": first, "question": asked, "values": values, "closed": closed,
     }  # fmt: skip
 
 
@@ -183,6 +187,7 @@ def _pages(company) -> dict[str, str]:
         "edit post": f"/posts/{company['post'].id}/edit",
         "group": f"/groups/{group.id}",
         "group members": f"/groups/{group.id}?tab=members&q=Gribble",
+        "join requests": f"/groups/{company['closed'].id}?tab=members",
         "group about": f"/groups/{group.id}?tab=about",
         "groups": "/groups",
         "new group": "/groups/new",
@@ -231,6 +236,8 @@ def test_the_pages_show_the_content_they_are_checked_with(app, company):
     assert "Moxie Drubble" in question and "Kestrel Moxie" in question
     assert "Yarbo Kestrel" in html_of(me.get(f"/posts/{company['post'].id}"))
     assert 'class="notif' in html_of(me.get("/notifications"))
+    assert "Zarn velt" in feed
+    assert "Gribble Fenwax" in html_of(me.get(f"/groups/{company['closed'].id}?tab=members"))
 
 
 def test_an_unwrapped_string_is_caught():
