@@ -18,7 +18,7 @@ from babel.dates import get_day_names, get_month_names
 
 from socialnet.extensions import db
 from socialnet.models import Comment
-from socialnet.services import kudos
+from socialnet.services import announcements, kudos
 from tests.i18n_support import PSEUDO, pseudo_locale, unwrapped
 from tests.web import form, html_of
 
@@ -170,6 +170,13 @@ def company(make_user, make_group, signed_in, app):
     team = {"title": "Zarn velt", "people": "@vintra.plosk @gribble.fenwax", "message": "Snarf"}
     assert form(me, "/celebrations", team, next="/").status_code == 302
     closed = make_group("Fenwax Morrow", "private", members=(boss,))
+    announcement = {
+        "title": "Murrow Yarbo",
+        "body": "Kazoon Gloop",
+        "audience": {"kind": "company"},
+    }
+    announcements.do_create_announcement(boss, {**announcement, "expires_in_days": 7})
+    db.session.commit()
     assert form(signed_in(gribble), f"/groups/{closed.id}/join", next="/").status_code == 302
     me.get("/"), other.get("/")  # the flashes of the forms above, shown once
     return {
@@ -236,7 +243,7 @@ def test_the_pages_show_the_content_they_are_checked_with(app, company):
     assert "Moxie Drubble" in question and "Kestrel Moxie" in question
     assert "Yarbo Kestrel" in html_of(me.get(f"/posts/{company['post'].id}"))
     assert 'class="notif' in html_of(me.get("/notifications"))
-    assert "Zarn velt" in feed
+    assert "Zarn velt" in feed and "Murrow Yarbo" in feed and 'class="card pinned"' in feed
     assert "Gribble Fenwax" in html_of(me.get(f"/groups/{company['closed'].id}?tab=members"))
 
 
