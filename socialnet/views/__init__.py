@@ -11,15 +11,16 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
 
 from ..models import REACTION_KINDS
 
 REACTIONS = {
-    "like": ("👍", "Like"),
-    "celebrate": ("🎉", "Celebrate"),
-    "support": ("🤝", "Support"),
-    "insightful": ("💡", "Insightful"),
-    "funny": ("😄", "Funny"),
+    "like": ("👍", _l("Like")),
+    "celebrate": ("🎉", _l("Celebrate")),
+    "support": ("🤝", _l("Support")),
+    "insightful": ("💡", _l("Insightful")),
+    "funny": ("😄", _l("Funny")),
 }
 
 

@@ -8,6 +8,7 @@ again with the error flashed, the right status, and the typed text kept.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..realtime.catchup import head_event_id
@@ -65,7 +66,7 @@ def create_post():
         post = posts.do_create_post(me(), {"body": body, "group_id": group_id})
     if outcome.failed:
         return _feed_page(draft=body, group_id=group_id, status=outcome.status)
-    flash("Your post is live.", "success")
+    flash(_("Your post is live."), "success")
     return redirect(url_for("feed.home", _anchor=f"post-{post.id}"))
 
 
@@ -92,9 +93,11 @@ def delete_comment(comment_id: int):
     was_best_answer = comments.do_delete_comment(me(), comment_id)
     commit()
     if was_best_answer:
-        flash("Comment deleted. It was the best answer: the question is unanswered again.", "info")
+        flash(
+            _("Comment deleted. It was the best answer: the question is unanswered again."), "info"
+        )
     else:
-        flash("Comment deleted.", "success")
+        flash(_("Comment deleted."), "success")
     return redirect(form_next() or url_for("feed.home"))
 
 
@@ -119,7 +122,7 @@ def edit_post(post_id: int):
         posts.do_edit_post(me(), post_id, {"body": body})
     if outcome.failed:
         return render_template("edit_post.html", post=post, draft=body), outcome.status
-    flash("Post updated.", "success")
+    flash(_("Post updated."), "success")
     return redirect(url_for("feed.post", post_id=post_id))
 
 
@@ -128,7 +131,7 @@ def edit_post(post_id: int):
 def delete_post(post_id: int):
     posts.do_delete_post(me(), post_id)
     commit()
-    flash("Post deleted.", "success")
+    flash(_("Post deleted."), "success")
     back = form_next()
     if back is None or back.partition("#")[0].startswith(f"/posts/{post_id}"):
         back = url_for("feed.home")

@@ -8,6 +8,7 @@ a 404 to outsiders, a private group shows outsiders its about tab only.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from .. import policy
@@ -74,7 +75,13 @@ def create():
         group = groups.do_create_group(me(), data)
     if outcome.failed:
         return render_template("group_form.html", group=None, draft=data), outcome.status
-    flash(f"Your group {group.name} is ready. Invite colleagues from its Members tab.", "success")
+    flash(
+        _(
+            "Your group %(group)s is ready. Invite colleagues from its Members tab.",
+            group=group.name,
+        ),
+        "success",
+    )
     return redirect(url_for("groups.page", group_id=group.id))
 
 
@@ -109,7 +116,7 @@ def create_post(group_id: int):
         post = posts.do_create_post(me(), {"body": body, "group_id": group_id})
     if outcome.failed:
         return _render_group(group_id, draft=body, status=outcome.status)
-    flash("Your post is live.", "success")
+    flash(_("Your post is live."), "success")
     return redirect(url_for("groups.page", group_id=group_id, _anchor=f"post-{post.id}"))
 
 
@@ -119,7 +126,7 @@ def edit(group_id: int):
     page = pages.group_page(me(), group_id, "about", None, 0)
     if not page.can_manage:
         return render_template(
-            "error.html", status=403, message="Only the group's admins can change it."
+            "error.html", status=403, message=_("Only the group’s admins can change it.")
         ), 403
     if request.method == "GET":
         return render_template("group_form.html", group=page.group, draft=page.group)
@@ -129,7 +136,7 @@ def edit(group_id: int):
     if outcome.failed:
         draft = {**page.group, **data}
         return render_template("group_form.html", group=page.group, draft=draft), outcome.status
-    flash("Group updated.", "success")
+    flash(_("Group updated."), "success")
     return redirect(url_for("groups.page", group_id=group_id, tab="about"))
 
 
@@ -139,7 +146,7 @@ def set_official(group_id: int):
     official = request.form.get("official") == "1"
     return _act(
         lambda: groups.do_update_group(me(), group_id, {"official": official}),
-        "Marked as an official group." if official else "No longer an official group.",
+        _("Marked as an official group.") if official else _("No longer an official group."),
         group_id,
         "about",
     )
@@ -152,7 +159,7 @@ def delete(group_id: int):
         groups.do_delete_group(me(), group_id)
     if outcome.failed:
         return redirect(url_for("groups.page", group_id=group_id, tab="about"))
-    flash("Group deleted.", "success")
+    flash(_("Group deleted."), "success")
     return redirect(url_for("groups.directory"))
 
 
@@ -164,9 +171,9 @@ def join(group_id: int):
     if outcome.failed:
         return redirect(_back(group_id))
     if result == "joined":
-        flash("Welcome to the group: its posts now appear in your feed.", "success")
+        flash(_("Welcome to the group: its posts now appear in your feed."), "success")
     else:
-        flash("Request sent: a group admin will review it.", "success")
+        flash(_("Request sent: a group admin will review it."), "success")
     return redirect(_back(group_id))
 
 
@@ -177,7 +184,7 @@ def leave(group_id: int):
         groups.do_remove_member(me(), group_id, me().id)
     if outcome.failed:
         return redirect(url_for("groups.page", group_id=group_id, tab="about"))
-    flash("You left the group.", "success")
+    flash(_("You left the group."), "success")
     return redirect(url_for("groups.directory"))
 
 
@@ -188,7 +195,7 @@ def add_member(group_id: int):
     user_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else raw
     return _act(
         lambda: groups.do_add_member(me(), group_id, {"user_id": user_id}),
-        "Member added: they have been notified.",
+        _("Member added: they have been notified."),
         group_id,
         "members",
     )
@@ -199,7 +206,7 @@ def add_member(group_id: int):
 def remove_member(group_id: int, user_id: int):
     return _act(
         lambda: groups.do_remove_member(me(), group_id, user_id),
-        "Member removed.",
+        _("Member removed."),
         group_id,
         "members",
     )
@@ -211,7 +218,7 @@ def set_role(group_id: int, user_id: int):
     role = request.form.get("role", "")
     return _act(
         lambda: groups.do_set_member_role(me(), group_id, user_id, {"role": role}),
-        "Now a group admin." if policy.is_group_admin_role(role) else "Now a member.",
+        _("Now a group admin.") if policy.is_group_admin_role(role) else _("Now a member."),
         group_id,
         "members",
     )
@@ -223,7 +230,7 @@ def decide(group_id: int, user_id: int, decision: str):
     approve = decision == "approve"
     return _act(
         lambda: groups.do_decide_request(me(), group_id, user_id, approve),
-        "Request approved." if approve else "Request declined.",
+        _("Request approved.") if approve else _("Request declined."),
         group_id,
         "members",
     )

@@ -7,6 +7,8 @@ fed by GET /api/v1/notifications and keeps its count live.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from ..models import MUTABLE_NOTIFICATION_TYPES
@@ -19,14 +21,17 @@ bp = Blueprint("notifications", __name__)
 PAGE = 30
 
 TYPE_LABELS = {
-    "mentioned": "Someone mentions me",
-    "replied": "Someone comments on my post",
-    "reacted": "Someone reacts to my post",
-    "join_requested": "Someone asks to join a group I run",
-    "request_approved": "My request to join a group is approved",
-    "invited": "Someone adds me to a group",
-    "announcement": "An announcement is addressed to me",
-    "best_answer": "My answer is chosen as a question's best answer",
+    "mentioned": _l("Someone mentions me"),
+    "replied": _l("Someone comments on my post"),
+    "reacted": _l("Someone reacts to my post"),
+    "join_requested": _l("Someone asks to join a group I run"),
+    "request_approved": _l("My request to join a group is approved"),
+    "invited": _l("Someone adds me to a group"),
+    "announcement": _l("An announcement is addressed to me"),
+    "poll_decided": _l("A date poll I answered has its final slot"),
+    "kudos": _l("Someone gives me kudos"),
+    "celebrated": _l("Someone celebrates me"),
+    "best_answer": _l("My answer is chosen as a question’s best answer"),
 }
 
 
@@ -50,7 +55,7 @@ def mark_read():
     notifications.do_mark_read(me(), ids)
     commit()
     if ids is None:
-        flash("All notifications marked as read.", "success")
+        flash(_("All notifications marked as read."), "success")
     target = safe_next(request.form.get("go"))
     if ids is not None and target:
         return redirect(target)
@@ -64,7 +69,7 @@ def settings():
         muted = [t for t in MUTABLE_NOTIFICATION_TYPES if request.form.get(f"notify_{t}") != "on"]
         notifications.do_set_muted(me(), muted)
         commit()
-        flash("Notification settings saved.", "success")
+        flash(_("Notification settings saved."), "success")
         return redirect(url_for("notifications.settings"))
     muted = set(notifications.muted_types(me()))
     rows = [(t, TYPE_LABELS.get(t, t), t not in muted) for t in MUTABLE_NOTIFICATION_TYPES]

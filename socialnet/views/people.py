@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from .. import policy
@@ -80,7 +81,7 @@ def edit_profile():
             "languages": ", ".join(data["languages"]),
         }
         return render_template("profile_edit.html", draft=draft, skills=[]), outcome.status
-    flash("Your profile is updated.", "success")
+    flash(_("Your profile is updated."), "success")
     return redirect(url_for("people.profile", person_id=me().id))
 
 
@@ -100,7 +101,10 @@ def edit_organisation(person_id: int):
         accounts.do_update_user(me(), person_id, data)
     if outcome.failed:
         return render_template("organisation_edit.html", person=person, draft=data), outcome.status
-    flash(f"{person.display_name}'s place in the organisation is updated.", "success")
+    flash(
+        _("%(name)s’s place in the organisation is updated.", name=person.display_name),
+        "success",
+    )
     return redirect(url_for("people.org_chart", person_id=person_id))
 
 
@@ -115,7 +119,7 @@ def endorse(person_id: int):
         else:
             skills.do_endorse(me(), person, skill)
     if not outcome.failed:
-        flash("Thank you: your endorsement is recorded.", "success")
+        flash(_("Thank you: your endorsement is recorded."), "success")
     return redirect(url_for("people.profile", person_id=person_id, _anchor="skills"))
 
 

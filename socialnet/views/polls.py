@@ -8,6 +8,7 @@ and refreshes a poll in place from :func:`fragment` when ``poll.updated`` arrive
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..extensions import db
@@ -73,7 +74,7 @@ def create():
     if outcome.failed:
         keep_draft("poll")
         return redirect(_back() + "#poll-composer")
-    flash("Your poll is live.", "success")
+    flash(_("Your poll is live."), "success")
     return redirect(_back(post.id))
 
 
@@ -100,7 +101,7 @@ def vote(poll_id: int):
     if outcome.failed:
         return redirect(_back(post_id))
     flash(
-        "Your vote is saved." if request.form.get("retract") != "1" else "Vote withdrawn.",
+        _("Your vote is saved.") if request.form.get("retract") != "1" else _("Vote withdrawn."),
         "success",
     )
     return redirect(_back(post_id))
@@ -115,7 +116,7 @@ def close(poll_id: int):
         polls.do_close(me(), poll_id)
     if outcome.failed:
         return redirect(_back(post_id))
-    flash("Poll closed.", "success")
+    flash(_("Poll closed."), "success")
     return redirect(_back(post_id))
 
 
@@ -128,7 +129,7 @@ def final(poll_id: int):
         polls.do_pick_final_slot(me(), poll_id, _int_or_raw(request.form.get("option_id", "")))
     if outcome.failed:
         return redirect(_back(post_id))
-    flash("Final slot picked: participants are notified.", "success")
+    flash(_("Final slot picked: participants are notified."), "success")
     return redirect(_back(post_id))
 
 

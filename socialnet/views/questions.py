@@ -8,6 +8,7 @@ fields for the composer (``keep_draft``), a refused choice is flashed.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..services import pages, posts, questions
@@ -75,7 +76,7 @@ def ask():
         keep_draft("question")
         back = form_next() or url_for("questions.company")
         return redirect(f"{back.partition('#')[0]}#question-composer")
-    flash("Your question is asked.", "success")
+    flash(_("Your question is asked."), "success")
     return redirect(url_for("feed.post", post_id=post.id))
 
 
@@ -88,11 +89,11 @@ def best_answer(post_id: int):
     with attempt() as outcome:
         if request.form.get("action") == "clear":
             questions.do_clear_best_answer(me(), post_id)
-            message = "The question has no best answer any more."
+            message = _("The question has no best answer any more.")
         else:
             raw = request.form.get("comment_id", "")
             questions.do_choose_best_answer(me(), post_id, {"comment_id": _int_or_raw(raw)})
-            message = "Best answer chosen."
+            message = _("Best answer chosen.")
     if not outcome.failed:
         flash(message, "success")
     back = form_next() or url_for("feed.post", post_id=post_id)

@@ -8,6 +8,7 @@ composer to show again once.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..services import kudos, pages
@@ -46,7 +47,7 @@ def give():
     if outcome.failed:
         keep_draft("kudos")
         return redirect(_back("kudos-composer"))
-    flash("Kudos sent. Thank you for recognising your colleagues!", "success")
+    flash(_("Kudos sent. Thank you for recognising your colleagues!"), "success")
     return redirect(_back(f"post-{post.id}"))
 
 
@@ -66,7 +67,7 @@ def team_success():
     if outcome.failed:
         keep_draft("team")
         return redirect(_back("team-composer"))
-    flash("Team success posted.", "success")
+    flash(_("Team success posted."), "success")
     return redirect(_back(f"post-{post.id}"))
 
 
@@ -88,6 +89,6 @@ def preferences():
             {name: request.form.get(name) == "on" for name in kudos.PREFERENCES},
         )
         commit()
-        flash("Preferences saved.", "success")
+        flash(_("Preferences saved."), "success")
         return redirect(url_for("recognition.preferences"))
     return render_template("preferences.html", prefs=kudos.preferences(me()))

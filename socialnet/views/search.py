@@ -9,6 +9,7 @@ a 400 status, and the reader's words kept in the box.
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from ..errors import ValidationFailed
@@ -20,12 +21,12 @@ bp = Blueprint("search", __name__)
 SEARCH_PAGE = 20
 #: The tabs of the results page, in order, with their labels.
 TABS = (
-    ("all", "All"),
-    ("posts", "Posts"),
-    ("comments", "Comments"),
-    ("people", "People"),
-    ("groups", "Groups"),
-    ("topics", "Topics"),
+    ("all", _l("All")),
+    ("posts", _l("Posts")),
+    ("comments", _l("Comments")),
+    ("people", _l("People")),
+    ("groups", _l("Groups")),
+    ("topics", _l("Topics")),
 )
 
 

@@ -9,6 +9,7 @@ refused change is flashed and nothing is written.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..services import pages
@@ -40,10 +41,12 @@ def follow(tag: str):
     with attempt() as outcome:
         if request.form.get("action") == "unfollow":
             topics.do_unfollow(me(), tag)
-            message = f"You no longer follow #{tag}."
+            message = _("You no longer follow #%(tag)s.", tag=tag)
         else:
             topics.do_follow(me(), tag)
-            message = f"You follow #{tag}: its posts from public groups reach your feed."
+            message = _(
+                "You follow #%(tag)s: its posts from public groups reach your feed.", tag=tag
+            )
     if not outcome.failed:
         flash(message, "success")
     return redirect(url_for("topics.page", tag=tag))
@@ -55,7 +58,7 @@ def describe(tag: str):
     with attempt() as outcome:
         topics.do_describe(me(), tag, {"description": request.form.get("description", "")})
     if not outcome.failed:
-        flash("The topic's description is saved.", "success")
+        flash(_("The topic's description is saved."), "success")
     return redirect(url_for("topics.page", tag=tag))
 
 
@@ -66,5 +69,5 @@ def merge(tag: str):
         target = topics.do_merge(me(), tag, {"into": request.form.get("into", "")})
     if outcome.failed:
         return redirect(url_for("topics.page", tag=tag))
-    flash(f"#{tag} is merged into #{target['tag']}.", "success")
+    flash(_("#%(tag)s is merged into #%(into)s.", tag=tag, into=target["tag"]), "success")
     return redirect(url_for("topics.page", tag=target["tag"]))
