@@ -32,6 +32,7 @@
     var text = catalog.messages[msgid];
     return fill(typeof text === "string" ? text : msgid, params);
   }
+  var _ = gettext; // this file's own strings, extracted like the others'
 
   function ngettextImpl(singular, pluralText, n, params) {
     var forms = catalog.messages[singular];
@@ -60,17 +61,18 @@
   }
 
   var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
-               ["hour", 3600], ["minute", 60], ["second", 1]];
+               ["hour", 3600], ["minute", 60]];
 
+  /* "just now" under 45 seconds either way, then "1 minute ago", "in 3 hours", "yesterday"… */
   function relative(value, now) {
     var d = parse(value);
     if (!d) return "";
     var seconds = Math.round((d.getTime() - (now || Date.now())) / 1000);
+    if (Math.abs(seconds) < 45) return _("just now");
     var rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
-    if (Math.abs(seconds) < 45) return rtf.format(0, "second");
     for (var i = 0; i < UNITS.length; i++) {
       var size = UNITS[i][1];
-      if (Math.abs(seconds) >= size || UNITS[i][0] === "second") {
+      if (Math.abs(seconds) >= size || UNITS[i][0] === "minute") {
         return rtf.format(Math.round(seconds / size), UNITS[i][0]);
       }
     }
