@@ -24,6 +24,7 @@ headings) is caught by review and the pseudo-locale, not here.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,3 +340,28 @@ def test_the_browser_catalogue_has_the_strings_of_every_script():
     assert "Active people" in messages  # analytics.js
     assert "✔ Answered" in messages  # questions.js
     assert messages["%(num)s post"] == "%(num)s posts"  # search.js
+
+
+def _embedded_catalog(client, language: str) -> dict:
+    page = client.get("/sign-in", headers={"Accept-Language": language}).get_data(as_text=True)
+    match = re.search(r'<script id="i18n-catalog" type="application/json">(.*?)</script>', page)
+    assert match, "every page embeds the browser's strings"
+    return json.loads(match.group(1))["messages"]
+
+
+def test_a_french_page_carries_the_french_of_the_scripts_strings(client):
+    french = _embedded_catalog(client, "fr-FR,fr;q=0.9")
+    english = _embedded_catalog(client, "en-GB,en;q=0.8")
+    assert french["just now"] == "à l’instant"
+    assert french["Your post is live."] == "Votre publication est en ligne."
+    assert french["%(num)s new post ↑"] == [
+        "%(num)s nouvelle publication ↑",
+        "%(num)s nouvelles publications ↑",
+    ]
+    assert english["%(num)s new post ↑"] == ["%(num)s new post ↑", "%(num)s new posts ↑"]
+    assert english["just now"] == "just now"
+    for singular, plural in i18n.js_messages():
+        if plural is None:
+            assert french[singular], singular
+        else:
+            assert all(french[singular]) and len(french[singular]) == 2, singular
