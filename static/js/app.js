@@ -116,8 +116,8 @@
   function formatTime(el) {
     const value = el.getAttribute("datetime");
     if (!value || !value.includes("T")) return;
-    const date = new Date(value);
-    if (Number.isNaN(date.getTime())) return;
+    const date = i18n.parse(value);
+    if (!date) return;
     const abs = Math.abs(date.getTime() - Date.now()) / 1000;
     let text;
     if (el.dataset.format === "absolute") text = i18n.format(date, SLOT_FORMAT);

@@ -6,6 +6,7 @@
  *   _("%(name)s commented", {name: "Zoé"})        with named parameters
  *   ngettext("%(num)s comment", "%(num)s comments", n)   a plural; %(num)s is n, formatted
  *   i18n.dateTime(iso), i18n.date(iso), i18n.relative(iso), i18n.number(n)
+ *   i18n.parse(iso) → a Date or null (a string without a zone is UTC)
  *
  * Every string a person reads is written as _("…") or ngettext(…) so that
  * `make messages` extracts it; a string missing from the catalogue shows in English.
@@ -46,8 +47,10 @@
     if (value instanceof Date) return value;
     if (!value) return null;
     var text = String(value);
-    // The API answers UTC; a naive ISO string is UTC too.
-    if (/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(text)) text += "Z";
+    // The API answers UTC; a naive date and time is UTC too, "T" or space between them
+    // (a template printing a naive UTC datetime gives "2026-12-05 10:00:00.123456").
+    var naive = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(:\d\d(\.\d+)?)?)$/.exec(text);
+    if (naive) text = naive[1] + "T" + naive[2] + "Z";
     var d = new Date(text);
     return isNaN(d.getTime()) ? null : d;
   }
@@ -88,6 +91,7 @@
     date: function (v) { return format(v, { dateStyle: "long" }); },
     time: function (v) { return format(v, { timeStyle: "short" }); },
     relative: relative,
+    parse: parse,
     number: function (n) { return numberFormat.format(n); },
     format: format,
   };
