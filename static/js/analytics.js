@@ -13,6 +13,7 @@
   const palette = ["#3b5bdb", "#f08c00", "#2f9e44", "#c2255c", "#7048e8", "#1098ad"];
   window.Chart.defaults.color = ink;
   window.Chart.defaults.animation = false;
+  window.Chart.defaults.locale = window.i18n.language; // axis and tooltip numbers: "1 500" in French
 
   // "2026-12-01" → "1 Dec" / "1 déc." in the page's language (a calendar day: no time zone shift).
   const dayLabel = (day) => window.i18n.format(day, { day: "numeric", month: "short", timeZone: "UTC" }) || day;
