@@ -13,8 +13,11 @@
   const palette = ["#3b5bdb", "#f08c00", "#2f9e44", "#c2255c", "#7048e8", "#1098ad"];
   window.Chart.defaults.color = ink;
   window.Chart.defaults.animation = false;
+  window.Chart.defaults.locale = window.i18n.language; // axis and tooltip numbers: "1 500" in French
 
-  const days = data.overview.daily.map((d) => d.day);
+  // "2026-12-01" → "1 Dec" / "1 déc." in the page's language (a calendar day: no time zone shift).
+  const dayLabel = (day) => window.i18n.format(day, { day: "numeric", month: "short", timeZone: "UTC" }) || day;
+  const days = data.overview.daily.map((d) => dayLabel(d.day));
   const draw = (id, type, labels, datasets, extra = {}) => {
     const canvas = document.getElementById(id);
     if (!canvas) return;
@@ -39,23 +42,23 @@
   const series = (rows, key) => rows.map((row) => row[key]);
 
   draw("chart-active", "line", days, [
-    { label: "Active people", data: series(data.overview.daily, "active") },
+    { label: _("Active people"), data: series(data.overview.daily, "active") },
   ]);
   draw("chart-volume", "bar", days, [
-    { label: "Posts", data: series(data.overview.daily, "posts") },
-    { label: "Comments", data: series(data.overview.daily, "comments") },
-    { label: "Reactions", data: series(data.overview.daily, "reactions") },
+    { label: _("Posts"), data: series(data.overview.daily, "posts") },
+    { label: _("Comments"), data: series(data.overview.daily, "comments") },
+    { label: _("Reactions"), data: series(data.overview.daily, "reactions") },
   ]);
   draw(
     "chart-kudos",
     "bar",
     data.kudos.items.map((v) => v.name),
-    [{ label: "Kudos", data: series(data.kudos.items, "kudos") }],
+    [{ label: _("Kudos"), data: series(data.kudos.items, "kudos") }],
     { indexAxis: "y", plugins: { legend: { display: false } } },
   );
-  draw("chart-moderation", "bar", series(data.moderation.daily, "day"), [
-    { label: "Opened", data: series(data.moderation.daily, "opened") },
-    { label: "Closed", data: series(data.moderation.daily, "closed") },
+  draw("chart-moderation", "bar", data.moderation.daily.map((d) => dayLabel(d.day)), [
+    { label: _("Opened"), data: series(data.moderation.daily, "opened") },
+    { label: _("Closed"), data: series(data.moderation.daily, "closed") },
   ]);
   document.documentElement.dataset.analyticsCharts = "drawn";
 })();

@@ -46,7 +46,7 @@
     try {
       response = await fetch(path, options);
     } catch {
-      throw new ApiError("Network problem: check your connection and try again.", 0);
+      throw new ApiError(_("Network problem: check your connection and try again."), 0);
     }
     let data = null;
     if (response.status !== 204) {
@@ -57,7 +57,8 @@
       }
     }
     if (!response.ok) {
-      throw new ApiError(data?.message || `Something went wrong (${response.status}).`, response.status);
+      const fallback = _("Something went wrong (%(status)s).", { status: response.status });
+      throw new ApiError(data?.message || fallback, response.status);
     }
     return data;
   }
@@ -102,35 +103,28 @@
 
   // ---------------------------------------------------------------- time
 
-  const relative = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", {
-    numeric: "auto",
-  });
-  const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-  const slotFormat = new Intl.DateTimeFormat(undefined, {
+  // In the page's language and the company's time zone (static/js/i18n.js).
+  const SLOT_FORMAT = {
     weekday: "short",
     day: "numeric",
     month: "short",
     hour: "2-digit",
     minute: "2-digit",
-  });
+  };
 
+  /** A <time datetime>: "just now", "5 minutes ago", "in 2 days", older than a week its date. */
   function formatTime(el) {
     const value = el.getAttribute("datetime");
     if (!value || !value.includes("T")) return;
-    const date = new Date(value);
-    if (Number.isNaN(date.getTime())) return;
-    const seconds = Math.round((date.getTime() - Date.now()) / 1000);
-    const abs = Math.abs(seconds);
+    const date = i18n.parse(value);
+    if (!date) return;
+    const abs = Math.abs(date.getTime() - Date.now()) / 1000;
     let text;
-    if (el.dataset.format === "absolute") text = slotFormat.format(date);
-    else if (abs < 45) text = "just now";
-    else if (abs < 3600) text = relative.format(Math.round(seconds / 60), "minute");
-    else if (abs < 86400) text = relative.format(Math.round(seconds / 3600), "hour");
-    else if (abs < 7 * 86400) text = relative.format(Math.round(seconds / 86400), "day");
-    else text = absolute.format(date);
+    if (el.dataset.format === "absolute") text = i18n.format(date, SLOT_FORMAT);
+    else if (abs < 7 * 86400) text = i18n.relative(date);
+    else text = i18n.dateTime(date);
     el.textContent = text;
-    el.title = absolute.format(date);
+    el.title = i18n.dateTime(date);
   }
 
   const formatTimes = (root = document) => $$("time[datetime]", root).forEach(formatTime);
@@ -171,7 +165,7 @@
     if (!number) return;
     const value = Math.max(0, count);
     number.textContent = String(value);
-    if (label) label.textContent = value === 1 ? "comment" : "comments";
+    if (label) label.textContent = ngettext("comment", "comments", value);
   }
 
   const commentCount = (el) => Number($('[data-field="comment-count"]', el)?.textContent || 0);
@@ -183,7 +177,7 @@
     const edited = $('[data-field="edited"]', el);
     if (edited) {
       edited.hidden = !post.edited_at;
-      if (post.edited_at) edited.title = `Edited ${absolute.format(new Date(post.edited_at))}`;
+      if (post.edited_at) edited.title = _("Edited %(when)s", { when: i18n.dateTime(post.edited_at) });
     }
     setCounts(el, post.reactions);
     if (Array.isArray(post.my_reactions)) {
@@ -310,7 +304,7 @@
       el.classList.remove("is-moderated");
       return;
     }
-    badge.textContent = state === "pending" ? "Pending approval" : "Hidden by moderation";
+    badge.textContent = state === "pending" ? _("Pending approval") : _("Hidden by moderation");
     badge.classList.toggle("badge-hidden", state !== "pending");
     badge.hidden = false;
     el.classList.add("is-moderated");
@@ -369,7 +363,7 @@
     if (!newPostsButton) return;
     const n = pending.length;
     newPostsButton.hidden = n === 0;
-    newPostsButton.textContent = n === 1 ? "1 new post ↑" : `${n} new posts ↑`;
+    newPostsButton.textContent = ngettext("%(num)s new post ↑", "%(num)s new posts ↑", n);
   }
 
   function revealPending() {
@@ -445,7 +439,7 @@
         updateNewPostsButton();
       } else {
         insertPost(post);
-        announce(`New post from ${post.author.display_name}`);
+        announce(_("New post from %(name)s", { name: post.author.display_name }));
       }
     },
     "post.updated"(post) {
@@ -471,8 +465,8 @@
       const gone = $("#post-gone");
       if (gone && config.page === "post" && config.post_id === data.id) {
         gone.textContent = data.moderation_state === "moved"
-          ? "A moderator moved this post: reload to see it in its new place."
-          : "This post is no longer available.";
+          ? _("A moderator moved this post: reload to see it in its new place.")
+          : _("This post is no longer available.");
       }
       removePost(data.id);
     },
@@ -690,7 +684,7 @@
         body = { option_ids: $$('input[name="option_id"]:checked', form).map((i) => Number(i.value)) };
       }
       await api("PUT", `/api/v1/polls/${pollId}/vote`, body);
-      announce("Your vote is saved.");
+      announce(_("Your vote is saved."));
       refreshPoll(pollId);
     } catch (err) {
       toast(err.message);
@@ -714,14 +708,17 @@
       const rows = () => $$("li", list);
       const renumber = () => rows().forEach((li, i) => {
         const input = $("input", li);
-        if (!isSlot) input.placeholder = `Option ${i + 1}`;
-        input.setAttribute("aria-label", `${isSlot ? "Slot" : "Option"} ${i + 1}`);
+        const label = isSlot
+          ? _("Slot %(num)s", { num: i18n.number(i + 1) })
+          : _("Option %(num)s", { num: i18n.number(i + 1) });
+        if (!isSlot) input.placeholder = label;
+        input.setAttribute("aria-label", label);
       });
       const addRemove = (li) => {
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "btn btn-quiet btn-sm poll-remove";
-        remove.textContent = "Remove";
+        remove.textContent = _("Remove");
         remove.addEventListener("click", () => {
           if (rows().length > 2) li.remove();
           else $("input", li).value = "";
@@ -735,9 +732,9 @@
       const add = document.createElement("button");
       add.type = "button";
       add.className = "btn btn-secondary btn-sm poll-add";
-      add.textContent = isSlot ? "Add slot" : "Add option";
+      add.textContent = isSlot ? _("Add slot") : _("Add option");
       add.addEventListener("click", () => {
-        if (rows().length >= 20) return toast("A poll has at most 20 options.");
+        if (rows().length >= 20) return toast(_("A poll has at most 20 options."));
         const li = rows()[0].cloneNode(true);
         $("button", li)?.remove();
         const input = $("input", li);
@@ -833,8 +830,8 @@
       const post = await api("POST", "/api/v1/posts", payload);
       textarea.value = "";
       if (belongsHere(post)) insertPost(post);
-      else toast("Posted. It does not match this filter, so it is not listed here.");
-      announce("Your post is live.");
+      else toast(_("Posted. It does not match this filter, so it is not listed here."));
+      announce(_("Your post is live."));
     } catch (err) {
       showFormError(error, err.message);
     } finally {
@@ -855,7 +852,7 @@
       });
       textarea.value = "";
       addComment(comment);
-      announce("Comment added.");
+      announce(_("Comment added."));
     } catch (err) {
       showFormError(error, err.message);
     } finally {
@@ -890,7 +887,7 @@
         const id = Number(comment.dataset.commentId);
         await api("DELETE", `/api/v1/comments/${id}`);
         removeComment(id, Number($("#comment-list")?.dataset.postId));
-        announce("Comment deleted.");
+        announce(_("Comment deleted."));
       } else {
         const id = Number(form.closest("[data-post-id]").dataset.postId);
         await api("DELETE", `/api/v1/posts/${id}`);
@@ -899,7 +896,7 @@
           return;
         }
         removePost(id);
-        announce("Post deleted.");
+        announce(_("Post deleted."));
       }
     } catch (err) {
       toast(err.message);
@@ -953,12 +950,12 @@
     $('input[name="next"]', ack).value = here();
     const open = $('[data-field="permalink"]', el);
     open.href = `/posts/${Number(post.id)}`;
-    open.textContent = announcement.comments_enabled ? "Open and comment" : "Open";
+    open.textContent = announcement.comments_enabled ? _("Open and comment") : _("Open");
     formatTimes(el);
     el.classList.add("is-new");
     pinnedList.prepend(el);
     pinnedList.hidden = false;
-    announce(`New announcement: ${announcement.title}`);
+    announce(_("New announcement: %(title)s", { title: announcement.title }));
   }
 
   async function submitAck(form) {
@@ -969,7 +966,7 @@
       await api("POST", `/api/v1/announcements/${Number(card.dataset.announcementId)}/ack`);
       card.remove();
       if (pinnedList && !pinnedList.children.length) pinnedList.hidden = true;
-      announce("Marked as read.");
+      announce(_("Marked as read."));
     } catch (err) {
       toast(err.message);
       button.disabled = false;
@@ -991,9 +988,12 @@
       if (!badge || !link) return;
       const value = Math.max(0, Number(count) || 0);
       badge.dataset.count = String(value);
-      badge.textContent = value > 99 ? "99+" : String(value);
+      badge.textContent = value > 99 ? `${i18n.number(99)}+` : i18n.number(value);
       badge.hidden = value === 0;
-      link.setAttribute("aria-label", value ? `Notifications, ${value} unread` : "Notifications");
+      const label = value
+        ? ngettext("Notifications, %(num)s unread", "Notifications, %(num)s unread", value)
+        : _("Notifications");
+      link.setAttribute("aria-label", label);
       if (bump) {
         badge.classList.remove("bump");
         void badge.offsetWidth;
@@ -1089,7 +1089,7 @@
           const data = await api("POST", "/api/v1/notifications/read", { all: true });
           setCount(data.unread_count);
           $$(".notif.is-unread", list).forEach((li) => li.classList.remove("is-unread"));
-          announce("All notifications marked as read.");
+          announce(_("All notifications marked as read."));
         } catch (err) {
           toast(err.message);
         }
@@ -1112,7 +1112,7 @@
   const tzOffset = $("[data-tz-offset]");
   if (tzOffset) {
     const hint = $("[data-tz-hint]");
-    if (hint) hint.textContent = "Leave empty to publish now. Times are in your time zone.";
+    if (hint) hint.textContent = _("Leave empty to publish now. Times are in your time zone.");
     tzOffset.form.addEventListener("submit", () => {
       const when = tzOffset.form.elements.namedItem("publish_at")?.value;
       const date = when ? new Date(when) : new Date();

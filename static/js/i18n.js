@@ -6,6 +6,7 @@
  *   _("%(name)s commented", {name: "Zoé"})        with named parameters
  *   ngettext("%(num)s comment", "%(num)s comments", n)   a plural; %(num)s is n, formatted
  *   i18n.dateTime(iso), i18n.date(iso), i18n.relative(iso), i18n.number(n)
+ *   i18n.parse(iso) → a Date or null (a string without a zone is UTC)
  *
  * Every string a person reads is written as _("…") or ngettext(…) so that
  * `make messages` extracts it; a string missing from the catalogue shows in English.
@@ -32,6 +33,7 @@
     var text = catalog.messages[msgid];
     return fill(typeof text === "string" ? text : msgid, params);
   }
+  var _ = gettext; // this file's own strings, extracted like the others'
 
   function ngettextImpl(singular, pluralText, n, params) {
     var forms = catalog.messages[singular];
@@ -45,8 +47,10 @@
     if (value instanceof Date) return value;
     if (!value) return null;
     var text = String(value);
-    // The API answers UTC; a naive ISO string is UTC too.
-    if (/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(text)) text += "Z";
+    // The API answers UTC; a naive date and time is UTC too, "T" or space between them
+    // (a template printing a naive UTC datetime gives "2026-12-05 10:00:00.123456").
+    var naive = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(:\d\d(\.\d+)?)?)$/.exec(text);
+    if (naive) text = naive[1] + "T" + naive[2] + "Z";
     var d = new Date(text);
     return isNaN(d.getTime()) ? null : d;
   }
@@ -60,17 +64,18 @@
   }
 
   var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
-               ["hour", 3600], ["minute", 60], ["second", 1]];
+               ["hour", 3600], ["minute", 60]];
 
+  /* "just now" under 45 seconds either way, then "1 minute ago", "in 3 hours", "yesterday"… */
   function relative(value, now) {
     var d = parse(value);
     if (!d) return "";
     var seconds = Math.round((d.getTime() - (now || Date.now())) / 1000);
+    if (Math.abs(seconds) < 45) return _("just now");
     var rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
-    if (Math.abs(seconds) < 45) return rtf.format(0, "second");
     for (var i = 0; i < UNITS.length; i++) {
       var size = UNITS[i][1];
-      if (Math.abs(seconds) >= size || UNITS[i][0] === "second") {
+      if (Math.abs(seconds) >= size || UNITS[i][0] === "minute") {
         return rtf.format(Math.round(seconds / size), UNITS[i][0]);
       }
     }
@@ -86,6 +91,7 @@
     date: function (v) { return format(v, { dateStyle: "long" }); },
     time: function (v) { return format(v, { timeStyle: "short" }); },
     relative: relative,
+    parse: parse,
     number: function (n) { return numberFormat.format(n); },
     format: format,
   };

@@ -74,8 +74,8 @@
       fresh.classList.add("is-new");
     }
     fresh.querySelectorAll("time[datetime]").forEach((t) => {
-      const date = new Date(t.getAttribute("datetime"));
-      if (!Number.isNaN(date.getTime())) t.title = date.toLocaleString();
+      const when = window.i18n.dateTime(t.getAttribute("datetime"));
+      if (when) t.title = when;
     });
     showEmpty();
   }

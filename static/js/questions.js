@@ -35,7 +35,7 @@
         if (item.answered) {
           const badge = document.createElement("span");
           badge.className = "badge badge-answered";
-          badge.textContent = "✔ Answered";
+          badge.textContent = _("✔ Answered");
           li.append(" ", badge);
         }
         list.append(li);

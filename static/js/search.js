@@ -69,12 +69,14 @@
     return li;
   }
 
+  const topicDetail = (count) => ngettext("%(num)s post", "%(num)s posts", Number(count) || 0);
+
   function show(answer) {
     list.replaceChildren();
     const groups = [
-      ["People", answer.people, (p) => option(p.display_name, p.job_title, `/people/${p.id}`, "person")],
-      ["Groups", answer.groups, (g) => option(g.name, "", `/groups/${g.id}`, "group")],
-      ["Topics", answer.topics, (t) => option(`#${t.tag}`, `${t.post_count}`, t.url, "topic")],
+      [_("People"), answer.people, (p) => option(p.display_name, p.job_title, `/people/${p.id}`, "person")],
+      [_("Groups"), answer.groups, (g) => option(g.name, "", `/groups/${g.id}`, "group")],
+      [_("Topics"), answer.topics, (t) => option(`#${t.tag}`, topicDetail(t.post_count), t.url, "topic")],
     ];
     for (const [title, items, build] of groups) {
       if (!items || !items.length) continue;
