@@ -20,6 +20,7 @@ from . import notifications, questions
 from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
+from .files import check_file_ids, do_attach
 from .posts import access_post
 from .validation import check_known_fields, check_text
 
@@ -67,7 +68,8 @@ def list_comments(
 
 
 def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
-    data = check_known_fields(data, {"body"})
+    data = check_known_fields(data, {"body", "file_ids"})
+    file_ids = check_file_ids(data.get("file_ids", []))
     post = access_post(user, post_id)
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
@@ -84,6 +86,8 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     )
     db.session.add(comment)
     db.session.flush()
+    if file_ids:
+        do_attach(user, file_ids, comment=comment)
     mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(
         Mention(post_id=post.id, comment_id=comment.id, user_id=uid) for uid in mentioned
