@@ -310,3 +310,41 @@ def test_stale_uploads_are_removed_by_the_job_loop(api, employee, storage_dir):
     assert db.session.get(FileUpload, recent) is not None
     assert len(_stored(storage_dir)) == 1
     assert get_storage().exists(db.session.get(FileUpload, recent).storage_key)
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def _multipart(data: bytes, name: str) -> tuple[bytes, str]:
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), name)})
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_upload_with_the_session_cookie_needs_the_csrf_token(signed_in, employee):
+    web = signed_in(employee)
+    body, content_type = _multipart(b"hello", "hello.txt")
+    refused = web.post("/api/v1/files", data=body, content_type=content_type)
+    assert_error(refused, 403, "csrf_failed")
+    assert count_rows(FileUpload) == 0
+    body, content_type = _multipart(b"hello", "hello.txt")
+    done = web.post(
+        "/api/v1/files", data=body, content_type=content_type, headers={"X-CSRFToken": web.csrf}
+    )
+    assert done.status_code == 201, done.get_json()
+
+
+def test_feed_and_post_pages_show_attachments(api, signed_in, employee, fred):
+    me = api(employee)
+    image = upload(me, png_bytes(), "team.png").get_json()
+    doc = upload(me, b"%PDF-1.4 procedure", "procedure.pdf").get_json()
+    post = me.post("/api/v1/posts", {"body": "Our team", "file_ids": [image["id"], doc["id"]]})
+    pid = post.get_json()["id"]
+    note = upload(me, b"notes", "notes.txt").get_json()
+    me.post(f"/api/v1/posts/{pid}/comments", {"body": "notes", "file_ids": [note["id"]]})
+
+    page = signed_in(fred).get("/").get_data(as_text=True)
+    assert f'src="{image["thumbnail_url"]}"' in page
+    assert f'href="{doc["url"]}"' in page and "procedure.pdf" in page
+    assert "files.js" in page
+    permalink = signed_in(fred).get(f"/posts/{pid}").get_data(as_text=True)
+    assert f'href="{note["url"]}"' in permalink and "1 KB" in permalink
