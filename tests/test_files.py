@@ -348,3 +348,21 @@ def test_feed_and_post_pages_show_attachments(api, signed_in, employee, fred):
     assert "files.js" in page
     permalink = signed_in(fred).get(f"/posts/{pid}").get_data(as_text=True)
     assert f'href="{note["url"]}"' in permalink and "1 KB" in permalink
+
+
+# --- account deletion --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("mode", "kept"), [("anonymise", 1), ("remove", 0)])
+def test_account_deletion_removes_files(api, admin, employee, storage_dir, mode, kept):
+    from tests.conftest import PASSWORD
+
+    me = api(employee)
+    [attached, loose] = _ids(me, 2)
+    assert me.post("/api/v1/posts", {"body": "x", "file_ids": [attached]}).status_code == 201
+    api(admin).patch("/api/v1/admin/settings", {"account_deletion": mode})
+    assert me.delete("/api/v1/me", json_body={"password": PASSWORD}).status_code == 204
+    db.session.rollback()
+    assert db.session.get(FileUpload, loose) is None
+    assert count_rows(FileUpload) == kept
+    assert len(_stored(storage_dir)) == kept

@@ -488,3 +488,14 @@ def _visible(user: User, f: FileUpload) -> bool:
     if not policy.moderation_allows_one(comment.moderation_state, comment.author_id, user):
         return False
     return policy.can_see_post(user, db.session.get(Post, comment.post_id))
+
+
+def delete_uploads_of(user: User, *, attached_too: bool) -> int:
+    """Account deletion: the person's unattached uploads, and with ``attached_too`` (the
+    ``remove`` mode) every file they uploaded — rows now, bytes once committed."""
+    query = select(FileUpload).where(FileUpload.uploader_id == user.id)
+    if not attached_too:
+        query = query.where(FileUpload.post_id.is_(None), FileUpload.comment_id.is_(None))
+    doomed = list(db.session.scalars(query))
+    delete_files(doomed)
+    return len(doomed)
