@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import timedelta
 
@@ -366,3 +367,15 @@ def test_account_deletion_removes_files(api, admin, employee, storage_dir, mode,
     assert db.session.get(FileUpload, loose) is None
     assert count_rows(FileUpload) == kept
     assert len(_stored(storage_dir)) == kept
+
+
+def test_personal_data_export_holds_the_persons_files(api, employee):
+    me = api(employee)
+    [fid] = _ids(me, 1)
+    response = me.get("/api/v1/me/export")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        data = json.loads(archive.read("data.json"))
+        [entry] = data["files"]
+        assert entry["id"] == fid and entry["name"] == "n0.txt" and "storage_key" not in entry
+        assert archive.read(entry["path"]) == b"note 0"

@@ -499,3 +499,35 @@ def delete_uploads_of(user: User, *, attached_too: bool) -> int:
     doomed = list(db.session.scalars(query))
     delete_files(doomed)
     return len(doomed)
+
+
+def export_entries(user: User) -> list[dict[str, Any]]:
+    """The person's uploads for their personal data export: what is stored about each, and
+    ``path``, where :func:`export_bytes` puts its bytes in the archive."""
+    rows = db.session.scalars(
+        select(FileUpload).where(FileUpload.uploader_id == user.id).order_by(FileUpload.id)
+    )
+    return [
+        {
+            "id": f.id,
+            "name": f.name,
+            "size": f.size,
+            "content_type": f.content_type,
+            "sha256": f.sha256,
+            "post_id": f.post_id,
+            "comment_id": f.comment_id,
+            "created_at": f.created_at,
+            "path": f"files/{f.id}-{f.name}",
+            "storage_key": f.storage_key,
+        }
+        for f in rows
+    ]
+
+
+def export_bytes(entry: dict[str, Any]) -> bytes | None:
+    """The stored bytes of an :func:`export_entries` entry (None if they are missing)."""
+    try:
+        with get_storage().open(entry["storage_key"]) as stored:
+            return stored.read()
+    except FileNotFoundError:
+        return None
