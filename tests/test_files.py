@@ -379,3 +379,34 @@ def test_personal_data_export_holds_the_persons_files(api, employee):
         [entry] = data["files"]
         assert entry["id"] == fid and entry["name"] == "n0.txt" and "storage_key" not in entry
         assert archive.read(entry["path"]) == b"note 0"
+
+
+# --- a group's files ---------------------------------------------------------------------
+
+
+def test_group_files_list_and_page(api, signed_in, employee, fred, manager, make_group):
+    group = make_group("Quality", visibility="private", members=(employee, manager))
+    me = api(employee)
+    [on_post, on_comment, elsewhere] = _ids(me, 3)
+    post = me.post("/api/v1/posts", {"body": "Audit", "group_id": group.id, "file_ids": [on_post]})
+    pid = post.get_json()["id"]
+    me.post(f"/api/v1/posts/{pid}/comments", {"body": "and", "file_ids": [on_comment]})
+    me.post("/api/v1/posts", {"body": "company-wide", "file_ids": [elsewhere]})
+
+    listed = api(manager).get(f"/api/v1/groups/{group.id}/files?limit=1")
+    assert listed.status_code == 200
+    first = listed.get_json()
+    assert [i["file"]["id"] for i in first["items"]] == [on_comment]
+    assert first["items"][0]["post_id"] == pid
+    assert first["items"][0]["uploader"]["id"] == employee.id
+    second = api(manager).get(
+        f"/api/v1/groups/{group.id}/files?limit=1&cursor={first['next_cursor']}"
+    )
+    assert [i["file"]["id"] for i in second.get_json()["items"]] == [on_post]
+    assert_error(api(fred).get(f"/api/v1/groups/{group.id}/files"), 403)
+
+    page = signed_in(manager).get(f"/groups/{group.id}/files").get_data(as_text=True)
+    assert "n0.txt" in page and "n1.txt" in page and "n2.txt" not in page
+    assert signed_in(fred).get(f"/groups/{group.id}/files").status_code == 403
+    group_page = signed_in(manager).get(f"/groups/{group.id}").get_data(as_text=True)
+    assert f"/groups/{group.id}/files" in group_page

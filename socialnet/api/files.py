@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import request, send_file
+from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import NotFound, ValidationFailed
+from ..pagination import parse_limit
+from ..serializers import page
 from ..services import files
 from ..storage import get_storage
 from ..unit_of_work import commit
@@ -83,3 +85,11 @@ def download_thumbnail(file_id: int):
     if not f.thumbnail_key:
         raise NotFound(_("No such file."))
     return _send(f.thumbnail_key, "image/webp", "thumbnail.webp", inline=True)
+
+
+@bp.get("/groups/<id:group_id>/files")
+def group_files(group_id: int):
+    _group, items, next_cursor = files.group_files(
+        require_user(), group_id, request.args.get("cursor"), parse_limit(request.args.get("limit"))
+    )
+    return jsonify(page(items, next_cursor))

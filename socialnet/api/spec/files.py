@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import R400, R401, R404, error_response, id_param, json_response, operation, ref
+from .common import (
+    CURSOR,
+    DATE_TIME,
+    LIMIT,
+    R400,
+    R401,
+    R403,
+    R404,
+    error_response,
+    id_param,
+    json_response,
+    operation,
+    page_of,
+    ref,
+)
 
 BINARY = {"type": "string", "format": "binary"}
 
 SCHEMAS: dict[str, Any] = {
+    "GroupFile": {
+        "type": "object",
+        "required": ["file", "uploader", "created_at", "post_id", "post_url"],
+        "properties": {
+            "file": ref("File"),
+            "uploader": ref("UserSummary"),
+            "created_at": DATE_TIME,
+            "post_id": {"type": "integer", "description": "the post it is on, or its comment's"},
+            "post_url": {"type": "string"},
+        },
+    },
     "File": {
         "type": "object",
         "description": "An uploaded file; the same object in an upload's answer and in the "
@@ -87,6 +112,14 @@ PATHS: dict[str, Any] = {
                 FILE_ID,
                 {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
             ],
+        )
+    },
+    "/groups/{group_id}/files": {
+        "get": operation(
+            "A group's files, newest first: those on the posts and comments of the group the "
+            "caller may see.",
+            {200: json_response(page_of("GroupFile")), 401: R401, 403: R403, 404: R404},
+            parameters=[id_param("group_id"), LIMIT, CURSOR],
         )
     },
     "/files/{file_id}/thumb/640": {
