@@ -10,6 +10,7 @@ from ..errors import NotFound, ValidationFailed
 from ..pagination import parse_limit
 from ..serializers import page
 from ..services import files
+from ..services import group_files as group_files_service
 from ..storage import get_storage
 from ..unit_of_work import commit
 from .blueprint import bp
@@ -89,7 +90,7 @@ def download_thumbnail(file_id: int):
 
 @bp.get("/groups/<id:group_id>/files")
 def group_files(group_id: int):
-    _group, items, next_cursor = files.group_files(
+    _group, items, next_cursor = group_files_service.group_files(
         require_user(), group_id, request.args.get("cursor"), parse_limit(request.args.get("limit"))
     )
     return jsonify(page(items, next_cursor))
