@@ -87,9 +87,15 @@ class LocalStorage:
         return self._path(key).is_file()
 
 
-def get_storage() -> Storage:
-    """The application's store (``STORAGE_DIR``; relative paths are under the instance)."""
+def storage_root() -> Path:
+    """The local directory of the files (``STORAGE_DIR``; relative: under the instance);
+    ``flask backup``/``restore`` archive it beside the database backup."""
     root = Path(current_app.config.get("STORAGE_DIR") or "uploads")
     if not root.is_absolute():
         root = Path(current_app.instance_path) / root
-    return LocalStorage(root)
+    return root
+
+
+def get_storage() -> Storage:
+    """The application's store: :class:`LocalStorage` under :func:`storage_root`."""
+    return LocalStorage(storage_root())
