@@ -254,6 +254,12 @@ def test_attach_to_post_and_comment_and_edit_replaces(api, employee, fred, stora
     assert [f["id"] for f in comment.get_json()["files"]] == extra
     listed = api(fred).get(f"/api/v1/posts/{pid}/comments").get_json()["items"]
     assert [f["id"] for f in listed[0]["files"]] == extra
+    doomed = _ids(me, 1)
+    gone = me.post(f"/api/v1/posts/{pid}/comments", {"body": "oops", "file_ids": doomed})
+    assert me.delete(f"/api/v1/comments/{gone.get_json()['id']}").status_code in (200, 204)
+    db.session.rollback()
+    assert db.session.get(FileUpload, doomed[0]) is None
+    assert len(_stored(storage_dir)) == 3
 
     assert me.delete(f"/api/v1/posts/{pid}").status_code == 204
     db.session.rollback()

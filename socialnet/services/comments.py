@@ -20,7 +20,7 @@ from . import notifications, questions
 from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
-from .files import check_file_ids, do_attach
+from .files import check_file_ids, delete_files_of_comment, do_attach
 from .posts import access_post
 from .validation import check_known_fields, check_text
 
@@ -125,6 +125,7 @@ def do_delete_comment(user: User, comment_id: int) -> bool:
     if not policy.can_delete_comment(user, comment, post):
         raise Forbidden("You can only delete your own comments or comments on your posts.")
     comment.deleted_at = utcnow()
+    delete_files_of_comment(comment)
     if user.id == comment.author_id:
         do_close_cases_about("comment", comment.id)
     if comment.moderation_state == ModerationState.PUBLISHED.value:  # only those are counted

@@ -531,3 +531,10 @@ def export_bytes(entry: dict[str, Any]) -> bytes | None:
             return stored.read()
     except FileNotFoundError:
         return None
+
+
+def delete_files_of_comment(comment: Comment) -> None:
+    """The files of a deleted comment go with it."""
+    delete_files(
+        list(db.session.scalars(select(FileUpload).where(FileUpload.comment_id == comment.id)))
+    )
