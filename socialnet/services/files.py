@@ -21,7 +21,6 @@ import hashlib
 import io
 import re
 import unicodedata
-import warnings
 import zipfile
 from datetime import timedelta
 from typing import Any
@@ -194,46 +193,46 @@ def _process_image(data: bytes, content_type: str) -> tuple[bytes, bytes, int, i
     """``(clean bytes, thumbnail bytes (WebP), width, height)``: the image checked,
     oriented and stripped of its metadata. :raise ValidationFailed: too many pixels,
     damaged or truncated."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as probe:
-                width, height = probe.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    raise ValidationFailed(
-                        _(
-                            "This image is too large: at most %(num)d million pixels.",
-                            num=MAX_IMAGE_PIXELS // 1_000_000,
-                        ),
-                        error="image_too_large",
-                    )
-                if _PIL_FORMATS.get(probe.format or "") != content_type:
-                    raise _bad_image()
-                probe.verify()
-            image = Image.open(io.BytesIO(data))
-            image.load()
-            animated = getattr(image, "n_frames", 1) > 1
-            if animated and content_type == "image/gif":
-                clean = data  # kept as sent, animation and all; GIF carries no EXIF
-                first = image.copy()
-            else:
-                first = ImageOps.exif_transpose(image) or image
-                clean = _reencode(first, image, content_type, animated)
-            width, height = first.size
-            thumb = first.convert("RGBA" if _has_alpha(first) else "RGB")
-            thumb.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-            out = io.BytesIO()
-            thumb.save(out, "WEBP", quality=82)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ValidationFailed(
-                _(
-                    "This image is too large: at most %(num)d million pixels.",
-                    num=MAX_IMAGE_PIXELS // 1_000_000,
-                ),
-                error="image_too_large",
-            ) from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise _bad_image() from exc
+    # The pixel count is checked before decoding, below Pillow's own warning threshold, so no
+    # process-wide warnings filter is needed (it would not be thread-safe).
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValidationFailed(
+                    _(
+                        "This image is too large: at most %(num)d million pixels.",
+                        num=MAX_IMAGE_PIXELS // 1_000_000,
+                    ),
+                    error="image_too_large",
+                )
+            if _PIL_FORMATS.get(probe.format or "") != content_type:
+                raise _bad_image()
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+        animated = getattr(image, "n_frames", 1) > 1
+        if animated and content_type == "image/gif":
+            clean = data  # kept as sent, animation and all; GIF carries no EXIF
+            first = image.copy()
+        else:
+            first = ImageOps.exif_transpose(image) or image
+            clean = _reencode(first, image, content_type, animated)
+        width, height = first.size
+        thumb = first.convert("RGBA" if _has_alpha(first) else "RGB")
+        thumb.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+        out = io.BytesIO()
+        thumb.save(out, "WEBP", quality=82)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationFailed(
+            _(
+                "This image is too large: at most %(num)d million pixels.",
+                num=MAX_IMAGE_PIXELS // 1_000_000,
+            ),
+            error="image_too_large",
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _bad_image() from exc
     return clean, out.getvalue(), width, height
 
 
