@@ -36,6 +36,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -647,3 +648,58 @@ def human_size(size: int) -> str:
             return f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} GiB"
+
+
+# --- uploaded files --------------------------------------------------------------------------
+
+
+def files_archive_for(backup_path: Path) -> Path:
+    """Where the uploaded files of the backup at ``backup_path`` are kept: beside it,
+    ``<backup>.files.tar`` (the database file stays what ``pg_restore``/SQLite read)."""
+    return backup_path.with_name(backup_path.name + ".files.tar")
+
+
+def backup_files(storage_root: Path, backup_path: Path) -> tuple[Path, int] | None:
+    """Archive every stored file (``SOCIALNET_STORAGE_DIR``) beside the database backup,
+    atomically and with mode 0600; returns ``(archive, file count)``, or None when there
+    is no storage directory (no file was ever uploaded). Files uploaded while this runs
+    may be missing from it, like rows written after the database snapshot."""
+    if not storage_root.is_dir():
+        return None
+    target = files_archive_for(backup_path)
+    count = 0
+    with _temporary_beside(target) as temp:
+        with tarfile.open(temp, "w") as archive:
+            for path in sorted(storage_root.rglob("*")):
+                if path.is_file() and not path.name.startswith(".tmp-"):
+                    archive.add(path, arcname=str(path.relative_to(storage_root)))
+                    count += 1
+        os.chmod(temp, 0o600)
+        _replace_durably(temp, target)
+    return target, count
+
+
+def restore_files(backup_path: Path, storage_root: Path) -> int | None:
+    """Replace the stored files with those archived beside the backup (None: the backup has
+    no files archive, the storage is left alone). Extracted into a directory beside the
+    storage first (regular files only, no path outside it), then swapped in."""
+    source = files_archive_for(backup_path)
+    if not source.is_file():
+        return None
+    staging = storage_root.with_name(storage_root.name + ".restoring")
+    old = storage_root.with_name(storage_root.name + ".replaced")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True, mode=0o700)
+    try:
+        with tarfile.open(source) as archive:
+            members = [m for m in archive.getmembers() if m.isfile()]
+            archive.extractall(staging, members=members, filter="data")
+    except (tarfile.TarError, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BackupError(f"The files archive {source} cannot be read: {exc}") from exc
+    shutil.rmtree(old, ignore_errors=True)
+    if storage_root.exists():
+        os.replace(storage_root, old)
+    os.replace(staging, storage_root)
+    shutil.rmtree(old, ignore_errors=True)
+    return len(members)

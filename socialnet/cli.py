@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 
 import click
@@ -241,15 +242,19 @@ def backup_command(path: Path | None) -> None:
     Exit status: 0 done; 1 bad path or not a socialnet database; 3 database missing
     or unreachable; 4 pg_dump missing or older than the server; 5 pg_dump failed.
     """
-    from .backup import BackupError, backup, describe_database, human_size
+    from .backup import BackupError, backup, backup_files, describe_database, human_size
+    from .storage import storage_root
 
     url = _database_url()
     try:
         info = backup(url, path, backups_dir=Path(current_app.instance_path) / "backups")
+        files = backup_files(storage_root(), info.path)  # uploads, beside it
     except BackupError as exc:
         raise _BackupCliError(exc.message, exc.exit_code) from exc
     click.echo(f"Backed up the {describe_database(url)} (schema {info.revision}).")
     click.echo(f"{info.path}\t{human_size(info.size)} ({info.size} bytes)")
+    if files is not None:
+        click.echo(f"{files[0]}\t{files[1]} uploaded file(s)")
 
 
 @click.command("restore")
@@ -267,9 +272,21 @@ def restore_command(path: Path, yes: bool) -> None:
     engine, or cancelled; 3 database unreachable or in use; 4 pg_restore missing;
     5 pg_restore failed (rolled back).
     """
-    from .backup import KIND_NAMES, BackupError, describe_database, human_size, restore
+    from .backup import (
+        KIND_NAMES,
+        BackupError,
+        describe_database,
+        files_archive_for,
+        human_size,
+        restore,
+        restore_files,
+    )
+    from .storage import storage_root
 
     url = _database_url()
+    archive = files_archive_for(Path(path))
+    if archive.exists() and not tarfile.is_tarfile(archive):
+        raise _BackupCliError(f"{archive} is not a files archive made by `flask backup`.", 1)
 
     def confirm(info) -> bool:
         kind, size = KIND_NAMES[info.kind], human_size(info.size)
@@ -280,8 +297,11 @@ def restore_command(path: Path, yes: bool) -> None:
 
     try:
         result = restore(url, path, confirm=confirm)
+        restored_files = restore_files(Path(path), storage_root())
     except BackupError as exc:
         raise _BackupCliError(exc.message, exc.exit_code) from exc
     click.echo(f"Restored the {result.database} from {path} (schema {result.info.revision}).")
+    if restored_files is not None:
+        click.echo(f"Restored {restored_files} uploaded file(s) from {archive}.")
     if not result.at_head:
         click.echo("The backup's schema is older than this code: run `flask db upgrade` next.")

@@ -150,6 +150,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Before a person chooses and when the browser names none of LANGUAGES.
         "DEFAULT_LANGUAGE": os.environ.get("SOCIALNET_DEFAULT_LANGUAGE", "en"),
         "MAX_CONTENT_LENGTH": 256 * 1024,
+        # Uploaded files (socialnet/storage.py, socialnet/services/files.py).
+        "STORAGE_DIR": os.environ.get("SOCIALNET_STORAGE_DIR", "uploads"),
+        "MAX_UPLOAD_MB": _int("SOCIALNET_MAX_UPLOAD_MB", 25),
+        "UPLOAD_DAILY_QUOTA_MB": _int("SOCIALNET_UPLOAD_DAILY_QUOTA_MB", 500),
         "POST_MAX_CHARS": 10_000,
         "COMMENT_MAX_CHARS": 4_000,
         "FEED_PAGE_MAX": 100,

@@ -36,6 +36,7 @@ from .ops.metrics import JOB_PASSES
 from .services.analytics.rollup import rollup_due
 from .services.announcements import publish_due
 from .services.celebrations import company_today, do_run_celebrations
+from .services.files import remove_stale_uploads
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         rolled = rollup_due(now)
         db.session.commit()
+        stale = remove_stale_uploads(now)
+        db.session.commit()
     except Exception:
         db.session.rollback()
         raise
@@ -121,6 +124,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "announcements_published": published,
         "celebrations_created": celebrated,
         "analytics_days_rolled": rolled,
+        "stale_uploads_removed": stale,
     }
 
 
@@ -136,6 +140,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "announcements_published": 0,
                 "celebrations_created": 0,
                 "analytics_days_rolled": 0,
+                "stale_uploads_removed": 0,
                 "skipped": 1,
             }
         try:

@@ -419,3 +419,25 @@ def test_sqlite_backup_is_a_consistent_snapshot_while_the_server_writes(template
         finally:
             conn.close()
     assert counts == sorted(counts) and counts[0] < counts[-1], counts  # taken while writing
+
+
+def test_backup_and_restore_round_trip_the_uploaded_files(app, cli, database_url, tmp_path):
+    storage = tmp_path / "uploads"
+    app.config["STORAGE_DIR"] = str(storage)  # restored after the test by app_ctx
+    (storage / "ab").mkdir(parents=True)
+    (storage / "ab" / "cdef0123").write_bytes(b"the team photo")
+    target = tmp_path / "nightly.bak"
+
+    made = cli(database_url, "backup", str(target))
+    assert made.exit_code == 0, made.output
+    archive = tmp_path / "nightly.bak.files.tar"
+    assert "1 uploaded file(s)" in made.output and str(archive) in made.output
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+    (storage / "ab" / "cdef0123").write_bytes(b"overwritten")
+    (storage / "ab" / "9999").write_bytes(b"uploaded after the backup")
+    restored = cli(database_url, "restore", str(target), "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert "Restored 1 uploaded file(s)" in restored.output
+    assert (storage / "ab" / "cdef0123").read_bytes() == b"the team photo"
+    assert not (storage / "ab" / "9999").exists()

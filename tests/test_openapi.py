@@ -209,10 +209,12 @@ def _path_with_ids(path: str, params: list[dict], ids: dict[str, int | str]) -> 
 
 
 @pytest.fixture
-def one_of_everything(api, admin, employee, make_group):
+def one_of_everything(app, api, admin, employee, make_group, tmp_path):
     """Ids of one object of each kind a GET path names, visible to (and managed by) ``admin``."""
     from tests.moderation_fixtures import reported_case
+    from tests.test_files import png_bytes, upload
 
+    app.config["STORAGE_DIR"] = str(tmp_path / "uploads")
     boss = api(admin)
     group = make_group("Everything", "public", members=(admin, employee))
     post = boss.post(
@@ -224,6 +226,7 @@ def one_of_everything(api, admin, employee, make_group):
         {"title": "T", "body": "B", "audience": {"kind": "company"}, "expires_in_days": 7},
     ).get_json()
     case_id = reported_case(api(employee), "post", post["id"])
+    image = upload(boss, png_bytes(), "team.png").get_json()
     return {
         "user_id": employee.id,
         "post_id": post["id"],
@@ -232,6 +235,8 @@ def one_of_everything(api, admin, employee, make_group):
         "announcement_id": announcement["id"],
         "case_id": case_id,
         "tag": "everything",
+        "file_id": image["id"],
+        "name": image["name"],
     }
 
 
@@ -253,6 +258,7 @@ def test_every_query_parameter_read_is_documented(app, document, api, admin, one
             answer = boss.get(
                 PREFIX + _path_with_ids(path, params, one_of_everything), query_string=required
             )
+            answer.close()  # a file download holds its file open until closed
             read, RecordingArgs.read = RecordingArgs.read, None
             if answer.status_code >= 400:
                 failed[path] = answer.status_code

@@ -59,6 +59,7 @@ from socialnet.services.tokens import do_create_token
 from tests.conftest import PASSWORD, ApiClient, _wipe
 from tests.group_fixtures import API
 from tests.moderation_fixtures import act, reported_case
+from tests.test_files import png_bytes, upload
 from tests.web import csrf_from
 
 VIEWERS = ("author", "member", "leaver", "outsider", "cm")
@@ -93,6 +94,8 @@ class World:
     kudos_post_id: int = 0
     celebration_post_id: int = 0
     question_post_id: int = 0  # a question in the group, its best answer chosen
+    file_url: str = ""  # a file attached to the post
+    comment_file_url: str = ""  # a file attached to the comment
     announcement_id: int = 0
     sender_announcement_id: int = 0  # sent by the leaver, a group admin until the change
     marker: str = ""
@@ -208,14 +211,22 @@ def _add_content(world: World, prefix: str) -> None:
     author = world.api("author")
     everyone = " ".join(f"@{world.handles[n]}" for n in VIEWERS)
     body = f"{world.marker} plan for {everyone} #{world.tag}"
-    world.post_id = _ok(author.post(f"{API}/posts", {"body": body, "group_id": world.group_id}))[
-        "id"
-    ]
-    member = world.api("member")
-    comment = _ok(
-        member.post(f"{API}/posts/{world.post_id}/comments", {"body": f"Noted {everyone}"})
+    file_id = _ok(upload(author, png_bytes(), "plan.png"))["id"]
+    post = _ok(
+        author.post(
+            f"{API}/posts", {"body": body, "group_id": world.group_id, "file_ids": [file_id]}
+        )
     )
-    world.comment_id = comment["id"]
+    world.post_id, world.file_url = post["id"], post["files"][0]["url"]
+    member = world.api("member")
+    notes = _ok(upload(member, b"minutes", "notes.txt"))["id"]
+    comment = _ok(
+        member.post(
+            f"{API}/posts/{world.post_id}/comments",
+            {"body": f"Noted {everyone}", "file_ids": [notes]},
+        )
+    )
+    world.comment_id, world.comment_file_url = comment["id"], comment["files"][0]["url"]
     _ok(member.put(f"{API}/posts/{world.post_id}/reactions/like"), 200)
     poll = _ok(
         author.post(
@@ -558,6 +569,18 @@ def comments(world: World, viewer: str) -> bool:
     return world.comment_id in {c["id"] for c in _items(response)}
 
 
+def post_file(world: World, viewer: str) -> bool:
+    response = _get(world, viewer, world.file_url, (200, 401, 404))
+    response.close()
+    return response.status_code == 200
+
+
+def comment_file(world: World, viewer: str) -> bool:
+    response = _get(world, viewer, world.comment_file_url, (200, 401, 404))
+    response.close()
+    return response.status_code == 200
+
+
 def reactions(world: World, viewer: str) -> bool:
     """Reactions have no list of their own: they are the post's counts (permalink and card)."""
     response = _get(world, viewer, f"{API}/posts/{world.post_id}", (200, 401, 404))
@@ -843,6 +866,8 @@ PATHS: dict[str, Path] = {
         Path(profile_feed, "post"),
         Path(profile_page, "post"),
         Path(comments, "post"),
+        Path(post_file, "post"),
+        Path(comment_file, "post"),
         Path(reactions, "post"),
         Path(notifications, "post"),
         Path(notifications_page, "post"),
@@ -909,9 +934,11 @@ def app_ctx(app):
 
 
 @pytest.fixture(scope="module")
-def worlds(app):
+def worlds(app, tmp_path_factory):
     """One world per change, built on first use; the previous one is wiped then."""
     built: dict[str, World] = {}
+    saved_storage = app.config["STORAGE_DIR"]
+    app.config["STORAGE_DIR"] = str(tmp_path_factory.mktemp("uploads"))
 
     def get(change: str) -> World:
         if change not in built:
@@ -929,6 +956,7 @@ def worlds(app):
         db.session.rollback()
         _wipe()
         db.session.remove()
+    app.config["STORAGE_DIR"] = saved_storage
 
 
 def _close(world: World) -> None:

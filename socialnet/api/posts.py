@@ -5,6 +5,7 @@ from flask import jsonify, request
 from ..pagination import parse_limit
 from ..serializers import comment_dict, page
 from ..services import announcements, comments, feed, pins, posts, reactions
+from ..services.files import files_for_comments
 from ..unit_of_work import commit
 from .blueprint import bp
 from .common import created, json_body, no_content, require_user
@@ -60,14 +61,15 @@ def list_comments(post_id: int):
     items, next_cursor = comments.list_comments(
         require_user(), post_id, request.args.get("cursor"), parse_limit(request.args.get("limit"))
     )
-    return jsonify(page([comment_dict(c) for c in items], next_cursor))
+    attached = files_for_comments([c.id for c in items])
+    return jsonify(page([{**comment_dict(c), "files": attached[c.id]} for c in items], next_cursor))
 
 
 @bp.post("/posts/<id:post_id>/comments")
 def create_comment(post_id: int):
     comment = comments.do_create_comment(require_user(), post_id, json_body())
     commit()
-    return created(comment_dict(comment))
+    return created({**comment_dict(comment), "files": files_for_comments([comment.id])[comment.id]})
 
 
 @bp.delete("/comments/<id:comment_id>")

@@ -12,6 +12,7 @@ from .analytics import (
 )
 from .announcements import AUDIENCE_KINDS, Announcement, AnnouncementRecipient, AudienceKind
 from .events import Event
+from .files import FILE_NAME_MAX, FileUpload
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
 from .moderation import (
     CASE_TARGET_TYPES,
@@ -62,6 +63,8 @@ from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicFollow
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "FILE_NAME_MAX",
+    "FileUpload",
     "TOPIC_DESCRIPTION_MAX",
     "TOPIC_TAG_MAX",
     "Topic",

@@ -78,6 +78,7 @@ from ..text_keys import fold
 from . import audit, company_settings
 from .accounts import do_end_sessions, verify_password
 from .cases import do_close_cases_about
+from .files import delete_uploads_of
 from .validation import check_known_fields
 
 #: What colleagues see in place of a deleted person's name.
@@ -358,6 +359,7 @@ def do_delete_account(user: User, data: Any) -> str:
     mode = company_settings.get(company_settings.ACCOUNT_DELETION)
     if mode == company_settings.REMOVE:
         _remove_contributions(user)
+    delete_uploads_of(user, attached_too=mode == company_settings.REMOVE)
     _remove_celebrations_of(user)
     _cancel_scheduled_announcements(user)
     _unmention(user)  # while the old handle is known

@@ -21,6 +21,7 @@ from . import notifications, questions
 from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
+from .files import check_file_ids, delete_files_of_comment, do_attach
 from .posts import access_post
 from .validation import check_known_fields, check_text
 
@@ -68,7 +69,8 @@ def list_comments(
 
 
 def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
-    data = check_known_fields(data, {"body"})
+    data = check_known_fields(data, {"body", "file_ids"})
+    file_ids = check_file_ids(data.get("file_ids", []))
     post = access_post(user, post_id)
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
@@ -85,6 +87,8 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     )
     db.session.add(comment)
     db.session.flush()
+    if file_ids:
+        do_attach(user, file_ids, comment=comment)
     mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(
         Mention(post_id=post.id, comment_id=comment.id, user_id=uid) for uid in mentioned
@@ -122,6 +126,7 @@ def do_delete_comment(user: User, comment_id: int) -> bool:
     if not policy.can_delete_comment(user, comment, post):
         raise Forbidden(_("You can only delete your own comments or comments on your posts."))
     comment.deleted_at = utcnow()
+    delete_files_of_comment(comment)
     if user.id == comment.author_id:
         do_close_cases_about("comment", comment.id)
     if comment.moderation_state == ModerationState.PUBLISHED.value:  # only those are counted

@@ -18,6 +18,7 @@ from ..pagination import decode_cursor, encode_cursor
 from ..serializers import empty_reaction_counts, post_dict
 from ..text_keys import fold
 from .attachments import attachments_for
+from .files import files_for_posts
 from .reactions import my_reactions_for, reaction_counts_for
 from .topics.aliases import canonical_tag
 from .validation import check_filter_text
@@ -37,9 +38,11 @@ def serialize_posts_for(
     mine = my_reactions_for(user, [] if fresh else ids)
     mine.update({pid: [] for pid in ids if pid not in mine})
     extra = attachments_for(user, posts)
+    files = files_for_posts(ids)
     items = []
     for post in posts:
         item = post_dict(post, reaction_counts=counts[post.id], my_reactions=mine[post.id])
+        item["files"] = files.get(post.id, [])
         if post.id in extra:
             key, data = extra[post.id]
             if key is None:

@@ -21,6 +21,7 @@ from ..serializers import comment_dict
 from ..text_keys import fold
 from . import comments, directory, feed, groups, reactions
 from .accounts import access_user
+from .files import files_for_comments
 from .posts import NOT_EDITABLE_KINDS, access_post
 
 COMMENTS_PAGE = 50
@@ -68,8 +69,9 @@ def post_page(viewer: User, post_id: int, cursor: str | None) -> PostPage:
     rows, next_cursor = comments.list_comments(viewer, post_id, cursor, COMMENTS_PAGE)
     may_choose = post.kind == "question" and policy.can_choose_best_answer(viewer, post)
     items = []
+    attached = files_for_comments([c.id for c in rows])
     for comment in rows:
-        item = comment_dict(comment)
+        item = {**comment_dict(comment), "files": attached[comment.id]}
         item["can_delete"] = policy.can_delete_comment(viewer, comment, post)
         item["is_best_answer"] = comment.id == post.best_answer_id
         item["may_choose"] = may_choose and comment.moderation_state == PUBLISHED

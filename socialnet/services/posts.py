@@ -20,6 +20,7 @@ from . import notifications
 from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
+from .files import check_file_ids, delete_files_of_post, do_attach
 from .reactions import reaction_counts
 from .topics.aliases import canonical_tags
 from .validation import check_known_fields, check_optional_id, check_text
@@ -125,7 +126,8 @@ def do_create_post(user: User, data: Any) -> Post:
     """Create a post from ``{"body", "group_id"}``, or a question from ``{"kind":
     "question", "title", "body", "group_id"}`` (its body, the details, may be empty), and
     publish ``post.created`` to its audience. Nothing is written if any field is refused."""
-    data = check_known_fields(data, {"body", "group_id", "kind", "title"})
+    data = check_known_fields(data, {"body", "group_id", "kind", "title", "file_ids"})
+    file_ids = check_file_ids(data.get("file_ids", []))
     kind, title = check_kind_and_title(data)
     if kind == "question":
         body = check_question_details(data.get("body", ""))
@@ -145,6 +147,8 @@ def do_create_post(user: User, data: Any) -> Post:
     db.session.add(post)
     db.session.flush()
     mentioned = _store_body(post, screening.texts["body"])
+    if file_ids:
+        do_attach(user, file_ids, post=post)
     screening_gate.settle_post(user, post, screening)
     publish("post.created", post_dict(post), room=policy.room_for_post(post), post_id=post.id)
     notifications.do_notify(mentioned, NotificationType.MENTIONED, actor=user, post=post)
@@ -156,7 +160,7 @@ NOT_EDITABLE_KINDS = ("poll", "kudos", "celebration")
 
 def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     """Replace the body of the author's own post; marks it edited."""
-    data = check_known_fields(data, {"body"})
+    data = check_known_fields(data, {"body", "file_ids"})
     post = access_post(user, post_id)
     if not policy.can_edit_post(user, post):
         raise Forbidden(_("Only the author can edit a post."))
@@ -176,6 +180,8 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
         )
     )
     mentioned = _store_body(post, screening.texts["body"], new=False)
+    if "file_ids" in data:  # the list given replaces the post's files
+        do_attach(user, data["file_ids"], post=post)
     post.edited_at = utcnow()
     screening_gate.settle_post(user, post, screening, is_new=False)
     lock_event_log()  # then read the counts the event carries: none committed before is missed
@@ -198,6 +204,7 @@ def do_delete_post(user: User, post_id: int) -> None:
         raise Forbidden(_("You can only delete your own posts."))
     post.deleted_at = utcnow()
     post.deleted_by_id = user.id
+    delete_files_of_post(post)
     db.session.flush()
     if user.id == post.author_id:
         do_close_cases_about("post", post.id)

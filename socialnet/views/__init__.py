@@ -56,6 +56,7 @@ def register_views(app: Flask) -> None:
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
     from .feed import bp as feed_bp
+    from .files import bp as files_bp
     from .groups import bp as groups_bp
     from .language import bp as language_bp
     from .moderation import bp as moderation_bp
@@ -75,6 +76,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(polls_bp)
     app.register_blueprint(questions_bp)
+    app.register_blueprint(files_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(analytics_bp)

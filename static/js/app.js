@@ -827,8 +827,11 @@
       const payload = { body: textarea.value };
       const groupField = form.elements.namedItem("group_id");
       if (groupField && groupField.value) payload.group_id = Number(groupField.value);
+      const fileIds = window.composerFiles?.ids() ?? []; // static/js/files.js
+      if (fileIds.length) payload.file_ids = fileIds;
       const post = await api("POST", "/api/v1/posts", payload);
       textarea.value = "";
+      window.composerFiles?.clear();
       if (belongsHere(post)) insertPost(post);
       else toast(_("Posted. It does not match this filter, so it is not listed here."));
       announce(_("Your post is live."));

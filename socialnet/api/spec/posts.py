@@ -95,6 +95,7 @@ SCHEMAS: dict[str, Any] = {
             },
             "pinned": {"type": "boolean"},
             "featured": {"type": "boolean"},
+            "files": {"type": "array", "items": ref("File"), "description": "attached files"},
         },
     },
     "FeedPage": {
@@ -138,13 +139,29 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "body": {"type": "string", "minLength": 1, "maxLength": 10000},
             "group_id": {"type": "integer", "nullable": True},
+            "file_ids": {
+                "type": "array",
+                "maxItems": 10,
+                "items": {"type": "integer"},
+                "description": "the caller's own unattached uploads (POST /files); on edit, "
+                "the list replaces the attached files",
+            },
         },
     },
     "PostEdit": {
         "type": "object",
         "additionalProperties": False,
         "required": ["body"],
-        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 10000}},
+        "properties": {
+            "body": {"type": "string", "minLength": 1, "maxLength": 10000},
+            "file_ids": {
+                "type": "array",
+                "maxItems": 10,
+                "items": {"type": "integer"},
+                "description": "the caller's own unattached uploads (POST /files); on edit, "
+                "the list replaces the attached files",
+            },
+        },
     },
     "Comment": {
         "type": "object",
@@ -157,13 +174,23 @@ SCHEMAS: dict[str, Any] = {
             "body_html": {"type": "string"},
             "created_at": DATE_TIME,
             "moderation_state": {"type": "string", "enum": ["published", "pending", "hidden"]},
+            "files": {"type": "array", "items": ref("File"), "description": "attached files"},
         },
     },
     "CommentCreate": {
         "type": "object",
         "additionalProperties": False,
         "required": ["body"],
-        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 4000}},
+        "properties": {
+            "body": {"type": "string", "minLength": 1, "maxLength": 4000},
+            "file_ids": {
+                "type": "array",
+                "maxItems": 10,
+                "items": {"type": "integer"},
+                "description": "the caller's own unattached uploads (POST /files); on edit, "
+                "the list replaces the attached files",
+            },
+        },
     },
     "ReactionState": {
         "description": "Also the `data` of the `reaction.updated` event.",

@@ -36,6 +36,7 @@ from ...pagination import decode_cursor, encode_cursor
 from ...serializers import comment_dict, user_private, user_profile
 from ...text_keys import escape_like, fold
 from ..feed import serialize_posts_for
+from ..files import files_for_comments
 from ..groups import describe_many
 from ..validation import check_filter_text, parse_date, parse_flag
 from .engines import match
@@ -280,7 +281,13 @@ def _items(user: User, parsed: ParsedQuery, hits: list[tuple[str, int]]) -> list
             .options(joinedload(Comment.author))
             .where(Comment.id.in_(ids["comment"]))
         ).all()
-        found.update({("comment", c.id): (c.body, comment_dict(c)) for c in comments})
+        attached = files_for_comments([c.id for c in comments])
+        found.update(
+            {
+                ("comment", c.id): (c.body, {**comment_dict(c), "files": attached[c.id]})
+                for c in comments
+            }
+        )
     if ids.get("person"):
         profile = user_private if policy.can_manage_users(user) else user_profile
         people = db.session.scalars(select(User).where(User.id.in_(ids["person"]))).all()

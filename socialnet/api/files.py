@@ -1,0 +1,96 @@
+"""Files: upload (``POST /files``), then download through the policy (``GET /files/…``)."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, send_file
+from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..errors import NotFound, ValidationFailed
+from ..pagination import parse_limit
+from ..serializers import page
+from ..services import files
+from ..services import group_files as group_files_service
+from ..storage import get_storage
+from ..unit_of_work import commit
+from .blueprint import bp
+from .common import created, require_user
+
+#: Room for the multipart envelope around the file itself.
+_ENVELOPE = 64 * 1024
+
+
+@bp.before_request
+def _upload_size_limit() -> None:
+    """The upload route takes bodies up to ``MAX_UPLOAD_MB`` (every other route keeps
+    ``MAX_CONTENT_LENGTH``); a declared length over it is refused before anything is read."""
+    if request.endpoint != "api.upload_file":
+        return
+    limit = files.max_upload_bytes() + _ENVELOPE
+    if request.content_length is not None and request.content_length > limit:
+        raise files.too_large()
+    request.max_content_length = limit
+
+
+@bp.post("/files")
+def upload_file():
+    user = require_user()
+    try:
+        sent = request.files.get("file")
+    except RequestEntityTooLarge as exc:
+        raise files.too_large() from exc
+    if sent is None:
+        raise ValidationFailed(
+            _("Send the file as multipart/form-data in the field 'file'."),
+            fields={"file": "required"},
+        )
+    try:
+        data = sent.stream.read(files.max_upload_bytes() + 1)
+    finally:
+        sent.close()
+    upload = files.do_upload(user, sent.filename, data)
+    commit()
+    return created(files.file_dict(upload))
+
+
+def _send(key: str, mimetype: str, name: str, *, inline: bool):
+    path = get_storage().path(key)
+    if path is None or not path.is_file():
+        raise NotFound(_("No such file."))
+    response = send_file(
+        path,
+        mimetype=mimetype,
+        as_attachment=not inline,
+        download_name=name,
+        conditional=True,
+        etag=True,
+        max_age=None,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@bp.get("/files/<id:file_id>/<name>")
+def download_file(file_id: int, name: str):
+    f = files.access_file(require_user(), file_id)
+    mimetype = f.content_type
+    if mimetype.startswith("text/"):
+        mimetype += "; charset=utf-8"
+    return _send(f.storage_key, mimetype, f.name, inline=f.is_image)
+
+
+@bp.get("/files/<id:file_id>/thumb/640")
+def download_thumbnail(file_id: int):
+    f = files.access_file(require_user(), file_id)
+    if not f.thumbnail_key:
+        raise NotFound(_("No such file."))
+    return _send(f.thumbnail_key, "image/webp", "thumbnail.webp", inline=True)
+
+
+@bp.get("/groups/<id:group_id>/files")
+def group_files(group_id: int):
+    _group, items, next_cursor = group_files_service.group_files(
+        require_user(), group_id, request.args.get("cursor"), parse_limit(request.args.get("limit"))
+    )
+    return jsonify(page(items, next_cursor))

@@ -1,0 +1,539 @@
+"""Uploaded files: checking what people send, storing it, attaching it, serving it.
+
+Contracts:
+
+- The type of a file is sniffed from its bytes (:func:`sniff`), never taken from its
+  name or the client's ``Content-Type``; executables, SVG, HTML and anything unknown are
+  refused (415).
+- Images are decoded under a pixel limit, their orientation applied and re-encoded so
+  that no EXIF/GPS metadata survives; a thumbnail is stored beside them. Animated GIFs
+  are kept as sent (their thumbnail is the first frame).
+- Bytes are written before the row; if the transaction then rolls back the bytes are
+  removed, and bytes of deleted rows are removed only once the deletion is committed, so
+  no file stays on disk without its row, nor a row without its file.
+- An upload is visible to its uploader until attached; then exactly as visible as the post
+  or comment it is attached to (:func:`access_file`; a refusal is a 404 like a missing file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.orm import Session
+
+from .. import policy
+from ..errors import DomainError, NotFound, TooLarge, ValidationFailed
+from ..extensions import db
+from ..models import FILE_NAME_MAX, Comment, FileUpload, Post, User
+from ..models._time import utcnow
+from ..storage import Storage, get_storage, new_key
+
+#: Files on one post or comment.
+MAX_FILES_PER_ITEM = 10
+#: Images with more pixels than this are refused (decompression bombs).
+MAX_IMAGE_PIXELS = 50_000_000
+#: The longest side of a thumbnail.
+THUMBNAIL_SIZE = 640
+#: Unattached uploads older than this are removed by the job loop.
+UNATTACHED_TTL = timedelta(hours=24)
+
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+_PIL_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+_OOXML = {
+    "word/document.xml": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/presentation.xml": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    ),
+}
+_ODT = "application/vnd.oasis.opendocument.text"
+_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+_WRITTEN = "files_written"  # session.info: (storage, key) written in this transaction
+_DOOMED = "files_doomed"  # session.info: (storage, key) to remove once committed
+
+
+class UnsupportedType(DomainError):
+    status = 415
+    code = "unsupported_type"
+
+
+class QuotaExceeded(DomainError):
+    status = 429
+    code = "quota_exceeded"
+
+
+# --- bytes on disk follow the transaction ------------------------------------------------
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+    for storage, key in session.info.pop(_DOOMED, []):
+        storage.delete(key)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_DOOMED, None)
+    for storage, key in session.info.pop(_WRITTEN, []):
+        storage.delete(key)
+
+
+def _write(storage: Storage, data: bytes) -> str:
+    key = new_key()
+    storage.put(key, data)
+    db.session.info.setdefault(_WRITTEN, []).append((storage, key))
+    return key
+
+
+def delete_files(files: list[FileUpload]) -> None:
+    """Delete these rows now and their bytes once the deletion is committed."""
+    if not files:
+        return
+    storage = get_storage()
+    doomed = db.session.info.setdefault(_DOOMED, [])
+    for f in files:
+        doomed.append((storage, f.storage_key))
+        if f.thumbnail_key:
+            doomed.append((storage, f.thumbnail_key))
+    db.session.execute(delete(FileUpload).where(FileUpload.id.in_([f.id for f in files])))
+
+
+# --- checking what was sent --------------------------------------------------------------
+
+
+def clean_name(raw: str | None) -> str:
+    """A file name safe to show and to put in a header: the last path part, no control
+    characters, at most :data:`FILE_NAME_MAX` characters (the extension kept)."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _CONTROL.sub("", name).strip().strip(".")
+    name = "".join(c for c in name if not 0xD800 <= ord(c) <= 0xDFFF)
+    if not name:
+        name = "file"
+    if len(name) > FILE_NAME_MAX:
+        stem, dot, ext = name.rpartition(".")
+        if dot and 0 < len(ext) <= 10:
+            name = stem[: FILE_NAME_MAX - len(ext) - 1] + "." + ext
+        else:
+            name = name[:FILE_NAME_MAX]
+    return name
+
+
+def _zip_type(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.read("mimetype").strip() == _ODT.encode():
+                return _ODT
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError):
+        return None
+    if "[Content_Types].xml" in names:
+        for member, content_type in _OOXML.items():
+            if member in names:
+                return content_type
+    return None
+
+
+def _text_type(data: bytes, name: str) -> str | None:
+    if b"\x00" in data:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    head = text.lstrip()[:1024].lower()
+    # Markup (HTML, SVG, XML) is refused whatever the name: a browser could run it.
+    if head.startswith("<") or "<script" in head or "<svg" in head or "<html" in head:
+        return None
+    return "text/csv" if name.lower().endswith(".csv") else "text/plain"
+
+
+def sniff(data: bytes, name: str = "") -> str | None:
+    """The content type of ``data`` judged from its bytes, or None when it is not one of
+    the accepted types (images, PDF, office documents, UTF-8 text and CSV)."""
+    if data.startswith(_EXECUTABLE_MAGIC) or data.startswith(b"#!"):
+        return None
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_type(data)
+    return _text_type(data, name)
+
+
+def _bad_image() -> ValidationFailed:
+    return ValidationFailed(
+        _("This image is damaged or incomplete: it cannot be read."), error="bad_image"
+    )
+
+
+def _process_image(data: bytes, content_type: str) -> tuple[bytes, bytes, int, int]:
+    """``(clean bytes, thumbnail bytes (WebP), width, height)``: the image checked,
+    oriented and stripped of its metadata. :raise ValidationFailed: too many pixels,
+    damaged or truncated."""
+    # The pixel count is checked before decoding, below Pillow's own warning threshold, so no
+    # process-wide warnings filter is needed (it would not be thread-safe).
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValidationFailed(
+                    _(
+                        "This image is too large: at most %(num)d million pixels.",
+                        num=MAX_IMAGE_PIXELS // 1_000_000,
+                    ),
+                    error="image_too_large",
+                )
+            if _PIL_FORMATS.get(probe.format or "") != content_type:
+                raise _bad_image()
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+        animated = getattr(image, "n_frames", 1) > 1
+        if animated and content_type == "image/gif":
+            clean = data  # kept as sent, animation and all; GIF carries no EXIF
+            first = image.copy()
+        else:
+            first = ImageOps.exif_transpose(image) or image
+            clean = _reencode(first, image, content_type, animated)
+        width, height = first.size
+        thumb = first.convert("RGBA" if _has_alpha(first) else "RGB")
+        thumb.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+        out = io.BytesIO()
+        thumb.save(out, "WEBP", quality=82)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationFailed(
+            _(
+                "This image is too large: at most %(num)d million pixels.",
+                num=MAX_IMAGE_PIXELS // 1_000_000,
+            ),
+            error="image_too_large",
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _bad_image() from exc
+    return clean, out.getvalue(), width, height
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+
+
+def _reencode(image: Image.Image, source: Image.Image, content_type: str, animated: bool) -> bytes:
+    """The pixels again without any metadata (EXIF, GPS, XMP, comments)."""
+    out = io.BytesIO()
+    if content_type == "image/jpeg":
+        image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+    elif content_type == "image/png":
+        mode = image.mode if image.mode in ("1", "L", "LA", "P", "RGB", "RGBA") else "RGBA"
+        image.convert(mode).save(out, "PNG", optimize=True)
+    elif content_type == "image/webp":
+        if animated:
+            source.save(out, "WEBP", save_all=True, quality=90)
+        else:
+            image.save(out, "WEBP", quality=90)
+    else:  # a still GIF
+        image.save(out, "GIF")
+    return out.getvalue()
+
+
+# --- upload ------------------------------------------------------------------------------
+
+
+def max_upload_bytes() -> int:
+    return int(current_app.config.get("MAX_UPLOAD_MB", 25)) * 1024 * 1024
+
+
+def too_large() -> TooLarge:
+    return TooLarge(
+        _(
+            "This file is too large: files may be at most %(num)d MB.",
+            num=int(current_app.config.get("MAX_UPLOAD_MB", 25)),
+        )
+    )
+
+
+def do_upload(user: User, raw_name: str | None, data: bytes) -> FileUpload:
+    """Check, store and record one upload by ``user`` (flushed, not committed).
+
+    :raise ValidationFailed: empty, a damaged image, an image with too many pixels.
+    :raise TooLarge: over ``MAX_UPLOAD_MB``. :raise QuotaExceeded: over the daily quota.
+    :raise UnsupportedType: not an accepted type.
+    """
+    if not data:
+        raise ValidationFailed(_("This file is empty."), error="empty_file")
+    if len(data) > max_upload_bytes():
+        raise too_large()
+    quota = int(current_app.config.get("UPLOAD_DAILY_QUOTA_MB", 500)) * 1024 * 1024
+    used = db.session.scalar(
+        select(func.coalesce(func.sum(FileUpload.size), 0)).where(
+            FileUpload.uploader_id == user.id, FileUpload.created_at >= utcnow() - timedelta(days=1)
+        )
+    )
+    if used + len(data) > quota:
+        raise QuotaExceeded(
+            _(
+                "You have uploaded %(num)d MB today, the daily limit: try again tomorrow.",
+                num=quota // (1024 * 1024),
+            )
+        )
+    name = clean_name(raw_name)
+    content_type = sniff(data, name)
+    if content_type is None:
+        raise UnsupportedType(
+            _(
+                "This type of file is not accepted. Send images (JPEG, PNG, GIF, WebP), PDF, "
+                "office documents (Word, Excel, PowerPoint, OpenDocument), text or CSV."
+            )
+        )
+    width = height = None
+    thumbnail = None
+    if content_type in IMAGE_TYPES:
+        data, thumbnail, width, height = _process_image(data, content_type)
+    storage = get_storage()
+    upload = FileUpload(
+        uploader_id=user.id,
+        name=name,
+        size=len(data),
+        content_type=content_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=_write(storage, data),
+        thumbnail_key=_write(storage, thumbnail) if thumbnail else None,
+        width=width,
+        height=height,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+# --- serialisation -----------------------------------------------------------------------
+
+
+def file_dict(f: FileUpload) -> dict[str, Any]:
+    """The one JSON form of a file, wherever it appears."""
+    return {
+        "id": f.id,
+        "name": f.name,
+        "size": f.size,
+        "content_type": f.content_type,
+        "url": url_for("api.download_file", file_id=f.id, name=f.name),
+        "thumbnail_url": (
+            url_for("api.download_thumbnail", file_id=f.id) if f.thumbnail_key else None
+        ),
+        "width": f.width,
+        "height": f.height,
+    }
+
+
+def files_for_posts(post_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """``{post_id: [file dict]}`` for the files on these posts, in one query."""
+    found: dict[int, list[dict[str, Any]]] = {pid: [] for pid in post_ids}
+    if post_ids:
+        rows = db.session.scalars(
+            select(FileUpload)
+            .where(FileUpload.post_id.in_(post_ids))
+            .order_by(FileUpload.position, FileUpload.id)
+        )
+        for f in rows:
+            found[f.post_id].append(file_dict(f))  # type: ignore[index]
+    return found
+
+
+def files_for_comments(comment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """``{comment_id: [file dict]}`` for the files on these comments, in one query."""
+    found: dict[int, list[dict[str, Any]]] = {cid: [] for cid in comment_ids}
+    if comment_ids:
+        rows = db.session.scalars(
+            select(FileUpload)
+            .where(FileUpload.comment_id.in_(comment_ids))
+            .order_by(FileUpload.position, FileUpload.id)
+        )
+        for f in rows:
+            found[f.comment_id].append(file_dict(f))  # type: ignore[index]
+    return found
+
+
+# --- attaching ---------------------------------------------------------------------------
+
+
+def check_file_ids(value: Any) -> list[int]:
+    """``file_ids`` as sent: a list of at most :data:`MAX_FILES_PER_ITEM` distinct ids.
+    :raise ValidationFailed: otherwise."""
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise ValidationFailed(
+            _("'file_ids' must be a list of file ids."), fields={"file_ids": "invalid"}
+        )
+    if len(value) > MAX_FILES_PER_ITEM:
+        raise ValidationFailed(
+            _("At most %(num)d files can be attached.", num=MAX_FILES_PER_ITEM),
+            fields={"file_ids": "too_many"},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationFailed(
+            _("The same file is listed twice."), fields={"file_ids": "duplicate"}
+        )
+    return value
+
+
+def do_attach(
+    user: User, file_ids: Any, *, post: Post | None = None, comment: Comment | None = None
+) -> None:
+    """Make ``file_ids`` the files of ``post`` or ``comment`` (its previous files not
+    listed are deleted). Only the person's own uploads, not attached elsewhere.
+    :raise ValidationFailed: see :func:`check_file_ids`; a file not theirs, unknown, or
+    attached to something else."""
+    ids = check_file_ids(file_ids)
+    column = FileUpload.post_id if post is not None else FileUpload.comment_id
+    target_id = post.id if post is not None else comment.id  # type: ignore[union-attr]
+    current = list(db.session.scalars(select(FileUpload).where(column == target_id)))
+    wanted = {
+        f.id: f for f in db.session.scalars(select(FileUpload).where(FileUpload.id.in_(ids))) if ids
+    }
+    for file_id in ids:
+        f = wanted.get(file_id)
+        if f is None or f.uploader_id != user.id:
+            raise ValidationFailed(
+                _("File %(id)d is not one of your uploads.", id=file_id),
+                fields={"file_ids": "unknown"},
+            )
+        mine_here = getattr(f, column.key) == target_id
+        if not mine_here and (f.post_id is not None or f.comment_id is not None):
+            raise ValidationFailed(
+                _("File %(id)d is already attached elsewhere.", id=file_id),
+                fields={"file_ids": "attached"},
+            )
+    delete_files([f for f in current if f.id not in wanted])
+    for position, file_id in enumerate(ids):
+        f = wanted[file_id]
+        setattr(f, column.key, target_id)
+        f.position = position
+    db.session.flush()
+
+
+def delete_files_of_post(post: Post) -> None:
+    """The files of a deleted post and of its comments go with it."""
+    comment_ids = select(Comment.id).where(Comment.post_id == post.id)
+    delete_files(
+        list(
+            db.session.scalars(
+                select(FileUpload).where(
+                    (FileUpload.post_id == post.id) | FileUpload.comment_id.in_(comment_ids)
+                )
+            )
+        )
+    )
+
+
+def remove_stale_uploads(now: Any = None) -> int:
+    """Delete the uploads never attached within :data:`UNATTACHED_TTL` (rows, and bytes
+    once committed). Returns how many."""
+    cutoff = (now or utcnow()) - UNATTACHED_TTL
+    stale = list(
+        db.session.scalars(
+            select(FileUpload).where(
+                FileUpload.post_id.is_(None),
+                FileUpload.comment_id.is_(None),
+                FileUpload.created_at < cutoff,
+            )
+        )
+    )
+    delete_files(stale)
+    return len(stale)
+
+
+# --- access ------------------------------------------------------------------------------
+
+
+def access_file(user: User, file_id: int) -> FileUpload:
+    """The file if ``user`` may see it. :raise NotFound: missing or not visible (alike)."""
+    f = db.session.get(FileUpload, file_id)
+    if f is None or not user.active or not _visible(user, f):
+        raise NotFound(_("No such file."))
+    return f
+
+
+def _visible(user: User, f: FileUpload) -> bool:
+    if f.post_id is None and f.comment_id is None:
+        return f.uploader_id == user.id
+    if f.post_id is not None:
+        return policy.can_see_post(user, db.session.get(Post, f.post_id))
+    comment = db.session.get(Comment, f.comment_id)
+    if comment is None or comment.deleted_at is not None:
+        return False
+    if not policy.moderation_allows_one(comment.moderation_state, comment.author_id, user):
+        return False
+    return policy.can_see_post(user, db.session.get(Post, comment.post_id))
+
+
+def delete_uploads_of(user: User, *, attached_too: bool) -> int:
+    """Account deletion: the person's unattached uploads, and with ``attached_too`` (the
+    ``remove`` mode) every file they uploaded — rows now, bytes once committed."""
+    query = select(FileUpload).where(FileUpload.uploader_id == user.id)
+    if not attached_too:
+        query = query.where(FileUpload.post_id.is_(None), FileUpload.comment_id.is_(None))
+    doomed = list(db.session.scalars(query))
+    delete_files(doomed)
+    return len(doomed)
+
+
+def export_entries(user: User) -> list[dict[str, Any]]:
+    """The person's uploads for their personal data export: what is stored about each, and
+    ``path``, where :func:`export_bytes` puts its bytes in the archive."""
+    rows = db.session.scalars(
+        select(FileUpload).where(FileUpload.uploader_id == user.id).order_by(FileUpload.id)
+    )
+    return [
+        {
+            "id": f.id,
+            "name": f.name,
+            "size": f.size,
+            "content_type": f.content_type,
+            "sha256": f.sha256,
+            "post_id": f.post_id,
+            "comment_id": f.comment_id,
+            "created_at": f.created_at,
+            "path": f"files/{f.id}-{f.name}",
+            "storage_key": f.storage_key,
+        }
+        for f in rows
+    ]
+
+
+def export_bytes(entry: dict[str, Any]) -> bytes | None:
+    """The stored bytes of an :func:`export_entries` entry (None if they are missing)."""
+    try:
+        with get_storage().open(entry["storage_key"]) as stored:
+            return stored.read()
+    except FileNotFoundError:
+        return None
+
+
+def delete_files_of_comment(comment: Comment) -> None:
+    """The files of a deleted comment go with it."""
+    delete_files(
+        list(db.session.scalars(select(FileUpload).where(FileUpload.comment_id == comment.id)))
+    )
