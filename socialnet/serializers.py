@@ -10,6 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from .models import (
     REACTION_KINDS,
     Announcement,
@@ -147,35 +150,41 @@ def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]
     return {"items": items, "next_cursor": next_cursor}
 
 
+#: What each kind of notification says: (with the notification's text, without it).
+_SUMMARIES = {
+    "mentioned": (None, _l("%(name)s mentioned you")),
+    "replied": (None, _l("%(name)s commented on your post")),
+    "reacted": (None, _l("%(name)s reacted to your post")),
+    "join_requested": (None, _l("%(name)s asked to join %(group)s")),
+    "request_approved": (None, _l("Your request to join %(group)s was approved")),
+    "invited": (None, _l("%(name)s invited you to join %(group)s")),
+    "announcement": (
+        _l("Announcement from %(name)s: %(text)s"),
+        _l("Announcement from %(name)s"),
+    ),
+    "kudos": (_l("%(name)s gave you kudos for %(text)s"), _l("%(name)s gave you kudos")),
+    "best_answer": (None, _l("%(name)s chose your answer as the best answer")),
+    "celebrated": (_l("%(name)s celebrated you: %(text)s"), _l("%(name)s celebrated you")),
+}
+
+
 def _notification_summary(n: Notification, actor_name: str, group_name: str) -> str:
-    """One line of plain text (clients escape it) saying what happened."""
+    """One line of plain text (clients escape it) saying what happened, in the language of
+    the moment it is built (a request's, or the recipient's inside ``for_person``)."""
     others = n.count - 1
     if n.type == "reacted" and others > 0:
-        who = f"{actor_name} and {others} other{'s' if others > 1 else ''}"
-        return f"{who} reacted to your post"
-    summaries = {
-        "mentioned": f"{actor_name} mentioned you",
-        "replied": f"{actor_name} commented on your post",
-        "reacted": f"{actor_name} reacted to your post",
-        "join_requested": f"{actor_name} asked to join {group_name}",
-        "request_approved": f"Your request to join {group_name} was approved",
-        "invited": f"{actor_name} invited you to join {group_name}",
-        "announcement": (
-            f"Announcement from {actor_name}: {n.text}"
-            if n.text
-            else f"Announcement from {actor_name}"
-        ),
-        "kudos": (
-            f"{actor_name} gave you kudos for {n.text}"
-            if n.text
-            else f"{actor_name} gave you kudos"
-        ),
-        "best_answer": f"{actor_name} chose your answer as the best answer",
-        "celebrated": (
-            f"{actor_name} celebrated you: {n.text}" if n.text else f"{actor_name} celebrated you"
-        ),
-    }
-    return summaries.get(n.type, f"{actor_name}: {n.text}" if n.text else actor_name)
+        return ngettext(
+            "%(name)s and %(num)d other reacted to your post",
+            "%(name)s and %(num)d others reacted to your post",
+            others,
+            name=actor_name,
+        )
+    params = {"name": actor_name, "group": group_name, "text": n.text}
+    if n.type in _SUMMARIES:
+        with_text, without_text = _SUMMARIES[n.type]
+        template = with_text if (n.text and with_text is not None) else without_text
+        return str(template) % params
+    return f"{actor_name}: {n.text}" if n.text else actor_name
 
 
 def notification_dict(

@@ -57,11 +57,7 @@ STORED = {"kudos", "to"}
 #: Words of strings other helpers wrap (the report dialog and pin/feature controls of
 #: templates/_moderation.html: pages-b; notification summaries of socialnet/serializers.py:
 #: srv). Empty this set once their branches are merged: the pages must then pass without it.
-OWNED_ELSEWHERE_TEXT = """
-Confidential Details Feature Harassment Off Only Other Pin Report Send Spam The Why
-are for information is moderators not person report reported reporting required see
-this told topic who you your commented on post
-"""
+OWNED_ELSEWHERE_TEXT = ""
 OWNED_ELSEWHERE = {word.lower() for word in OWNED_ELSEWHERE_TEXT.split()}
 INNERMOST = re.compile(r"⟦[^⟦⟧]*⟧")
 

@@ -16,10 +16,8 @@ from html.parser import HTMLParser
 
 import pytest
 from babel.dates import get_day_names, get_month_names
-from werkzeug.exceptions import NotFound
 
 from socialnet.extensions import db
-from socialnet.hosts import REFUSED_MESSAGE
 from socialnet.services import announcements, case_actions, password_reset
 from socialnet.services.reports import do_report
 from tests.i18n_support import PSEUDO, pseudo_locale, unwrapped
@@ -46,15 +44,9 @@ USER_WORDS = {word.lower() for word in USER_TEXT.split()}
 #: summary: another item of the issue, "system text rendered when read"), and the reason
 #: labels of the queue rows (services/moderation_pages.REASON_LABELS: helper srv-b).
 STORED = {"reported", "spam"}
-#: Messages of the services shown on these pages (a 404's, a bad link's, a refused Host's):
-#: helpers srv-a/srv-b wrap them where they are raised. Once merged, they come back as
-#: ``⟦…⟧`` and this list changes nothing.
-SERVICE_MESSAGES = (
-    NotFound.description,
-    REFUSED_MESSAGE,
-    "This reset link is not valid. Copy the whole link from the email, or ask for a new one.",
-    "This sign-up link is not valid. Copy the whole link from the email, or sign up again.",
-)
+#: Messages of the services shown on these pages that are not translated: none any more
+#: (a 404's, a bad link's and a refused Host's come back as ``⟦…⟧``); keep it empty.
+SERVICE_MESSAGES: tuple[str, ...] = ()
 INNERMOST = re.compile(r"⟦[^⟦⟧]*⟧")
 
 
@@ -311,7 +303,7 @@ def test_the_signup_emails_are_in_the_right_language(client, employee, outbox, l
     assert new.status_code < 300 and exists.status_code < 300
     signup, existing = outbox
     if language == "fr":
-        assert signup.subject == "Finalisez votre inscription à Lumen & Co"
+        assert signup.subject == "Terminez votre inscription à Lumen & Co"
         assert signup.body.startswith("Bonjour Nina New,")
         assert "ouvrez ce lien dans les" in signup.body and "Hello" not in signup.body
         assert existing.subject == "Vous avez déjà un compte Lumen & Co"
