@@ -13,8 +13,10 @@ import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 
+from babel.dates import get_day_names, get_month_names
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
@@ -92,3 +94,55 @@ def unwrapped(text: str) -> str:
     """``text`` without its pseudo-translated parts, digits, punctuation and spaces."""
     text = WRAPPED.sub(" ", text)
     return re.sub(r"[\W\d_]+", " ", text).strip()
+
+
+class VisibleText(HTMLParser):
+    """Text nodes and title/aria-label/placeholder/alt attributes and button values, minus
+    ``<script>``, ``<style>`` and ``<code>`` (codes, patterns, JSON: data, not prose)."""
+
+    ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "data-confirm")
+    SKIPPED = ("script", "style", "code")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self._skip += 1
+        for name, value in attrs:
+            if name in self.ATTRIBUTES and value:
+                self.parts.append(value)
+        attributes = dict(attrs)
+        if tag == "input" and attributes.get("type") in ("submit", "button"):
+            self.parts.append(attributes.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    """What a person reads on ``page`` (see :class:`VisibleText`), a part per line."""
+    parser = VisibleText()
+    parser.feed(page)
+    return "\n".join(parser.parts)
+
+
+def date_words() -> set[str]:
+    """Month and day names Babel writes for the pseudo-locale (dates are Babel's, not ours)."""
+    words: set[str] = set()
+    for context in ("format", "stand-alone"):
+        for width in ("abbreviated", "wide"):
+            for names in (
+                get_month_names(width, context, PSEUDO),
+                get_day_names(width, context, PSEUDO),
+            ):
+                for name in names.values():
+                    words.update(re.sub(r"[\W\d_]+", " ", name).lower().split())
+    return words

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from html.parser import HTMLParser
 
 import pytest
-from babel.dates import get_day_names, get_month_names
 
 from socialnet.extensions import db
 from socialnet.models import Comment
 from socialnet.services import announcements, kudos
-from tests.i18n_support import PSEUDO, pseudo_locale, unwrapped
+from tests.i18n_support import PSEUDO, date_words, pseudo_locale, unwrapped, visible_text
 from tests.web import form, html_of
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -36,20 +34,6 @@ lumen example Zzyzzx ZQ VP GF KM YD
 USER_WORDS = {word.lower() for word in USER_TEXT.split()}
 
 
-def _date_words() -> set[str]:
-    """Month and day names Babel writes for the pseudo-locale (dates are Babel's, not ours)."""
-    words: set[str] = set()
-    for context in ("format", "stand-alone"):
-        for width in ("abbreviated", "wide"):
-            for names in (
-                get_month_names(width, context, PSEUDO),
-                get_day_names(width, context, PSEUDO),
-            ):
-                for name in names.values():
-                    words.update(re.sub(r"[\W\d_]+", " ", name).lower().split())
-    return words
-
-
 #: Not text to translate: the language switch names each language in itself.
 NOT_TRANSLATED = {"english", "français"}
 #: Text stored once in English by services: a kudos post's body ("**Kudos** to …").
@@ -60,42 +44,6 @@ STORED = {"kudos", "to"}
 OWNED_ELSEWHERE_TEXT = ""
 OWNED_ELSEWHERE = {word.lower() for word in OWNED_ELSEWHERE_TEXT.split()}
 INNERMOST = re.compile(r"⟦[^⟦⟧]*⟧")
-
-
-class VisibleText(HTMLParser):
-    """Text nodes and title/aria-label/placeholder/alt attributes, minus <script>/<style>."""
-
-    ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self._skip += 1
-        for name, value in attrs:
-            if name in self.ATTRIBUTES and value:
-                self.parts.append(value)
-        if tag == "input":
-            attributes = dict(attrs)
-            if attributes.get("type") in ("submit", "button") and attributes.get("value"):
-                self.parts.append(attributes["value"])
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(page: str) -> str:
-    parser = VisibleText()
-    parser.feed(page)
-    return "\n".join(parser.parts)
 
 
 def leftovers(page: str, company_name: str = "") -> set[str]:
@@ -110,7 +58,7 @@ def leftovers(page: str, company_name: str = "") -> set[str]:
             break
         text = flatter
     company = set(unwrapped(company_name).lower().split()) | {company_name[:1].lower()}
-    allowed = USER_WORDS | NOT_TRANSLATED | STORED | OWNED_ELSEWHERE | company | _date_words()
+    allowed = USER_WORDS | NOT_TRANSLATED | STORED | OWNED_ELSEWHERE | company | date_words()
     return {w for w in unwrapped(text).split() if w.lower() not in allowed}
 
 

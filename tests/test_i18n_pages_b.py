@@ -12,15 +12,13 @@ away is a string somebody forgot to wrap.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
-from babel.dates import get_day_names, get_month_names
 
 from socialnet.extensions import db
 from socialnet.services import announcements, case_actions, password_reset
 from socialnet.services.reports import do_report
-from tests.i18n_support import PSEUDO, pseudo_locale, unwrapped
+from tests.i18n_support import VisibleText, date_words, pseudo_locale, unwrapped
 from tests.web import html_of
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -50,51 +48,6 @@ SERVICE_MESSAGES: tuple[str, ...] = ()
 INNERMOST = re.compile(r"⟦[^⟦⟧]*⟧")
 
 
-def _date_words() -> set[str]:
-    """Month and day names Babel writes for the pseudo-locale (dates are Babel's)."""
-    words: set[str] = set()
-    for context in ("format", "stand-alone"):
-        for width in ("abbreviated", "wide"):
-            for names in (
-                get_month_names(width, context, PSEUDO),
-                get_day_names(width, context, PSEUDO),
-            ):
-                for name in names.values():
-                    words.update(re.sub(r"[\W\d_]+", " ", name).lower().split())
-    return words
-
-
-class VisibleText(HTMLParser):
-    """Text nodes and title/aria-label/placeholder/alt attributes and button values, minus
-    ``<script>``, ``<style>`` and ``<code>`` (codes, patterns, JSON: data, not prose)."""
-
-    ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "data-confirm")
-    SKIPPED = ("script", "style", "code")
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIPPED:
-            self._skip += 1
-        for name, value in attrs:
-            if name in self.ATTRIBUTES and value:
-                self.parts.append(value)
-        attributes = dict(attrs)
-        if tag == "input" and attributes.get("type") in ("submit", "button"):
-            self.parts.append(attributes.get("value") or "")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIPPED and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
 def _scope(page: str) -> str:
     """The part of a page its own template writes: title, flashes and ``<main>``
     (the whole body for a page without ``base.html``)."""
@@ -120,7 +73,7 @@ def leftovers(page: str) -> set[str]:
         if flatter == text:
             break
         text = flatter
-    allowed = USER_WORDS | FILE_NAMES | STORED | _date_words() | {"lumen", "co", "l"}
+    allowed = USER_WORDS | FILE_NAMES | STORED | date_words() | {"lumen", "co", "l"}
     return {w for w in unwrapped(text).split() if w.lower() not in allowed}
 
 
