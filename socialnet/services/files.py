@@ -347,32 +347,29 @@ def file_dict(f: FileUpload) -> dict[str, Any]:
     }
 
 
-def files_for_posts(post_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """``{post_id: [file dict]}`` for the files on these posts, in one query."""
-    found: dict[int, list[dict[str, Any]]] = {pid: [] for pid in post_ids}
-    if post_ids:
+def _files_by_owner(column: Any, owner_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """``{owner_id: [file dict]}`` for the files whose ``column`` (``FileUpload.post_id`` or
+    ``FileUpload.comment_id``) is one of ``owner_ids``, in attachment order, in one query."""
+    found: dict[int, list[dict[str, Any]]] = {owner_id: [] for owner_id in owner_ids}
+    if owner_ids:
         rows = db.session.scalars(
             select(FileUpload)
-            .where(FileUpload.post_id.in_(post_ids))
+            .where(column.in_(owner_ids))
             .order_by(FileUpload.position, FileUpload.id)
         )
         for f in rows:
-            found[f.post_id].append(file_dict(f))  # type: ignore[index]
+            found[getattr(f, column.key)].append(file_dict(f))
     return found
+
+
+def files_for_posts(post_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """``{post_id: [file dict]}`` for the files on these posts, in one query."""
+    return _files_by_owner(FileUpload.post_id, post_ids)
 
 
 def files_for_comments(comment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """``{comment_id: [file dict]}`` for the files on these comments, in one query."""
-    found: dict[int, list[dict[str, Any]]] = {cid: [] for cid in comment_ids}
-    if comment_ids:
-        rows = db.session.scalars(
-            select(FileUpload)
-            .where(FileUpload.comment_id.in_(comment_ids))
-            .order_by(FileUpload.position, FileUpload.id)
-        )
-        for f in rows:
-            found[f.comment_id].append(file_dict(f))  # type: ignore[index]
-    return found
+    return _files_by_owner(FileUpload.comment_id, comment_ids)
 
 
 # --- attaching ---------------------------------------------------------------------------
