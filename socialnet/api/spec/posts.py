@@ -31,6 +31,14 @@ KIND = {
     "required": True,
     "schema": {"type": "string", "enum": list(REACTION_KINDS)},
 }
+#: Files to attach (posts and comments, on create and on edit).
+FILE_IDS = {
+    "type": "array",
+    "maxItems": 10,
+    "items": {"type": "integer"},
+    "description": "the caller's own unattached uploads (POST /files); on edit, "
+    "the list replaces the attached files",
+}
 POST_ID = id_param("post_id")
 COMMENT_ID = id_param("comment_id")
 
@@ -139,13 +147,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "body": {"type": "string", "minLength": 1, "maxLength": 10000},
             "group_id": {"type": "integer", "nullable": True},
-            "file_ids": {
-                "type": "array",
-                "maxItems": 10,
-                "items": {"type": "integer"},
-                "description": "the caller's own unattached uploads (POST /files); on edit, "
-                "the list replaces the attached files",
-            },
+            "file_ids": FILE_IDS,
         },
     },
     "PostEdit": {
@@ -154,13 +156,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["body"],
         "properties": {
             "body": {"type": "string", "minLength": 1, "maxLength": 10000},
-            "file_ids": {
-                "type": "array",
-                "maxItems": 10,
-                "items": {"type": "integer"},
-                "description": "the caller's own unattached uploads (POST /files); on edit, "
-                "the list replaces the attached files",
-            },
+            "file_ids": FILE_IDS,
         },
     },
     "Comment": {
@@ -183,13 +179,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["body"],
         "properties": {
             "body": {"type": "string", "minLength": 1, "maxLength": 4000},
-            "file_ids": {
-                "type": "array",
-                "maxItems": 10,
-                "items": {"type": "integer"},
-                "description": "the caller's own unattached uploads (POST /files); on edit, "
-                "the list replaces the attached files",
-            },
+            "file_ids": FILE_IDS,
         },
     },
     "ReactionState": {
