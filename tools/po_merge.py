@@ -26,28 +26,34 @@ def _read(path: str):
         return read_po(handle)
 
 
+def _key(message) -> tuple[object, str | None]:
+    """An entry is its msgid AND its context: ``pgettext("case kind", "Report")`` is not
+    ``gettext("Report")``."""
+    return (message.id, message.context)
+
+
 def merge(base_path: str, ours_path: str, theirs_path: str) -> None:
     base, ours, theirs = _read(base_path), _read(ours_path), _read(theirs_path)
-    base_ids = {m.id for m in base if m.id}
-    ours_ids = {m.id for m in ours if m.id}
+    base_keys = {_key(m) for m in base if m.id}
+    ours_keys = {_key(m) for m in ours if m.id}
     for message in theirs:
         if not message.id:
             continue
-        mine = ours.get(message.id)
+        mine = ours.get(message.id, message.context)
         if mine is None:
-            if message.id in base_ids:  # we deleted it (the code no longer has it)
+            if _key(message) in base_keys:  # we deleted it (the code no longer has it)
                 continue
-            ours[message.id] = message
+            ours[message.id] = message  # keyed with message.context by the catalogue
         elif not mine.string:
             mine.string = message.string
-        elif message.string and message.string != mine.string and message.id not in base_ids:
+        elif message.string and message.string != mine.string and _key(message) not in base_keys:
             mine.flags.add("fuzzy")
-    for message_id in list(ours_ids):
-        if message_id in base_ids and theirs.get(message_id) is None:
-            base_message = base.get(message_id)
-            mine = ours.get(message_id)
+    for message_id, context in list(ours_keys):
+        if (message_id, context) in base_keys and theirs.get(message_id, context) is None:
+            base_message = base.get(message_id, context)
+            mine = ours.get(message_id, context)
             if base_message is not None and mine is not None and mine.string == base_message.string:
-                del ours[message_id]  # they deleted it and we did not touch it
+                ours.delete(message_id, context)  # they deleted it and we did not touch it
     with open(ours_path, "wb") as handle:
         write_po(handle, ours, sort_output=True, omit_header=False, width=76)
 
