@@ -118,7 +118,7 @@ PATHS: dict[str, Any] = {
         "get": operation(
             "A group's files, newest first: those on the posts and comments of the group the "
             "caller may see.",
-            {200: json_response(page_of("GroupFile")), 401: R401, 403: R403, 404: R404},
+            {200: json_response(page_of("GroupFile")), 400: R400, 401: R401, 403: R403, 404: R404},
             parameters=[id_param("group_id"), LIMIT, CURSOR],
         )
     },
