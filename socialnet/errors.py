@@ -66,6 +66,20 @@ class TooLarge(DomainError):
     code = "too_large"
 
 
+class UnsupportedType(DomainError):
+    """A file whose bytes are not one of the accepted types (uploads)."""
+
+    status = 415
+    code = "unsupported_type"
+
+
+class QuotaExceeded(DomainError):
+    """A person's allowance for the day is used up (uploads)."""
+
+    status = 429
+    code = "quota_exceeded"
+
+
 class Unavailable(DomainError):
     """The server is not set up for this (a missing setting); the message says which."""
 

@@ -32,7 +32,7 @@ from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from .. import policy
-from ..errors import DomainError, NotFound, TooLarge, ValidationFailed
+from ..errors import NotFound, QuotaExceeded, TooLarge, UnsupportedType, ValidationFailed
 from ..extensions import db
 from ..models import FILE_NAME_MAX, Comment, FileUpload, Post, User
 from ..models._time import utcnow
@@ -64,16 +64,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 _WRITTEN = "files_written"  # session.info: (storage, key) written in this transaction
 _DOOMED = "files_doomed"  # session.info: (storage, key) to remove once committed
-
-
-class UnsupportedType(DomainError):
-    status = 415
-    code = "unsupported_type"
-
-
-class QuotaExceeded(DomainError):
-    status = 429
-    code = "quota_exceeded"
 
 
 # --- bytes on disk follow the transaction ------------------------------------------------
