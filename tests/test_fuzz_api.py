@@ -149,6 +149,20 @@ def test_the_fuzzed_document_is_the_served_one(client):
     assert client.get("/api/v1/openapi.json").get_json() == build_document()
 
 
+def _arrives_as_valid_text(value) -> bool:
+    """Whether a "negative" query value reaches the server as an ordinary string.
+
+    The WSGI transport sends an object as its keys and a list as one parameter per
+    item, each item as text: ``{"a": 1}`` and ``[{"a": 1}]`` arrive as ``?q=a``, and
+    ``["x"]`` as ``?q=x`` — valid strings, nothing the server could reject. Only a
+    list of two or more plain items arrives repeated (which the API refuses)."""
+    if isinstance(value, dict):
+        return True
+    if isinstance(value, list):
+        return len(value) < 2 or any(isinstance(item, (dict, list)) for item in value)
+    return False
+
+
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -159,9 +173,7 @@ def test_the_fuzzed_document_is_the_served_one(client):
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_survives_fuzzing(case, app, world):
-    # A "negative" object in the query string arrives as its text ("{'a': []}"), which is a
-    # valid string: nothing the server could reject. Such cases are not negative data.
-    assume(not any(isinstance(v, dict) for v in (case.query or {}).values()))
+    assume(not any(_arrives_as_valid_text(v) for v in (case.query or {}).values()))
     case.call_and_validate(
         app=app,
         headers={"Authorization": f"Bearer {world.secret}"},

@@ -92,6 +92,16 @@ def test_a_repeated_query_parameter_is_a_400(api, admin):
     assert answer.get_json()["fields"] == {"department": "repeated"}
 
 
+@pytest.mark.parametrize("file_id", [-5, 0, 2**31, -(2**90)])
+def test_a_file_id_out_of_range_is_a_400_not_a_database_overflow(api, employee, file_id):
+    client = api(employee)
+    post = client.post("/api/v1/posts", {"body": "hello"}).get_json()
+    for url in ("/api/v1/posts", f"/api/v1/posts/{post['id']}/comments"):
+        answer = client.post(url, {"body": "with a file", "file_ids": [file_id]})
+        assert assert_error(answer, 400)["fields"] == {"file_ids": "invalid"}
+    assert client.get(f"/api/v1/posts/{post['id']}").get_json()["comment_count"] == 0
+
+
 def test_analytics_dates_at_the_edge_of_the_calendar_are_a_400(api, admin):
     for query in ("to=0001-01-01", "from=9999-12-31", "to=0001-01-01&from=0001-01-01"):
         answer = api(admin).get(f"/api/v1/analytics/overview?{query}")

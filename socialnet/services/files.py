@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from .. import policy
 from ..errors import NotFound, QuotaExceeded, TooLarge, UnsupportedType, ValidationFailed
 from ..extensions import db
+from ..limits import MAX_ID
 from ..models import FILE_NAME_MAX, Comment, FileUpload, Post, User
 from ..models._time import utcnow
 from ..storage import Storage, get_storage, new_key
@@ -369,7 +370,7 @@ def check_file_ids(value: Any) -> list[int]:
     """``file_ids`` as sent: a list of at most :data:`MAX_FILES_PER_ITEM` distinct ids.
     :raise ValidationFailed: otherwise."""
     if not isinstance(value, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
+        isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ID for v in value
     ):
         raise ValidationFailed(
             _("'file_ids' must be a list of file ids."), fields={"file_ids": "invalid"}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...limits import MAX_ID
+
 
 def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -58,9 +60,12 @@ CURSOR = {
 }
 
 
+#: An object id: what the API accepts wherever an id is given (``limits.MAX_ID``).
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
 def id_param(name: str) -> dict[str, Any]:
-    schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
-    return {"name": name, "in": "path", "required": True, "schema": schema}
+    return {"name": name, "in": "path", "required": True, "schema": dict(ID)}
 
 
 def json_body_of(name: str) -> dict[str, Any]:

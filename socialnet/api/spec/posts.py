@@ -9,6 +9,7 @@ from ...models import REACTION_KINDS
 from .common import (
     CURSOR,
     DATE_TIME,
+    ID,
     LIMIT,
     NO_CONTENT,
     NULLABLE_STRING,
@@ -35,7 +36,7 @@ KIND = {
 FILE_IDS = {
     "type": "array",
     "maxItems": 10,
-    "items": {"type": "integer"},
+    "items": ID,
     "description": "the caller's own unattached uploads (POST /files); on edit, "
     "the list replaces the attached files",
 }
