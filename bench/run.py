@@ -13,6 +13,9 @@ sockets     idle authenticated sockets held by one server process, RSS per socke
 writes      POST /api/v1/posts from 20 concurrent writers
 scaleout    1 vs 2 server processes behind nginx with a private Redis: throughput
             ratio, and delivery latency from process A to sockets on process B
+search      GET /api/v1/search and /search/suggest in-process for people in 10 groups
+            (common and rare words, a phrase, a prefix), and what indexing adds to a post
+            (:mod:`bench.search_bench`)
 
 Each scenario runs ``--runs`` times; the report gives the median of the runs.
 Writes ``bench/results.json`` (merged per database) and ``bench/results.md``.
@@ -41,10 +44,11 @@ from urllib.parse import quote
 
 from . import clients, profiling
 from .scale_report import RESULTS_JSON, machine_and_versions, write_report
+from .search_bench import scenario_search
 from .seed_big import SeedInfo, reset_writes, scaled, seed, url_for
 from .server import SECRET_KEY, AppServer, Nginx, RedisServer, cpu_seconds, raise_nofile, rss_bytes
 
-SCENARIOS = ("feed", "throughput", "delivery", "sockets", "writes", "scaleout")
+SCENARIOS = ("feed", "throughput", "delivery", "sockets", "writes", "scaleout", "search")
 PAGE_SIZE = 20
 DEEP_PAGE = 500
 SPAWN = mp.get_context("spawn")
@@ -675,6 +679,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reps", type=int, default=300, help="feed requests per page per run")
     parser.add_argument("--seconds", type=int, default=8, help="length of a wrk/writes run")
+    parser.add_argument("--search-reps", type=int, default=100, help="search rounds per run")
     parser.add_argument("--posts", type=int, default=20, help="posts per delivery run")
     parser.add_argument("--sockets", type=int, default=5000, help="idle sockets to hold")
     parser.add_argument("--no-write", action="store_true", help="leave results.* alone")
@@ -735,6 +740,12 @@ def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None
     if "scaleout" in args.scenarios:
         print("-- scaleout", flush=True)
         result["scaleout"] = scenario_scaleout(info, args.runs, args.seconds, args.posts)
+        save(result)
+    if "search" in args.scenarios:
+        print("-- search", flush=True)
+        started = time.perf_counter()
+        result["search"] = scenario_search(info, args.runs, args.search_reps)
+        result["search"]["wall_seconds"] = time.perf_counter() - started
     reset_writes(info)
     result["load_after"] = Path("/proc/loadavg").read_text().split()[:3]
     return result

@@ -181,6 +181,19 @@ def _fig_scaleout(r):
     return text, cross["pass"]
 
 
+def _fig_search(r):
+    s = r.get("search")
+    if not s:
+        return "—", None
+    text = (
+        f"common {_v(s['common_p50'])}/{_v(s['common_p99'])}, rare {_v(s['rare_p50'])}/"
+        f"{_v(s['rare_p99'])}, phrase {_v(s['phrase_p50'])}/{_v(s['phrase_p99'])}, prefix "
+        f"{_v(s['prefix_p50'])}/{_v(s['prefix_p99'])} ms (worst p99 {_v(s['worst_p99'])}); "
+        f"indexing +{_v(s['indexing_ms_p50'])} ms per post"
+    )
+    return text, s["pass"]
+
+
 def summary_rows(dbs: dict) -> list[tuple[str, str, dict[str, str], dict[str, str]]]:
     """(scenario, target, {db: figure}, {db: verdict}) for the short table."""
     rows = []
@@ -191,6 +204,7 @@ def summary_rows(dbs: dict) -> list[tuple[str, str, dict[str, str], dict[str, st
         ("4. Idle sockets, one process", "≥ 5,000, ≤ 100 KB each, 0 failures", _fig_sockets),
         ("5. Writes, 20 writers", "≥ 500 posts/s, 0 errors", _fig_writes),
         ("6. 1 → 2 processes (nginx + Redis)", "ratio; cross-process delivery", _fig_scaleout),
+        ("7. Search p50/p99, type=all", "p99 ≤ 50 ms; indexing ≤ 1 ms", _fig_search),
     ):
         figures = {db: fn(r)[0] for db, r in dbs.items()}
         verdicts = {db: _verdict(fn(r)[1]) for db, r in dbs.items()}

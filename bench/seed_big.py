@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 DEFAULT_SQLITE_URL = f"sqlite:///{DATA_DIR / 'bench.db'}"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/socialnet_bench"
-SEED_VERSION = 3  # bump when the generated data changes shape
+SEED_VERSION = 4  # bump when the generated data changes shape
 MARKER_TABLE = "bench_seed"
 
 #: The group whose members the delivery scenario connects: private, the largest.
@@ -71,6 +71,20 @@ POST_TEMPLATES = (
     "Thanks everyone for the great offsite. Slides are in the shared drive.",
     "Le parking B est fermé lundi pour travaux. #lyon",
 )
+#: Each post ends with one word of a made-up lexicon drawn with Zipf weights, so search
+#: meets words of every frequency: the first ones are in ~10 % of posts, the last in none
+#: or one (:func:`lexicon_word` names a word by its rank).
+LEXICON_SIZE = 20_000
+_SYLLABLES = ("ba", "de", "ki", "lo", "mu", "na", "pe", "ri", "so", "tu", "va", "zo")
+
+
+def lexicon_word(rank: int) -> str:
+    """The lexicon's word of ``rank`` (0 = most frequent): four syllables, unique per rank."""
+    n = len(_SYLLABLES)
+    digits = [(rank // n**i) % n for i in range(4)]
+    return "".join(_SYLLABLES[d] for d in digits)
+
+
 COMMENT_TEMPLATES = ("Bravo ! 👏", "Great job @user{a}!", "Merci pour le partage, **super**.")
 VARIANTS_PER_TEMPLATE = 6
 
@@ -387,6 +401,7 @@ class _Plan:
     p_group: list[int | None] = field(default_factory=list)
     p_author: list[int] = field(default_factory=list)
     p_body: list[int] = field(default_factory=list)
+    p_word: list[int] = field(default_factory=list)
     p_comments: list[int] = field(default_factory=list)
     comment_posts: list[int] = field(default_factory=list)
 
@@ -420,6 +435,8 @@ class _Plan:
             else:
                 self.p_author[pid] = rng.randrange(1, self.params.users + 1)
             self.p_body[pid] = rng.randrange(n_bodies)
+        zipf = _zipf_weights(LEXICON_SIZE, 1.0)
+        self.p_word = [0, *rng.choices(range(LEXICON_SIZE), weights=zipf, k=n_posts)]
         # Comments: the latest tenth of the posts gets half of them.
         self.comment_posts = sorted(
             [
@@ -442,11 +459,12 @@ class _Plan:
 
 USER_COLUMNS = (
     "id", "email", "handle", "display_name", "password_hash", "job_title", "department", "site",
-    "manager_id", "role", "active", "session_epoch", "created_at",
+    "manager_id", "role", "active", "session_epoch", "created_at", "handle_key", "name_key",
+    "search_key",
 )  # fmt: skip
 GROUP_COLUMNS = (
     "id", "name", "description", "visibility", "is_official", "cover_color", "created_by_id",
-    "created_at",
+    "created_at", "name_key",
 )  # fmt: skip
 POST_COLUMNS = (
     "id", "author_id", "group_id", "kind", "body", "body_html", "comments_enabled",
@@ -455,16 +473,25 @@ POST_COLUMNS = (
 VISIBILITIES = ("public", "public", "public", "private", "private", "secret")
 
 
+def _name_keys(handle: str, name: str, *others: str) -> tuple[str, str, str]:
+    """``handle_key``, ``name_key``, ``search_key`` as ``models.User`` keeps them."""
+    from socialnet.text_keys import KEY_WIDTH_FACTOR, fold, truncated
+
+    search_key = "\n".join(fold(t) for t in (handle, name, *others))
+    return fold(handle), truncated(name, 120 * KEY_WIDTH_FACTOR), search_key
+
+
 def _user_rows(plan: _Plan) -> Iterator[tuple]:
     now = plan.now
     for i in range(1, plan.params.users + 1):
+        handle, name = f"user{i}", f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]} {i}"
+        department, site = DEPARTMENTS[i % len(DEPARTMENTS)], SITES[i % len(SITES)]
         yield (
-            i, f"user{i}@bench.example", f"user{i}",
-            f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]} {i}", "!unusable", "Engineer",
-            DEPARTMENTS[i % len(DEPARTMENTS)], SITES[i % len(SITES)],
+            i, f"user{i}@bench.example", handle, name, "!unusable", "Engineer", department, site,
             None if i <= 20 else 1 + i % 20,
             "admin" if i == 1 else "manager" if i <= 20 else "employee",
             True, 0, now - timedelta(days=800),
+            *_name_keys(handle, name, "Engineer", department, site),
         )  # fmt: skip
 
 
@@ -474,7 +501,7 @@ def _group_rows(plan: _Plan) -> Iterator[tuple]:
         creator = members[0] if members else 1
         yield (
             g, f"Group {g}", f"Benchmark group {g}", visibility, g <= 10, "#3b5bdb", creator,
-            plan.now - timedelta(days=790),
+            plan.now - timedelta(days=790), _name_keys("", f"Group {g}")[1],
         )  # fmt: skip
 
 
@@ -499,8 +526,10 @@ def _post_rows(plan: _Plan) -> Iterator[tuple]:
         created = start + step * pid
         deleted = created if pid % 211 == 0 else None
         author = plan.p_author[pid]
+        word = lexicon_word(plan.p_word[pid])
+        body, html = f"{b.body}\n\n{word}", f"{b.html}<p>{word}</p>"
         yield (
-            pid, author, plan.p_group[pid], "post", b.body, b.html, True, plan.p_comments[pid],
+            pid, author, plan.p_group[pid], "post", body, html, True, plan.p_comments[pid],
             created, deleted, author if deleted else None,
         )  # fmt: skip
 
