@@ -56,6 +56,10 @@ __all__ = [
 TYPES = ("all", "posts", "comments", "people", "groups", "topics")
 #: Type-ahead answers at most this many of each kind.
 SUGGEST_LIMIT = 8
+#: Relevance is judged among the newest this-many matches of each kind that the person
+#: may see: every match of a rare word, the latest thousand of a common one (which is what
+#: keeps a search for "bravo" in a million posts as fast as one for a rare word).
+CANDIDATES = 1000
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,8 @@ def _posts(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str
     if filters.questions_only:
         conditions.append(Post.kind == "question")
     stmt = select(literal("post").label("type"), Post.id.label("id"), found.score.label("score"))
-    return found.apply(stmt.select_from(Post), Post.id).where(*conditions)
+    stmt = found.apply(stmt.select_from(Post), Post.id).where(*conditions)
+    return stmt.order_by(found.newest_first(Post.id))
 
 
 def _comments(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str):
@@ -176,7 +181,7 @@ def _comments(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: 
         literal("comment").label("type"), Comment.id.label("id"), found.score.label("score")
     ).select_from(Comment)
     stmt = found.apply(stmt, Comment.id).join(Post, Post.id == Comment.post_id)
-    return stmt.where(*conditions)
+    return stmt.where(*conditions).order_by(found.newest_first(Comment.id))
 
 
 def _people(_user: User, parsed: ParsedQuery, _filters: SearchFilters, dialect: str):
@@ -184,13 +189,15 @@ def _people(_user: User, parsed: ParsedQuery, _filters: SearchFilters, dialect: 
     found = match(dialect, PEOPLE, parsed)
     stmt = select(literal("person").label("type"), User.id.label("id"), found.score.label("score"))
     stmt = found.apply(stmt.select_from(User), User.id)
-    return stmt.where(User.active.is_(True), User.deleted_at.is_(None))
+    stmt = stmt.where(User.active.is_(True), User.deleted_at.is_(None))
+    return stmt.order_by(found.newest_first(User.id))
 
 
 def _groups(user: User, parsed: ParsedQuery, _filters: SearchFilters, dialect: str):
     found = match(dialect, GROUPS, parsed)
     stmt = select(literal("group").label("type"), Group.id.label("id"), found.score.label("score"))
-    return found.apply(stmt.select_from(Group), Group.id).where(policy.visible_groups_filter(user))
+    stmt = found.apply(stmt.select_from(Group), Group.id).where(policy.visible_groups_filter(user))
+    return stmt.order_by(found.newest_first(Group.id))
 
 
 _SOURCES = {"posts": _posts, "comments": _comments, "people": _people, "groups": _groups}
@@ -219,10 +226,14 @@ def _is_search_key(key: Any) -> bool:
 
 
 def hits_query(user: User, parsed: ParsedQuery, filters: SearchFilters):
-    """``SELECT type, id, score`` of every row ``user`` may see matching ``parsed``: the
-    engine's index finds the words, policy's filters are conditions on its hits."""
+    """``SELECT type, id, score`` of the rows ``user`` may see matching ``parsed`` — of each
+    kind, the newest :data:`CANDIDATES` — : the engine's index finds the words, policy's
+    filters are conditions on its hits."""
     dialect = db.engine.dialect.name
-    arms = [_SOURCES[name](user, parsed, filters, dialect) for name in filters.sources()]
+    arms = []
+    for name in filters.sources():
+        arm = _SOURCES[name](user, parsed, filters, dialect).limit(CANDIDATES).subquery()
+        arms.append(select(arm.c.type, arm.c.id, arm.c.score))
     return union_all(*arms) if len(arms) > 1 else arms[0]
 
 
@@ -354,7 +365,7 @@ def suggest(user: User, raw_query: str | None) -> dict[str, list[dict[str, Any]]
     dialect = db.engine.dialect.name
     answer: dict[str, list[dict[str, Any]]] = {}
     for kind, source in (("people", _people), ("groups", _groups)):
-        arm = source(user, parsed, SearchFilters(), dialect).subquery()
+        arm = source(user, parsed, SearchFilters(), dialect).limit(CANDIDATES).subquery()
         rows = db.session.execute(
             select(arm.c.type, arm.c.id)
             .order_by(arm.c.score.desc(), arm.c.id.desc())

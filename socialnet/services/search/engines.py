@@ -45,6 +45,11 @@ class Match:
             stmt = stmt.join(self.fts, self.fts_id == row_id)
         return stmt.where(self.where)
 
+    def newest_first(self, row_id: ColumnElement[Any]) -> ColumnElement[Any]:
+        """The order "newest match first" in the form the engine serves cheaply: FTS5 walks
+        its own rowids backwards and stops at the limit; PostgreSQL orders by the key."""
+        return (self.fts_id if self.fts_id is not None else row_id).desc()
+
 
 def match(dialect: str, indexed: Indexed, parsed: ParsedQuery) -> Match:
     """The :class:`Match` of ``parsed`` on ``indexed`` for database ``dialect``."""
