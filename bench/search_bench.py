@@ -7,7 +7,7 @@ people in at least ten groups, interleaved so that drift affects every query ali
 
 Indexing cost: ``do_create_post`` + flush timed in its own transaction, rolled back,
 alternately with the posts index in place and dropped inside that same transaction
-(SQLite's insert trigger, PostgreSQL's GIN expression index: DDL is transactional on
+(SQLite's insert trigger, PostgreSQL's stored tsvector and its GIN index: DDL is transactional on
 both, so the rollback restores it and the database is left as it was). The p50
 difference is what indexing adds to creating a post.
 """
@@ -104,8 +104,8 @@ def _drop_posts_index(session) -> None:
         # DROP would commit at once (and the rollback would not bring the trigger back).
         session.execute(text("UPDATE users SET id = id WHERE 0"))
         session.execute(text(f"DROP TRIGGER {POSTS.fts}_ai"))
-    else:
-        session.execute(text(f"DROP INDEX {POSTS.pg_index}"))
+    else:  # the stored tsvector and its GIN index (dropped with the column)
+        session.execute(text(f"ALTER TABLE posts DROP COLUMN {POSTS.pg_vector()}"))
 
 
 def _index_intact(app) -> bool:

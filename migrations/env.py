@@ -46,9 +46,9 @@ target_db = current_app.extensions["migrate"].db
 
 
 def include_name(name, type_, _parent_names):
-    """The search index's FTS5 tables and GIN indexes belong to the database, not to the
-    models: neither compared nor dropped by autogenerate."""
-    return not (type_ in ("table", "index") and engine_owned(name))
+    """The search index's FTS5 tables, tsvector columns and GIN indexes belong to the
+    database, not to the models: neither compared nor dropped by autogenerate."""
+    return not (type_ in ("table", "index", "column") and engine_owned(name))
 
 
 def get_metadata():

@@ -53,7 +53,7 @@ def _flask_db(url: str, *args: str) -> None:
 
 
 def include_name(name, type_, _parent_names) -> bool:
-    return not (type_ in ("table", "index") and engine_owned(name))
+    return not (type_ in ("table", "index", "column") and engine_owned(name))
 
 
 def _index_names(conn) -> set[str]:

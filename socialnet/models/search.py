@@ -7,9 +7,13 @@ that the database keeps in the same transaction as every write, whatever code wr
   content* table whose rowid is the row's id, tokenized with ``unicode61
   remove_diacritics 2`` (case and accents folded) and kept by ``AFTER INSERT / UPDATE OF
   <text columns> / DELETE`` triggers.
-* **PostgreSQL**: no copy at all: a GIN expression index over
-  ``to_tsvector('socialnet_search', <text columns>)`` on each table, where the text search
-  configuration ``socialnet_search`` is ``simple`` with ``unaccent`` in front.
+* **PostgreSQL**: a stored generated column ``search_vector`` =
+  ``to_tsvector('socialnet_search', <text columns>)`` on each table, with a GIN index,
+  where the text search configuration ``socialnet_search`` is ``simple`` with
+  ``unaccent`` in front. Stored, so that ranking (``ts_rank``) and phrase checks read the
+  vector instead of re-parsing every candidate row's text (an expression index, used until
+  migration ``d9e4c1b7a2f0``, made a common word cost 300 ms and a phrase seconds at 1M
+  posts). The models do not map the column; :func:`engine_owned` keeps Alembic off it.
 
 The index holds *words only*: who may see a row (group, moderation, deletion, author…) is
 decided at query time by ``policy``, so no visibility change ever has to reach the index.
@@ -32,6 +36,9 @@ from sqlalchemy.engine import Connection
 
 from ..extensions import db
 
+#: The PostgreSQL column holding each indexed row's tsvector (generated, stored).
+PG_VECTOR_COLUMN = "search_vector"
+
 #: The PostgreSQL text search configuration: ``simple`` (no stemming, no stop words) after
 #: ``unaccent``, so "École" is indexed as "ecole".
 PG_CONFIG = "socialnet_search"
@@ -52,14 +59,13 @@ class Indexed:
         return f"ix_{self.table}_search"
 
     def pg_vector(self, qualified: bool = False) -> str:
-        """The indexed tsvector expression; ``qualified`` prefixes the table name (for
-        queries joining several tables; the planner matches it to the index all the same)."""
-        expression = self.pg_text
-        if qualified:
-            for column in self.columns:
-                expression = expression.replace(f"{{{column}}}", f"{self.table}.{column}")
-        else:
-            expression = expression.replace("{", "").replace("}", "")
+        """The indexed tsvector column; ``qualified`` prefixes the table name (for queries
+        joining several tables)."""
+        return f"{self.table}.{PG_VECTOR_COLUMN}" if qualified else PG_VECTOR_COLUMN
+
+    def pg_expression(self) -> str:
+        """What the column is generated from: the text's tsvector."""
+        expression = self.pg_text.replace("{", "").replace("}", "")
         return f"to_tsvector('{PG_CONFIG}'::regconfig, {expression})"
 
 
@@ -83,9 +89,12 @@ _FTS5_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
 
 
 def engine_owned(name: str) -> bool:
-    """Whether table or index ``name`` belongs to the search index, not to the models (FTS5
-    tables and their shadow tables, GIN expression indexes): Alembic leaves them alone."""
-    return any(name in (t.fts, t.pg_index) or name.startswith(f"{t.fts}_") for t in INDEXED)
+    """Whether table, index or column ``name`` belongs to the search index, not to the
+    models (FTS5 tables and their shadow tables, the tsvector columns and their GIN
+    indexes): Alembic leaves them alone."""
+    return name == PG_VECTOR_COLUMN or any(
+        name in (t.fts, t.pg_index) or name.startswith(f"{t.fts}_") for t in INDEXED
+    )
 
 
 def _sqlite_statements(t: Indexed) -> list[str]:
@@ -117,7 +126,11 @@ _PG_PREAMBLE = [
 
 
 def _pg_statements(t: Indexed) -> list[str]:
-    return [f"CREATE INDEX IF NOT EXISTS {t.pg_index} ON {t.table} USING gin ({t.pg_vector()})"]
+    return [
+        f"ALTER TABLE {t.table} ADD COLUMN IF NOT EXISTS {PG_VECTOR_COLUMN} tsvector "
+        f"GENERATED ALWAYS AS ({t.pg_expression()}) STORED",
+        f"CREATE INDEX IF NOT EXISTS {t.pg_index} ON {t.table} USING gin ({PG_VECTOR_COLUMN})",
+    ]
 
 
 def create_search_schema(conn: Connection) -> None:
@@ -141,13 +154,16 @@ def drop_search_schema(conn: Connection) -> None:
             for suffix in ("ai", "ad", "au"):
                 conn.execute(text(f"DROP TRIGGER IF EXISTS {t.fts}_{suffix}"))
             conn.execute(text(f"DROP TABLE IF EXISTS {t.fts}"))
-        else:
-            conn.execute(text(f"DROP INDEX IF EXISTS {t.pg_index}"))
+        else:  # the column's index goes with it
+            conn.execute(
+                text(f"ALTER TABLE IF EXISTS {t.table} DROP COLUMN IF EXISTS {PG_VECTOR_COLUMN}")
+            )
 
 
 def rebuild_search_index(conn: Connection) -> None:
     """Re-create the index and re-read every row: after a restore, a rebuilt table, or to
-    repair. PostgreSQL's expression indexes are rebuilt with ``REINDEX``."""
+    repair. PostgreSQL's generated columns are always current; their indexes are rebuilt
+    with ``REINDEX``."""
     create_search_schema(conn)
     for t in INDEXED:
         if conn.dialect.name == "sqlite":
