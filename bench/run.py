@@ -17,7 +17,9 @@ search      GET /api/v1/search and /search/suggest in-process for people in 10 g
             (common and rare words, a phrase, a prefix), and what indexing adds to a post
             (:mod:`bench.search_bench`)
 
-Each scenario runs ``--runs`` times; the report gives the median of the runs.
+Each scenario runs ``--runs`` times; the report gives the median of the runs. The load
+average is recorded before and after each scenario; above 1.5 nothing is written (exit
+status 3) unless ``--busy-ok``, and the results then say the machine was busy.
 Writes ``bench/results.json`` (merged per database) and ``bench/results.md``.
 """
 
@@ -683,6 +685,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=20, help="posts per delivery run")
     parser.add_argument("--sockets", type=int, default=5000, help="idle sockets to hold")
     parser.add_argument("--no-write", action="store_true", help="leave results.* alone")
+    parser.add_argument(
+        "--busy-ok",
+        action="store_true",
+        help=f"write results even if the load average passed {MAX_LOAD} (marked as busy)",
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy the server (run 1)")
     args = parser.parse_args(argv)
     args.dbs = [d.strip() for d in args.db.split(",") if d.strip()]
@@ -691,6 +698,37 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown scenarios {sorted(unknown)}; choose from {SCENARIOS}")
     return args
+
+
+#: Results are not written when the 1-minute load average went above this around a
+#: scenario: a busy machine (a test suite, another benchmark) makes every figure a lie.
+MAX_LOAD = 1.5
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+@contextlib.contextmanager
+def _scenario(result: dict, name: str, save):
+    """Run one scenario: its wall time and the load average before and after it go into
+    ``result[name]``; then ``save`` the partial result."""
+    print(f"-- {name}", flush=True)
+    before, started = load_average(), time.perf_counter()
+    yield
+    result[name]["wall_seconds"] = time.perf_counter() - started
+    result[name]["load_average_before_after"] = [before, load_average()]
+    save(result)
+
+
+def busiest(result: dict) -> tuple[float, str]:
+    """The highest load average recorded around a scenario of ``result``, and where."""
+    loads = [
+        (max(value["load_average_before_after"]), name)
+        for name, value in result.items()
+        if isinstance(value, dict) and "load_average_before_after" in value
+    ]
+    return max(loads, default=(0.0, ""))
 
 
 def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None) -> dict:
@@ -719,33 +757,26 @@ def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None
         server = AppServer(url).start()
         try:
             for name in server_scenarios:
-                print(f"-- {name}", flush=True)
-                started = time.perf_counter()
-                if name == "feed":
-                    result[name] = scenario_feed(info, server, args.runs, args.reps)
-                elif name == "throughput":
-                    result[name] = scenario_throughput(info, server, args.runs, args.seconds)
-                elif name == "delivery":
-                    result[name] = scenario_delivery(info, server, args.runs, args.posts)
-                elif name == "writes":
-                    result[name] = scenario_writes(info, server, args.runs, args.seconds)
-                result[name]["wall_seconds"] = time.perf_counter() - started
-                save(result)
+                with _scenario(result, name, save):
+                    if name == "feed":
+                        result[name] = scenario_feed(info, server, args.runs, args.reps)
+                    elif name == "throughput":
+                        result[name] = scenario_throughput(info, server, args.runs, args.seconds)
+                    elif name == "delivery":
+                        result[name] = scenario_delivery(info, server, args.runs, args.posts)
+                    elif name == "writes":
+                        result[name] = scenario_writes(info, server, args.runs, args.seconds)
         finally:
             server.stop()
     if "sockets" in args.scenarios:
-        print("-- sockets", flush=True)
-        result["sockets"] = scenario_sockets(info, args.runs, args.sockets)
-        save(result)
+        with _scenario(result, "sockets", save):
+            result["sockets"] = scenario_sockets(info, args.runs, args.sockets)
     if "scaleout" in args.scenarios:
-        print("-- scaleout", flush=True)
-        result["scaleout"] = scenario_scaleout(info, args.runs, args.seconds, args.posts)
-        save(result)
+        with _scenario(result, "scaleout", save):
+            result["scaleout"] = scenario_scaleout(info, args.runs, args.seconds, args.posts)
     if "search" in args.scenarios:
-        print("-- search", flush=True)
-        started = time.perf_counter()
-        result["search"] = scenario_search(info, args.runs, args.search_reps)
-        result["search"]["wall_seconds"] = time.perf_counter() - started
+        with _scenario(result, "search", save):
+            result["search"] = scenario_search(info, args.runs, args.search_reps)
     reset_writes(info)
     result["load_after"] = Path("/proc/loadavg").read_text().split()[:3]
     return result
@@ -759,6 +790,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
     results.setdefault("databases", {})
+    refused: list[str] = []
     for db in args.dbs:
         name = "postgresql" if db.startswith("p") else "sqlite"
         if args.profile:
@@ -769,6 +801,14 @@ def main(argv: list[str] | None = None) -> int:
         def save(fresh: dict, key: str = key, before: dict = before, name: str = name) -> None:
             if args.scenarios != list(SCENARIOS):  # a subset: keep the other scenarios' figures
                 fresh = {**before, **fresh}
+            load, where = busiest(fresh)
+            if load > MAX_LOAD:
+                fresh["busy"] = f"load average {load:.2f} around {where}"
+                if not args.busy_ok:
+                    if f"{name}: {fresh['busy']}" not in refused:
+                        refused.append(f"{name}: {fresh['busy']}")
+                        print(f"!! not writing results: {fresh['busy']} > {MAX_LOAD}", flush=True)
+                    return
             results["databases"][key] = fresh
             results["machine"] = machine_and_versions(fresh_url=url_for(name, args.scale))
             if not args.no_write:
@@ -776,8 +816,11 @@ def main(argv: list[str] | None = None) -> int:
                 write_report(results)
 
         save(run_db(name, args, command, save))
-        if not args.no_write:
+        if not args.no_write and not refused:
             print(f"wrote {RESULTS_JSON} and results.md", flush=True)
+    if refused:
+        print("results NOT written (a busy machine): " + "; ".join(refused), file=sys.stderr)
+        return 3
     return 0
 
 
