@@ -782,6 +782,21 @@ def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None
     return result
 
 
+def _too_busy(fresh: dict, name: str, busy_ok: bool, refused: list[str]) -> bool:
+    """Whether ``fresh`` (this run's scenarios) must not be written: the load average went
+    above :data:`MAX_LOAD` around one of them. With ``busy_ok`` it is written, marked."""
+    load, where = busiest(fresh)
+    if load <= MAX_LOAD:
+        return False
+    fresh["busy"] = f"load average {load:.2f} around {where}"
+    if busy_ok:
+        return False
+    if f"{name}: {fresh['busy']}" not in refused:
+        refused.append(f"{name}: {fresh['busy']}")
+        print(f"!! not writing results: {fresh['busy']} > {MAX_LOAD}", flush=True)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     raise_nofile()
@@ -799,16 +814,10 @@ def main(argv: list[str] | None = None) -> int:
         before = results["databases"].get(key, {})
 
         def save(fresh: dict, key: str = key, before: dict = before, name: str = name) -> None:
+            if _too_busy(fresh, name, args.busy_ok, refused):
+                return
             if args.scenarios != list(SCENARIOS):  # a subset: keep the other scenarios' figures
                 fresh = {**before, **fresh}
-            load, where = busiest(fresh)
-            if load > MAX_LOAD:
-                fresh["busy"] = f"load average {load:.2f} around {where}"
-                if not args.busy_ok:
-                    if f"{name}: {fresh['busy']}" not in refused:
-                        refused.append(f"{name}: {fresh['busy']}")
-                        print(f"!! not writing results: {fresh['busy']} > {MAX_LOAD}", flush=True)
-                    return
             results["databases"][key] = fresh
             results["machine"] = machine_and_versions(fresh_url=url_for(name, args.scale))
             if not args.no_write:
