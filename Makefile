@@ -50,18 +50,24 @@ run-cluster: $(STAMP) ## PostgreSQL + Redis + N=2 server processes behind nginx 
 chromium: ## Install Debian's chromium for the browser tests, if missing
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Test files are spread over TEST_WORKERS processes (pytest-xdist), a file's tests on one
+# worker so that module fixtures (a cluster, a seeded template) are built once;
+# each worker has its own database. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+
 test: $(STAMP) translations chromium ## Run the whole suite on SQLite, then on PostgreSQL if TEST_DATABASE_URL is set
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	mkdir -p test-artifacts
-	env -u TEST_DATABASE_URL $(BIN)/pytest --junitxml=test-artifacts/sqlite.xml
+	env -u TEST_DATABASE_URL $(BIN)/pytest $(PARALLEL) --junitxml=test-artifacts/sqlite.xml
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL), without the browser tests"; \
-	  EXPECT_DIALECT=postgresql $(BIN)/pytest -m "not browser" --junitxml=test-artifacts/postgresql.xml; \
+	  EXPECT_DIALECT=postgresql $(BIN)/pytest $(PARALLEL) -m "not browser" --junitxml=test-artifacts/postgresql.xml; \
 	else echo "TEST_DATABASE_URL is unset: PostgreSQL run skipped (CI sets it)"; fi
 
 test-fast: $(STAMP) translations ## Unit and API tests only (no browser, no server subprocess)
-	$(BIN)/pytest -m "not browser and not e2e"
+	$(BIN)/pytest $(PARALLEL) -m "not browser and not e2e"
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .

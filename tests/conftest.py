@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 from flask import g, has_app_context
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from socialnet import create_app
 from socialnet.extensions import db, socketio
@@ -28,10 +29,23 @@ _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpo
 
 
 def _database_url(tmp_path_factory) -> str:
+    """The suite's database: SQLite in this worker's temporary directory, or
+    ``TEST_DATABASE_URL``. Under pytest-xdist each worker gets a database of its
+    own on PostgreSQL too (``<name>_gw0``, …), created empty for this run."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
