@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify, request, url_for
 
+from ..downloads import calendar_download, site_address
 from ..services import events, feed
 from ..unit_of_work import commit
 from .blueprint import bp
-from .common import created, json_body, require_user
+from .common import created, json_body, no_content, require_user
 
 
 @bp.post("/events")
@@ -79,3 +80,24 @@ def message_attendees(event_id: int):
     told = events.do_message_attendees(user, event_id, json_body())
     commit()
     return jsonify({"notified": told})
+
+
+@bp.get("/events/<id:event_id>.ics")
+def event_ics(event_id: int):
+    body = events.event_ics(require_user(), event_id, *site_address())
+    return calendar_download(body, f"event-{event_id}.ics")
+
+
+@bp.post("/me/calendar-feed")
+def create_calendar_feed():
+    token = events.do_create_feed(require_user())
+    commit()
+    base, _host = site_address()
+    return created({"url": base.rstrip("/") + url_for("events.calendar_feed", token=token)})
+
+
+@bp.delete("/me/calendar-feed")
+def revoke_calendar_feed():
+    events.do_revoke_feed(require_user())
+    commit()
+    return no_content()

@@ -9,6 +9,7 @@ from typing import Any
 from ...models.calendar import EVENT_CAPACITY_MAX, EVENT_LOCATION_MAX, EVENT_URL_MAX
 from .common import (
     DATE_TIME,
+    NO_CONTENT,
     NULLABLE_DATE_TIME,
     NULLABLE_STRING,
     R400,
@@ -324,6 +325,41 @@ PATHS: dict[str, Any] = {
                     }
                 },
             },
+        ),
+    },
+    "/events/{event_id}.ics": {
+        "parameters": [_EVENT_ID],
+        "get": operation(
+            "The event as an iCalendar file (Outlook, Google Calendar): times in the "
+            "company's zone with its VTIMEZONE; a cancelled event is STATUS:CANCELLED",
+            {
+                200: {
+                    "description": "text/calendar, one VEVENT",
+                    "content": {"text/calendar": {"schema": {"type": "string"}}},
+                },
+                401: R401,
+                404: R404,
+            },
+        ),
+    },
+    "/me/calendar-feed": {
+        "post": operation(
+            "Create (or replace) the caller's secret calendar-feed URL: the events they "
+            "answered going, maybe or waiting. Shown once; the previous URL stops working",
+            {
+                201: json_response(
+                    {
+                        "type": "object",
+                        "required": ["url"],
+                        "properties": {"url": {"type": "string", "format": "uri"}},
+                    },
+                    "Created",
+                ),
+                401: R401,
+            },
+        ),
+        "delete": operation(
+            "Revoke the caller's calendar feed (idempotent)", {204: NO_CONTENT, 401: R401}
         ),
     },
 }

@@ -13,6 +13,7 @@ body), so it has the post's audience, visibility, comments and moderation;
 missing one.
 """
 
+from .calendars import do_create_feed, do_revoke_feed, event_ics, feed_ics
 from .creating import do_cancel_event, do_create_event, do_edit_event
 from .organising import do_message_attendees, do_take_attendance
 from .reading import access_event, event_for, events_for_posts, list_events
@@ -22,6 +23,10 @@ __all__ = [
     "access_event",
     "attendees",
     "do_cancel_event",
+    "do_create_feed",
+    "do_revoke_feed",
+    "event_ics",
+    "feed_ics",
     "do_create_event",
     "do_edit_event",
     "do_message_attendees",
