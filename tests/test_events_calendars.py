@@ -88,3 +88,47 @@ def test_the_personal_feed_is_secret_revocable_and_rechecks_visibility(
     assert client.get(new_path).status_code == 404
     assert client.get("/calendar/cal_guessed.ics").status_code == 404
     assert client.get("/calendar/x.ics").status_code == 404
+
+
+def test_reminders_the_day_before_and_the_hour_before_once_each(api, employee, make_user):
+    from datetime import timedelta
+
+    from socialnet.jobs import run_due_jobs
+    from socialnet.models import EventDetails, EventReminder, Notification
+    from socialnet.models._time import utcnow
+
+    item = api(employee).post(PREFIX + "/events", event_body(capacity=1)).get_json()
+    url = f"{PREFIX}/events/{item['id']}"
+    going, maybe, waiting, declined = (make_user(n) for n in ("Go", "May", "Wait", "No"))
+    api(going).put(url + "/rsvp", {"status": "going"})
+    api(maybe).put(url + "/rsvp", {"status": "maybe"})
+    api(waiting).put(url + "/rsvp", {"status": "going"})
+    api(declined).put(url + "/rsvp", {"status": "declined"})
+    starts = db.session.get(EventDetails, item["id"]).starts_at
+
+    def reminded():
+        rows = db.session.query(Notification).filter_by(type="event_reminder")
+        return sorted((n.user_id, n.text) for n in rows)
+
+    assert run_due_jobs(starts - timedelta(days=2))["event_reminders_sent"] == 0
+    done = run_due_jobs(starts - timedelta(hours=23))
+    assert done["event_reminders_sent"] == 2
+    day = [
+        (going.id, "Trade breakfast starts tomorrow"),
+        (maybe.id, "Trade breakfast starts tomorrow"),
+    ]
+    assert reminded() == sorted(day)
+    assert run_due_jobs(starts - timedelta(hours=22))["event_reminders_sent"] == 0  # once
+    assert run_due_jobs(starts - timedelta(minutes=50))["event_reminders_sent"] == 2
+    assert run_due_jobs(starts - timedelta(minutes=10))["event_reminders_sent"] == 0
+    assert db.session.query(EventReminder).count() == 4
+    assert run_due_jobs(starts + timedelta(minutes=10))["event_reminders_sent"] == 0
+    summary = api(going).get(PREFIX + "/notifications").get_json()["items"][0]["summary"]
+    assert summary == "Reminder: Trade breakfast starts within the hour"
+
+    # a cancelled event reminds nobody
+    other = api(employee).post(PREFIX + "/events", event_body(title="Other")).get_json()
+    api(going).put(f"{PREFIX}/events/{other['id']}/rsvp", {"status": "going"})
+    api(employee).post(f"{PREFIX}/events/{other['id']}/cancel")
+    assert run_due_jobs(starts - timedelta(minutes=30))["event_reminders_sent"] == 0
+    assert utcnow() < starts

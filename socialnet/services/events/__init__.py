@@ -17,6 +17,7 @@ from .calendars import do_create_feed, do_revoke_feed, event_ics, feed_ics
 from .creating import do_cancel_event, do_create_event, do_edit_event
 from .organising import do_message_attendees, do_take_attendance
 from .reading import access_event, event_for, events_for_posts, list_events
+from .reminders import do_send_reminders
 from .rsvp import attendees, do_rsvp
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "do_cancel_event",
     "do_create_feed",
     "do_revoke_feed",
+    "do_send_reminders",
     "event_ics",
     "feed_ics",
     "do_create_event",

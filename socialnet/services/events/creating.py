@@ -25,6 +25,7 @@ from .. import screening as screening_gate
 from ..posts import QUESTION_TITLE_MAX, _store_body, check_group_for_posting
 from ..validation import check_known_fields, check_text, parse_datetime
 from .reading import access_event, event_for, publish_update
+from .reminders import forget_reminders
 from .seats import lock_event, promote_waiting
 from .texts import notification_text
 
@@ -267,6 +268,8 @@ def do_edit_event(user: User, event_id: int, data: Any) -> Post:
         setattr(details, field, after[field])
     details.location = screening.texts.get("location", after["location"])
     details.updated_at = post.edited_at = utcnow()
+    if "starts_at" in changed:
+        forget_reminders(post.id)
     db.session.flush()
     promote_waiting(post, details, actor=user)
     text = notification_text("event_changed", post.title or "", changed=changed)
