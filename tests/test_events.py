@@ -291,3 +291,41 @@ def test_answers_match_the_openapi_document(client, api, employee, fred, make_us
     check(me.post(url + "/cancel"), "post", one + "/cancel")
     check(me.put(url + "/rsvp", {"status": "going"}), "put", one + "/rsvp")
     check(me.get(f"{PREFIX}/posts/{item['id']}"), "get", "/posts/{post_id}")
+
+
+def test_a_date_polls_final_slot_becomes_an_event_and_yes_voters_are_invited(
+    api, employee, make_user, make_group, fred
+):
+    from tests.test_polls import make_date_poll
+
+    yes, maybe, other_slot = make_user("Yes"), make_user("Maybe"), make_user("Other")
+    group = make_group("Lyon circle", "private", members=(employee, yes, maybe, other_slot))
+    poll = make_date_poll(api(employee), group_id=group.id)
+    first, second = poll["options"][0]["id"], poll["options"][1]["id"]
+    vote = f"{PREFIX}/polls/{poll['id']}/vote"
+    api(yes).put(vote, {"answers": {str(first): "yes"}})
+    api(maybe).put(vote, {"answers": {str(first): "maybe"}})
+    api(other_slot).put(vote, {"answers": {str(second): "yes", str(first): "no"}})
+    url = f"{PREFIX}/polls/{poll['id']}/event"
+    assert api(employee).post(url).status_code == 400  # no final slot yet
+    api(employee).post(f"{PREFIX}/polls/{poll['id']}/final", {"option_id": first})
+    assert api(yes).post(url).status_code == 403
+    assert api(fred).post(url).status_code == 404
+    assert api(employee).post(url, {"duration_minutes": 0}).status_code == 400
+
+    answer = api(employee).post(url)  # one click: no body
+    assert answer.status_code == 201, answer.get_json()
+    event = answer.get_json()["event"]
+    assert event["title"] == "Team offsite" and event["group_id"] == group.id
+    assert event["starts_at"] == poll["options"][0]["starts_at"]
+    assert event["source_poll_id"] == poll["id"]
+    invited = db.session.query(Notification).filter_by(type="event_invited").all()
+    assert [n.user_id for n in invited] == [yes.id]
+    assert api(employee).post(url).status_code == 409
+    assert api(fred).get(f"{PREFIX}/events/{event['id']}").status_code == 404
+
+
+def test_an_event_is_not_edited_as_a_post(api, employee, make_event):
+    item = make_event(employee)
+    answer = api(employee).patch(f"{PREFIX}/posts/{item['id']}", {"body": "changed"})
+    assert answer.status_code == 403

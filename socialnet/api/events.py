@@ -82,6 +82,15 @@ def message_attendees(event_id: int):
     return jsonify({"notified": told})
 
 
+@bp.post("/polls/<id:poll_id>/event")
+def event_from_poll(poll_id: int):
+    user = require_user()
+    data = json_body() if request.content_length else {}  # one click: no body needed
+    post = events.do_event_from_poll(user, poll_id, data)
+    commit()
+    return created(feed.serialize_posts_for(user, [post], fresh=True)[0])
+
+
 @bp.get("/events/<id:event_id>.ics")
 def event_ics(event_id: int):
     body = events.event_ics(require_user(), event_id, *site_address())

@@ -161,6 +161,19 @@ SCHEMAS: dict[str, Any] = {
         "description": "any of the fields; those left out keep their value",
         "properties": _FIELDS,
     },
+    "EventFromPoll": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "title": _FIELDS["title"],
+            "description": _FIELDS["description"],
+            "duration_minutes": {"type": "integer", "minimum": 5, "maximum": 20160, "default": 60},
+            "location": _FIELDS["location"],
+            "online_url": _FIELDS["online_url"],
+            "capacity": _CAPACITY,
+            "rsvp_closes_at": _FIELDS["rsvp_closes_at"],
+        },
+    },
     "Rsvp": {
         "type": "object",
         "additionalProperties": False,
@@ -360,6 +373,26 @@ PATHS: dict[str, Any] = {
         ),
         "delete": operation(
             "Revoke the caller's calendar feed (idempotent)", {204: NO_CONTENT, 401: R401}
+        ),
+    },
+    "/polls/{poll_id}/event": {
+        "parameters": [id_param("poll_id")],
+        "post": operation(
+            "A date poll's author turns its final slot into an event (same group, the "
+            "question as title); the people who answered yes to that slot are invited. "
+            "The body is optional",
+            {
+                201: json_response(ref("EventPost"), "Created"),
+                400: R400,
+                401: R401,
+                403: R403,
+                404: R404,
+                409: R409,
+            },
+            requestBody={
+                "required": False,
+                "content": {"application/json": {"schema": ref("EventFromPoll")}},
+            },
         ),
     },
 }

@@ -15,6 +15,7 @@ missing one.
 
 from .calendars import do_create_feed, do_revoke_feed, event_ics, feed_ics
 from .creating import do_cancel_event, do_create_event, do_edit_event
+from .from_polls import do_event_from_poll
 from .organising import do_message_attendees, do_take_attendance
 from .reading import access_event, event_for, events_for_posts, list_events
 from .reminders import do_send_reminders
@@ -31,6 +32,7 @@ __all__ = [
     "feed_ics",
     "do_create_event",
     "do_edit_event",
+    "do_event_from_poll",
     "do_message_attendees",
     "do_rsvp",
     "do_take_attendance",
