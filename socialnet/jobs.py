@@ -1,4 +1,4 @@
-"""Background work: scheduled announcements and the day's celebrations.
+"""Background work: scheduled announcements, the day's celebrations, event reminders.
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every
@@ -15,8 +15,8 @@ process runs the jobs at a time; the others skip that pass:
 
 Each job is also idempotent (a scheduled announcement is claimed with
 ``UPDATE … WHERE published_at IS NULL``; celebrations are inserted with
-``ON CONFLICT DO NOTHING`` on their unique key), so even two passes at once
-would publish nothing twice.
+``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders), so even
+two passes at once would publish nothing twice.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from .ops.metrics import JOB_PASSES
 from .services.analytics.rollup import rollup_due
 from .services.announcements import publish_due
 from .services.celebrations import company_today, do_run_celebrations
+from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         stale = remove_stale_uploads(now)
         db.session.commit()
+        reminded = do_send_reminders(now)
+        db.session.commit()
     except Exception:
         db.session.rollback()
         raise
@@ -125,6 +128,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "celebrations_created": celebrated,
         "analytics_days_rolled": rolled,
         "stale_uploads_removed": stale,
+        "event_reminders_sent": reminded,
     }
 
 
@@ -141,6 +145,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "celebrations_created": 0,
                 "analytics_days_rolled": 0,
                 "stale_uploads_removed": 0,
+                "event_reminders_sent": 0,
                 "skipped": 1,
             }
         try:

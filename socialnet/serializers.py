@@ -165,6 +165,16 @@ _SUMMARIES = {
     "kudos": (_l("%(name)s gave you kudos for %(text)s"), _l("%(name)s gave you kudos")),
     "best_answer": (None, _l("%(name)s chose your answer as the best answer")),
     "celebrated": (_l("%(name)s celebrated you: %(text)s"), _l("%(name)s celebrated you")),
+    # events: the text is built by services/events/texts.py
+    "event_promoted": (
+        _l("A seat freed up: you are going to %(text)s"),
+        _l("A seat freed up: you are going"),
+    ),
+    "event_changed": (_l("%(name)s changed %(text)s"), _l("%(name)s changed an event")),
+    "event_cancelled": (_l("%(name)s cancelled %(text)s"), _l("%(name)s cancelled an event")),
+    "event_reminder": (_l("Reminder: %(text)s"), _l("Reminder: an event starts soon")),
+    "event_invited": (_l("%(name)s invited you to %(text)s"), _l("%(name)s invited you")),
+    "event_message": (_l("%(name)s wrote about %(text)s"), _l("%(name)s wrote about an event")),
 }
 
 
@@ -323,3 +333,52 @@ def celebration_dict(
         "post_id": celebration.post_id,
         "created_at": iso(celebration.created_at),
     }
+
+
+def event_dict(
+    post: Post,
+    details: Any,
+    counts: dict[str, int],
+    *,
+    my_rsvp: Any = None,
+    can_rsvp: bool | None = None,
+    can_manage: bool | None = None,
+) -> dict[str, Any]:
+    """An event (``details``: its :class:`~.models.EventDetails`), the same everywhere: a
+    feed item's ``event``, a permalink, ``GET /events/{id}``, the list. ``counts`` has
+    "going", "maybe", "declined" and "waiting". Broadcast events (``event.updated``) are
+    built without a viewer: no ``my_rsvp``, ``can_rsvp`` or ``can_manage``."""
+    seats_left = None
+    if details.capacity is not None:
+        seats_left = max(details.capacity - counts.get("going", 0), 0)
+    data: dict[str, Any] = {
+        "id": post.id,
+        "post_id": post.id,
+        "group_id": post.group_id,
+        "title": post.title,
+        "description": post.body,
+        "description_html": post.body_html,
+        "organiser_id": post.author_id,
+        "starts_at": iso(details.starts_at),
+        "ends_at": iso(details.ends_at),
+        "location": details.location,
+        "online_url": details.online_url,
+        "capacity": details.capacity,
+        "seats_left": seats_left,
+        "rsvp_closes_at": iso(details.rsvp_closes_at),
+        "cancelled": details.cancelled_at is not None,
+        "cancelled_at": iso(details.cancelled_at),
+        "attendance_taken_at": iso(details.attendance_taken_at),
+        "source_poll_id": details.source_poll_id,
+        "counts": {k: counts.get(k, 0) for k in ("going", "maybe", "declined", "waiting")},
+        "url": f"/posts/{post.id}",
+    }
+    if can_manage is not None:
+        data["my_rsvp"] = (
+            {"status": my_rsvp.status, "waiting_position": my_rsvp.waiting_position}
+            if my_rsvp is not None
+            else None
+        )
+        data["can_rsvp"] = bool(can_rsvp)
+        data["can_manage"] = can_manage
+    return data

@@ -252,3 +252,40 @@ def test_people_migration_finds_existing_people_by_site_and_department(scratch_d
             assert key == "lou\nlou\ntech"
     finally:
         engine.dispose()
+
+
+def test_events_migration_widens_the_post_kinds_and_keeps_the_search_index(scratch_database_url):
+    """7c3e5a9b1d42 lets posts be events without rebuilding ``posts`` (on SQLite the CHECK
+    is rewritten in place): the search triggers still index, unknown kinds are still
+    refused, and the downgrade takes 'event' back out."""
+    _flask_db(scratch_database_url, "upgrade")
+    engine = create_engine(scratch_database_url)
+    user = (
+        "INSERT INTO users (id, email, handle, display_name, password_hash, job_title,"
+        " department, site, role, active, celebrate_birthday, leaderboard_opt_out,"
+        " session_epoch, created_at) VALUES (1, 'j@x.example', 'julie', 'Julie Moreau', 'x',"
+        " '', '', '', 'employee', TRUE, FALSE, FALSE, 0, CURRENT_TIMESTAMP)"
+    )
+    post = (
+        "INSERT INTO posts (id, author_id, kind, title, body, body_html, comments_enabled,"
+        " comment_count, created_at) VALUES (:id, 1, :kind, 'Petit déjeuner', 'Croissants',"
+        " '', TRUE, 0, CURRENT_TIMESTAMP)"
+    )
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(user))
+            conn.execute(text(post), {"id": 1, "kind": "event"})
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            conn.execute(text(post), {"id": 2, "kind": "party"})
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+                found = "SELECT rowid FROM search_posts WHERE search_posts MATCH 'croissants'"
+                assert conn.execute(text(found)).scalars().all() == [1]
+        _flask_db(scratch_database_url, "downgrade", "d9e4c1b7a2f0")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM posts")).scalar() == 0
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            conn.execute(text(post), {"id": 3, "kind": "event"})
+    finally:
+        engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -227,6 +228,16 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
     ).get_json()
     case_id = reported_case(api(employee), "post", post["id"])
     image = upload(boss, png_bytes(), "team.png").get_json()
+    soon = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    event = boss.post(
+        PREFIX + "/events",
+        {
+            "title": "Breakfast",
+            "starts_at": soon.isoformat(),
+            "ends_at": (soon + timedelta(hours=1)).isoformat(),
+            "group_id": group.id,
+        },
+    ).get_json()
     return {
         "user_id": employee.id,
         "post_id": post["id"],
@@ -237,6 +248,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         "tag": "everything",
         "file_id": image["id"],
         "name": image["name"],
+        "event_id": event["id"],
     }
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
 from socialnet.extensions import db
-from socialnet.models import Reaction, User
+from socialnet.models import EventRsvp, Reaction, User
+from socialnet.models._time import utcnow
 from tests.conftest import received_events
 from tests.group_fixtures import API, announce, create_group, ids, notifications_of
 from tests.helpers import count_rows
@@ -237,6 +239,85 @@ def search(world: World, viewer: str) -> bool:
     return seen_post
 
 
+# --- events in the group (issue #17): the same rule on every events read path ----------------
+
+
+def _group_event(world: World) -> int:
+    """An event in the group by its owner (made once per world)."""
+    if not hasattr(world, "event_id"):
+        starts = (utcnow() + timedelta(days=2)).replace(microsecond=0)
+        body = {
+            "title": "Plan breakfast",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=1)).isoformat(),
+            "group_id": world.group_id,
+        }
+        response = world.client("owner").post(f"{API}/events", body)
+        assert response.status_code == 201, response.get_json()
+        world.event_id = response.get_json()["id"]
+    return world.event_id
+
+
+def event_permalink(world: World, viewer: str) -> bool:
+    response = world.client(viewer).get(f"{API}/events/{_group_event(world)}")
+    assert response.status_code in (200, 404), response.status_code
+    return response.status_code == 200
+
+
+def event_list(world: World, viewer: str) -> bool:
+    event_id = _group_event(world)
+    mine = world.client(viewer).get(f"{API}/events").get_json()["items"]
+    one = world.client(viewer).get(f"{API}/events?group_id={world.group_id}")
+    assert one.status_code in (200, 404), one.status_code
+    in_group = one.status_code == 200 and event_id in [e["id"] for e in one.get_json()["items"]]
+    assert in_group is (event_id in [e["id"] for e in mine]), viewer
+    return in_group
+
+
+def event_ics(world: World, viewer: str) -> bool:
+    response = world.client(viewer).get(f"{API}/events/{_group_event(world)}.ics")
+    assert response.status_code in (200, 404), response.status_code
+    return response.status_code == 200 and b"Plan breakfast" in response.data
+
+
+def event_rsvp_and_attendees(world: World, viewer: str) -> bool:
+    event_id = _group_event(world)
+    before = count_rows(EventRsvp)
+    answer = world.client(viewer).put(f"{API}/events/{event_id}/rsvp", {"status": "maybe"})
+    listed = world.client(viewer).get(f"{API}/events/{event_id}/attendees")
+    assert answer.status_code == listed.status_code, (answer.status_code, listed.status_code)
+    if answer.status_code == 404:
+        assert count_rows(EventRsvp) == before
+        return False
+    assert answer.status_code == 200
+    return world.users[viewer].id in ids_of(listed.get_json()["maybe"])
+
+
+def event_calendar_feed(world: World, viewer: str) -> bool:
+    """The viewer answers if they can, then reads their personal feed."""
+    client = world.client(viewer)
+    client.put(f"{API}/events/{_group_event(world)}/rsvp", {"status": "going"})
+    url = client.post(f"{API}/me/calendar-feed").get_json()["url"]
+    feed = client.client.get(url[url.index("/calendar/") :])
+    assert feed.status_code == 200
+    return b"Plan breakfast" in feed.data
+
+
+def socket_event_updated(world: World, viewer: str) -> bool:
+    event_id = _group_event(world)
+    sock = world.socket(viewer)
+    sock.get_received()
+    world.client("member").put(f"{API}/events/{event_id}/rsvp", {"status": "going"})
+    world.client("member").put(f"{API}/events/{event_id}/rsvp", {"status": "declined"})
+    got = [e["data"]["id"] for e in received_events(sock, "event.updated")]
+    assert got in ([], [event_id, event_id]), got
+    return bool(got)
+
+
+def ids_of(items: list[dict]) -> list[int]:
+    return [item["id"] for item in items]
+
+
 READ_PATHS = [
     home_feed,
     search,
@@ -253,6 +334,12 @@ READ_PATHS = [
     catchup_replay,
     socket_join,
     announcement,
+    event_permalink,
+    event_list,
+    event_ics,
+    event_rsvp_and_attendees,
+    event_calendar_feed,
+    socket_event_updated,
 ]
 
 

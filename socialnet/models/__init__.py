@@ -11,6 +11,16 @@ from .analytics import (
     UserActivityDay,
 )
 from .announcements import AUDIENCE_KINDS, Announcement, AnnouncementRecipient, AudienceKind
+from .calendar import (
+    REMINDER_KINDS,
+    RSVP_ANSWERS,
+    RSVP_STATUSES,
+    CalendarFeed,
+    EventDetails,
+    EventReminder,
+    EventRsvp,
+    RsvpStatus,
+)
 from .events import Event
 from .files import FILE_NAME_MAX, FileUpload
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
@@ -63,6 +73,14 @@ from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicFollow
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "REMINDER_KINDS",
+    "RSVP_ANSWERS",
+    "RSVP_STATUSES",
+    "CalendarFeed",
+    "EventDetails",
+    "EventReminder",
+    "EventRsvp",
+    "RsvpStatus",
     "FILE_NAME_MAX",
     "FileUpload",
     "TOPIC_DESCRIPTION_MAX",

@@ -25,6 +25,12 @@ class NotificationType(StrEnum):
     CELEBRATED = "celebrated"
     BEST_ANSWER = "best_answer"  # your answer was chosen as a question's best answer
     MODERATION = "moderation"  # an action on your content or account, with its message
+    EVENT_PROMOTED = "event_promoted"  # a seat freed up: off the waiting list, going
+    EVENT_CHANGED = "event_changed"  # an event you answered changed (what, in ``text``)
+    EVENT_CANCELLED = "event_cancelled"  # an event you answered was cancelled
+    EVENT_REMINDER = "event_reminder"  # an event you go to starts tomorrow / in an hour
+    EVENT_INVITED = "event_invited"  # invited (a date poll you said yes to became an event)
+    EVENT_MESSAGE = "event_message"  # the organisers wrote to the attendees
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)

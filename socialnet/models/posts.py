@@ -56,7 +56,7 @@ class Post(db.Model):
             postgresql_where=text("kind = 'question'"),
         ),
         CheckConstraint(
-            "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration', 'question')",
+            "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration', 'question', 'event')",
             name="kind_known",
         ),
         {"sqlite_autoincrement": True},

@@ -6,7 +6,7 @@ Every read path (feed, permalink, profile, API, socket rooms, catch-up) calls
 exactly like a missing one (404).
 
 The package has one module per domain (``roles``, ``groups``, ``posts``,
-``announcements``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this module
+``announcements``, ``events``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this module
 re-exports their public names, so callers write ``policy.<name>``. Policy imports
 models, ``extensions`` and ``limits`` only — never a service — so any service may ask it.
 Outside this package no code compares a role or builds a visibility filter
@@ -32,6 +32,7 @@ from .audit import (
     readable_announcements_filter,
     redacted_audit_entries,
 )
+from .events import calendar_events_filter, can_manage_event
 from .groups import (
     GROUP_ADMIN,
     GROUP_MEMBER,
@@ -123,6 +124,8 @@ from .rooms import (
 )
 
 __all__ = [
+    "calendar_events_filter",
+    "can_manage_event",
     "can_endorse",
     "ANNOUNCEMENT_ROOM_DAYS",
     "AUDIT_SAFE_FIELDS",

@@ -166,6 +166,8 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
         raise Forbidden(_("Only the author can edit a post."))
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
+    if post.kind == "event":
+        raise Forbidden(_("An event is edited by its organisers, from the event itself."))
     if post.kind in NOT_EDITABLE_KINDS:
         # Their text is part of what people answered or were given (a poll's question,
         # a kudos message): changing it afterwards would rewrite their meaning.

@@ -55,6 +55,7 @@ def register_views(app: Flask) -> None:
     from .analytics import bp as analytics_bp
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
+    from .events import bp as events_bp
     from .feed import bp as feed_bp
     from .files import bp as files_bp
     from .groups import bp as groups_bp
@@ -76,6 +77,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(polls_bp)
     app.register_blueprint(questions_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)

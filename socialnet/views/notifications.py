@@ -32,6 +32,12 @@ TYPE_LABELS = {
     "kudos": _l("Someone gives me kudos"),
     "celebrated": _l("Someone celebrates me"),
     "best_answer": _l("My answer is chosen as a question’s best answer"),
+    "event_promoted": _l("A seat frees up for an event I wait for"),
+    "event_changed": _l("An event I answered changes"),
+    "event_cancelled": _l("An event I answered is cancelled"),
+    "event_reminder": _l("An event I go to starts tomorrow, or within the hour"),
+    "event_invited": _l("I am invited to an event (a date poll became one)"),
+    "event_message": _l("The organisers of an event I answered write to us"),
 }
 
 

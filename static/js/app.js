@@ -502,6 +502,24 @@
     "question.unanswered"(data) {
       handlers["question.answered"](data);
     },
+    "event.updated"(data) {
+      // Counts and seats, live on every block showing this event; one's own answer and
+      // waiting position come with the next page load (the event is the public view).
+      if (!data || typeof data.id !== "number") return;
+      const c = data.counts || {};
+      const parts = [
+        ngettext("%(num)d going", "%(num)d going", c.going || 0),
+        ngettext("%(num)d maybe", "%(num)d maybe", c.maybe || 0),
+      ];
+      if (c.waiting) parts.push(ngettext("%(num)d waiting", "%(num)d waiting", c.waiting));
+      if (typeof data.seats_left === "number") {
+        parts.push(ngettext("%(num)d seat left", "%(num)d seats left", data.seats_left));
+      }
+      for (const block of document.querySelectorAll(`[data-event-id="${data.id}"]`)) {
+        const counts = block.querySelector("[data-field='event-counts']");
+        if (counts) counts.textContent = parts.join(" · ");
+      }
+    },
     "poll.updated"(data) {
       if (data && typeof data.poll_id === "number") refreshPoll(data.poll_id);
     },

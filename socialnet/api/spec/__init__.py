@@ -20,6 +20,7 @@ from . import (
     accounts,
     analytics,
     announcements,
+    events,
     files,
     groups,
     meta,
@@ -56,6 +57,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     questions,
     topics,
     people,
+    events,
 )
 
 

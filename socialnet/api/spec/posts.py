@@ -77,9 +77,13 @@ SCHEMAS: dict[str, Any] = {
             },
             "kind": {
                 "type": "string",
-                "enum": ["post", "announcement", "poll", "kudos", "celebration"],
+                "enum": ["post", "announcement", "poll", "kudos", "celebration", "event"],
             },
             "poll": {"type": "object", "description": "posts of kind poll: the poll"},
+            "event": {
+                "type": "object",
+                "description": "posts of kind event: the event (as GET /events/{event_id})",
+            },
             "kudos": {"type": "object", "description": "posts of kind kudos: who, for what"},
             "celebration": {"type": "object", "description": "posts of kind celebration"},
             "title": {**NULLABLE_STRING, "description": "announcements have one"},
