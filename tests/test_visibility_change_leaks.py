@@ -47,7 +47,9 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from argon2 import PasswordHasher
@@ -94,6 +96,8 @@ class World:
     kudos_post_id: int = 0
     celebration_post_id: int = 0
     question_post_id: int = 0  # a question in the group, its best answer chosen
+    event_post_id: int = 0  # an event in the group, answered by every viewer who could
+    calendar_feeds: dict[str, str] = field(default_factory=dict)  # viewer → feed path
     file_url: str = ""  # a file attached to the post
     comment_file_url: str = ""  # a file attached to the comment
     announcement_id: int = 0
@@ -115,6 +119,7 @@ class World:
             self.kudos_post_id,
             self.celebration_post_id,
             self.question_post_id,
+            self.event_post_id,
         }
 
     def api(self, name: str) -> ApiClient:
@@ -276,6 +281,23 @@ def _add_content(world: World, prefix: str) -> None:
         )
     )
     world.question_post_id = question["id"]
+    starts = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    event = _ok(
+        author.post(
+            f"{API}/events",
+            {
+                "title": f"{world.marker} breakfast",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=1)).isoformat(),
+                "group_id": world.group_id,
+            },
+        )
+    )
+    world.event_post_id = event["id"]
+    for name in VIEWERS:  # those who may see it answer (the others get a 404)
+        world.api(name).put(f"{API}/events/{event['id']}/rsvp", {"status": "maybe"})
+        url = _ok(world.api(name).post(f"{API}/me/calendar-feed"))["url"]
+        world.calendar_feeds[name] = url[url.index("/calendar/") :]
     reply = _ok(member.post(f"{API}/posts/{question['id']}/comments", {"body": "At reception"}))
     chosen = author.put(f"{API}/posts/{question['id']}/best-answer", {"comment_id": reply["id"]})
     assert _ok(chosen, 200)["answered"] is True
@@ -746,6 +768,40 @@ def analytics_polls_csv(world: World, viewer: str) -> bool:
     return response.status_code == 200 and world.marker in response.get_data(as_text=True)
 
 
+def event_permalink(world: World, viewer: str) -> bool:
+    response = _get(world, viewer, f"{API}/events/{world.event_post_id}")
+    return response.status_code == 200
+
+
+def event_calendar_list(world: World, viewer: str) -> bool:
+    listed = _items(_get(world, viewer, f"{API}/events"))
+    return world.event_post_id in {e["id"] for e in listed}
+
+
+def event_ics(world: World, viewer: str) -> bool:
+    response = _get(world, viewer, f"{API}/events/{world.event_post_id}.ics")
+    return response.status_code == 200 and world.marker.encode() in response.data
+
+
+def event_attendees(world: World, viewer: str) -> bool:
+    response = _get(world, viewer, f"{API}/events/{world.event_post_id}/attendees")
+    return response.status_code == 200
+
+
+def event_calendar_feed(world: World, viewer: str) -> bool:
+    """The viewer's personal calendar feed (its secret URL, no session)."""
+    response = world.web[viewer].get(world.calendar_feeds[viewer])
+    assert response.status_code in (200, 404), response.status_code
+    return response.status_code == 200 and world.marker.encode() in response.data
+
+
+def events_page(world: World, viewer: str) -> bool:
+    starts = datetime.now(UTC) + timedelta(days=3)
+    month = starts.astimezone(ZoneInfo(world.app.config["COMPANY_TIMEZONE"])).strftime("%Y-%m")
+    response = _page(world, viewer, f"/events?month={month}")
+    return response.status_code == 200 and world.marker in response.get_data(as_text=True)
+
+
 def questions_list(world: World, viewer: str) -> bool:
     """The questions list (every question the viewer may see), and its answered filter."""
     listed = _items(_get(world, viewer, f"{API}/questions?limit=100"))
@@ -892,6 +948,12 @@ PATHS: dict[str, Path] = {
         Path(analytics_polls, "post", CM_ONLY),
         Path(analytics_polls_csv, "post", CM_ONLY),
         Path(analytics_announcements, "group", CM_ONLY),
+        Path(event_permalink, "post"),
+        Path(event_calendar_list, "post", MEMBERS),
+        Path(event_ics, "post"),
+        Path(event_attendees, "post"),
+        Path(event_calendar_feed, "post"),
+        Path(events_page, "post", MEMBERS),
         Path(questions_list, "post"),
         Path(group_questions_list, "post"),
         Path(questions_page, "post"),

@@ -30,8 +30,8 @@ def _set_post_kinds(old: str, new: str) -> None:
     """Replace the ``ck_posts_kind_known`` condition ``old`` by ``new``."""
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
-        op.drop_constraint("ck_posts_kind_known", "posts", type_="check")
-        op.create_check_constraint("ck_posts_kind_known", "posts", new)
+        op.drop_constraint(op.f("ck_posts_kind_known"), "posts", type_="check")
+        op.create_check_constraint(op.f("ck_posts_kind_known"), "posts", new)
         return
     select_sql = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'posts'"
     sql = bind.exec_driver_sql(select_sql).scalar()

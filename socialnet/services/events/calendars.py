@@ -101,8 +101,8 @@ def do_revoke_feed(user: User) -> bool:
 
 
 def feed_owner(token: str) -> User:
-    """The active person whose feed ``token`` opens. :raise NotFound: unknown, revoked, or
-    an account no longer active — the same answer for all."""
+    """The active person whose feed ``token`` opens. :raise NotFound: unknown, revoked, an
+    account no longer active or suspended (like their tokens) — the same answer for all."""
     if not token.startswith(FEED_TOKEN_PREFIX) or len(token) > 100:
         raise NotFound(_("No such calendar."))
     user = db.session.scalar(
@@ -110,7 +110,7 @@ def feed_owner(token: str) -> User:
         .join(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(CalendarFeed.token_hash == hash_token(token))
     )
-    if user is None or not user.active:
+    if user is None or not user.active or user.is_suspended(utcnow()):
         raise NotFound(_("No such calendar."))
     return user
 
