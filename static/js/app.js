@@ -767,6 +767,7 @@
   for (const picker of $$("[data-people-picker]")) {
     const input = $("[data-people-input]", picker);
     const list = $("[data-people-suggestions]", picker);
+    if (!input || !list) continue; // a picker without its field is a plain search form
     let timer = null;
     let asked = "";
     const lastWord = () => input.value.split(/[\s,]+/).pop() || "";
