@@ -7,6 +7,18 @@ wait cooperatively). The async mode is a setting
 """
 
 import os
+import sys
+
+# One-shot commands (``flask jobs run``, ``flask backup``, ``flask db upgrade``…) import this
+# module too; they need no event loop, and eventlet patched in after the ``flask`` command
+# imported Flask breaks them ("Working outside of request context"). Under the ``flask``
+# command line the async mode is threading, whatever the setting says (the same test as
+# socialnet.config.one_shot_command, which cannot be imported before the patching).
+_PROGRAM = sys.argv[0] if sys.argv else ""
+if os.path.basename(_PROGRAM) in ("flask", "flask.exe") or _PROGRAM.endswith(
+    os.path.join("flask", "__main__.py")
+):
+    os.environ["SOCKETIO_ASYNC_MODE"] = "threading"
 
 ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
 
