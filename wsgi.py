@@ -23,7 +23,13 @@ if os.path.basename(_PROGRAM) in ("flask", "flask.exe") or _PROGRAM.endswith(
 ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
 
 if ASYNC_MODE == "eventlet":
-    import eventlet
+    import warnings
+
+    # eventlet prints a deprecation banner when imported; it is chosen here on purpose
+    # (the server's one async mode that needs no extra install), so the banner is silenced.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import eventlet
 
     eventlet.monkey_patch()
     # psycopg waits for PostgreSQL in C (blocking the whole eventlet hub) unless told to

@@ -28,7 +28,7 @@ def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
         DATABASE_URL=f"sqlite:///{tmp_path / 'one-shot.db'}",
         SECRET_KEY="one-shot-test",
         SOCIALNET_STORAGE_DIR=str(tmp_path / "uploads"),
-        PYTHONWARNINGS="ignore",
+        PYTHONWARNINGS="default",
     )
     return subprocess.run(
         args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
@@ -39,6 +39,7 @@ def test_jobs_run_and_backup_work_without_an_async_mode_set(tmp_path):
     assert "SOCKETIO_ASYNC_MODE" not in _run(["env"], tmp_path).stdout
     migrated = _run([str(FLASK), "db", "upgrade"], tmp_path)
     assert migrated.returncode == 0, migrated.stderr
+    assert "Warning" not in migrated.stderr, migrated.stderr  # make run's output is quiet
 
     jobs = _run([str(FLASK), "jobs", "run"], tmp_path)
     assert jobs.returncode == 0, jobs.stderr
@@ -52,6 +53,18 @@ def test_jobs_run_and_backup_work_without_an_async_mode_set(tmp_path):
     assert backup.returncode == 0, backup.stderr
     assert "Traceback" not in backup.stderr, backup.stderr
     assert target.exists() and target.stat().st_size > 0
+
+
+def test_the_server_module_imports_eventlet_without_its_banner(tmp_path):
+    imported = _run([sys.executable, "-c", "import wsgi; print(wsgi.ASYNC_MODE)"], tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "eventlet"
+    assert "deprecated" not in imported.stderr.lower(), imported.stderr
+
+
+def test_the_licence_is_declared_the_spdx_way():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert '\nlicense = "MIT"\n' in text and (ROOT / "LICENSE").is_file()
 
 
 @pytest.mark.parametrize(
