@@ -175,3 +175,62 @@ def test_the_bell_still_opens_on_the_members_tab_of_a_group_one_runs(browser, de
         assert watcher.take() == []
     finally:
         page.context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+# What sticks out of a 390 px screen: elements past either edge that no scrolling (or
+# clipping) box on the screen contains. Screen-reader-only text is off-screen on purpose.
+OFF_SCREEN = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  const past = (r) => r.right > width + 1 || r.left < -1;
+  for (const el of document.querySelectorAll("body *")) {
+    if (!el.checkVisibility() || el.closest(".sr-only, .skip-link, [hidden]")) continue;
+    const box = el.getBoundingClientRect();
+    if (!box.width || !past(box)) continue;
+    let up = el.parentElement, held = false;
+    while (up && up !== document.body) {
+      const style = getComputedStyle(up);
+      if (["auto", "scroll", "hidden", "clip"].includes(style.overflowX)) {
+        if (!past(up.getBoundingClientRect())) { held = true; break; }
+      }
+      up = up.parentElement;
+    }
+    if (held || (el.parentElement && out.some((o) => o.el.contains(el)))) continue;
+    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (typeof el.className === "string" && el.className.trim()
+        ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+    out.push({ el, text: `${name} [${Math.round(box.left)}, ${Math.round(box.right)}]` });
+  }
+  const scrolled = document.documentElement.scrollWidth;
+  const wide = scrolled > width + 1 ? [`page ${scrolled} px wide`] : [];
+  return wide.concat(out.map((o) => o.text));
+}"""
+
+
+def test_nothing_is_off_screen_on_a_phone(browser, demo_server):
+    page, watcher = _sign_in(browser, demo_server, ROLES["admin"])
+    try:
+        seen = _crawl(page, watcher, demo_server, ["/", "/search?q=lumen", "/analytics"])
+        page.set_viewport_size(PHONE)
+        problems = []
+        for url in seen.values():
+            page.goto(url, wait_until="load")
+            expect(page.locator("body")).to_have_attribute("data-live", "on")
+            problems += [f"{url}: {p}" for p in page.evaluate(OFF_SCREEN)]
+        assert not problems, "\n".join(problems)
+
+        # the header's links fold into a menu
+        page.goto(demo_server.url + "/")
+        menu = page.get_by_role("button", name="Menu")
+        groups = page.get_by_role("navigation", name="Main").get_by_role("link", name="Groups")
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(groups).to_be_hidden()
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        groups.click()
+        expect(page).to_have_url(demo_server.url + "/groups")
+        assert page.evaluate(OFF_SCREEN) == []
+        assert watcher.take() == []
+    finally:
+        page.context.close()
