@@ -39,6 +39,7 @@ def test_a_long_post_folds_and_unfolds_in_place_and_a_live_one_folds_too(
     unfolded = long_card.locator(".post-body").evaluate("el => el.getBoundingClientRect().height")
     assert unfolded > height * 2, (height, unfolded)
 
+    page.evaluate("window.scrollTo(0, 0)")  # at the top, a live post is inserted at once
     live = f"Direct {marker}\n\n" + "\n\n".join(f"Point {n}" for n in range(1, 25))
     response = web_server.api("POST", "/api/v1/posts", token=token, json={"body": live})
     assert response.status_code == 201, response.text
