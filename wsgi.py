@@ -7,11 +7,29 @@ wait cooperatively). The async mode is a setting
 """
 
 import os
+import sys
+
+# One-shot commands (``flask jobs run``, ``flask backup``, ``flask db upgrade``…) import this
+# module too; they need no event loop, and eventlet patched in after the ``flask`` command
+# imported Flask breaks them ("Working outside of request context"). Under the ``flask``
+# command line the async mode is threading, whatever the setting says (the same test as
+# socialnet.config.one_shot_command, which cannot be imported before the patching).
+_PROGRAM = sys.argv[0] if sys.argv else ""
+if os.path.basename(_PROGRAM) in ("flask", "flask.exe") or _PROGRAM.endswith(
+    os.path.join("flask", "__main__.py")
+):
+    os.environ["SOCKETIO_ASYNC_MODE"] = "threading"
 
 ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
 
 if ASYNC_MODE == "eventlet":
-    import eventlet
+    import warnings
+
+    # eventlet prints a deprecation banner when imported; it is chosen here on purpose
+    # (the server's one async mode that needs no extra install), so the banner is silenced.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import eventlet
 
     eventlet.monkey_patch()
     # psycopg waits for PostgreSQL in C (blocking the whole eventlet hub) unless told to

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -114,11 +115,22 @@ def check_socket_origins(origins: Any) -> None:
         )
 
 
+def one_shot_command() -> bool:
+    """True when this process is the ``flask`` command line (``flask jobs run``, ``flask backup``,
+    ``python -m flask …``): one-shot commands run in threading mode, never under eventlet."""
+    program = sys.argv[0] if sys.argv else ""
+    return os.path.basename(program) in ("flask", "flask.exe") or program.endswith(
+        os.path.join("flask", "__main__.py")
+    )
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the configuration mapping from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
     default_db = f"sqlite:///{instance_path / 'socialnet.db'}"
     async_mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    if one_shot_command():
+        async_mode = "threading"
     if async_mode not in ASYNC_MODES:
         raise RuntimeError(f"SOCKETIO_ASYNC_MODE must be one of {ASYNC_MODES}, not {async_mode!r}")
     database_uri = os.environ.get("DATABASE_URL", default_db)

@@ -103,12 +103,14 @@ def start_live_server(
     database_url: str | None = None,
     async_mode: str = "eventlet",
     prepare: bool = True,
+    demo_posts: int | None = None,
     **env_extra: str,
 ) -> LiveServer:
     """Migrate a fresh database, create the admin, serve, and wait until it answers.
 
     ``prepare=False`` serves a database another live server already prepared
-    (a second process of the same cluster).
+    (a second process of the same cluster). ``demo_posts`` seeds the demo company
+    (``flask seed-demo --posts N``, everyone's password ``demo password``) first.
     """
     port = free_port()
     env = {
@@ -127,6 +129,10 @@ def start_live_server(
     }
     if prepare:
         _flask({**env, "SOCKETIO_ASYNC_MODE": "threading"}, "db", "upgrade")
+        if demo_posts is not None:
+            _flask(
+                {**env, "SOCKETIO_ASYNC_MODE": "threading"}, "seed-demo", "--posts", str(demo_posts)
+            )
         admin_args = ["--name", "Root Admin", "--password", ADMIN_PASSWORD, "--role", "admin"]
         cli_env = {**env, "SOCKETIO_ASYNC_MODE": "threading"}
         _flask(cli_env, "users", "create", ADMIN_EMAIL, *admin_args)

@@ -371,13 +371,27 @@
     pending = [];
     updateNewPostsButton();
     posts.sort((a, b) => a.id - b.id).forEach((post) => insertPost(post));
-    const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    window.scrollTo({ top: 0, behavior: reduce ? "auto" : "smooth" });
+    // The feed starts below the pinned announcements and the composers: scrolling to the
+    // page's top would leave the new posts under the fold. Bring the newest one into view.
     const first = feed?.firstElementChild;
     if (first) {
+      bringIntoView(first);
       first.setAttribute("tabindex", "-1");
       first.focus({ preventScroll: true });
     }
+  }
+
+  /** Scroll ``el`` to just under the sticky top bar (.feed > * has a scroll-margin-top). */
+  function bringIntoView(el) {
+    const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    el.scrollIntoView({ block: "start", behavior: reduce ? "auto" : "smooth" });
+  }
+
+  /** True when ``el`` is wholly visible under the sticky top bar. */
+  function inView(el) {
+    const box = el.getBoundingClientRect();
+    const topbar = $(".topbar")?.offsetHeight ?? 0;
+    return box.top >= topbar && box.top < window.innerHeight - 40;
   }
 
   newPostsButton?.addEventListener("click", revealPending);
@@ -785,6 +799,7 @@
   for (const picker of $$("[data-people-picker]")) {
     const input = $("[data-people-input]", picker);
     const list = $("[data-people-suggestions]", picker);
+    if (!input || !list) continue; // a picker without its field is a plain search form
     let timer = null;
     let asked = "";
     const lastWord = () => input.value.split(/[\s,]+/).pop() || "";
@@ -850,8 +865,11 @@
       const post = await api("POST", "/api/v1/posts", payload);
       textarea.value = "";
       window.composerFiles?.clear();
-      if (belongsHere(post)) insertPost(post);
-      else toast(_("Posted. It does not match this filter, so it is not listed here."));
+      if (belongsHere(post)) {
+        // one's own post shows at once, even when the composers push the feed below the fold
+        const el = insertPost(post);
+        if (el && !inView(el)) bringIntoView(el);
+      } else toast(_("Posted. It does not match this filter, so it is not listed here."));
       announce(_("Your post is live."));
     } catch (err) {
       showFormError(error, err.message);
