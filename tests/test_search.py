@@ -439,3 +439,19 @@ def test_a_search_starts_from_the_full_text_index(employee, kind):
             select(literal_column("1")).select_from(table(indexed.table)).where(found.where)
         )
         assert f"Bitmap Index Scan on {indexed.pg_index}" in plan, plan
+
+
+def test_topic_type_ahead_reads_kept_counts_through_a_key_range(employee):
+    """Topics are summed from ``topic_counts`` found by a range of its key, and the few
+    uses counted one by one are reached from the reader's own posts: no scan of every
+    hashtag (``LIKE`` is served by no index), no count of every use of a busy tag."""
+    from socialnet.services.search import _topic_rows
+    from socialnet.services.search.query import parse_query
+
+    plan = _plan(_topic_rows(employee, parse_query("mar")))
+    if db.engine.dialect.name == "sqlite":
+        assert "SEARCH topic_counts USING" in plan and "tag>? AND tag<?" in plan, plan
+        assert "SCAN post_hashtags" not in plan and "SCAN topic_counts" not in plan, plan
+    else:
+        assert "pk_topic_counts" in plan and "tag >=" in plan, plan
+        assert "Seq Scan on post_hashtags" not in plan, plan

@@ -69,7 +69,7 @@ from .recognition import (
 )
 from .sessions import UserSession
 from .settings import CompanySetting
-from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicFollow
+from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicCount, TopicFollow
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
@@ -86,6 +86,7 @@ __all__ = [
     "TOPIC_DESCRIPTION_MAX",
     "TOPIC_TAG_MAX",
     "Topic",
+    "TopicCount",
     "TopicFollow",
     "CompanySetting",
     "AnalyticsDay",

@@ -163,13 +163,18 @@ def drop_search_schema(conn: Connection) -> None:
 def rebuild_search_index(conn: Connection) -> None:
     """Re-create the index and re-read every row: after a restore, a rebuilt table, or to
     repair. PostgreSQL's generated columns are always current; their indexes are rebuilt
-    with ``REINDEX``."""
+    with ``REINDEX``. The topic counts of type-ahead (``topic_counts``) are recounted,
+    their triggers re-created."""
+    from .topics import RECOUNT_TOPICS, TOPIC_COUNT_TRIGGERS
+
     create_search_schema(conn)
     for t in INDEXED:
         if conn.dialect.name == "sqlite":
             conn.execute(text(f"INSERT INTO {t.fts} ({t.fts}) VALUES ('rebuild')"))
         else:
             conn.execute(text(f"REINDEX INDEX {t.pg_index}"))
+    for statement in (*TOPIC_COUNT_TRIGGERS[conn.dialect.name], *RECOUNT_TOPICS):
+        conn.execute(text(statement))
 
 
 @event.listens_for(db.metadata, "after_create")

@@ -95,6 +95,7 @@ from .posts import (
     received_announcement_post_ids,
     visible_comments_filter,
     visible_posts_filter,
+    visible_tag_uses,
 )
 from .roles import (
     MODERATOR_ROLES,
@@ -216,4 +217,5 @@ __all__ = [
     "visible_notifications_filter",
     "visible_notifications_to_row",
     "visible_posts_filter",
+    "visible_tag_uses",
 ]

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
@@ -14,6 +28,7 @@ from ..models import (
     ModerationState,
     Post,
     PostHashtag,
+    TopicCount,
     TopicFollow,
     User,
 )
@@ -64,6 +79,49 @@ def visible_posts_filter(user: User) -> ColumnElement[bool]:
             Post.id.in_(received_announcement_post_ids(user)),
         ),
     )
+
+
+def visible_tag_uses(user: User, tags: Callable[[Any], ColumnElement[bool]]):
+    """SQL ``SELECT tag, uses``: for each hashtag whose key meets ``tags(column)``, how many
+    posts carrying it ``user`` may see (:func:`visible_posts_filter`), when at least one.
+
+    The same figure as counting ``post_hashtags`` joined to visible posts, without reading
+    every use of a busy tag: posts not deleted, published and not announcements are seen
+    by every reader of their place, and the database keeps their count per tag and place
+    (``models.topics.TopicCount``, 0 for the company): those of the places ``user`` reads
+    are summed. Any other post ``user`` may see is theirs (held for approval or hidden) or
+    an announcement they sent or received: those few are counted one by one, through
+    :func:`visible_posts_filter` itself.
+    """
+    if not user.active:
+        return select(TopicCount.tag, TopicCount.posts.label("uses")).where(false())
+    counted = select(TopicCount.tag.label("tag"), TopicCount.posts.label("uses")).where(
+        tags(TopicCount.tag),
+        or_(TopicCount.group_key == 0, TopicCount.group_key.in_(readable_group_ids(user))),
+    )
+    own_or_received = union(
+        select(Post.id.label("id")).where(Post.author_id == user.id),
+        received_announcement_post_ids(user),
+    ).subquery()
+    others = (
+        select(PostHashtag.tag.label("tag"), literal(1).label("uses"))
+        .select_from(own_or_received)
+        .join(Post, Post.id == own_or_received.c.id)
+        .join(PostHashtag, PostHashtag.post_id == Post.id)
+        .where(tags(PostHashtag.tag), visible_posts_filter(user), not_(COUNTED_POST))
+    )
+    both = union_all(counted, others).subquery()
+    uses = func.sum(both.c.uses)
+    return select(both.c.tag, uses.label("uses")).group_by(both.c.tag).having(uses > 0)
+
+
+#: The posts ``topic_counts`` counts (the condition of its triggers, in
+#: ``models/topics.py``): seen by every reader of their place.
+COUNTED_POST = and_(
+    Post.deleted_at.is_(None),
+    Post.moderation_state == ModerationState.PUBLISHED.value,
+    Post.kind != "announcement",
+)
 
 
 #: States in which content reaches its author only: held for approval, or hidden

@@ -76,7 +76,9 @@ def _store_body(post: Post, source: str, *, new: bool = True) -> list[int]:
     mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(Mention(post_id=post.id, user_id=uid) for uid in mentioned)
     tags = canonical_tags(rendered.hashtags)
-    db.session.add_all(PostHashtag(post_id=post.id, tag=tag) for tag in tags)
+    # In key order: each row bumps its tag's count (``topic_counts``), so two posts
+    # written at once lock the same counts in the same order (no deadlock).
+    db.session.add_all(PostHashtag(post_id=post.id, tag=tag) for tag in sorted(tags))
     return mentioned
 
 

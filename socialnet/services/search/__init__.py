@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from ... import policy
@@ -322,17 +322,21 @@ def _items(user: User, parsed: ParsedQuery, hits: list[tuple[str, int]]) -> list
 def _topic_rows(user: User, parsed: ParsedQuery):
     """Hashtags starting with the query's words run together ("qual" → #qualite), among
     posts ``user`` may see (a tag used only in a secret group is not shown to outsiders),
-    most used first."""
+    most used first. The counts come from ``policy.visible_tag_uses`` (kept per tag by
+    the database), and the prefix is a key range, which the indexes serve."""
     prefix = "".join(WORD.findall(fold(parsed.text)))
-    uses = func.count(PostHashtag.post_id)
-    return (
-        select(PostHashtag.tag, uses.label("uses"))
-        .join(Post, Post.id == PostHashtag.post_id)
-        .where(PostHashtag.tag.like(escape_like(prefix) + "%", escape="\\"))
-        .where(policy.visible_posts_filter(user))
-        .group_by(PostHashtag.tag)
-        .order_by(uses.desc(), PostHashtag.tag)
-    )
+    found = policy.visible_tag_uses(user, lambda tag: _starts_with(tag, prefix)).subquery()
+    return select(found.c.tag, found.c.uses).order_by(found.c.uses.desc(), found.c.tag)
+
+
+def _starts_with(key, prefix: str) -> ColumnElement[bool]:
+    """``key`` starts with ``prefix``: a range an index walks (``LIKE`` is not served by
+    one on SQLite, nor on PostgreSQL outside the C collation), and the ``LIKE`` itself,
+    so that a collation ordering keys otherwise still gives exactly the prefix's keys."""
+    like = key.like(escape_like(prefix) + "%", escape="\\")
+    if not prefix or ord(prefix[-1]) >= 0xD7FF:  # no next character short of surrogates
+        return like
+    return and_(key >= prefix, key < prefix[:-1] + chr(ord(prefix[-1]) + 1), like)
 
 
 def _topic_dict(tag: str, uses: int) -> dict[str, Any]:

@@ -77,8 +77,10 @@ def _tagged(tag: str):
 
 
 def _visible_count(user: User, tag: str) -> int:
-    condition = policy.visible_posts_filter(user) & Post.id.in_(_tagged(tag))
-    return db.session.scalar(select(func.count(Post.id)).where(condition)) or 0
+    """Posts carrying ``tag`` that ``user`` may see (``policy.visible_tag_uses``: kept
+    counts, not a count of every use of a busy tag)."""
+    uses = policy.visible_tag_uses(user, lambda key: key == tag).subquery()
+    return db.session.scalar(select(uses.c.uses)) or 0
 
 
 def access_topic(user: User, raw: str) -> tuple[str, Topic | None, int]:
