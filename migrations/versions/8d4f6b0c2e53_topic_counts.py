@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "8d4f6b0c2e53"
-down_revision = "d9e4c1b7a2f0"
+down_revision = "7c3e5a9b1d42"
 branch_labels = None
 depends_on = None
 
