@@ -1,4 +1,4 @@
-"""Background work: scheduled announcements and the day's celebrations.
+"""Background work: scheduled announcements, the day's celebrations, personal digests.
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every
@@ -36,6 +36,7 @@ from .ops.metrics import JOB_PASSES
 from .services.analytics.rollup import rollup_due
 from .services.announcements import publish_due
 from .services.celebrations import company_today, do_run_celebrations
+from .services.digest import queue_due_digests
 from .services.files import remove_stale_uploads
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         stale = remove_stale_uploads(now)
         db.session.commit()
+        digests = queue_due_digests(now)
+        db.session.commit()  # the digests claimed leave now
     except Exception:
         db.session.rollback()
         raise
@@ -125,6 +128,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "celebrations_created": celebrated,
         "analytics_days_rolled": rolled,
         "stale_uploads_removed": stale,
+        "digests_sent": digests,
     }
 
 
@@ -141,6 +145,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "celebrations_created": 0,
                 "analytics_days_rolled": 0,
                 "stale_uploads_removed": 0,
+                "digests_sent": 0,
                 "skipped": 1,
             }
         try:

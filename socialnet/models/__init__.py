@@ -11,6 +11,7 @@ from .analytics import (
     UserActivityDay,
 )
 from .announcements import AUDIENCE_KINDS, Announcement, AnnouncementRecipient, AudienceKind
+from .digests import DIGEST_FREQUENCIES, DigestFrequency, DigestSend
 from .events import Event
 from .files import FILE_NAME_MAX, FileUpload
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
@@ -63,6 +64,9 @@ from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicFollow
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "DIGEST_FREQUENCIES",
+    "DigestFrequency",
+    "DigestSend",
     "FILE_NAME_MAX",
     "FileUpload",
     "TOPIC_DESCRIPTION_MAX",
