@@ -3,7 +3,7 @@ in each reader's language, through a real SMTP server, with a one-click unsubscr
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,36 +17,13 @@ from socialnet.models._time import utcnow
 from socialnet.services import digest
 from socialnet.services.celebrations import company_tz
 from socialnet.services.reactions import do_set_reaction
+from tests.digest_support import next_week, post_ids_in, tomorrow, weekly
 from tests.group_fixtures import announce
 from tests.helpers import assert_error
 from tests.mail_sink import PUBLIC_URL, header, parts_of, smtp  # noqa: F401 (the fixture)
 from tests.web import csrf_from, form, html_of
 
 PREFS = "/api/v1/me/preferences"
-
-
-def _local_noon(day) -> datetime:
-    """Noon of ``day`` in the company's time zone, as aware UTC."""
-    return datetime.combine(day, time(12), tzinfo=company_tz()).astimezone(UTC)
-
-
-def next_week() -> datetime:
-    """Monday noon next week: the weekly digest then tells about this week, which holds
-    everything a test just wrote."""
-    today = datetime.now(company_tz()).date()
-    return _local_noon(today + timedelta(days=7 - today.weekday()))
-
-
-def tomorrow() -> datetime:
-    return _local_noon(datetime.now(company_tz()).date() + timedelta(days=1))
-
-
-def weekly(user: User) -> digest.Digest:
-    return digest.gather(user, digest.current_period("weekly", next_week()))
-
-
-def all_post_ids(d: digest.Digest) -> set[int]:
-    return {i["post_id"] for i in d.announcements + d.mentions + d.posts}
 
 
 def engage(post: Post, *people: User) -> Post:
@@ -143,7 +120,7 @@ def test_a_digest_tells_unread_announcements_mentions_and_engaging_posts(
     assert d.mentions[0]["group"] == "Lyon plant"
     assert [i["post_id"] for i in d.posts] == [popular.id]
     assert d.posts[0]["reactions"] == 2
-    assert quiet.id not in all_post_ids(d) and mine.id not in all_post_ids(d)
+    assert quiet.id not in post_ids_in(d) and mine.id not in post_ids_in(d)
     assert d.posts[0]["url"] == f"http://127.0.0.1:5000/posts/{popular.id}"
     # once acknowledged, the announcement is no longer missed
     assert api(employee).post(f"/api/v1/announcements/{notice['id']}/ack").status_code == 200
@@ -168,7 +145,7 @@ def test_only_what_happened_in_the_period_is_told(manager, employee, fred, make_
     db.session.commit()
     assert weekly(employee).items == 0
     daily = digest.gather(employee, digest.current_period("daily", tomorrow()))
-    assert old.id not in all_post_ids(daily)
+    assert old.id not in post_ids_in(daily)
 
 
 # --------------------------------------------------------------------- leaks
@@ -179,7 +156,7 @@ def test_a_post_of_a_secret_group_one_left_is_not_in_the_digest(
 ):
     secret = make_group("Projet Orion", "secret", members=(employee, manager, fred))
     post = engage(make_post(manager, "Orion: the buyer is @emma.employee's client", secret), fred)
-    assert post.id in all_post_ids(weekly(employee))  # while she is a member
+    assert post.id in post_ids_in(weekly(employee))  # while she is a member
     db.session.execute(
         GroupMembership.__table__.delete().where(
             GroupMembership.group_id == secret.id, GroupMembership.user_id == employee.id
@@ -187,13 +164,13 @@ def test_a_post_of_a_secret_group_one_left_is_not_in_the_digest(
     )
     db.session.commit()
     left = weekly(employee)
-    assert post.id not in all_post_ids(left) and left.items == 0
+    assert post.id not in post_ids_in(left) and left.items == 0
 
 
 def test_a_hidden_or_deleted_post_is_not_in_the_digest(api, employee, manager, fred, make_post):
     hidden = engage(make_post(manager, "Hidden @emma.employee"), fred)
     deleted = engage(make_post(fred, "Deleted @emma.employee"), manager)
-    assert all_post_ids(weekly(employee)) == {hidden.id, deleted.id}
+    assert post_ids_in(weekly(employee)) == {hidden.id, deleted.id}
     hidden.moderation_state = "hidden"
     db.session.commit()
     assert api(fred).delete(f"/api/v1/posts/{deleted.id}").status_code == 204
@@ -217,7 +194,7 @@ def test_a_public_group_post_on_a_followed_topic_is_told_a_private_one_never(
     told = engage(make_post(fred, "#safety first", public), manager)
     untold = engage(make_post(fred, "#safety in the board", private), manager)
     assert api(employee).put("/api/v1/topics/safety/follow").status_code in (200, 201, 204)
-    ids = all_post_ids(weekly(employee))
+    ids = post_ids_in(weekly(employee))
     assert told.id in ids and untold.id not in ids
 
 
@@ -385,3 +362,13 @@ def test_a_deactivated_persons_link_no_longer_works(app, employee):
     employee.active = False
     db.session.commit()
     assert app.test_client().post(path).status_code == 400
+
+
+def test_ones_own_hidden_post_is_not_told_even_through_a_comment(api, employee, manager, make_post):
+    own = make_post(employee, "My proposal")
+    said = api(manager).post(f"/api/v1/posts/{own.id}/comments", {"body": "@emma.employee yes"})
+    assert said.status_code == 201
+    assert post_ids_in(weekly(employee)) == {own.id}
+    own.moderation_state = "hidden"
+    db.session.commit()
+    assert weekly(employee).items == 0

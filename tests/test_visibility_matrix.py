@@ -16,6 +16,7 @@ import pytest
 from socialnet.extensions import db
 from socialnet.models import Reaction, User
 from tests.conftest import received_events
+from tests.digest_support import post_ids_in, weekly
 from tests.group_fixtures import API, announce, create_group, ids, notifications_of
 from tests.helpers import count_rows
 
@@ -237,6 +238,11 @@ def search(world: World, viewer: str) -> bool:
     return seen_post
 
 
+def digest_email(world: World, viewer: str) -> bool:
+    """The weekly digest tells the post (it mentions the viewer, and it has a reaction)."""
+    return world.post_id in post_ids_in(weekly(world.users[viewer]))
+
+
 READ_PATHS = [
     home_feed,
     search,
@@ -253,6 +259,7 @@ READ_PATHS = [
     catchup_replay,
     socket_join,
     announcement,
+    digest_email,
 ]
 
 

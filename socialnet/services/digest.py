@@ -54,6 +54,7 @@ from ..models import (
     DigestSend,
     Group,
     Mention,
+    ModerationState,
     Post,
     Reaction,
     User,
@@ -153,6 +154,13 @@ def _in(column, period: Period):
     return and_(column >= period.since, column < period.until)
 
 
+def _told(user: User, feed: bool = False):
+    """Posts a digest may tell ``user`` about: those the feed shows them (``feed``), else any
+    they may see; and published: not even their own post held or hidden by moderation."""
+    visible = policy.home_feed_filter(user) if feed else policy.visible_posts_filter(user)
+    return and_(visible, Post.moderation_state == ModerationState.PUBLISHED.value)
+
+
 def _announcements(user: User, period: Period) -> list[tuple[Post, Announcement]]:
     return list(
         db.session.execute(
@@ -171,7 +179,7 @@ def _announcements(user: User, period: Period) -> list[tuple[Post, Announcement]
                 Announcement.cancelled_at.is_(None),
                 Announcement.expires_at > utcnow(),
                 _in(Announcement.published_at, period),
-                policy.visible_posts_filter(user),
+                _told(user),
             )
             .order_by(Announcement.published_at.desc(), Announcement.id.desc())
             .limit(MAX_ANNOUNCEMENTS)
@@ -189,7 +197,7 @@ def _mentions(user: User, period: Period) -> list[tuple[Post, Comment | None]]:
             .outerjoin(Comment, Comment.id == Mention.comment_id)
             .where(
                 Mention.user_id == user.id,
-                policy.visible_posts_filter(user),
+                _told(user),
                 or_(
                     and_(
                         Mention.comment_id.is_(None),
@@ -220,7 +228,7 @@ def _top_posts(user: User, period: Period, skip: set[int]) -> list[tuple[Post, i
         select(Post, reactions, score)
         .options(joinedload(Post.author))
         .where(
-            policy.home_feed_filter(user),
+            _told(user, feed=True),
             _in(Post.created_at, period),
             Post.author_id != user.id,
             Post.kind != "announcement",
@@ -380,8 +388,16 @@ def _local_day(moment: datetime) -> date:
 # --- the job ----------------------------------------------------------------------------
 
 
+def may_receive(user: User, now: datetime | None = None) -> bool:
+    """``user`` gets digests at all: active, not deleted, not suspended (the Python twin of
+    :func:`_recipients`' conditions; the frequency aside)."""
+    now = now or utcnow()
+    return user.active and user.deleted_at is None and not user.is_suspended(now)
+
+
 def _recipients(period: Period, limit: int) -> list[User]:
-    """Active people on ``period``'s frequency whose digest of that period is not claimed."""
+    """Active people on ``period``'s frequency whose digest of that period is not claimed
+    (:func:`may_receive`, in SQL)."""
     now = utcnow()
     claimed = select(DigestSend.user_id).where(DigestSend.period_start == period.start)
     return list(
