@@ -372,3 +372,61 @@ def test_ones_own_hidden_post_is_not_told_even_through_a_comment(api, employee, 
     own.moderation_state = "hidden"
     db.session.commit()
     assert weekly(employee).items == 0
+
+
+# --------------------------------------------------------------------- flask mail preview
+
+
+def _preview(app, *args: str):
+    return app.test_cli_runner().invoke(args=["mail", "preview", *args])
+
+
+def test_mail_preview_prints_a_digest_in_the_persons_language(
+    app, tmp_path, make_user, manager, fred, make_post
+):
+    claire = make_user("Claire Dupont", language="fr")
+    post = engage(make_post(fred, "Bravo l'équipe"), manager)
+    html = tmp_path / "digest.html"
+    result = _preview(app, "--to", claire.email, "--html", str(html))
+    assert result.exit_code == 0, result.output
+    # this week's posts are told next week: the preview tells last week's (nothing yet)
+    assert "Subject: Votre semaine sur Lumen & Co" in result.output
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in result.output
+    assert "nothing to say" in result.output
+    assert "Bonjour Claire Dupont" in result.output
+    assert html.read_text().startswith("<!doctype html>")
+    daily = _preview(app, "--to", claire.email, "--frequency", "daily")
+    assert daily.exit_code == 0 and "Votre journée" in daily.output
+    assert db.session.scalar(select(func.count()).select_from(DigestSend)) == 0
+    assert post.id  # nothing written, nothing sent
+
+
+def test_mail_preview_of_a_reset_email_holds_no_working_link(app, employee):
+    result = _preview(app, "--to", employee.email, "--kind", "password_reset")
+    assert result.exit_code == 0, result.output
+    assert "Reset your Lumen & Co password" in result.output
+    assert "/password-reset/confirm?token=PREVIEW" in result.output
+    for kind in ("signup", "signup_exists"):
+        assert _preview(app, "--to", employee.email, "--kind", kind).exit_code == 0
+
+
+def test_mail_preview_refuses_an_unknown_person_or_kind(app, employee):
+    unknown = _preview(app, "--to", "nobody@lumen.example")
+    assert unknown.exit_code == 1 and "No account has this email address." in unknown.output
+    assert _preview(app, "--to", employee.email, "--kind", "spam").exit_code == 2
+
+
+def test_the_admin_mail_preview_page(signed_in, admin, employee, fred):
+    page = signed_in(admin).get(f"/admin/mail-preview?to={employee.email}&kind=digest")
+    assert page.status_code == 200
+    html = html_of(page)
+    assert "Your week on Lumen &amp; Co: what you missed" in html
+    assert 'sandbox=""' in html and 'srcdoc="&lt;!doctype html&gt;' in html
+    assert html.count("<!doctype html>") == 1  # the email's HTML is escaped into srcdoc
+    reset = html_of(
+        signed_in(admin).get(f"/admin/mail-preview?to={employee.email}&kind=password_reset")
+    )
+    assert "token=PREVIEW" in reset
+    assert signed_in(admin).get("/admin/mail-preview?to=nobody@x.example").status_code == 404
+    assert signed_in(admin).get(f"/admin/mail-preview?to={fred.email}&kind=x").status_code == 400
+    assert signed_in(fred).get(f"/admin/mail-preview?to={employee.email}").status_code == 403
