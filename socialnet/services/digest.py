@@ -370,8 +370,8 @@ def digest_message(digest: Digest) -> Message:
         return UnfoldedMessage(
             subject=subject,
             recipients=[user.email],
-            body=render_template("digest_email.txt", **context),
-            html=render_template("digest_email.html", **context),
+            body=render_template("email/digest.txt", **context),
+            html=render_template("email/digest.html", **context),
             sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
             extra_headers={
                 "List-Unsubscribe": f"<{unsubscribe}>",
