@@ -42,8 +42,10 @@ def upgrade():
             "user_id", "period_start", name=op.f("uq_digest_sends_user_id_period_start")
         ),
     )
+    op.create_index("ix_digest_sends_period_start", "digest_sends", ["period_start"])
 
 
 def downgrade():
+    op.drop_index("ix_digest_sends_period_start", table_name="digest_sends")
     op.drop_table("digest_sends")
     op.drop_column("users", "digest")  # plain DROP COLUMN (SQLite 3.35+): triggers stay

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -30,7 +30,11 @@ class DigestSend(db.Model):
     """
 
     __tablename__ = "digest_sends"
-    __table_args__ = (UniqueConstraint("user_id", "period_start"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "period_start"),
+        #: Each job pass asks who is not claimed yet for the current period.
+        Index("ix_digest_sends_period_start", "period_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
