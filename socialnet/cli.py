@@ -1,4 +1,4 @@
-"""``flask`` commands: account administration and the demo company."""
+"""``flask`` commands: account administration, jobs, emails and the demo company."""
 
 from __future__ import annotations
 
@@ -23,6 +23,61 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(search_cli)
+    app.cli.add_command(mail_cli)
+
+
+@click.group("mail", help="Emails.")
+def mail_cli() -> None:
+    pass
+
+
+@mail_cli.command("preview")
+@click.option("--to", "email", required=True, help="The email address of the person.")
+@click.option(
+    "--kind",
+    type=click.Choice(["digest", "password_reset", "signup", "signup_exists"]),
+    default="digest",
+    show_default=True,
+)
+@click.option(
+    "--frequency",
+    type=click.Choice(["daily", "weekly"]),
+    default=None,
+    help="The digest's period (default: the person's own; weekly when theirs is off).",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the HTML part to this file (printed after the text part otherwise).",
+)
+def mail_preview(email: str, kind: str, frequency: str | None, html_path: Path | None) -> None:
+    """Print an email as the person would receive it, in their language; nothing is sent."""
+    from .hosts import public_url
+    from .services.mail_preview import access_person, preview
+
+    base = public_url(current_app.config) or None
+    with current_app.test_request_context(base_url=base):  # emailed links need a URL map
+        try:
+            message, items = preview(access_person(email), kind, frequency)
+        except DomainError as exc:
+            raise click.ClickException(str(exc.message)) from exc
+        finally:
+            db.session.rollback()  # a preview writes nothing
+    click.echo(f"To: {', '.join(message.recipients)}")
+    click.echo(f"Subject: {message.subject}")
+    for name, value in (message.extra_headers or {}).items():
+        click.echo(f"{name}: {value}")
+    if items == 0:
+        click.echo("(nothing to say: the job would send no digest)")
+    click.echo("")
+    click.echo(message.body)
+    if message.html and html_path:
+        html_path.write_text(message.html, encoding="utf-8")
+        click.echo(f"HTML written to {html_path}")
+    elif message.html:
+        click.echo(message.html)
 
 
 @click.group("jobs", help="Background work.")

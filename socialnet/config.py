@@ -156,6 +156,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "JOBS_INTERVAL_SECONDS": float(os.environ.get("SOCIALNET_JOBS_INTERVAL", "30")),
         "GROUP_CREATION_ROLES": _csv(os.environ.get("SOCIALNET_GROUP_CREATION_ROLES")),
         "COMPANY_NAME": os.environ.get("SOCIALNET_COMPANY_NAME", "Lumen & Co"),
+        "DIGEST_SEND_HOUR": int(os.environ.get("SOCIALNET_DIGEST_HOUR", "7")),
         "COMPANY_TIMEZONE": os.environ.get("SOCIALNET_COMPANY_TIMEZONE", "Europe/Paris"),
         # The languages people may choose (socialnet/i18n.py); English is the source text.
         "LANGUAGES": ("en", "fr"),

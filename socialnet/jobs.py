@@ -1,4 +1,5 @@
-"""Background work: scheduled announcements, the day's celebrations, event reminders.
+"""Background work: scheduled announcements, the day's celebrations, event reminders,
+personal digests.
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every
@@ -36,6 +37,7 @@ from .ops.metrics import JOB_PASSES
 from .services.analytics.rollup import rollup_due
 from .services.announcements import publish_due
 from .services.celebrations import company_today, do_run_celebrations
+from .services.digest import queue_due_digests
 from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
 
@@ -120,6 +122,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         reminded = do_send_reminders(now)
         db.session.commit()
+        digests = queue_due_digests(now)
+        db.session.commit()  # the digests claimed leave now
     except Exception:
         db.session.rollback()
         raise
@@ -129,6 +133,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "analytics_days_rolled": rolled,
         "stale_uploads_removed": stale,
         "event_reminders_sent": reminded,
+        "digests_sent": digests,
     }
 
 
@@ -146,6 +151,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "analytics_days_rolled": 0,
                 "stale_uploads_removed": 0,
                 "event_reminders_sent": 0,
+                "digests_sent": 0,
                 "skipped": 1,
             }
         try:

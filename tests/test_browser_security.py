@@ -32,6 +32,10 @@ from tests.web import csrf_from
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 #: Create a session rather than act for one: JSON only, which no cross-site form can send.
 SESSION_STARTERS = {"api.login", "api.signup"}
+#: Authorized by a signed token in their URL, never by the cookie: RFC 8058's one-click
+#: unsubscribe is posted by mail clients, without cookies or CSRF token. Forged here
+#: (no token), they must refuse and change nothing all the same.
+TOKEN_AUTHORIZED = {"digest.unsubscribe_submit"}
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -111,7 +115,10 @@ def test_every_cookie_authenticated_change_needs_the_csrf_token(app, auth, emplo
         if rule.endpoint in SESSION_STARTERS:
             continue
         url = _url(rule, world)
-        if rule.rule.startswith("/api/"):
+        if rule.endpoint in TOKEN_AUTHORIZED:
+            response = client.open(url, method=method, data={"body": "forged"})
+            assert response.status_code == 400, (method, url, response.status_code)
+        elif rule.rule.startswith("/api/"):
             response = client.open(url, method=method, json={})
             assert_error(response, 403, "csrf_failed")
             assert "CSRF" in response.get_json()["message"], (method, url)

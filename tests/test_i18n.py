@@ -57,6 +57,7 @@ def test_a_preference_wins_over_the_browser_and_null_gives_it_back(api, employee
         "leaderboard_opt_out": False,
         "celebrate_birthday": False,
         "language": "fr",
+        "digest": "weekly",
     }
     refused = me.patch("/api/v1/me/preferences", {"language": "xx"}, headers=EN)
     body = assert_error(refused, 400, "invalid")

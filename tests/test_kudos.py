@@ -220,6 +220,7 @@ def test_preferences(api, employee):
         "leaderboard_opt_out": False,
         "celebrate_birthday": False,
         "language": None,
+        "digest": "weekly",
     }
     response = api(employee).patch("/api/v1/me/preferences", {"leaderboard_opt_out": True})
     assert response.get_json()["leaderboard_opt_out"] is True

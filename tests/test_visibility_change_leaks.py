@@ -57,8 +57,10 @@ from argon2 import PasswordHasher
 from socialnet.extensions import db, socketio
 from socialnet.models import CompanyValue, User
 from socialnet.realtime.catchup import TOMBSTONE_TYPES
+from socialnet.services import digest
 from socialnet.services.tokens import do_create_token
 from tests.conftest import PASSWORD, ApiClient, _wipe
+from tests.digest_support import weekly
 from tests.group_fixtures import API
 from tests.moderation_fixtures import act, reported_case
 from tests.test_files import png_bytes, upload
@@ -692,6 +694,18 @@ def celebrations_today(world: World, viewer: str) -> bool:
     )
 
 
+def digest_email(world: World, viewer: str) -> bool:
+    """The weekly digest, built now, tells the post (it mentions the viewer and has a
+    reaction); never one's own (others' comments on it are the comments' subject)."""
+    db.session.expire_all()
+    user = db.session.get(User, world.users[viewer])
+    if not digest.may_receive(user):
+        return False
+    told = weekly(user)
+    lines = told.posts + [m for m in told.mentions if not m["in_comment"]]
+    return world.post_id in {line["post_id"] for line in lines}
+
+
 def announcement_read(world: World, viewer: str) -> bool:
     url = f"{API}/announcements/{world.announcement_id}"
     return _get(world, viewer, url, (200, 401, 404)).status_code == 200
@@ -935,6 +949,7 @@ PATHS: dict[str, Path] = {
         Path(kudos_received, "post"),
         Path(kudos_leaderboard, "post", CM_ONLY),
         Path(celebrations_today, "post"),
+        Path(digest_email, "post", EVERYONE - {"author"}),
         Path(announcement_read, "group", MEMBERS | {"cm"}),
         Path(announcement_reach, "group", frozenset({"author", "cm"})),
         Path(sender_announcement_read, "group", MEMBERS | {"cm"}),

@@ -18,6 +18,7 @@ from socialnet.extensions import db
 from socialnet.models import EventRsvp, Reaction, User
 from socialnet.models._time import utcnow
 from tests.conftest import received_events
+from tests.digest_support import post_ids_in, weekly
 from tests.group_fixtures import API, announce, create_group, ids, notifications_of
 from tests.helpers import count_rows
 
@@ -318,6 +319,11 @@ def ids_of(items: list[dict]) -> list[int]:
     return [item["id"] for item in items]
 
 
+def digest_email(world: World, viewer: str) -> bool:
+    """The weekly digest tells the post (it mentions the viewer, and it has a reaction)."""
+    return world.post_id in post_ids_in(weekly(world.users[viewer]))
+
+
 READ_PATHS = [
     home_feed,
     search,
@@ -340,6 +346,7 @@ READ_PATHS = [
     event_rsvp_and_attendees,
     event_calendar_feed,
     socket_event_updated,
+    digest_email,
 ]
 
 

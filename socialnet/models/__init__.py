@@ -21,6 +21,7 @@ from .calendar import (
     EventRsvp,
     RsvpStatus,
 )
+from .digests import DIGEST_FREQUENCIES, DigestFrequency, DigestSend
 from .events import Event
 from .files import FILE_NAME_MAX, FileUpload
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
@@ -81,6 +82,9 @@ __all__ = [
     "EventReminder",
     "EventRsvp",
     "RsvpStatus",
+    "DIGEST_FREQUENCIES",
+    "DigestFrequency",
+    "DigestSend",
     "FILE_NAME_MAX",
     "FileUpload",
     "TOPIC_DESCRIPTION_MAX",

@@ -84,6 +84,9 @@ class User(UserMixin, db.Model):
     #: The language the person chose (``"en"``, ``"fr"``); ``None`` until they choose,
     #: then their browser's decides (``socialnet/i18n.py``).
     language: Mapped[str | None] = mapped_column(String(8))
+    #: How often the personal digest email comes: ``"daily"``, ``"weekly"`` or ``"off"``
+    #: (``models/digests.py``, ``services/digest.py``).
+    digest: Mapped[str] = mapped_column(String(8), default="weekly", server_default="weekly")
     #: Moderation sanctions in force (see ``models/moderation.py``): until then, a
     #: muted person reads but cannot post, comment or react; a suspended one cannot
     #: sign in. :data:`INDEFINITELY` means until a moderator lifts it.

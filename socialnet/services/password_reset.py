@@ -254,17 +254,40 @@ def do_request_signup(data: Any) -> None:
             hours=signup_max_age() // 3600,
         )
     else:
-        message = _message(
-            email,
-            _l("You already have a %(company)s account"),
-            "password_signup_exists_email.txt",
-            to=existing,
-            name=existing.display_name,
-            sign_in=link_to("auth.sign_in"),
-            reset=link_to("auth.password_reset_request"),
-        )
+        message = signup_exists_message(existing)
     app = current_app._get_current_object()
     after_commit(lambda: send_in_background(app, message))
+
+
+def signup_exists_message(user: User) -> Message:
+    """The note to someone signing up again with ``user``'s address."""
+    return _message(
+        user.email,
+        _l("You already have a %(company)s account"),
+        "password_signup_exists_email.txt",
+        to=user,
+        name=user.display_name,
+        sign_in=link_to("auth.sign_in"),
+        reset=link_to("auth.password_reset_request"),
+    )
+
+
+def reset_message_preview(user: User) -> Message:
+    """The reset email ``user`` would get, its link carrying a token that resets nothing
+    (``flask mail preview``: whoever previews must not hold a working link)."""
+    return _reset_message(user.email, user.display_name, "PREVIEW", user)
+
+
+def signup_message_preview(user: User) -> Message:
+    """The email finishing a sign-up at ``user``'s address, with a token that works not."""
+    return _message(
+        user.email,
+        _l("Finish signing up to %(company)s"),
+        "password_signup_email.txt",
+        name=user.display_name,
+        link=link_to("auth.signup_confirm", token="PREVIEW"),
+        hours=signup_max_age() // 3600,
+    )
 
 
 def access_signup(token: Any) -> tuple[str, str]:

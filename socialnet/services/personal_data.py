@@ -138,6 +138,7 @@ def _profile(user: User) -> dict[str, Any]:
         ),
         "celebrate_birthday": user.celebrate_birthday,
         "leaderboard_opt_out": user.leaderboard_opt_out,
+        "digest": user.digest,
         "role": user.role,
         "active": user.active,
         "muted_until": iso(user.muted_until),

@@ -55,6 +55,7 @@ def register_views(app: Flask) -> None:
     from .analytics import bp as analytics_bp
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
+    from .digest import bp as digest_bp
     from .events import bp as events_bp
     from .feed import bp as feed_bp
     from .files import bp as files_bp
@@ -85,6 +86,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(topics_bp)
     app.register_blueprint(language_bp)
+    app.register_blueprint(digest_bp)
     app.add_template_filter(when)
     app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)

@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..services import kudos, pages
+from ..services import preferences as prefs
 from ..services.celebrations import do_create_team_success
-from ..unit_of_work import attempt, commit
+from ..unit_of_work import attempt
 from ._common import form_next, keep_draft, me
 
 bp = Blueprint("recognition", __name__)
@@ -84,11 +85,14 @@ def leaderboard():
 @login_required
 def preferences():
     if request.method == "POST":
-        kudos.do_update_preferences(
-            me(),
-            {name: request.form.get(name) == "on" for name in kudos.PREFERENCES},
-        )
-        commit()
+        data = {name: request.form.get(name) == "on" for name in kudos.PREFERENCES}
+        if "digest" in request.form:
+            data["digest"] = request.form["digest"]
+        with attempt() as outcome:
+            prefs.do_update_preferences(me(), data)
+        if outcome.failed:
+            page = render_template("preferences.html", prefs=prefs.preferences(me()))
+            return page, outcome.status
         flash(_("Preferences saved."), "success")
         return redirect(url_for("recognition.preferences"))
-    return render_template("preferences.html", prefs=kudos.preferences(me()))
+    return render_template("preferences.html", prefs=prefs.preferences(me()))

@@ -30,7 +30,7 @@ RANKED = {
 }
 PREFERENCES = {
     "type": "object",
-    "required": ["leaderboard_opt_out", "celebrate_birthday", "language"],
+    "required": ["leaderboard_opt_out", "celebrate_birthday", "language", "digest"],
     "properties": {
         "leaderboard_opt_out": {"type": "boolean"},
         "celebrate_birthday": {"type": "boolean"},
@@ -40,6 +40,12 @@ PREFERENCES = {
             "nullable": True,
             "description": "The language chosen; null: the browser's (Accept-Language), "
             "then the company default (SOCIALNET_DEFAULT_LANGUAGE).",
+        },
+        "digest": {
+            "type": "string",
+            "enum": ["daily", "weekly", "off"],
+            "description": "How often the personal digest email comes (weekly by default): "
+            "what the person missed, in their language, with a one-click unsubscribe.",
         },
     },
 }
@@ -318,11 +324,12 @@ PATHS: dict[str, Any] = {
     },
     "/me/preferences": {
         "get": operation(
-            "My settings: recognition and language",
+            "My settings: recognition, language and digest",
             {200: json_response(ref("Preferences")), 401: R401},
         ),
         "patch": operation(
-            "Opt out of leaderboards; opt in to birthday celebrations; choose a language",
+            "Opt out of leaderboards; opt in to birthday celebrations; choose a language "
+            "and how often the digest email comes",
             {200: json_response(ref("Preferences")), 400: R400, 401: R401},
             requestBody=json_body_of("PreferencesChange"),
         ),
