@@ -76,6 +76,11 @@ COMMON_HEADERS = {
 }
 
 
+#: Endpoints whose URL changes with their content (a version in it), so that a browser may
+#: keep them (never a shared cache): avatars.
+PRIVATELY_CACHED = frozenset({"api.download_avatar"})
+
+
 def security_headers(response: Response) -> Response:
     """``after_request`` for every response of the Flask app (pages, API, errors, static).
 
@@ -85,7 +90,8 @@ def security_headers(response: Response) -> Response:
     a static file is ``Cache-Control: no-store`` (pages, JSON and downloads hold one
     person's data, and the sign-in page a CSRF token: neither the browser's disk cache
     nor a proxy keeps them, so the back button after signing out shows nothing).
-    A view may set a stricter CSP of its own; caching cannot be opted into.
+    A view may set a stricter CSP of its own; caching cannot be opted into, except by
+    the endpoints of :data:`PRIVATELY_CACHED`, with a ``private`` ``Cache-Control``.
     """
     headers = response.headers
     for name, value in COMMON_HEADERS.items():
@@ -94,7 +100,10 @@ def security_headers(response: Response) -> Response:
     headers.setdefault("Content-Security-Policy", csp)
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint != "static":
+    own_cache = request.endpoint in PRIVATELY_CACHED and headers.get(
+        "Cache-Control", ""
+    ).startswith("private")
+    if request.endpoint != "static" and not own_cache:
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -133,7 +133,12 @@ BUCKETS = (
     ),
     Bucket("reports", "20 per hour", user_key, ("api.create_report", "moderation.report")),
     # Each upload is decoded (images) and written to disk; the daily quota caps the bytes.
-    Bucket("uploads", "60 per minute", user_key, ("api.upload_file",)),
+    Bucket(
+        "uploads",
+        "60 per minute",
+        user_key,
+        ("api.upload_file", "api.set_avatar", "people.set_avatar"),
+    ),
     Bucket("tokens", "10 per hour", user_key, ("api.create_token",)),
     # Building an archive reads everything a person ever did: a few per hour is plenty.
     Bucket(

@@ -35,6 +35,31 @@ def iso(value: datetime | date | None) -> str | None:
     return value.isoformat()
 
 
+#: The square sizes of avatars (``services.people.avatar``) and the one ``avatar_url`` names.
+AVATAR_SIZES = (32, 64, 160)
+AVATAR_DEFAULT_SIZE = 160
+
+
+def avatar_url(user: User, size: int = AVATAR_DEFAULT_SIZE) -> str | None:
+    """The URL of ``user``'s avatar at ``size`` (``api.download_avatar``; its version makes
+    a change visible at once), or None when they show their initials. Built without
+    ``url_for`` so that jobs, outside any request, serialize people too."""
+    if not user.avatar_keys:
+        return None
+    return f"/api/v1/users/{user.id}/avatar/{user.avatar_version}/{size}"
+
+
+def avatar_src(person: Any, size: int) -> str | None:
+    """Templates' ``avatar_src``: the avatar URL at ``size`` of a user dict (its
+    ``avatar_url`` at another size), of a ``User``, or None (initials; no person)."""
+    if isinstance(person, dict):
+        url = person.get("avatar_url")
+        return f"{url.rsplit('/', 1)[0]}/{size}" if url else None
+    if isinstance(person, User):
+        return avatar_url(person, size)
+    return None
+
+
 def user_summary(user: User) -> dict[str, Any]:
     """What any colleague sees next to a post or comment."""
     return {
@@ -43,6 +68,7 @@ def user_summary(user: User) -> dict[str, Any]:
         "handle": user.handle,
         "job_title": user.job_title,
         "initials": user.initials,
+        "avatar_url": avatar_url(user),
     }
 
 

@@ -213,6 +213,7 @@ def _path_with_ids(path: str, params: list[dict], ids: dict[str, int | str]) -> 
 def one_of_everything(app, api, admin, employee, make_group, tmp_path):
     """Ids of one object of each kind a GET path names, visible to (and managed by) ``admin``."""
     from tests.moderation_fixtures import reported_case
+    from tests.test_avatars import put_avatar
     from tests.test_files import png_bytes, upload
 
     app.config["STORAGE_DIR"] = str(tmp_path / "uploads")
@@ -238,6 +239,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
             "group_id": group.id,
         },
     ).get_json()
+    put_avatar(api(employee), png_bytes())
     return {
         "user_id": employee.id,
         "post_id": post["id"],
@@ -249,6 +251,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         "file_id": image["id"],
         "name": image["name"],
         "event_id": event["id"],
+        "version": 1,
     }
 
 

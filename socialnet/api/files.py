@@ -22,9 +22,10 @@ _ENVELOPE = 64 * 1024
 
 @bp.before_request
 def _upload_size_limit() -> None:
-    """The upload route takes bodies up to ``MAX_UPLOAD_MB`` (every other route keeps
-    ``MAX_CONTENT_LENGTH``); a declared length over it is refused before anything is read."""
-    if request.endpoint != "api.upload_file":
+    """The upload routes (a file, an avatar) take bodies up to ``MAX_UPLOAD_MB`` (every
+    other route keeps ``MAX_CONTENT_LENGTH``); a declared length over it is refused before
+    anything is read."""
+    if request.endpoint not in ("api.upload_file", "api.set_avatar"):
         return
     limit = files.max_upload_bytes() + _ENVELOPE
     if request.content_length is not None and request.content_length > limit:
@@ -32,9 +33,9 @@ def _upload_size_limit() -> None:
     request.max_content_length = limit
 
 
-@bp.post("/files")
-def upload_file():
-    user = require_user()
+def received_file() -> tuple[str | None, bytes]:
+    """``(name, bytes)`` of the multipart field ``file``, read up to one byte over the
+    limit. :raise TooLarge: over ``MAX_UPLOAD_MB``. :raise ValidationFailed: no such field."""
     try:
         sent = request.files.get("file")
     except RequestEntityTooLarge as exc:
@@ -45,15 +46,20 @@ def upload_file():
             fields={"file": "required"},
         )
     try:
-        data = sent.stream.read(files.max_upload_bytes() + 1)
+        return sent.filename, sent.stream.read(files.max_upload_bytes() + 1)
     finally:
         sent.close()
-    upload = files.do_upload(user, sent.filename, data)
+
+
+@bp.post("/files")
+def upload_file():
+    user = require_user()
+    upload = files.do_upload(user, *received_file())
     commit()
     return created(files.file_dict(upload))
 
 
-def _send(key: str, mimetype: str, name: str, *, inline: bool):
+def send_stored(key: str, mimetype: str, name: str, *, inline: bool):
     path = get_storage().path(key)
     if path is None or not path.is_file():
         raise NotFound(_("No such file."))
@@ -77,7 +83,7 @@ def download_file(file_id: int, name: str):
     mimetype = f.content_type
     if mimetype.startswith("text/"):
         mimetype += "; charset=utf-8"
-    return _send(f.storage_key, mimetype, f.name, inline=f.is_image)
+    return send_stored(f.storage_key, mimetype, f.name, inline=f.is_image)
 
 
 @bp.get("/files/<id:file_id>/thumb/640")
@@ -85,7 +91,7 @@ def download_thumbnail(file_id: int):
     f = files.access_file(require_user(), file_id)
     if not f.thumbnail_key:
         raise NotFound(_("No such file."))
-    return _send(f.thumbnail_key, "image/webp", "thumbnail.webp", inline=True)
+    return send_stored(f.thumbnail_key, "image/webp", "thumbnail.webp", inline=True)
 
 
 @bp.get("/groups/<id:group_id>/files")

@@ -101,6 +101,11 @@ class User(UserMixin, db.Model):
     about_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     location_detail: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    #: The photo (``services.people.avatar``): storage keys by square size (``{"32": key,
+    #: "64": …, "160": …}``), ``None`` for initials. ``avatar_version`` grows at each change
+    #: and is part of the avatar's URL, so a browser's cache never shows an old face.
+    avatar_keys: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    avatar_version: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Set when the person deleted their account: the row stays as a tombstone
     #: ("Former colleague", no personal data) so their past content and the audit
     #: log keep a valid author. A deleted account is never reactivated.

@@ -79,6 +79,7 @@ from . import audit, company_settings
 from .accounts import do_end_sessions, verify_password
 from .cases import do_close_cases_about
 from .files import delete_uploads_of
+from .people.avatar import forget_avatar
 from .validation import check_known_fields
 
 #: What colleagues see in place of a deleted person's name.
@@ -360,6 +361,7 @@ def do_delete_account(user: User, data: Any) -> str:
     if mode == company_settings.REMOVE:
         _remove_contributions(user)
     delete_uploads_of(user, attached_too=mode == company_settings.REMOVE)
+    forget_avatar(user)
     _remove_celebrations_of(user)
     _cancel_scheduled_announcements(user)
     _unmention(user)  # while the old handle is known

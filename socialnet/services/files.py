@@ -91,6 +91,17 @@ def _write(storage: Storage, data: bytes) -> str:
     return key
 
 
+def write_bytes(data: bytes) -> str:
+    """Store ``data`` under a new key, removed again if the transaction rolls back."""
+    return _write(get_storage(), data)
+
+
+def delete_bytes_on_commit(keys: list[str]) -> None:
+    """Remove these stored keys once the transaction commits (kept if it rolls back)."""
+    storage = get_storage()
+    db.session.info.setdefault(_DOOMED, []).extend((storage, key) for key in keys)
+
+
 def delete_files(files: list[FileUpload]) -> None:
     """Delete these rows now and their bytes once the deletion is committed."""
     if not files:
@@ -180,28 +191,45 @@ def _bad_image() -> ValidationFailed:
     )
 
 
-def _process_image(data: bytes, content_type: str) -> tuple[bytes, bytes, int, int]:
-    """``(clean bytes, thumbnail bytes (WebP), width, height)``: the image checked,
-    oriented and stripped of its metadata. :raise ValidationFailed: too many pixels,
-    damaged or truncated."""
+def decode_image(data: bytes, content_type: str) -> Image.Image:
+    """``data`` decoded (loaded), after checking its pixel count and that its bytes are
+    the ``content_type`` sniffed. :raise ValidationFailed: too many pixels, damaged or
+    truncated."""
     # The pixel count is checked before decoding, below Pillow's own warning threshold, so no
     # process-wide warnings filter is needed (it would not be thread-safe).
     try:
         with Image.open(io.BytesIO(data)) as probe:
             width, height = probe.size
             if width * height > MAX_IMAGE_PIXELS:
-                raise ValidationFailed(
-                    _(
-                        "This image is too large: at most %(num)d million pixels.",
-                        num=MAX_IMAGE_PIXELS // 1_000_000,
-                    ),
-                    error="image_too_large",
-                )
+                raise _too_many_pixels()
             if _PIL_FORMATS.get(probe.format or "") != content_type:
                 raise _bad_image()
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _bad_image() from exc
+    return image
+
+
+def _too_many_pixels() -> ValidationFailed:
+    return ValidationFailed(
+        _(
+            "This image is too large: at most %(num)d million pixels.",
+            num=MAX_IMAGE_PIXELS // 1_000_000,
+        ),
+        error="image_too_large",
+    )
+
+
+def _process_image(data: bytes, content_type: str) -> tuple[bytes, bytes, int, int]:
+    """``(clean bytes, thumbnail bytes (WebP), width, height)``: the image checked,
+    oriented and stripped of its metadata. :raise ValidationFailed: too many pixels,
+    damaged or truncated."""
+    try:
+        image = decode_image(data, content_type)
         animated = getattr(image, "n_frames", 1) > 1
         if animated and content_type == "image/gif":
             clean = data  # kept as sent, animation and all; GIF carries no EXIF
@@ -215,13 +243,7 @@ def _process_image(data: bytes, content_type: str) -> tuple[bytes, bytes, int, i
         out = io.BytesIO()
         thumb.save(out, "WEBP", quality=82)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationFailed(
-            _(
-                "This image is too large: at most %(num)d million pixels.",
-                num=MAX_IMAGE_PIXELS // 1_000_000,
-            ),
-            error="image_too_large",
-        ) from exc
+        raise _too_many_pixels() from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise _bad_image() from exc
     return clean, out.getvalue(), width, height

@@ -81,6 +81,7 @@ from ..models import (
 from ..models._time import utcnow
 from ..serializers import iso
 from . import audit, files
+from .people import avatar
 from .people.skills import skills_of
 
 #: Bumped when the layout of ``data.json`` changes in a way a reader would notice.
@@ -97,12 +98,13 @@ This archive holds everything %(company)s's internal network stores about
 
 data.json   all of it, in JSON (UTF-8); dates are ISO 8601 in UTC.
 files/      the files you uploaded (listed under "files" in data.json), if any.
+avatar.webp your profile photo (described under "avatar" in data.json), if any.
 
 Sections: profile, posts, comments, reactions, poll_ballots, kudos_given,
 kudos_received, announcements_sent, announcements_received, groups,
 group_join_requests, notifications, notification_mutes, followed_topics, api_tokens,
 sessions, reports_filed, sanctions, celebrations, activity_days, audit_log, skills,
-endorsements_given, endorsements_received, files.
+endorsements_given, endorsements_received, files, avatar.
 
 Posts and comments include deleted and moderated ones, with their state: the
 network still stores them. Content written by other people is included only
@@ -540,6 +542,7 @@ def collect(user: User) -> dict[str, Any]:
         "skills": skills_of(user),
         **_endorsements(user),
         "files": files.export_entries(user),
+        "avatar": avatar.export_entry(user),
     }
 
 
@@ -553,8 +556,11 @@ def export_zip(user: User, company_name: str) -> bytes:
     """``user``'s data as a zip: ``data.json`` (see :func:`collect`) and ``README.txt``."""
     data = collect(user)
     stored = [(entry["path"], files.export_bytes(entry)) for entry in data["files"]]
-    for entry in data["files"]:
-        del entry["storage_key"]  # internal
+    if data["avatar"] is not None:
+        stored.append((data["avatar"]["path"], files.export_bytes(data["avatar"])))
+    for entry in [*data["files"], data["avatar"]]:
+        if entry is not None:
+            del entry["storage_key"]  # internal
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path, content in stored:

@@ -14,6 +14,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from ..models import REACTION_KINDS
+from ..serializers import avatar_src
 
 REACTIONS = {
     "like": ("👍", _l("Like")),
@@ -90,6 +91,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(when)
     app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)
+    app.add_template_global(avatar_src)
 
     @app.context_processor
     def _globals():

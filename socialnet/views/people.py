@@ -9,7 +9,7 @@ from flask_login import login_required
 from .. import policy
 from ..realtime.catchup import head_event_id
 from ..services import accounts, directory, kudos, pages
-from ..services.people import org, skills
+from ..services.people import avatar, org, skills
 from ..services.people import profile as own_profile
 from ..unit_of_work import attempt
 from ._common import FEED_PAGE, me
@@ -83,6 +83,29 @@ def edit_profile():
         return render_template("profile_edit.html", draft=draft, skills=[]), outcome.status
     flash(_("Your profile is updated."), "success")
     return redirect(url_for("people.profile", person_id=me().id))
+
+
+@bp.post("/me/avatar")
+@login_required
+def set_avatar():
+    """The profile page's photo form without JavaScript (avatars.js sends it to the API,
+    which takes up to ``MAX_UPLOAD_MB``; here the page limit, ``MAX_CONTENT_LENGTH``)."""
+    sent = request.files.get("file")
+    with attempt() as outcome:
+        avatar.do_set_avatar(me(), sent.read() if sent else b"")
+    if not outcome.failed:
+        flash(_("Your photo is updated."), "success")
+    return redirect(url_for("people.edit_profile"))
+
+
+@bp.post("/me/avatar/delete")
+@login_required
+def remove_avatar():
+    with attempt() as outcome:
+        avatar.do_remove_avatar(me())
+    if not outcome.failed:
+        flash(_("Your photo is removed: your initials show instead."), "success")
+    return redirect(url_for("people.edit_profile"))
 
 
 @bp.route("/people/<id:person_id>/organisation", methods=["GET", "POST"])

@@ -206,6 +206,7 @@
     const avatar = $('[data-field="avatar"]', el);
     avatar.href = `/people/${authorId}`;
     avatar.textContent = post.author.initials;
+    window.socialnetAvatars?.fill(avatar, post.author); // avatars.js: the photo, if any
     $('[data-field="job"]', el).textContent = post.author.job_title || "";
     $('[data-field="permalink"]', el).href = permalink;
     const created = $('[data-field="created"]', el);
@@ -257,6 +258,7 @@
     const avatar = $('[data-field="avatar"]', el);
     avatar.href = `/people/${authorId}`;
     avatar.textContent = comment.author.initials;
+    window.socialnetAvatars?.fill(avatar, comment.author);
     const author = $('[data-field="author"]', el);
     author.href = `/people/${authorId}`;
     author.textContent = comment.author.display_name;
@@ -443,6 +445,10 @@
   }
 
   const handlers = {
+    "user.updated"(person) {
+      // names and avatars on the open page: avatars.js applies it
+      document.dispatchEvent(new CustomEvent("socialnet:user-updated", { detail: person }));
+    },
     "post.created"(post) {
       const existing = postEl(post.id);
       if (existing) return fillPost(existing, post);

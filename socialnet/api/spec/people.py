@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import R400, R401, R404, id_param, json_response, operation, ref
+from .common import (
+    R400,
+    R401,
+    R403,
+    R404,
+    R409,
+    error_response,
+    id_param,
+    json_response,
+    operation,
+    ref,
+)
 
 SKILL_NAME = {"type": "string", "maxLength": 60}
 
@@ -142,6 +153,66 @@ PATHS: dict[str, Any] = {
             "manager) and direct reports, active people by name, each with its report count",
             {200: json_response(ref("OrgChart")), 401: R401, 404: R404},
             parameters=[id_param("user_id")],
+        )
+    },
+    "/me/avatar": {
+        "put": operation(
+            "Set your avatar (multipart/form-data, field `file`): an image (JPEG, PNG, GIF, "
+            "WebP, judged from the bytes), whose centre square is stored as WebP at 32, 64 "
+            "and 160 pixels, without its metadata. Answers your account with its new "
+            "`avatar_url`; `user.updated` reaches the company room.",
+            {
+                200: json_response(ref("User")),
+                400: error_response("Empty, damaged or truncated, or too many pixels"),
+                401: R401,
+                403: R403,
+                409: R409,
+                413: error_response("Over SOCIALNET_MAX_UPLOAD_MB"),
+                415: error_response("Not an image (a PDF, an SVG…)"),
+            },
+            requestBody={
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file"],
+                            "properties": {"file": {"type": "string", "format": "binary"}},
+                        }
+                    }
+                },
+            },
+        ),
+        "delete": operation(
+            "Back to initials (`avatar_url` null); `user.updated` when there was an avatar",
+            {200: json_response(ref("User")), 401: R401, 403: R403},
+        ),
+    },
+    "/users/{user_id}/avatar/{version}/{size}": {
+        "get": operation(
+            "A person's avatar (WebP), for any signed-in colleague, as their card is. The "
+            "URL is the user dict's `avatar_url` (size 160; 32 and 64 differ by the last "
+            "segment); it is cached privately for a year, and an old `version` redirects "
+            "(302, not cached) to the current one. No avatar, or a deleted account: 404.",
+            {
+                200: {
+                    "description": "WebP",
+                    "content": {"image/webp": {"schema": {"type": "string", "format": "binary"}}},
+                },
+                302: {"description": "The current version"},
+                401: R401,
+                404: R404,
+            },
+            parameters=[
+                id_param("user_id"),
+                {"name": "version", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {
+                    "name": "size",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "enum": [32, 64, 160]},
+                },
+            ],
         )
     },
     "/skills": {

@@ -28,13 +28,19 @@ USER_ID = id_param("user_id")
 SCHEMAS: dict[str, Any] = {
     "UserSummary": {
         "type": "object",
-        "required": ["id", "display_name", "handle", "job_title", "initials"],
+        "required": ["id", "display_name", "handle", "job_title", "initials", "avatar_url"],
         "properties": {
             "id": {"type": "integer"},
             "display_name": {"type": "string"},
             "handle": {"type": "string"},
             "job_title": {"type": "string"},
             "initials": {"type": "string"},
+            "avatar_url": {
+                "type": "string",
+                "nullable": True,
+                "description": "the avatar at 160 pixels (`GET /users/{user_id}/avatar/"
+                "{version}/{size}`), null when the person shows their initials",
+            },
         },
     },
     "User": {
