@@ -4,6 +4,7 @@ available in a test module."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import threading
@@ -22,8 +23,11 @@ class Sink:
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.delay = 0.0  # seconds the server waits before accepting a message
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content)
         message["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
         self.messages.append(message)

@@ -6,24 +6,21 @@ what it received, as a person would read their inbox.
 
 from __future__ import annotations
 
-import asyncio
-import email
 import re
-import socket
-import threading
 import time
 from email.message import Message
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from socialnet.extensions import db, socketio
 from socialnet.models import ApiToken, User
 from socialnet.services import password_reset
+from tests import mail_sink
 from tests.conftest import PASSWORD
 from tests.helpers import assert_error
+from tests.mail_sink import PUBLIC_URL
 from tests.test_openapi import Checker
 from tests.web import csrf_from, form, html_of
 
@@ -33,61 +30,9 @@ REVOKE_ALL = "/api/v1/me/sessions/revoke-all"
 RESET = "/api/v1/auth/password-reset"
 CONFIRM = "/api/v1/auth/password-reset/confirm"
 NEW_PASSWORD = "plum orchard at dawn"
-PUBLIC_URL = "https://social.lumen.example"
 
 
-# --------------------------------------------------------------------- SMTP sink
-
-
-class Sink:
-    """What the local SMTP server received, in order."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.delay = 0.0
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        message = email.message_from_bytes(envelope.content)
-        message["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[Message]:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert len(self.messages) >= count, f"{len(self.messages)} emails, expected {count}"
-        return self.messages
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on a free port; the app's MAIL_SERVER/MAIL_PORT point at it."""
-    sink = Sink()
-    port = _free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=port,
-        MAIL_USE_TLS=False,
-        MAIL_SUPPRESS_SEND=False,
-        MAIL_DEFAULT_SENDER="socialnet@lumen.example",
-        PUBLIC_URL=PUBLIC_URL,
-    )
-    yield sink
-    for thread in threading.enumerate():  # let emails in flight finish before closing
-        if thread.name == "mail":
-            thread.join(timeout=10)
-    controller.stop()
+smtp = mail_sink.smtp  # the real SMTP server fixture, shared with the digest's tests
 
 
 def _link_in(message: Message) -> str:
