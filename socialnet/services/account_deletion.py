@@ -66,6 +66,7 @@ from ..models import (
     Post,
     PostHashtag,
     Reaction,
+    TopicCount,
     TopicFollow,
     User,
     UserActivityDay,
@@ -203,6 +204,8 @@ def _erase_attached_text(user: User) -> None:
     db.session.execute(update(Poll).where(Poll.id.in_(own_polls)).values(question=""))
     db.session.execute(update(PollOption).where(PollOption.poll_id.in_(own_polls)).values(text=""))
     db.session.execute(delete(PostHashtag).where(PostHashtag.post_id.in_(own_posts)))
+    # The triggers counted those tags down; a tag nobody uses any more keeps no row.
+    db.session.execute(delete(TopicCount).where(TopicCount.posts <= 0))
     db.session.execute(
         delete(Mention).where(Mention.post_id.in_(own_posts) | Mention.comment_id.in_(own_comments))
     )
