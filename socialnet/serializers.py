@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from . import system_text
 from .models import (
     REACTION_KINDS,
     Announcement,
@@ -122,15 +124,19 @@ def post_dict(
     reaction_counts: dict[str, int] | None = None,
     my_reactions: list[str] | None = None,
 ) -> dict[str, Any]:
-    """A post. ``my_reactions`` is present only when serialized for one viewer."""
+    """A post. ``my_reactions`` is present only when serialized for one viewer.
+
+    A post the system wrote (``post.system``) is worded in the current language."""
+    worded = system_text.render_post(post.system) if post.body else None  # erased stays so
+    body, body_html = worded or (post.body, post.body_html)
     data: dict[str, Any] = {
         "id": post.id,
         "author": user_summary(post.author),
         "group_id": post.group_id,
         "kind": post.kind,
         "title": post.title,
-        "body": post.body,
-        "body_html": post.body_html,
+        "body": body,
+        "body_html": body_html,
         "comments_enabled": post.comments_enabled,
         "created_at": iso(post.created_at),
         "edited_at": iso(post.edited_at),
@@ -184,10 +190,12 @@ _SUMMARIES = {
     "join_requested": (None, _l("%(name)s asked to join %(group)s")),
     "request_approved": (None, _l("Your request to join %(group)s was approved")),
     "invited": (None, _l("%(name)s invited you to join %(group)s")),
+    "added": (None, _l("%(name)s added you to %(group)s")),
     "announcement": (
         _l("Announcement from %(name)s: %(text)s"),
         _l("Announcement from %(name)s"),
     ),
+    "poll_decided": (_l("%(name)s: %(text)s"), _l("%(name)s chose a poll’s final option")),
     "kudos": (_l("%(name)s gave you kudos for %(text)s"), _l("%(name)s gave you kudos")),
     "best_answer": (None, _l("%(name)s chose your answer as the best answer")),
     "celebrated": (_l("%(name)s celebrated you: %(text)s"), _l("%(name)s celebrated you")),
@@ -204,43 +212,85 @@ _SUMMARIES = {
 }
 
 
-def _notification_summary(n: Notification, actor_name: str, group_name: str) -> str:
-    """One line of plain text (clients escape it) saying what happened, in the language of
-    the moment it is built (a request's, or the recipient's inside ``for_person``)."""
-    others = n.count - 1
-    if n.type == "reacted" and others > 0:
+def _grouped_summary(type: str, actor_name: str, others: int) -> str | None:
+    """ "Zoé and 4 others reacted": a row that stands for several people's doing."""
+    if others <= 0:
+        return None
+    if type == "reacted":
         return ngettext(
             "%(name)s and %(num)d other reacted to your post",
             "%(name)s and %(num)d others reacted to your post",
             others,
             name=actor_name,
         )
-    params = {"name": actor_name, "group": group_name, "text": n.text}
+    if type == "replied":
+        return ngettext(
+            "%(name)s and %(num)d other commented on your post",
+            "%(name)s and %(num)d others commented on your post",
+            others,
+            name=actor_name,
+        )
+    return None
+
+
+def _notification_summary(n: Notification, actor_name: str, group_name: str, text: str) -> str:
+    """One line of plain text (clients escape it) saying what happened, in the language of
+    the moment it is built (a request's, or the recipient's inside ``for_person``)."""
+    grouped = _grouped_summary(n.type, actor_name, n.count - 1)
+    if grouped is not None:
+        return grouped
+    if n.type == "moderation" and text:
+        return text  # the notice speaks for itself ("A moderator hid your post. …")
+    if n.type == "poll_decided" and n.params and "option" in n.params:
+        return _(
+            "%(name)s picked %(option)s for “%(question)s”",
+            name=actor_name,
+            option=n.params["option"],
+            question=n.params.get("question", ""),
+        )
+    params = {"name": actor_name, "group": group_name, "text": text}
     if n.type in _SUMMARIES:
         with_text, without_text = _SUMMARIES[n.type]
-        template = with_text if (n.text and with_text is not None) else without_text
+        template = with_text if (text and with_text is not None) else without_text
         return str(template) % params
-    return f"{actor_name}: {n.text}" if n.text else actor_name
+    return f"{actor_name}: {text}" if text else actor_name
+
+
+def _notification_url(n: Notification) -> str | None:
+    params = n.params or {}
+    if n.post_id is not None:
+        comment_id = params.get("comment_id")
+        anchor = f"#comment-{int(comment_id)}" if isinstance(comment_id, int) else ""
+        return f"/posts/{n.post_id}{anchor}"
+    if n.group_id is not None:
+        return f"/groups/{n.group_id}"
+    url = params.get("url")
+    # Only the paths the services write (a moderation notice's content); never another site.
+    if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+        return url
+    return None
 
 
 def notification_dict(
-    n: Notification, actor: User | None, group: Group | None = None
+    n: Notification, actor: User | None, group: Group | None = None, preview: str | None = None
 ) -> dict[str, Any]:
     """A line of a person's notification centre; also the ``data`` of ``notification.created``.
 
     ``actor`` is ``n.actor_id``'s user (None once that account is gone), ``group``
-    is ``n.group_id``'s group, used to name it in the summary.
+    is ``n.group_id``'s group, used to name it in the summary. ``text`` and
+    ``summary`` are worded now, in the current language, from the row's parameters
+    (``system_text``). ``preview`` is an excerpt of the words concerned (the comment,
+    the post, the moderator's message), found by the caller among what the reader may
+    see (``services.notifications.previews``); a moderation notice's is its message.
     """
-    if n.post_id is not None:
-        url = f"/posts/{n.post_id}"
-    elif n.group_id is not None:
-        url = f"/groups/{n.group_id}"
-    else:
-        url = None
+    text = system_text.notification_text(n.type, n.params, n.text)
+    if preview is None and n.type == "moderation" and n.params:
+        preview = system_text.preview(n.params.get("message"))
     summary = _notification_summary(
         n,
-        actor.display_name if actor is not None else "Someone",
-        group.name if group is not None else "a group",
+        actor.display_name if actor is not None else system_text.someone(),
+        group.name if group is not None else system_text.a_group(),
+        text,
     )
     return {
         "id": n.id,
@@ -249,9 +299,10 @@ def notification_dict(
         "count": n.count,
         "post_id": n.post_id,
         "group_id": n.group_id,
-        "text": n.text,
+        "text": text,
         "summary": summary,
-        "url": url,
+        "preview": preview,
+        "url": _notification_url(n),
         "created_at": iso(n.created_at),
         "read_at": iso(n.read_at),
     }

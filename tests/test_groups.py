@@ -198,8 +198,9 @@ def test_admins_add_members_who_are_told(api, manager, employee, fred, capture_e
     response = api(manager).post(f"{API}/groups/{group['id']}/members", {"user_id": employee.id})
     assert response.status_code == 201
     assert _membership(group["id"], employee).role == "member"
-    invited = [n for n in notifications_of(api(employee)) if n["type"] == "invited"]
-    assert [n["group_id"] for n in invited] == [group["id"]]
+    added = [n for n in notifications_of(api(employee)) if n["type"] == "added"]
+    assert [n["group_id"] for n in added] == [group["id"]]
+    assert added[0]["summary"] == "Marc Manager added you to Board"  # not "invited you"
     assert capture_events.rooms("member.joined") == {f"group:{group['id']}"}
     # Now a member, the invitee may see the secret group; a member is not an admin.
     assert api(employee).get(f"{API}/groups/{group['id']}").get_json()["my_role"] == "member"

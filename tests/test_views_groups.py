@@ -223,8 +223,8 @@ def test_admin_manages_members_requests_and_roles(signed_in, employee, fred, mak
     )
     assert form(me, f"{base}/members", user_id=str(newcomer.id)).status_code == 302
     assert db.session.get(GroupMembership, (group.id, newcomer.id)) is not None
-    invited = db.session.query(Notification).filter_by(user_id=newcomer.id).one()
-    assert invited.type == "invited"
+    added = db.session.query(Notification).filter_by(user_id=newcomer.id).one()
+    assert added.type == "added"
 
     assert form(me, f"{base}/members/{fred.id}/role", role="admin").status_code == 302
     assert db.session.get(GroupMembership, (group.id, fred.id)).role == "admin"

@@ -171,7 +171,7 @@ def group_directory(world: World, viewer: str) -> bool:
 def notifications(world: World, viewer: str) -> bool:
     """Everyone was mentioned twice (the ex-member while still in); only a reader hears of it.
 
-    (The ex-member's "invited" notification, about the group rather than its content,
+    (The ex-member's "added" notification, about the group rather than its content,
     is not counted here.)
     """
     items = notifications_of(world.client(viewer))

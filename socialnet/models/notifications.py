@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -31,6 +32,7 @@ class NotificationType(StrEnum):
     EVENT_REMINDER = "event_reminder"  # an event you go to starts tomorrow / in an hour
     EVENT_INVITED = "event_invited"  # invited (a date poll you said yes to became an event)
     EVENT_MESSAGE = "event_message"  # the organisers wrote to the attendees
+    ADDED = "added"  # a group admin added you to their group directly
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)
@@ -60,7 +62,12 @@ class Notification(db.Model):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     count: Mapped[int] = mapped_column(default=1)
+    #: The detail as worded when written (company language): the fallback of ``params``.
     text: Mapped[str] = mapped_column(Text, default="")
+    #: What happened, as data (``system_text.notification_text`` words it when read):
+    #: a celebration's occasion, a reminder's title, a moderation notice's action and
+    #: message, the comment whose words a "commented" notification previews…
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -69,6 +70,10 @@ class Post(db.Model):
     title: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    #: A post the system wrote (a celebration by the daily job): ``{"kind", "params"}``,
+    #: worded in each reader's language when read (``system_text.render_post``);
+    #: ``body`` then holds the company language's wording (search, fallback).
+    system: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     comments_enabled: Mapped[bool] = mapped_column(default=True)
     comment_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

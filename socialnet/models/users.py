@@ -7,8 +7,10 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -52,7 +54,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     handle: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(120))
+    #: The name as stored; read :attr:`display_name` (a deleted account's is worded
+    #: "Former colleague" in the reader's language).
+    stored_name: Mapped[str] = mapped_column("display_name", String(120))
     #: The :func:`~socialnet.text_keys.fold` keys, kept in step by :meth:`_keep_keys`:
     #: mentions and people pickers find ``handle_key``; lists sort by ``name_key``; the
     #: directory searches ``search_key`` (handle, name, job title, department and site
@@ -129,18 +133,35 @@ class User(UserMixin, db.Model):
     def is_suspended(self, now: datetime) -> bool:
         return self.suspended_until is not None and self.suspended_until > now
 
-    @validates("handle", "display_name", "job_title", "department", "site")
+    @hybrid_property
+    def display_name(self) -> str:
+        """The name colleagues see: a deleted account's reads "Former colleague" in the
+        language of the moment (system text, rendered when read)."""
+        if self.deleted_at is not None:
+            return gettext("Former colleague")
+        return self.stored_name
+
+    @display_name.inplace.setter
+    def _display_name_setter(self, value: str) -> None:
+        self.stored_name = value
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls):
+        return cls.stored_name
+
+    @validates("handle", "stored_name", "job_title", "department", "site")
     def _keep_keys(self, attribute: str, value: str) -> str:
         texts = {
             "handle": self.handle,
-            "display_name": self.display_name,
+            "stored_name": self.stored_name,
             "job_title": self.job_title,
             "department": self.department,
             "site": self.site,
             attribute: value,
         }
         self.handle_key = fold(texts["handle"] or "")
-        self.name_key = truncated(texts["display_name"], 120 * KEY_WIDTH_FACTOR)
+        self.name_key = truncated(texts["stored_name"], 120 * KEY_WIDTH_FACTOR)
         self.search_key = "\n".join(fold(t or "") for t in texts.values())
         return value
 

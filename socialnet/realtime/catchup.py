@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Comment, Event, Group, Notification, Post, User
 from ..serializers import iso, notification_dict, user_profile
 from ..services.notifications import EVENT_TYPE as NOTIFICATION_EVENT
+from ..services.notifications import previews as notification_previews
 from .publisher import envelope
 
 #: Events that carry only ids: replayed even when the post is no longer visible,
@@ -53,7 +54,7 @@ def catchup_events(user: User, after_id: int, limit: int) -> tuple[list[dict[str
     )
     rows = list(db.session.scalars(query))
     events = [envelope(e.id, e.type, json.loads(e.payload)) for e in rows[:limit]]
-    events = _with_current_notifications(_without_deleted_comments(user, events))
+    events = _with_current_notifications(user, _without_deleted_comments(user, events))
     snapshots = _Snapshots()
     for event in events:
         snapshots.collect(event["data"])
@@ -132,7 +133,7 @@ def _refresh_comments(snapshots: list[dict[str, Any]]) -> None:
             snapshot.update(current[snapshot["id"]])
 
 
-def _with_current_notifications(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_current_notifications(user: User, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Replay a notification as the notification centre shows it now (its summary names
     its actor and group as they are now), or not at all once it is gone."""
     ids = [e["data"]["id"] for e in events if e["type"] == NOTIFICATION_EVENT]
@@ -140,12 +141,14 @@ def _with_current_notifications(events: list[dict[str, Any]]) -> list[dict[str, 
         return events
     actor, group = aliased(User), aliased(Group)
     rows = db.session.execute(
-        select(Notification, actor, group)
+        select(Notification, actor, group, Post)
         .outerjoin(actor, actor.id == Notification.actor_id)
         .outerjoin(group, group.id == Notification.group_id)
+        .outerjoin(Post, Post.id == Notification.post_id)
         .where(Notification.id.in_(ids))
     ).all()
-    current = {n.id: notification_dict(n, a, g) for n, a, g in rows}
+    found = notification_previews([(n, p) for n, _a, _g, p in rows], user.id)
+    current = {n.id: notification_dict(n, a, g, found.get(n.id)) for n, a, g, _p in rows}
     kept = []
     for event in events:
         if event["type"] == NOTIFICATION_EVENT:

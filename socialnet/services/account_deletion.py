@@ -41,7 +41,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 
-from .. import policy
+from .. import policy, system_text
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..markup import MENTION_RE
@@ -149,14 +149,14 @@ def _remove_posts(user: User) -> None:
     for post in posts:
         room = policy.room_for_post(post)  # before: a removed post is nobody's
         post.deleted_at, post.deleted_by_id = now, user.id
-        post.title, post.body, post.body_html = None, "", ""
+        post.title, post.body, post.body_html, post.system = None, "", "", None
         do_close_cases_about("post", post.id)
         publish("post.deleted", {"id": post.id}, room=room, post_id=post.id)
     # Text of posts deleted earlier goes too: a deleted account keeps no words.
     db.session.execute(
         update(Post)
         .where(Post.author_id == user.id, Post.deleted_at.is_not(None))
-        .values(title=None, body="", body_html="")
+        .values(title=None, body="", body_html="", system=None)
     )
 
 
@@ -233,7 +233,7 @@ def _remove_celebrations_of(user: User) -> None:
                 "post.deleted", {"id": post.id}, room=policy.room_for_post(post), post_id=post.id
             )
             post.deleted_at = now
-        post.title, post.body, post.body_html = None, "", ""
+        post.title, post.body, post.body_html, post.system = None, "", "", None
     db.session.execute(delete(Celebration).where(Celebration.user_id == user.id))
     db.session.execute(delete(CelebrationPerson).where(CelebrationPerson.user_id == user.id))
 
@@ -328,6 +328,11 @@ def _unmention(user: User) -> None:
                 value = getattr(row, column)
                 if value:
                     setattr(row, column, _unmention_in(value, user))
+    # System posts name people in their parameters, worded when read (a welcome post
+    # names the newcomer's manager).
+    for post in db.session.scalars(select(Post).where(Post.system.is_not(None))):
+        if post.system and system_text.names_person(post.system, user.id):
+            post.system = system_text.rename_person(post.system, user.id, _tombstone_handle(user))
 
 
 def _erase_profile(user: User) -> None:

@@ -417,6 +417,7 @@ def do_remind(user: User, announcement_id: int) -> int:
         actor=user,
         post=post,
         text=f"Reminder: {announcement.title}",
+        params={"reminder": True, "title": announcement.title},
     )
 
 

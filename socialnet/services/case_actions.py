@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import and_, or_, select, update
 
-from .. import policy
+from .. import policy, system_text
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import (
@@ -35,7 +36,7 @@ from ..models import (
 )
 from ..models._time import utcnow
 from ..realtime.publisher import publish
-from ..serializers import comment_dict, post_dict
+from ..serializers import comment_dict, iso, post_dict
 from . import audit, notifications, sanctions
 from .cases import access_case, publish_case_updated
 from .reactions import reaction_counts
@@ -345,37 +346,52 @@ _HANDLERS: dict[str, Handler] = {
 
 # --- telling the person concerned ------------------------------------------------------
 
-_NOTICES = {
-    "hide": "A moderator hid your {what}.",
-    "delete": "A moderator removed your {what}.",
-    "lock": "A moderator turned off comments on your post.",
-    "move": "A moderator moved your post to another space.",
-    "warn": "You received a warning from a moderator.",
-    "mute": "You are muted until {until}: you can read, but not post, comment or react.",
-    "suspend": "Your account is suspended until {until}.",
-    "approve": "Your {what} was approved and is now published.",
-    "restore": "A moderator restored your {what}.",
-}
+#: Actions the person concerned is told of (``system_text.moderation_text`` words them).
+NOTICE_ACTIONS = frozenset(
+    {"hide", "delete", "lock", "move", "warn", "mute", "suspend", "approve", "restore"}
+)
 
 
-def _notice(case: ModerationCase, request: ActionRequest) -> str | None:
-    template = _NOTICES.get(request.action)
-    if template is None:
+def _content_url(case: ModerationCase, action: str) -> str:
+    """Where the notice links: the content itself (its author may open it, hidden or
+    pending), else — removed content reaches nobody — the person's notices and appeals."""
+    if action == "delete":
+        return "/moderation/mine"
+    if case.target_type == "post":
+        return f"/posts/{case.target_id}"
+    if case.target_type == "comment":
+        post_id = db.session.scalar(select(Comment.post_id).where(Comment.id == case.target_id))
+        if post_id is not None:
+            return f"/posts/{post_id}#comment-{case.target_id}"
+    if case.target_type == "group":
+        return f"/groups/{case.target_id}"
+    return "/moderation/mine"
+
+
+def _notice(case: ModerationCase, request: ActionRequest) -> dict[str, Any] | None:
+    """The parameters of the notice about ``request`` on ``case`` (None: nothing to tell)."""
+    if request.action not in NOTICE_ACTIONS:
         return None
     person = db.session.get(User, case.subject_user_id) if case.subject_user_id else None
-    until = ""
+    until = None
     if person is not None and request.action in ("mute", "suspend"):
         moment = person.muted_until if request.action == "mute" else person.suspended_until
-        until = sanctions.until_text(moment) if moment else ""
-    what = {"user": "account", "group": "group"}.get(case.target_type, case.target_type)
-    text = template.format(what=what, until=until)
-    if request.message:
-        text += f" Message: {request.message}"
+        until = iso(moment)
     if case.kind == CaseKind.APPEAL.value:
-        text += " This decision on your appeal is final."
+        appeal = "final"
     elif request.action not in ("approve", "restore"):
-        text += f" You may appeal this decision once (case #{case.id})."
-    return text
+        appeal = "once"
+    else:
+        appeal = None
+    return {
+        "action": request.action,
+        "target_type": case.target_type,
+        "until": until,
+        "message": request.message or "",
+        "case_id": case.id,
+        "appeal": appeal,
+        "url": _content_url(case, request.action),
+    }
 
 
 # --- entry points ----------------------------------------------------------------------
@@ -405,10 +421,16 @@ def _apply(actor: User, case: ModerationCase, request: ActionRequest) -> None:
         after=after,
     )
     db.session.flush()
-    text = _notice(case, request)
-    if text and case.subject_user_id is not None:
+    params = _notice(case, request)
+    if params and case.subject_user_id is not None:
+        with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+            text = system_text.moderation_text(params)  # the fallback, as written
         notifications.do_notify(
-            [case.subject_user_id], NotificationType.MODERATION, actor=actor, text=text
+            [case.subject_user_id],
+            NotificationType.MODERATION,
+            actor=actor,
+            text=text,
+            params=params,
         )
     publish_case_updated(case)
 

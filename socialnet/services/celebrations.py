@@ -19,13 +19,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import and_, extract, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .. import policy
+from .. import policy, system_text
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from ..models import Celebration, CelebrationPerson, NotificationType, Post, User
@@ -132,20 +132,23 @@ def _authors(people: list[User]) -> dict[int, User]:
     return authors
 
 
-def _markdown(kind: str, person: User, years: int | None, manager: User | None) -> str:
-    company = current_app.config.get("COMPANY_NAME", "the company")
-    if kind == "birthday":
-        return f"🎂 Happy birthday @{person.handle}! Send your wishes below."
-    if kind == "anniversary":
-        unit = "year" if years == 1 else "years"
-        return f"🎉 @{person.handle} celebrates **{years} {unit}** at {company} today!"
-    team = f" in @{manager.handle}'s team" if manager is not None else ""
-    department = f" joins **{person.department}**" if person.department else " joins us"
-    title = f" as {person.job_title}" if person.job_title else ""
-    return f"👋 Welcome @{person.handle}, who{department}{title}{team} today!"
+def _system(kind: str, person: User, years: int | None, manager: User | None) -> dict[str, Any]:
+    """``posts.system`` of ``person``'s celebration: worded in each reader's language."""
+    company = current_app.config.get("COMPANY_NAME", "")
+    return system_text.celebration_system(
+        kind, person, years=years, company=company, manager=manager
+    )
 
 
-def _celebration_post(author: User, markdown: str, group_id: int | None = None, title=None):
+def _celebration_post(
+    author: User,
+    markdown: str,
+    group_id: int | None = None,
+    title=None,
+    system: dict[str, Any] | None = None,
+):
+    """A ``celebration`` post; a ``system`` one stores ``markdown`` in the company's
+    language (search, fallback) and is worded for each reader when read."""
     post = Post(
         author_id=author.id,
         author=author,
@@ -154,6 +157,7 @@ def _celebration_post(author: User, markdown: str, group_id: int | None = None, 
         title=title,
         body="",
         body_html="",
+        system=system,
     )
     db.session.add(post)
     db.session.flush()
@@ -197,7 +201,10 @@ def do_run_celebrations(day: date, *, today: date | None = None) -> int:
         person, years = by_key[(kind, user_id)]
         author = authors[user_id]
         manager = author if author.id == person.manager_id else None
-        post = _celebration_post(author, _markdown(kind, person, years, manager))
+        system = _system(kind, person, years, manager)
+        with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+            markdown = system_text.post_markdown(system) or ""
+        post = _celebration_post(author, markdown, system=system)
         links.append({"id": celebration_id, "post_id": post.id})
         celebration = Celebration(  # transient: describes the row inserted above
             id=celebration_id,
@@ -210,19 +217,22 @@ def do_run_celebrations(day: date, *, today: date | None = None) -> int:
         )
         _announce(celebration, post, person=person, people=[])
         notifications.do_notify(
-            [user_id], NotificationType.CELEBRATED, actor=author, post=post, text=_label(kind)
+            [user_id],
+            NotificationType.CELEBRATED,
+            actor=author,
+            post=post,
+            text=_label(kind),
+            params={"occasion": kind},
         )
     db.session.execute(update(Celebration), links)
     return len(inserted)
 
 
-def _label(kind: str) -> str:
-    return {
-        "birthday": "happy birthday!",
-        "anniversary": "happy work anniversary!",
-        "new_joiner": "welcome aboard!",
-        "team_success": "team success!",
-    }[kind]
+def _label(kind: str, title: str | None = None) -> str:
+    """A celebration notification's detail in the company's language (the fallback of
+    its ``params``, which ``system_text`` words for each reader)."""
+    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+        return system_text.notification_text("celebrated", {"occasion": kind, "title": title}, "")
 
 
 def _announce(
@@ -288,7 +298,8 @@ def do_create_team_success(user: User, data: Any) -> tuple[Celebration, Post]:
         NotificationType.CELEBRATED,
         actor=user,
         post=post,
-        text=title or "team success!",
+        text=_label("team_success", title),
+        params={"occasion": "team_success", "title": title},
     )
     return celebration, post
 

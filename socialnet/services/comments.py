@@ -104,16 +104,21 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     publish(
         "comment.created", comment_dict(comment), room=policy.room_for_post(post), post_id=post.id
     )
-    _notify_comment(user, post, mentioned)
+    _notify_comment(user, post, comment, mentioned)
     return comment
 
 
-def _notify_comment(user: User, post: Post, mentioned: list[int]) -> None:
+def _notify_comment(user: User, post: Post, comment: Comment, mentioned: list[int]) -> None:
     """The post's author hears of the reply; others named in it, of the mention
-    (the author only once, as a reply)."""
-    notifications.do_notify([post.author_id], NotificationType.REPLIED, actor=user, post=post)
+    (the author only once, as a reply). Both name the comment, which they preview."""
+    params = {"comment_id": comment.id}
+    notifications.do_notify(
+        [post.author_id], NotificationType.REPLIED, actor=user, post=post, params=params
+    )
     others = [uid for uid in mentioned if uid != post.author_id]
-    notifications.do_notify(others, NotificationType.MENTIONED, actor=user, post=post)
+    notifications.do_notify(
+        others, NotificationType.MENTIONED, actor=user, post=post, params=params
+    )
 
 
 def do_delete_comment(user: User, comment_id: int) -> bool:

@@ -16,10 +16,12 @@ the reader, silently leaves the list and the unread count.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     DateTime,
     Integer,
@@ -38,11 +40,13 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
-from .. import policy
+from .. import policy, system_text
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..i18n import for_person
 from ..models import (
     NOTIFICATION_TYPES,
+    Comment,
     Group,
     Notification,
     NotificationMute,
@@ -57,6 +61,15 @@ from ..serializers import notification_dict
 from .validation import MAX_ID
 
 EVENT_TYPE = "notification.created"
+#: Types whose unread row on one post stands for several people ("Zoé and 4 others").
+GROUPED_TYPES = (NotificationType.REACTED.value, NotificationType.REPLIED.value)
+#: Types whose preview is an excerpt of their post (others name a comment, or none).
+POST_PREVIEW_TYPES = (
+    NotificationType.MENTIONED.value,
+    NotificationType.REACTED.value,
+    NotificationType.KUDOS.value,
+    NotificationType.BEST_ANSWER.value,
+)
 #: Most ids one "mark read" call may name; the client marks what it shows.
 MAX_READ_IDS = 500
 
@@ -119,20 +132,61 @@ def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:
     return {user_id: count for user_id, count in rows}
 
 
-def _publish(rows: list[Notification], actor: User | None, group: Group | None) -> None:
+def _publish(
+    rows: list[Notification], actor: User | None, group: Group | None, post: Post | None
+) -> None:
+    """One ``notification.created`` per row, worded in its recipient's language."""
     counts = _unread_counts([n.user_id for n in rows])
-    publish_many(
-        [
-            (
-                EVENT_TYPE,
-                {**notification_dict(n, actor, group), "unread_count": counts.get(n.user_id, 0)},
-                _room(n.user_id),
-                n.post_id,
-                n.group_id,
-            )
-            for n in rows
-        ]
-    )
+    recipients = _languages([n.user_id for n in rows])
+    # The same words for everyone told (none of them wrote them): one lookup.
+    preview = previews([(rows[0], post)], rows[0].user_id).get(rows[0].id) if rows else None
+    events = []
+    for n in rows:
+        with for_person(recipients.get(n.user_id)):
+            data = notification_dict(n, actor, group, preview)
+        data["unread_count"] = counts.get(n.user_id, 0)
+        events.append((EVENT_TYPE, data, _room(n.user_id), n.post_id, n.group_id))
+    publish_many(events)
+
+
+def _languages(user_ids: Sequence[int] | Select) -> dict[int, User]:
+    """Stand-ins carrying each person's chosen language, for ``for_person`` (one query)."""
+    rows = db.session.execute(select(User.id, User.language).where(User.id.in_(user_ids)))
+    return {uid: SimpleNamespace(language=language) for uid, language in rows}
+
+
+def previews(
+    pairs: Sequence[tuple[Notification, Post | None]], reader_id: int
+) -> dict[int, str | None]:
+    """``{notification id: excerpt}`` of the words each notification is about, among what
+    ``reader_id`` may read: the comment it names (still there and published, else
+    nothing), else its post's title or text. One query for all the comments."""
+    comment_ids = {
+        n.params["comment_id"]
+        for n, _post in pairs
+        if n.params and isinstance(n.params.get("comment_id"), int)
+    }
+    comments: dict[int, str] = {}
+    if comment_ids:
+        comments = dict(
+            db.session.execute(
+                select(Comment.id, Comment.body).where(
+                    Comment.id.in_(comment_ids),
+                    Comment.deleted_at.is_(None),
+                    policy.moderation_allows(
+                        Comment.moderation_state, Comment.author_id, reader_id
+                    ),
+                )
+            ).all()
+        )
+    found: dict[int, str | None] = {}
+    for n, post in pairs:
+        comment_id = (n.params or {}).get("comment_id")
+        if comment_id is not None:
+            found[n.id] = system_text.preview(comments.get(comment_id))
+        elif post is not None and n.type in POST_PREVIEW_TYPES:
+            found[n.id] = system_text.preview(post.title or post.body)
+    return found
 
 
 # --- notifying -------------------------------------------------------------------------
@@ -146,14 +200,19 @@ def do_notify(
     post: Post | None = None,
     group: Group | None = None,
     text: str = "",
+    params: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Notify each of ``recipient_ids`` that ``actor`` did ``type`` (on ``post`` / ``group``).
 
     Skipped: the actor, duplicates, inactive people, people who muted ``type``, and —
     when ``post`` is given — anyone who may not read it (nobody at all if it is deleted).
-    ``reacted`` on a post is grouped: a recipient's unread row for that post gets
-    ``count + 1``, the new actor and a fresh ``created_at`` instead of a new row (the
-    same actor again only refreshes it). The caller serializes concurrent reactions
+    ``params`` is what happened as data (``system_text`` words it when read; ``text``
+    is the company language's wording, kept as a fallback).
+
+    ``reacted`` and ``replied`` on a post are grouped: a recipient's unread row of that
+    type for that post gets ``count + 1``, the new actor, the new ``params`` (the latest
+    comment) and a fresh ``created_at`` instead of a new row (the same actor again only
+    refreshes it). The caller serializes concurrent reactions
     with ``lock_event_log`` (as :func:`~.reactions.do_set_reaction` does), so two
     reactions cannot both create the row.
 
@@ -171,8 +230,8 @@ def do_notify(
     now = utcnow()
     actor_id = actor.id if actor is not None else None
     grouped: dict[int, Notification] = {}
-    if type == NotificationType.REACTED and post is not None:
-        grouped = _unread_reacted_rows(ids, post.id)
+    if type in GROUPED_TYPES and post is not None:
+        grouped = _unread_grouped_rows(ids, type, post.id)
     rows: list[Notification] = []
     for uid in ids:
         row = grouped.get(uid)
@@ -185,6 +244,7 @@ def do_notify(
                 group_id=group.id if group is not None else None,
                 count=1,
                 text=text,
+                params=params,
                 created_at=now,
             )
             db.session.add(row)
@@ -193,20 +253,21 @@ def do_notify(
                 row.count += 1
                 row.actor_id = actor_id
             row.created_at = now
+            row.text, row.params = text, params
         rows.append(row)
     db.session.flush()
-    _publish(rows, actor, group)
+    _publish(rows, actor, group, post)
     return rows
 
 
-def _unread_reacted_rows(user_ids: list[int], post_id: int) -> dict[int, Notification]:
-    """Each recipient's unread ``reacted`` row for ``post_id`` (the newest, should a
-    race ever have made two)."""
+def _unread_grouped_rows(user_ids: list[int], type: str, post_id: int) -> dict[int, Notification]:
+    """Each recipient's unread ``type`` row for ``post_id`` (the newest, should a race
+    ever have made two)."""
     rows = db.session.scalars(
         select(Notification)
         .where(
             Notification.user_id.in_(user_ids),
-            Notification.type == NotificationType.REACTED.value,
+            Notification.type == type,
             Notification.post_id == post_id,
             Notification.read_at.is_(None),
         )
@@ -223,6 +284,7 @@ def do_notify_many(
     post: Post | None = None,
     group: Group | None = None,
     text: str = "",
+    params: dict[str, Any] | None = None,
 ) -> int:
     """Notify a large audience, given as a SELECT of one column of user ids.
 
@@ -248,6 +310,7 @@ def do_notify_many(
         group_id=group.id if group is not None else None,
         count=1,
         text=text,
+        params=params,
         created_at=now,
     )
     source = select(
@@ -258,9 +321,13 @@ def do_notify_many(
         literal(template.group_id, Integer),
         literal(1, Integer),
         literal(text, Text),
+        literal(params, JSON(none_as_null=True)),
         literal(now, DateTime),
     ).where(*conditions)
-    columns = ["user_id", "type", "actor_id", "post_id", "group_id", "count", "text", "created_at"]
+    columns = [
+        "user_id", "type", "actor_id", "post_id", "group_id", "count", "text", "params",
+        "created_at",
+    ]  # fmt: skip
     created = db.session.execute(
         insert(Notification)
         .from_select(columns, source)
@@ -269,12 +336,21 @@ def do_notify_many(
     if not created:
         return 0
     counts = _unread_counts(select(User.id).where(*conditions))
-    base = notification_dict(template, actor, group)
+    recipients = _languages(select(User.id).where(*conditions))
+    bases: dict[str | None, dict[str, Any]] = {}  # one wording per language
+    for person in recipients.values():
+        if person.language not in bases:
+            with for_person(person):
+                bases[person.language] = notification_dict(template, actor, group)
     publish_many(
         [
             (
                 EVENT_TYPE,
-                {**base, "id": notification_id, "unread_count": counts.get(user_id, 1)},
+                {
+                    **bases[recipients[user_id].language],
+                    "id": notification_id,
+                    "unread_count": counts.get(user_id, 1),
+                },
                 _room(user_id),
                 template.post_id,
                 template.group_id,
@@ -311,7 +387,7 @@ def list_notifications(
     before_id = decode_cursor(scope, cursor)
     actor = aliased(User)
     query = (
-        select(Notification, actor, Group)
+        select(Notification, actor, Group, Post)
         .outerjoin(Post, Post.id == Notification.post_id)
         .outerjoin(actor, actor.id == Notification.actor_id)
         .outerjoin(Group, Group.id == Notification.group_id)
@@ -325,7 +401,9 @@ def list_notifications(
         query = query.where(Notification.id < before_id)
     rows = db.session.execute(query).all()
     next_cursor = encode_cursor(scope, rows[limit - 1][0].id) if len(rows) > limit else None
-    return [notification_dict(n, a, g) for n, a, g in rows[:limit]], next_cursor
+    rows = rows[:limit]
+    found = previews([(n, p) for n, _a, _g, p in rows], user.id)
+    return [notification_dict(n, a, g, found.get(n.id)) for n, a, g, _p in rows], next_cursor
 
 
 def unread_count(user: User) -> int:

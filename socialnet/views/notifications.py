@@ -26,7 +26,7 @@ TYPE_LABELS = {
     "reacted": _l("Someone reacts to my post"),
     "join_requested": _l("Someone asks to join a group I run"),
     "request_approved": _l("My request to join a group is approved"),
-    "invited": _l("Someone adds me to a group"),
+    "added": _l("Someone adds me to a group"),
     "announcement": _l("An announcement is addressed to me"),
     "poll_decided": _l("A date poll I answered has its final slot"),
     "kudos": _l("Someone gives me kudos"),
@@ -39,6 +39,8 @@ TYPE_LABELS = {
     "event_invited": _l("I am invited to an event (a date poll became one)"),
     "event_message": _l("The organisers of an event I answered write to us"),
 }
+#: Types no longer written (``invited`` became ``added``): not offered on the page.
+RETIRED_TYPES = ("invited",)
 
 
 @bp.get("/notifications")
@@ -72,11 +74,19 @@ def mark_read():
 @login_required
 def settings():
     if request.method == "POST":
-        muted = [t for t in MUTABLE_NOTIFICATION_TYPES if request.form.get(f"notify_{t}") != "on"]
+        muted = [
+            t
+            for t in MUTABLE_NOTIFICATION_TYPES
+            if t not in RETIRED_TYPES and request.form.get(f"notify_{t}") != "on"
+        ]
         notifications.do_set_muted(me(), muted)
         commit()
         flash(_("Notification settings saved."), "success")
         return redirect(url_for("notifications.settings"))
     muted = set(notifications.muted_types(me()))
-    rows = [(t, TYPE_LABELS.get(t, t), t not in muted) for t in MUTABLE_NOTIFICATION_TYPES]
+    rows = [
+        (t, TYPE_LABELS[t], t not in muted)
+        for t in MUTABLE_NOTIFICATION_TYPES
+        if t not in RETIRED_TYPES
+    ]
     return render_template("notification_settings.html", rows=rows)

@@ -1060,12 +1060,19 @@
       text.className = "notif-text";
       text.textContent = n.summary;
       if (n.url) text.href = n.url;
+      main.append(text);
+      if (n.preview && n.type !== "moderation") {
+        const preview = document.createElement("p");
+        preview.className = "notif-preview";
+        preview.textContent = n.preview;
+        main.append(preview);
+      }
       const when = document.createElement("p");
       when.className = "muted small";
       const time = document.createElement("time");
       time.setAttribute("datetime", n.created_at || "");
       when.append(time);
-      main.append(text, when);
+      main.append(when);
       li.append(avatar, main);
       formatTimes(li);
       return li;

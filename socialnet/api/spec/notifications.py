@@ -26,8 +26,10 @@ UNREAD_COUNT = {"type": "integer", "minimum": 0, "description": "unread, still v
 SCHEMAS = {
     "Notification": {
         "description": "Also the `data` of the `notification.created` event (sent to "
-        "`user:<id>`), which adds `unread_count`. `reacted` rows are grouped per post "
-        "while unread: `count` reactors, `actor` the latest.",
+        "`user:<id>`), which adds `unread_count`. `reacted` and `replied` rows are grouped "
+        "per post while unread: `count` people, `actor` the latest. `text` and `summary` "
+        "are worded when read, in the reader's language. `added`: a group admin added "
+        "the person to `group_id` (`invited` is no longer written).",
         "type": "object",
         "required": [
             "id",
@@ -38,6 +40,7 @@ SCHEMAS = {
             "group_id",
             "text",
             "summary",
+            "preview",
             "url",
             "created_at",
             "read_at",
@@ -54,7 +57,17 @@ SCHEMAS = {
             "group_id": {"type": "integer", "nullable": True},
             "text": {"type": "string"},
             "summary": {"type": "string", "description": "plain text: escape it"},
-            "url": NULLABLE_STRING,
+            "preview": {
+                "type": "string",
+                "nullable": True,
+                "description": "plain text (escape it): an excerpt of the comment or post "
+                "concerned while the reader may read it, or a moderation notice's message",
+            },
+            "url": {
+                **NULLABLE_STRING,
+                "description": "the post (with `#comment-<id>`), the group, or for a "
+                "moderation notice the content concerned",
+            },
             "created_at": DATE_TIME,
             "read_at": {**DATE_TIME, "nullable": True},
             "unread_count": {**UNREAD_COUNT, "description": "in events only"},

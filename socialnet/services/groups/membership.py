@@ -17,6 +17,7 @@ from ...models import (
     Group,
     GroupJoinRequest,
     GroupMembership,
+    NotificationType,
     User,
 )
 from ...pagination import decode_cursor, encode_cursor
@@ -140,7 +141,7 @@ def _check_target_user(user_id: Any) -> User:
 
 
 def do_add_member(actor: User, group_id: int, data: Any) -> User:
-    """A group admin adds (invites) someone directly; they are notified."""
+    """A group admin adds someone directly; they are told "X added you to Y" (``added``)."""
     data = check_known_fields(data, {"user_id", "role"})
     group = access_group(actor, group_id)
     if not policy.can_manage_group(actor, group):
@@ -154,7 +155,7 @@ def do_add_member(actor: User, group_id: int, data: Any) -> User:
     if policy.is_group_member(target, group.id):
         raise Conflict(_("This person is already a member."))
     _add_member(group, target.id, role)
-    do_notify([target.id], "invited", actor=actor, group=group)
+    do_notify([target.id], NotificationType.ADDED, actor=actor, group=group)
     return target
 
 

@@ -215,5 +215,6 @@ def do_pick_final_slot(user: User, poll_id: int, option_id: Any) -> Poll:
         actor=user,
         post=post,
         text=f"picked {option.text} for “{poll.question}”",
+        params={"option": option.text, "question": poll.question},
     )
     return poll
