@@ -52,6 +52,8 @@ def test_viewer_opens_walks_with_arrows_and_closes_with_escape(signed_in, person
     expect(image).to_have_attribute("alt", "red.png")
     page.keyboard.press("ArrowLeft")
     expect(image).to_have_attribute("alt", "green.png")
+    # The full-size image loads after its alt text changes: wait for it, then check its width.
+    page.wait_for_function("() => document.querySelector('.viewer-image').complete")
     assert page.evaluate("() => document.querySelector('.viewer-image').naturalWidth") == 80
 
     for _ in range(6):  # Tab never leaves the dialog
