@@ -55,6 +55,14 @@
     select(live[moves[event.key]], true);
   });
 
+  // the event form's times are in the browser's zone: the server needs its offset
+  const eventForm = document.querySelector("[data-event-composer]");
+  eventForm?.addEventListener("submit", () => {
+    const when = new Date(eventForm.elements.namedItem("starts_at")?.value || Date.now());
+    const offset = Number.isNaN(when.getTime()) ? 0 : when.getTimezoneOffset();
+    eventForm.querySelector("[data-tz-offset-event]").value = String(offset);
+  });
+
   const drafted = live.find((tab) => panels.get(tab) instanceof HTMLDetailsElement && panels.get(tab).open);
   tablist.hidden = false;
   tablist.closest("[data-composer-box]")?.classList.add("is-tabbed");
