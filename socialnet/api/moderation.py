@@ -36,7 +36,8 @@ def list_cases():
 
 @bp.get("/moderation/cases/<id:case_id>")
 def get_case(case_id: int):
-    return jsonify(case_serializers.case_detail(cases.access_case(require_user(), case_id)))
+    user = require_user()
+    return jsonify(case_serializers.case_detail(cases.access_case(user, case_id), user))
 
 
 @bp.post("/moderation/cases/<id:case_id>/actions")

@@ -59,7 +59,11 @@ def delete_post(post_id: int):
 @bp.get("/posts/<id:post_id>/comments")
 def list_comments(post_id: int):
     items, next_cursor = comments.list_comments(
-        require_user(), post_id, request.args.get("cursor"), parse_limit(request.args.get("limit"))
+        require_user(),
+        post_id,
+        request.args.get("cursor"),
+        parse_limit(request.args.get("limit")),
+        comments.check_order(request.args.get("order")),
     )
     attached = files_for_comments([c.id for c in items])
     return jsonify(page([{**comment_dict(c), "files": attached[c.id]} for c in items], next_cursor))

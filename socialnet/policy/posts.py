@@ -214,8 +214,14 @@ def can_delete_post(user: User, post: Post) -> bool:
 
 
 def can_delete_comment(user: User, comment: Comment, post: Post) -> bool:
+    return can_delete_comment_by(user, comment.author_id, post.author_id)
+
+
+def can_delete_comment_by(user: User, comment_author_id: int, post_author_id: int) -> bool:
+    """:func:`can_delete_comment` from the two authors' ids (a list of serialized posts):
+    the comment's author, the post's author, or a moderator."""
     return user.active and (
-        comment.author_id == user.id or post.author_id == user.id or is_moderator(user)
+        comment_author_id == user.id or post_author_id == user.id or is_moderator(user)
     )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import event, select
+from sqlalchemy import event, or_, select
 
 from .. import policy
 from ..errors import Forbidden, ValidationFailed
@@ -21,8 +21,10 @@ from ..extensions import db
 from ..models import AuditLogEntry, User
 from ..pagination import decode_cursor, encode_cursor
 from ..serializers import iso
+from ..text_keys import fold, like_anywhere
+from . import audit_text
 from .csv_export import to_csv
-from .validation import MAX_ID, check_text, parse_date
+from .validation import MAX_ID, check_filter_text, check_text, parse_date
 
 #: Most entries one CSV export holds; narrow the filters for more.
 EXPORT_MAX_ROWS = 50_000
@@ -64,9 +66,11 @@ def record(
     return entry
 
 
-def entry_dict(entry: AuditLogEntry, redacted: str | None = None) -> dict[str, Any]:
+def entry_dict(entry: AuditLogEntry, redacted: str | None, summary: str) -> dict[str, Any]:
     """One entry; ``redacted`` (what its target is, "a secret group") for a reader who may
-    not see the target: its ``before``/``after`` keep only :data:`policy.AUDIT_SAFE_FIELDS`."""
+    not see the target: its ``before``/``after`` keep only :data:`policy.AUDIT_SAFE_FIELDS`.
+    ``summary`` is the entry as a sentence (:func:`audit_text.describe`); ``changes`` are
+    its labelled ``before``/``after`` fields in words (:func:`audit_text.changes`)."""
     before, after = json.loads(entry.before), json.loads(entry.after)
     if redacted is not None:
         safe = policy.AUDIT_SAFE_FIELDS.get(entry.target_type, frozenset())
@@ -83,6 +87,8 @@ def entry_dict(entry: AuditLogEntry, redacted: str | None = None) -> dict[str, A
         "after": after,
         "created_at": iso(entry.created_at),
         "redacted": redacted,
+        "summary": summary,
+        "changes": audit_text.changes(before, after),
     }
 
 
@@ -90,19 +96,24 @@ def entries_for(reader: User, entries: list[AuditLogEntry]) -> list[dict[str, An
     """``entries`` as ``reader`` may see them: those about a target hidden from them
     (:func:`policy.redacted_audit_entries`) are redacted. A bounded number of queries."""
     redacted = policy.redacted_audit_entries(reader, entries)
-    return [entry_dict(e, redacted.get(e.id)) for e in entries]
+    summaries = audit_text.describe(reader, entries, redacted)
+    return [entry_dict(e, redacted.get(e.id), summaries[e.id]) for e in entries]
 
 
-FILTERS = ("action", "actor_id", "target_type", "target_id", "from", "to")
+FILTERS = ("action", "actor", "actor_id", "target_type", "target_id", "from", "to")
 
 
 def check_filters(args: dict[str, Any]) -> dict[str, Any]:
     """Parse the query-string filters of the log (all optional).
 
-    ``action`` matches exactly or, ending in ``.``, as a prefix (``case.``);
-    ``from``/``to`` are dates (inclusive).
+    ``action`` matches exactly or, ending in ``.``, as a prefix (``case.``); ``actor`` is
+    part of the actor's name or handle, ignoring case and accents; ``from``/``to`` are
+    dates (inclusive).
     """
     out: dict[str, Any] = {}
+    actor = check_filter_text(args.get("actor"), "actor", max_len=120)
+    if actor and fold(actor):
+        out["actor"] = actor
     if args.get("action"):
         out["action"] = check_text(args["action"], "action", max_len=64)
     if args.get("target_type"):
@@ -133,6 +144,18 @@ def _query(filters: dict[str, Any]):
         query = query.where(AuditLogEntry.action.startswith(action, autoescape=True))
     elif action:
         query = query.where(AuditLogEntry.action == action)
+    if "actor" in filters:
+        pattern = like_anywhere(filters["actor"])
+        query = query.where(
+            AuditLogEntry.actor_id.in_(
+                select(User.id).where(
+                    or_(
+                        User.name_key.like(pattern, escape="\\"),
+                        User.handle_key.like(pattern, escape="\\"),
+                    )
+                )
+            )
+        )
     for name in ("actor_id", "target_type", "target_id"):
         if name in filters:
             query = query.where(getattr(AuditLogEntry, name) == filters[name])
@@ -173,7 +196,7 @@ def export_csv(user: User, filters: dict[str, Any]) -> str:
     )
     header = ["id", "created_at", "actor_id", "actor", "action", "target_type", "target_id"]
     return to_csv(
-        [*header, "reason", "before", "after", "redacted"],
+        [*header, "summary", "reason", "before", "after", "redacted"],
         (
             [
                 e["id"],
@@ -183,9 +206,10 @@ def export_csv(user: User, filters: dict[str, Any]) -> str:
                 e["action"],
                 e["target_type"],
                 e["target_id"],
+                e["summary"],
                 e["reason"],
-                json.dumps(e["before"], sort_keys=True),
-                json.dumps(e["after"], sort_keys=True),
+                json.dumps(e["before"], sort_keys=True, ensure_ascii=False),
+                json.dumps(e["after"], sort_keys=True, ensure_ascii=False),
                 e["redacted"] or "",
             ]
             for e in entries_for(user, rows)

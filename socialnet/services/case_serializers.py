@@ -87,8 +87,9 @@ def target_snapshot(case: ModerationCase) -> dict[str, Any] | None:
     return user_summary(person) if person else None
 
 
-def case_detail(case: ModerationCase) -> dict[str, Any]:
-    """A case with its target, reports, internal notes and history (audit entries)."""
+def case_detail(case: ModerationCase, reader: User) -> dict[str, Any]:
+    """A case with its target, reports, internal notes and history (audit entries, as
+    ``reader`` reads them in the audit log)."""
     reports = db.session.execute(
         select(Report, User)
         .join(User, User.id == Report.reporter_id)
@@ -101,10 +102,12 @@ def case_detail(case: ModerationCase) -> dict[str, Any]:
         .where(CaseNote.case_id == case.id)
         .order_by(CaseNote.id)
     ).all()
-    history = db.session.scalars(
-        select(AuditLogEntry)
-        .where(AuditLogEntry.target_type == "case", AuditLogEntry.target_id == case.id)
-        .order_by(AuditLogEntry.id)
+    history = list(
+        db.session.scalars(
+            select(AuditLogEntry)
+            .where(AuditLogEntry.target_type == "case", AuditLogEntry.target_id == case.id)
+            .order_by(AuditLogEntry.id)
+        )
     )
     return {
         **case_dict(case),
@@ -120,7 +123,7 @@ def case_detail(case: ModerationCase) -> dict[str, Any]:
             for report, reporter in reports
         ],
         "notes": [note_dict(note, author) for note, author in notes],
-        "history": [audit.entry_dict(e) for e in history],
+        "history": audit.entries_for(reader, history),
     }
 
 

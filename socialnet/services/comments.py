@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import policy
-from ..errors import Forbidden, NotFound
+from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Comment, Mention, ModerationState, NotificationType, Post, User
 from ..models._time import utcnow
@@ -47,25 +47,73 @@ def access_comment(user: User, comment_id: int) -> tuple[Comment, Post]:
     return row[0], row[1]
 
 
+#: The orders :func:`list_comments` knows (the API's ``order`` query parameter).
+ORDERS = ("oldest", "newest")
+
+
+def check_order(raw: str | None) -> str:
+    """``oldest`` (the default, when absent or empty) or ``newest``.
+
+    :raise ValidationFailed: anything else."""
+    if not raw:
+        return "oldest"
+    if raw not in ORDERS:
+        raise ValidationFailed(_("order must be oldest or newest."), fields={"order": "invalid"})
+    return raw
+
+
 def list_comments(
-    user: User, post_id: int, cursor: str | None, limit: int
+    user: User, post_id: int, cursor: str | None, limit: int, order: str = "oldest"
 ) -> tuple[list[Comment], str | None]:
-    """Oldest first, keyset-paginated."""
+    """Keyset-paginated, oldest first, or newest first with ``order="newest"`` (a feed
+    card's latest comments; a cursor only continues the order it was made for).
+
+    :raise NotFound: the post is not visible to ``user``."""
     post = access_post(user, post_id)
-    scope = f"comments:{post.id}"
+    newest = order == "newest"
+    scope = f"comments:{post.id}:newest" if newest else f"comments:{post.id}"
     after_id = decode_cursor(scope, cursor)
     query = (
         select(Comment)
         .options(joinedload(Comment.author))
         .where(Comment.post_id == post.id, policy.visible_comments_filter(user))
-        .order_by(Comment.id)
+        .order_by(Comment.id.desc() if newest else Comment.id)
         .limit(limit + 1)
     )
     if after_id is not None:
-        query = query.where(Comment.id > after_id)
+        query = query.where(Comment.id < after_id if newest else Comment.id > after_id)
     rows = list(db.session.scalars(query))
     next_cursor = encode_cursor(scope, rows[limit - 1].id) if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+def latest_for_posts(user: User, post_ids: list[int], per_post: int) -> dict[int, list[Comment]]:
+    """The newest ``per_post`` comments ``user`` may see on each of ``post_ids`` (posts the
+    caller knows ``user`` sees), oldest first within a post; one query for any number of
+    posts. Every id is a key, with an empty list when the post has none."""
+    out: dict[int, list[Comment]] = {post_id: [] for post_id in post_ids}
+    if not post_ids or per_post <= 0:
+        return out
+    ranked = (
+        select(
+            Comment.id,
+            func.row_number()
+            .over(partition_by=Comment.post_id, order_by=Comment.id.desc())
+            .label("rank"),
+        )
+        .where(Comment.post_id.in_(post_ids), policy.visible_comments_filter(user))
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(Comment)
+        .options(joinedload(Comment.author))
+        .join(ranked, ranked.c.id == Comment.id)
+        .where(ranked.c.rank <= per_post)
+        .order_by(Comment.id)
+    )
+    for comment in rows:
+        out[comment.post_id].append(comment)
+    return out
 
 
 def do_create_comment(user: User, post_id: int, data: Any) -> Comment:

@@ -25,6 +25,8 @@ from .files import files_for_comments
 from .posts import NOT_EDITABLE_KINDS, access_post
 
 COMMENTS_PAGE = 50
+#: How many of a post's latest comments its feed card shows ("View all N" loads the rest).
+CARD_COMMENTS = 2
 PUBLISHED = ModerationState.PUBLISHED.value
 
 
@@ -86,6 +88,28 @@ def post_page(viewer: User, post_id: int, cursor: str | None) -> PostPage:
     )
 
 
+def card_comments(viewer: User, posts: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """``{post id: its latest comments}`` under feed cards (at most :data:`CARD_COMMENTS`,
+    oldest first, as the comment macro reads them); ``posts`` are serialized posts
+    ``viewer`` sees. Two queries whatever the number of posts."""
+    latest = comments.latest_for_posts(viewer, [p["id"] for p in posts], CARD_COMMENTS)
+    attached = files_for_comments([c.id for rows in latest.values() for c in rows])
+    post_authors = {p["id"]: p["author"]["id"] for p in posts}
+    return {
+        post_id: [
+            {
+                **comment_dict(c),
+                "files": attached[c.id],
+                "can_delete": policy.can_delete_comment_by(
+                    viewer, c.author_id, post_authors[post_id]
+                ),
+            }
+            for c in rows
+        ]
+        for post_id, rows in latest.items()
+    }
+
+
 def access_editable_post(viewer: User, post_id: int) -> Post:
     """The post, if ``viewer`` may edit it.
 
@@ -142,6 +166,7 @@ class GroupPage:
     tab: str
     posts: list[dict[str, Any]] = field(default_factory=list)
     post_permissions: dict[int, dict[str, bool]] = field(default_factory=dict)
+    card_comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     next_cursor: str | None = None
     members: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -182,6 +207,7 @@ def group_page(
     if page.tab == "feed":
         page.posts, page.next_cursor = groups.group_feed(viewer, model.id, cursor, limit)
         page.post_permissions = post_permissions(viewer, page.posts)
+        page.card_comments = card_comments(viewer, page.posts)
     elif page.tab == "members":
         page.members, page.next_cursor = groups.list_members(viewer, model.id, cursor, MEMBERS_PAGE)
         if can_manage:

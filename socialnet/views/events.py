@@ -1,5 +1,5 @@
-"""Events pages: the calendar (a month grid and the month's list), answering an event
-without JavaScript, and the personal calendar feed that calendar applications subscribe
+"""Events pages: the calendar (a month grid and the month's list), the composer's event
+form, answering an event without JavaScript, and the personal calendar feed that calendar applications subscribe
 to (its secret token is its only credential)."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ from __future__ import annotations
 import calendar as month_calendar
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..downloads import calendar_download, site_address
@@ -16,7 +17,8 @@ from ..errors import DomainError
 from ..services import events
 from ..services.celebrations import company_tz
 from ..unit_of_work import attempt, failed
-from ._common import form_next, me
+from ._common import form_next, keep_draft, me
+from .announcements import _publish_at
 
 bp = Blueprint("events", __name__)
 
@@ -79,3 +81,28 @@ def rsvp(event_id: int):
 def calendar_feed(token: str) -> Response:
     """A person's feed: no session, no CSRF; an unknown or revoked token is a 404."""
     return calendar_download(events.feed_ics(token, *site_address()), "socialnet.ics")
+
+
+@bp.post("/events/new")
+@login_required
+def create_event():
+    """The composer's event form (``datetime-local`` times in the browser's zone, as
+    ``tz_offset`` says); a refused form comes back filled, with the reason."""
+    form, offset = request.form, request.form.get("tz_offset", "")
+    raw_group = form.get("group_id", "")
+    data = {
+        "title": form.get("title", ""),
+        "description": form.get("description", ""),
+        "starts_at": _publish_at(form.get("starts_at", ""), offset),
+        "ends_at": _publish_at(form.get("ends_at", ""), offset),
+        "location": form.get("location", ""),
+        "group_id": int(raw_group) if raw_group.isascii() and raw_group.isdigit() else None,
+    }
+    back = form_next() or url_for("feed.home")
+    with attempt() as outcome:
+        post = events.do_create_event(me(), data)
+    if outcome.failed:
+        keep_draft("event")
+        return redirect(back.partition("#")[0] + "#event-composer")
+    flash(_("Your event is live."), "success")
+    return redirect(f"{back.partition('#')[0]}#post-{post.id}")

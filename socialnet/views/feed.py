@@ -29,6 +29,7 @@ def _feed_page(draft: str = "", group_id: int | None = None, status: int = 200):
         "posts": pages.with_groups(items),
         "pinned": announcements.pinned_for(me()) if first_page else [],
         "permissions": pages.post_permissions(me(), items),
+        "card_comments": pages.card_comments(me(), items),
         "next_cursor": next_cursor,
         "tag": tag,
         "is_first_page": first_page,
@@ -142,14 +143,19 @@ def delete_post(post_id: int):
 @login_required
 def card(post_id: int):
     """One post card as the viewer sees it, for app.js to show a live kudos or celebration
-    with its attachment (the server renders and escapes it)."""
+    with its attachment (the server renders and escapes it); ``comments=1``: with its
+    latest comments and reply box, as a feed card."""
     page = pages.post_page(me(), post_id, None)
     pages.with_groups([page.post])
     perms = pages.post_permissions(me(), [page.post])
+    inline = None
+    if request.args.get("comments") == "1":
+        inline = pages.card_comments(me(), [page.post])[post_id]
     return render_template(
         "_card_fragment.html",
         post=page.post,
         perms=perms[post_id],
+        inline=inline,
         next_url=safe_next(request.args.get("next")) or "/",
         show_group=request.args.get("group") != "0",
     )

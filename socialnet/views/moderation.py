@@ -25,6 +25,7 @@ from ..models import WATCHED_WORD_ACTIONS, User
 from ..realtime.catchup import head_event_id
 from ..services import (
     audit,
+    audit_text,
     case_actions,
     case_serializers,
     cases,
@@ -189,7 +190,7 @@ def _case_page(case_id: int, draft: dict[str, Any] | None = None, status: int = 
     user = me()
     cases.check_can_open_queue(user)
     case = cases.access_case(user, case_id)
-    detail = case_serializers.case_detail(case)
+    detail = case_serializers.case_detail(case, user)
     actions = moderation_pages.available_actions(user, case, detail["target"])
     original = None
     if case.appeal_of_id:
@@ -296,7 +297,7 @@ def delete_word(word_id: int):
 
 # --- audit log -------------------------------------------------------------------------
 
-AUDIT_FIELDS = ("action", "actor_id", "from", "to")
+AUDIT_FIELDS = ("action", "actor", "from", "to")
 
 
 @bp.get("/moderation/audit")
@@ -320,6 +321,7 @@ def audit_log():
         typed=typed,
         query=query,
         next_cursor=next_cursor,
+        action_choices=audit_text.action_choices(),
         csv_url=url_for("api.audit_log", format="csv", **query),
     ), status
 

@@ -217,6 +217,15 @@
       $('input[name="next"]', form).value = here();
     }
     $('[data-field="comments-link"]', el).href = `${permalink}#comments`;
+    const viewAll = $('[data-field="view-all"]', el);
+    if (viewAll) viewAll.href = `${permalink}#comments`;
+    const reply = $('[data-field="reply-form"]', el);
+    if (reply) {
+      reply.action = `${permalink}/comments`;
+      $('[data-field="reply-body"]', reply).id = `reply-${id}`;
+      $('[data-field="reply-label"]', reply).htmlFor = `reply-${id}`;
+      if (post.comments_enabled === false) reply.remove();
+    }
     const title = $('[data-field="title"]', el);
     if (title) {
       $('[data-field="title-text"]', title).textContent = post.title || "";
@@ -410,6 +419,7 @@
     if (card) setCommentCount(card, commentCount(card) + 1);
     const pendingPost = pending.find((p) => p.id === comment.post_id);
     if (pendingPost) pendingPost.comment_count += 1;
+    if (card) appendToCard(card, comment);
     const list = $("#comment-list");
     const morePages = $(".comments-card .pager");
     if (list && Number(list.dataset.postId) === comment.post_id && !morePages) {
@@ -430,8 +440,94 @@
     removedComments.add(id);
     const card = postEl(postId);
     if (card) setCommentCount(card, commentCount(card) - 1);
+    if (card) updateViewAll(card);
     const list = $("#comment-list");
     if (list && !list.children.length) $("#no-comments")?.removeAttribute("hidden");
+  }
+
+  // ---------------------------------------------------------------- a feed card's comments
+
+  /** "View all N comments" shows while the card lists fewer comments than the post has. */
+  function updateViewAll(card) {
+    const link = $('[data-field="view-all"]', card);
+    const list = $('[data-field="card-comment-list"]', card);
+    if (!link || !list) return;
+    const total = commentCount(card);
+    link.textContent = ngettext("View all %(num)d comment", "View all %(num)d comments", total);
+    link.hidden = total <= list.children.length;
+  }
+
+  function appendToCard(card, comment) {
+    const list = $('[data-field="card-comment-list"]', card);
+    if (!list || document.getElementById(`comment-${comment.id}`)) return updateViewAll(card);
+    const el = buildComment(comment);
+    if (el) {
+      el.classList.add("is-new");
+      list.append(el);
+    }
+    updateViewAll(card);
+  }
+
+  /** Every comment of the post in place of the latest two, oldest first (pages of 100). */
+  async function showAllComments(link) {
+    const card = link.closest("[data-post-id]");
+    const list = $('[data-field="card-comment-list"]', card);
+    const postId = Number(card.dataset.postId);
+    link.setAttribute("aria-busy", "true");
+    try {
+      const items = [];
+      let cursor = "";
+      do {
+        const page = await api(
+          "GET",
+          `/api/v1/posts/${postId}/comments?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        );
+        items.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      const built = items.map((c) => buildComment({ ...c, post_id: postId })).filter(Boolean);
+      list.replaceChildren(...built);
+      for (const c of items) countedComments.add(c.id);
+      setCommentCount(card, Math.max(commentCount(card), items.length));
+      link.hidden = true;
+      built[0]?.setAttribute("tabindex", "-1");
+      built[0]?.focus({ preventScroll: true });
+      announce(ngettext("%(num)d comment shown.", "%(num)d comments shown.", items.length));
+    } catch (err) {
+      if (err.status === 404) removePost(postId);
+      toast(err.message);
+    } finally {
+      link.removeAttribute("aria-busy");
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.('[data-field="view-all"]');
+    if (!link || !window.fetch || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    showAllComments(link);
+  });
+
+  async function submitReply(form) {
+    const card = form.closest("[data-post-id]");
+    const postId = Number(card.dataset.postId);
+    const textarea = $("textarea", form);
+    const error = $('[data-field="reply-error"]', form);
+    const button = $('button[type="submit"]', form);
+    button.disabled = true;
+    showFormError(error, "");
+    try {
+      const comment = await api("POST", `/api/v1/posts/${postId}/comments`, {
+        body: textarea.value,
+      });
+      textarea.value = "";
+      addComment(comment);
+      announce(_("Comment added."));
+    } catch (err) {
+      showFormError(error, err.message);
+    } finally {
+      button.disabled = false;
+    }
   }
 
   function removePost(id) {
@@ -686,9 +782,10 @@
   async function refreshCard(postId) {
     const id = Number(postId);
     const group = config?.page === "group" ? "&group=0" : "";
+    const withComments = postEl(id)?.querySelector("[data-card-comments]") ? "&comments=1" : "";
     let response;
     try {
-      response = await fetch(`/posts/${id}/card?next=${encodeURIComponent(here())}${group}`, {
+      response = await fetch(`/posts/${id}/card?next=${encodeURIComponent(here())}${group}${withComments}`, {
         credentials: "same-origin",
         headers: { Accept: "text/html" },
       });
@@ -931,7 +1028,8 @@
       if (comment) {
         const id = Number(comment.dataset.commentId);
         await api("DELETE", `/api/v1/comments/${id}`);
-        removeComment(id, Number($("#comment-list")?.dataset.postId));
+        const card = comment.closest("[data-card-comments]")?.closest("[data-post-id]");
+        removeComment(id, Number(card?.dataset.postId ?? $("#comment-list")?.dataset.postId));
         announce(_("Comment deleted."));
       } else {
         const id = Number(form.closest("[data-post-id]").dataset.postId);
@@ -954,6 +1052,7 @@
     let action = null;
     if (form.id === "composer") action = submitComposer;
     else if (form.id === "comment-form") action = submitComment;
+    else if (form.classList.contains("reply-form")) action = submitReply;
     else if (form.classList.contains("reaction-form")) action = submitReaction;
     else if (form.classList.contains("delete-form")) action = submitDelete;
     else if (form.classList.contains("ack-form")) action = submitAck;

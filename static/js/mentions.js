@@ -48,6 +48,8 @@
   }
 
   function enhance(box) {
+    if (box.dataset.mentionsReady) return;
+    box.dataset.mentionsReady = "1";
     const n = ++serial;
     const list = document.createElement("ul");
     list.id = `mention-list-${n}`;
@@ -206,4 +208,10 @@
   }
 
   document.querySelectorAll(BOXES).forEach(enhance);
+  // boxes that arrive later (a live feed card's reply box) on their first focus
+  document.addEventListener("focusin", (event) => {
+    if (event.target instanceof HTMLTextAreaElement && event.target.matches(BOXES)) {
+      enhance(event.target);
+    }
+  });
 })();

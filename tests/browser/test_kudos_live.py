@@ -23,7 +23,7 @@ def test_kudos_from_the_composer_appear_live_with_their_badge(
     ben.evaluate("window.__sameDocument = true")
     message = f"Merci pour l'aide {uuid.uuid4().hex[:8]}"
 
-    ana.get_by_text("Give kudos").click()
+    ana.get_by_role("tab", name="Kudos").click()
     ana.get_by_label("Who do you want to thank?").press_sequentially(f"kudo{surname}")
     ana.get_by_role("button", name=f"Ben Kudo{surname} (@").click()
     expect(ana.get_by_label("Who do you want to thank?")).to_have_value(f"@{ben_user['handle']} ")

@@ -53,7 +53,7 @@ def test_a_vote_moves_the_bars_in_another_browser(signed_in, person, web_server,
 def test_the_poll_composer_publishes_a_poll(signed_in, person):
     ana = signed_in(person("Ana Composer"))
     question = f"Offsite {uuid.uuid4().hex[:8]}?"
-    ana.get_by_text("Create a poll").click()
+    ana.get_by_role("tab", name="Poll").click()
     ana.get_by_label("Question", exact=True).fill(question)
     ana.get_by_label("Option 1", exact=True).fill("Lyon")
     ana.get_by_label("Option 2", exact=True).fill("Paris")

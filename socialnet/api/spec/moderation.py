@@ -61,7 +61,17 @@ CASE_PROPERTIES: dict[str, Any] = {
 
 AUDIT_ENTRY = {
     "type": "object",
-    "required": ["id", "actor", "action", "target_type", "target_id", "reason", "created_at"],
+    "required": [
+        "id",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "reason",
+        "summary",
+        "changes",
+        "created_at",
+    ],
     "properties": {
         "id": {"type": "integer"},
         "actor": {
@@ -77,6 +87,24 @@ AUDIT_ENTRY = {
         "reason": {"type": "string"},
         "before": {"type": "object"},
         "after": {"type": "object"},
+        "summary": {
+            "type": "string",
+            "description": "the entry as a sentence with names, in the reader's language",
+        },
+        "changes": {
+            "type": "array",
+            "description": "the labelled fields of before/after, values in words",
+            "items": {
+                "type": "object",
+                "required": ["field", "label", "before", "after"],
+                "properties": {
+                    "field": {"type": "string"},
+                    "label": {"type": "string"},
+                    "before": {"type": "string"},
+                    "after": {"type": "string"},
+                },
+            },
+        },
         "created_at": DATE_TIME,
         "redacted": {
             "type": "string",
@@ -456,6 +484,7 @@ PATHS: dict[str, Any] = {
             },
             parameters=[
                 _query("action", "exact action, or a prefix ending in '.' (case.)"),
+                _query("actor", "part of the actor's name or handle (case and accents ignored)"),
                 _query("actor_id", "entries by this person"),
                 _query("target_type", "case, user, group, post, watched_word…"),
                 _query("target_id", "with target_type"),

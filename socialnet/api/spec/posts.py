@@ -26,6 +26,15 @@ from .common import (
     ref,
 )
 
+#: The order of a post's comments; a cursor continues the order it was made for.
+ORDER = {
+    "name": "order",
+    "in": "query",
+    "required": False,
+    "description": "oldest first (the default) or newest first (a feed card's latest "
+    "comments, with limit=2)",
+    "schema": {"type": "string", "enum": ["oldest", "newest"], "default": "oldest"},
+}
 KIND = {
     "name": "kind",
     "in": "path",
@@ -301,9 +310,9 @@ PATHS: dict[str, Any] = {
     "/posts/{post_id}/comments": {
         "parameters": [POST_ID],
         "get": operation(
-            "Comments on a post, oldest first",
+            "Comments on a post, oldest first (order=newest: newest first)",
             {200: json_response(page_of("Comment")), 400: R400, 401: R401, 404: R404},
-            parameters=[LIMIT, CURSOR],
+            parameters=[ORDER, LIMIT, CURSOR],
         ),
         "post": operation(
             "Comment on a post",
