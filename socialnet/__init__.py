@@ -78,7 +78,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Engine.IO is served outside Flask: its Host is checked here, inside the headers.
     app.wsgi_app = hosts.TrustedHostMiddleware(app.wsgi_app, app.config, SOCKET_PREFIX)
-    app.wsgi_app = lifecycle.HeadersMiddleware(app.wsgi_app)  # Engine.IO's responses get them too
+    # Engine.IO's responses get the security headers too (Flask's get them from a hook).
+    app.wsgi_app = lifecycle.HeadersMiddleware(app.wsgi_app, SOCKET_PREFIX)
     hosts.warn_at_start_up(app.config)
 
     with app.app_context():
