@@ -47,6 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from .jsoncodec import OrjsonProvider, SocketJSON
+
+    app.json = OrjsonProvider(app)  # jsonify, get_json, |tojson: orjson, the same documents
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
@@ -71,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         client_manager=make_client_manager(app.config, on_control=presence.apply_control),
+        json=SocketJSON,  # one orjson encoding per emitted packet (a room's is shared)
         # One origin rule for Engine.IO's HTTP check and the connect handler; never '*'.
         cors_allowed_origins=sockets.engineio_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
     )
