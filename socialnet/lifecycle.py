@@ -37,6 +37,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import inspect as sa_inspect
 
 from .errors import Forbidden, NotAuthenticated, ValidationFailed
 from .extensions import csrf, db
@@ -273,11 +274,16 @@ SESSION_KEY = "activity_day"
 
 
 def _request_user_id() -> int | None:
-    """The caller of the request, if it was already resolved (never loads it)."""
+    """The caller of the request, if it was already resolved (never loads it: after the
+    request's commit the user row is expired, and its id is read from the identity key
+    rather than by loading the row again)."""
     user = g.get("api_user") or g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return None
-    return user.id
+    state = sa_inspect(user, raiseerr=False)
+    if state is not None and state.identity:  # a stored user, authenticated by this request
+        return state.identity[0]
+    return user.id if getattr(user, "is_authenticated", False) else None
 
 
 def record_request_activity(response):

@@ -30,8 +30,10 @@ def get_feed():
 def create_post():
     user = require_user()
     post = posts.do_create_post(user, json_body())
+    # Serialized before the commit, which expires the post: not loaded again, with its author.
+    item = feed.serialize_posts_for(user, [post], fresh=True)[0]
     commit()
-    return created(feed.serialize_posts_for(user, [post], fresh=True)[0])
+    return created(item)
 
 
 @bp.get("/posts/<id:post_id>")
