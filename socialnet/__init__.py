@@ -47,9 +47,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    from .jsoncodec import OrjsonProvider, SocketJSON
-
-    app.json = OrjsonProvider(app)  # jsonify, get_json, |tojson: orjson, the same documents
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
@@ -66,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = i18n.lazy_gettext("Please sign in to continue.")
     login_manager.localize_callback = str  # the lazy message above, in the reader's language
+    from .jsoncodec import SocketJSON
     from .realtime import presence, publisher, sockets
     from .realtime.queue import make_client_manager
 
