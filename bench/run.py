@@ -48,7 +48,16 @@ from . import clients, profiling
 from .scale_report import RESULTS_JSON, machine_and_versions, write_report
 from .search_bench import scenario_search
 from .seed_big import SeedInfo, reset_writes, scaled, seed, url_for
-from .server import SECRET_KEY, AppServer, Nginx, RedisServer, cpu_seconds, raise_nofile, rss_bytes
+from .server import (
+    SECRET_KEY,
+    AppServer,
+    BareServer,
+    Nginx,
+    RedisServer,
+    cpu_seconds,
+    raise_nofile,
+    rss_bytes,
+)
 
 SCENARIOS = ("feed", "throughput", "delivery", "sockets", "writes", "scaleout", "search")
 PAGE_SIZE = 20
@@ -306,44 +315,71 @@ def hello_path(base_url: str) -> str:
 
 
 def scenario_throughput(info: SeedInfo, server: AppServer, runs: int, seconds: int) -> dict:
+    """wrk on the feed (page 1, 200 people's tokens), on ``/healthz``, and on the bare
+    Flask + Flask-SocketIO hello world (:mod:`bench.hello_app`, same eventlet server) with
+    the same client: requests/s, and server CPU per request read from ``/proc``. The
+    per-request targets are ratios of server CPU: ``/healthz`` ≤ 1.3 × bare, feed page 1
+    ≤ 4 × ``/healthz``."""
     rng = random.Random(7)
     tokens = [info.token(u) for u in rng.sample(range(1, info.params.users + 1), 200)]
     hello = hello_path(server.url)
+    bare = BareServer().start()
     per_run = []
-    for run in range(runs):
-        cpu0 = cpu_seconds(server.pid)
-        handle = _profile_start(server.pid, seconds - 1, "feed-throughput", run)
-        feed = wrk(server.url, "/api/v1/feed?limit=20", tokens, seconds, 1, 16)
-        cpu1 = cpu_seconds(server.pid)
-        _profile_finish(handle)
-        drained = drain(server.url)
-        cpu2 = cpu_seconds(server.pid)
-        base = wrk(server.url, hello, None, seconds, 1, 16)
-        cpu3 = cpu_seconds(server.pid)
-        drained += drain(server.url)
-        row = {
-            "feed_rps": feed["rps"],
-            "feed_p50_ms": feed["p50_ms"],
-            "feed_p99_ms": feed["p99_ms"],
-            "feed_non_2xx": feed["non_2xx"],
-            "feed_server_cpu_share": (cpu1 - cpu0) / seconds,
-            "hello_rps": base["rps"],
-            "hello_p50_ms": base["p50_ms"],
-            "hello_non_2xx": base["non_2xx"],
-        }
-        row["hello_server_cpu_share"] = (cpu3 - cpu2) / seconds
-        # Requests per second of server CPU: what one free core would do (the machine is shared).
-        row["feed_rps_per_cpu"] = feed["rps"] / max(row["feed_server_cpu_share"], 1e-9)
-        row["hello_rps_per_cpu"] = base["rps"] / max(row["hello_server_cpu_share"], 1e-9)
-        row["ratio"] = row["feed_rps"] / row["hello_rps"] if row["hello_rps"] else float("nan")
-        row["ratio_per_cpu"] = row["feed_rps_per_cpu"] / max(row["hello_rps_per_cpu"], 1e-9)
-        row["drain_seconds"] = drained
-        per_run.append(row)
-        print(f"  throughput run: {_fmt(row)}", flush=True)
+    try:
+        for run in range(runs):
+            row = _throughput_run(server, bare, tokens, hello, seconds, run)
+            per_run.append(row)
+            print(f"  throughput run: {_fmt(row)}", flush=True)
+    finally:
+        bare.stop()
     summary = median_of(per_run)
     summary.update(runs=per_run, hello_path=hello, wrk="wrk -t1 -c16", seconds=seconds)
     summary["pass"] = summary["ratio"] >= 0.5
+    summary["pass_healthz_vs_bare"] = summary["healthz_over_bare_cpu"] <= 1.3
+    summary["pass_feed_vs_healthz"] = summary["feed_over_healthz_cpu"] <= 4
     return summary
+
+
+def _throughput_run(server, bare, tokens, hello: str, seconds: int, run: int) -> dict:
+    handle = _profile_start(server.pid, seconds - 1, "feed-throughput", run)
+    cpu0 = cpu_seconds(server.pid)
+    feed = wrk(server.url, "/api/v1/feed?limit=20", tokens, seconds, 1, 16)
+    cpu1 = cpu_seconds(server.pid)
+    _profile_finish(handle)
+    drained = drain(server.url)
+    cpu2 = cpu_seconds(server.pid)
+    base = wrk(server.url, hello, None, seconds, 1, 16)
+    cpu3 = cpu_seconds(server.pid)
+    drained += drain(server.url)
+    bare0 = cpu_seconds(bare.pid)
+    bare_run = wrk(bare.url, "/", None, seconds, 1, 16)
+    bare_cpu = cpu_seconds(bare.pid) - bare0
+    row = {
+        "feed_rps": feed["rps"],
+        "feed_p50_ms": feed["p50_ms"],
+        "feed_p99_ms": feed["p99_ms"],
+        "feed_non_2xx": feed["non_2xx"],
+        "feed_server_cpu_share": (cpu1 - cpu0) / seconds,
+        "hello_rps": base["rps"],
+        "hello_p50_ms": base["p50_ms"],
+        "hello_non_2xx": base["non_2xx"],
+        "hello_server_cpu_share": (cpu3 - cpu2) / seconds,
+        "bare_rps": bare_run["rps"],
+        "bare_server_cpu_share": bare_cpu / seconds,
+    }
+    # Server CPU per request (ms): the ratios hold on a shared machine, the figures do not.
+    row["feed_cpu_ms"] = (cpu1 - cpu0) * 1000 / max(feed["rps"] * seconds, 1)
+    row["hello_cpu_ms"] = (cpu3 - cpu2) * 1000 / max(base["rps"] * seconds, 1)
+    row["bare_cpu_ms"] = bare_cpu * 1000 / max(bare_run["rps"] * seconds, 1)
+    row["healthz_over_bare_cpu"] = row["hello_cpu_ms"] / max(row["bare_cpu_ms"], 1e-9)
+    row["feed_over_healthz_cpu"] = row["feed_cpu_ms"] / max(row["hello_cpu_ms"], 1e-9)
+    # Requests per second of server CPU: what one free core would do (the machine is shared).
+    row["feed_rps_per_cpu"] = feed["rps"] / max(row["feed_server_cpu_share"], 1e-9)
+    row["hello_rps_per_cpu"] = base["rps"] / max(row["hello_server_cpu_share"], 1e-9)
+    row["ratio"] = row["feed_rps"] / row["hello_rps"] if row["hello_rps"] else float("nan")
+    row["ratio_per_cpu"] = row["feed_rps_per_cpu"] / max(row["hello_rps_per_cpu"], 1e-9)
+    row["drain_seconds"] = drained
+    return row
 
 
 # --------------------------------------------------------------------------- 3. delivery

@@ -132,6 +132,18 @@ def _fig_throughput(r):
     return text, t["pass"]
 
 
+def _fig_overhead(r):
+    t = r.get("throughput")
+    if not t or "bare_cpu_ms" not in t:
+        return "—", None
+    text = (
+        f"server CPU per request: bare hello {t['bare_cpu_ms']:.2f} ms, /healthz "
+        f"{t['hello_cpu_ms']:.2f} ms (×{t['healthz_over_bare_cpu']:.2f}), feed p1 "
+        f"{t['feed_cpu_ms']:.2f} ms (×{t['feed_over_healthz_cpu']:.1f} /healthz)"
+    )
+    return text, t["pass_healthz_vs_bare"] and t["pass_feed_vs_healthz"]
+
+
 def _fig_delivery(r, d=None):
     d = d or r.get("delivery")
     if not d:
@@ -200,6 +212,7 @@ def summary_rows(dbs: dict) -> list[tuple[str, str, dict[str, str], dict[str, st
     for label, target, fn in (
         ("1. Feed handler p50/p99", "p99 ≤ 10 ms, p500 ≤ 2× p1", _fig_feed),
         ("2. Feed vs hello throughput", "≥ 50 %", _fig_throughput),
+        ("2b. Per-request CPU", "/healthz ≤ 1.3× bare; feed p1 ≤ 4× /healthz", _fig_overhead),
         ("3. Post → delivery", "p99 ≤ 300 ms, 0 lost, 0 misdelivered", _fig_delivery),
         ("4. Idle sockets, one process", "≥ 5,000, ≤ 100 KB each, 0 failures", _fig_sockets),
         ("5. Writes, 20 writers", "≥ 500 posts/s, 0 errors", _fig_writes),

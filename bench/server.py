@@ -128,6 +128,46 @@ class AppServer:
 
 
 @dataclass
+class BareServer:
+    """The bare baseline (:mod:`bench.hello_app`: Flask + Flask-SocketIO, one JSON route
+    ``/``) on the same eventlet server and listener options as ``wsgi.py``."""
+
+    port: int = 0
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self) -> BareServer:
+        raise_nofile()
+        self.port = self.port or free_port()
+        log_dir = Path(tempfile.gettempdir()) / "socialnet-bench"
+        log_dir.mkdir(exist_ok=True)
+        self.log_path = log_dir / f"bare-{self.port}.log"
+        env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bench.hello_app", str(self.port)],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        _wait_http(self.url + "/", self.process, self.log_path)
+        return self
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+
+@dataclass
 class RedisServer:
     """A private, non-persistent redis-server (its pub/sub is not shared with other users)."""
 

@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = i18n.lazy_gettext("Please sign in to continue.")
     login_manager.localize_callback = str  # the lazy message above, in the reader's language
+    from .jsoncodec import SocketJSON
     from .realtime import presence, publisher, sockets
     from .realtime.queue import make_client_manager
 
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         client_manager=make_client_manager(app.config, on_control=presence.apply_control),
+        json=SocketJSON,  # one orjson encoding per emitted packet (a room's is shared)
         # One origin rule for Engine.IO's HTTP check and the connect handler; never '*'.
         cors_allowed_origins=sockets.engineio_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
     )
@@ -78,7 +80,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Engine.IO is served outside Flask: its Host is checked here, inside the headers.
     app.wsgi_app = hosts.TrustedHostMiddleware(app.wsgi_app, app.config, SOCKET_PREFIX)
-    app.wsgi_app = lifecycle.HeadersMiddleware(app.wsgi_app)  # Engine.IO's responses get them too
+    # Engine.IO's responses get the security headers too (Flask's get them from a hook).
+    app.wsgi_app = lifecycle.HeadersMiddleware(app.wsgi_app, SOCKET_PREFIX)
     hosts.warn_at_start_up(app.config)
 
     with app.app_context():

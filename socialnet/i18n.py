@@ -41,6 +41,8 @@ from flask_babel import (
 )
 from flask_login import current_user
 
+from .jsoncodec import OrjsonProvider
+
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 JS_DIR = Path(__file__).resolve().parent.parent / "static" / "js"
 LANGUAGE_COOKIE = "language"
@@ -52,8 +54,9 @@ babel = Babel()
 __all__ = ["babel", "for_person", "gettext", "install", "lazy_gettext", "select_language"]
 
 
-class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, plus ``lazy_gettext`` strings (module-level labels) as their text."""
+class JSONProvider(OrjsonProvider):
+    """Flask's JSON (through orjson), plus ``lazy_gettext`` strings (module-level labels)
+    as their text."""
 
     @staticmethod
     def default(o: Any) -> Any:

@@ -32,13 +32,17 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import inspect as sa_inspect
 
 from .errors import Forbidden, NotAuthenticated, ValidationFailed
 from .extensions import csrf, db
 from .models import User
+from .ops import OPS_ENDPOINTS
 from .services import sessions
 from .services.analytics.activity import do_record_activity
 from .services.celebrations import company_today
@@ -92,52 +96,79 @@ def security_headers(response: Response) -> Response:
     nor a proxy keeps them, so the back button after signing out shows nothing).
     A view may set a stricter CSP of its own; caching cannot be opted into, except by
     the endpoints of :data:`PRIVATELY_CACHED`, with a ``private`` ``Cache-Control``.
+
+    Every request pays for this hook: the headers a response lacks are added in one
+    pass over the few it has (no per-header lookups in werkzeug's ``Headers``).
     """
     headers = response.headers
-    for name, value in COMMON_HEADERS.items():
-        headers.setdefault(name, value)
+    present = {name.lower() for name, _value in headers.items()}
     csp = CSP if response.mimetype == "text/html" else CSP_NOT_A_PAGE
-    headers.setdefault("Content-Security-Policy", csp)
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
-        headers.setdefault("Strict-Transport-Security", HSTS)
-    own_cache = request.endpoint in PRIVATELY_CACHED and headers.get(
-        "Cache-Control", ""
-    ).startswith("private")
-    if request.endpoint != "static" and not own_cache:
-        headers["Cache-Control"] = "no-store"
+    extra = [item for item in _COMMON_ITEMS if item[0].lower() not in present]
+    if "content-security-policy" not in present:
+        extra.append(("Content-Security-Policy", csp))
+    if "strict-transport-security" not in present and current_app.config.get(
+        "SESSION_COOKIE_SECURE"
+    ):
+        extra.append(("Strict-Transport-Security", HSTS))
+    endpoint = request.endpoint
+    if endpoint != "static" and not (
+        endpoint in PRIVATELY_CACHED and headers.get("Cache-Control", "").startswith("private")
+    ):
+        if "cache-control" in present:
+            del headers["Cache-Control"]
+        extra.append(("Cache-Control", "no-store"))
+    headers.extend(extra)
     return response
+
+
+_COMMON_ITEMS = tuple(COMMON_HEADERS.items())
 
 
 class HeadersMiddleware:
     """WSGI middleware giving responses made outside Flask (Engine.IO's polling
-    transport under ``/socket.io/``) the :data:`COMMON_HEADERS` and ``no-store``.
+    transport under ``prefix``, ``/socket.io/``) the :data:`COMMON_HEADERS` and ``no-store``.
 
-    Headers a response already has are left alone, so Flask's own responses pass
-    through unchanged. A WebSocket upgrade that never calls ``start_response`` is
+    Headers a response already has are left alone. Other paths are Flask's, whose
+    :func:`security_headers` hook sets them (on error responses too): they pass through
+    untouched, at no cost. A WebSocket upgrade that never calls ``start_response`` is
     not affected.
     """
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], prefix: str = "/socket.io/") -> None:
         self.app = app
+        self.prefix = prefix
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):
+        if not environ.get("PATH_INFO", "").startswith(self.prefix):
+            return self.app(environ, start_response)
+
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
             present = {name.lower() for name, _value in headers}
-            extra = {**COMMON_HEADERS, "Content-Security-Policy": CSP_NOT_A_PAGE}
-            extra["Cache-Control"] = "no-store"
-            headers = headers + [(n, v) for n, v in extra.items() if n.lower() not in present]
+            headers = headers + [(n, v) for n, v in _OUTSIDE_FLASK if n.lower() not in present]
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start)
 
 
+_OUTSIDE_FLASK = (
+    *COMMON_HEADERS.items(),
+    ("Content-Security-Policy", CSP_NOT_A_PAGE),
+    ("Cache-Control", "no-store"),
+)
+
+
 # --- who is calling -----------------------------------------------------------------------
+
+#: Endpoints that serve anyone the same answer: the caller is never looked up for them
+#: (no session row refreshed, no user loaded, no activity recorded). Probes are called
+#: every few seconds by load balancers and Prometheus; static files by every page.
+NO_CALLER_ENDPOINTS = frozenset({"static", *OPS_ENDPOINTS})
 
 
 def note_session_use() -> None:
     """``before_app_request``: refresh the signed-in browser's ``last_seen_at`` every few
     minutes, in its own tiny unit of work before the request's (as token use is)."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if request.endpoint in NO_CALLER_ENDPOINTS or not current_user.is_authenticated:
         return
     row = current_user.login_session
     if row is not None and sessions.do_note_session_use(row):
@@ -243,11 +274,16 @@ SESSION_KEY = "activity_day"
 
 
 def _request_user_id() -> int | None:
-    """The caller of the request, if it was already resolved (never loads it)."""
+    """The caller of the request, if it was already resolved (never loads it: after the
+    request's commit the user row is expired, and its id is read from the identity key
+    rather than by loading the row again)."""
     user = g.get("api_user") or g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return None
-    return user.id
+    state = sa_inspect(user, raiseerr=False)
+    if state is not None and state.identity:  # a stored user, authenticated by this request
+        return state.identity[0]
+    return user.id if getattr(user, "is_authenticated", False) else None
 
 
 def record_request_activity(response):
@@ -261,7 +297,7 @@ def record_request_activity(response):
     config = current_app.config
     if not config.get("ANALYTICS_RECORD_ACTIVITY", not config.get("TESTING")):
         return response
-    if response.status_code >= 400:
+    if response.status_code >= 400 or request.endpoint in NO_CALLER_ENDPOINTS:
         return response
     user_id = _request_user_id()
     if user_id is None:
@@ -296,6 +332,28 @@ def forget_recorded() -> None:
     _RECORDED.clear()
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its signing serializer built once per key set.
+
+    Flask builds a new ``URLSafeTimedSerializer`` (keys, salt, signer) for every request
+    that opens or saves a session, i.e. every request. The keys are read from the config
+    each time, so a changed ``SECRET_KEY`` (or fallbacks) takes effect at once.
+    """
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(key)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            if len(self._serializers) > 8:  # keys rotated in a test run: keep few
+                self._serializers.clear()
+            self._serializers[key] = serializer
+        return serializer
+
+
 def install(app: Flask) -> None:
     """Register the lifecycle's hooks; call after the blueprints are registered.
 
@@ -303,6 +361,7 @@ def install(app: Flask) -> None:
     headers are set before the activity is recorded; the API's hooks run after the
     app's own ``before_request`` hooks, in the order listed.
     """
+    app.session_interface = SessionCookies()
     app.before_request(note_session_use)
     # The API blueprint is registered already, so its hooks are added by its name.
     app.before_request_funcs.setdefault("api", []).extend(

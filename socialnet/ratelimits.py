@@ -206,6 +206,21 @@ def install(app: Flask) -> None:
     for endpoint in list(app.view_functions):
         if endpoint.startswith("api.") and endpoint != "api.openapi_document":
             _wrap(app, endpoint, API_BUCKET)
+    _drop_idle_middleware_check(app)
+
+
+def _drop_idle_middleware_check(app: Flask) -> None:
+    """Every limit here decorates its views (:func:`_wrap`), which check it themselves.
+    Flask-Limiter's ``before_request`` hook only applies default, application-wide and
+    meta limits, and socialnet configures none: left in place it would still resolve
+    "no limits" on every request (a fifth of what ``/healthz`` cost). It is kept if any
+    such limit was configured (``RATELIMIT_DEFAULT``, ``RATELIMIT_APPLICATION``…)."""
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits or limiter._meta_limits:
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    idle = Limiter._check_request_limit
+    hooks[:] = [f for f in hooks if getattr(f, "__func__", None) is not idle]
 
 
 @limiter.request_filter

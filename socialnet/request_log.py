@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -48,7 +48,7 @@ _PATH_MAX = 200
 def request_id() -> str:
     """The current request's id (made here if the middleware did not run, e.g. in a
     test request context)."""
-    return request.environ.setdefault(ENVIRON_ID, uuid.uuid4().hex)
+    return request.environ.setdefault(ENVIRON_ID, os.urandom(16).hex())
 
 
 def _value(value: Any) -> str:
@@ -75,7 +75,7 @@ class RequestLogMiddleware:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):
         started = time.perf_counter()
-        rid = self._incoming_id(environ) or uuid.uuid4().hex
+        rid = self._incoming_id(environ) or os.urandom(16).hex()
         environ[ENVIRON_ID] = rid
         record: dict[str, Any] = {"status": None}
         environ[ENVIRON_RECORD] = record
@@ -94,6 +94,8 @@ class RequestLogMiddleware:
             self._log(environ, record, started)
 
     def _log(self, environ: dict[str, Any], record: dict[str, Any], started: float) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return
         path = record.get("rule")
         if path is None:
             raw = environ.get("PATH_INFO", "")

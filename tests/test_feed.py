@@ -189,7 +189,33 @@ def test_feed_costs_the_same_queries_for_1_and_20_posts(
     assert all(item["comment_count"] == 1 for item in items)
 
     assert len(twenty) == len(one), "\n\n".join(twenty)
-    # token, posts, reaction counts, my reactions, followed topics (via_topic), pinned
-    # announcements, company pins, featured posts (two index-served queries: one OR-ed
-    # query scanned the table), attached files
-    assert len(one) <= 9, "\n\n".join(one)
+    # token, posts, reaction counts, my reactions, followed topics (via_topic), attached
+    # files, and one check that no announcement, company pin or featured post exists (their
+    # own queries run only then)
+    assert len(one) <= 7, "\n\n".join(one)
+
+
+def test_page_one_extras_load_only_when_the_check_finds_some(
+    api, cm, employee, fred, make_group, make_post
+):
+    """Pins, features and announcements are loaded (through the visibility filter) only
+    when one cheap query finds any; what the page shows is the same either way."""
+    team = make_group("Team", "private", members=(cm, fred))
+    me = api(employee)
+    assert me.get("/api/v1/me").status_code == 200  # the token's hourly last-use write, done
+    make_post(employee, "plain")
+    quiet = _feed_statements(me)
+    assert not [s for s in quiet if "ORDER BY posts.pinned_at" in s or "featured_at DESC" in s]
+
+    hidden = make_post(cm, "in a private group", team)
+    assert api(cm).post(f"/api/v1/posts/{hidden.id}/feature").status_code == 200
+    body = me.get("/api/v1/feed").get_json()
+    assert body["featured"] == [] and body["pinned_posts"] == [] and body["pinned"] == []
+    assert len(_feed_statements(me)) == len(quiet) + 1  # featured: checked, then filtered
+
+    shown = make_post(cm, "for everyone")
+    assert api(cm).post(f"/api/v1/posts/{shown.id}/pin").status_code == 200
+    body = me.get("/api/v1/feed").get_json()
+    assert [p["id"] for p in body["pinned_posts"]] == [shown.id]
+    assert body["featured"] == []
+    assert api(fred).get("/api/v1/feed").get_json()["featured"][0]["id"] == hidden.id

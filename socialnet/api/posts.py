@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from ..pagination import parse_limit
 from ..serializers import comment_dict, page
-from ..services import announcements, comments, feed, pins, posts, reactions
+from ..services import comments, feed, pins, posts, reactions
 from ..services.files import files_for_comments
 from ..unit_of_work import commit
 from .blueprint import bp
@@ -22,8 +22,7 @@ def get_feed():
     )
     body = page(items, next_cursor)
     if not request.args.get("cursor"):
-        body["pinned"] = announcements.pinned_for(user)  # unread announcements, on page 1
-        body["pinned_posts"], body["featured"] = pins.home_highlights(user)
+        body.update(pins.home_page_extras(user))  # announcements, pins, featured: page 1
     return jsonify(body)
 
 
@@ -31,8 +30,10 @@ def get_feed():
 def create_post():
     user = require_user()
     post = posts.do_create_post(user, json_body())
+    # Serialized before the commit, which expires the post: not loaded again, with its author.
+    item = feed.serialize_posts_for(user, [post], fresh=True)[0]
     commit()
-    return created(feed.serialize_posts_for(user, [post], fresh=True)[0])
+    return created(item)
 
 
 @bp.get("/posts/<id:post_id>")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import (
@@ -86,12 +87,25 @@ def _start_timer() -> None:
     g.setdefault(_START, time.perf_counter())
 
 
+#: Labelled children, per (endpoint, method[, class]): ``labels()`` takes a lock and
+#: validates its arguments on every call, and endpoints and methods are few.
+_LATENCY_OF: dict[tuple[str, str], Any] = {}
+_COUNT_OF: dict[tuple[str, str, str], Any] = {}
+
+
 def _observe(response: Response) -> Response:
     started = g.pop(_START, None)
     if started is not None:
-        endpoint = request.endpoint or "unmatched"
-        REQUEST_LATENCY.labels(endpoint, request.method).observe(time.perf_counter() - started)
-        REQUESTS.labels(endpoint, request.method, f"{response.status_code // 100}xx").inc()
+        key = (request.endpoint or "unmatched", request.method)
+        latency = _LATENCY_OF.get(key)
+        if latency is None:
+            latency = _LATENCY_OF.setdefault(key, REQUEST_LATENCY.labels(*key))
+        latency.observe(time.perf_counter() - started)
+        counted = (*key, f"{response.status_code // 100}xx")
+        count = _COUNT_OF.get(counted)
+        if count is None:
+            count = _COUNT_OF.setdefault(counted, REQUESTS.labels(*counted))
+        count.inc()
     return response
 
 

@@ -15,7 +15,6 @@ event, which serializes event-writing transactions until they commit.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from ..extensions import db, socketio
+from ..jsoncodec import dumps_text, loads
 from ..models import Event
 from ..models._time import utcnow
 from ..ops.metrics import EMIT_FAILURES, EVENTS_EMITTED
@@ -74,18 +74,18 @@ def publish(
     """Record ``event_type`` for ``room`` and emit it once the transaction commits.
 
     ``data`` must already be the public JSON shape (serializers' output); it is
-    round-tripped through ``json`` here so nothing unserializable is queued.
+    round-tripped through JSON here so nothing unserializable is queued.
     Returns the event id.
     """
     session = db.session()
     lock_event_log(session)
-    payload_text = json.dumps(data, separators=(",", ":"))
+    payload_text = dumps_text(data, sort_keys=False, strict=True)
     row = Event(
         type=event_type, room=room, post_id=post_id, group_id=group_id, payload=payload_text
     )
     session.add(row)
     session.flush()
-    payload = envelope(row.id, event_type, json.loads(payload_text))
+    payload = envelope(row.id, event_type, loads(payload_text))
     session.info.setdefault(_PENDING, []).append(OutgoingEvent(room=room, payload=payload))
     return row.id
 
@@ -104,7 +104,7 @@ def publish_many(
     session = db.session()
     lock_event_log(session)
     now = utcnow()
-    texts = [json.dumps(data, separators=(",", ":")) for _t, data, _r, _p, _g in events]
+    texts = [dumps_text(data, sort_keys=False, strict=True) for _t, data, _r, _p, _g in events]
     rows = [
         {
             "type": event_type,
@@ -125,7 +125,7 @@ def publish_many(
     for event_id, (event_type, _d, room, _p, _g), payload_text in zip(
         ids, events, texts, strict=True
     ):
-        payload = envelope(event_id, event_type, json.loads(payload_text))
+        payload = envelope(event_id, event_type, loads(payload_text))
         pending.append(OutgoingEvent(room=room, payload=payload))
     return ids
 

@@ -12,17 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from .. import policy
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
-from ..models import ModerationState, Post, User
+from ..models import Announcement, AnnouncementRecipient, ModerationState, Post, User
 from ..models._time import utcnow
 from ..realtime.publisher import publish
 from ..serializers import post_dict
-from . import audit
+from . import announcements, audit
 from .feed import serialize_posts_for
 from .posts import access_post
 from .reactions import reaction_counts
@@ -159,14 +159,54 @@ def featured_query(user: User):
     return highlight_query(user, Post.featured_at.is_not(None), Post.featured_at, MAX_FEATURED)
 
 
-def home_highlights(user: User) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+#: Is anything there for the first page's strips? Necessary conditions only (no visibility
+#: filter), each an index probe: company pins and features through their partial indexes,
+#: ``user``'s unread, unexpired announcements through ``ix_announcement_recipients_user_id``.
+#: Built once; ``user_id`` and ``now`` are bound per request.
+_EXTRAS_PRESENT = select(
+    exists().where(
+        Post.pinned_at.is_not(None), policy.GROUP_OF_POST.is_(None), Post.deleted_at.is_(None)
+    ),
+    exists().where(Post.featured_at.is_not(None), Post.deleted_at.is_(None)),
+    exists().where(
+        AnnouncementRecipient.user_id == bindparam("user_id"),
+        AnnouncementRecipient.acknowledged_at.is_(None),
+        Announcement.id == AnnouncementRecipient.announcement_id,
+        Announcement.expires_at > bindparam("now"),
+    ),
+)
+
+
+def home_page_extras(user: User) -> dict[str, list[dict[str, Any]]]:
+    """What heads the first page of ``user``'s home feed: ``pinned`` (their unread
+    announcements), ``pinned_posts`` (company pins) and ``featured``, as they may see them.
+
+    One cheap query says which of the three may hold anything (most of the time none
+    does); only those are then loaded, each through the visibility filter. The check
+    only ever skips work: it can never show what the full queries would not.
+    """
+    has_pins, has_featured, has_announcements = db.session.execute(
+        _EXTRAS_PRESENT, {"user_id": user.id, "now": utcnow()}
+    ).one()
+    pinned, featured = home_highlights(user, pins=has_pins, featured=has_featured)
+    return {
+        "pinned": announcements.pinned_for(user) if has_announcements else [],
+        "pinned_posts": pinned,
+        "featured": featured,
+    }
+
+
+def home_highlights(
+    user: User, *, pins: bool = True, featured: bool = True
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``(pinned, featured)`` of the home page, as ``user`` may see them: two index-served
     queries (measured at 1M posts: 0.25 ms on SQLite, where one OR-ed query scanned the
-    table for 0.8 s), then one serialization of both."""
-    pinned = list(db.session.scalars(company_pins_query(user)))
-    featured = list(db.session.scalars(featured_query(user)))
-    if not pinned and not featured:
+    table for 0.8 s), then one serialization of both. ``pins``/``featured`` false: that
+    list is known to be empty (:func:`home_page_extras`), its query is skipped."""
+    pinned = list(db.session.scalars(company_pins_query(user))) if pins else []
+    chosen = list(db.session.scalars(featured_query(user))) if featured else []
+    if not pinned and not chosen:
         return [], []
-    unique = list({p.id: p for p in (*pinned, *featured)}.values())
+    unique = list({p.id: p for p in (*pinned, *chosen)}.values())
     items = dict(zip([p.id for p in unique], serialize_posts_for(user, unique), strict=True))
-    return [items[p.id] for p in pinned], [items[p.id] for p in featured]
+    return [items[p.id] for p in pinned], [items[p.id] for p in chosen]

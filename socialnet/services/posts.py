@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..markup import Rendered
 from ..models import Group, Mention, NotificationType, Post, PostHashtag, User
 from ..models._time import utcnow
 from ..realtime.publisher import lock_event_log, publish
@@ -59,15 +60,20 @@ def check_group_for_posting(user: User, group_id: Any) -> int | None:
     return group_id
 
 
-def _store_body(post: Post, source: str, *, new: bool = True) -> list[int]:
+def _store_body(
+    post: Post, source: str, *, new: bool = True, rendered: Rendered | None = None
+) -> list[int]:
     """Render and store ``source``; returns the ids of the people it mentions (readers only).
 
     An edit (``new=False``) first forgets the mentions and hashtags of the old text.
     A hashtag merged into another topic is stored as that topic (``topics.aliases``).
+    ``rendered``: ``source`` already rendered and stored on ``post`` when it was inserted
+    (a new post is written once, not inserted empty and then updated).
     """
-    rendered = render_body(source)
-    post.body = source
-    post.body_html = rendered.html
+    if rendered is None:
+        rendered = render_body(source)
+        post.body = source
+        post.body_html = rendered.html
     if not new:
         db.session.execute(
             delete(Mention).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
@@ -137,18 +143,20 @@ def do_create_post(user: User, data: Any) -> Post:
         body = check_post_body(data.get("body"))
     group_id = check_group_for_posting(user, data.get("group_id"))
     screening = screening_gate.check_writing(user, {"title": title, "body": body})
+    source = screening.texts["body"]
+    rendered = render_body(source)
     post = Post(
         author_id=user.id,
         author=user,
         group_id=group_id,
         kind=kind,
         title=screening.texts.get("title"),
-        body="",
-        body_html="",
+        body=source,
+        body_html=rendered.html,
     )
     db.session.add(post)
     db.session.flush()
-    mentioned = _store_body(post, screening.texts["body"])
+    mentioned = _store_body(post, source, rendered=rendered)
     if file_ids:
         do_attach(user, file_ids, post=post)
     screening_gate.settle_post(user, post, screening)

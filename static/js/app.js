@@ -654,6 +654,16 @@
   /** Applied ids remembered above the floor; past this, ids far below the newest are dropped. */
   const SEEN_MAX = 2000;
 
+  // When a server restarts, every open page loses its socket at the same instant. Each
+  // reconnects after a growing delay (1.5 s, 3 s, 6 s … capped at 30 s), each delay
+  // drawn at random within ±50 %, so thousands of pages arrive spread over seconds
+  // rather than in one burst, and keep backing off while the server is still down.
+  const RECONNECT = {
+    reconnectionDelay: 1500,
+    reconnectionDelayMax: 30000,
+    randomizationFactor: 0.5,
+  };
+
   function connectLive() {
     if (!config || typeof window.io !== "function") return;
     // Pages without a live list carry no head: the server then replays nothing and
@@ -668,7 +678,10 @@
     let caughtUp = false;
     let buffered = [];
     const seen = new Set();
-    const socket = window.io({ auth: hasHead ? { last_event_id: lastEventId } : {} });
+    const socket = window.io({
+      auth: hasHead ? { last_event_id: lastEventId } : {},
+      ...RECONNECT,
+    });
 
     function raiseFloor(id) {
       if (id <= floor) return;
