@@ -37,7 +37,9 @@ from ..extensions import db
 from ..limits import MAX_ID
 from ..models import FILE_NAME_MAX, Comment, FileUpload, Post, User
 from ..models._time import utcnow
+from ..serializers import iso, user_summary
 from ..storage import Storage, get_storage, new_key
+from .file_text import initial_status
 
 #: Files on one post or comment.
 MAX_FILES_PER_ITEM = 10
@@ -335,6 +337,7 @@ def do_upload(user: User, raw_name: str | None, data: bytes) -> FileUpload:
         thumbnail_key=_write(storage, thumbnail) if thumbnail else None,
         width=width,
         height=height,
+        text_status=initial_status(content_type),
     )
     db.session.add(upload)
     db.session.flush()
@@ -357,6 +360,19 @@ def file_dict(f: FileUpload) -> dict[str, Any]:
         ),
         "width": f.width,
         "height": f.height,
+    }
+
+
+def file_entry(f: FileUpload, uploader: User, post_id: int) -> dict[str, Any]:
+    """A file where it lives — ``{"file", "uploader", "created_at", "post_id",
+    "post_url"}`` —, the one form of a group's "Files" list and of a file found by search.
+    ``post_id`` is the post it is on, or its comment's post."""
+    return {
+        "file": file_dict(f),
+        "uploader": user_summary(uploader),
+        "created_at": iso(f.created_at),
+        "post_id": post_id,
+        "post_url": f"/posts/{post_id}",
     }
 
 
