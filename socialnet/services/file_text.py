@@ -90,10 +90,12 @@ def _in_child(content_type: str, data: bytes) -> Outcome:
     command += [str(max_chars), str(cpu_seconds)]
     try:
         done = subprocess.run(command, input=data, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return Outcome(None, f"took longer than {timeout:g} s")
-    except OSError as exc:
-        return Outcome(None, f"could not start the reader ({exc.strerror})")
+    except Exception as exc:  # run() kills the child on any error, then re-raises
+        # Under eventlet, subprocess.run raises the TimeoutExpired of its own copy of the
+        # module, not the one ``subprocess`` names here: a timeout is told by its attribute.
+        if getattr(exc, "timeout", None) is not None:
+            return Outcome(None, f"took longer than {timeout:g} s")
+        return Outcome(None, f"could not run the reader ({type(exc).__name__})")
     if done.returncode != 0:
         return Outcome(None, f"the reader stopped (exit status {done.returncode})")
     try:
