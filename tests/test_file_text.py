@@ -329,3 +329,31 @@ def test_migration_queues_existing_files_and_indexes_their_names(scratch_databas
             assert "search_files" not in inspect(conn).get_table_names()
     finally:
         engine.dispose()
+
+
+# --- GET /files/{id}/{name}: the path, for a signed-in browser ------------------------
+
+
+def test_the_browser_route_serves_a_file_exactly_as_the_api(auth, api, employee, fred, make_group):
+    group = make_group("Board", visibility="private", members=(employee,))
+    me = api(employee)
+    file_id = _upload(me, b"board minutes", "minutes.txt")
+    _post_with(me, [file_id], group_id=group.id)
+    url = f"/files/{file_id}/minutes.txt"
+
+    response = auth.login(employee).get(url)
+    assert response.status_code == 200 and response.get_data() == b"board minutes"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response.headers["Cache-Control"]
+    response.close()
+    ranged = auth.login(employee).get(url, headers={"Range": "bytes=0-4"})
+    assert ranged.status_code == 206 and ranged.get_data() == b"board"
+    ranged.close()
+
+    refused = auth.login(fred).get(url)
+    assert refused.status_code == 404
+    assert auth.login(fred).get(f"/files/{file_id + 1000}/x.txt").status_code == 404
+    anonymous = auth.app.test_client().get(url)
+    assert anonymous.status_code == 302 and "/sign-in" in anonymous.headers["Location"]
