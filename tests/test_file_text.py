@@ -186,6 +186,20 @@ def test_text_is_cleaned_of_what_the_database_refuses():
     assert extract("text/plain", raw, 1, 1000) == "Nul byte and escape\nspaced out"
 
 
+def test_failed_files_can_be_queued_again_from_the_command_line(app, api, employee):
+    me = api(employee)
+    app.config.update(FILE_TEXT_TIMEOUT_SECONDS=0.001)
+    file_id = _upload(me, pdf_bytes(["second chance"]), "retry.pdf")
+    run_due_jobs()
+    assert _status(file_id)[0] == "failed"
+    app.config.update(FILE_TEXT_TIMEOUT_SECONDS=20.0)
+    result = app.test_cli_runner().invoke(args=["search", "retry-files"])
+    assert result.exit_code == 0 and "files queued again: 1" in result.output
+    assert _status(file_id) == ("pending", None)
+    run_due_jobs()
+    assert _status(file_id) == ("done", None)
+
+
 def test_missing_bytes_are_a_recorded_failure_not_a_crash(api, employee, storage_dir):
     me = api(employee)
     file_id = _upload(me, b"minutes of the meeting", "minutes.txt")

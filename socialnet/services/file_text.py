@@ -139,3 +139,14 @@ def do_record(item: Pending, outcome: Outcome) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(written.rowcount)
+
+
+def do_retry_failed() -> int:
+    """Put every ``failed`` file back to ``pending`` (flushed); how many."""
+    retried = db.session.execute(
+        update(FileUpload)
+        .where(FileUpload.text_status == TEXT_FAILED)
+        .values(text_status=TEXT_PENDING, text_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(retried.rowcount)
