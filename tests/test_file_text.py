@@ -371,3 +371,31 @@ def test_the_browser_route_serves_a_file_exactly_as_the_api(auth, api, employee,
     assert auth.login(fred).get(f"/files/{file_id + 1000}/x.txt").status_code == 404
     anonymous = auth.app.test_client().get(url)
     assert anonymous.status_code == 302 and "/sign-in" in anonymous.headers["Location"]
+
+
+# --- events carry the files, as the API does ------------------------------------------------
+
+
+def test_events_carry_the_files_and_catchup_replays_them_as_they_are_now(
+    api, employee, fred, capture_events, socket_for
+):
+    me = api(employee)
+    first, second = _upload(me, b"agenda", "agenda.txt"), _upload(me, b"slides", "slides.txt")
+    post = _post_with(me, [first, second])
+    comment_file = _upload(me, b"notes", "notes.txt")
+    comment = me.post(
+        f"{API}/posts/{post['id']}/comments", {"body": "and notes", "file_ids": [comment_file]}
+    ).get_json()
+    edited = me.patch(f"{API}/posts/{post['id']}", {"body": "Docs v2", "file_ids": [second]})
+    assert edited.status_code == 200
+
+    sent = {e.type: e.payload["data"] for e in capture_events.events}
+    assert [f["id"] for f in sent["post.created"]["files"]] == [first, second]
+    assert sent["comment.created"]["files"] == comment["files"]
+    assert sent["post.updated"]["files"] == edited.get_json()["files"]
+
+    sock = socket_for(fred, last_event_id=0)
+    [replay] = [p["args"][0] for p in sock.get_received() if p["name"] == "catchup"]
+    replayed = {e["type"]: e["data"] for e in replay["events"]}
+    assert [f["id"] for f in replayed["post.created"]["files"]] == [second]  # as it is now
+    assert [f["id"] for f in replayed["comment.created"]["files"]] == [comment_file]

@@ -13,6 +13,7 @@ from .. import policy
 from ..extensions import db
 from ..models import Comment, Event, Group, Notification, Post, User
 from ..serializers import iso, notification_dict, user_profile
+from ..services.files import files_for_comments, files_for_posts
 from ..services.notifications import EVENT_TYPE as NOTIFICATION_EVENT
 from ..services.notifications import previews as notification_previews
 from .publisher import envelope
@@ -118,6 +119,17 @@ def _refresh_posts(snapshots: list[dict[str, Any]]) -> None:
     for snapshot in snapshots:
         if snapshot["id"] in current:
             snapshot.update(current[snapshot["id"]])
+    _refresh_files(snapshots, files_for_posts)
+
+
+def _refresh_files(snapshots: list[dict[str, Any]], files_for: Any) -> None:
+    """Snapshots that carry ``files`` get the files attached now (an edit may have
+    removed some: their links would be dead, their names gone)."""
+    carrying = [snapshot for snapshot in snapshots if "files" in snapshot]
+    if carrying:
+        current = files_for(list({snapshot["id"] for snapshot in carrying}))
+        for snapshot in carrying:
+            snapshot["files"] = current.get(snapshot["id"], [])
 
 
 def _refresh_comments(snapshots: list[dict[str, Any]]) -> None:
@@ -131,6 +143,7 @@ def _refresh_comments(snapshots: list[dict[str, Any]]) -> None:
     for snapshot in snapshots:
         if snapshot["id"] in current:
             snapshot.update(current[snapshot["id"]])
+    _refresh_files(snapshots, files_for_comments)
 
 
 def _with_current_notifications(user: User, events: list[dict[str, Any]]) -> list[dict[str, Any]]:

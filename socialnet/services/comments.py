@@ -21,7 +21,7 @@ from . import notifications, questions
 from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
-from .files import check_file_ids, delete_files_of_comment, do_attach
+from .files import check_file_ids, delete_files_of_comment, do_attach, with_comment_files
 from .posts import access_post
 from .validation import check_known_fields, check_text
 
@@ -95,14 +95,18 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     )
     screening_gate.settle_comment(comment, post, screening)
     if comment.moderation_state != ModerationState.PUBLISHED.value:  # held: its author only
-        publish("comment.created", comment_dict(comment), room=f"user:{user.id}", post_id=post.id)
+        data = with_comment_files(comment_dict(comment))
+        publish("comment.created", data, room=f"user:{user.id}", post_id=post.id)
         return comment
     db.session.execute(
         update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count + 1)
     )
     db.session.flush()
     publish(
-        "comment.created", comment_dict(comment), room=policy.room_for_post(post), post_id=post.id
+        "comment.created",
+        with_comment_files(comment_dict(comment)),
+        room=policy.room_for_post(post),
+        post_id=post.id,
     )
     _notify_comment(user, post, comment, mentioned)
     return comment

@@ -401,6 +401,17 @@ def files_for_comments(comment_ids: list[int]) -> dict[int, list[dict[str, Any]]
     return _files_by_owner(FileUpload.comment_id, comment_ids)
 
 
+def with_post_files(data: dict[str, Any]) -> dict[str, Any]:
+    """A post's dict (``data["id"]``) with its ``files``, as the API answers it: events
+    carry the same dict as the API."""
+    return {**data, "files": files_for_posts([data["id"]])[data["id"]]}
+
+
+def with_comment_files(data: dict[str, Any]) -> dict[str, Any]:
+    """A comment's dict with its ``files`` (see :func:`with_post_files`)."""
+    return {**data, "files": files_for_comments([data["id"]])[data["id"]]}
+
+
 # --- attaching ---------------------------------------------------------------------------
 
 

@@ -185,6 +185,20 @@
     }
     if (typeof post.comment_count === "number") setCommentCount(el, post.comment_count);
     if (typeof post.moderation_state === "string") markModerated(el, post.moderation_state);
+    if (Array.isArray(post.files)) setFiles(el, post.files);
+  }
+
+  /** Draw ``files`` on a post card (after its body, poll or event) or a comment. */
+  function setFiles(el, files) {
+    const current = el.querySelector(':scope > [data-field="files"], :scope > .comment-main > [data-field="files"]');
+    const fresh = window.socialnetFiles?.render(files) ?? null; // static/js/files.js
+    if (current) {
+      if (fresh) current.replaceWith(fresh);
+      else current.remove();
+      return;
+    }
+    if (!fresh) return;
+    $('[data-field="body"]', el)?.after(fresh); // polls and events carry no files
   }
 
   /** A new card from the server-rendered <template>, filled with textContent. */
@@ -265,6 +279,7 @@
     const created = $('[data-field="created"]', el);
     created.setAttribute("datetime", comment.created_at || "");
     $('[data-field="body"]', el).innerHTML = comment.body_html; // sanitized by the server
+    if (Array.isArray(comment.files)) setFiles(el, comment.files);
     el.dataset.authorId = String(authorId);
     fillModerationControls(el, "comment", id, authorId === config.me);
     const del = $('[data-field="delete"]', el);
