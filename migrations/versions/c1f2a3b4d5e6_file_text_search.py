@@ -1,7 +1,8 @@
 """file text search: file_uploads.text / text_status / text_error and the files' search
 index (SQLite FTS5 ``search_files`` kept by triggers; PostgreSQL stored ``search_vector``
 with a GIN index); existing PDF, docx and text files wait for the job loop (``pending``),
-existing file names are indexed at once
+existing file names are indexed at once; comments.edited_at (comments are edited, with
+their files, like posts)
 
 Revision ID: c1f2a3b4d5e6
 Revises: 5a1c3e7b9d20
@@ -52,6 +53,7 @@ _PG = [
 
 
 def upgrade():
+    op.add_column("comments", sa.Column("edited_at", sa.DateTime(), nullable=True))
     op.add_column("file_uploads", sa.Column("text", sa.Text(), nullable=True))
     op.add_column(
         "file_uploads",
@@ -78,3 +80,4 @@ def downgrade():
     op.drop_index("ix_file_uploads_text_status", table_name="file_uploads")
     for name in ("text_error", "text_status", "text"):
         op.drop_column("file_uploads", name)  # plain DROP COLUMN (SQLite 3.35+)
+    op.drop_column("comments", "edited_at")  # triggers (search) stay: not a rebuild

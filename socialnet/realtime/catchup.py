@@ -21,6 +21,8 @@ from .publisher import envelope
 #: Events that carry only ids: replayed even when the post is no longer visible,
 #: so the client can drop what it shows.
 TOMBSTONE_TYPES = ("post.deleted", "comment.deleted", "post.hidden", "comment.hidden")
+#: Events carrying a comment's text: not replayed once it is deleted or hidden.
+_COMMENT_SNAPSHOTS = ("comment.created", "comment.updated")
 
 
 def head_event_id() -> int:
@@ -186,12 +188,12 @@ def _refresh_people(snapshots: list[dict[str, Any]]) -> None:
 
 
 def _without_deleted_comments(user: User, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop ``comment.created`` snapshots of comments deleted or hidden since, or held for
-    approval and not ``user``'s (their tombstone stays).
+    """Drop ``comment.created`` and ``comment.updated`` snapshots of comments deleted or
+    hidden since, or held for approval and not ``user``'s (their tombstone stays).
 
     Like a deleted post's ``post.created``, a removed comment's text is not sent again.
     """
-    ids = [e["data"]["id"] for e in events if e["type"] == "comment.created"]
+    ids = [e["data"]["id"] for e in events if e["type"] in _COMMENT_SNAPSHOTS]
     if not ids:
         return events
     deleted = set(
@@ -200,5 +202,5 @@ def _without_deleted_comments(user: User, events: list[dict[str, Any]]) -> list[
         )
     )
     return [
-        e for e in events if not (e["type"] == "comment.created" and e["data"]["id"] in deleted)
+        e for e in events if not (e["type"] in _COMMENT_SNAPSHOTS and e["data"]["id"] in deleted)
     ]

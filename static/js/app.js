@@ -261,6 +261,17 @@
     return el;
   }
 
+  /** A comment's text, "edited" mark and files, from its dict (``comment.updated`` too). */
+  function fillComment(el, comment) {
+    $('[data-field="body"]', el).innerHTML = comment.body_html; // sanitized by the server
+    const edited = $('[data-field="edited"]', el);
+    if (edited) {
+      edited.hidden = !comment.edited_at;
+      if (comment.edited_at) edited.title = _("Edited %(when)s", { when: i18n.dateTime(comment.edited_at) });
+    }
+    if (Array.isArray(comment.files)) setFiles(el, comment.files);
+  }
+
   function buildComment(comment) {
     const template = document.getElementById("comment-template");
     if (!template) return null;
@@ -278,9 +289,11 @@
     author.textContent = comment.author.display_name;
     const created = $('[data-field="created"]', el);
     created.setAttribute("datetime", comment.created_at || "");
-    $('[data-field="body"]', el).innerHTML = comment.body_html; // sanitized by the server
-    if (Array.isArray(comment.files)) setFiles(el, comment.files);
+    fillComment(el, comment);
     el.dataset.authorId = String(authorId);
+    const edit = $('[data-field="edit"]', el);
+    if (authorId === config.me) edit.href = `/comments/${id}/edit`;
+    else edit.remove();
     fillModerationControls(el, "comment", id, authorId === config.me);
     const del = $('[data-field="delete"]', el);
     const postAuthor = Number(postEl(comment.post_id)?.dataset.authorId);
@@ -487,6 +500,10 @@
     },
     "comment.created"(comment) {
       addComment(comment);
+    },
+    "comment.updated"(comment) {
+      const el = document.getElementById(`comment-${Number(comment.id)}`);
+      if (el) fillComment(el, comment); // elsewhere (not shown here): nothing to count
     },
     "comment.deleted"(data) {
       removeComment(data.id, data.post_id);
