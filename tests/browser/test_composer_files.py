@@ -63,3 +63,30 @@ def test_composer_attaches_by_button_drop_and_paste_and_removes_one(signed_in, p
     expect(live.locator("a.attachment-image img")).to_have_attribute("alt", "team.png")
     expect(live.locator("a.attachment-file")).to_have_text("rota.txt")
     assert colleague.evaluate("window.__sameDocument") is True  # no reload happened
+
+
+def test_an_edited_comment_changes_live_on_an_open_permalink(signed_in, person, web_server):
+    """Its author edits it on its page; a colleague's open permalink shows the new text
+    and the "edited" mark without a reload."""
+    author, reader = person("Hana Editor"), person("Ivo Reader")
+    token = web_server.token_for(author["email"], author["password"])
+    post = web_server.api("POST", "/api/v1/posts", token=token, json={"body": "Lunch?"}).json()
+    comment = web_server.api(
+        "POST", f"/api/v1/posts/{post['id']}/comments", token=token, json={"body": "Noon"}
+    ).json()
+    watcher = signed_in(reader)
+    watcher.goto(web_server.url + post["url"])
+    expect(watcher.locator("body")).to_have_attribute("data-live", "on")
+    watcher.evaluate("window.__sameDocument = true")
+
+    page = signed_in(author)
+    page.goto(web_server.url + post["url"])
+    page.locator(f"#comment-{comment['id']}").get_by_role("link", name="Edit your comment").click()
+    page.get_by_label("Text").fill("Half past **noon**")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(f"#comment-{comment['id']} strong")).to_have_text("noon")
+
+    seen = watcher.locator(f"#comment-{comment['id']}")
+    expect(seen.locator("strong")).to_have_text("noon")
+    expect(seen.locator("[data-field='edited']")).to_be_visible()
+    assert watcher.evaluate("window.__sameDocument") is True
