@@ -153,6 +153,17 @@ def search_reindex() -> None:
     click.echo("search index rebuilt")
 
 
+@search_cli.command("retry-files")
+def search_retry_files() -> None:
+    """Queue again the files whose words could not be read (after raising the limits
+    SOCIALNET_FILE_TEXT_*, say); the job loop reads them on its next passes."""
+    from .services.file_text import do_retry_failed
+
+    queued = do_retry_failed()
+    db.session.commit()
+    click.echo(f"files queued again: {queued}")
+
+
 @click.group("users", help="Manage accounts.")
 def users_cli() -> None:
     pass

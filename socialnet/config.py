@@ -167,6 +167,11 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "STORAGE_DIR": os.environ.get("SOCIALNET_STORAGE_DIR", "uploads"),
         "MAX_UPLOAD_MB": _int("SOCIALNET_MAX_UPLOAD_MB", 25),
         "UPLOAD_DAILY_QUOTA_MB": _int("SOCIALNET_UPLOAD_DAILY_QUOTA_MB", 500),
+        # Words of PDF/docx/text files for search, read by the job loop (services/file_text.py).
+        "FILE_TEXT_MAX_PAGES": _int("SOCIALNET_FILE_TEXT_MAX_PAGES", 300),
+        "FILE_TEXT_MAX_CHARS": _int("SOCIALNET_FILE_TEXT_MAX_CHARS", 200_000),
+        "FILE_TEXT_TIMEOUT_SECONDS": _float("SOCIALNET_FILE_TEXT_TIMEOUT", 20.0),
+        "FILE_TEXT_BATCH": _int("SOCIALNET_FILE_TEXT_BATCH", 20),
         "POST_MAX_CHARS": 10_000,
         "COMMENT_MAX_CHARS": 4_000,
         "FEED_PAGE_MAX": 100,

@@ -1,5 +1,5 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
-personal digests.
+personal digests, the words of uploaded files.
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every
@@ -17,7 +17,8 @@ process runs the jobs at a time; the others skip that pass:
 Each job is also idempotent (a scheduled announcement is claimed with
 ``UPDATE … WHERE published_at IS NULL``; celebrations are inserted with
 ``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders), so even
-two passes at once would publish nothing twice.
+two passes at once would publish nothing twice (and a file's words are written only
+while it is still pending).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from sqlalchemy import text
 
 from .extensions import db, socketio
 from .ops.metrics import JOB_PASSES
+from .services import file_text
 from .services.analytics.rollup import rollup_due
 from .services.announcements import publish_due
 from .services.celebrations import company_today, do_run_celebrations
@@ -109,6 +111,19 @@ def cluster_lock():
     return _local_lock()
 
 
+def _extract_file_texts() -> int:
+    """Read the words of the oldest pending files, each in a bounded child process and
+    outside any transaction (a slow PDF holds no lock), committing each outcome."""
+    batch = file_text.pending(int(current_app.config["FILE_TEXT_BATCH"]))
+    db.session.commit()  # end the read: nothing is held while files are read
+    recorded = 0
+    for item in batch:
+        outcome = file_text.extract(item)
+        recorded += file_text.do_record(item, outcome)
+        db.session.commit()
+    return recorded
+
+
 def _run_jobs(now: datetime | None) -> dict[str, int]:
     try:
         published = publish_due(now)
@@ -124,6 +139,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         digests = queue_due_digests(now)
         db.session.commit()  # the digests claimed leave now
+        texts = _extract_file_texts()
     except Exception:
         db.session.rollback()
         raise
@@ -134,6 +150,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "stale_uploads_removed": stale,
         "event_reminders_sent": reminded,
         "digests_sent": digests,
+        "file_texts_extracted": texts,
     }
 
 
@@ -152,6 +169,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "stale_uploads_removed": 0,
                 "event_reminders_sent": 0,
                 "digests_sent": 0,
+                "file_texts_extracted": 0,
                 "skipped": 1,
             }
         try:

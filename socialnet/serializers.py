@@ -161,6 +161,7 @@ def comment_dict(comment: Comment) -> dict[str, Any]:
         "body": comment.body,
         "body_html": comment.body_html,
         "created_at": iso(comment.created_at),
+        "edited_at": iso(comment.edited_at),
         "moderation_state": comment.moderation_state,
     }
 

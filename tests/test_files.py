@@ -416,3 +416,20 @@ def test_group_files_list_and_page(api, signed_in, employee, fred, manager, make
     assert signed_in(fred).get(f"/groups/{group.id}/files").status_code == 403
     group_page = signed_in(manager).get(f"/groups/{group.id}").get_data(as_text=True)
     assert f"/groups/{group.id}/files" in group_page
+
+
+def test_polyglots_are_defused(api, employee):
+    """An image that is also HTML loses its payload when re-encoded; a PDF that also
+    holds HTML is only ever served as a sandboxed, unsniffed attachment."""
+    me = api(employee)
+    payload = b"<html><script>alert(document.cookie)</script></html>"
+    image = upload(me, png_bytes() + payload, "cat.png").get_json()
+    stored = fetch(me, image["url"])
+    assert stored.status_code == 200 and payload not in stored.get_data()
+    pdf = upload(me, b"%PDF-1.4\n" + payload, "report.pdf").get_json()
+    assert pdf["content_type"] == "application/pdf"
+    served = fetch(me, pdf["url"])
+    assert served.headers["Content-Type"] == "application/pdf"
+    assert served.headers["Content-Disposition"].startswith("attachment")
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert served.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"

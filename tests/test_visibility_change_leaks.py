@@ -61,8 +61,10 @@ from socialnet.services import digest
 from socialnet.services.tokens import do_create_token
 from tests.conftest import PASSWORD, ApiClient, _wipe
 from tests.digest_support import weekly
+from tests.file_text_support import extract_pending_texts
 from tests.group_fixtures import API
 from tests.moderation_fixtures import act, reported_case
+from tests.test_avatars import put_avatar
 from tests.test_files import png_bytes, upload
 from tests.web import csrf_from
 
@@ -102,6 +104,8 @@ class World:
     calendar_feeds: dict[str, str] = field(default_factory=dict)  # viewer → feed path
     file_url: str = ""  # a file attached to the post
     comment_file_url: str = ""  # a file attached to the comment
+    file_ids: set[int] = field(default_factory=set)  # both: found by name, and by text
+    avatar_url: str = ""  # the author's avatar
     announcement_id: int = 0
     sender_announcement_id: int = 0  # sent by the leaver, a group admin until the change
     marker: str = ""
@@ -218,7 +222,7 @@ def _add_content(world: World, prefix: str) -> None:
     author = world.api("author")
     everyone = " ".join(f"@{world.handles[n]}" for n in VIEWERS)
     body = f"{world.marker} plan for {everyone} #{world.tag}"
-    file_id = _ok(upload(author, png_bytes(), "plan.png"))["id"]
+    file_id = _ok(upload(author, png_bytes(), f"{world.marker}-plan.png"))["id"]
     post = _ok(
         author.post(
             f"{API}/posts", {"body": body, "group_id": world.group_id, "file_ids": [file_id]}
@@ -226,7 +230,7 @@ def _add_content(world: World, prefix: str) -> None:
     )
     world.post_id, world.file_url = post["id"], post["files"][0]["url"]
     member = world.api("member")
-    notes = _ok(upload(member, b"minutes", "notes.txt"))["id"]
+    notes = _ok(upload(member, f"minutes {world.marker}".encode(), "notes.txt"))["id"]
     comment = _ok(
         member.post(
             f"{API}/posts/{world.post_id}/comments",
@@ -234,6 +238,9 @@ def _add_content(world: World, prefix: str) -> None:
         )
     )
     world.comment_id, world.comment_file_url = comment["id"], comment["files"][0]["url"]
+    world.file_ids = {file_id, notes}
+    assert extract_pending_texts() == 1  # the comment's text file (the image has no words)
+    world.avatar_url = _ok(put_avatar(author, png_bytes()), 200)["avatar_url"]
     _ok(member.put(f"{API}/posts/{world.post_id}/reactions/like"), 200)
     poll = _ok(
         author.post(
@@ -605,6 +612,23 @@ def comment_file(world: World, viewer: str) -> bool:
     return response.status_code == 200
 
 
+def file_search(world: World, viewer: str) -> bool:
+    """Search for files: the post's by its name, the comment's by the words in it; both
+    come back together or not at all."""
+    url = f"{API}/search?q={world.marker}&type=files&limit=100"
+    seen = {i["id"] for i in _items(_get(world, viewer, url))} & world.file_ids
+    assert seen in (set(), world.file_ids), (viewer, seen)
+    return bool(seen)
+
+
+def author_avatar(world: World, viewer: str) -> bool:
+    """A colleague's avatar is their card's, not the group's: any signed-in person gets
+    it, whatever happens to the group (a suspended viewer is signed out)."""
+    response = _get(world, viewer, world.avatar_url, (200, 401))
+    response.close()
+    return response.status_code == 200
+
+
 def reactions(world: World, viewer: str) -> bool:
     """Reactions have no list of their own: they are the post's counts (permalink and card)."""
     response = _get(world, viewer, f"{API}/posts/{world.post_id}", (200, 401, 404))
@@ -938,6 +962,8 @@ PATHS: dict[str, Path] = {
         Path(comments, "post"),
         Path(post_file, "post"),
         Path(comment_file, "post"),
+        Path(file_search, "post"),
+        Path(author_avatar, "account"),
         Path(reactions, "post"),
         Path(notifications, "post"),
         Path(notifications_page, "post"),

@@ -19,8 +19,11 @@ from socialnet.models import EventRsvp, Reaction, User
 from socialnet.models._time import utcnow
 from tests.conftest import received_events
 from tests.digest_support import post_ids_in, weekly
+from tests.file_text_support import extract_pending_texts
 from tests.group_fixtures import API, announce, create_group, ids, notifications_of
 from tests.helpers import count_rows
+from tests.test_avatars import put_avatar
+from tests.test_files import png_bytes, upload
 
 VIEWERS = ("member", "ex_member", "non_member", "other_group_admin", "community_manager")
 GROUP_TYPES = ("private", "secret")
@@ -84,6 +87,15 @@ def build_world(kind: str, api, make_user, socket_for) -> World:
     removed = world.client("owner").delete(f"{members_url}/{users['ex_member'].id}")
     assert removed.status_code == 204
     return world
+
+
+@pytest.fixture(autouse=True)
+def storage_dir(app, tmp_path):
+    """Files and avatars written by these tests go to a directory of their own."""
+    saved = app.config["STORAGE_DIR"]
+    app.config["STORAGE_DIR"] = str(tmp_path / "uploads")
+    yield
+    app.config["STORAGE_DIR"] = saved
 
 
 @pytest.fixture(params=GROUP_TYPES)
@@ -240,6 +252,24 @@ def search(world: World, viewer: str) -> bool:
     return seen_post
 
 
+def file_search(world: World, viewer: str) -> bool:
+    """A text file on a group post: found by its words (and name) by readers only."""
+    if not hasattr(world, "file_id"):
+        owner = world.client("owner")
+        uploaded = upload(owner, b"Plan: the budget minutes", "plan-minutes.txt")
+        assert uploaded.status_code == 201, uploaded.get_json()
+        world.file_id = uploaded.get_json()["id"]
+        body = {"body": "Minutes", "group_id": world.group_id, "file_ids": [world.file_id]}
+        assert owner.post(f"{API}/posts", body).status_code == 201
+        assert extract_pending_texts() == 1
+    found = [
+        ids(world.client(viewer).get(f"{API}/search?q={q}&type=files"))
+        for q in ("budget", "minutes")
+    ]
+    assert found[0] == found[1], (viewer, found)
+    return world.file_id in found[0]
+
+
 # --- events in the group (issue #17): the same rule on every events read path ----------------
 
 
@@ -327,6 +357,7 @@ def digest_email(world: World, viewer: str) -> bool:
 READ_PATHS = [
     home_feed,
     search,
+    file_search,
     group_feed,
     permalink,
     profile_feed,
@@ -354,6 +385,20 @@ READ_PATHS = [
 @pytest.mark.parametrize("path", READ_PATHS, ids=lambda p: p.__name__)
 def test_only_the_member_sees_the_group(world, path, viewer):
     assert path(world, viewer) is (viewer == "member"), (world.kind, path.__name__, viewer)
+
+
+def test_a_members_avatar_is_their_card_not_the_groups(world):
+    """Avatars are not group content: every signed-in colleague gets a member's (as their
+    card), outsiders of a secret group included; nobody anonymous does."""
+    member = world.client("member")
+    url = put_avatar(member, png_bytes()).get_json()["avatar_url"]
+    for viewer in ("owner", *VIEWERS):
+        response = world.client(viewer).get(url)
+        response.close()
+        assert response.status_code == 200, viewer
+    anonymous = world.api(None).get(url)
+    anonymous.close()
+    assert anonymous.status_code == 401
 
 
 # --- changes that take effect on open sockets at once ---------------------------------------

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, send_file
+from flask import jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..downloads import send_stored, send_upload
 from ..errors import NotFound, ValidationFailed
 from ..pagination import parse_limit
 from ..serializers import page
 from ..services import files
 from ..services import group_files as group_files_service
-from ..storage import get_storage
 from ..unit_of_work import commit
 from .blueprint import bp
 from .common import created, require_user
@@ -59,31 +59,9 @@ def upload_file():
     return created(files.file_dict(upload))
 
 
-def send_stored(key: str, mimetype: str, name: str, *, inline: bool):
-    path = get_storage().path(key)
-    if path is None or not path.is_file():
-        raise NotFound(_("No such file."))
-    response = send_file(
-        path,
-        mimetype=mimetype,
-        as_attachment=not inline,
-        download_name=name,
-        conditional=True,
-        etag=True,
-        max_age=None,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
 @bp.get("/files/<id:file_id>/<name>")
 def download_file(file_id: int, name: str):
-    f = files.access_file(require_user(), file_id)
-    mimetype = f.content_type
-    if mimetype.startswith("text/"):
-        mimetype += "; charset=utf-8"
-    return send_stored(f.storage_key, mimetype, f.name, inline=f.is_image)
+    return send_upload(files.access_file(require_user(), file_id))
 
 
 @bp.get("/files/<id:file_id>/thumb/640")

@@ -2,6 +2,7 @@
 
 from flask import jsonify, redirect, request
 
+from ..downloads import send_stored
 from ..serializers import avatar_url, user_private
 from ..services import accounts
 from ..services.people import avatar, experts, org, profile, skills
@@ -9,7 +10,7 @@ from ..services.validation import check_filter_text
 from ..unit_of_work import commit
 from .blueprint import bp
 from .common import json_body, require_user
-from .files import received_file, send_stored
+from .files import received_file
 
 #: A versioned avatar URL never changes content: cached for a year, by the browser only.
 _AVATAR_CACHE = "private, max-age=31536000, immutable"

@@ -77,6 +77,13 @@ def create_comment(post_id: int):
     return created({**comment_dict(comment), "files": files_for_comments([comment.id])[comment.id]})
 
 
+@bp.patch("/comments/<id:comment_id>")
+def edit_comment(comment_id: int):
+    comment = comments.do_edit_comment(require_user(), comment_id, json_body())
+    commit()
+    return jsonify({**comment_dict(comment), "files": files_for_comments([comment.id])[comment.id]})
+
+
 @bp.delete("/comments/<id:comment_id>")
 def delete_comment(comment_id: int):
     comments.do_delete_comment(require_user(), comment_id)

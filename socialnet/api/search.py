@@ -1,4 +1,4 @@
-"""Search: one query over posts, comments, people, groups and topics; type-ahead."""
+"""Search: one query over posts, comments, people, groups, files and topics; type-ahead."""
 
 from flask import jsonify, request
 

@@ -3,13 +3,17 @@
 An upload belongs to its uploader until it is attached to a post or a comment
 (``post_id`` / ``comment_id``); from then on it is exactly as visible as that post
 or comment. Unattached uploads are removed by the job loop after a day.
+
+The words of PDF, Word (docx) and text files are extracted by the job loop
+(``services/file_text.py``) into ``text``, which search indexes with the file's name
+(``models/search.py``); ``text_status`` says where that stands.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -18,6 +22,12 @@ from ._time import utcnow
 #: The longest file name kept (longer names are cut, keeping the extension).
 FILE_NAME_MAX = 200
 
+#: ``text_status``: no text to extract (images, spreadsheets…), waiting for the job loop,
+#: extracted (``text`` holds it, possibly empty), or the extraction failed (``text_error``).
+TEXT_NONE, TEXT_PENDING, TEXT_DONE, TEXT_FAILED = "none", "pending", "done", "failed"
+#: The longest ``text_error`` kept.
+TEXT_ERROR_MAX = 200
+
 
 class FileUpload(db.Model):
     __tablename__ = "file_uploads"
@@ -25,6 +35,7 @@ class FileUpload(db.Model):
         Index("ix_file_uploads_post_id", "post_id"),
         Index("ix_file_uploads_comment_id", "comment_id"),
         Index("ix_file_uploads_uploader_id_created_at", "uploader_id", "created_at"),
+        Index("ix_file_uploads_text_status", "text_status"),
         {"sqlite_autoincrement": True},
     )
 
@@ -45,6 +56,13 @@ class FileUpload(db.Model):
     #: The order of the files on their post or comment.
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The words of the file (bounded), for search; loaded only when asked for.
+    text: Mapped[str | None] = mapped_column(Text, deferred=True)
+    text_status: Mapped[str] = mapped_column(
+        String(16), default=TEXT_NONE, server_default=TEXT_NONE
+    )
+    #: Why the extraction failed (``text_status`` = failed), for operators.
+    text_error: Mapped[str | None] = mapped_column(String(TEXT_ERROR_MAX))
 
     @property
     def is_image(self) -> bool:

@@ -121,6 +121,8 @@ class Comment(db.Model):
     moderation_state: Mapped[str] = mapped_column(
         String(16), default="published", server_default="published"
     )
+    #: When its author last changed it (``PATCH /comments/{id}``).
+    edited_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship(lazy="raise_on_sql")
 

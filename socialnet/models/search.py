@@ -1,6 +1,6 @@
 """The full-text index of search, kept by the database itself.
 
-Search (``services/search``) finds posts, comments, people and groups through an index
+Search (``services/search``) finds posts, comments, people, groups and files through an index
 that the database keeps in the same transaction as every write, whatever code wrote:
 
 * **SQLite**: one FTS5 table per searchable table (``search_posts``…), an *external
@@ -83,7 +83,15 @@ PEOPLE = Indexed(
 GROUPS = Indexed(
     "groups", "search_groups", ("name", "description"), "{name} || ' ' || {description}"
 )
-INDEXED: tuple[Indexed, ...] = (POSTS, COMMENTS, PEOPLE, GROUPS)
+#: Files: the name (``plan_2027-v2.pdf`` is the words plan 2027 v2 pdf) and the words
+#: extracted from the file by the job loop (``services/file_text.py``), NULL until then.
+FILES = Indexed(
+    "file_uploads",
+    "search_files",
+    ("name", "text"),
+    "translate({name}, '._-', '   ') || ' ' || coalesce({text}, '')",
+)
+INDEXED: tuple[Indexed, ...] = (POSTS, COMMENTS, PEOPLE, GROUPS, FILES)
 
 _FTS5_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
 

@@ -213,6 +213,11 @@ def can_delete_post(user: User, post: Post) -> bool:
     return user.active and (post.author_id == user.id or is_moderator(user))
 
 
+def can_edit_comment(user: User, comment: Comment) -> bool:
+    """Only the author edits a comment (moderators hide or delete, never rewrite)."""
+    return user.active and comment.author_id == user.id
+
+
 def can_delete_comment(user: User, comment: Comment, post: Post) -> bool:
     return can_delete_comment_by(user, comment.author_id, post.author_id)
 

@@ -13,6 +13,7 @@ from .. import policy
 from ..extensions import db
 from ..models import Comment, Event, Group, Notification, Post, User
 from ..serializers import iso, notification_dict, user_profile
+from ..services.files import files_for_comments, files_for_posts
 from ..services.notifications import EVENT_TYPE as NOTIFICATION_EVENT
 from ..services.notifications import previews as notification_previews
 from .publisher import envelope
@@ -20,6 +21,8 @@ from .publisher import envelope
 #: Events that carry only ids: replayed even when the post is no longer visible,
 #: so the client can drop what it shows.
 TOMBSTONE_TYPES = ("post.deleted", "comment.deleted", "post.hidden", "comment.hidden")
+#: Events carrying a comment's text: not replayed once it is deleted or hidden.
+_COMMENT_SNAPSHOTS = ("comment.created", "comment.updated")
 
 
 def head_event_id() -> int:
@@ -118,6 +121,17 @@ def _refresh_posts(snapshots: list[dict[str, Any]]) -> None:
     for snapshot in snapshots:
         if snapshot["id"] in current:
             snapshot.update(current[snapshot["id"]])
+    _refresh_files(snapshots, files_for_posts)
+
+
+def _refresh_files(snapshots: list[dict[str, Any]], files_for: Any) -> None:
+    """Snapshots that carry ``files`` get the files attached now (an edit may have
+    removed some: their links would be dead, their names gone)."""
+    carrying = [snapshot for snapshot in snapshots if "files" in snapshot]
+    if carrying:
+        current = files_for(list({snapshot["id"] for snapshot in carrying}))
+        for snapshot in carrying:
+            snapshot["files"] = current.get(snapshot["id"], [])
 
 
 def _refresh_comments(snapshots: list[dict[str, Any]]) -> None:
@@ -131,6 +145,7 @@ def _refresh_comments(snapshots: list[dict[str, Any]]) -> None:
     for snapshot in snapshots:
         if snapshot["id"] in current:
             snapshot.update(current[snapshot["id"]])
+    _refresh_files(snapshots, files_for_comments)
 
 
 def _with_current_notifications(user: User, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -173,12 +188,12 @@ def _refresh_people(snapshots: list[dict[str, Any]]) -> None:
 
 
 def _without_deleted_comments(user: User, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop ``comment.created`` snapshots of comments deleted or hidden since, or held for
-    approval and not ``user``'s (their tombstone stays).
+    """Drop ``comment.created`` and ``comment.updated`` snapshots of comments deleted or
+    hidden since, or held for approval and not ``user``'s (their tombstone stays).
 
     Like a deleted post's ``post.created``, a removed comment's text is not sent again.
     """
-    ids = [e["data"]["id"] for e in events if e["type"] == "comment.created"]
+    ids = [e["data"]["id"] for e in events if e["type"] in _COMMENT_SNAPSHOTS]
     if not ids:
         return events
     deleted = set(
@@ -187,5 +202,5 @@ def _without_deleted_comments(user: User, events: list[dict[str, Any]]) -> list[
         )
     )
     return [
-        e for e in events if not (e["type"] == "comment.created" and e["data"]["id"] in deleted)
+        e for e in events if not (e["type"] in _COMMENT_SNAPSHOTS and e["data"]["id"] in deleted)
     ]

@@ -39,6 +39,7 @@ from ..realtime.publisher import publish
 from ..serializers import comment_dict, iso, post_dict
 from . import audit, notifications, sanctions
 from .cases import access_case, publish_case_updated
+from .files import with_comment_files, with_post_files
 from .reactions import reaction_counts
 from .validation import MAX_ID, check_known_fields, check_optional_id, check_text
 
@@ -179,7 +180,7 @@ def _set_post_state(actor: User, post: Post, state: str) -> dict[str, Any]:
         post.author = author
         publish(
             "post.created",
-            post_dict(post, reaction_counts=reaction_counts(post.id)),
+            with_post_files(post_dict(post, reaction_counts=reaction_counts(post.id))),
             room=audience,
             post_id=post.id,
             group_id=post.group_id,
@@ -207,7 +208,7 @@ def _set_comment_state(comment: Comment, post: Post, state: str) -> dict[str, An
         comment.author = db.session.get(User, comment.author_id)
         publish(
             "comment.created",
-            comment_dict(comment),
+            with_comment_files(comment_dict(comment)),
             room=room,
             post_id=post.id,
             group_id=post.group_id,
@@ -242,7 +243,7 @@ def _lock(actor: User, case: ModerationCase, request: ActionRequest) -> dict[str
         post.author = db.session.get(User, post.author_id)
         publish(
             "post.updated",
-            post_dict(post, reaction_counts=reaction_counts(post.id)),
+            with_post_files(post_dict(post, reaction_counts=reaction_counts(post.id))),
             room=policy.room_for_post(post),
             post_id=post.id,
             group_id=post.group_id,
@@ -305,7 +306,7 @@ def _move(actor: User, case: ModerationCase, request: ActionRequest) -> dict[str
         post.author = db.session.get(User, post.author_id)
         publish(
             "post.created",
-            post_dict(post, reaction_counts=reaction_counts(post.id)),
+            with_post_files(post_dict(post, reaction_counts=reaction_counts(post.id))),
             room=policy.room_for_post(post),
             post_id=post.id,
             group_id=post.group_id,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import policy
@@ -21,7 +21,7 @@ from . import notifications, questions
 from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
-from .files import check_file_ids, delete_files_of_comment, do_attach
+from .files import check_file_ids, delete_files_of_comment, do_attach, with_comment_files
 from .posts import access_post
 from .validation import check_known_fields, check_text
 
@@ -116,17 +116,25 @@ def latest_for_posts(user: User, post_ids: list[int], per_post: int) -> dict[int
     return out
 
 
-def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
-    data = check_known_fields(data, {"body", "file_ids"})
-    file_ids = check_file_ids(data.get("file_ids", []))
-    post = access_post(user, post_id)
+def _check_open(post: Post) -> None:
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
     if not post.comments_enabled:
         raise Forbidden(_("Comments are turned off for this post."))
-    body = check_text(
+
+
+def _check_body(data: dict[str, Any]) -> str:
+    return check_text(
         data.get("body"), "body", max_len=current_app.config["COMMENT_MAX_CHARS"], multiline=True
     )
+
+
+def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
+    data = check_known_fields(data, {"body", "file_ids"})
+    file_ids = check_file_ids(data.get("file_ids", []))
+    post = access_post(user, post_id)
+    _check_open(post)
+    body = _check_body(data)
     screening = screening_gate.check_writing(user, {"body": body})
     body = screening.texts["body"]
     rendered = render_body(body)
@@ -143,16 +151,81 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     )
     screening_gate.settle_comment(comment, post, screening)
     if comment.moderation_state != ModerationState.PUBLISHED.value:  # held: its author only
-        publish("comment.created", comment_dict(comment), room=f"user:{user.id}", post_id=post.id)
+        data = with_comment_files(comment_dict(comment))
+        publish("comment.created", data, room=f"user:{user.id}", post_id=post.id)
         return comment
     db.session.execute(
         update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count + 1)
     )
     db.session.flush()
     publish(
-        "comment.created", comment_dict(comment), room=policy.room_for_post(post), post_id=post.id
+        "comment.created",
+        with_comment_files(comment_dict(comment)),
+        room=policy.room_for_post(post),
+        post_id=post.id,
     )
     _notify_comment(user, post, comment, mentioned)
+    return comment
+
+
+def do_edit_comment(user: User, comment_id: int, data: Any) -> Comment:
+    """Replace the body of the author's own comment and, with ``file_ids``, its files (the
+    list given replaces them; files dropped are deleted); marks it edited and publishes
+    ``comment.updated`` (to its author only while it is not published). People newly
+    mentioned are told. Words that need approval take a published comment out of sight
+    until a moderator approves it (``comment.hidden``), as for posts.
+
+    :raise NotFound: see :func:`access_comment`. :raise Forbidden: not its author; the
+        post is read-only or closed to comments. :raise ValidationFailed: a bad body or
+        file list (nothing is written).
+    """
+    data = check_known_fields(data, {"body", "file_ids"})
+    comment, post = access_comment(user, comment_id)
+    if not policy.can_edit_comment(user, comment):
+        raise Forbidden(_("Only its author can edit a comment."))
+    _check_open(post)
+    body = _check_body(data)
+    if "file_ids" in data:
+        check_file_ids(data["file_ids"])
+    screening = screening_gate.check_writing(user, {"body": body})
+    rendered = render_body(screening.texts["body"])
+    comment.body, comment.body_html = screening.texts["body"], rendered.html
+    comment.edited_at = utcnow()
+    before = set(
+        db.session.scalars(select(Mention.user_id).where(Mention.comment_id == comment.id))
+    )
+    db.session.execute(delete(Mention).where(Mention.comment_id == comment.id))
+    mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
+    db.session.add_all(
+        Mention(post_id=post.id, comment_id=comment.id, user_id=uid) for uid in mentioned
+    )
+    if "file_ids" in data:
+        do_attach(user, data["file_ids"], comment=comment)
+    was_published = comment.moderation_state == ModerationState.PUBLISHED.value
+    screening_gate.settle_comment(comment, post, screening)
+    published = comment.moderation_state == ModerationState.PUBLISHED.value
+    room = policy.room_for_post(post)
+    if was_published and not published:  # held for approval: out of sight, uncounted
+        db.session.execute(
+            update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count - 1)
+        )
+        hidden = {
+            "id": comment.id,
+            "post_id": post.id,
+            "moderation_state": comment.moderation_state,
+        }
+        publish("comment.hidden", hidden, room=room, post_id=post.id, group_id=post.group_id)
+    db.session.flush()
+    event = with_comment_files(comment_dict(comment))
+    publish(
+        "comment.updated", event, room=room if published else f"user:{user.id}", post_id=post.id
+    )
+    if published:
+        params = {"comment_id": comment.id}
+        newly = [uid for uid in mentioned if uid not in before]
+        notifications.do_notify(
+            newly, NotificationType.MENTIONED, actor=user, post=post, params=params
+        )
     return comment
 
 

@@ -2,12 +2,12 @@
 
 Contracts:
 
-- The type of a file is sniffed from its bytes (:func:`sniff`), never taken from its
-  name or the client's ``Content-Type``; executables, SVG, HTML and anything unknown are
-  refused (415).
+- The type of a file is sniffed from its bytes (``file_checks.sniff``), never taken from
+  its name or the client's ``Content-Type``; executables, SVG, HTML and anything unknown
+  are refused (415).
 - Images are decoded under a pixel limit, their orientation applied and re-encoded so
-  that no EXIF/GPS metadata survives; a thumbnail is stored beside them. Animated GIFs
-  are kept as sent (their thumbnail is the first frame).
+  that no EXIF/GPS metadata survives (``file_checks.process_image``); a thumbnail is
+  stored beside them. Animated GIFs are kept as sent (their thumbnail is the first frame).
 - Bytes are written before the row; if the transaction then rolls back the bytes are
   removed, and bytes of deleted rows are removed only once the deletion is committed, so
   no file stays on disk without its row, nor a row without its file.
@@ -18,16 +18,11 @@ Contracts:
 from __future__ import annotations
 
 import hashlib
-import io
-import re
-import unicodedata
-import zipfile
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
@@ -35,33 +30,17 @@ from .. import policy
 from ..errors import NotFound, QuotaExceeded, TooLarge, UnsupportedType, ValidationFailed
 from ..extensions import db
 from ..limits import MAX_ID
-from ..models import FILE_NAME_MAX, Comment, FileUpload, Post, User
+from ..models import Comment, FileUpload, Post, User
 from ..models._time import utcnow
+from ..serializers import iso, user_summary
 from ..storage import Storage, get_storage, new_key
+from .file_checks import IMAGE_TYPES, clean_name, process_image, sniff
+from .file_text import initial_status
 
 #: Files on one post or comment.
 MAX_FILES_PER_ITEM = 10
-#: Images with more pixels than this are refused (decompression bombs).
-MAX_IMAGE_PIXELS = 50_000_000
-#: The longest side of a thumbnail.
-THUMBNAIL_SIZE = 640
 #: Unattached uploads older than this are removed by the job loop.
 UNATTACHED_TTL = timedelta(hours=24)
-
-IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
-_PIL_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-_OOXML = {
-    "word/document.xml": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    ),
-    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt/presentation.xml": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-    ),
-}
-_ODT = "application/vnd.oasis.opendocument.text"
-_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 _WRITTEN = "files_written"  # session.info: (storage, key) written in this transaction
 _DOOMED = "files_doomed"  # session.info: (storage, key) to remove once committed
@@ -117,160 +96,6 @@ def delete_files(files: list[FileUpload]) -> None:
 
 # --- checking what was sent --------------------------------------------------------------
 
-
-def clean_name(raw: str | None) -> str:
-    """A file name safe to show and to put in a header: the last path part, no control
-    characters, at most :data:`FILE_NAME_MAX` characters (the extension kept)."""
-    name = unicodedata.normalize("NFC", raw or "")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _CONTROL.sub("", name).strip().strip(".")
-    name = "".join(c for c in name if not 0xD800 <= ord(c) <= 0xDFFF)
-    if not name:
-        name = "file"
-    if len(name) > FILE_NAME_MAX:
-        stem, dot, ext = name.rpartition(".")
-        if dot and 0 < len(ext) <= 10:
-            name = stem[: FILE_NAME_MAX - len(ext) - 1] + "." + ext
-        else:
-            name = name[:FILE_NAME_MAX]
-    return name
-
-
-def _zip_type(data: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == _ODT.encode():
-                return _ODT
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError):
-        return None
-    if "[Content_Types].xml" in names:
-        for member, content_type in _OOXML.items():
-            if member in names:
-                return content_type
-    return None
-
-
-def _text_type(data: bytes, name: str) -> str | None:
-    if b"\x00" in data:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    head = text.lstrip()[:1024].lower()
-    # Markup (HTML, SVG, XML) is refused whatever the name: a browser could run it.
-    if head.startswith("<") or "<script" in head or "<svg" in head or "<html" in head:
-        return None
-    return "text/csv" if name.lower().endswith(".csv") else "text/plain"
-
-
-def sniff(data: bytes, name: str = "") -> str | None:
-    """The content type of ``data`` judged from its bytes, or None when it is not one of
-    the accepted types (images, PDF, office documents, UTF-8 text and CSV)."""
-    if data.startswith(_EXECUTABLE_MAGIC) or data.startswith(b"#!"):
-        return None
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"PK\x03\x04"):
-        return _zip_type(data)
-    return _text_type(data, name)
-
-
-def _bad_image() -> ValidationFailed:
-    return ValidationFailed(
-        _("This image is damaged or incomplete: it cannot be read."), error="bad_image"
-    )
-
-
-def decode_image(data: bytes, content_type: str) -> Image.Image:
-    """``data`` decoded (loaded), after checking its pixel count and that its bytes are
-    the ``content_type`` sniffed. :raise ValidationFailed: too many pixels, damaged or
-    truncated."""
-    # The pixel count is checked before decoding, below Pillow's own warning threshold, so no
-    # process-wide warnings filter is needed (it would not be thread-safe).
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            width, height = probe.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise _too_many_pixels()
-            if _PIL_FORMATS.get(probe.format or "") != content_type:
-                raise _bad_image()
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _too_many_pixels() from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise _bad_image() from exc
-    return image
-
-
-def _too_many_pixels() -> ValidationFailed:
-    return ValidationFailed(
-        _(
-            "This image is too large: at most %(num)d million pixels.",
-            num=MAX_IMAGE_PIXELS // 1_000_000,
-        ),
-        error="image_too_large",
-    )
-
-
-def _process_image(data: bytes, content_type: str) -> tuple[bytes, bytes, int, int]:
-    """``(clean bytes, thumbnail bytes (WebP), width, height)``: the image checked,
-    oriented and stripped of its metadata. :raise ValidationFailed: too many pixels,
-    damaged or truncated."""
-    try:
-        image = decode_image(data, content_type)
-        animated = getattr(image, "n_frames", 1) > 1
-        if animated and content_type == "image/gif":
-            clean = data  # kept as sent, animation and all; GIF carries no EXIF
-            first = image.copy()
-        else:
-            first = ImageOps.exif_transpose(image) or image
-            clean = _reencode(first, image, content_type, animated)
-        width, height = first.size
-        thumb = first.convert("RGBA" if _has_alpha(first) else "RGB")
-        thumb.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-        out = io.BytesIO()
-        thumb.save(out, "WEBP", quality=82)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _too_many_pixels() from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise _bad_image() from exc
-    return clean, out.getvalue(), width, height
-
-
-def _has_alpha(image: Image.Image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-
-
-def _reencode(image: Image.Image, source: Image.Image, content_type: str, animated: bool) -> bytes:
-    """The pixels again without any metadata (EXIF, GPS, XMP, comments)."""
-    out = io.BytesIO()
-    if content_type == "image/jpeg":
-        image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
-    elif content_type == "image/png":
-        mode = image.mode if image.mode in ("1", "L", "LA", "P", "RGB", "RGBA") else "RGBA"
-        image.convert(mode).save(out, "PNG", optimize=True)
-    elif content_type == "image/webp":
-        if animated:
-            source.save(out, "WEBP", save_all=True, quality=90)
-        else:
-            image.save(out, "WEBP", quality=90)
-    else:  # a still GIF
-        image.save(out, "GIF")
-    return out.getvalue()
-
-
 # --- upload ------------------------------------------------------------------------------
 
 
@@ -323,7 +148,7 @@ def do_upload(user: User, raw_name: str | None, data: bytes) -> FileUpload:
     width = height = None
     thumbnail = None
     if content_type in IMAGE_TYPES:
-        data, thumbnail, width, height = _process_image(data, content_type)
+        data, thumbnail, width, height = process_image(data, content_type)
     storage = get_storage()
     upload = FileUpload(
         uploader_id=user.id,
@@ -335,6 +160,7 @@ def do_upload(user: User, raw_name: str | None, data: bytes) -> FileUpload:
         thumbnail_key=_write(storage, thumbnail) if thumbnail else None,
         width=width,
         height=height,
+        text_status=initial_status(content_type),
     )
     db.session.add(upload)
     db.session.flush()
@@ -357,6 +183,19 @@ def file_dict(f: FileUpload) -> dict[str, Any]:
         ),
         "width": f.width,
         "height": f.height,
+    }
+
+
+def file_entry(f: FileUpload, uploader: User, post_id: int) -> dict[str, Any]:
+    """A file where it lives — ``{"file", "uploader", "created_at", "post_id",
+    "post_url"}`` —, the one form of a group's "Files" list and of a file found by search.
+    ``post_id`` is the post it is on, or its comment's post."""
+    return {
+        "file": file_dict(f),
+        "uploader": user_summary(uploader),
+        "created_at": iso(f.created_at),
+        "post_id": post_id,
+        "post_url": f"/posts/{post_id}",
     }
 
 
@@ -383,6 +222,17 @@ def files_for_posts(post_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 def files_for_comments(comment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """``{comment_id: [file dict]}`` for the files on these comments, in one query."""
     return _files_by_owner(FileUpload.comment_id, comment_ids)
+
+
+def with_post_files(data: dict[str, Any]) -> dict[str, Any]:
+    """A post's dict (``data["id"]``) with its ``files``, as the API answers it: events
+    carry the same dict as the API."""
+    return {**data, "files": files_for_posts([data["id"]])[data["id"]]}
+
+
+def with_comment_files(data: dict[str, Any]) -> dict[str, Any]:
+    """A comment's dict with its ``files`` (see :func:`with_post_files`)."""
+    return {**data, "files": files_for_comments([data["id"]])[data["id"]]}
 
 
 # --- attaching ---------------------------------------------------------------------------

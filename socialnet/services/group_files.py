@@ -14,8 +14,7 @@ from .. import policy
 from ..extensions import db
 from ..models import Comment, FileUpload, Group, Post, User
 from ..pagination import decode_cursor, encode_cursor
-from ..serializers import iso, user_summary
-from .files import file_dict
+from .files import file_entry
 from .groups.reading import access_readable_group
 
 
@@ -48,14 +47,5 @@ def group_files(
         query = query.where(FileUpload.id < before_id)
     rows = db.session.execute(query).all()
     next_cursor = encode_cursor(scope, rows[limit - 1][0].id) if len(rows) > limit else None
-    items = [
-        {
-            "file": file_dict(f),
-            "uploader": user_summary(uploader),
-            "created_at": iso(f.created_at),
-            "post_id": post_id,
-            "post_url": f"/posts/{post_id}",
-        }
-        for f, uploader, post_id in rows[:limit]
-    ]
+    items = [file_entry(f, uploader, post_id) for f, uploader, post_id in rows[:limit]]
     return group, items, next_cursor

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from .. import policy
 from ..errors import Forbidden
 from ..extensions import db
-from ..models import Announcement, Group, GroupMembership, ModerationState, Post, User
+from ..models import Announcement, Comment, Group, GroupMembership, ModerationState, Post, User
 from ..serializers import comment_dict
 from ..text_keys import fold
 from . import comments, directory, feed, groups, reactions
@@ -75,6 +75,7 @@ def post_page(viewer: User, post_id: int, cursor: str | None) -> PostPage:
     for comment in rows:
         item = {**comment_dict(comment), "files": attached[comment.id]}
         item["can_delete"] = policy.can_delete_comment(viewer, comment, post)
+        item["can_edit"] = policy.can_edit_comment(viewer, comment)
         item["is_best_answer"] = comment.id == post.best_answer_id
         item["may_choose"] = may_choose and comment.moderation_state == PUBLISHED
         items.append(item)
@@ -119,6 +120,17 @@ def access_editable_post(viewer: User, post_id: int) -> Post:
     if not policy.can_edit_post(viewer, post):
         raise Forbidden(_("Only the author can edit a post."))
     return post
+
+
+def access_editable_comment(viewer: User, comment_id: int) -> Comment:
+    """The comment, if ``viewer`` may edit it (its author).
+
+    :raise NotFound: not visible. :raise Forbidden: visible but someone else's.
+    """
+    comment, _post = comments.access_comment(viewer, comment_id)
+    if not policy.can_edit_comment(viewer, comment):
+        raise Forbidden(_("Only its author can edit a comment."))
+    return comment
 
 
 def do_react(viewer: User, post_id: int, kind: str, active: bool | None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from . import notifications
 from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
-from .files import check_file_ids, delete_files_of_post, do_attach
+from .files import check_file_ids, delete_files_of_post, do_attach, with_post_files
 from .reactions import reaction_counts
 from .topics.aliases import canonical_tags
 from .validation import check_known_fields, check_optional_id, check_text
@@ -160,7 +160,12 @@ def do_create_post(user: User, data: Any) -> Post:
     if file_ids:
         do_attach(user, file_ids, post=post)
     screening_gate.settle_post(user, post, screening)
-    publish("post.created", post_dict(post), room=policy.room_for_post(post), post_id=post.id)
+    publish(
+        "post.created",
+        with_post_files(post_dict(post)),
+        room=policy.room_for_post(post),
+        post_id=post.id,
+    )
     notifications.do_notify(mentioned, NotificationType.MENTIONED, actor=user, post=post)
     return post
 
@@ -200,7 +205,7 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     db.session.refresh(post, ["comment_count"])
     publish(
         "post.updated",
-        post_dict(post, reaction_counts=reaction_counts(post.id)),
+        with_post_files(post_dict(post, reaction_counts=reaction_counts(post.id))),
         room=policy.room_for_post(post),
         post_id=post.id,
     )

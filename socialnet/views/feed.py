@@ -127,6 +127,21 @@ def edit_post(post_id: int):
     return redirect(url_for("feed.post", post_id=post_id))
 
 
+@bp.route("/comments/<id:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(comment_id: int):
+    comment = pages.access_editable_comment(me(), comment_id)
+    if request.method == "GET":
+        return render_template("edit_comment.html", comment=comment, draft=comment.body)
+    body = request.form.get("body", "")
+    with attempt() as outcome:
+        comments.do_edit_comment(me(), comment_id, {"body": body})
+    if outcome.failed:
+        return render_template("edit_comment.html", comment=comment, draft=body), outcome.status
+    flash(_("Comment updated."), "success")
+    return redirect(url_for("feed.post", post_id=comment.post_id, _anchor=f"comment-{comment_id}"))
+
+
 @bp.post("/posts/<id:post_id>/delete")
 @login_required
 def delete_post(post_id: int):

@@ -1,10 +1,13 @@
-"""A group's "Files" page: the files on the posts and comments its reader may see."""
+"""A group's "Files" page, and ``GET /files/{id}/{name}``: a file for a signed-in browser,
+answered exactly as the API's ``/api/v1/files/{id}/{name}`` (same policy, same headers)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
+from ..downloads import send_upload
+from ..services import files
 from ..services import group_files as group_files_service
 from ._common import FEED_PAGE, me
 
@@ -18,3 +21,9 @@ def group_files(group_id: int):
         me(), group_id, request.args.get("cursor"), FEED_PAGE
     )
     return render_template("group_files.html", group=group, items=items, next_cursor=next_cursor)
+
+
+@bp.get("/files/<id:file_id>/<name>")
+@login_required
+def download(file_id: int, name: str):
+    return send_upload(files.access_file(me(), file_id))

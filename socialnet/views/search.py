@@ -1,4 +1,4 @@
-"""The search page: one box over posts, comments, people, groups and topics.
+"""The search page: one box over posts, comments, people, groups, files and topics.
 
 A thin view over :mod:`socialnet.services.search`, which decides what the reader may
 see. An empty box shows what to try instead of an error; a query the service refuses
@@ -26,6 +26,7 @@ TABS = (
     ("comments", _l("Comments")),
     ("people", _l("People")),
     ("groups", _l("Groups")),
+    ("files", _l("Files")),
     ("topics", _l("Topics")),
 )
 

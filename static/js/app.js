@@ -185,6 +185,20 @@
     }
     if (typeof post.comment_count === "number") setCommentCount(el, post.comment_count);
     if (typeof post.moderation_state === "string") markModerated(el, post.moderation_state);
+    if (Array.isArray(post.files)) setFiles(el, post.files);
+  }
+
+  /** Draw ``files`` on a post card (after its body, poll or event) or a comment. */
+  function setFiles(el, files) {
+    const current = el.querySelector(':scope > [data-field="files"], :scope > .comment-main > [data-field="files"]');
+    const fresh = window.socialnetFiles?.render(files) ?? null; // static/js/files.js
+    if (current) {
+      if (fresh) current.replaceWith(fresh);
+      else current.remove();
+      return;
+    }
+    if (!fresh) return;
+    $('[data-field="body"]', el)?.after(fresh); // polls and events carry no files
   }
 
   /** A new card from the server-rendered <template>, filled with textContent. */
@@ -256,6 +270,17 @@
     return el;
   }
 
+  /** A comment's text, "edited" mark and files, from its dict (``comment.updated`` too). */
+  function fillComment(el, comment) {
+    $('[data-field="body"]', el).innerHTML = comment.body_html; // sanitized by the server
+    const edited = $('[data-field="edited"]', el);
+    if (edited) {
+      edited.hidden = !comment.edited_at;
+      if (comment.edited_at) edited.title = _("Edited %(when)s", { when: i18n.dateTime(comment.edited_at) });
+    }
+    if (Array.isArray(comment.files)) setFiles(el, comment.files);
+  }
+
   function buildComment(comment) {
     const template = document.getElementById("comment-template");
     if (!template) return null;
@@ -273,8 +298,11 @@
     author.textContent = comment.author.display_name;
     const created = $('[data-field="created"]', el);
     created.setAttribute("datetime", comment.created_at || "");
-    $('[data-field="body"]', el).innerHTML = comment.body_html; // sanitized by the server
+    fillComment(el, comment);
     el.dataset.authorId = String(authorId);
+    const edit = $('[data-field="edit"]', el);
+    if (authorId === config.me) edit.href = `/comments/${id}/edit`;
+    else edit.remove();
     fillModerationControls(el, "comment", id, authorId === config.me);
     const del = $('[data-field="delete"]', el);
     const postAuthor = Number(postEl(comment.post_id)?.dataset.authorId);
@@ -568,6 +596,10 @@
     },
     "comment.created"(comment) {
       addComment(comment);
+    },
+    "comment.updated"(comment) {
+      const el = document.getElementById(`comment-${Number(comment.id)}`);
+      if (el) fillComment(el, comment); // elsewhere (not shown here): nothing to count
     },
     "comment.deleted"(data) {
       removeComment(data.id, data.post_id);

@@ -1,10 +1,78 @@
 /* Files in the feed composer: pick (button), drop or paste files; each is uploaded at once
  * to POST /api/v1/files with a progress bar and can be removed before posting. app.js asks
- * window.composerFiles.ids() for the file_ids to send with the post, and clear()s after.
+ * window.composerFiles.ids() for the file_ids to send with the post, and clear()s after;
+ * window.socialnetFiles.render(files) draws the files of a post or comment that arrives live.
  */
 (function () {
   "use strict";
   var MAX_FILES = 10;
+
+  function sizeText(bytes) {
+    if (bytes >= 1048576) return _("%(num)s MB", { num: i18n.number(Math.round(bytes / 104857.6) / 10) });
+    return _("%(num)s KB", { num: i18n.number(Math.max(1, Math.ceil(bytes / 1024))) });
+  }
+
+  /* The files of a post or comment as templates/_files.html draws them (a grid of up to
+   * four image thumbnails, then the other files with their sizes), built with textContent
+   * only, for posts and comments that arrive live (app.js). Null when there are none. */
+  function renderFiles(files) {
+    if (!Array.isArray(files) || !files.length) return null;
+    var holder = document.createElement("div");
+    holder.className = "attachments";
+    holder.dataset.field = "files";
+    var images = files.filter(function (f) { return f.thumbnail_url; });
+    var others = files.filter(function (f) { return !f.thumbnail_url; });
+    if (images.length) {
+      var grid = document.createElement("div");
+      grid.className = "attachment-grid attachment-grid-" + Math.min(images.length, 4);
+      images.slice(0, 4).forEach(function (f, i) {
+        var link = document.createElement("a");
+        link.className = "attachment-image";
+        link.href = f.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        var img = document.createElement("img");
+        img.src = f.thumbnail_url;
+        img.alt = f.name;
+        img.loading = "lazy";
+        if (f.width && f.height) {
+          img.width = f.width;
+          img.height = f.height;
+        }
+        link.appendChild(img);
+        if (i === 3 && images.length > 4) {
+          var more = document.createElement("span");
+          more.className = "attachment-more";
+          more.textContent = _("+%(num)d more", { num: images.length - 4 });
+          link.appendChild(more);
+        }
+        grid.appendChild(link);
+      });
+      holder.appendChild(grid);
+    }
+    if (others.length) {
+      var list = document.createElement("ul");
+      list.className = "attachment-list";
+      others.forEach(function (f) {
+        var li = document.createElement("li");
+        var link = document.createElement("a");
+        link.className = "attachment-file";
+        link.href = f.url;
+        link.setAttribute("download", "");
+        link.textContent = f.name;
+        var size = document.createElement("span");
+        size.className = "attachment-size";
+        size.textContent = sizeText(f.size);
+        li.append(link, " ", size);
+        list.appendChild(li);
+      });
+      holder.appendChild(list);
+    }
+    return holder;
+  }
+
+  window.socialnetFiles = { render: renderFiles };
+
   var form = document.getElementById("composer");
   if (!form) return;
   var actions = form.querySelector(".composer-actions") || form;
@@ -40,11 +108,6 @@
     var busy = entries.some(function (e) { return e.id === null && !e.failed; });
     var submit = submitButton();
     if (submit) submit.disabled = busy;
-  }
-
-  function sizeText(bytes) {
-    if (bytes >= 1048576) return _("%(num)s MB", { num: i18n.number(Math.round(bytes / 104857.6) / 10) });
-    return _("%(num)s KB", { num: i18n.number(Math.max(1, Math.ceil(bytes / 1024))) });
   }
 
   function remove(entry) {

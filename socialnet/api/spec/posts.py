@@ -12,6 +12,7 @@ from .common import (
     ID,
     LIMIT,
     NO_CONTENT,
+    NULLABLE_DATE_TIME,
     NULLABLE_STRING,
     R400,
     R401,
@@ -100,7 +101,7 @@ SCHEMAS: dict[str, Any] = {
             "body": {"type": "string", "description": "the author's Markdown"},
             "body_html": {"type": "string", "description": "sanitized HTML rendering"},
             "created_at": DATE_TIME,
-            "edited_at": {**DATE_TIME, "nullable": True},
+            "edited_at": NULLABLE_DATE_TIME,
             "comment_count": {"type": "integer"},
             "reactions": ref("ReactionCounts"),
             "my_reactions": {
@@ -183,6 +184,7 @@ SCHEMAS: dict[str, Any] = {
             "body": {"type": "string"},
             "body_html": {"type": "string"},
             "created_at": DATE_TIME,
+            "edited_at": NULLABLE_DATE_TIME,
             "moderation_state": {"type": "string", "enum": ["published", "pending", "hidden"]},
             "files": {"type": "array", "items": ref("File"), "description": "attached files"},
         },
@@ -327,11 +329,26 @@ PATHS: dict[str, Any] = {
         ),
     },
     "/comments/{comment_id}": {
+        "patch": operation(
+            "Edit one's own comment: its body and, with `file_ids`, its files (the list given "
+            "replaces them; files dropped are deleted). Marked edited; `comment.updated` goes "
+            "to the post's audience (to the author only while held for approval).",
+            {
+                200: json_response(ref("Comment")),
+                400: R400,
+                401: R401,
+                403: R403,
+                404: R404,
+                413: R413,
+            },
+            parameters=[COMMENT_ID],
+            requestBody=json_body_of("CommentCreate"),
+        ),
         "delete": operation(
             "Delete a comment (its author, the post's author, moderators)",
             {204: NO_CONTENT, 401: R401, 403: R403, 404: R404},
             parameters=[COMMENT_ID],
-        )
+        ),
     },
     "/posts/{post_id}/reactions/{kind}": {
         "parameters": [POST_ID, KIND],

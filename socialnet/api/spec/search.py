@@ -32,21 +32,24 @@ PATHS: dict[str, Any] = {
     "/search": {
         "get": operation(
             "Search what the caller may see — posts of every kind, comments, people, groups, "
-            "topics — by relevance, then newest first. Visibility is the feed's: nothing from "
-            "a group the caller may not read, nothing deleted, removed, hidden or pending "
-            "(except the caller's own). Group, author, topic, date and `unanswered` filters "
-            "narrow the results to posts and comments (`unanswered`: posts only).",
+            "files, topics — by relevance, then newest first. Visibility is the feed's: nothing "
+            "from a group the caller may not read, nothing deleted, removed, hidden or pending "
+            "(except the caller's own). Files are found by their name and by the words of PDF, "
+            "Word (docx), text and CSV files (read by the job loop shortly after the upload), "
+            "only while the post or comment they are attached to may be read. Group, author, "
+            "topic, date and `unanswered` filters narrow the results to posts, comments and "
+            "files (`unanswered`: posts only).",
             {200: json_response(ref("SearchPage")), 400: R400, 401: R401},
             parameters=[
                 _Q,
                 _query(
                     "type",
-                    "`all` (default): posts, comments, people and groups ranked together; "
-                    "`topics`: hashtags starting with the query, most used first",
+                    "`all` (default): posts, comments, people, groups and files ranked "
+                    "together; `topics`: hashtags starting with the query, most used first",
                     {"type": "string", "enum": list(TYPES)},
                 ),
                 _query("group_id", "posts in this group, and their comments", _ID),
-                _query("author_id", "posts or comments by this person", _ID),
+                _query("author_id", "posts, comments or files by this person", _ID),
                 _query(
                     "topic",
                     "posts with this hashtag (`#` optional), and their comments",
@@ -88,19 +91,31 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["type", "id", "snippet", "object"],
         "properties": {
-            "type": {"type": "string", "enum": ["post", "comment", "person", "group", "topic"]},
+            "type": {
+                "type": "string",
+                "enum": ["post", "comment", "person", "group", "file", "topic"],
+            },
             "id": {
                 "description": "the object's id (a topic's: its tag)",
                 "oneOf": [{"type": "integer"}, {"type": "string"}],
             },
             "snippet": {
                 "type": "string",
-                "description": "a short extract, HTML-escaped, matched words in `<mark>`",
+                "description": "a short extract, HTML-escaped, matched words in `<mark>` "
+                "(a file's: of its name, or of its text where a word matched)",
             },
             "object": {
                 "description": "what the API answers elsewhere for this thing: a Post as in "
-                "the feed (with its poll, kudos…), a Comment, a User, a Group, a Topic",
-                "anyOf": [ref("Post"), ref("Comment"), ref("User"), ref("Group"), ref("Topic")],
+                "the feed (with its poll, kudos…), a Comment, a User, a Group, a file as a "
+                "group's Files list has it (GroupFile), a Topic",
+                "anyOf": [
+                    ref("Post"),
+                    ref("Comment"),
+                    ref("User"),
+                    ref("Group"),
+                    ref("GroupFile"),
+                    ref("Topic"),
+                ],
             },
         },
     },

@@ -28,7 +28,7 @@ from ...extensions import db
 from ...models import User
 from ...serializers import AVATAR_DEFAULT_SIZE, AVATAR_SIZES
 from ...storage import get_storage
-from .. import files
+from .. import file_checks, files
 from .profile import announce_update
 
 
@@ -39,10 +39,10 @@ def _squares(data: bytes) -> dict[str, bytes]:
         raise ValidationFailed(_("This file is empty."), error="empty_file")
     if len(data) > files.max_upload_bytes():
         raise files.too_large()
-    content_type = files.sniff(data)
-    if content_type not in files.IMAGE_TYPES:
+    content_type = file_checks.sniff(data)
+    if content_type not in file_checks.IMAGE_TYPES:
         raise UnsupportedType(_("An avatar must be an image: JPEG, PNG, GIF or WebP."))
-    image = files.decode_image(data, content_type)
+    image = file_checks.decode_image(data, content_type)
     try:
         image = ImageOps.exif_transpose(image) or image
         image = image.convert("RGBA")

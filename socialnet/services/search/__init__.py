@@ -18,8 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import asdict
 from typing import Any
 
 from flask_babel import gettext as _
@@ -30,7 +29,7 @@ from ... import policy
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...limits import MAX_ID
-from ...models import Comment, Group, Post, PostHashtag, User
+from ...models import Comment, Group, Post, User
 from ...models.search import COMMENTS, GROUPS, PEOPLE, POSTS
 from ...pagination import decode_cursor, encode_cursor
 from ...serializers import comment_dict, user_private, user_profile
@@ -39,7 +38,9 @@ from ..feed import serialize_posts_for
 from ..files import files_for_comments
 from ..groups import describe_many
 from ..validation import check_filter_text, parse_date, parse_flag
+from .conditions import SearchFilters, day_range, post_conditions
 from .engines import match
+from .files import file_hits, files_source
 from .query import MAX_QUERY_LENGTH, WORD, ParsedQuery, parse_query, snippet
 
 __all__ = [
@@ -52,8 +53,8 @@ __all__ = [
     "suggest",
 ]
 
-#: ``type`` values: ``all`` is posts, comments, people and groups ranked together.
-TYPES = ("all", "posts", "comments", "people", "groups", "topics")
+#: ``type`` values: ``all`` is posts, comments, people, groups and files ranked together.
+TYPES = ("all", "posts", "comments", "people", "groups", "files", "topics")
 #: Type-ahead answers at most this many of each kind.
 SUGGEST_LIMIT = 8
 #: Relevance is judged among the newest this-many matches of each kind that the person
@@ -62,32 +63,12 @@ SUGGEST_LIMIT = 8
 CANDIDATES = 1000
 
 
-@dataclass(frozen=True)
-class SearchFilters:
-    """The filters of a search. Content filters (group, author, topic, dates,
-    ``unanswered``) narrow results to posts and comments (``unanswered``: posts only)."""
-
-    type: str = "all"
-    group_id: int | None = None
-    author_id: int | None = None
-    topic: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    unanswered: bool = False
-    questions_only: bool = False  # posts of kind "question" only (the composer's lookup)
-
-    @property
-    def narrows_content(self) -> bool:
-        return any(
-            (self.group_id, self.author_id, self.topic, self.date_from, self.date_to)
-        ) or bool(self.unanswered)
-
-    def sources(self) -> tuple[str, ...]:
-        if self.type != "all":
-            return (self.type,)
-        if self.unanswered:
-            return ("posts",)
-        return ("posts", "comments") if self.narrows_content else _SOURCE_NAMES
+def _sources(filters: SearchFilters) -> tuple[str, ...]:
+    if filters.type != "all":
+        return (filters.type,)
+    if filters.unanswered:
+        return ("posts",)
+    return ("posts", "comments", "files") if filters.narrows_content else _SOURCE_NAMES
 
 
 def _id_arg(raw: str | None, name: str) -> int | None:
@@ -127,26 +108,6 @@ def parse_filters(args: Mapping[str, str | None]) -> SearchFilters:
 # --- the sources: one SELECT (type, id, score) per kind of result ---------------------------
 
 
-def _day_range(column, filters: SearchFilters) -> list[ColumnElement[bool]]:
-    conditions = []
-    if filters.date_from:
-        conditions.append(column >= datetime.combine(filters.date_from, time.min))
-    if filters.date_to:
-        conditions.append(column < datetime.combine(filters.date_to + timedelta(days=1), time.min))
-    return conditions
-
-
-def _post_conditions(user: User, filters: SearchFilters) -> list[ColumnElement[bool]]:
-    """Visibility (policy) and the post-level filters, shared by posts and comments."""
-    conditions = [policy.visible_posts_filter(user)]
-    if filters.group_id:
-        conditions.append(Post.group_id == filters.group_id)
-    if filters.topic:
-        tagged = select(PostHashtag.post_id).where(PostHashtag.tag == filters.topic)
-        conditions.append(Post.id.in_(tagged))
-    return conditions
-
-
 def _unanswered() -> ColumnElement[bool]:
     """Questions without a best answer. The ``best_answer_id`` column comes with the
     question post kind; until then no post is a question, and this matches nothing."""
@@ -157,7 +118,7 @@ def _unanswered() -> ColumnElement[bool]:
 
 def _posts(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str):
     found = match(dialect, POSTS, parsed)
-    conditions = _post_conditions(user, filters) + _day_range(Post.created_at, filters)
+    conditions = post_conditions(user, filters) + day_range(Post.created_at, filters)
     if filters.author_id:
         conditions.append(Post.author_id == filters.author_id)
     if filters.unanswered:
@@ -171,8 +132,8 @@ def _posts(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str
 
 def _comments(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str):
     found = match(dialect, COMMENTS, parsed)
-    conditions = [policy.visible_comments_filter(user), *_post_conditions(user, filters)]
-    conditions += _day_range(Comment.created_at, filters)
+    conditions = [policy.visible_comments_filter(user), *post_conditions(user, filters)]
+    conditions += day_range(Comment.created_at, filters)
     if filters.author_id:
         conditions.append(Comment.author_id == filters.author_id)
     if filters.unanswered:  # only questions are unanswered; comments are answers
@@ -200,7 +161,13 @@ def _groups(user: User, parsed: ParsedQuery, _filters: SearchFilters, dialect: s
     return stmt.order_by(found.newest_first(Group.id))
 
 
-_SOURCES = {"posts": _posts, "comments": _comments, "people": _people, "groups": _groups}
+_SOURCES = {
+    "posts": _posts,
+    "comments": _comments,
+    "people": _people,
+    "groups": _groups,
+    "files": files_source,
+}
 _SOURCE_NAMES = tuple(_SOURCES)
 
 
@@ -231,7 +198,7 @@ def hits_query(user: User, parsed: ParsedQuery, filters: SearchFilters):
     filters are conditions on its hits."""
     dialect = db.engine.dialect.name
     arms = []
-    for name in filters.sources():
+    for name in _sources(filters):
         arm = _SOURCES[name](user, parsed, filters, dialect).limit(CANDIDATES).subquery()
         arms.append(select(arm.c.type, arm.c.id, arm.c.score))
     return union_all(*arms) if len(arms) > 1 else arms[0]
@@ -309,11 +276,19 @@ def _items(user: User, parsed: ParsedQuery, hits: list[tuple[str, int]]) -> list
         groups = db.session.scalars(select(Group).where(Group.id.in_(ids["group"]))).all()
         for group, data in zip(groups, describe_many(user, list(groups)), strict=True):
             found["group", group.id] = (f"{group.name} — {group.description}", data)
-    items = []
-    for kind, row_id in hits:
-        text, data = found[kind, row_id]
-        items.append({"type": kind, "id": row_id, "snippet": snippet(text, parsed), "object": data})
-    return items
+    snippets = {key: snippet(text, parsed) for key, (text, _data) in found.items()}
+    if ids.get("file"):
+        for file_id, (marked, data) in file_hits(ids["file"], parsed).items():
+            snippets["file", file_id], found["file", file_id] = marked, ("", data)
+    return [
+        {
+            "type": kind,
+            "id": row_id,
+            "snippet": snippets[kind, row_id],
+            "object": found[kind, row_id][1],
+        }
+        for kind, row_id in hits
+    ]
 
 
 # --- topics and type-ahead -----------------------------------------------------------------
