@@ -114,7 +114,7 @@ def profile_page(viewer: User, person_id: int, cursor: str | None, limit: int) -
 
     :raise NotFound: nobody has this id.
     """
-    person = access_user(person_id)
+    person = access_user(person_id, viewer)
     manager = db.session.get(User, person.manager_id) if person.manager_id else None
     posts, next_cursor = feed.profile_feed(viewer, person, cursor, limit)
     return ProfilePage(
@@ -187,14 +187,14 @@ def group_page(
         if can_manage:
             page.requests = groups.list_join_requests(viewer, model.id)
             if picker_query:
-                page.candidates = people_not_in_group(model.id, picker_query)
+                page.candidates = people_not_in_group(viewer, model.id, picker_query)
     return page
 
 
-def people_not_in_group(group_id: int, query: str, limit: int = 8) -> list[User]:
+def people_not_in_group(viewer: User, group_id: int, query: str, limit: int = 8) -> list[User]:
     """The people picker: active people matching ``query`` who are not members yet."""
     found, _cursor = directory.search_people(
-        query=query, department=None, site=None, cursor=None, limit=limit + 20
+        query=query, department=None, site=None, cursor=None, limit=limit + 20, viewer=viewer
     )
     members = set(
         db.session.scalars(

@@ -59,6 +59,19 @@ def check_group_for_posting(user: User, group_id: Any) -> int | None:
     return group_id
 
 
+def check_mentions(author_id: int, mentioned_ids: list[int]) -> None:
+    """A guest mentions the members of their groups only.
+
+    :raise ValidationFailed: ``fields.body``: ``mention_out_of_reach``.
+    """
+    author = db.session.get(User, author_id)
+    if author is not None and policy.people_out_of_reach(author, mentioned_ids):
+        raise ValidationFailed(
+            _("You can mention only the members of your groups."),
+            fields={"body": "mention_out_of_reach"},
+        )
+
+
 def _store_body(post: Post, source: str, *, new: bool = True) -> list[int]:
     """Render and store ``source``; returns the ids of the people it mentions (readers only).
 
@@ -73,6 +86,7 @@ def _store_body(post: Post, source: str, *, new: bool = True) -> list[int]:
             delete(Mention).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
         )
         db.session.execute(delete(PostHashtag).where(PostHashtag.post_id == post.id))
+    check_mentions(post.author_id, rendered.mentioned_ids)
     mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(Mention(post_id=post.id, user_id=uid) for uid in mentioned)
     tags = canonical_tags(rendered.hashtags)
