@@ -48,6 +48,8 @@ def check_post_body(value: Any) -> str:
 def check_group_for_posting(user: User, group_id: Any) -> int | None:
     group_id = check_optional_id(group_id, "group_id")
     if group_id is None:
+        if not policy.can_post_in_group(user, None):  # a guest: their groups only
+            raise Forbidden(_("Guests post in their groups only: choose one of them."))
         return None
     group = db.session.get(Group, group_id)
     if not policy.can_see_group(user, group):  # missing, or secret to them: the same answer
