@@ -379,3 +379,27 @@ def test_the_invitation_page_invites_and_the_join_page_signs_up(
     assert "Guest · Studio" in home and "Project Atlas" in home
     assert "All company" not in home and 'href="/people"' not in home
     assert app.test_client().get("/guests/join/forged").status_code == 400
+
+
+def test_a_guests_pages_show_their_groups_members_only(
+    signed_in, guest, employee, manager, fred, project
+):
+    """Profile pages of co-members without their manager or reports; nobody else's page;
+    a directory and a search of the members of their groups only."""
+    browser = signed_in(guest)
+    profile = browser.get(f"/people/{employee.id}")
+    assert profile.status_code == 200 and employee.display_name in html_of(profile)
+    assert "<dt>Manager</dt>" not in html_of(profile)
+    assert "<dt>Manager</dt>" in html_of(signed_in(fred).get(f"/people/{employee.id}"))
+    assert browser.get(f"/people/{fred.id}").status_code == 404
+    assert browser.get(f"/people/{employee.id}/org").status_code == 404
+    directory = html_of(browser.get("/people"))
+    assert employee.display_name in directory and fred.display_name not in directory
+    assert fred.display_name not in html_of(browser.get("/search?q=fred"))
+
+
+def test_deleting_the_guests_only_group_ends_their_access(api, manager, guest, project):
+    client = api(guest)
+    assert client.get(f"{API}/me").status_code == 200
+    assert api(manager).delete(f"{API}/groups/{project.id}").status_code == 204
+    assert client.get(f"{API}/me").status_code == 401

@@ -112,15 +112,17 @@ def do_react(viewer: User, post_id: int, kind: str, active: bool | None) -> dict
 def profile_page(viewer: User, person_id: int, cursor: str | None, limit: int) -> ProfilePage:
     """A person's card (manager, direct reports) and the posts of theirs ``viewer`` may see.
 
-    :raise NotFound: nobody has this id.
+    :raise NotFound: nobody has this id, or ``viewer`` may not see them (a guest: anyone
+        outside their groups).
     """
     person = access_user(person_id, viewer)
-    manager = db.session.get(User, person.manager_id) if person.manager_id else None
+    org_visible = policy.can_see_org_chart(viewer)  # a guest sees no manager nor reports
+    manager = db.session.get(User, person.manager_id) if person.manager_id and org_visible else None
     posts, next_cursor = feed.profile_feed(viewer, person, cursor, limit)
     return ProfilePage(
         person=person,
         manager=manager,
-        reports=directory.direct_reports(person),
+        reports=directory.direct_reports(person) if org_visible else [],
         posts=posts,
         next_cursor=next_cursor,
         post_permissions=post_permissions(viewer, posts),
