@@ -42,6 +42,7 @@ from .services.celebrations import company_today, do_run_celebrations
 from .services.digest import queue_due_digests
 from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
+from .services.guests.access import do_end_expired_guests
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         digests = queue_due_digests(now)
         db.session.commit()  # the digests claimed leave now
         texts = _extract_file_texts()
+        expired = do_end_expired_guests(company_today(now))
+        db.session.commit()  # their open sockets are disconnected now
     except Exception:
         db.session.rollback()
         raise
@@ -151,6 +154,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "event_reminders_sent": reminded,
         "digests_sent": digests,
         "file_texts_extracted": texts,
+        "guests_expired": expired,
     }
 
 
@@ -170,6 +174,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "event_reminders_sent": 0,
                 "digests_sent": 0,
                 "file_texts_extracted": 0,
+                "guests_expired": 0,
                 "skipped": 1,
             }
         try:

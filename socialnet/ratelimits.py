@@ -82,6 +82,8 @@ CONFIRM = (
     "auth.password_reset_confirm_submit",
     "api.confirm_signup",
     "auth.signup_confirm_submit",
+    "api.accept_guest_invitation",
+    "guests.join_submit",
 )
 BUCKETS = (
     Bucket("signin_account", "5 per 30 minutes", account_key, SIGN_IN, failures_only=True),
@@ -132,6 +134,14 @@ BUCKETS = (
         ("api.add_reaction", "api.remove_reaction", "feed.react"),
     ),
     Bucket("reports", "20 per hour", user_key, ("api.create_report", "moderation.report")),
+    # Each invitation sends an email to an address outside the company.
+    Bucket(
+        "guest_invitations",
+        "30 per hour",
+        user_key,
+        ("api.invite_guest", "guests.invite"),
+        methods=WRITES,
+    ),
     # Each upload is decoded (images) and written to disk; the daily quota caps the bytes.
     Bucket(
         "uploads",

@@ -63,7 +63,8 @@ def avatar_src(person: Any, size: int) -> str | None:
 
 
 def user_summary(user: User) -> dict[str, Any]:
-    """What any colleague sees next to a post or comment."""
+    """What any colleague sees next to a post or comment. A guest from the extended
+    company is marked (``is_guest``, ``guest_company``) wherever their name shows."""
     return {
         "id": user.id,
         "display_name": user.display_name,
@@ -71,6 +72,8 @@ def user_summary(user: User) -> dict[str, Any]:
         "job_title": user.job_title,
         "initials": user.initials,
         "avatar_url": avatar_url(user),
+        "is_guest": user.is_guest,
+        "guest_company": user.guest_company,
     }
 
 

@@ -55,7 +55,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from socialnet.extensions import db, socketio
-from socialnet.models import CompanyValue, User
+from socialnet.models import CompanyValue, Group, GroupMembership, User
 from socialnet.realtime.catchup import TOMBSTONE_TYPES
 from socialnet.services import digest
 from socialnet.services.tokens import do_create_token
@@ -68,8 +68,11 @@ from tests.test_avatars import put_avatar
 from tests.test_files import png_bytes, upload
 from tests.web import csrf_from
 
-VIEWERS = ("author", "member", "leaver", "outsider", "cm")
+#: ``guest``: a guest from the extended company, invited into another group (issue #19):
+#: whatever the change, they read nothing of this group, nor know of it.
+VIEWERS = ("author", "member", "leaver", "outsider", "cm", "guest")
 EVERYONE = frozenset(VIEWERS)
+GUESTS = frozenset({"guest"})
 MEMBERS = frozenset({"author", "member", "leaver"})
 
 #: The real sign-in form verifies this hash; cheap parameters keep 45 sign-ins fast.
@@ -188,7 +191,12 @@ def _add_people(world: World, prefix: str) -> None:
     roles = {"author": "manager", "cm": "community_manager"}
     people = {name: _make_user(prefix, name, roles.get(name, "employee")) for name in VIEWERS}
     people["reporter"] = _make_user(prefix, "reporter")
+    people["guest"].guest_company = "Agency"
     db.session.add(CompanyValue(name=f"Care {prefix}"))
+    their_group = Group(name=f"Guest corner {prefix}", visibility="private")
+    db.session.add(their_group)
+    db.session.flush()
+    db.session.add(GroupMembership(group_id=their_group.id, user_id=people["guest"].id))
     db.session.commit()
     for name, user in people.items():
         world.users[name] = user.id
@@ -212,7 +220,7 @@ def _add_group_and_sockets(world: World, prefix: str) -> None:
     for name in VIEWERS:  # sockets open before any content exists
         sock = world.open_socket(name)
         assert sock.is_connected(), name
-        if start == "public" and name not in MEMBERS:
+        if start == "public" and name not in MEMBERS | GUESTS:
             answer = sock.emit("join", {"room": f"group:{world.group_id}"}, callback=True)
             assert answer.get("ok"), answer
         world.sockets[name] = sock
@@ -443,11 +451,14 @@ def readers(change: str, subject: str, phase: str) -> frozenset[str]:
     """Who may read ``subject`` in ``phase`` ("before" or "after" ``change``)."""
     starts_private = change in STARTS_PRIVATE and subject in ("post", "group")
     before = MEMBERS if starts_private else EVERYONE
+    if subject != "account":  # a guest of another group: never this group's content
+        before -= GUESTS
     if phase == "before":
         return before
     if change in SUSPENDED:
         return before - {SUSPENDED[change]}
-    return AFTER[change].get(subject, before)
+    after = AFTER[change].get(subject, before)
+    return after if subject == "account" else after - GUESTS
 
 
 # --- the read paths: each answers "does ``viewer`` see the subject now?" ----------------

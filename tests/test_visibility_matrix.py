@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 
 from socialnet.extensions import db
-from socialnet.models import EventRsvp, Reaction, User
+from socialnet.models import EventRsvp, GroupMembership, Reaction, User
 from socialnet.models._time import utcnow
 from tests.conftest import received_events
 from tests.digest_support import post_ids_in, weekly
@@ -25,7 +25,7 @@ from tests.helpers import count_rows
 from tests.test_avatars import put_avatar
 from tests.test_files import png_bytes, upload
 
-VIEWERS = ("member", "ex_member", "non_member", "other_group_admin", "community_manager")
+VIEWERS = ("member", "ex_member", "non_member", "other_group_admin", "community_manager", "guest")
 GROUP_TYPES = ("private", "secret")
 
 
@@ -68,9 +68,13 @@ def build_world(kind: str, api, make_user, socket_for) -> World:
         "non_member": make_user("Fred Outsider", site="Paris", department="Sales"),
         "other_group_admin": make_user("Otto Other"),
         "community_manager": make_user("Camille Community", role="community_manager"),
+        # a guest from the extended company, invited into another group (issue #19)
+        "guest": make_user("Gina Guest", guest_company="Agency"),
     }
     world = World(kind, 0, 0, 0, owner, users, api, socket_for)
-    create_group(world.client("other_group_admin"), "Other team", "private")
+    other = create_group(world.client("other_group_admin"), "Other team", "private")
+    db.session.add(GroupMembership(group_id=other["id"], user_id=users["guest"].id))
+    db.session.commit()
     group = create_group(world.client("owner"), f"The {kind} team", kind)
     world.group_id = group["id"]
     members_url = f"{API}/groups/{group['id']}/members"
@@ -103,9 +107,10 @@ def world(request, api, make_user, socket_for) -> World:
     return build_world(request.param, api, make_user, socket_for)
 
 
-def _hidden_status(world: World) -> int:
-    """What a non-member gets for the group's member-only pages: 403 private, 404 secret."""
-    return 403 if world.kind == "private" else 404
+def _hidden_status(world: World, viewer: str = "") -> int:
+    """What a non-member gets for the group's member-only pages: 403 private, 404 secret;
+    a guest does not even know of a group they are not in (404)."""
+    return 403 if world.kind == "private" and viewer != "guest" else 404
 
 
 # --- the read paths: each returns whether ``viewer`` saw the group's content ----------------
@@ -120,7 +125,7 @@ def group_feed(world: World, viewer: str) -> bool:
     response = world.client(viewer).get(f"{API}/groups/{world.group_id}/feed")
     if response.status_code == 200:
         return world.post_id in ids(response)
-    assert response.status_code == _hidden_status(world), response.status_code
+    assert response.status_code == _hidden_status(world, viewer), response.status_code
     return False
 
 
@@ -131,7 +136,11 @@ def permalink(world: World, viewer: str) -> bool:
 
 
 def profile_feed(world: World, viewer: str) -> bool:
-    return world.post_id in ids(world.client(viewer).get(f"{API}/users/{world.owner.id}/posts"))
+    response = world.client(viewer).get(f"{API}/users/{world.owner.id}/posts")
+    if viewer == "guest":  # the owner is no member of the guest's group: no profile at all
+        assert response.status_code == 404, response.status_code
+        return False
+    return world.post_id in ids(response)
 
 
 def comments_list(world: World, viewer: str) -> bool:
@@ -153,9 +162,10 @@ def reaction_put(world: World, viewer: str) -> bool:
 
 
 def group_get(world: World, viewer: str) -> bool:
-    """A private group is listed (its card is public); a secret one is a 404 to outsiders."""
+    """A private group is listed (its card is public); a secret one is a 404 to outsiders,
+    and any group but their own to a guest."""
     response = world.client(viewer).get(f"{API}/groups/{world.group_id}")
-    if world.kind == "secret" and response.status_code == 404:
+    if (world.kind == "secret" or viewer == "guest") and response.status_code == 404:
         return False
     assert response.status_code == 200, response.status_code
     return response.get_json()["my_role"] == "member"
@@ -165,7 +175,7 @@ def group_members(world: World, viewer: str) -> bool:
     response = world.client(viewer).get(f"{API}/groups/{world.group_id}/members")
     if response.status_code == 200:
         return world.users["member"].id in ids(response)
-    assert response.status_code == _hidden_status(world), response.status_code
+    assert response.status_code == _hidden_status(world, viewer), response.status_code
     return False
 
 
@@ -175,7 +185,7 @@ def group_directory(world: World, viewer: str) -> bool:
         g["id"]: g for g in world.client(viewer).get(f"{API}/groups?limit=100").get_json()["items"]
     }
     if world.group_id not in listed:
-        assert world.kind == "secret"
+        assert world.kind == "secret" or viewer == "guest"
         return False
     return listed[world.group_id]["my_role"] == "member"
 

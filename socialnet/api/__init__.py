@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (routes register on import)
     events,
     files,
     groups,
+    guests,
     moderation,
     notifications,
     openapi,

@@ -39,8 +39,7 @@ def remove_avatar():
 
 @bp.get("/users/<id:user_id>/avatar/<int:version>/<int:size>")
 def download_avatar(user_id: int, version: int, size: int):
-    require_user()
-    person, key = avatar.access_avatar(user_id, size)
+    person, key = avatar.access_avatar(require_user(), user_id, size)
     if version != person.avatar_version:  # an old page: the current one, not cached
         response = redirect(avatar_url(person, size))
         response.headers["Cache-Control"] = "private, no-cache"
@@ -58,22 +57,24 @@ def suggest_skills():
 
 @bp.put("/users/<id:user_id>/skills/<path:skill>/endorsement")
 def endorse(user_id: int, skill: str):
-    state = skills.do_endorse(require_user(), accounts.access_user(user_id), skill)
+    viewer = require_user()
+    state = skills.do_endorse(viewer, accounts.access_user(user_id, viewer), skill)
     commit()
     return jsonify(state)
 
 
 @bp.delete("/users/<id:user_id>/skills/<path:skill>/endorsement")
 def withdraw_endorsement(user_id: int, skill: str):
-    state = skills.do_withdraw(require_user(), accounts.access_user(user_id), skill)
+    viewer = require_user()
+    state = skills.do_withdraw(viewer, accounts.access_user(user_id, viewer), skill)
     commit()
     return jsonify(state)
 
 
 @bp.get("/users/<id:user_id>/org")
 def org_chart(user_id: int):
-    require_user()
-    return jsonify(org.org_chart(accounts.access_user(user_id)))
+    viewer = require_user()
+    return jsonify(org.org_chart(accounts.access_user(user_id, viewer), viewer))
 
 
 @bp.get("/experts")

@@ -25,6 +25,7 @@ def search_users():
         limit=parse_limit(request.args.get("limit")),
         include_inactive=parse_flag(request.args.get("include_inactive"), "include_inactive")
         and policy.can_manage_users(viewer),
+        viewer=viewer,
     )
     serialize = user_private if policy.can_manage_users(viewer) else user_profile
     return jsonify(page([serialize(p) for p in people], next_cursor))
@@ -40,7 +41,7 @@ def create_user():
 @bp.get("/users/<id:user_id>")
 def get_user(user_id: int):
     viewer = require_user()
-    user = accounts.access_user(user_id)
+    user = accounts.access_user(user_id, viewer)
     serialize = (
         user_private if viewer.id == user.id or policy.can_manage_users(viewer) else user_profile
     )
@@ -57,7 +58,7 @@ def update_user(user_id: int):
 @bp.get("/users/<id:user_id>/posts")
 def user_posts(user_id: int):
     viewer = require_user()
-    author = accounts.access_user(user_id)
+    author = accounts.access_user(user_id, viewer)
     items, next_cursor = feed.profile_feed(
         viewer, author, request.args.get("cursor"), parse_limit(request.args.get("limit"))
     )

@@ -114,6 +114,13 @@ class User(UserMixin, db.Model):
     #: ("Former colleague", no personal data) so their past content and the audit
     #: log keep a valid author. A deleted account is never reactivated.
     deleted_at: Mapped[datetime | None]
+    #: Guests from the extended company (``models/guests.py``, ``policy/guests.py``): the
+    #: company they work for (``None``: an employee), the last day of their access (in the
+    #: company's time zone; renewable) and when their access ended (expired, or removed
+    #: from their last group; cleared when renewed or invited again).
+    guest_company: Mapped[str | None] = mapped_column(String(120))
+    guest_expires_on: Mapped[date | None]
+    guest_ended_at: Mapped[datetime | None]
 
     manager: Mapped[User | None] = relationship(remote_side=[id], lazy="raise_on_sql")
 
@@ -122,6 +129,11 @@ class User(UserMixin, db.Model):
     #: of the Flask-Login id, so the session and remember-me cookies name the session.
     session_key = None
     login_session = None
+
+    @property
+    def is_guest(self) -> bool:
+        """A guest from the extended company, not an employee."""
+        return self.guest_company is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

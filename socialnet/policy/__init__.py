@@ -6,7 +6,8 @@ Every read path (feed, permalink, profile, API, socket rooms, catch-up) calls
 exactly like a missing one (404).
 
 The package has one module per domain (``roles``, ``groups``, ``posts``,
-``announcements``, ``events``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this module
+``announcements``, ``events``, ``guests``, ``invitations``, ``people``, ``rooms``,
+``moderation``, ``notifications``, ``audit``); this module
 re-exports their public names, so callers write ``policy.<name>``. Policy imports
 models, ``extensions`` and ``limits`` only — never a service — so any service may ask it.
 Outside this package no code compares a role or builds a visibility filter
@@ -59,6 +60,14 @@ from .groups import (
     visibility_narrows,
     visible_groups_filter,
 )
+from .guests import guest_access_ended, is_guest
+from .invitations import (
+    can_invite_guest_to,
+    can_invite_guests,
+    can_manage_guest,
+    invitable_groups_filter,
+    managed_guests_filter,
+)
 from .moderation import (
     GROUP_ADMIN_CASE_ACTIONS,
     ModerationReach,
@@ -76,7 +85,14 @@ from .notifications import (
     visible_notifications_filter,
     visible_notifications_to_row,
 )
-from .people import can_endorse
+from .people import (
+    can_endorse,
+    can_see_org_chart,
+    can_see_person,
+    co_member_ids,
+    people_out_of_reach,
+    visible_people_filter,
+)
 from .posts import (
     AUTHOR_ONLY_STATES,
     GROUP_OF_POST,
@@ -109,6 +125,7 @@ from .roles import (
     can_mark_official,
     can_read_analytics,
     can_sanction,
+    can_take_role,
     has_reports,
     is_admin,
     is_admin_role,
@@ -130,6 +147,18 @@ __all__ = [
     "calendar_events_filter",
     "can_manage_event",
     "can_endorse",
+    "can_invite_guest_to",
+    "can_invite_guests",
+    "can_manage_guest",
+    "can_see_org_chart",
+    "can_see_person",
+    "co_member_ids",
+    "guest_access_ended",
+    "is_guest",
+    "invitable_groups_filter",
+    "managed_guests_filter",
+    "people_out_of_reach",
+    "visible_people_filter",
     "ANNOUNCEMENT_ROOM_DAYS",
     "AUDIT_SAFE_FIELDS",
     "AUTHOR_ONLY_STATES",
@@ -174,6 +203,7 @@ __all__ = [
     "can_read_group",
     "can_remind",
     "can_sanction",
+    "can_take_role",
     "can_see_group",
     "can_see_post",
     "can_see_reach",

@@ -23,6 +23,7 @@ from .groups import (
     readable_group_ids,
     visible_groups_filter,
 )
+from .guests import is_guest
 from .posts import can_see_post
 from .roles import has_reports, is_moderator
 
@@ -32,9 +33,9 @@ def can_announce_to(user: User, audience_kind: str, group: Group | None = None) 
 
     Community managers and admins: the company, a site, a department or any
     group they may see. Group admins: their group. Managers (anyone with
-    reports): their reporting line — the service checks that reports exist.
+    reports): their reporting line — the service checks that reports exist. Never a guest.
     """
-    if not user.active:
+    if not user.active or is_guest(user):
         return False
     if audience_kind == "reports":
         return True
@@ -112,7 +113,7 @@ def announceable_groups_filter(user: User) -> ColumnElement[bool]:
     """SQL condition on ``Group``: the groups ``user`` may announce to (the composer's list,
     as :func:`can_announce_to` decides): community managers every group they may see,
     group admins their groups."""
-    if not user.active:
+    if not user.active or is_guest(user):
         return false()
     if is_moderator(user):
         return visible_groups_filter(user)
@@ -123,6 +124,6 @@ def may_announce(user: User) -> bool:
     """Whether ``user`` may announce to anyone at all (the "New announcement" link)."""
     if is_moderator(user):
         return True
-    if not user.active:
+    if not user.active or is_guest(user):
         return False
     return has_reports(user) or db.session.scalar(administered_group_ids(user).limit(1)) is not None

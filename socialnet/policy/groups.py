@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, or_, select
 
 from ..extensions import db
 from ..models import Group, GroupMembership, GroupVisibility, Post, User
+from .guests import is_guest
 from .roles import is_admin
 
 #: The roles of ``GroupMembership.role``.
@@ -52,12 +53,18 @@ def public_group_ids():
 
 
 def readable_group_ids(user: User):
-    """SQL subquery of the groups whose content ``user`` may read: public ones and their own."""
+    """SQL subquery of the groups whose content ``user`` may read: public ones and their own
+    (a guest's own only)."""
+    if is_guest(user):
+        return member_group_ids(user)
     return public_group_ids().union_all(member_group_ids(user))  # IN needs no de-duplication
 
 
 def visible_groups_filter(user: User) -> ColumnElement[bool]:
-    """Groups whose existence ``user`` may know: all but the secret ones they are not in."""
+    """Groups whose existence ``user`` may know: all but the secret ones they are not in
+    (a guest: their own only)."""
+    if is_guest(user):
+        return Group.id.in_(member_group_ids(user))
     return or_(
         Group.visibility != GroupVisibility.SECRET.value, Group.id.in_(member_group_ids(user))
     )
@@ -67,6 +74,8 @@ def can_see_group(user: User, group: Group | None) -> bool:
     """May ``user`` know that ``group`` exists? (A secret group is a 404 to outsiders.)"""
     if group is None or not user.active:
         return False
+    if is_guest(user):
+        return is_group_member(user, group.id)
     return group.visibility != GroupVisibility.SECRET.value or is_group_member(user, group.id)
 
 
@@ -83,8 +92,8 @@ def is_group_admin(user: User, group_id: int) -> bool:
 
 def can_create_group(user: User, allowed_roles: Collection[str]) -> bool:
     """Anyone active creates groups, unless the company limits it to ``allowed_roles``
-    (the ``GROUP_CREATION_ROLES`` setting; empty: no limit)."""
-    return user.active and (not allowed_roles or user.role in allowed_roles)
+    (the ``GROUP_CREATION_ROLES`` setting; empty: no limit). Never a guest."""
+    return user.active and not is_guest(user) and (not allowed_roles or user.role in allowed_roles)
 
 
 def can_manage_group(user: User, group: Group) -> bool:
@@ -99,7 +108,7 @@ def can_read_group(user: User, group_id: int) -> bool:
     group = db.session.get(Group, group_id)
     if group is None:
         return False
-    if group.visibility == GroupVisibility.PUBLIC.value:
+    if group.visibility == GroupVisibility.PUBLIC.value and not is_guest(user):
         return True
     return is_group_member(user, group_id)
 
@@ -116,13 +125,13 @@ def readers_among(user_ids: list[int], group_id: int | None) -> list[int]:
     them (or a notification built from the mention) a way into the group.
     """
 
-    if not user_ids or group_id is None:
+    if not user_ids:
         return user_ids
+    if group_id is None:  # the company space: every employee, no guest
+        return [uid for uid in user_ids if uid not in _guests_among(user_ids)]
     group = db.session.get(Group, group_id)
     if group is None:
         return []
-    if group.visibility == GroupVisibility.PUBLIC.value:
-        return user_ids
     members = set(
         db.session.scalars(
             select(GroupMembership.user_id).where(
@@ -130,16 +139,28 @@ def readers_among(user_ids: list[int], group_id: int | None) -> list[int]:
             )
         )
     )
+    if group.visibility == GroupVisibility.PUBLIC.value:  # everyone but outside guests
+        guests = _guests_among(user_ids)
+        return [uid for uid in user_ids if uid in members or uid not in guests]
     return [uid for uid in user_ids if uid in members]
 
 
+def _guests_among(user_ids: list[int]) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(User.id).where(User.id.in_(user_ids), User.guest_company.is_not(None))
+        )
+    )
+
+
 def can_post_in_group(user: User, group_id: int | None) -> bool:
-    """Company posts: any active employee. Group posts: members of a group not archived."""
+    """Company posts: any active employee (not a guest). Group posts: members of a group
+    not archived."""
 
     if not user.active:
         return False
     if group_id is None:
-        return True
+        return not is_guest(user)
     group = db.session.get(Group, group_id)
     return group is not None and not group.is_archived and is_group_member(user, group_id)
 

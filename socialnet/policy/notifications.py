@@ -10,7 +10,8 @@ notifications each recipient has (tests/test_notifications.py compares them).
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
+from sqlalchemy.orm import aliased
 
 from ..models import (
     Announcement,
@@ -24,6 +25,16 @@ from ..models import (
 )
 from .groups import visible_groups_filter
 from .posts import moderation_allows, visible_posts_filter
+
+
+def is_guest_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """SQL, per row: the person ``user_id`` is a guest (row-wise twin of ``is_guest``)."""
+    person = aliased(User)
+    return (
+        exists()
+        .where(person.id == user_id, person.guest_company.is_not(None))
+        .correlate_except(person)
+    )
 
 
 def post_visible_to_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
@@ -50,11 +61,18 @@ def post_visible_to_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
         )
         .correlate_except(Announcement, AnnouncementRecipient)
     )
+    employee = not_(is_guest_row(user_id))  # a guest: their groups only, no announcement
     return and_(
         Post.deleted_at.is_(None),
         moderation_allows(Post.moderation_state, Post.author_id, user_id),
-        or_(Post.group_id.is_(None), Post.group_id.in_(public_groups), is_member),
-        or_(Post.kind != "announcement", Post.author_id == user_id, is_addressee),
+        or_(
+            is_member,
+            and_(employee, or_(Post.group_id.is_(None), Post.group_id.in_(public_groups))),
+        ),
+        or_(
+            Post.kind != "announcement",
+            and_(employee, or_(Post.author_id == user_id, is_addressee)),
+        ),
     )
 
 
@@ -76,8 +94,11 @@ def group_known_to_row() -> ColumnElement[bool]:
     row-wise twin of :func:`~.groups.visible_groups_filter`)."""
     return or_(
         Notification.group_id.is_(None),
-        exists().where(
-            Group.id == Notification.group_id, Group.visibility != GroupVisibility.SECRET.value
+        and_(
+            exists().where(
+                Group.id == Notification.group_id, Group.visibility != GroupVisibility.SECRET.value
+            ),
+            not_(is_guest_row(Notification.user_id)),
         ),
         exists().where(
             GroupMembership.group_id == Notification.group_id,

@@ -39,6 +39,7 @@ from .groups import (
     public_group_ids,
     readable_group_ids,
 )
+from .guests import is_guest
 from .roles import is_moderator
 
 #: ``+posts.group_id``: the same value, but no index can serve it. Visibility is a
@@ -65,10 +66,18 @@ def visible_posts_filter(user: User) -> ColumnElement[bool]:
     Company posts are seen by every active employee; group posts by readers of
     the group; an announcement by its sender and recipients only (and, being in
     a group, only by readers of that group — its sender included, the rule of
-    :func:`~.announcements.sender_sees_audience`); deleted posts by nobody.
+    :func:`~.announcements.sender_sees_audience`); deleted posts by nobody. A guest sees
+    the posts of their own groups only, never the company space nor an announcement.
     """
     if not user.active:
         return Post.id.is_(None)
+    if is_guest(user):
+        return and_(
+            Post.deleted_at.is_(None),
+            moderation_allows(Post.moderation_state, Post.author_id, user.id),
+            GROUP_OF_POST.in_(member_group_ids(user)),
+            Post.kind != "announcement",
+        )
     return and_(
         Post.deleted_at.is_(None),
         moderation_allows(Post.moderation_state, Post.author_id, user.id),
@@ -95,9 +104,11 @@ def visible_tag_uses(user: User, tags: Callable[[Any], ColumnElement[bool]]):
     """
     if not user.active:
         return select(TopicCount.tag, TopicCount.posts.label("uses")).where(false())
+    places = TopicCount.group_key.in_(readable_group_ids(user))
+    if not is_guest(user):  # the company space (key 0) is not a guest's
+        places = or_(TopicCount.group_key == 0, places)
     counted = select(TopicCount.tag.label("tag"), TopicCount.posts.label("uses")).where(
-        tags(TopicCount.tag),
-        or_(TopicCount.group_key == 0, TopicCount.group_key.in_(readable_group_ids(user))),
+        tags(TopicCount.tag), places
     )
     own_or_received = union(
         select(Post.id.label("id")).where(Post.author_id == user.id),
@@ -167,7 +178,10 @@ def followed_topic_post_ids(user: User):
 
 def followed_topic_filter(user: User) -> ColumnElement[bool]:
     """SQL: a post of a PUBLIC group carrying a topic ``user`` follows. Following a topic
-    never opens a private or secret group: only public groups reach a non-member's feed."""
+    never opens a private or secret group: only public groups reach a non-member's feed,
+    and never a guest's."""
+    if is_guest(user):
+        return false()
     return and_(GROUP_OF_POST.in_(public_group_ids()), Post.id.in_(followed_topic_post_ids(user)))
 
 
@@ -189,6 +203,8 @@ def can_see_post(user: User, post: Post | None) -> bool:
     if post is None or not user.active or post.deleted_at is not None:
         return False
     if not moderation_allows_one(post.moderation_state, post.author_id, user):
+        return False
+    if is_guest(user) and (post.group_id is None or post.kind == "announcement"):
         return False
     addressed = post.kind != "announcement" or post.author_id == user.id
     if not addressed and not is_announcement_recipient(user, post.id):

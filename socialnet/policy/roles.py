@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, and_, select
 
 from ..extensions import db
 from ..models import Role, User
+from .guests import is_guest
 
 MODERATOR_ROLES = frozenset({Role.COMMUNITY_MANAGER.value, Role.ADMIN.value})
 
@@ -64,6 +65,12 @@ def has_reports(user: User, *, active_only: bool = True) -> bool:
     return db.session.scalar(reports.limit(1)) is not None
 
 
+def can_take_role(person: User, role: str) -> bool:
+    """A guest keeps a guest's rights: no company role is given to them (invite them as an
+    employee instead)."""
+    return not is_guest(person) or role == person.role
+
+
 def can_sanction(actor: User, person: User) -> bool:
     """Community managers sanction employees; only administrators sanction community
     managers and administrators (active or not: the role is what is protected)."""
@@ -72,6 +79,6 @@ def can_sanction(actor: User, person: User) -> bool:
 
 def can_celebrate_team(user: User) -> bool:
     """Managers (by role, or anyone with reports), community managers and admins."""
-    if not user.active:
+    if not user.active or is_guest(user):
         return False
     return is_moderator(user) or user.role == Role.MANAGER.value or has_reports(user)

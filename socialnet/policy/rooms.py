@@ -11,6 +11,7 @@ from ..limits import MAX_ID
 from ..models import Announcement, AnnouncementRecipient, ModerationState, Post, User
 from ..models._time import utcnow
 from .groups import can_read_group, member_group_ids, readable_group_ids
+from .guests import is_guest
 from .posts import can_see_post
 
 COMPANY_ROOM = "company"
@@ -25,6 +26,8 @@ def rooms_for(user: User) -> list[str]:
     if not user.active:
         return []
     group_ids = db.session.scalars(member_group_ids(user)).all()
+    if is_guest(user):  # their groups only: no company room, no announcement
+        return [f"user:{user.id}", *(f"group:{gid}" for gid in sorted(group_ids))]
     since = utcnow() - timedelta(days=ANNOUNCEMENT_ROOM_DAYS)
     announcement_ids = db.session.scalars(
         select(Announcement.id)
@@ -72,7 +75,7 @@ def can_join_room(user: User, room: str) -> bool:
     if not user.active:
         return False
     if room == COMPANY_ROOM:
-        return True
+        return not is_guest(user)
     kind, _, raw_id = room.partition(":")
     # ASCII digits of a storable id only ("²".isdigit() is true; 2**80 overflows SQLite).
     if not (raw_id.isascii() and raw_id.isdigit()) or not 0 < int(raw_id) <= MAX_ID:

@@ -22,6 +22,7 @@ from ..extensions import socketio
 from ..i18n import check_language, for_person
 from ..models import User
 from ..ratelimits import socket_message_allowed
+from ..services.company_day import guest_locked_out
 from ..services.sessions import session_room
 from ..services.tokens import live_token, user_for_token
 from ..services.validation import MAX_ID
@@ -48,12 +49,14 @@ def _user_from_auth(auth: Any) -> User | None:
 
 
 def socket_user() -> User | None:
-    """The connection's user, re-validated now (token still live, session epoch current)."""
+    """The connection's user, re-validated now (token still live, session epoch current, a
+    guest's access not ended)."""
     token = session.get(_SOCKET_TOKEN)
     if token:
         return user_for_token(token)
     if current_user.is_authenticated and current_user.active:
-        return current_user._get_current_object()
+        user = current_user._get_current_object()
+        return None if guest_locked_out(user) else user
     return None
 
 

@@ -23,6 +23,7 @@ from ..realtime.presence import disconnect_user_sockets
 from ..realtime.publisher import after_commit
 from ..text_keys import like_prefix
 from . import audit, sessions
+from .company_day import guest_locked_out
 from .passwords import (
     DUMMY_HASH,
     PASSWORD_MAX,
@@ -215,6 +216,11 @@ def authenticate(email: Any, password: Any) -> User:
         raise failure
     if user is None or not user.active:
         raise failure
+    if guest_locked_out(user):  # said only to someone who knows the password
+        raise NotAuthenticated(
+            _("Your guest access has ended. Ask the person who invited you to renew it."),
+            error="guest_access_ended",
+        )
     if user.is_suspended(utcnow()):  # said only to someone who knows the password
         if user.suspended_until >= INDEFINITELY:
             message = _("This account is suspended until further notice.")
@@ -237,9 +243,14 @@ def load_session_user(session_id: str) -> User | None:
     return sessions.live_session_user(session_id)
 
 
-def access_user(user_id: int) -> User:
+def access_user(user_id: int, viewer: User | None = None) -> User:
+    """The person ``user_id``, if ``viewer`` may see them (:func:`policy.can_see_person`: a
+    guest only the members of their groups); ``viewer`` None: a trusted caller.
+
+    :raise NotFound: nobody has this id, or ``viewer`` may not see them.
+    """
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or (viewer is not None and not policy.can_see_person(viewer, user)):
         raise NotFound(_("No such person."))
     return user
 
@@ -268,6 +279,11 @@ def do_update_user(actor: User, user_id: int, data: Any) -> User:
     before = {"role": user.role, "active": user.active}
     if "role" in data:
         role = check_role(data["role"])
+        if not policy.can_take_role(user, role):
+            raise ValidationFailed(
+                _("A guest's rights are a guest's: invite them as an employee instead."),
+                fields={"role": "guest"},
+            )
         if user.id == actor.id and not policy.is_admin_role(role):
             raise Forbidden(_("You cannot remove your own administrator role."))
         user.role = role

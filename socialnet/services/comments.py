@@ -22,7 +22,7 @@ from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
 from .files import check_file_ids, delete_files_of_comment, do_attach, with_comment_files
-from .posts import access_post
+from .posts import access_post, check_mentions
 from .validation import check_known_fields, check_text
 
 
@@ -145,6 +145,7 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     db.session.flush()
     if file_ids:
         do_attach(user, file_ids, comment=comment)
+    check_mentions(user.id, rendered.mentioned_ids)
     mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(
         Mention(post_id=post.id, comment_id=comment.id, user_id=uid) for uid in mentioned

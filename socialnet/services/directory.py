@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, or_, select, tuple_
 
+from .. import policy
 from ..extensions import db
 from ..models import Skill, User, UserSkill
 from ..pagination import decode_cursor, encode_cursor, is_name_key
@@ -20,8 +21,11 @@ def search_people(
     cursor: str | None,
     limit: int,
     include_inactive: bool = False,
+    viewer: User | None = None,
 ) -> tuple[list[User], str | None]:
-    """Active people matching all given filters, by name.
+    """Active people matching all given filters, by name, among those ``viewer`` may see
+    (:func:`policy.visible_people_filter`: a guest, the members of their groups; None: a
+    trusted caller).
 
     ``query`` matches part of the name, handle, job title, department, site or of a
     declared skill, ignoring case and accents (their :func:`~socialnet.text_keys.fold`
@@ -35,6 +39,8 @@ def search_people(
     stmt = select(User, name_key).order_by(name_key, User.id).limit(limit + 1)
     if not include_inactive:
         stmt = stmt.where(User.active.is_(True))
+    if viewer is not None:
+        stmt = stmt.where(policy.visible_people_filter(viewer))
     if query and fold(query):
         # One key line per field (folded text has no newline), so no match spans two.
         pattern = like_anywhere(query)

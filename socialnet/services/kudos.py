@@ -302,7 +302,7 @@ def kudos_received(viewer: User, user_id: int) -> dict[str, Any]:
 
     :raise NotFound: no such person.
     """
-    person = access_user(user_id)
+    person = access_user(user_id, viewer)
     received = (
         select(Kudos.id)
         .join(KudosRecipient, KudosRecipient.kudos_id == Kudos.id)

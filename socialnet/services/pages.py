@@ -148,15 +148,17 @@ def do_react(viewer: User, post_id: int, kind: str, active: bool | None) -> dict
 def profile_page(viewer: User, person_id: int, cursor: str | None, limit: int) -> ProfilePage:
     """A person's card (manager, direct reports) and the posts of theirs ``viewer`` may see.
 
-    :raise NotFound: nobody has this id.
+    :raise NotFound: nobody has this id, or ``viewer`` may not see them (a guest: anyone
+        outside their groups).
     """
-    person = access_user(person_id)
-    manager = db.session.get(User, person.manager_id) if person.manager_id else None
+    person = access_user(person_id, viewer)
+    org_visible = policy.can_see_org_chart(viewer)  # a guest sees no manager nor reports
+    manager = db.session.get(User, person.manager_id) if person.manager_id and org_visible else None
     posts, next_cursor = feed.profile_feed(viewer, person, cursor, limit)
     return ProfilePage(
         person=person,
         manager=manager,
-        reports=directory.direct_reports(person),
+        reports=directory.direct_reports(person) if org_visible else [],
         posts=posts,
         next_cursor=next_cursor,
         post_permissions=post_permissions(viewer, posts),
@@ -225,14 +227,14 @@ def group_page(
         if can_manage:
             page.requests = groups.list_join_requests(viewer, model.id)
             if picker_query:
-                page.candidates = people_not_in_group(model.id, picker_query)
+                page.candidates = people_not_in_group(viewer, model.id, picker_query)
     return page
 
 
-def people_not_in_group(group_id: int, query: str, limit: int = 8) -> list[User]:
+def people_not_in_group(viewer: User, group_id: int, query: str, limit: int = 8) -> list[User]:
     """The people picker: active people matching ``query`` who are not members yet."""
     found, _cursor = directory.search_people(
-        query=query, department=None, site=None, cursor=None, limit=limit + 20
+        query=query, department=None, site=None, cursor=None, limit=limit + 20, viewer=viewer
     )
     members = set(
         db.session.scalars(

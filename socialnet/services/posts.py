@@ -49,6 +49,8 @@ def check_post_body(value: Any) -> str:
 def check_group_for_posting(user: User, group_id: Any) -> int | None:
     group_id = check_optional_id(group_id, "group_id")
     if group_id is None:
+        if not policy.can_post_in_group(user, None):  # a guest: their groups only
+            raise Forbidden(_("Guests post in their groups only: choose one of them."))
         return None
     group = db.session.get(Group, group_id)
     if not policy.can_see_group(user, group):  # missing, or secret to them: the same answer
@@ -58,6 +60,19 @@ def check_group_for_posting(user: User, group_id: Any) -> int | None:
     if not policy.can_post_in_group(user, group_id):
         raise Forbidden(_("Join this group to post in it."))
     return group_id
+
+
+def check_mentions(author_id: int, mentioned_ids: list[int]) -> None:
+    """A guest mentions the members of their groups only.
+
+    :raise ValidationFailed: ``fields.body``: ``mention_out_of_reach``.
+    """
+    author = db.session.get(User, author_id)
+    if author is not None and policy.people_out_of_reach(author, mentioned_ids):
+        raise ValidationFailed(
+            _("You can mention only the members of your groups."),
+            fields={"body": "mention_out_of_reach"},
+        )
 
 
 def _store_body(
@@ -79,6 +94,7 @@ def _store_body(
             delete(Mention).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
         )
         db.session.execute(delete(PostHashtag).where(PostHashtag.post_id == post.id))
+    check_mentions(post.author_id, rendered.mentioned_ids)
     mentioned = policy.readers_among(rendered.mentioned_ids, post.group_id)
     db.session.add_all(Mention(post_id=post.id, user_id=uid) for uid in mentioned)
     tags = canonical_tags(rendered.hashtags)

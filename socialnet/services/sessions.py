@@ -20,6 +20,7 @@ from ..models import User, UserSession, hash_token
 from ..models._time import utcnow
 from ..realtime.presence import disconnect_room_sockets
 from ..realtime.publisher import after_commit
+from .company_day import guest_locked_out
 
 #: ``last_seen_at`` is refreshed at most this often, so reads do not all become writes.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -59,8 +60,9 @@ def live_session_user(login_id: str) -> User | None:
     """The user a cookie's Flask-Login id names, if its session is live, else None.
 
     Live means: the key names a session row that has not ended, of this user, who is
-    active, not suspended, and still at this session epoch. The returned user carries
-    the session (``session_key``, ``login_session``). One query.
+    active, not suspended, not a guest whose access ended, and still at this session
+    epoch. The returned user carries the session (``session_key``, ``login_session``).
+    One query.
     """
     parsed = _parse(login_id)
     if parsed is None:
@@ -71,6 +73,8 @@ def live_session_user(login_id: str) -> User | None:
         return None
     user = row.user
     if not user.active or user.session_epoch != epoch or user.is_suspended(utcnow()):
+        return None
+    if guest_locked_out(user):
         return None
     user.session_key, user.login_session = key, row
     return user

@@ -16,6 +16,7 @@ from ..models._time import utcnow
 from ..realtime.presence import disconnect_room_sockets
 from ..realtime.publisher import after_commit
 from .accounts import verify_password
+from .company_day import guest_locked_out
 from .validation import check_known_fields, check_text
 
 #: Why a bearer token alone cannot create tokens.
@@ -91,6 +92,8 @@ def live_token(secret: str) -> ApiToken | None:
         )
     )
     if token is None or not token.user.active or token.user.is_suspended(utcnow()):
+        return None
+    if guest_locked_out(token.user):  # expired, or removed from their last group
         return None
     return token
 

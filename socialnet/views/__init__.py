@@ -61,6 +61,7 @@ def register_views(app: Flask) -> None:
     from .feed import bp as feed_bp
     from .files import bp as files_bp
     from .groups import bp as groups_bp
+    from .guests import bp as guests_bp
     from .language import bp as language_bp
     from .moderation import bp as moderation_bp
     from .notifications import bp as notifications_bp
@@ -75,6 +76,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(feed_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(guests_bp)
     app.register_blueprint(announcements_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(polls_bp)
@@ -100,6 +102,7 @@ def register_views(app: Flask) -> None:
             "COMPANY_NAME": app.config.get("COMPANY_NAME", "socialnet"),
             "unread_notifications": _unread_notifications,
             "take_draft": _take_draft,
+            "may_invite_guests": _may_invite_guests,
         }
 
 
@@ -108,6 +111,14 @@ def _take_draft(name: str):
     from ._common import take_draft
 
     return take_draft(name)
+
+
+def _may_invite_guests() -> bool:
+    """The "Guests" link: admins and group admins (one query at most, only when asked)."""
+    from .. import policy
+    from ._common import me
+
+    return policy.can_invite_guests(me())
 
 
 def _unread_notifications() -> int:

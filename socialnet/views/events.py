@@ -1,6 +1,6 @@
 """Events pages: the calendar (a month grid and the month's list), the composer's event
-form, answering an event without JavaScript, and the personal calendar feed that calendar applications subscribe
-to (its secret token is its only credential)."""
+form, answering an event without JavaScript, and the personal calendar feed that calendar
+applications subscribe to (its secret token is its only credential)."""
 
 from __future__ import annotations
 

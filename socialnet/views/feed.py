@@ -11,6 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from .. import policy
 from ..realtime.catchup import head_event_id
 from ..services import announcements, celebrations, comments, feed, kudos, pages, posts
 from ..text_keys import fold
@@ -22,6 +23,8 @@ bp = Blueprint("feed", __name__)
 
 def _feed_page(draft: str = "", group_id: int | None = None, status: int = 200):
     head = head_event_id()  # before the query: anything newer is replayed by the socket
+    if policy.is_guest(me()):
+        return _guest_home(head, draft, group_id, status)
     tag = fold((request.args.get("tag") or "").strip().lstrip("#")) or None
     items, next_cursor = feed.home_feed(me(), request.args.get("cursor"), FEED_PAGE, tag)
     first_page = not request.args.get("cursor")
@@ -41,6 +44,21 @@ def _feed_page(draft: str = "", group_id: int | None = None, status: int = 200):
     }
     return render_template(
         "feed.html", **page, draft=draft, draft_group=group_id, head_event_id=head
+    ), status
+
+
+def _guest_home(head: int, draft: str, group_id: int | None, status: int):
+    """A guest's own home: their groups and their posts (issue #19)."""
+    items, next_cursor = feed.home_feed(me(), request.args.get("cursor"), FEED_PAGE, None)
+    page = {
+        "posts": pages.with_groups(items),
+        "permissions": pages.post_permissions(me(), items),
+        "next_cursor": next_cursor,
+        "is_first_page": not request.args.get("cursor"),
+        "my_groups": pages.my_groups(me()),
+    }
+    return render_template(
+        "guest_home.html", **page, draft=draft, draft_group=group_id, head_event_id=head
     ), status
 
 

@@ -29,7 +29,7 @@ def directory_page():
         "skill": request.args.get("skill", "").strip()[:60] or None,
     }
     people, next_cursor = directory.search_people(
-        **filters, cursor=request.args.get("cursor"), limit=DIRECTORY_PAGE
+        **filters, cursor=request.args.get("cursor"), limit=DIRECTORY_PAGE, viewer=me()
     )
     departments, sites = directory.departments_and_sites()
     return render_template(
@@ -114,7 +114,7 @@ def edit_organisation(person_id: int):
     """Administrators set where someone sits: manager, department, site, hire date, role."""
     if not policy.can_manage_users(me()):
         abort(403)
-    person = accounts.access_user(person_id)
+    person = accounts.access_user(person_id, me())
     if request.method == "GET":
         return render_template("organisation_edit.html", person=person, draft=None)
     data = {f: request.form.get(f, "").strip() for f in ("department", "site", "role")}
@@ -136,7 +136,7 @@ def edit_organisation(person_id: int):
 def endorse(person_id: int):
     skill = request.form.get("skill", "")
     with attempt() as outcome:
-        person = accounts.access_user(person_id)
+        person = accounts.access_user(person_id, me())
         if request.form.get("withdraw"):
             skills.do_withdraw(me(), person, skill)
         else:
@@ -149,5 +149,5 @@ def endorse(person_id: int):
 @bp.get("/people/<id:person_id>/org")
 @login_required
 def org_chart(person_id: int):
-    chart = org.org_chart(accounts.access_user(person_id))
+    chart = org.org_chart(accounts.access_user(person_id, me()), me())
     return render_template("org_chart.html", chart=chart)

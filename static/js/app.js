@@ -63,6 +63,16 @@
     return data;
   }
 
+  /** "Guest · Company" after a guest's name (issue #19), like _avatar.html's guest_badge. */
+  function markGuest(authorEl, person) {
+    authorEl.parentNode.querySelector(":scope > .guest-badge")?.remove();
+    if (!person || !person.is_guest) return;
+    const badge = document.createElement("span");
+    badge.className = "guest-badge";
+    badge.textContent = _("Guest · %(company)s", { company: person.guest_company || "" });
+    authorEl.after(badge);
+  }
+
   let announcer = null;
   function announce(message) {
     if (!announcer) {
@@ -217,6 +227,7 @@
     author.id = `post-${id}-author`;
     author.href = `/people/${authorId}`;
     author.textContent = post.author.display_name;
+    markGuest(author, post.author);
     const avatar = $('[data-field="avatar"]', el);
     avatar.href = `/people/${authorId}`;
     avatar.textContent = post.author.initials;
@@ -296,6 +307,7 @@
     const author = $('[data-field="author"]', el);
     author.href = `/people/${authorId}`;
     author.textContent = comment.author.display_name;
+    markGuest(author, comment.author);
     const created = $('[data-field="created"]', el);
     created.setAttribute("datetime", comment.created_at || "");
     fillComment(el, comment);

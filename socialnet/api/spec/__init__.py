@@ -23,6 +23,7 @@ from . import (
     events,
     files,
     groups,
+    guests,
     meta,
     moderation,
     notifications,
@@ -58,6 +59,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     topics,
     people,
     events,
+    guests,
 )
 
 

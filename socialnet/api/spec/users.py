@@ -28,9 +28,28 @@ USER_ID = id_param("user_id")
 SCHEMAS: dict[str, Any] = {
     "UserSummary": {
         "type": "object",
-        "required": ["id", "display_name", "handle", "job_title", "initials", "avatar_url"],
+        "required": [
+            "id",
+            "display_name",
+            "handle",
+            "job_title",
+            "initials",
+            "avatar_url",
+            "is_guest",
+            "guest_company",
+        ],
         "properties": {
             "id": {"type": "integer"},
+            "is_guest": {
+                "type": "boolean",
+                "description": "a guest from the extended company (issue #19): shown "
+                "as “Guest · {guest_company}” wherever the name shows",
+            },
+            "guest_company": {
+                "type": "string",
+                "nullable": True,
+                "description": "the guest's company; null for an employee",
+            },
             "display_name": {"type": "string"},
             "handle": {"type": "string"},
             "job_title": {"type": "string"},
@@ -114,7 +133,8 @@ SCHEMAS: dict[str, Any] = {
 PATHS: dict[str, Any] = {
     "/users": {
         "get": operation(
-            "Search the directory (active people, sorted by name)",
+            "Search the directory (active people, sorted by name); a guest finds the "
+            "members of their groups only",
             {200: json_response(page_of("User")), 400: R400, 401: R401},
             parameters=[
                 {"name": "q", "in": "query", "schema": {"type": "string"}},

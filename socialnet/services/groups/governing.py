@@ -27,6 +27,7 @@ from ...realtime.presence import (
 from ...realtime.publisher import after_commit, publish
 from .. import audit
 from .. import screening as screening_gate
+from ..guests.access import end_access_if_groupless
 from ..validation import (
     check_known_fields,
     check_text,
@@ -198,6 +199,13 @@ def do_delete_group(actor: User, group_id: int) -> None:
         raise Forbidden(_("Only the group's admins can delete it."))
     # Everyone leaves: members, outside readers of a public group, announcement listeners.
     rooms = [_room(group.id), *_announcement_rooms(group.id)]
+    guests = db.session.scalars(
+        select(User)
+        .join(GroupMembership, GroupMembership.user_id == User.id)
+        .where(GroupMembership.group_id == group.id, User.guest_company.is_not(None))
+    ).all()
     db.session.delete(group)  # its posts, events, announcements… go with it (ON DELETE CASCADE)
     db.session.flush()
+    for guest in guests:  # a guest whose last group this was loses access at once
+        end_access_if_groupless(guest)
     after_commit(lambda: [close_room_everywhere(room) for room in rooms])

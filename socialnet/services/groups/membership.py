@@ -27,6 +27,7 @@ from ...realtime.presence import (
 )
 from ...realtime.publisher import after_commit, publish
 from ...serializers import user_summary
+from ..guests.access import end_access_if_groupless
 from ..notifications import do_notify
 from ..validation import (
     check_known_fields,
@@ -109,6 +110,8 @@ def do_join(user: User, group_id: int) -> str:
     :raise Conflict: already a member, or the group is archived.
     """
     group = db.session.get(Group, group_id)
+    if group is not None and not policy.can_see_group(user, group):  # a guest: their groups
+        group = None
     if group is None or policy.is_secret_group(group):
         if group is not None and policy.is_group_member(user, group.id):
             raise Conflict(_("You are already a member of this group."))
@@ -154,9 +157,24 @@ def do_add_member(actor: User, group_id: int, data: Any) -> User:
         raise ValidationFailed(_("role must be member or admin."), fields={"role": "unknown"})
     if policy.is_group_member(target, group.id):
         raise Conflict(_("This person is already a member."))
+    if policy.is_guest(target):
+        check_guest_may_join(actor, group, target, role)
     _add_member(group, target.id, role)
     do_notify([target.id], NotificationType.ADDED, actor=actor, group=group)
     return target
+
+
+def check_guest_may_join(actor: User, group: Group, guest: User, role: str) -> None:
+    """A guest joins a group only as a member, by someone who may invite guests into it
+    (:func:`policy.can_invite_guest_to`); joining gives back access that ended when they
+    left their last group (an expired one stays expired)."""
+    if policy.is_group_admin_role(role):
+        raise ValidationFailed(
+            _("A guest cannot be a group admin."), fields={"role": "guest_admin"}
+        )
+    if not policy.can_invite_guest_to(actor, group):
+        raise Forbidden(_("Only this group's admins can bring guests into a secret group."))
+    guest.guest_ended_at = None
 
 
 def _admin_count(group_id: int) -> int:
@@ -188,6 +206,7 @@ def do_remove_member(actor: User, group_id: int, user_id: int) -> None:
         # private or secret group, nothing of it reaches them any more.
         rooms += _announcement_rooms(group.id)
     after_commit(lambda: [leave_room_for_users([user_id], room) for room in rooms])
+    end_access_if_groupless(db.session.get(User, user_id))
 
 
 def do_set_member_role(actor: User, group_id: int, user_id: int, data: Any) -> None:
@@ -202,6 +221,10 @@ def do_set_member_role(actor: User, group_id: int, user_id: int, data: Any) -> N
     membership = db.session.get(GroupMembership, (group.id, user_id))
     if membership is None:
         raise NotFound(_("This person is not a member of the group."))
+    if policy.is_group_admin_role(role) and policy.is_guest(db.session.get(User, user_id)):
+        raise ValidationFailed(
+            _("A guest cannot be a group admin."), fields={"role": "guest_admin"}
+        )
     demoted = policy.is_group_admin_role(membership.role) and not policy.is_group_admin_role(role)
     if demoted and _admin_count(group.id) == 1:
         raise Conflict(_("The last admin cannot step down: make someone else an admin first."))

@@ -23,6 +23,7 @@ from typing import Any
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
 
+from ... import policy
 from ...errors import Conflict, NotFound, UnsupportedType, ValidationFailed
 from ...extensions import db
 from ...models import User
@@ -96,10 +97,13 @@ def forget_avatar(user: User) -> None:
         _replace(user, None)
 
 
-def access_avatar(user_id: int, size: int) -> tuple[User, str]:
-    """``(person, storage key)`` of ``user_id``'s avatar at ``size`` (the caller has checked
-    that the asker is signed in). :raise NotFound: no such person, size or avatar."""
+def access_avatar(viewer: User, user_id: int, size: int) -> tuple[User, str]:
+    """``(person, storage key)`` of ``user_id``'s avatar at ``size``, for ``viewer`` (signed
+    in). :raise NotFound: no such person, size or avatar, or a person ``viewer`` may not see
+    (:func:`policy.can_see_person`)."""
     person = db.session.get(User, user_id)
+    if not policy.can_see_person(viewer, person):
+        person = None
     keys = person.avatar_keys if person is not None and person.deleted_at is None else None
     if not keys or str(size) not in keys:
         raise NotFound(_("No such avatar."))

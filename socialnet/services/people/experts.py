@@ -104,7 +104,11 @@ def find_experts(viewer: User, topic: str | None) -> list[dict[str, Any]]:
     for user_id, count in posts.items():
         evidence[user_id]["posts"] = count
     people = db.session.scalars(
-        select(User).where(User.id.in_(list(evidence)), User.active.is_(True))
+        select(User).where(
+            User.id.in_(list(evidence)),
+            User.active.is_(True),
+            policy.visible_people_filter(viewer),
+        )
     ).all()
     ranked = []
     for person in people:

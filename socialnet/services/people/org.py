@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ... import policy
+from ...errors import NotFound
 from ...extensions import db
 from ...models import User
 from ...serializers import user_summary
@@ -56,12 +59,16 @@ def _team(manager_id: int) -> list[User]:
     )
 
 
-def org_chart(person: User) -> dict[str, Any]:
+def org_chart(person: User, viewer: User) -> dict[str, Any]:
     """``person``'s place in the organisation; every card carries ``report_count``.
+
+    :raise NotFound: ``viewer`` may not see the organisation (a guest).
 
     ``chain`` runs from the direct manager up to the top; ``peers`` share ``person``'s
     manager (``person`` excluded); ``reports`` report to ``person``.
     """
+    if not policy.can_see_org_chart(viewer):
+        raise NotFound(_("No such person."))
     chain = _chain(person)
     peers = [p for p in _team(person.manager_id) if p.id != person.id] if chain else []
     reports = _team(person.id)

@@ -145,12 +145,14 @@ def _comments(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: 
     return stmt.where(*conditions).order_by(found.newest_first(Comment.id))
 
 
-def _people(_user: User, parsed: ParsedQuery, _filters: SearchFilters, dialect: str):
-    """Active colleagues, as the directory lists them."""
+def _people(user: User, parsed: ParsedQuery, _filters: SearchFilters, dialect: str):
+    """Active colleagues ``user`` may see, as the directory lists them."""
     found = match(dialect, PEOPLE, parsed)
     stmt = select(literal("person").label("type"), User.id.label("id"), found.score.label("score"))
     stmt = found.apply(stmt.select_from(User), User.id)
-    stmt = stmt.where(User.active.is_(True), User.deleted_at.is_(None))
+    stmt = stmt.where(
+        User.active.is_(True), User.deleted_at.is_(None), policy.visible_people_filter(user)
+    )
     return stmt.order_by(found.newest_first(User.id))
 
 
