@@ -96,7 +96,9 @@ def test_a_post_in_a_private_group_is_refused_as_shareable(api, cm, make_group, 
     assert count_rows(Shareable) == 0
 
 
-def test_a_post_in_a_secret_group_one_cannot_see_is_a_404(api, cm, make_user, make_group, make_post):
+def test_a_post_in_a_secret_group_one_cannot_see_is_a_404(
+    api, cm, make_user, make_group, make_post
+):
     owner = make_user("Secret Keeper")
     group = make_group("Skunkworks", visibility="secret", members=(owner,))
     post = make_post(owner, "Hush", group=group)
@@ -293,9 +295,11 @@ def test_a_post_moved_out_of_sight_leaves_the_share_page_and_its_links_stop(
 ):
     group = make_group("Lyon site", visibility="public", members=(cm,))
     post = make_post(cm, "Open day", group=group)
-    shareable = api(cm).put(
-        f"/api/v1/posts/{post.id}/shareable", {"target_url": SITE, "texts": TEXTS}
-    ).get_json()
+    shareable = (
+        api(cm)
+        .put(f"/api/v1/posts/{post.id}/shareable", {"target_url": SITE, "texts": TEXTS})
+        .get_json()
+    )
     code = _code(_share(api(employee), shareable["id"])["link"])
     group.visibility = "private"
     db.session.commit()
@@ -375,3 +379,7 @@ def test_signed_out_callers_get_401_from_the_api(offered, api):
     anonymous = api(None)
     for path in ("/api/v1/shareables", "/api/v1/me/advocacy", "/api/v1/advocacy/leaderboard"):
         assert_error(anonymous.get(path), 401)
+
+
+def test_an_unknown_csv_table_is_a_404(api, cm):
+    assert_error(api(cm).get("/api/v1/analytics/advocacy/secrets.csv"), 404)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ... import policy
-from ...errors import Forbidden, ValidationFailed
+from ...errors import Forbidden, NotFound, ValidationFailed
 from ...extensions import db
 from ...models import (
     NETWORKS,
@@ -203,7 +203,13 @@ CSV_TABLES = ("posts", "people")
 
 
 def export_csv(viewer: User, table: str, args: Mapping[str, Any]) -> str:
-    """The ``posts`` or ``people`` table of :func:`report` as CSV (formula-safe cells)."""
+    """The ``posts`` or ``people`` table of :func:`report` as CSV (formula-safe cells).
+
+    :raise Forbidden: not a community manager or admin. :raise NotFound: another table.
+    """
+    check_can_read(viewer)
+    if table not in CSV_TABLES:
+        raise NotFound(_("No such analytics table."))
     data = report(viewer, args)
     if table == "posts":
         header = ["shareable_id", "post_id", "excerpt", "target_url", "withdrawn"]
