@@ -13,7 +13,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from socialnet.extensions import db
-from socialnet.models import AuditLogEntry, Shareable, ShareClick, ShareLink, ShareOpen
+from socialnet.models import (
+    AdvocacyProfile,
+    AuditLogEntry,
+    Shareable,
+    ShareClick,
+    ShareLink,
+    ShareOpen,
+)
 from socialnet.models._time import utcnow
 from socialnet.services.advocacy import links as links_service
 from tests.helpers import assert_error, count_rows
@@ -383,3 +390,29 @@ def test_signed_out_callers_get_401_from_the_api(offered, api):
 
 def test_an_unknown_csv_table_is_a_404(api, cm):
     assert_error(api(cm).get("/api/v1/analytics/advocacy/secrets.csv"), 404)
+
+
+def test_the_personal_export_holds_ones_links_and_deletion_ends_the_ranking(
+    offered, api, employee, fred, client
+):
+    from tests.conftest import PASSWORD
+    from tests.test_personal_data import archive_of
+
+    _post, shareable = offered
+    link = _share(api(employee), shareable["id"], "facebook")["link"]
+    _follow(client, _code(link))
+    _share(api(fred), shareable["id"], "x")
+    api(employee).patch("/api/v1/me/advocacy", {"leaderboard": True})
+    data, _, _ = archive_of(api(employee).get("/api/v1/me/export"))
+    assert data["advocacy"]["leaderboard"] is True
+    [entry] = data["advocacy"]["links"]  # Fred's link is not hers
+    assert (entry["network"], entry["code"], entry["opens"], entry["clicks"]) == (
+        "facebook",
+        _code(link),
+        1,
+        1,
+    )
+    emma = api(employee)
+    assert emma.delete("/api/v1/me", json_body={"password": PASSWORD}).status_code == 204
+    assert db.session.get(AdvocacyProfile, employee.id) is None
+    assert _follow(client, _code(link)).status_code == 302  # links already posted still lead

@@ -30,7 +30,7 @@ from ...models import (
     User,
 )
 from ...models._time import utcnow
-from ...serializers import user_summary
+from ...serializers import iso, user_summary
 from ..analytics.periods import Range, check_range
 from ..csv_export import to_csv
 from ..validation import check_known_fields
@@ -226,3 +226,39 @@ def export_csv(viewer: User, table: str, args: Mapping[str, Any]) -> str:
             for r in data["people"]
         ]
     return to_csv([*header, "opens", "clicks", *_NETWORK_HEADER], rows)
+
+
+def export_entry(user: User) -> dict[str, Any]:
+    """What the personal-data export holds of ``user``'s advocacy: their leaderboard choice
+    and each tracked link they made (network, public code, campaign code, shares opened,
+    clicks counted). Clicks are counted per visitor digest; no visitor is named."""
+    opens = (
+        select(func.count(ShareOpen.id)).where(ShareOpen.link_id == ShareLink.id).scalar_subquery()
+    )
+    clicks = (
+        select(func.count(ShareClick.id))
+        .where(ShareClick.link_id == ShareLink.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(ShareLink, Shareable.post_id, opens, clicks)
+        .join(Shareable, Shareable.id == ShareLink.shareable_id)
+        .where(ShareLink.user_id == user.id)
+        .order_by(ShareLink.id)
+    ).all()
+    return {
+        "leaderboard": opted_in(user),
+        "links": [
+            {
+                "shareable_id": link.shareable_id,
+                "post_id": post_id,
+                "network": link.network,
+                "code": link.code,
+                "campaign": link.campaign,
+                "created_at": iso(link.created_at),
+                "opens": n_opens,
+                "clicks": n_clicks,
+            }
+            for link, post_id, n_opens, n_clicks in rows
+        ],
+    }
