@@ -416,3 +416,59 @@ def test_the_personal_export_holds_ones_links_and_deletion_ends_the_ranking(
     assert emma.delete("/api/v1/me", json_body={"password": PASSWORD}).status_code == 204
     assert db.session.get(AdvocacyProfile, employee.id) is None
     assert _follow(client, _code(link)).status_code == 302  # links already posted still lead
+
+
+# --- the leak matrix: a shareable whose post goes out of sight ------------------------------
+
+CHANGES = ("private", "secret", "deleted", "hidden")
+
+
+def _change(change, api, author, group, post):
+    if change in ("private", "secret"):
+        response = api(author).patch(f"/api/v1/groups/{group.id}", {"type": change})
+        assert response.status_code == 200, response.get_json()
+    elif change == "deleted":
+        assert api(author).delete(f"/api/v1/posts/{post.id}").status_code == 204
+    else:
+        post.moderation_state = "hidden"
+        db.session.commit()
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_read_path_forgets_a_shareable_whose_post_left_the_company_view(
+    change, api, cm, employee, make_user, make_group, make_post, signed_in, client
+):
+    author = make_user("Gus Groupadmin")
+    group = make_group("Lyon site", visibility="public", members=(author,))
+    db.session.execute(
+        db.text("UPDATE group_memberships SET role = 'admin' WHERE user_id = :u"), {"u": author.id}
+    )
+    db.session.commit()
+    post = make_post(author, "Zorglub open day", group=group)
+    shareable = (
+        api(cm)
+        .put(f"/api/v1/posts/{post.id}/shareable", {"target_url": SITE, "texts": TEXTS})
+        .get_json()
+    )
+    code = _code(_share(api(employee), shareable["id"])["link"])
+    _follow(client, code)
+    sid = shareable["id"]
+
+    def seen() -> dict[str, bool]:
+        emma, camille = api(employee), api(cm)
+        return {
+            "api list": bool(emma.get("/api/v1/shareables").get_json()["items"]),
+            "api get": emma.get(f"/api/v1/shareables/{sid}").status_code == 200,
+            "api share": emma.post(f"/api/v1/shareables/{sid}/shares", {"network": "x"}).status_code
+            == 201,
+            "share page": "Zorglub" in signed_in(employee).get("/share").get_data(as_text=True),
+            "public link": _follow(client, code, address="203.0.113.77").status_code == 302,
+            "figures": bool(camille.get("/api/v1/analytics/advocacy").get_json()["posts"]),
+            "figures csv": "Zorglub"
+            in camille.get("/api/v1/analytics/advocacy/posts.csv").get_data(as_text=True),
+            "own figures": bool(emma.get("/api/v1/me/advocacy").get_json()["posts"]),
+        }
+
+    assert all(seen().values()), seen()  # every path works before the change
+    _change(change, api, author, group, post)
+    assert not any(seen().values()), seen()
