@@ -472,3 +472,13 @@ def test_every_read_path_forgets_a_shareable_whose_post_left_the_company_view(
     assert all(seen().values()), seen()  # every path works before the change
     _change(change, api, author, group, post)
     assert not any(seen().values()), seen()
+
+
+def test_without_a_language_the_share_speaks_the_person_s_language(offered, api, make_user):
+    _post, shareable = offered
+    french = make_user("Zoé Française", language="fr")
+    share = api(french).post(
+        f"/api/v1/shareables/{shareable['id']}/shares", {"network": "linkedin"}
+    )
+    assert share.get_json()["language"] == "fr"
+    assert share.get_json()["text"] == TEXTS["linkedin"]["fr"]

@@ -9,6 +9,7 @@ network's link (``form-action 'self'`` forbids a form that redirects off site);
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -26,8 +27,6 @@ NETWORK_LABELS = {"linkedin": "LinkedIn", "x": "X", "facebook": "Facebook"}
 
 
 def _page_language() -> str:
-    from flask_babel import get_locale
-
     language = str(get_locale() or "en")[:2]
     return language if language in TEXT_LANGUAGES else "en"
 

@@ -116,7 +116,13 @@ SCHEMAS = {
         "type": "object",
         "required": ["network"],
         "additionalProperties": False,
-        "properties": {"network": NETWORK, "language": {**LANGUAGE, "default": "en"}},
+        "properties": {
+            "network": NETWORK,
+            "language": {
+                **LANGUAGE,
+                "description": "default: the caller's language if en or fr, else en",
+            },
+        },
     },
     "Share": _obj(
         {

@@ -108,7 +108,8 @@ def public_link(code: str, base_url: str) -> str:
 
 def do_open_share(user: User, shareable_id: int, data: Any, base_url: str) -> dict[str, Any]:
     """``{"network", "language"?}`` → the tracked link and the network's share page with
-    the suggested text; the opening is counted.
+    the suggested text (in ``language``, else the person's language, else English); the
+    opening is counted.
 
     :raise NotFound: not offered to ``user``. :raise ValidationFailed: unknown network
         or language.
@@ -116,7 +117,8 @@ def do_open_share(user: User, shareable_id: int, data: Any, base_url: str) -> di
     data = check_known_fields(data, {"network", "language"})
     shareable, _post = access_offered(user, shareable_id)
     network = _check_choice(data.get("network"), NETWORKS, "network")
-    language = _check_choice(data.get("language") or "en", TEXT_LANGUAGES, "language")
+    chosen = user.language if user.language in TEXT_LANGUAGES else TEXT_LANGUAGES[0]
+    language = _check_choice(data.get("language") or chosen, TEXT_LANGUAGES, "language")
     link = _link_for(user, shareable, network)
     db.session.add(ShareOpen(link_id=link.id, created_at=utcnow()))
     db.session.flush()
