@@ -156,6 +156,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "JOBS_INTERVAL_SECONDS": float(os.environ.get("SOCIALNET_JOBS_INTERVAL", "30")),
         "GROUP_CREATION_ROLES": _csv(os.environ.get("SOCIALNET_GROUP_CREATION_ROLES")),
         "COMPANY_NAME": os.environ.get("SOCIALNET_COMPANY_NAME", "Lumen & Co"),
+        # The company's public sites (host names, subdomains included) that shareable posts
+        # may lead to (services/advocacy): a tracked link never leads anywhere else.
+        "ADVOCACY_SITES": _csv(os.environ.get("SOCIALNET_ADVOCACY_SITES")),
         "DIGEST_SEND_HOUR": int(os.environ.get("SOCIALNET_DIGEST_HOUR", "7")),
         "COMPANY_TIMEZONE": os.environ.get("SOCIALNET_COMPANY_TIMEZONE", "Europe/Paris"),
         # The languages people may choose (socialnet/i18n.py); English is the source text.

@@ -198,3 +198,11 @@ class TrustedHostMiddleware:
                 )
                 return [body]
         return self.wsgi_app(environ, start_response)
+
+
+def request_base_url() -> str:
+    """The site's address for links that leave it (shared on social networks): ``PUBLIC_URL``
+    when set, else the address of this request (whose Host has been checked)."""
+    from flask import current_app, request
+
+    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")

@@ -150,6 +150,10 @@ BUCKETS = (
         ("api.upload_file", "api.set_avatar", "people.set_avatar"),
     ),
     Bucket("tokens", "10 per hour", user_key, ("api.create_token",)),
+    # The public tracked link: people follow it once; a flood from one address is a script
+    # (its clicks are counted once an hour anyway).
+    Bucket("share_links", "120 per minute", ip_key, ("advocacy.follow",)),
+    Bucket("shares", "60 per minute", user_key, ("api.open_share", "advocacy.open_share")),
     # Building an archive reads everything a person ever did: a few per hour is plenty.
     Bucket(
         "data_export",

@@ -125,6 +125,8 @@ def start_live_server(
         # abuse limits are tested on their own (tests/test_rate_limits.py, e2e); bursts here
         # stand for many people
         "SOCIALNET_RATE_LIMITS": "0",
+        # the company's public site that shareable posts may lead to (employee advocacy)
+        "SOCIALNET_ADVOCACY_SITES": "lumen.example",
         **env_extra,
     }
     if prepare:

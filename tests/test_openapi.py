@@ -240,6 +240,11 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         },
     ).get_json()
     put_avatar(api(employee), png_bytes())
+    app.config["ADVOCACY_SITES"] = ["lumen.example"]
+    shareable = boss.put(
+        f"{PREFIX}/posts/{post['id']}/shareable",
+        {"target_url": "https://lumen.example/a", "texts": {"x": {"en": "Read this"}}},
+    ).get_json()
     return {
         "user_id": employee.id,
         "post_id": post["id"],
@@ -252,6 +257,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         "name": image["name"],
         "event_id": event["id"],
         "version": 1,
+        "shareable_id": shareable["id"],
     }
 
 

@@ -6,6 +6,7 @@ OpenAPI document is assembled in ``api/spec/``.
 
 from . import (  # noqa: F401  (routes register on import)
     accounts,
+    advocacy,
     analytics,
     announcements,
     events,

@@ -1,6 +1,16 @@
 """SQLAlchemy models, one module per domain."""
 
 from . import search  # noqa: F401  (attaches the full-text index DDL to db.metadata)
+from .advocacy import (
+    NETWORKS,
+    TEXT_LANGUAGES,
+    AdvocacyProfile,
+    Network,
+    Shareable,
+    ShareClick,
+    ShareLink,
+    ShareOpen,
+)
 from .analytics import (
     AnalyticsDay,
     AnalyticsDayGroup,
@@ -75,6 +85,14 @@ from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicCount, Top
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "NETWORKS",
+    "TEXT_LANGUAGES",
+    "AdvocacyProfile",
+    "Network",
+    "Shareable",
+    "ShareClick",
+    "ShareLink",
+    "ShareOpen",
     "GuestInvitation",
     "GuestInvitationGroup",
     "REMINDER_KINDS",

@@ -5,7 +5,7 @@ Every read path (feed, permalink, profile, API, socket rooms, catch-up) calls
 ``can_*`` predicate. A private object that a user may not see must be handled
 exactly like a missing one (404).
 
-The package has one module per domain (``roles``, ``groups``, ``posts``,
+The package has one module per domain (``advocacy``, ``roles``, ``groups``, ``posts``,
 ``announcements``, ``events``, ``guests``, ``invitations``, ``people``, ``rooms``,
 ``moderation``, ``notifications``, ``audit``); this module
 re-exports their public names, so callers write ``policy.<name>``. Policy imports
@@ -16,6 +16,13 @@ Outside this package no code compares a role or builds a visibility filter
 
 from __future__ import annotations
 
+from .advocacy import (
+    can_advocate,
+    can_manage_shareables,
+    can_read_advocacy_figures,
+    company_wide_post_filter,
+    shareable_now_filter,
+)
 from .announcements import (
     announceable_groups_filter,
     can_announce_to,
@@ -144,6 +151,11 @@ from .rooms import (
 )
 
 __all__ = [
+    "can_advocate",
+    "can_manage_shareables",
+    "can_read_advocacy_figures",
+    "company_wide_post_filter",
+    "shareable_now_filter",
     "calendar_events_filter",
     "can_manage_event",
     "can_endorse",

@@ -46,6 +46,7 @@ from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..markup import MENTION_RE
 from ..models import (
+    AdvocacyProfile,
     Announcement,
     ApiToken,
     Ballot,
@@ -253,6 +254,7 @@ def _cancel_scheduled_announcements(user: User) -> None:
 
 def _delete_personal_rows(user: User) -> None:
     for model in (
+        AdvocacyProfile,  # off the advocacy leaderboard; their share links keep counting
         GroupMembership,
         GroupJoinRequest,
         Notification,

@@ -81,6 +81,7 @@ from ..models import (
 from ..models._time import utcnow
 from ..serializers import iso
 from . import audit, files
+from .advocacy import figures as advocacy_figures
 from .people import avatar
 from .people.skills import skills_of
 
@@ -543,6 +544,7 @@ def collect(user: User) -> dict[str, Any]:
         **_endorsements(user),
         "files": files.export_entries(user),
         "avatar": avatar.export_entry(user),
+        "advocacy": advocacy_figures.export_entry(user),
     }
 
 

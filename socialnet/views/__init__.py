@@ -53,6 +53,7 @@ def day(value: str | date | None) -> str:
 
 def register_views(app: Flask) -> None:
     from . import moderation_globals
+    from .advocacy import bp as advocacy_bp
     from .analytics import bp as analytics_bp
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
@@ -90,6 +91,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(topics_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(digest_bp)
+    app.register_blueprint(advocacy_bp)
     app.add_template_filter(when)
     app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import (
     accounts,
+    advocacy,
     analytics,
     announcements,
     events,
@@ -59,6 +60,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     topics,
     people,
     events,
+    advocacy,
     guests,
 )
 
