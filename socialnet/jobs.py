@@ -1,5 +1,5 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
-personal digests.
+personal digests, newsletters (publication, then their emails in batches).
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every
@@ -16,7 +16,9 @@ process runs the jobs at a time; the others skip that pass:
 
 Each job is also idempotent (a scheduled announcement is claimed with
 ``UPDATE … WHERE published_at IS NULL``; celebrations are inserted with
-``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders), so even
+``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders; a newsletter
+is claimed like an announcement and each of its emails by ``UPDATE … WHERE sent_at IS
+NULL``), so even
 two passes at once would publish nothing twice.
 """
 
@@ -40,6 +42,7 @@ from .services.celebrations import company_today, do_run_celebrations
 from .services.digest import queue_due_digests
 from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
+from .services.newsletters import sending as newsletters
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +127,10 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         digests = queue_due_digests(now)
         db.session.commit()  # the digests claimed leave now
+        issues = newsletters.publish_due(now)
+        db.session.commit()
+        newsletter_emails = newsletters.queue_due_emails(now)
+        db.session.commit()  # the newsletter emails claimed leave now
     except Exception:
         db.session.rollback()
         raise
@@ -134,6 +141,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "stale_uploads_removed": stale,
         "event_reminders_sent": reminded,
         "digests_sent": digests,
+        "newsletters_published": issues,
+        "newsletter_emails_sent": newsletter_emails,
     }
 
 
@@ -152,6 +161,8 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "stale_uploads_removed": 0,
                 "event_reminders_sent": 0,
                 "digests_sent": 0,
+                "newsletters_published": 0,
+                "newsletter_emails_sent": 0,
                 "skipped": 1,
             }
         try:

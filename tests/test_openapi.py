@@ -240,6 +240,14 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         },
     ).get_json()
     put_avatar(api(employee), png_bytes())
+    newsletter = boss.post(
+        PREFIX + "/newsletters",
+        {
+            "title": "News",
+            "sections": [{"heading": "H", "post_ids": [post["id"]]}],
+            "audience": {"kind": "company"},
+        },
+    ).get_json()
     return {
         "user_id": employee.id,
         "post_id": post["id"],
@@ -251,6 +259,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         "file_id": image["id"],
         "name": image["name"],
         "event_id": event["id"],
+        "newsletter_id": newsletter["id"],
         "version": 1,
     }
 

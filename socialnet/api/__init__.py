@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (routes register on import)
     files,
     groups,
     moderation,
+    newsletters,
     notifications,
     openapi,
     people,

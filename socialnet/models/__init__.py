@@ -42,6 +42,16 @@ from .moderation import (
     WatchedWord,
     WatchedWordAction,
 )
+from .newsletters import (
+    NEWSLETTER_AUDIENCES,
+    NEWSLETTER_STATUSES,
+    Newsletter,
+    NewsletterClick,
+    NewsletterItem,
+    NewsletterRecipient,
+    NewsletterSection,
+    NewsletterStatus,
+)
 from .notifications import (
     MUTABLE_NOTIFICATION_TYPES,
     NOTIFICATION_TYPES,
@@ -74,6 +84,14 @@ from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicCount, Top
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "NEWSLETTER_AUDIENCES",
+    "NEWSLETTER_STATUSES",
+    "Newsletter",
+    "NewsletterClick",
+    "NewsletterItem",
+    "NewsletterRecipient",
+    "NewsletterSection",
+    "NewsletterStatus",
     "REMINDER_KINDS",
     "RSVP_ANSWERS",
     "RSVP_STATUSES",

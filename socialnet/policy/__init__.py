@@ -6,7 +6,8 @@ Every read path (feed, permalink, profile, API, socket rooms, catch-up) calls
 exactly like a missing one (404).
 
 The package has one module per domain (``roles``, ``groups``, ``posts``,
-``announcements``, ``events``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this module
+``announcements``, ``events``, ``newsletters``, ``rooms``, ``moderation``,
+``notifications``, ``audit``); this module
 re-exports their public names, so callers write ``policy.<name>``. Policy imports
 models, ``extensions`` and ``limits`` only — never a service — so any service may ask it.
 Outside this package no code compares a role or builds a visibility filter
@@ -70,6 +71,13 @@ from .moderation import (
     cases_visible_filter,
     moderation_reach,
 )
+from .newsletters import (
+    can_compose_newsletter,
+    can_manage_newsletter,
+    can_read_newsletter,
+    newsletters_managed_filter,
+    newsletters_visible_filter,
+)
 from .notifications import (
     group_known_to_row,
     post_visible_to_row,
@@ -125,6 +133,11 @@ from .rooms import (
 )
 
 __all__ = [
+    "can_compose_newsletter",
+    "can_manage_newsletter",
+    "can_read_newsletter",
+    "newsletters_managed_filter",
+    "newsletters_visible_filter",
     "calendar_events_filter",
     "can_manage_event",
     "can_endorse",

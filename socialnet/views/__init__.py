@@ -63,6 +63,7 @@ def register_views(app: Flask) -> None:
     from .groups import bp as groups_bp
     from .language import bp as language_bp
     from .moderation import bp as moderation_bp
+    from .newsletters import bp as newsletters_bp
     from .notifications import bp as notifications_bp
     from .people import bp as people_bp
     from .polls import bp as polls_bp
@@ -88,6 +89,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(topics_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(digest_bp)
+    app.register_blueprint(newsletters_bp)
     app.add_template_filter(when)
     app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)

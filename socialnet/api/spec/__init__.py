@@ -25,6 +25,7 @@ from . import (
     groups,
     meta,
     moderation,
+    newsletters,
     notifications,
     people,
     personal_data,
@@ -58,6 +59,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     topics,
     people,
     events,
+    newsletters,
 )
 
 

@@ -1,0 +1,3 @@
+"""Newsletters (issue #18): ``composing`` (checks, drafts, scheduling), ``reading`` (what
+an issue shows one reader, its dict, the list), ``sending`` (publication and the emails,
+through the job loop, once per recipient), ``tracking`` (opens, clicks, reach, CSV)."""
