@@ -24,6 +24,7 @@ from socialnet.models import (
 )
 from socialnet.models._time import utcnow
 from socialnet.services.newsletters import sending, tracking
+from tests.conftest import PASSWORD
 from tests.helpers import assert_error, count_rows
 from tests.mail_sink import PUBLIC_URL, header, parts_of, smtp  # noqa: F401 (the fixture)
 from tests.web import csrf_from, html_of
@@ -540,3 +541,57 @@ def test_the_reach_page(auth, cm, employee, issue, sent_mail, client):
     page = auth.login(cm).get(f"/newsletters/{newsletter.id}/reach")
     assert page.status_code == 200 and "25" in html_of(page)
     assert db.session.scalar(select(Post.id).limit(1)) is not None
+
+
+def test_a_process_that_claims_between_our_read_and_our_claim_wins(
+    app, monkeypatch, cm, employee, manager, issue, sent_mail
+):
+    """Two processes read the same pending recipients; the other one claims (and commits)
+    two of them first: this pass sends only the others, and nobody gets two emails."""
+    newsletter = db.session.get(Newsletter, issue["id"])
+    sending.do_publish(newsletter, after_publish())
+    db.session.commit()
+    read_pending = sending._pending
+    raced = []
+
+    def pending_then_raced(newsletter, limit):
+        ids = read_pending(newsletter, limit)
+        if raced:  # the pass's last look ("anyone left?"), after its own claim
+            return ids
+        raced.append(ids)
+        with db.engine.connect() as other:  # the other process's own connection
+            other.execute(
+                NewsletterRecipient.__table__.update()
+                .where(
+                    NewsletterRecipient.newsletter_id == newsletter.id,
+                    NewsletterRecipient.user_id.in_([employee.id, manager.id]),
+                )
+                .values(sent_at=utcnow())
+            )
+            other.commit()
+        return ids
+
+    monkeypatch.setattr(sending, "_pending", pending_then_raced)
+    assert sending.queue_due_emails(after_publish()) == 2
+    db.session.commit()
+    assert employee.id in raced[0] and manager.id in raced[0]  # both read as pending
+    assert employee.email not in recipients_of(sent_mail)
+    assert manager.email not in recipients_of(sent_mail)
+    assert len(sent_mail) == 2 and cm.email in recipients_of(sent_mail)
+    assert db.session.get(Newsletter, issue["id"]).status == "sent"
+
+
+def test_reading_records_are_in_the_export_and_go_with_the_account(
+    api, client, cm, employee, issue, sent_mail
+):
+    newsletter = published(issue)
+    item = newsletter.sections[0].items[0]
+    client.get(f"/newsletters/click/{tracking.click_token(newsletter.id, employee.id, item.id)}")
+    [entry] = tracking.export_entries(employee)
+    assert entry["newsletter_id"] == newsletter.id and entry["open_count"] == 1
+    assert entry["clicks"][0]["post_id"] == item.post_id and entry["clicks"][0]["count"] == 1
+    deleted = api(employee).delete("/api/v1/me", json_body={"password": PASSWORD})
+    assert deleted.status_code == 204
+    db.session.rollback()
+    assert db.session.get(NewsletterRecipient, (newsletter.id, employee.id)) is None
+    assert count_rows(NewsletterClick) == 0

@@ -264,3 +264,33 @@ def analytics_rows(user: User, since: datetime, until: datetime) -> list[dict[st
         {"id": n.id, "title": n.title, "published_at": iso(n.published_at), **figures(n)}
         for n in issues
     ]
+
+
+def export_entries(user: User) -> list[dict[str, Any]]:
+    """What is kept about ``user`` as a newsletter reader (personal data export): each
+    issue sent to them, when, whether and how often they opened it, their clicks per post."""
+    rows = db.session.execute(
+        select(NewsletterRecipient)
+        .where(NewsletterRecipient.user_id == user.id)
+        .order_by(NewsletterRecipient.newsletter_id)
+    ).scalars()
+    clicks: dict[int, list[dict[str, Any]]] = {}
+    for click, post_id in db.session.execute(
+        select(NewsletterClick, NewsletterItem.post_id)
+        .join(NewsletterItem, NewsletterItem.id == NewsletterClick.item_id)
+        .where(NewsletterClick.user_id == user.id)
+        .order_by(NewsletterClick.item_id)
+    ).all():
+        clicks.setdefault(click.newsletter_id, []).append(
+            {"post_id": post_id, "first_at": iso(click.first_at), "count": click.count}
+        )
+    return [
+        {
+            "newsletter_id": row.newsletter_id,
+            "sent_at": iso(row.sent_at),
+            "opened_at": iso(row.opened_at),
+            "open_count": row.open_count,
+            "clicks": clicks.get(row.newsletter_id, []),
+        }
+        for row in rows
+    ]
