@@ -21,9 +21,6 @@ from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...extensions import db
 from ...markup import render
 from ...models import (
-    NEWSLETTER_AUDIENCES,
-    Group,
-    GroupMembership,
     ModerationState,
     Newsletter,
     NewsletterItem,
@@ -33,7 +30,8 @@ from ...models import (
     User,
 )
 from ...models._time import utcnow
-from ..validation import MAX_ID, check_known_fields, check_optional_id, check_text, parse_datetime
+from ..validation import MAX_ID, check_known_fields, check_text, parse_datetime
+from .audience import audience_ids, check_audience
 
 FIELDS = {"title", "intro", "sections", "audience", "publish_at"}
 SECTION_FIELDS = {"heading", "text", "post_ids"}
@@ -82,60 +80,6 @@ def access_managed(user: User, newsletter_id: int) -> Newsletter:
     if not policy.can_manage_newsletter(user, newsletter):
         raise Forbidden(_("Only community managers and administrators manage newsletters."))
     return newsletter
-
-
-# -- audience ------------------------------------------------------------------------------
-
-
-def audience_ids(kind: str, value: str, group_id: int | None) -> Select:
-    """SQL SELECT of the ids of the active people an audience addresses now."""
-    query = select(User.id.label("id")).where(User.active.is_(True), User.deleted_at.is_(None))
-    if kind == "site":
-        return query.where(User.site == value)
-    if kind == "department":
-        return query.where(User.department == value)
-    if kind == "group":
-        members = select(GroupMembership.user_id).where(GroupMembership.group_id == group_id)
-        return query.where(User.id.in_(members))
-    return query
-
-
-def check_audience(user: User, raw: Any) -> tuple[str, str, int | None]:
-    """``{"kind": company|site|department|group, "value": …}`` → (kind, value, group id).
-
-    :raise ValidationFailed: ``fields.audience``: ``invalid``, ``unknown_group`` (missing
-        or not visible to ``user``), ``unknown_site``, ``unknown_department`` (nobody active
-        works there).
-    """
-    if not isinstance(raw, dict) or raw.get("kind") not in NEWSLETTER_AUDIENCES:
-        raise ValidationFailed(
-            _(
-                'audience must be {"kind": one of %(kinds)s, "value": …}.',
-                kinds=", ".join(NEWSLETTER_AUDIENCES),
-            ),
-            fields={"audience": "invalid"},
-        )
-    check_known_fields(raw, {"kind", "value"})
-    kind, value = raw["kind"], raw.get("value")
-    if kind == "group":
-        group_id = check_optional_id(value, "audience.value")
-        group = db.session.get(Group, group_id) if group_id else None
-        if group is None or not policy.can_see_group(user, group):
-            raise ValidationFailed(_("No such group."), fields={"audience": "unknown_group"})
-        return kind, "", group.id
-    if kind in ("site", "department"):
-        value = check_text(value, "audience.value", max_len=120)
-        column = User.site if kind == "site" else User.department
-        someone = db.session.scalar(select(User.id).where(column == value, User.active).limit(1))
-        if someone is None:
-            message = (
-                _("Nobody works at the site %(value)s.", value=value)
-                if kind == "site"
-                else _("Nobody works in the department %(value)s.", value=value)
-            )
-            raise ValidationFailed(message, fields={"audience": f"unknown_{kind}"})
-        return kind, value, None
-    return kind, "", None
 
 
 # -- sections and their posts --------------------------------------------------------------

@@ -40,7 +40,8 @@ from ...realtime.publisher import after_commit
 from ...serializers import user_summary
 from ..digest import UnfoldedMessage, link, send_all
 from ..validation import MAX_ID
-from .composing import access_managed, audience_ids
+from .audience import audience_ids
+from .composing import access_managed
 from .reading import newsletter_dict, shown_posts
 from .tracking import click_token, open_token
 
