@@ -12,11 +12,14 @@ away is a string somebody forgot to wrap.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from socialnet.extensions import db
+from socialnet.models._time import utcnow
 from socialnet.services import announcements, case_actions, password_reset
+from socialnet.services.editorial import items as editorial_items
 from socialnet.services.newsletters import composing
 from socialnet.services.reports import do_report
 from tests.i18n_support import VisibleText, date_words, pseudo_locale, unwrapped
@@ -112,12 +115,21 @@ def world(make_user, make_post, cm, employee, fred, admin):
             "audience": {"kind": "company"},
         },
     )
+    item = editorial_items.do_create_item(
+        cm,
+        {
+            "title": "Quabble Snorpel",
+            "publish_at": (utcnow() + timedelta(hours=1)).isoformat(),
+            "assignee_id": employee.id,
+        },
+    )
     db.session.commit()
     return {
         "case": case,
         "decided": decided,
         "announcement": announcement,
         "newsletter": newsletter,
+        "item_day": item.publish_at.date().isoformat(),
     }
 
 
@@ -147,6 +159,9 @@ def _pages(world) -> list[tuple[str, str]]:
         ("cm", f"/newsletters/{world['newsletter'].id}/preview?as=nobody"),
         ("cm", f"/newsletters/{world['newsletter'].id}/reach"),
         ("employee", "/newsletters"),
+        ("cm", "/editorial"),
+        ("cm", f"/editorial?view=week&date={world['item_day']}"),
+        ("employee", "/editorial?view=week"),
         ("employee", "/settings/preferences"),
         ("admin", "/settings/preferences"),
         ("employee", "/settings/password"),

@@ -260,6 +260,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         "name": image["name"],
         "event_id": event["id"],
         "newsletter_id": newsletter["id"],
+        "item_id": boss.post(PREFIX + "/editorial/items", {"title": "Plan"}).get_json()["id"],
         "version": 1,
     }
 

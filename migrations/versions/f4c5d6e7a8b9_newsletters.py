@@ -1,4 +1,5 @@
-"""newsletters: issues, their sections and items, recipients (the send claim, opens) and clicks
+"""newsletters: issues, their sections and items, recipients (the send claim, opens) and
+clicks; the editorial calendar's items
 
 Revision ID: f4c5d6e7a8b9
 Revises: 5a1c3e7b9d20
@@ -167,8 +168,59 @@ def upgrade():
     )
     op.create_index("ix_newsletter_clicks_newsletter_id", "newsletter_clicks", ["newsletter_id"])
 
+    op.create_table(
+        "editorial_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("brief", sa.Text(), nullable=False),
+        sa.Column("due_at", sa.DateTime(), nullable=True),
+        sa.Column("publish_at", sa.DateTime(), nullable=True),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
+        sa.Column("target_kind", sa.String(length=16), nullable=False),
+        sa.Column("target_value", sa.String(length=120), nullable=False),
+        sa.Column("group_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('idea', 'assigned', 'draft', 'scheduled', 'published', 'dropped')",
+            name=op.f("ck_editorial_items_status_known"),
+        ),
+        sa.CheckConstraint(
+            "target_kind IN ('company', 'site', 'department', 'group')",
+            name=op.f("ck_editorial_items_target_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["users.id"],
+            name=op.f("fk_editorial_items_assignee_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_editorial_items_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["groups.id"],
+            name=op.f("fk_editorial_items_group_id_groups"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_editorial_items")),
+    )
+    op.create_index("ix_editorial_items_assignee_id", "editorial_items", ["assignee_id"])
+    op.create_index("ix_editorial_items_due_at", "editorial_items", ["due_at"])
+    op.create_index("ix_editorial_items_publish_at", "editorial_items", ["publish_at"])
+
 
 def downgrade():
+    op.drop_index("ix_editorial_items_publish_at", table_name="editorial_items")
+    op.drop_index("ix_editorial_items_due_at", table_name="editorial_items")
+    op.drop_index("ix_editorial_items_assignee_id", table_name="editorial_items")
+    op.drop_table("editorial_items")
     op.drop_index("ix_newsletter_clicks_newsletter_id", table_name="newsletter_clicks")
 
     op.drop_table("newsletter_clicks")

@@ -22,6 +22,7 @@ from .calendar import (
     RsvpStatus,
 )
 from .digests import DIGEST_FREQUENCIES, DigestFrequency, DigestSend
+from .editorial import EDITORIAL_STATUSES, EDITORIAL_TARGETS, EditorialItem
 from .events import Event
 from .files import FILE_NAME_MAX, FileUpload
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
@@ -84,6 +85,9 @@ from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicCount, Top
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "EDITORIAL_STATUSES",
+    "EDITORIAL_TARGETS",
+    "EditorialItem",
     "NEWSLETTER_AUDIENCES",
     "NEWSLETTER_STATUSES",
     "Newsletter",

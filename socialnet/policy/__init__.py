@@ -74,7 +74,9 @@ from .moderation import (
 from .newsletters import (
     can_compose_newsletter,
     can_manage_newsletter,
+    can_plan_editorial,
     can_read_newsletter,
+    editorial_items_visible_filter,
     newsletters_managed_filter,
     newsletters_visible_filter,
 )
@@ -134,6 +136,8 @@ from .rooms import (
 
 __all__ = [
     "can_compose_newsletter",
+    "can_plan_editorial",
+    "editorial_items_visible_filter",
     "can_manage_newsletter",
     "can_read_newsletter",
     "newsletters_managed_filter",

@@ -57,6 +57,7 @@ def register_views(app: Flask) -> None:
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
     from .digest import bp as digest_bp
+    from .editorial import bp as editorial_bp
     from .events import bp as events_bp
     from .feed import bp as feed_bp
     from .files import bp as files_bp
@@ -90,6 +91,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(language_bp)
     app.register_blueprint(digest_bp)
     app.register_blueprint(newsletters_bp)
+    app.register_blueprint(editorial_bp)
     app.add_template_filter(when)
     app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)

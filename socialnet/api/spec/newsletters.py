@@ -1,4 +1,5 @@
-"""OpenAPI description of the newsletters routes (socialnet/api/newsletters.py)."""
+"""OpenAPI description of the newsletters and editorial calendar routes
+(socialnet/api/newsletters.py, socialnet/api/editorial.py)."""
 
 from __future__ import annotations
 
@@ -330,3 +331,138 @@ PATHS: dict[str, Any] = {
         )
     },
 }
+
+
+# -- the editorial calendar ----------------------------------------------------------------
+
+EDITORIAL_STATUS = {
+    "type": "string",
+    "enum": ["idea", "assigned", "draft", "scheduled", "published", "dropped"],
+}
+EDITORIAL_FIELDS = {
+    "title": {"type": "string", "maxLength": 200},
+    "brief": {"type": "string", "maxLength": 5000},
+    "due_at": NULLABLE_DATE_TIME,
+    "publish_at": NULLABLE_DATE_TIME,
+    "assignee_id": {"type": "integer", "minimum": 1, "nullable": True},
+    "target": AUDIENCE,
+    "status": EDITORIAL_STATUS,
+}
+SPAN_PARAMS = [
+    {
+        "name": "view",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": ["month", "week"], "default": "month"},
+    },
+    {
+        "name": "date",
+        "in": "query",
+        "required": False,
+        "description": "a day of the month or week (default: today, company time)",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "assignee_id",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    {"name": "site", "in": "query", "required": False, "schema": {"type": "string"}},
+]
+SCHEMAS["EditorialItem"] = {
+    "type": "object",
+    "required": [*EDITORIAL_FIELDS, "id", "assignee", "late", "created_at", "updated_at"],
+    "properties": {
+        **EDITORIAL_FIELDS,
+        "id": {"type": "integer"},
+        "assignee": {**ref("UserSummary"), "nullable": True},
+        "late": {"type": "boolean", "description": "due and not yet drafted or scheduled"},
+        "created_at": DATE_TIME,
+        "updated_at": DATE_TIME,
+    },
+}
+SCHEMAS["EditorialItemCreate"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title"],
+    "properties": EDITORIAL_FIELDS,
+}
+SCHEMAS["EditorialItemUpdate"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": EDITORIAL_FIELDS,
+}
+SCHEMAS["EditorialView"] = {
+    "type": "object",
+    "required": ["view", "from", "to", "previous", "next", "days"],
+    "properties": {
+        "view": {"type": "string", "enum": ["month", "week"]},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "previous": {"type": "string", "format": "date"},
+        "next": {"type": "string", "format": "date"},
+        "days": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["date", "items"],
+                "properties": {
+                    "date": {"type": "string", "format": "date"},
+                    "items": {"type": "array", "items": ref("EditorialItem")},
+                },
+            },
+        },
+    },
+}
+ITEM_ID = id_param("item_id")
+PATHS.update(
+    {
+        "/editorial/items": {
+            "post": operation(
+                "Plan an editorial item (community managers and admins); dates not in the past",
+                {
+                    201: json_response(ref("EditorialItem"), "Created"),
+                    400: R400,
+                    413: R413,
+                    401: R401,
+                    403: R403,
+                },
+                requestBody=json_body_of("EditorialItemCreate"),
+            ),
+            "get": operation(
+                "A month or a week of the editorial calendar, by day (items the caller may "
+                "see: all for community managers and admins, one's own assignments otherwise)",
+                {200: json_response(ref("EditorialView")), 400: R400, 401: R401},
+                parameters=SPAN_PARAMS,
+            ),
+        },
+        "/editorial/items/{item_id}": {
+            "get": operation(
+                "An editorial item",
+                {200: json_response(ref("EditorialItem")), **ERRORS},
+                parameters=[ITEM_ID],
+            ),
+            "patch": operation(
+                "Change an editorial item (the whole item is checked again)",
+                {200: json_response(ref("EditorialItem")), 400: R400, 413: R413, **ERRORS},
+                parameters=[ITEM_ID],
+                requestBody=json_body_of("EditorialItemUpdate"),
+            ),
+        },
+        "/editorial/calendar.ics": {
+            "get": operation(
+                "The same span and filters as an iCalendar file",
+                {
+                    200: {
+                        "description": "iCalendar (RFC 5545)",
+                        "content": {"text/calendar": {"schema": {"type": "string"}}},
+                    },
+                    400: R400,
+                    401: R401,
+                },
+                parameters=SPAN_PARAMS,
+            )
+        },
+    }
+)

@@ -32,7 +32,7 @@ def audience_ids(kind: str, value: str, group_id: int | None) -> Select:
     return query
 
 
-def check_audience(user: User, raw: Any) -> tuple[str, str, int | None]:
+def check_audience(user: User, raw: Any, field: str = "audience") -> tuple[str, str, int | None]:
     """``{"kind": company|site|department|group, "value": …}`` → (kind, value, group id).
 
     :raise ValidationFailed: ``fields.audience``: ``invalid``, ``unknown_group`` (missing
@@ -42,21 +42,22 @@ def check_audience(user: User, raw: Any) -> tuple[str, str, int | None]:
     if not isinstance(raw, dict) or raw.get("kind") not in NEWSLETTER_AUDIENCES:
         raise ValidationFailed(
             _(
-                'audience must be {"kind": one of %(kinds)s, "value": …}.',
+                '%(field)s must be {"kind": one of %(kinds)s, "value": …}.',
+                field=field,
                 kinds=", ".join(NEWSLETTER_AUDIENCES),
             ),
-            fields={"audience": "invalid"},
+            fields={field: "invalid"},
         )
     check_known_fields(raw, {"kind", "value"})
     kind, value = raw["kind"], raw.get("value")
     if kind == "group":
-        group_id = check_optional_id(value, "audience.value")
+        group_id = check_optional_id(value, f"{field}.value")
         group = db.session.get(Group, group_id) if group_id else None
         if group is None or not policy.can_see_group(user, group):
-            raise ValidationFailed(_("No such group."), fields={"audience": "unknown_group"})
+            raise ValidationFailed(_("No such group."), fields={field: "unknown_group"})
         return kind, "", group.id
     if kind in ("site", "department"):
-        value = check_text(value, "audience.value", max_len=120)
+        value = check_text(value, f"{field}.value", max_len=120)
         column = User.site if kind == "site" else User.department
         someone = db.session.scalar(select(User.id).where(column == value, User.active).limit(1))
         if someone is None:
@@ -65,6 +66,6 @@ def check_audience(user: User, raw: Any) -> tuple[str, str, int | None]:
                 if kind == "site"
                 else _("Nobody works in the department %(value)s.", value=value)
             )
-            raise ValidationFailed(message, fields={"audience": f"unknown_{kind}"})
+            raise ValidationFailed(message, fields={field: f"unknown_{kind}"})
         return kind, value, None
     return kind, "", None
