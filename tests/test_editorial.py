@@ -3,17 +3,26 @@ and week views filtered by person and site; the .ics export; what is refused."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import select
 
+from socialnet.extensions import db
 from socialnet.models import EditorialItem
 from socialnet.models._time import utcnow
+from socialnet.services.celebrations import company_tz
 from tests.helpers import assert_error, count_rows
-from tests.web import html_of
+from tests.web import csrf_from, html_of
 
 API = "/api/v1/editorial/items"
+
+
+def local_day(moment: str) -> str:
+    """The company day of an ISO instant (the views are by company day)."""
+    parsed = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return parsed.astimezone(company_tz()).date().isoformat()
 
 
 def at(**delta) -> str:
@@ -37,7 +46,7 @@ def test_plan_an_item_see_it_in_the_month_and_week_and_change_it(api, cm, employ
     item = created.get_json()
     assert item["status"] == "assigned" and item["assignee"]["id"] == employee.id
     assert item["target"] == {"kind": "site", "value": "Lyon"} and item["late"] is False
-    day = item["publish_at"][:10]
+    day = local_day(item["publish_at"])
     for view in ("month", "week"):
         shown = camille.get(f"{API}?view={view}&date={day}").get_json()
         assert shown["view"] == view
@@ -59,7 +68,7 @@ def test_filters_by_person_and_site(api, cm, employee, fred):
         API,
         {"title": "For Paris", "due_at": at(days=1), "target": {"kind": "site", "value": "Paris"}},
     ).get_json()
-    day = mine["due_at"][:10]
+    day = local_day(mine["due_at"])
     by_person = camille.get(f"{API}?view=week&date={day}&assignee_id={employee.id}").get_json()
     assert [i["id"] for d in by_person["days"] for i in d["items"]] == [mine["id"]]
     by_site = camille.get(f"{API}?view=week&date={day}&site=Paris").get_json()
@@ -120,7 +129,7 @@ def test_a_secret_group_item_is_hidden_from_those_outside(api, cm, admin, fred, 
     )
     assert_error(api(admin).get(f"{API}/{item['id']}"), 404)
     assert_error(api(fred).get(f"{API}/{item['id']}"), 404)
-    day = item["due_at"][:10]
+    day = local_day(item["due_at"])
     assert [
         i for d in api(admin).get(f"{API}?date={day}").get_json()["days"] for i in d["items"]
     ] == []
@@ -140,7 +149,7 @@ def test_the_ics_export_holds_the_span(api, cm, employee):
         API, {"title": "Safety week", "publish_at": at(days=3), "status": "scheduled"}
     ).get_json()
     response = camille.get(
-        f"/api/v1/editorial/calendar.ics?view=month&date={item['publish_at'][:10]}"
+        f"/api/v1/editorial/calendar.ics?view=month&date={local_day(item['publish_at'])}"
     )
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     calendar = Calendar.from_ical(response.data)
@@ -151,8 +160,35 @@ def test_the_ics_export_holds_the_span(api, cm, employee):
 
 def test_the_calendar_page(auth, api, cm):
     item = api(cm).post(API, {"title": "Town hall recap", "due_at": at(days=1)}).get_json()
-    page = auth.login(cm).get(f"/editorial?view=week&date={item['due_at'][:10]}")
+    page = auth.login(cm).get(f"/editorial?view=week&date={local_day(item['due_at'])}")
     assert page.status_code == 200
     html = html_of(page)
     assert "Town hall recap" in html and "calendar.ics" in html
     assert auth.login(cm).get("/editorial?view=year").status_code == 400
+
+
+def test_the_page_form_plans_an_item_and_shows_what_is_wrong(auth, cm, employee):
+    camille = auth.login(cm)
+    page = camille.get("/editorial")
+    token = csrf_from(page)
+    fields = {
+        "csrf_token": token,
+        "title": "Portrait of a new joiner",
+        "brief": "",
+        "due_at": "2020-01-01T10:00",
+        "publish_at": "",
+        "assignee": employee.handle,
+        "site": "",
+        "status": "",
+    }
+    refused = camille.post("/editorial", data=fields)
+    assert refused.status_code == 400 and "in the past" in html_of(refused)
+    assert count_rows(EditorialItem) == 0
+    later = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    unknown = camille.post("/editorial", data={**fields, "due_at": later, "assignee": "nobody"})
+    assert unknown.status_code == 400 and "No such colleague" in html_of(unknown)
+    done = camille.post("/editorial", data={**fields, "due_at": later})
+    assert done.status_code == 302
+    [item] = db.session.scalars(select(EditorialItem)).all()
+    assert item.assignee_id == employee.id and item.status == "assigned"
+    assert auth.login(employee).post("/editorial", data=fields).status_code in (400, 403)

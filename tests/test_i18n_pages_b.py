@@ -12,13 +12,14 @@ away is a string somebody forgot to wrap.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
 from socialnet.extensions import db
 from socialnet.models._time import utcnow
 from socialnet.services import announcements, case_actions, password_reset
+from socialnet.services.celebrations import company_tz
 from socialnet.services.editorial import items as editorial_items
 from socialnet.services.newsletters import composing
 from socialnet.services.reports import do_report
@@ -129,7 +130,7 @@ def world(make_user, make_post, cm, employee, fred, admin):
         "decided": decided,
         "announcement": announcement,
         "newsletter": newsletter,
-        "item_day": item.publish_at.date().isoformat(),
+        "item_day": item.publish_at.replace(tzinfo=UTC).astimezone(company_tz()).date().isoformat(),
     }
 
 
