@@ -1,5 +1,6 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
-personal digests, the words of uploaded files.
+personal digests, the words of uploaded files, newsletters (publication, then their
+emails in batches).
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every
@@ -16,9 +17,10 @@ process runs the jobs at a time; the others skip that pass:
 
 Each job is also idempotent (a scheduled announcement is claimed with
 ``UPDATE … WHERE published_at IS NULL``; celebrations are inserted with
-``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders), so even
-two passes at once would publish nothing twice (and a file's words are written only
-while it is still pending).
+``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders; a newsletter
+is claimed like an announcement and each of its emails by ``UPDATE … WHERE sent_at IS
+NULL``), so even two passes at once would publish nothing twice (and a file's words are
+written only while it is still pending).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from .services.digest import queue_due_digests
 from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
 from .services.guests.access import do_end_expired_guests
+from .services.newsletters import sending as newsletters
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +146,10 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         texts = _extract_file_texts()
         expired = do_end_expired_guests(company_today(now))
         db.session.commit()  # their open sockets are disconnected now
+        issues = newsletters.publish_due(now)
+        db.session.commit()
+        newsletter_emails = newsletters.queue_due_emails(now)
+        db.session.commit()  # the newsletter emails claimed leave now
     except Exception:
         db.session.rollback()
         raise
@@ -155,6 +162,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "digests_sent": digests,
         "file_texts_extracted": texts,
         "guests_expired": expired,
+        "newsletters_published": issues,
+        "newsletter_emails_sent": newsletter_emails,
     }
 
 
@@ -175,6 +184,8 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "digests_sent": 0,
                 "file_texts_extracted": 0,
                 "guests_expired": 0,
+                "newsletters_published": 0,
+                "newsletter_emails_sent": 0,
                 "skipped": 1,
             }
         try:

@@ -12,11 +12,16 @@ away is a string somebody forgot to wrap.
 from __future__ import annotations
 
 import re
+from datetime import UTC, timedelta
 
 import pytest
 
 from socialnet.extensions import db
+from socialnet.models._time import utcnow
 from socialnet.services import announcements, case_actions, password_reset
+from socialnet.services.celebrations import company_tz
+from socialnet.services.editorial import items as editorial_items
+from socialnet.services.newsletters import composing
 from socialnet.services.reports import do_report
 from tests.i18n_support import VisibleText, date_words, pseudo_locale, unwrapped
 from tests.web import html_of
@@ -35,7 +40,7 @@ AA CC EE FI MM
 #: Names of the analytics CSV downloads (``daily.csv``…): file names, not prose.
 FILE_NAMES = {
     "daily", "weekly", "monthly", "groups", "contributors", "kudos", "questions",
-    "announcements", "polls", "moderation", "csv",
+    "announcements", "newsletters", "polls", "moderation", "csv",
 }  # fmt: skip
 USER_WORDS = {word.lower() for word in USER_TEXT.split()}
 #: Text stored once in English by the services as content ("Reported: spam" as a case's
@@ -101,7 +106,32 @@ def world(make_user, make_post, cm, employee, fred, admin):
         },
     )
     db.session.commit()
-    return {"case": case, "decided": decided, "announcement": announcement}
+    shown = make_post(fred, "Vintra Plosk")
+    newsletter = composing.do_create_newsletter(
+        cm,
+        {
+            "title": "Quabble Snorpel",
+            "intro": "Wozzle flarp",
+            "sections": [{"heading": "Gribble Fenwax", "post_ids": [shown.id]}],
+            "audience": {"kind": "company"},
+        },
+    )
+    item = editorial_items.do_create_item(
+        cm,
+        {
+            "title": "Quabble Snorpel",
+            "publish_at": (utcnow() + timedelta(hours=1)).isoformat(),
+            "assignee_id": employee.id,
+        },
+    )
+    db.session.commit()
+    return {
+        "case": case,
+        "decided": decided,
+        "announcement": announcement,
+        "newsletter": newsletter,
+        "item_day": item.publish_at.replace(tzinfo=UTC).astimezone(company_tz()).date().isoformat(),
+    }
 
 
 def _pages(world) -> list[tuple[str, str]]:
@@ -121,6 +151,18 @@ def _pages(world) -> list[tuple[str, str]]:
         ("cm", "/announcements/new"),
         ("employee", "/announcements/new"),
         ("cm", f"/announcements/{world['announcement'].id}/reach"),
+        ("cm", "/newsletters"),
+        ("cm", "/newsletters/new"),
+        ("cm", f"/newsletters/{world['newsletter'].id}"),
+        ("cm", f"/newsletters/{world['newsletter'].id}/edit"),
+        # the preview page with no reader chosen: a chosen reader's email speaks their
+        # language, not the viewer's (tests/test_newsletters.py reads one in French)
+        ("cm", f"/newsletters/{world['newsletter'].id}/preview?as=nobody"),
+        ("cm", f"/newsletters/{world['newsletter'].id}/reach"),
+        ("employee", "/newsletters"),
+        ("cm", "/editorial"),
+        ("cm", f"/editorial?view=week&date={world['item_day']}"),
+        ("employee", "/editorial?view=week"),
         ("employee", "/settings/preferences"),
         ("admin", "/settings/preferences"),
         ("employee", "/settings/password"),

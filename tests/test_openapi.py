@@ -240,6 +240,14 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         },
     ).get_json()
     put_avatar(api(employee), png_bytes())
+    newsletter = boss.post(
+        PREFIX + "/newsletters",
+        {
+            "title": "News",
+            "sections": [{"heading": "H", "post_ids": [post["id"]]}],
+            "audience": {"kind": "company"},
+        },
+    ).get_json()
     app.config["ADVOCACY_SITES"] = ["lumen.example"]
     shareable = boss.put(
         f"{PREFIX}/posts/{post['id']}/shareable",
@@ -256,6 +264,8 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         "file_id": image["id"],
         "name": image["name"],
         "event_id": event["id"],
+        "newsletter_id": newsletter["id"],
+        "item_id": boss.post(PREFIX + "/editorial/items", {"title": "Plan"}).get_json()["id"],
         "version": 1,
         "shareable_id": shareable["id"],
     }

@@ -55,9 +55,19 @@ import pytest
 from argon2 import PasswordHasher
 
 from socialnet.extensions import db, socketio
-from socialnet.models import CompanyValue, Group, GroupMembership, User
+from socialnet.models import (
+    CompanyValue,
+    Group,
+    GroupMembership,
+    Newsletter,
+    NewsletterItem,
+    NewsletterRecipient,
+    NewsletterSection,
+    User,
+)
 from socialnet.realtime.catchup import TOMBSTONE_TYPES
 from socialnet.services import digest
+from socialnet.services.newsletters import sending as newsletter_sending
 from socialnet.services.tokens import do_create_token
 from tests.conftest import PASSWORD, ApiClient, _wipe
 from tests.digest_support import weekly
@@ -110,6 +120,7 @@ class World:
     file_ids: set[int] = field(default_factory=set)  # both: found by name, and by text
     avatar_url: str = ""  # the author's avatar
     announcement_id: int = 0
+    newsletter_id: int = 0  # a company newsletter holding the post, sent to every viewer
     sender_announcement_id: int = 0  # sent by the leaver, a group admin until the change
     marker: str = ""
     tag: str = ""
@@ -341,6 +352,35 @@ def _add_content(world: World, prefix: str) -> None:
         },
     )
     world.sender_announcement_id = _ok(sent)["id"]
+    _add_newsletter(world)
+
+
+def _add_newsletter(world: World) -> None:
+    """A company newsletter holding the post, published to every viewer but the post's
+    author, as if composed
+    while the whole company could read it (the composer's own check is tested apart): what
+    each copy shows is decided again when it is read or sent."""
+    newsletter = Newsletter(
+        author_id=world.users["cm"],
+        title=f"{world.marker} newsletter",
+        audience_kind="company",
+        status="sending",
+        published_at=datetime.now(UTC).replace(tzinfo=None),
+    )
+    section = NewsletterSection(position=0, heading="News")
+    newsletter.sections.append(section)
+    db.session.add(newsletter)
+    db.session.flush()
+    section.items.append(
+        NewsletterItem(newsletter_id=newsletter.id, position=0, post_id=world.post_id)
+    )
+    db.session.add_all(
+        NewsletterRecipient(newsletter_id=newsletter.id, user_id=world.users[name])
+        for name in VIEWERS
+        if name != "author"  # it shows published posts only: the author's hidden one never
+    )
+    db.session.commit()
+    world.newsletter_id = newsletter.id
 
 
 def _snapshot_before(world: World) -> None:
@@ -741,6 +781,31 @@ def digest_email(world: World, viewer: str) -> bool:
     return world.post_id in {line["post_id"] for line in lines}
 
 
+def newsletter_email(world: World, viewer: str) -> bool:
+    """The viewer's newsletter email, built now, shows the post (a suspended person is
+    sent nothing)."""
+    db.session.expire_all()
+    user = db.session.get(User, world.users[viewer])
+    recipient = db.session.get(NewsletterRecipient, (world.newsletter_id, user.id))
+    if recipient is None or not digest.may_receive(user):
+        return False
+    newsletter = db.session.get(Newsletter, world.newsletter_id)
+    message, shown = newsletter_sending.build_message(newsletter, user, tracked=False)
+    assert (f"/posts/{world.post_id}" in message.html) == (shown == 1)
+    return shown == 1
+
+
+def newsletter_read(world: World, viewer: str) -> bool:
+    """The newsletter through the API (its recipients, its managers) lists the post."""
+    response = _get(world, viewer, f"{API}/newsletters/{world.newsletter_id}")
+    return response.status_code == 200 and _mentions(response.get_json(), {world.post_id})
+
+
+def newsletter_page(world: World, viewer: str) -> bool:
+    response = _page(world, viewer, f"/newsletters/{world.newsletter_id}")
+    return response.status_code == 200 and f"/posts/{world.post_id}" in response.text
+
+
 def announcement_read(world: World, viewer: str) -> bool:
     url = f"{API}/announcements/{world.announcement_id}"
     return _get(world, viewer, url, (200, 401, 404)).status_code == 200
@@ -987,6 +1052,10 @@ PATHS: dict[str, Path] = {
         Path(kudos_leaderboard, "post", CM_ONLY),
         Path(celebrations_today, "post"),
         Path(digest_email, "post", EVERYONE - {"author"}),
+        # sent to all but the post's author (newsletters show published posts only)
+        Path(newsletter_email, "post", EVERYONE - {"author"}),
+        Path(newsletter_read, "post", EVERYONE - {"author"}),
+        Path(newsletter_page, "post", EVERYONE - {"author"}),
         Path(announcement_read, "group", MEMBERS | {"cm"}),
         Path(announcement_reach, "group", frozenset({"author", "cm"})),
         Path(sender_announcement_read, "group", MEMBERS | {"cm"}),

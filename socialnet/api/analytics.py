@@ -43,6 +43,11 @@ def analytics_announcements():
     return _report("announcements")
 
 
+@bp.get("/analytics/newsletters")
+def analytics_newsletters():
+    return _report("newsletters")
+
+
 @bp.get("/analytics/polls")
 def analytics_polls():
     return _report("polls")

@@ -32,6 +32,7 @@ from .calendar import (
     RsvpStatus,
 )
 from .digests import DIGEST_FREQUENCIES, DigestFrequency, DigestSend
+from .editorial import EDITORIAL_STATUSES, EDITORIAL_TARGETS, EditorialItem
 from .events import Event
 from .files import FILE_NAME_MAX, FileUpload
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
@@ -52,6 +53,16 @@ from .moderation import (
     SanctionKind,
     WatchedWord,
     WatchedWordAction,
+)
+from .newsletters import (
+    NEWSLETTER_AUDIENCES,
+    NEWSLETTER_STATUSES,
+    Newsletter,
+    NewsletterClick,
+    NewsletterItem,
+    NewsletterRecipient,
+    NewsletterSection,
+    NewsletterStatus,
 )
 from .notifications import (
     MUTABLE_NOTIFICATION_TYPES,
@@ -95,6 +106,17 @@ __all__ = [
     "ShareOpen",
     "GuestInvitation",
     "GuestInvitationGroup",
+    "EDITORIAL_STATUSES",
+    "EDITORIAL_TARGETS",
+    "EditorialItem",
+    "NEWSLETTER_AUDIENCES",
+    "NEWSLETTER_STATUSES",
+    "Newsletter",
+    "NewsletterClick",
+    "NewsletterItem",
+    "NewsletterRecipient",
+    "NewsletterSection",
+    "NewsletterStatus",
     "REMINDER_KINDS",
     "RSVP_ANSWERS",
     "RSVP_STATUSES",

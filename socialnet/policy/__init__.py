@@ -6,8 +6,8 @@ Every read path (feed, permalink, profile, API, socket rooms, catch-up) calls
 exactly like a missing one (404).
 
 The package has one module per domain (``advocacy``, ``roles``, ``groups``, ``posts``,
-``announcements``, ``events``, ``guests``, ``invitations``, ``people``, ``rooms``,
-``moderation``, ``notifications``, ``audit``); this module
+``announcements``, ``events``, ``guests``, ``invitations``, ``newsletters``, ``people``,
+``rooms``, ``moderation``, ``notifications``, ``audit``); this module
 re-exports their public names, so callers write ``policy.<name>``. Policy imports
 models, ``extensions`` and ``limits`` only — never a service — so any service may ask it.
 Outside this package no code compares a role or builds a visibility filter
@@ -86,6 +86,15 @@ from .moderation import (
     cases_visible_filter,
     moderation_reach,
 )
+from .newsletters import (
+    can_compose_newsletter,
+    can_manage_newsletter,
+    can_plan_editorial,
+    can_read_newsletter,
+    editorial_items_visible_filter,
+    newsletters_managed_filter,
+    newsletters_visible_filter,
+)
 from .notifications import (
     group_known_to_row,
     post_visible_to_row,
@@ -156,6 +165,13 @@ __all__ = [
     "can_read_advocacy_figures",
     "company_wide_post_filter",
     "shareable_now_filter",
+    "can_compose_newsletter",
+    "can_plan_editorial",
+    "editorial_items_visible_filter",
+    "can_manage_newsletter",
+    "can_read_newsletter",
+    "newsletters_managed_filter",
+    "newsletters_visible_filter",
     "calendar_events_filter",
     "can_manage_event",
     "can_endorse",

@@ -24,7 +24,8 @@ In both modes celebrations *of* the person (birthday, anniversary, new joiner)
 are removed, since they exist only to name them, and they leave the team
 successes that named them; their scheduled announcements are cancelled;
 memberships, join requests, notifications, notification settings, topic follows,
-tokens and activity days are deleted.
+tokens, activity days and their newsletter reading records (sends, opens, clicks) are
+deleted.
 
 Retained on purpose, and said so in the user-facing text: audit entries they
 made before (the audit log is append-only and the security record of the
@@ -60,6 +61,8 @@ from ..models import (
     Kudos,
     Mention,
     ModerationState,
+    NewsletterClick,
+    NewsletterRecipient,
     Notification,
     NotificationMute,
     Poll,
@@ -259,6 +262,8 @@ def _delete_personal_rows(user: User) -> None:
         GroupJoinRequest,
         Notification,
         NotificationMute,
+        NewsletterClick,
+        NewsletterRecipient,
         TopicFollow,
         ApiToken,
         UserActivityDay,

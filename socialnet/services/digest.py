@@ -456,8 +456,9 @@ def queue_due_digests(now: datetime | None = None, limit: int = BATCH) -> int:
     return len(messages)
 
 
-def send_all(app: Flask, messages: list[Message]) -> None:
-    """Send ``messages`` over one SMTP connection; each failure is logged, the rest go on."""
+def send_all(app: Flask, messages: list[Message], what: str = "digest") -> None:
+    """Send ``messages`` over one SMTP connection; each failure is logged, the rest go on.
+    ``what`` names them in the log (the newsletters send theirs this way too)."""
     with app.app_context():
         try:
             state = mail.init_mail(app.config, app.debug, app.testing)
@@ -466,6 +467,6 @@ def send_all(app: Flask, messages: list[Message]) -> None:
                     try:
                         connection.send(message)
                     except Exception:
-                        log.exception("could not send the digest to %s", message.recipients)
+                        log.exception("could not send the %s to %s", what, message.recipients)
         except Exception:  # the mail server down must not take the job pass with it
-            log.exception("could not send %d digest emails", len(messages))
+            log.exception("could not send %d %s emails", len(messages), what)

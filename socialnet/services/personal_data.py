@@ -82,6 +82,7 @@ from ..models._time import utcnow
 from ..serializers import iso
 from . import audit, files
 from .advocacy import figures as advocacy_figures
+from .newsletters import tracking as newsletter_tracking
 from .people import avatar
 from .people.skills import skills_of
 
@@ -534,6 +535,7 @@ def collect(user: User) -> dict[str, Any]:
         "kudos_received": _kudos_received(user),
         "announcements_sent": _announcements_sent(user),
         "announcements_received": _announcements_received(user),
+        "newsletters_received": newsletter_tracking.export_entries(user),
         "groups": _groups(user),
         "group_join_requests": _join_requests(user),
         "notifications": _notifications(user),

@@ -58,6 +58,7 @@ def register_views(app: Flask) -> None:
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
     from .digest import bp as digest_bp
+    from .editorial import bp as editorial_bp
     from .events import bp as events_bp
     from .feed import bp as feed_bp
     from .files import bp as files_bp
@@ -65,6 +66,7 @@ def register_views(app: Flask) -> None:
     from .guests import bp as guests_bp
     from .language import bp as language_bp
     from .moderation import bp as moderation_bp
+    from .newsletters import bp as newsletters_bp
     from .notifications import bp as notifications_bp
     from .people import bp as people_bp
     from .polls import bp as polls_bp
@@ -92,6 +94,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(language_bp)
     app.register_blueprint(digest_bp)
     app.register_blueprint(advocacy_bp)
+    app.register_blueprint(newsletters_bp)
+    app.register_blueprint(editorial_bp)
     app.add_template_filter(when)
     app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)

@@ -27,6 +27,7 @@ from . import (
     guests,
     meta,
     moderation,
+    newsletters,
     notifications,
     people,
     personal_data,
@@ -62,6 +63,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     events,
     advocacy,
     guests,
+    newsletters,
 )
 
 

@@ -124,6 +124,19 @@ SCHEMAS: dict[str, Any] = {
             "read_rate": RATE,
         }
     ),
+    "AnalyticsNewsletter": _obj(
+        {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "published_at": DATE_TIME,
+            "recipients": COUNT,
+            "sent": COUNT,
+            "opened": COUNT,
+            "clicked": COUNT,
+            "open_rate": RATE,
+            "click_rate": RATE,
+        }
+    ),
     "AnalyticsPoll": _obj(
         {
             "poll_id": {"type": "integer"},
@@ -166,6 +179,7 @@ SCHEMAS |= {
     "AnalyticsContributors": _items_of("AnalyticsContributor"),
     "AnalyticsQuestions": _items_of("AnalyticsQuestion", total=COUNT),
     "AnalyticsAnnouncements": _items_of("AnalyticsAnnouncement"),
+    "AnalyticsNewsletters": _items_of("AnalyticsNewsletter"),
     "AnalyticsPolls": _items_of("AnalyticsPoll"),
     "AnalyticsKudos": _items_of("AnalyticsKudosValue"),
 }
@@ -199,6 +213,10 @@ PATHS: dict[str, Any] = {
     ),
     "/analytics/announcements": _get(
         "Announcements published in the range and their read rates", "AnalyticsAnnouncements"
+    ),
+    "/analytics/newsletters": _get(
+        "Newsletters published in the range: emails sent, open and click rates",
+        "AnalyticsNewsletters",
     ),
     "/analytics/polls": _get(
         "Polls of the range and their participation (ballots ÷ audience)", "AnalyticsPolls"

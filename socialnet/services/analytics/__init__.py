@@ -9,7 +9,8 @@ count everything, secret groups included, since they name nothing. Lists that na
 a group or show content list only what the viewer may know or read: groups per
 ``policy.visible_groups_filter``, questions (``answers`` too) and polls per
 ``policy.visible_posts_filter``,
-announcements per ``policy.can_see_reach``.
+announcements per ``policy.can_see_reach``, newsletters per
+``policy.newsletters_managed_filter``.
 
 Public contract: :func:`report` (JSON-ready dict) and :func:`export_csv` (text), both
 :raise Forbidden: for anyone but community managers and admins, and
@@ -27,6 +28,7 @@ from ... import policy
 from ...errors import Forbidden, NotFound
 from ...models import User
 from ..csv_export import to_csv
+from ..newsletters.tracking import analytics_rows as newsletter_rows
 from . import answers, content, programs
 from .periods import Range, check_range
 
@@ -62,6 +64,7 @@ JSON_REPORTS: dict[str, Callable[[User, Range], dict[str, Any]]] = {
         **answers.per_group(viewer, period),
     },
     "announcements": _items(programs.announcements),
+    "newsletters": _items(lambda viewer, p: newsletter_rows(viewer, p.since, p.until)),
     "polls": _items(programs.polls),
     "kudos": _items(lambda _v, period: programs.kudos_per_value(period)),
     "moderation": lambda _viewer, period: programs.moderation(period),
@@ -133,6 +136,16 @@ CSV_TABLES: dict[str, tuple[str, list[str], Callable[[dict], list[list[Any]]]]] 
             [a["announcement_id"], a["published_at"], a["title"], a["audience_kind"]]
             + [a["audience_value"], a["recipients"], a["read"], a["read_rate"]]
             for a in r["items"]
+        ],
+    ),
+    "newsletters": (
+        "newsletters",
+        ["newsletter_id", "published_at", "title", "recipients", "sent", "opened", "open_rate"]
+        + ["clicked", "click_rate"],
+        lambda r: [
+            [n["id"], n["published_at"], n["title"], n["recipients"], n["sent"], n["opened"]]
+            + [n["open_rate"], n["clicked"], n["click_rate"]]
+            for n in r["items"]
         ],
     ),
     "polls": (

@@ -1,0 +1,180 @@
+"""Editorial items: what the communication team plans, who writes it, for whom, when.
+
+``{"title", "brief", "due_at", "publish_at", "assignee_id", "target": {"kind":
+company|site|department|group, "value"}, "status": idea|assigned|draft|scheduled|published|
+dropped}``. Community managers and admins plan (``policy.can_plan_editorial``); an
+assignee sees the items assigned to them (``policy.editorial_items_visible_filter``); an
+item for a group they may not read is a 404 to anyone, like the group.
+
+Rules: a date set or moved must not be in the past (``past``); ``assigned`` needs an
+assignee, ``scheduled`` a ``publish_at``; the assignee is an active colleague. Every field
+is checked before anything is written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+
+from ... import policy
+from ...errors import Forbidden, NotFound, ValidationFailed
+from ...extensions import db
+from ...models import EDITORIAL_STATUSES, EditorialItem, User
+from ...models._time import utcnow
+from ...serializers import iso, user_summary
+from ..newsletters.audience import check_audience
+from ..validation import check_known_fields, check_optional_id, check_text, parse_datetime
+
+FIELDS = {"title", "brief", "due_at", "publish_at", "assignee_id", "target", "status"}
+PAST_TOLERANCE = timedelta(minutes=2)
+LIST_MAX = 500
+
+
+def check_can_plan(user: User) -> None:
+    """:raise Forbidden: not a community manager or an administrator."""
+    if not policy.can_plan_editorial(user):
+        raise Forbidden(
+            _("Only community managers and administrators plan the editorial calendar.")
+        )
+
+
+def access_item(user: User, item_id: int) -> EditorialItem:
+    """The item if ``user`` may see it. :raise NotFound: missing or not theirs to see."""
+    item = db.session.scalar(
+        select(EditorialItem).where(
+            EditorialItem.id == item_id, policy.editorial_items_visible_filter(user)
+        )
+    )
+    if item is None:
+        raise NotFound(_("No such editorial item."))
+    return item
+
+
+def _check_moment(value: Any, field: str, old: datetime | None, now: datetime) -> datetime | None:
+    parsed = parse_datetime(value, field)
+    if parsed is not None and parsed != old and parsed < now - PAST_TOLERANCE:
+        raise ValidationFailed(
+            _("%(field)s is in the past: choose a later moment.", field=field),
+            fields={field: "past"},
+        )
+    return parsed
+
+
+def _check_assignee(value: Any) -> User | None:
+    assignee_id = check_optional_id(value, "assignee_id")
+    if assignee_id is None:
+        return None
+    person = db.session.get(User, assignee_id)
+    if person is None or not person.active or person.deleted_at is not None:
+        raise ValidationFailed(_("No such colleague."), fields={"assignee_id": "unknown"})
+    return person
+
+
+def _apply(user: User, item: EditorialItem, data: dict[str, Any]) -> None:
+    now = utcnow()
+    title = check_text(data.get("title"), "title", max_len=200)
+    brief = check_text(data.get("brief"), "brief", max_len=5_000, required=False, multiline=True)
+    due_at = _check_moment(data.get("due_at"), "due_at", item.due_at, now)
+    publish_at = _check_moment(data.get("publish_at"), "publish_at", item.publish_at, now)
+    assignee = _check_assignee(data.get("assignee_id"))
+    kind, value, group_id = check_audience(
+        user, data.get("target") or {"kind": "company"}, "target"
+    )
+    status = data.get("status") or ("assigned" if assignee else "idea")
+    if status not in EDITORIAL_STATUSES:
+        raise ValidationFailed(
+            _("status must be one of %(values)s.", values=", ".join(EDITORIAL_STATUSES)),
+            fields={"status": "invalid"},
+        )
+    if status == "assigned" and assignee is None:
+        raise ValidationFailed(
+            _("An assigned item needs an assignee."), fields={"assignee_id": "required"}
+        )
+    if status == "scheduled" and publish_at is None:
+        raise ValidationFailed(
+            _("A scheduled item needs a publication time."), fields={"publish_at": "required"}
+        )
+    item.title, item.brief, item.status = title, brief, status
+    item.due_at, item.publish_at = due_at, publish_at
+    item.assignee_id = assignee.id if assignee else None
+    item.target_kind, item.target_value, item.group_id = kind, value, group_id
+    item.updated_at = now
+    db.session.flush()
+
+
+def do_create_item(user: User, data: Any) -> EditorialItem:
+    """A new item (see the module for the rules)."""
+    check_can_plan(user)
+    data = check_known_fields(data, FIELDS)
+    item = EditorialItem(title="", created_by_id=user.id)
+    _apply(user, item, data)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def as_input(item: EditorialItem) -> dict[str, Any]:
+    target: dict[str, Any] = {"kind": item.target_kind}
+    if item.target_kind == "group":
+        target["value"] = item.group_id
+    elif item.target_kind in ("site", "department"):
+        target["value"] = item.target_value
+    return {
+        "title": item.title,
+        "brief": item.brief,
+        "due_at": iso(item.due_at),
+        "publish_at": iso(item.publish_at),
+        "assignee_id": item.assignee_id,
+        "target": target,
+        "status": item.status,
+    }
+
+
+def do_update_item(user: User, item_id: int, data: Any) -> EditorialItem:
+    """Change an item: the fields given replace the stored ones; the whole is checked."""
+    item = access_item(user, item_id)
+    check_can_plan(user)
+    data = check_known_fields(data, FIELDS)
+    _apply(user, item, {**as_input(item), **data})
+    return item
+
+
+def item_dict(item: EditorialItem) -> dict[str, Any]:
+    assignee = db.session.get(User, item.assignee_id) if item.assignee_id else None
+    return {
+        "id": item.id,
+        **as_input(item),
+        "assignee": user_summary(assignee) if assignee else None,
+        "late": item.due_at is not None
+        and item.due_at < utcnow()
+        and item.status in ("idea", "assigned", "draft"),
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+    }
+
+
+def list_items(
+    user: User,
+    since: datetime,
+    until: datetime,
+    *,
+    assignee_id: int | None = None,
+    site: str | None = None,
+) -> list[EditorialItem]:
+    """Items ``user`` may see whose due or publication time falls in ``[since, until)``,
+    by that time; optionally one person's, or those targeting one site."""
+    when = EditorialItem.publish_at
+    in_range = or_(
+        and_(EditorialItem.publish_at >= since, EditorialItem.publish_at < until),
+        and_(EditorialItem.due_at >= since, EditorialItem.due_at < until),
+    )
+    query = select(EditorialItem).where(policy.editorial_items_visible_filter(user), in_range)
+    if assignee_id is not None:
+        query = query.where(EditorialItem.assignee_id == assignee_id)
+    if site:
+        query = query.where(EditorialItem.target_kind == "site", EditorialItem.target_value == site)
+    query = query.order_by(when, EditorialItem.due_at, EditorialItem.id).limit(LIST_MAX)
+    return list(db.session.scalars(query))

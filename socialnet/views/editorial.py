@@ -1,0 +1,86 @@
+"""The editorial calendar page: a month or a week, filtered by person or site, with the
+link to the same span as .ics, and the form that plans an item (community managers)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from .. import policy
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..models import User
+from ..services import directory
+from ..services.editorial import calendar, items
+from ..unit_of_work import attempt
+from ._common import me
+from .announcements import _publish_at
+
+bp = Blueprint("editorial", __name__)
+
+
+def _person_id(who: str) -> int | None:
+    """The id of the colleague named by an email address or handle (the service checks
+    they are active). :raise ValidationFailed: nobody has it."""
+    who = who.strip().lstrip("@").lower()
+    if not who:
+        return None
+    column = User.email if "@" in who else User.handle
+    found = db.session.scalar(select(User.id).where(column == who))
+    if found is None:
+        raise ValidationFailed(_("No such colleague."), fields={"assignee_id": "unknown"})
+    return found
+
+
+def _form_data() -> dict:
+    form = request.form
+    site = form.get("site", "")
+    return {
+        "title": form.get("title", ""),
+        "brief": form.get("brief", ""),
+        "due_at": _publish_at(form.get("due_at", ""), form.get("tz_offset", "")),
+        "publish_at": _publish_at(form.get("publish_at", ""), form.get("tz_offset", "")),
+        "assignee_id": _person_id(form.get("assignee", "")),
+        "target": {"kind": "site", "value": site} if site else {"kind": "company"},
+        "status": form.get("status") or None,
+    }
+
+
+@bp.post("/editorial")
+@login_required
+def plan():
+    items.check_can_plan(me())
+    with attempt() as outcome:
+        items.do_create_item(me(), _form_data())  # _form_data may refuse the assignee
+    if outcome.failed:
+        return calendar_page(outcome.status)
+    flash(_("Item added to the editorial calendar."), "success")
+    return redirect(url_for("editorial.calendar_page", view=request.args.get("view")))
+
+
+@bp.get("/editorial")
+@login_required
+def calendar_page(status: int = 200):
+    data = calendar.view(me(), request.args)
+    weeks = [data["days"][n : n + 7] for n in range(0, len(data["days"]), 7)]
+    _departments, sites = directory.departments_and_sites()
+    return render_template(
+        "editorial.html",
+        cal=data,
+        weeks=weeks,
+        sites=sites,
+        site=request.args.get("site", ""),
+        assignee_id=request.args.get("assignee_id", ""),
+        can_plan=policy.can_plan_editorial(me()),
+        status_labels={
+            "idea": _("Idea"),
+            "assigned": _("Assigned"),
+            "draft": _("Draft"),
+            "scheduled": _("Scheduled"),
+            "published": _("Published"),
+            "dropped": _("Dropped"),
+        },
+        form=request.form,
+    ), status
