@@ -1,5 +1,5 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
-personal digests.
+circle syntheses' reminders and escalations, personal digests.
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every
@@ -16,7 +16,8 @@ process runs the jobs at a time; the others skip that pass:
 
 Each job is also idempotent (a scheduled announcement is claimed with
 ``UPDATE … WHERE published_at IS NULL``; celebrations are inserted with
-``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders), so even
+``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders; a synthesis
+reminder or escalation is claimed with ``UPDATE … WHERE reminded_at IS NULL``), so even
 two passes at once would publish nothing twice.
 """
 
@@ -37,6 +38,7 @@ from .ops.metrics import JOB_PASSES
 from .services.analytics.rollup import rollup_due
 from .services.announcements import publish_due
 from .services.celebrations import company_today, do_run_celebrations
+from .services.circles import do_send_synthesis_reminders
 from .services.digest import queue_due_digests
 from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
@@ -122,6 +124,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         reminded = do_send_reminders(now)
         db.session.commit()
+        chased = do_send_synthesis_reminders(now)
+        db.session.commit()
         digests = queue_due_digests(now)
         db.session.commit()  # the digests claimed leave now
     except Exception:
@@ -133,6 +137,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "analytics_days_rolled": rolled,
         "stale_uploads_removed": stale,
         "event_reminders_sent": reminded,
+        "synthesis_reminders_sent": chased,
         "digests_sent": digests,
     }
 
@@ -151,6 +156,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "analytics_days_rolled": 0,
                 "stale_uploads_removed": 0,
                 "event_reminders_sent": 0,
+                "synthesis_reminders_sent": 0,
                 "digests_sent": 0,
                 "skipped": 1,
             }

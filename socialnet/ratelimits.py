@@ -105,6 +105,8 @@ BUCKETS = (
             "api.give_kudos",
             "api.create_team_success",
             "api.create_announcement",
+            "api.publish_synthesis",
+            "api.share_synthesis",
             "feed.create_post",
             "groups.create_post",
             "polls.create",

@@ -239,8 +239,22 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
             "group_id": group.id,
         },
     ).get_json()
+    circle = boss.post(
+        PREFIX + "/circles", {"name": "Circle", "cadence": "monthly", "member_ids": [employee.id]}
+    ).get_json()
+    session = boss.post(
+        f"{PREFIX}/circles/{circle['id']}/sessions",
+        {
+            "topic": "Our podcast",
+            "starts_at": soon.isoformat(),
+            "presenter_id": admin.id,
+            "scribe_id": employee.id,
+        },
+    ).get_json()
     put_avatar(api(employee), png_bytes())
     return {
+        "circle_id": circle["id"],
+        "session_id": session["id"],
         "user_id": employee.id,
         "post_id": post["id"],
         "group_id": group.id,

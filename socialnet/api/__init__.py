@@ -8,6 +8,7 @@ from . import (  # noqa: F401  (routes register on import)
     accounts,
     analytics,
     announcements,
+    circles,
     events,
     files,
     groups,

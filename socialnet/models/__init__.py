@@ -21,6 +21,16 @@ from .calendar import (
     EventRsvp,
     RsvpStatus,
 )
+from .circles import (
+    CADENCES,
+    SYNTHESIS_SECTIONS,
+    Circle,
+    CircleAttendance,
+    CircleSession,
+    CircleSynthesis,
+    CircleTopic,
+    CircleTopicVote,
+)
 from .digests import DIGEST_FREQUENCIES, DigestFrequency, DigestSend
 from .events import Event
 from .files import FILE_NAME_MAX, FileUpload
@@ -74,6 +84,14 @@ from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicCount, Top
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "CADENCES",
+    "SYNTHESIS_SECTIONS",
+    "Circle",
+    "CircleAttendance",
+    "CircleSession",
+    "CircleSynthesis",
+    "CircleTopic",
+    "CircleTopicVote",
     "REMINDER_KINDS",
     "RSVP_ANSWERS",
     "RSVP_STATUSES",

@@ -6,9 +6,10 @@ Every read path (feed, permalink, profile, API, socket rooms, catch-up) calls
 exactly like a missing one (404).
 
 The package has one module per domain (``roles``, ``groups``, ``posts``,
-``announcements``, ``events``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this module
-re-exports their public names, so callers write ``policy.<name>``. Policy imports
-models, ``extensions`` and ``limits`` only — never a service — so any service may ask it.
+``announcements``, ``events``, ``circles``, ``rooms``, ``moderation``, ``notifications``,
+``audit``); this module re-exports their public names, so callers write
+``policy.<name>``. Policy imports models, ``extensions`` and ``limits`` only — never a
+service — so any service may ask it.
 Outside this package no code compares a role or builds a visibility filter
 (tests/test_architecture.py).
 """
@@ -31,6 +32,12 @@ from .audit import (
     can_read_audit_log,
     readable_announcements_filter,
     redacted_audit_entries,
+)
+from .circles import (
+    can_facilitate,
+    can_publish_synthesis,
+    can_see_circle,
+    visible_circles_filter,
 )
 from .events import calendar_events_filter, can_manage_event
 from .groups import (
@@ -126,6 +133,10 @@ from .rooms import (
 
 __all__ = [
     "calendar_events_filter",
+    "can_facilitate",
+    "can_publish_synthesis",
+    "can_see_circle",
+    "visible_circles_filter",
     "can_manage_event",
     "can_endorse",
     "ANNOUNCEMENT_ROOM_DAYS",

@@ -56,6 +56,7 @@ def register_views(app: Flask) -> None:
     from .analytics import bp as analytics_bp
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
+    from .circles import bp as circles_bp
     from .digest import bp as digest_bp
     from .events import bp as events_bp
     from .feed import bp as feed_bp
@@ -80,6 +81,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(polls_bp)
     app.register_blueprint(questions_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(circles_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)

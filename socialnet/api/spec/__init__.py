@@ -20,6 +20,7 @@ from . import (
     accounts,
     analytics,
     announcements,
+    circles,
     events,
     files,
     groups,
@@ -58,6 +59,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     topics,
     people,
     events,
+    circles,
 )
 
 
