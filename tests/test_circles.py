@@ -308,3 +308,61 @@ def test_pages_in_both_languages_work_without_javascript(api, make_user, signed_
     assert "Ce qui a fait la réussite" in feed and "<strong>15 minutes</strong>" in feed
     board = french.get(f"/circles/{circle.id}", headers=FR).get_data(as_text=True)
     assert "Tableau de bord" in board
+
+
+def test_the_personal_data_export_holds_ones_circle_doings(api, make_user):
+    from socialnet.services import personal_data
+
+    circle = make_circle(api, make_user)
+    topic = api(circle.scribe).post(f"{circle.url}/topics", {"title": "Our intranet"}).get_json()
+    api(circle.scribe).put(f"{circle.url}/topics/{topic['id']}/vote")
+    session = plan_session(api, circle)
+    move_session(session["id"], utcnow() - timedelta(hours=2))
+    api(circle.facilitator).put(
+        f"{circle.url}/sessions/{session['id']}/attendance", {"user_ids": [circle.scribe.id]}
+    )
+    api(circle.scribe).post(f"{circle.url}/sessions/{session['id']}/synthesis", SYNTHESIS)
+    data = personal_data.collect(circle.scribe)
+    assert [t["title"] for t in data["circle_topics"]] == ["Our intranet"]
+    assert [v["topic_id"] for v in data["circle_votes"]] == [topic["id"]]
+    assert data["circle_sessions"] == [
+        {
+            "session_id": session["id"],
+            "circle_id": circle.id,
+            "presenter": False,
+            "scribe": True,
+            "attended": True,
+        }
+    ]
+    assert data["circle_syntheses"][0]["what_worked"] == SYNTHESIS["what_worked"]
+    assert personal_data.collect(circle.member)["circle_syntheses"] == []
+
+
+def test_deleting_the_scribes_account_in_remove_mode_leaves_none_of_their_words(
+    api, make_user, admin
+):
+    import json
+
+    from tests.conftest import PASSWORD
+
+    marker = "zanzibarmarker"
+    api(admin).patch(f"{API}/admin/settings", {"account_deletion": "remove"})
+    circle = make_circle(api, make_user)
+    scribe = api(circle.scribe)
+    scribe.post(f"{circle.url}/topics", {"title": f"{marker} topic", "description": marker})
+    session = plan_session(api, circle)
+    move_session(session["id"], utcnow() - timedelta(hours=2))
+    url = f"{circle.url}/sessions/{session['id']}/synthesis"
+    assert scribe.post(url, {**SYNTHESIS, "tips": f"{marker} tips"}).status_code == 201
+    assert api(circle.facilitator).post(url + "/share").status_code == 200
+    assert scribe.delete(f"{API}/me", json_body={"password": PASSWORD}).status_code == 204
+    db.session.expire_all()
+    for table in db.metadata.sorted_tables:
+        if table.name in ("events", "audit_log"):
+            continue  # the event log is covered by catch-up; the audit log holds no text
+        for row in db.session.execute(table.select()).all():
+            assert marker not in json.dumps([str(v) for v in row]), (table.name, row)
+    listed = api(circle.member).get(f"{circle.url}/sessions").get_json()["items"]
+    assert listed[0]["synthesis_state"] == "published"  # the record stays, without words
+    found = api(circle.member).get(f"{API}/search?q={marker}&type=posts").get_json()["items"]
+    assert found == []

@@ -8,7 +8,8 @@ What it holds, and what it deliberately leaves out:
 
 - **Everything they wrote or did**, whatever became of it: posts and comments
   (also deleted, hidden or held ones, with their state), reactions, ballots,
-  kudos given, announcements sent, reports filed, API tokens and browser
+  kudos given, announcements sent, reports filed, circle topics, votes,
+  sessions and syntheses, API tokens and browser
   sessions (never their secrets), notification preferences, the topics they
   follow, the days they were active (analytics).
 - **What the network keeps about them**: profile, group memberships and join
@@ -81,6 +82,7 @@ from ..models import (
 from ..models._time import utcnow
 from ..serializers import iso
 from . import audit, files
+from .circles import personal as circle_personal
 from .people import avatar
 from .people.skills import skills_of
 
@@ -543,6 +545,7 @@ def collect(user: User) -> dict[str, Any]:
         **_endorsements(user),
         "files": files.export_entries(user),
         "avatar": avatar.export_entry(user),
+        **circle_personal.export_entries(user),
     }
 
 
