@@ -366,3 +366,31 @@ def test_deleting_the_scribes_account_in_remove_mode_leaves_none_of_their_words(
     assert listed[0]["synthesis_state"] == "published"  # the record stays, without words
     found = api(circle.member).get(f"{API}/search?q={marker}&type=posts").get_json()["items"]
     assert found == []
+
+
+def test_members_relay_a_shared_synthesis_to_their_team(api, make_user, make_group, fred):
+    circle = make_circle(api, make_user)
+    team = make_group("Member's team", "private", members=(circle.member,))
+    other = make_group("Not theirs", "private", members=(fred,))
+    session = plan_session(api, circle)
+    move_session(session["id"], utcnow() - timedelta(hours=2))
+    url = f"{circle.url}/sessions/{session['id']}/synthesis"
+    api(circle.scribe).post(url, SYNTHESIS)
+    member = api(circle.member)
+    body = {"group_id": team.id, "note": "Worth a read"}
+    early = member.post(url + "/relay", body)
+    assert early.status_code == 409  # not shared yet: nothing of the circle leaves it
+    copy_id = api(circle.facilitator).post(url + "/share").get_json()["shared_post_id"]
+    assert member.post(url + "/relay", {"group_id": other.id}).status_code == 403  # not in it
+    assert member.post(url + "/relay", {"group_id": 999999}).status_code == 400
+    assert member.post(url + "/relay", {}).status_code == 400
+    assert member.post(url + "/relay", {**body, "note": "x" * 1001}).status_code == 413
+    assert api(fred).post(url + "/relay", {"group_id": other.id}).status_code == 404
+    relayed = member.post(url + "/relay", body)
+    assert relayed.status_code == 201, relayed.get_json()
+    post = relayed.get_json()
+    assert post["group_id"] == team.id and f"/posts/{copy_id}" in post["body_html"]
+    synthesis_post_id = member.get(url.removesuffix("/synthesis")).get_json()["synthesis"][
+        "post_id"
+    ]
+    assert f"/posts/{synthesis_post_id})" not in post["body"]  # never the circle's own post

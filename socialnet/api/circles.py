@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ..services import circles
+from ..services import circles, feed
 from ..unit_of_work import commit
 from .blueprint import bp
 from .common import created, json_body, require_user
@@ -120,6 +120,14 @@ def share_synthesis(circle_id: int, session_id: int):
     circle, synthesis = circles.do_share_synthesis(user, circle_id, session_id)
     commit()
     return jsonify(_session_of(user, circle, synthesis.session_id)["synthesis"])
+
+
+@bp.post("/circles/<id:circle_id>/sessions/<id:session_id>/synthesis/relay")
+def relay_synthesis(circle_id: int, session_id: int):
+    user = require_user()
+    post = circles.do_relay_synthesis(user, circle_id, session_id, json_body())
+    commit()
+    return created(feed.serialize_posts_for(user, [post], fresh=True)[0])
 
 
 def _session_of(user, circle, session_id: int) -> dict:

@@ -87,6 +87,7 @@ def page(circle_id: int):
         board=circles.dashboard(user, circle_id),
         topics=circles.list_topics(user, circle),
         sessions=circles.list_sessions(user, circle),
+        relay_targets=circles.relay_targets(user),
     )
 
 
@@ -156,6 +157,18 @@ def share(circle_id: int, session_id: int):
     return _act(
         lambda: circles.do_share_synthesis(me(), circle_id, session_id),
         _("Shared company-wide: everyone can find it in the knowledge base and search."),
+        circle_id,
+        f"#session-{session_id}",
+    )
+
+
+@bp.post("/circles/<id:circle_id>/sessions/<id:session_id>/synthesis/relay")
+@login_required
+def relay(circle_id: int, session_id: int):
+    data = {"group_id": _form_id("group_id"), "note": request.form.get("note", "")}
+    return _act(
+        lambda: circles.do_relay_synthesis(me(), circle_id, session_id, data),
+        _("Passed on to your team."),
         circle_id,
         f"#session-{session_id}",
     )

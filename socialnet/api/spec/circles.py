@@ -282,6 +282,15 @@ SCHEMAS: dict[str, Any] = {
             "shared": {"type": "boolean"},
         },
     },
+    "SynthesisRelay": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["group_id"],
+        "properties": {
+            "group_id": {**ID, "description": "a group the caller belongs to"},
+            "note": {"type": "string", "maxLength": 1000},
+        },
+    },
     "CircleDashboard": {
         "type": "object",
         "required": [
@@ -420,6 +429,23 @@ PATHS: dict[str, Any] = {
                 413: R413,
             },
             requestBody=json_body_of("CircleSynthesisCreate"),
+        ),
+    },
+    "/circles/{circle_id}/sessions/{session_id}/synthesis/relay": {
+        "parameters": [_CIRCLE_ID, _SESSION_ID],
+        "post": operation(
+            "A member passes a shared synthesis on to their team: a post in a group of "
+            "theirs, with their note and a link to the company-wide copy",
+            {
+                201: json_response(ref("Post"), "Created"),
+                400: R400,
+                401: R401,
+                403: R403,
+                404: R404,
+                409: R409,
+                413: R413,
+            },
+            requestBody=json_body_of("SynthesisRelay"),
         ),
     },
     "/circles/{circle_id}/sessions/{session_id}/synthesis/share": {

@@ -4,7 +4,8 @@ One module per job: :mod:`.reading` (who sees a circle, its topics and sessions,
 synthesis clock), :mod:`.creating`, :mod:`.topics` (propose, vote, pick),
 :mod:`.sessions` (plan one — its event in the circle's group —, attendance),
 :mod:`.syntheses` (publish, share company-wide, the ``synthesis`` post kind's
-attachment), :mod:`.reminders` (the job loop's reminder and escalation) and
+attachment), :mod:`.relay` (a member passes a shared synthesis on to their team),
+:mod:`.personal` (export, erasure), :mod:`.reminders` (the job loop's reminder and escalation) and
 :mod:`.dashboard`. This package exposes what the request layer and the jobs call.
 
 A circle is a group: a circle the caller does not belong to is a 404, exactly like a
@@ -24,6 +25,7 @@ from .reading import (
     synthesis_clock,
     topic_dicts,
 )
+from .relay import do_relay_synthesis, relay_targets
 from .reminders import do_send_synthesis_reminders
 from .sessions import do_create_session, do_take_attendance
 from .syntheses import do_publish_synthesis, do_share_synthesis, section_labels
@@ -39,6 +41,7 @@ __all__ = [
     "do_pick_topic",
     "do_propose_topic",
     "do_publish_synthesis",
+    "do_relay_synthesis",
     "do_send_synthesis_reminders",
     "do_share_synthesis",
     "do_take_attendance",
@@ -47,6 +50,7 @@ __all__ = [
     "list_circles",
     "list_sessions",
     "list_topics",
+    "relay_targets",
     "section_labels",
     "session_dicts",
     "synthesis_clock",
