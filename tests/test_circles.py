@@ -394,3 +394,36 @@ def test_members_relay_a_shared_synthesis_to_their_team(api, make_user, make_gro
         "post_id"
     ]
     assert f"/posts/{synthesis_post_id})" not in post["body"]  # never the circle's own post
+
+
+def test_the_facilitator_changes_the_circle_which_stays_secret(api, make_user, fred):
+    circle = make_circle(api, make_user)
+    boss = api(circle.facilitator)
+    assert api(circle.member).patch(circle.url, {"cadence": "weekly"}).status_code == 403
+    assert api(fred).patch(circle.url, {"cadence": "weekly"}).status_code == 404
+    assert boss.patch(circle.url, {"cadence": "hourly"}).status_code == 400
+    assert boss.patch(circle.url, {"facilitator_id": fred.id}).status_code == 400
+    assert boss.patch(circle.url, {"members": []}).status_code == 400
+    changed = boss.patch(
+        circle.url, {"cadence": "weekly", "name": "Lyon circle", "facilitator_id": circle.member.id}
+    )
+    assert changed.status_code == 200, changed.get_json()
+    body = changed.get_json()
+    assert (body["cadence"], body["name"]) == ("weekly", "Lyon circle")
+    assert body["facilitator"]["id"] == circle.member.id
+    assert api(circle.member).get(circle.url).get_json()["can_facilitate"] is True
+    opened = boss.patch(f"{API}/groups/{circle.id}", {"type": "public"})
+    assert opened.status_code == 400 and opened.get_json()["fields"] == {"type": "circle"}
+    assert db.session.get(Group, circle.id).visibility == "secret"
+
+
+def test_an_archived_circle_is_read_only(api, make_user):
+    circle = make_circle(api, make_user)
+    topic = api(circle.member).post(f"{circle.url}/topics", {"title": "Podcast"}).get_json()
+    assert (
+        api(circle.facilitator).patch(f"{API}/groups/{circle.id}", {"archived": True}).status_code
+        == 200
+    )
+    assert api(circle.member).post(f"{circle.url}/topics", {"title": "x"}).status_code == 403
+    assert api(circle.member).put(f"{circle.url}/topics/{topic['id']}/vote").status_code == 403
+    assert api(circle.member).get(circle.url).status_code == 200

@@ -34,6 +34,14 @@ def get_circle(circle_id: int):
     return jsonify(circles.circle_dict(user, circles.access_circle(user, circle_id)))
 
 
+@bp.patch("/circles/<id:circle_id>")
+def update_circle(circle_id: int):
+    user = require_user()
+    circle = circles.do_update_circle(user, circle_id, json_body())
+    commit()
+    return jsonify(circles.circle_dict(user, circle))
+
+
 @bp.get("/circles/<id:circle_id>/dashboard")
 def circle_dashboard(circle_id: int):
     return jsonify(circles.dashboard(require_user(), circle_id))

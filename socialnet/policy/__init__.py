@@ -37,6 +37,7 @@ from .circles import (
     can_facilitate,
     can_publish_synthesis,
     can_see_circle,
+    may_change_visibility,
     visible_circles_filter,
 )
 from .events import calendar_events_filter, can_manage_event
@@ -136,6 +137,7 @@ __all__ = [
     "can_facilitate",
     "can_publish_synthesis",
     "can_see_circle",
+    "may_change_visibility",
     "visible_circles_filter",
     "can_manage_event",
     "can_endorse",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement
 
-from ..models import Circle, CircleSession, User
+from ..extensions import db
+from ..models import Circle, CircleSession, Group, User
 from .groups import is_group_admin, is_group_member, member_group_ids
 
 
@@ -34,3 +35,9 @@ def can_facilitate(user: User, circle: Circle) -> bool:
 def can_publish_synthesis(user: User, circle: Circle, session: CircleSession) -> bool:
     """The session's scribe, or whoever facilitates the circle (standing in)."""
     return user.active and (session.scribe_id == user.id or can_facilitate(user, circle))
+
+
+def may_change_visibility(group: Group, new: str) -> bool:
+    """May ``group`` become ``new`` (public, private, secret)? Not a circle's group: it
+    stays secret, since its sessions and syntheses were written for its members only."""
+    return new == group.visibility or db.session.get(Circle, group.id) is None

@@ -78,6 +78,16 @@ SCHEMAS: dict[str, Any] = {
             "cadence": {"type": "string", "enum": list(CADENCES)},
         },
     },
+    "CircleChange": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string", "maxLength": 120},
+            "description": {"type": "string", "maxLength": 2000},
+            "facilitator_id": {**ID, "description": "a member of the circle"},
+            "cadence": {"type": "string", "enum": list(CADENCES)},
+        },
+    },
     "Circle": {
         "type": "object",
         "required": [
@@ -342,6 +352,12 @@ PATHS: dict[str, Any] = {
     "/circles/{circle_id}": {
         "parameters": [_CIRCLE_ID],
         "get": operation("A circle", {200: _CIRCLE, 401: R401, 404: R404}),
+        "patch": operation(
+            "The facilitator changes the name, description, cadence or facilitator (a "
+            "member, who becomes an admin of the circle's group)",
+            {200: _CIRCLE, 400: R400, 401: R401, 403: R403, 404: R404, 413: R413},
+            requestBody=json_body_of("CircleChange"),
+        ),
     },
     "/circles/{circle_id}/dashboard": {
         "parameters": [_CIRCLE_ID],

@@ -12,7 +12,7 @@ A circle is a group: a circle the caller does not belong to is a 404, exactly li
 missing one, and its sessions' events and syntheses are posts only its members see.
 """
 
-from .creating import do_create_circle
+from .creating import do_create_circle, do_update_circle
 from .dashboard import dashboard
 from .reading import (
     access_circle,
@@ -46,6 +46,7 @@ __all__ = [
     "do_share_synthesis",
     "do_take_attendance",
     "do_unvote",
+    "do_update_circle",
     "do_vote",
     "list_circles",
     "list_sessions",

@@ -1,5 +1,5 @@
-"""Creating a circle: a secret group (its members see it, nobody else knows it exists),
-its facilitator (an admin of the group) and its rhythm."""
+"""Creating and changing a circle: a secret group (its members see it, nobody else
+knows it exists), its facilitator (an admin of the group) and its rhythm."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ...errors import ValidationFailed
+from ... import policy
+from ...errors import Forbidden, ValidationFailed
 from ...extensions import db
 from ...models import CADENCES, Circle, User
 from .. import groups
 from ..validation import check_known_fields, check_optional_id
+from .reading import access_circle, member_ids
+from .topics import check_open
 
 FIELDS = {"name", "description", "facilitator_id", "member_ids", "cadence"}
 #: A circle is small: people who meet around a table.
@@ -87,4 +90,39 @@ def do_create_circle(user: User, data: Any) -> Circle:
             continue
         role = "admin" if person_id == facilitator_id else "member"
         groups.do_add_member(user, group.id, {"user_id": person_id, "role": role})
+    return circle
+
+
+UPDATE_FIELDS = FIELDS - {"member_ids"}
+
+
+def do_update_circle(user: User, circle_id: int, data: Any) -> Circle:
+    """The facilitator changes ``{"name", "description", "facilitator_id", "cadence"}``
+    (any of them). A new facilitator must be a member; they become an admin of the
+    circle's group (the previous one stays an admin: a group admin demotes them there).
+
+    :raise NotFound: not a member. :raise Forbidden: not the facilitator, or archived.
+    :raise ValidationFailed: an unknown cadence, a facilitator who is not a member.
+    """
+    data = check_known_fields(data, UPDATE_FIELDS)
+    circle = access_circle(user, circle_id)
+    if not policy.can_facilitate(user, circle):
+        raise Forbidden(_("Only the circle's facilitator changes it."))
+    check_open(circle)
+    if "cadence" in data:
+        circle.cadence = check_cadence(data["cadence"])
+    if "facilitator_id" in data:
+        facilitator_id = check_optional_id(data["facilitator_id"], "facilitator_id")
+        if facilitator_id not in member_ids(circle.group_id):
+            raise ValidationFailed(
+                _("%(field)s must name a member of the circle.", field="facilitator_id"),
+                fields={"facilitator_id": "not_member"},
+            )
+        if facilitator_id != circle.facilitator_id:
+            groups.do_set_member_role(user, circle.group_id, facilitator_id, {"role": "admin"})
+            circle.facilitator_id = facilitator_id
+    texts = {k: data[k] for k in ("name", "description") if k in data}
+    if texts:
+        groups.do_update_group(user, circle.group_id, texts)
+    db.session.flush()
     return circle
