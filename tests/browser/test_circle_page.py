@@ -27,9 +27,7 @@ def test_start_a_circle_propose_vote_and_plan_a_session(signed_in, person, web_s
     topic = page.locator("#topics li", has_text="How we run our podcast")
     expect(topic).to_contain_text("0 votes")
     topic.get_by_role("button", name="Vote").click()
-    expect(page.locator("#topics li", has_text="How we run our podcast")).to_contain_text(
-        "1 vote"
-    )
+    expect(page.locator("#topics li", has_text="How we run our podcast")).to_contain_text("1 vote")
     expect(page.locator("[data-field=topics-waiting]")).to_have_text("1")
 
     page.get_by_label("Topic", exact=True).select_option(label="How we run our podcast")
