@@ -427,3 +427,25 @@ def test_an_archived_circle_is_read_only(api, make_user):
     assert api(circle.member).post(f"{circle.url}/topics", {"title": "x"}).status_code == 403
     assert api(circle.member).put(f"{circle.url}/topics/{topic['id']}/vote").status_code == 403
     assert api(circle.member).get(circle.url).status_code == 200
+
+
+def test_the_settings_form_changes_the_facilitator(api, make_user, signed_in):
+    circle = make_circle(api, make_user)
+    boss = signed_in(circle.facilitator)
+    form = {
+        "csrf_token": boss.csrf,
+        "name": "Lyon circle",
+        "description": "",
+        "cadence": "quarterly",
+        "facilitator_id": str(circle.scribe.id),
+    }
+    assert boss.post(f"/circles/{circle.id}/settings", data=form).status_code == 302
+    body = api(circle.member).get(circle.url).get_json()
+    assert (body["name"], body["cadence"], body["facilitator"]["id"]) == (
+        "Lyon circle",
+        "quarterly",
+        circle.scribe.id,
+    )
+    refused = boss.post(f"/circles/{circle.id}/settings", data={**form, "cadence": "daily"})
+    assert refused.status_code == 302
+    assert api(circle.member).get(circle.url).get_json()["cadence"] == "quarterly"

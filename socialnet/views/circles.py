@@ -88,6 +88,24 @@ def page(circle_id: int):
         topics=circles.list_topics(user, circle),
         sessions=circles.list_sessions(user, circle),
         relay_targets=circles.relay_targets(user),
+        cadences=CADENCES,
+    )
+
+
+@bp.post("/circles/<id:circle_id>/settings")
+@login_required
+def settings(circle_id: int):
+    data = {
+        "name": request.form.get("name", ""),
+        "description": request.form.get("description", ""),
+        "cadence": request.form.get("cadence", ""),
+        "facilitator_id": _form_id("facilitator_id"),
+    }
+    return _act(
+        lambda: circles.do_update_circle(me(), circle_id, data),
+        _("The circle is updated."),
+        circle_id,
+        "#settings",
     )
 
 
