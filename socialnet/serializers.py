@@ -213,6 +213,15 @@ _SUMMARIES = {
     "event_reminder": (_l("Reminder: %(text)s"), _l("Reminder: an event starts soon")),
     "event_invited": (_l("%(name)s invited you to %(text)s"), _l("%(name)s invited you")),
     "event_message": (_l("%(name)s wrote about %(text)s"), _l("%(name)s wrote about an event")),
+    # circles: the text is the session's title
+    "synthesis_due": (
+        _l("Your synthesis of %(text)s is due by the end of today"),
+        _l("Your synthesis of the last session is due by the end of today"),
+    ),
+    "synthesis_late": (
+        _l("The synthesis of %(text)s is late"),
+        _l("The synthesis of a session of your circle is late"),
+    ),
 }
 
 

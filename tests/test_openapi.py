@@ -239,6 +239,18 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
             "group_id": group.id,
         },
     ).get_json()
+    circle = boss.post(
+        PREFIX + "/circles", {"name": "Circle", "cadence": "monthly", "member_ids": [employee.id]}
+    ).get_json()
+    session = boss.post(
+        f"{PREFIX}/circles/{circle['id']}/sessions",
+        {
+            "topic": "Our podcast",
+            "starts_at": soon.isoformat(),
+            "presenter_id": admin.id,
+            "scribe_id": employee.id,
+        },
+    ).get_json()
     put_avatar(api(employee), png_bytes())
     newsletter = boss.post(
         PREFIX + "/newsletters",
@@ -254,6 +266,8 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         {"target_url": "https://lumen.example/a", "texts": {"x": {"en": "Read this"}}},
     ).get_json()
     return {
+        "circle_id": circle["id"],
+        "session_id": session["id"],
         "user_id": employee.id,
         "post_id": post["id"],
         "group_id": group.id,

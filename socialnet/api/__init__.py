@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (routes register on import)
     analytics,
     announcements,
     editorial,
+    circles,
     events,
     files,
     groups,

@@ -32,6 +32,7 @@ from ..services.posts import do_create_post
 from ..services.reactions import do_set_reaction
 from ..services.reports import do_report
 from ..services.watched_words import do_add_word
+from .circles import seed_circles
 from .content import (
     ANNOUNCEMENTS,
     COMMENTS,
@@ -358,6 +359,7 @@ def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = Fal
     _announce(people)
     _moderate(random.Random(seed + 2), people)
     seed_knowledge(random.Random(seed + 3), people)
+    seed_circles()
     report.celebrations = do_run_celebrations(company_today())
     report.seconds = time.perf_counter() - started
     return report

@@ -31,6 +31,16 @@ from .calendar import (
     EventRsvp,
     RsvpStatus,
 )
+from .circles import (
+    CADENCES,
+    SYNTHESIS_SECTIONS,
+    Circle,
+    CircleAttendance,
+    CircleSession,
+    CircleSynthesis,
+    CircleTopic,
+    CircleTopicVote,
+)
 from .digests import DIGEST_FREQUENCIES, DigestFrequency, DigestSend
 from .editorial import EDITORIAL_STATUSES, EDITORIAL_TARGETS, EditorialItem
 from .events import Event
@@ -117,6 +127,14 @@ __all__ = [
     "NewsletterRecipient",
     "NewsletterSection",
     "NewsletterStatus",
+    "CADENCES",
+    "SYNTHESIS_SECTIONS",
+    "Circle",
+    "CircleAttendance",
+    "CircleSession",
+    "CircleSynthesis",
+    "CircleTopic",
+    "CircleTopicVote",
     "REMINDER_KINDS",
     "RSVP_ANSWERS",
     "RSVP_STATUSES",

@@ -33,6 +33,8 @@ class NotificationType(StrEnum):
     EVENT_INVITED = "event_invited"  # invited (a date poll you said yes to became an event)
     EVENT_MESSAGE = "event_message"  # the organisers wrote to the attendees
     ADDED = "added"  # a group admin added you to their group directly
+    SYNTHESIS_DUE = "synthesis_due"  # scribe: the synthesis of yesterday's session is due
+    SYNTHESIS_LATE = "synthesis_late"  # facilitator: a session's synthesis is late
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)

@@ -6,8 +6,8 @@ Every read path (feed, permalink, profile, API, socket rooms, catch-up) calls
 exactly like a missing one (404).
 
 The package has one module per domain (``advocacy``, ``roles``, ``groups``, ``posts``,
-``announcements``, ``events``, ``guests``, ``invitations``, ``newsletters``, ``people``,
-``rooms``, ``moderation``, ``notifications``, ``audit``); this module
+``announcements``, ``events``, ``circles``, ``guests``, ``invitations``, ``newsletters``,
+``people``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this module
 re-exports their public names, so callers write ``policy.<name>``. Policy imports
 models, ``extensions`` and ``limits`` only — never a service — so any service may ask it.
 Outside this package no code compares a role or builds a visibility filter
@@ -39,6 +39,13 @@ from .audit import (
     can_read_audit_log,
     readable_announcements_filter,
     redacted_audit_entries,
+)
+from .circles import (
+    can_facilitate,
+    can_publish_synthesis,
+    can_see_circle,
+    may_change_visibility,
+    visible_circles_filter,
 )
 from .events import calendar_events_filter, can_manage_event
 from .groups import (
@@ -173,6 +180,11 @@ __all__ = [
     "newsletters_managed_filter",
     "newsletters_visible_filter",
     "calendar_events_filter",
+    "can_facilitate",
+    "can_publish_synthesis",
+    "can_see_circle",
+    "may_change_visibility",
+    "visible_circles_filter",
     "can_manage_event",
     "can_endorse",
     "can_invite_guest_to",

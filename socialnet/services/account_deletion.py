@@ -15,10 +15,11 @@ What becomes of what they contributed is the company's choice
 - ``remove``: posts and comments are deleted with their text erased (the
   rows stay as tombstones for moderation and analytics history), and so are
   the words stored beside them (kudos messages, announcements, poll questions
-  and options, hashtags and mentions); reactions and ballots are deleted, and
-  open browsers drop them live. The event log keeps old event snapshots for
-  reconnect catch-up, but catch-up never replays a deleted post or comment, and
-  it names people as they are now ("Former colleague").
+  and options, hashtags and mentions, circle syntheses and topics); reactions
+  and ballots are deleted, and open browsers drop them live. The event log keeps
+  old event snapshots for reconnect catch-up, but catch-up never replays a
+  deleted post or comment, and it names people as they are now ("Former
+  colleague").
 
 In both modes celebrations *of* the person (birthday, anniversary, new joiner)
 are removed, since they exist only to name them, and they leave the team
@@ -83,6 +84,7 @@ from ..text_keys import fold
 from . import audit, company_settings
 from .accounts import do_end_sessions, verify_password
 from .cases import do_close_cases_about
+from .circles import personal as circle_personal
 from .files import delete_uploads_of
 from .people.avatar import forget_avatar
 from .validation import check_known_fields
@@ -213,6 +215,7 @@ def _erase_attached_text(user: User) -> None:
     db.session.execute(
         delete(Mention).where(Mention.post_id.in_(own_posts) | Mention.comment_id.in_(own_comments))
     )
+    circle_personal.erase_words_of(user)
 
 
 def _remove_contributions(user: User) -> None:

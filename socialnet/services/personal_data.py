@@ -8,7 +8,8 @@ What it holds, and what it deliberately leaves out:
 
 - **Everything they wrote or did**, whatever became of it: posts and comments
   (also deleted, hidden or held ones, with their state), reactions, ballots,
-  kudos given, announcements sent, reports filed, API tokens and browser
+  kudos given, announcements sent, reports filed, circle topics, votes,
+  sessions and syntheses, API tokens and browser
   sessions (never their secrets), notification preferences, the topics they
   follow, the days they were active (analytics).
 - **What the network keeps about them**: profile, group memberships and join
@@ -83,6 +84,7 @@ from ..serializers import iso
 from . import audit, files
 from .advocacy import figures as advocacy_figures
 from .newsletters import tracking as newsletter_tracking
+from .circles import personal as circle_personal
 from .people import avatar
 from .people.skills import skills_of
 
@@ -547,6 +549,7 @@ def collect(user: User) -> dict[str, Any]:
         "files": files.export_entries(user),
         "avatar": avatar.export_entry(user),
         "advocacy": advocacy_figures.export_entry(user),
+        **circle_personal.export_entries(user),
     }
 
 

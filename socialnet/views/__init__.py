@@ -57,6 +57,7 @@ def register_views(app: Flask) -> None:
     from .analytics import bp as analytics_bp
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
+    from .circles import bp as circles_bp
     from .digest import bp as digest_bp
     from .editorial import bp as editorial_bp
     from .events import bp as events_bp
@@ -85,6 +86,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(polls_bp)
     app.register_blueprint(questions_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(circles_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)

@@ -38,6 +38,8 @@ TYPE_LABELS = {
     "event_reminder": _l("An event I go to starts tomorrow, or within the hour"),
     "event_invited": _l("I am invited to an event (a date poll became one)"),
     "event_message": _l("The organisers of an event I answered write to us"),
+    "synthesis_due": _l("I owe the synthesis of a circle’s session"),
+    "synthesis_late": _l("A synthesis is late in a circle I facilitate"),
 }
 #: Types no longer written (``invited`` became ``added``): not offered on the page.
 RETIRED_TYPES = ("invited",)

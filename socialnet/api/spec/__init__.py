@@ -21,6 +21,7 @@ from . import (
     advocacy,
     analytics,
     announcements,
+    circles,
     events,
     files,
     groups,
@@ -64,6 +65,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     advocacy,
     guests,
     newsletters,
+    circles,
 )
 
 

@@ -87,7 +87,15 @@ SCHEMAS: dict[str, Any] = {
             },
             "kind": {
                 "type": "string",
-                "enum": ["post", "announcement", "poll", "kudos", "celebration", "event"],
+                "enum": [
+                    "post",
+                    "announcement",
+                    "poll",
+                    "kudos",
+                    "celebration",
+                    "event",
+                    "synthesis",
+                ],
             },
             "poll": {"type": "object", "description": "posts of kind poll: the poll"},
             "event": {
@@ -95,6 +103,7 @@ SCHEMAS: dict[str, Any] = {
                 "description": "posts of kind event: the event (as GET /events/{event_id})",
             },
             "kudos": {"type": "object", "description": "posts of kind kudos: who, for what"},
+            "synthesis": ref("SynthesisAttachment"),
             "celebration": {"type": "object", "description": "posts of kind celebration"},
             "title": {**NULLABLE_STRING, "description": "announcements have one"},
             "comments_enabled": {"type": "boolean"},

@@ -149,6 +149,10 @@ def _apply_update(actor: User, group: Group, data: dict[str, Any]) -> bool:
     narrowed = False
     if "type" in data:
         new_type = _check_type(data["type"])
+        if not policy.may_change_visibility(group, new_type):
+            raise ValidationFailed(
+                _("A peer-learning circle stays secret."), fields={"type": "circle"}
+            )
         narrowed = policy.visibility_narrows(group.visibility, new_type)
         group.visibility = new_type
     return narrowed
