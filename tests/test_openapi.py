@@ -239,6 +239,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
             "group_id": group.id,
         },
     ).get_json()
+    pain_point = boss.post(PREFIX + "/pain-points", {"title": "Slow VPN"}).get_json()
     put_avatar(api(employee), png_bytes())
     return {
         "user_id": employee.id,
@@ -251,6 +252,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         "file_id": image["id"],
         "name": image["name"],
         "event_id": event["id"],
+        "pain_point_id": pain_point["id"],
         "version": 1,
     }
 

@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (routes register on import)
     moderation,
     notifications,
     openapi,
+    pain_points,
     people,
     personal_data,
     polls,

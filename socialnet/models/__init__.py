@@ -49,6 +49,14 @@ from .notifications import (
     NotificationMute,
     NotificationType,
 )
+from .pain_points import (
+    CLOSED_STATUSES,
+    PAIN_POINT_STATUSES,
+    PainPoint,
+    PainPointFollower,
+    PainPointStatus,
+    PainPointVote,
+)
 from .people import SKILL_NAME_MAX, Endorsement, Skill, UserSkill
 from .polls import (
     DATE_ANSWERS,
@@ -74,6 +82,12 @@ from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicCount, Top
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "CLOSED_STATUSES",
+    "PAIN_POINT_STATUSES",
+    "PainPoint",
+    "PainPointFollower",
+    "PainPointStatus",
+    "PainPointVote",
     "REMINDER_KINDS",
     "RSVP_ANSWERS",
     "RSVP_STATUSES",

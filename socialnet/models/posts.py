@@ -57,7 +57,8 @@ class Post(db.Model):
             postgresql_where=text("kind = 'question'"),
         ),
         CheckConstraint(
-            "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration', 'question', 'event')",
+            "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration', 'question', 'event',"
+            " 'pain_point')",
             name="kind_known",
         ),
         {"sqlite_autoincrement": True},

@@ -6,9 +6,10 @@ Every read path (feed, permalink, profile, API, socket rooms, catch-up) calls
 exactly like a missing one (404).
 
 The package has one module per domain (``roles``, ``groups``, ``posts``,
-``announcements``, ``events``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this module
-re-exports their public names, so callers write ``policy.<name>``. Policy imports
-models, ``extensions`` and ``limits`` only — never a service — so any service may ask it.
+``announcements``, ``events``, ``pain_points``, ``rooms``, ``moderation``,
+``notifications``, ``audit``); this module re-exports their public names, so callers
+write ``policy.<name>``. Policy imports models, ``extensions`` and ``limits`` only —
+never a service — so any service may ask it.
 Outside this package no code compares a role or builds a visibility filter
 (tests/test_architecture.py).
 """
@@ -76,6 +77,11 @@ from .notifications import (
     visible_notifications_filter,
     visible_notifications_to_row,
 )
+from .pain_points import (
+    can_edit_pain_point,
+    can_move_pain_point,
+    can_triage_pain_point,
+)
 from .people import can_endorse
 from .posts import (
     AUTHOR_ONLY_STATES,
@@ -126,6 +132,9 @@ from .rooms import (
 
 __all__ = [
     "calendar_events_filter",
+    "can_edit_pain_point",
+    "can_move_pain_point",
+    "can_triage_pain_point",
     "can_manage_event",
     "can_endorse",
     "ANNOUNCEMENT_ROOM_DAYS",

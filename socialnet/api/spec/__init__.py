@@ -26,6 +26,7 @@ from . import (
     meta,
     moderation,
     notifications,
+    pain_points,
     people,
     personal_data,
     polls,
@@ -58,6 +59,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     topics,
     people,
     events,
+    pain_points,
 )
 
 
