@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import REACTION_KINDS
 from ..serializers import avatar_src
+from ..system_text import PAIN_POINT_STATUS_LABELS
 
 REACTIONS = {
     "like": ("👍", _l("Like")),
@@ -64,6 +65,7 @@ def register_views(app: Flask) -> None:
     from .language import bp as language_bp
     from .moderation import bp as moderation_bp
     from .notifications import bp as notifications_bp
+    from .pain_points import bp as pain_points_bp
     from .people import bp as people_bp
     from .polls import bp as polls_bp
     from .questions import bp as questions_bp
@@ -80,6 +82,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(polls_bp)
     app.register_blueprint(questions_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(pain_points_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)
@@ -100,6 +103,7 @@ def register_views(app: Flask) -> None:
             "COMPANY_NAME": app.config.get("COMPANY_NAME", "socialnet"),
             "unread_notifications": _unread_notifications,
             "take_draft": _take_draft,
+            "PAIN_POINT_STATUS_LABELS": PAIN_POINT_STATUS_LABELS,
         }
 
 

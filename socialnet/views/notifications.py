@@ -38,6 +38,8 @@ TYPE_LABELS = {
     "event_reminder": _l("An event I go to starts tomorrow, or within the hour"),
     "event_invited": _l("I am invited to an event (a date poll became one)"),
     "event_message": _l("The organisers of an event I answered write to us"),
+    "pain_point_status": _l("A pain point I voted for or follow changes status"),
+    "pain_point_merged": _l("A pain point I voted for or follow is merged into another"),
 }
 #: Types no longer written (``invited`` became ``added``): not offered on the page.
 RETIRED_TYPES = ("invited",)
