@@ -1,6 +1,6 @@
-"""Migration e3b4c5d6f7a8 (issue #17, pain points): posts may be pain points, the register
-tables come and go, and the search index keeps working on SQLite (the CHECK is rewritten
-in place, ``posts`` is not rebuilt)."""
+"""Migration e3b4c5d6f7a8 (issue #17, pain points and feedback summaries): posts may be
+pain points and feedback summaries, their tables come and go, and the search index keeps
+working on SQLite (the CHECK is rewritten in place, ``posts`` is not rebuilt)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ PAIN_POINT = (
     "INSERT INTO pain_points (post_id, site, department, status, updated_at)"
     " VALUES (:id, 'Lyon', '', :status, CURRENT_TIMESTAMP)"
 )
+FEEDBACK = (
+    "INSERT INTO feedback_summaries (post_id, context, what_worked, what_did_not, lessons,"
+    " next_steps) VALUES (6, '', '', '', 'Show early', '')"
+)
 VOTE = (
     "INSERT INTO pain_point_votes (post_id, user_id, created_at) VALUES (1, 1, CURRENT_TIMESTAMP)"
 )
@@ -40,6 +44,8 @@ def test_pain_points_migration_up_and_down(scratch_database_url):  # noqa: F811
             conn.execute(text(POST), {"id": 1, "kind": "pain_point"})
             conn.execute(text(PAIN_POINT), {"id": 1, "status": "new"})
             conn.execute(text(VOTE))
+            conn.execute(text(POST), {"id": 6, "kind": "feedback"})
+            conn.execute(text(FEEDBACK))
         with pytest.raises(DBAPIError), engine.begin() as conn:
             conn.execute(text(VOTE))  # one vote per person
         with pytest.raises(DBAPIError), engine.begin() as conn:
@@ -51,14 +57,17 @@ def test_pain_points_migration_up_and_down(scratch_database_url):  # noqa: F811
             with engine.connect() as conn:
                 assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
                 found = "SELECT rowid FROM search_posts WHERE search_posts MATCH 'turnstile'"
-                assert conn.execute(text(found)).scalars().all() == [1]
+                assert conn.execute(text(found)).scalars().all() == [1, 6]
         _flask_db(scratch_database_url, "downgrade", BEFORE)
         tables = set(inspect(engine).get_table_names())
-        assert not {"pain_points", "pain_point_votes", "pain_point_followers"} & tables
+        gone = {"pain_points", "pain_point_votes", "pain_point_followers", "feedback_summaries"}
+        assert not gone & tables
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM posts")).scalar() == 0
         with pytest.raises(DBAPIError), engine.begin() as conn:
             conn.execute(text(POST), {"id": 4, "kind": "pain_point"})
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            conn.execute(text(POST), {"id": 7, "kind": "feedback"})
         with engine.begin() as conn:
             conn.execute(text(POST), {"id": 5, "kind": "event"})
     finally:

@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (routes register on import)
     events,
     files,
     groups,
+    knowledge,
     moderation,
     notifications,
     openapi,

@@ -25,6 +25,7 @@ from .digests import DIGEST_FREQUENCIES, DigestFrequency, DigestSend
 from .events import Event
 from .files import FILE_NAME_MAX, FileUpload
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
+from .knowledge import FEEDBACK_SECTIONS, FeedbackSummary
 from .moderation import (
     CASE_TARGET_TYPES,
     MODERATION_STATES,
@@ -82,6 +83,8 @@ from .topics import TOPIC_DESCRIPTION_MAX, TOPIC_TAG_MAX, Topic, TopicCount, Top
 from .users import INDEFINITELY, ROLES_ALL, ApiToken, Role, User, hash_token
 
 __all__ = [
+    "FEEDBACK_SECTIONS",
+    "FeedbackSummary",
     "CLOSED_STATUSES",
     "PAIN_POINT_STATUSES",
     "PainPoint",

@@ -58,7 +58,7 @@ class Post(db.Model):
         ),
         CheckConstraint(
             "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration', 'question', 'event',"
-            " 'pain_point')",
+            " 'pain_point', 'feedback')",
             name="kind_known",
         ),
         {"sqlite_autoincrement": True},

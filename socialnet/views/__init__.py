@@ -62,6 +62,7 @@ def register_views(app: Flask) -> None:
     from .feed import bp as feed_bp
     from .files import bp as files_bp
     from .groups import bp as groups_bp
+    from .knowledge import bp as knowledge_bp
     from .language import bp as language_bp
     from .moderation import bp as moderation_bp
     from .notifications import bp as notifications_bp
@@ -83,6 +84,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(questions_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(pain_points_bp)
+    app.register_blueprint(knowledge_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)

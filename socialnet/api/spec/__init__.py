@@ -23,6 +23,7 @@ from . import (
     events,
     files,
     groups,
+    knowledge,
     meta,
     moderation,
     notifications,
@@ -60,6 +61,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     people,
     events,
     pain_points,
+    knowledge,
 )
 
 

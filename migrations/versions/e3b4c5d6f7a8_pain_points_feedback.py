@@ -1,6 +1,7 @@
-"""pain-point register: a post kind with its register row, votes and followers
+"""pain-point register and feedback summaries: two post kinds, the register's rows, votes
+and followers, and the sections of a feedback summary
 
-``posts.kind`` learns 'pain_point' without rebuilding ``posts`` (the way 7c3e5a9b1d42
+``posts.kind`` learns 'pain_point' and 'feedback' without rebuilding ``posts`` (the way 7c3e5a9b1d42
 does: PostgreSQL drops and re-creates the CHECK; SQLite rewrites its text in place).
 
 Revision ID: e3b4c5d6f7a8
@@ -20,8 +21,10 @@ depends_on = None
 
 #: The post kinds before this revision (the lead adjusts it when revisions are chained).
 POST_KINDS_BEFORE = ("post", "announcement", "poll", "kudos", "celebration", "question", "event")
+#: The sections of a feedback summary (``models.knowledge.FEEDBACK_SECTIONS``).
+FEEDBACK_SECTIONS = ("context", "what_worked", "what_did_not", "lessons", "next_steps")
 #: The kinds this revision adds.
-POST_KINDS_ADDED = ("pain_point",)
+POST_KINDS_ADDED = ("pain_point", "feedback")
 
 
 def _kinds_check(kinds) -> str:
@@ -123,9 +126,22 @@ def upgrade():
         "ix_pain_point_votes_post_id_created_at", "pain_point_votes", ["post_id", "created_at"]
     )
     _people_table("pain_point_followers")
+    op.create_table(
+        "feedback_summaries",
+        sa.Column("post_id", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Text(), nullable=False) for name in FEEDBACK_SECTIONS),
+        sa.ForeignKeyConstraint(
+            ["post_id"],
+            ["posts.id"],
+            name=op.f("fk_feedback_summaries_post_id_posts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("post_id", name=op.f("pk_feedback_summaries")),
+    )
 
 
 def downgrade():
+    op.drop_table("feedback_summaries")
     op.drop_table("pain_point_followers")
     op.drop_table("pain_point_votes")
     op.drop_table("pain_points")
