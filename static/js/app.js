@@ -535,10 +535,14 @@
       if (typeof data.seats_left === "number") {
         parts.push(ngettext("%(num)d seat left", "%(num)d seats left", data.seats_left));
       }
+      let answered = false;
       for (const block of document.querySelectorAll(`[data-event-id="${data.id}"]`)) {
         const counts = block.querySelector("[data-field='event-counts']");
         if (counts) counts.textContent = parts.join(" · ");
+        if (block.querySelector("[data-field='event-mine']")) answered = true;
       }
+      // Someone else's answer may move one's own place in line: re-read it.
+      if (answered) refreshMyAnswer(data.id);
     },
     "poll.updated"(data) {
       if (data && typeof data.poll_id === "number") refreshPoll(data.poll_id);
@@ -552,6 +556,28 @@
       if (data.user_id === config.me) setPressed(el, data.kind, data.active);
     },
   };
+
+  /** One's own answer to an event, in words (as templates/_event.html says it). */
+  function myAnswerText(mine) {
+    if (mine.status === "going") return _("You are going.");
+    if (mine.status === "maybe") return _("You might go.");
+    if (mine.status === "declined") return _("You are not going.");
+    return _("You are on the waiting list, number %(num)s.", { num: mine.waiting_position });
+  }
+
+  async function refreshMyAnswer(eventId) {
+    let event;
+    try {
+      event = await api("GET", `/api/v1/events/${eventId}`);
+    } catch {
+      return; // gone from sight, or offline: the next page load tells
+    }
+    if (!event || !event.my_rsvp) return;
+    for (const block of document.querySelectorAll(`[data-event-id="${eventId}"]`)) {
+      const mine = block.querySelector("[data-field='event-mine']");
+      if (mine) mine.textContent = myAnswerText(event.my_rsvp);
+    }
+  }
 
   // ---------------------------------------------------------------- socket protocol
 
