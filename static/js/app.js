@@ -544,6 +544,43 @@
       // Someone else's answer may move one's own place in line: re-read it.
       if (answered) refreshMyAnswer(data.id);
     },
+    "pain_point.updated"(data) {
+      // Voices, status and time at stake, live on every block showing this pain point
+      // (the public view: one's own vote shows with the next page load).
+      if (!data || typeof data.id !== "number") return;
+      const labels = {
+        new: _("New"),
+        acknowledged: _("Acknowledged"),
+        in_progress: _("In progress"),
+        solved: _("Solved"),
+        wont_fix: _("Won't fix"),
+      };
+      let voices = ngettext("%(num)d person affected", "%(num)d people affected", data.votes);
+      if (data.recent_votes) {
+        voices += " · " + ngettext("%(num)d this week", "%(num)d this week", data.recent_votes);
+      }
+      const hours = [];
+      if (typeof data.hours_per_week === "number") {
+        hours.push(_("%(hours)s h a week per person", { hours: data.hours_per_week }));
+        if (data.hours_at_stake) {
+          hours.push(_("%(hours)s h a week at stake", { hours: data.hours_at_stake }));
+        }
+        if (data.hours_given_back) {
+          hours.push(_("%(hours)s h a week given back", { hours: data.hours_given_back }));
+        }
+      }
+      for (const block of document.querySelectorAll(`[data-pain-point-id="${data.id}"]`)) {
+        const votes = block.querySelector("[data-field='pp-votes']");
+        if (votes) votes.textContent = voices;
+        const status = block.querySelector("[data-field='pp-status']");
+        if (status && Object.hasOwn(labels, data.status)) {
+          status.textContent = labels[data.status];
+          status.className = `badge badge-status-${data.status}`;
+        }
+        const time = block.querySelector("[data-field='pp-hours']");
+        if (time && hours.length) time.textContent = hours.join(" · ");
+      }
+    },
     "poll.updated"(data) {
       if (data && typeof data.poll_id === "number") refreshPoll(data.poll_id);
     },
