@@ -21,7 +21,7 @@ from .common import (
 )
 from .posts import SCHEMAS as POST_SCHEMAS
 
-_SECTION = {"type": "string", "maxLength": 5000}
+_SECTION = {"type": "string", "maxLength": 5000, "nullable": True, "description": "null: empty"}
 
 
 def _feedback_post_schema() -> dict[str, Any]:
@@ -55,10 +55,11 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": 200},
             **{name: _SECTION for name in FEEDBACK_SECTIONS},
-            "lessons": {**_SECTION, "minLength": 1},
+            "lessons": {"type": "string", "minLength": 1, "maxLength": 5000},
             "topics": {
                 "type": "array",
                 "maxItems": 10,
+                "nullable": True,
                 "items": {"type": "string", "description": "a hashtag, with or without '#'"},
             },
             "group_id": {"type": "integer", "nullable": True},

@@ -38,9 +38,13 @@ _HOURS_PER_WEEK = {
 }
 _WORDING: dict[str, Any] = {
     "title": {"type": "string", "minLength": 1, "maxLength": 200},
-    "description": {"type": "string", "description": "Markdown, may be empty"},
-    "site": {"type": "string", "maxLength": PAIN_POINT_PLACE_MAX},
-    "department": {"type": "string", "maxLength": PAIN_POINT_PLACE_MAX},
+    "description": {
+        "type": "string",
+        "nullable": True,
+        "description": "Markdown, may be empty (null: empty)",
+    },
+    "site": {"type": "string", "maxLength": PAIN_POINT_PLACE_MAX, "nullable": True},
+    "department": {"type": "string", "maxLength": PAIN_POINT_PLACE_MAX, "nullable": True},
     "hours_per_week": _HOURS_PER_WEEK,
 }
 
@@ -122,8 +126,11 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             **_WORDING,
             "group_id": {"type": "integer", "nullable": True},
-            "site": {**_WORDING["site"], "description": "default: the filer's site"},
-            "department": {**_WORDING["department"], "description": "default: the filer's"},
+            "site": {**_WORDING["site"], "description": "absent or null: the filer's site"},
+            "department": {
+                **_WORDING["department"],
+                "description": "absent or null: the filer's department",
+            },
         },
     },
     "PainPointChange": {
@@ -136,7 +143,12 @@ SCHEMAS: dict[str, Any] = {
             **_WORDING,
             "status": _STATUS,
             "owner_id": {"type": "integer", "nullable": True},
-            "resolution_note": {"type": "string", "maxLength": RESOLUTION_NOTE_MAX},
+            "resolution_note": {
+                "type": "string",
+                "maxLength": RESOLUTION_NOTE_MAX,
+                "nullable": True,
+                "description": "null or empty: no note",
+            },
         },
     },
     "PainPointMerge": {

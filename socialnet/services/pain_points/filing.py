@@ -58,7 +58,7 @@ def check_wording(data: dict[str, Any], *, new: bool) -> dict[str, Any]:
             multiline=True,
         )
     for field in ("site", "department"):
-        if field in data:
+        if data.get(field) is not None:  # absent or null: the filer's (unchanged on edits)
             checked[field] = check_text(
                 data[field], field, max_len=PAIN_POINT_PLACE_MAX, required=False
             )
