@@ -89,3 +89,25 @@ def test_the_register_page_is_translated(app, api, signed_in, make_user, tmp_pat
             assert leftovers(html, app.config["COMPANY_NAME"]) == set(), path
     french = html_of(page.get("/pain-points", headers={"Accept-Language": "fr"}))
     assert "Irritants" in french and "En cours" in french
+
+
+def test_merge_and_take_ownership_from_the_page(api, signed_in, employee, cm, fred):
+    first = api(employee).post(f"{API}/pain-points", {"title": "Zorbo badge reader"}).get_json()
+    second = api(fred).post(f"{API}/pain-points", {"title": "Zorbo gate B"}).get_json()
+    boss = signed_in(cm)
+    html = html_of(boss.get("/pain-points"))
+    assert "Duplicate of pain point number" in html and f"#{first['id']}" in html
+    owned = form(
+        boss, f"/pain-points/{first['id']}/triage", status="acknowledged", take_ownership="1"
+    )
+    assert owned.status_code == 302
+    assert db.session.get(PainPoint, first["id"]).owner_id == cm.id
+    refused = form(boss, f"/pain-points/{second['id']}/merge", into_id=str(second["id"]))
+    assert refused.status_code == 302
+    assert db.session.get(PainPoint, second["id"]).merged_into_id is None
+    merged = form(boss, f"/pain-points/{second['id']}/merge", into_id=f"#{first['id']}")
+    assert merged.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PainPoint, second["id"]).merged_into_id == first["id"]
+    assert db.session.query(PainPointVote).filter_by(post_id=first["id"]).count() == 2
+    assert "Duplicate of" not in html_of(signed_in(employee).get("/pain-points"))

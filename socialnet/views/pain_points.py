@@ -102,11 +102,26 @@ def vote(pain_point_id: int):
 @bp.post("/pain-points/<id:pain_point_id>/triage")
 @login_required
 def triage(pain_point_id: int):
-    data = {"status": request.form.get("status", "")}
+    data: dict[str, Any] = {"status": request.form.get("status", "")}
     if "resolution_note" in request.form:
         data["resolution_note"] = request.form["resolution_note"]
+    if request.form.get("take_ownership") == "1":
+        data["owner_id"] = me().id
     with attempt() as outcome:
         pain_points.do_update_pain_point(me(), pain_point_id, data)
     if not outcome.failed:
         flash(_("The pain point was updated; its voters are told."), "success")
     return redirect(form_next() or url_for("pain_points.register"))
+
+
+@bp.post("/pain-points/<id:pain_point_id>/merge")
+@login_required
+def merge(pain_point_id: int):
+    raw = request.form.get("into_id", "").strip().lstrip("#")
+    into: Any = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else raw
+    with attempt() as outcome:
+        target = pain_points.do_merge(me(), pain_point_id, {"into_id": into})
+    if outcome.failed:
+        return redirect(form_next() or url_for("pain_points.register"))
+    flash(_("Merged: its voices now count on this pain point."), "success")
+    return redirect(url_for("pain_points.register") + f"#pain-point-{target.id}")
