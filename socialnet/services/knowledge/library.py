@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload
 
 from ... import policy
@@ -43,7 +43,7 @@ def _check_kinds(raw: str | None, kinds: Sequence[str]) -> tuple[str, ...]:
     return (raw,)
 
 
-def _usefulness():
+def _usefulness() -> ColumnElement[int]:
     """Reactions and comments: what colleagues found worth a reaction or a question."""
     reactions = (
         select(func.count())

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import joinedload
 
 from ... import policy
@@ -72,7 +72,7 @@ def parse_filters(user: User, args: Mapping[str, str], *, with_sort: bool = True
     )
 
 
-def _vote_totals():
+def _vote_totals() -> Subquery:
     since = growth_since()
     return (
         select(
@@ -85,7 +85,7 @@ def _vote_totals():
     )
 
 
-def _matching(user: User, filters: Filters) -> tuple[Select, Any]:
+def _matching(user: User, filters: Filters) -> tuple[Select, ColumnElement[int]]:
     """SELECT Post, PainPoint, votes, recent votes of the pain points ``filters`` keep."""
     totals = _vote_totals()
     votes = func.coalesce(totals.c.votes, 0)
