@@ -222,6 +222,14 @@ _SUMMARIES = {
         _l("The synthesis of %(text)s is late"),
         _l("The synthesis of a session of your circle is late"),
     ),
+    "pain_point_status": (
+        _l("%(name)s updated a pain point: %(text)s"),
+        _l("%(name)s updated a pain point you follow"),
+    ),
+    "pain_point_merged": (
+        _l("%(name)s merged duplicates: %(text)s"),
+        _l("%(name)s merged a pain point you follow into another"),
+    ),
 }
 
 
@@ -471,4 +479,55 @@ def event_dict(
         )
         data["can_rsvp"] = bool(can_rsvp)
         data["can_manage"] = can_manage
+    return data
+
+
+def hours(minutes: int | float | None) -> float | None:
+    """Minutes as hours, to the hundredth (the register speaks in hours)."""
+    return None if minutes is None else round(minutes / 60, 2)
+
+
+def pain_point_dict(
+    post: Post,
+    details: Any,
+    counts: dict[str, int],
+    *,
+    owner: User | None,
+    viewer: dict[str, bool] | None = None,
+) -> dict[str, Any]:
+    """A pain point (``details``: its :class:`~.models.PainPoint`), the same everywhere: a
+    feed item's ``pain_point``, ``GET /pain-points/{id}``, the register's list and
+    ``pain_point.updated``. ``counts`` has "votes" and "recent_votes" (the last seven
+    days). ``hours_at_stake`` is hours a week × voters while open; ``hours_given_back``
+    the same once solved. ``viewer`` (``my_vote``, ``following``, ``can_vote``,
+    ``can_edit``, ``can_triage``) is added for a known viewer, never broadcast."""
+    votes = counts.get("votes", 0)
+    weekly = hours((details.minutes_per_week or 0) * votes)
+    open_ = details.status not in ("solved", "wont_fix") and details.merged_into_id is None
+    data: dict[str, Any] = {
+        "id": post.id,
+        "post_id": post.id,
+        "group_id": post.group_id,
+        "author_id": post.author_id,
+        "title": post.title,
+        "description": post.body,
+        "description_html": post.body_html,
+        "site": details.site,
+        "department": details.department,
+        "status": details.status,
+        "owner": user_summary(owner) if owner is not None else None,
+        "resolution_note": details.resolution_note,
+        "hours_per_week": hours(details.minutes_per_week),
+        "votes": votes,
+        "recent_votes": counts.get("recent_votes", 0),
+        "hours_at_stake": weekly if open_ else 0.0,
+        "hours_given_back": weekly if details.status == "solved" else 0.0,
+        "merged_into_id": details.merged_into_id,
+        "comment_count": post.comment_count,
+        "created_at": iso(post.created_at),
+        "status_changed_at": iso(details.status_changed_at),
+        "url": f"/posts/{post.id}",
+    }
+    if viewer is not None:
+        data.update(viewer)
     return data

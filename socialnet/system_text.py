@@ -20,6 +20,7 @@ from typing import Any
 
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .markup import plain_text, render
 from .text_keys import fold
@@ -210,6 +211,37 @@ def moderation_text(params: dict[str, Any]) -> str:
     return text
 
 
+#: The pain-point register's statuses as people read them (pages, notifications).
+PAIN_POINT_STATUS_LABELS = {
+    "new": _l("New"),
+    "acknowledged": _l("Acknowledged"),
+    "in_progress": _l("In progress"),
+    "solved": _l("Solved"),
+    "wont_fix": _l("Won't fix"),
+}
+
+
+def pain_point_status_label(status: str) -> str:
+    return str(PAIN_POINT_STATUS_LABELS.get(status, status))
+
+
+def pain_point_text(type: str, params: dict[str, Any]) -> str | None:
+    """A pain point's status change or merge, worded from its parameters."""
+    if type == "pain_point_status" and "status" in params:
+        return _(
+            "%(title)s: %(status)s",
+            title=params.get("title", ""),
+            status=pain_point_status_label(params["status"]),
+        )
+    if type == "pain_point_merged" and "into" in params:
+        return _(
+            "%(title)s was merged into %(into)s",
+            title=params.get("title", ""),
+            into=params["into"],
+        )
+    return None
+
+
 def notification_text(type: str, params: dict[str, Any] | None, stored: str) -> str:
     """A notification's detail (the API's ``text``) in the current language: from its
     parameters when it has them, else the text stored when it was written."""
@@ -227,7 +259,7 @@ def notification_text(type: str, params: dict[str, Any] | None, stored: str) -> 
         )
     if type == "moderation" and "action" in params:
         return moderation_text(params)
-    return stored
+    return pain_point_text(type, params) or stored
 
 
 def preview(text: str | None) -> str | None:

@@ -251,6 +251,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
             "scribe_id": employee.id,
         },
     ).get_json()
+    pain_point = boss.post(PREFIX + "/pain-points", {"title": "Slow VPN"}).get_json()
     put_avatar(api(employee), png_bytes())
     newsletter = boss.post(
         PREFIX + "/newsletters",
@@ -280,6 +281,7 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         "event_id": event["id"],
         "newsletter_id": newsletter["id"],
         "item_id": boss.post(PREFIX + "/editorial/items", {"title": "Plan"}).get_json()["id"],
+        "pain_point_id": pain_point["id"],
         "version": 1,
         "shareable_id": shareable["id"],
     }

@@ -44,6 +44,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -114,6 +115,8 @@ class World:
     celebration_post_id: int = 0
     question_post_id: int = 0  # a question in the group, its best answer chosen
     event_post_id: int = 0  # an event in the group, answered by every viewer who could
+    pain_point_post_id: int = 0  # a pain point raised in the group (issue #17)
+    feedback_post_id: int = 0  # a feedback summary shared in the group (issue #17)
     calendar_feeds: dict[str, str] = field(default_factory=dict)  # viewer → feed path
     file_url: str = ""  # a file attached to the post
     comment_file_url: str = ""  # a file attached to the comment
@@ -140,6 +143,8 @@ class World:
             self.celebration_post_id,
             self.question_post_id,
             self.event_post_id,
+            self.pain_point_post_id,
+            self.feedback_post_id,
         }
 
     def api(self, name: str) -> ApiClient:
@@ -326,6 +331,10 @@ def _add_content(world: World, prefix: str) -> None:
         world.api(name).put(f"{API}/events/{event['id']}/rsvp", {"status": "maybe"})
         url = _ok(world.api(name).post(f"{API}/me/calendar-feed"))["url"]
         world.calendar_feeds[name] = url[url.index("/calendar/") :]
+    pain_point = {"title": f"{world.marker} slow tool", "group_id": world.group_id}
+    world.pain_point_post_id = _ok(author.post(f"{API}/pain-points", pain_point))["id"]
+    feedback = {"title": f"{world.marker} retro", "lessons": "Ship", "group_id": world.group_id}
+    world.feedback_post_id = _ok(author.post(f"{API}/feedback-summaries", feedback))["id"]
     reply = _ok(member.post(f"{API}/posts/{question['id']}/comments", {"body": "At reception"}))
     chosen = author.put(f"{API}/posts/{question['id']}/best-answer", {"comment_id": reply["id"]})
     assert _ok(chosen, 200)["answered"] is True
@@ -716,8 +725,9 @@ def personal_data_export(world: World, viewer: str) -> bool:
 def notifications_page(world: World, viewer: str) -> bool:
     response = _page(world, viewer, "/notifications")
     text = response.get_data(as_text=True)
+    # a whole id: "/posts/12" must not match a link to post 120
     return response.status_code == 200 and any(
-        f"/posts/{pid}" in text for pid in world.content_post_ids
+        re.search(rf"/posts/{pid}(?![0-9])", text) for pid in world.content_post_ids
     )
 
 
@@ -916,6 +926,28 @@ def events_page(world: World, viewer: str) -> bool:
     return response.status_code == 200 and world.marker in response.get_data(as_text=True)
 
 
+def pain_point_permalink(world: World, viewer: str) -> bool:
+    response = _get(world, viewer, f"{API}/pain-points/{world.pain_point_post_id}")
+    return response.status_code == 200
+
+
+def pain_point_register(world: World, viewer: str) -> bool:
+    """The register, its totals and its CSV agree."""
+    listed = _items(_get(world, viewer, f"{API}/pain-points?limit=100"))
+    seen = world.pain_point_post_id in {p["id"] for p in listed}
+    summary = _get(world, viewer, f"{API}/pain-points/summary")
+    counted = summary.status_code == 200 and summary.get_json()["totals"]["count"] == 1
+    csv = _get(world, viewer, f"{API}/pain-points.csv")
+    exported = csv.status_code == 200 and world.marker in csv.get_data(as_text=True)
+    assert seen is counted is exported, (viewer, seen, counted, exported)
+    return seen
+
+
+def knowledge_base(world: World, viewer: str) -> bool:
+    listed = _items(_get(world, viewer, f"{API}/knowledge?limit=100"))
+    return world.feedback_post_id in {p["id"] for p in listed}
+
+
 def questions_list(world: World, viewer: str) -> bool:
     """The questions list (every question the viewer may see), and its answered filter."""
     listed = _items(_get(world, viewer, f"{API}/questions?limit=100"))
@@ -1075,6 +1107,9 @@ PATHS: dict[str, Path] = {
         Path(event_attendees, "post"),
         Path(event_calendar_feed, "post"),
         Path(events_page, "post", MEMBERS),
+        Path(pain_point_permalink, "post"),
+        Path(pain_point_register, "post"),
+        Path(knowledge_base, "post"),
         Path(questions_list, "post"),
         Path(group_questions_list, "post"),
         Path(questions_page, "post"),

@@ -15,7 +15,14 @@ from datetime import timedelta
 import pytest
 
 from socialnet.extensions import db
-from socialnet.models import EventRsvp, GroupMembership, Reaction, User
+from socialnet.models import (
+    EventRsvp,
+    GroupMembership,
+    PainPointFollower,
+    PainPointVote,
+    Reaction,
+    User,
+)
 from socialnet.models._time import utcnow
 from tests.conftest import received_events
 from tests.digest_support import post_ids_in, weekly
@@ -355,6 +362,76 @@ def socket_event_updated(world: World, viewer: str) -> bool:
     return bool(got)
 
 
+# --- pain points in the group (issue #17): as visible as the group, on every path -----------
+
+
+def _group_pain_point(world: World) -> int:
+    """A pain point raised in the group by its owner (made once per world)."""
+    if not hasattr(world, "pain_point_id"):
+        body = {"title": "Plan tool too slow", "group_id": world.group_id, "hours_per_week": 1}
+        response = world.client("owner").post(f"{API}/pain-points", body)
+        assert response.status_code == 201, response.get_json()
+        world.pain_point_id = response.get_json()["id"]
+    return world.pain_point_id
+
+
+def pain_point_permalink(world: World, viewer: str) -> bool:
+    response = world.client(viewer).get(f"{API}/pain-points/{_group_pain_point(world)}")
+    assert response.status_code in (200, 404), response.status_code
+    return response.status_code == 200
+
+
+def pain_point_lists(world: World, viewer: str) -> bool:
+    """The register, one group's register, the totals and the CSV all agree."""
+    pain_point_id = _group_pain_point(world)
+    client = world.client(viewer)
+    listed = pain_point_id in ids_of(client.get(f"{API}/pain-points").get_json()["items"])
+    one = client.get(f"{API}/pain-points?group_id={world.group_id}")
+    assert one.status_code in (200, 404), one.status_code
+    in_group = one.status_code == 200 and pain_point_id in ids_of(one.get_json()["items"])
+    counted = client.get(f"{API}/pain-points/summary").get_json()["totals"]["count"] == 1
+    exported = b"Plan tool too slow" in client.get(f"{API}/pain-points.csv").data
+    assert listed is in_group is counted is exported, (listed, in_group, counted, exported)
+    return listed
+
+
+def pain_point_vote_and_follow(world: World, viewer: str) -> bool:
+    pain_point_id = _group_pain_point(world)
+    before = (count_rows(PainPointVote), count_rows(PainPointFollower))
+    voted = world.client(viewer).put(f"{API}/pain-points/{pain_point_id}/vote")
+    followed = world.client(viewer).put(f"{API}/pain-points/{pain_point_id}/follow")
+    assert voted.status_code == followed.status_code, (voted.status_code, followed.status_code)
+    if voted.status_code == 404:
+        assert (count_rows(PainPointVote), count_rows(PainPointFollower)) == before
+        return False
+    assert voted.status_code == 200
+    return voted.get_json()["votes"] == 2
+
+
+def pain_point_status_told(world: World, viewer: str) -> bool:
+    """Everyone followed it once (as if before losing access); only a reader is told."""
+    pain_point_id = _group_pain_point(world)
+    db.session.add(PainPointFollower(post_id=pain_point_id, user_id=world.users[viewer].id))
+    db.session.commit()
+    moved = world.client("owner").patch(
+        f"{API}/pain-points/{pain_point_id}", {"status": "acknowledged"}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    told = [n for n in notifications_of(world.client(viewer)) if n["post_id"] == pain_point_id]
+    return bool(told)
+
+
+def socket_pain_point_updated(world: World, viewer: str) -> bool:
+    pain_point_id = _group_pain_point(world)
+    sock = world.socket(viewer)
+    sock.get_received()
+    world.client("member").put(f"{API}/pain-points/{pain_point_id}/vote")
+    world.client("member").delete(f"{API}/pain-points/{pain_point_id}/vote")
+    got = [e["data"]["id"] for e in received_events(sock, "pain_point.updated")]
+    assert got in ([], [pain_point_id, pain_point_id]), got
+    return bool(got)
+
+
 def ids_of(items: list[dict]) -> list[int]:
     return [item["id"] for item in items]
 
@@ -387,6 +464,11 @@ READ_PATHS = [
     event_rsvp_and_attendees,
     event_calendar_feed,
     socket_event_updated,
+    pain_point_permalink,
+    pain_point_lists,
+    pain_point_vote_and_follow,
+    pain_point_status_told,
+    socket_pain_point_updated,
     digest_email,
 ]
 

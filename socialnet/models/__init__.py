@@ -47,6 +47,7 @@ from .events import Event
 from .files import FILE_NAME_MAX, FileUpload
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
 from .guests import GuestInvitation, GuestInvitationGroup
+from .knowledge import FEEDBACK_SECTIONS, FeedbackSummary
 from .moderation import (
     CASE_TARGET_TYPES,
     MODERATION_STATES,
@@ -80,6 +81,14 @@ from .notifications import (
     Notification,
     NotificationMute,
     NotificationType,
+)
+from .pain_points import (
+    CLOSED_STATUSES,
+    PAIN_POINT_STATUSES,
+    PainPoint,
+    PainPointFollower,
+    PainPointStatus,
+    PainPointVote,
 )
 from .people import SKILL_NAME_MAX, Endorsement, Skill, UserSkill
 from .polls import (
@@ -135,6 +144,14 @@ __all__ = [
     "CircleSynthesis",
     "CircleTopic",
     "CircleTopicVote",
+    "FEEDBACK_SECTIONS",
+    "FeedbackSummary",
+    "CLOSED_STATUSES",
+    "PAIN_POINT_STATUSES",
+    "PainPoint",
+    "PainPointFollower",
+    "PainPointStatus",
+    "PainPointVote",
     "REMINDER_KINDS",
     "RSVP_ANSWERS",
     "RSVP_STATUSES",

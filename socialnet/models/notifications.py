@@ -32,6 +32,8 @@ class NotificationType(StrEnum):
     EVENT_REMINDER = "event_reminder"  # an event you go to starts tomorrow / in an hour
     EVENT_INVITED = "event_invited"  # invited (a date poll you said yes to became an event)
     EVENT_MESSAGE = "event_message"  # the organisers wrote to the attendees
+    PAIN_POINT_STATUS = "pain_point_status"  # a pain point you voted for or follow moved on
+    PAIN_POINT_MERGED = "pain_point_merged"  # ... was merged into another (your vote moved)
     ADDED = "added"  # a group admin added you to their group directly
     SYNTHESIS_DUE = "synthesis_due"  # scribe: the synthesis of yesterday's session is due
     SYNTHESIS_LATE = "synthesis_late"  # facilitator: a session's synthesis is late

@@ -58,7 +58,7 @@ class Post(db.Model):
         ),
         CheckConstraint(
             "kind IN ('post', 'announcement', 'poll', 'kudos', 'celebration', 'question', 'event',"
-            " 'synthesis')",
+            " 'synthesis', 'pain_point', 'feedback')",
             name="kind_known",
         ),
         {"sqlite_autoincrement": True},

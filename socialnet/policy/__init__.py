@@ -7,8 +7,8 @@ exactly like a missing one (404).
 
 The package has one module per domain (``advocacy``, ``roles``, ``groups``, ``posts``,
 ``announcements``, ``events``, ``circles``, ``guests``, ``invitations``, ``newsletters``,
-``people``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this module
-re-exports their public names, so callers write ``policy.<name>``. Policy imports
+``pain_points``, ``people``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this
+module re-exports their public names, so callers write ``policy.<name>``. Policy imports
 models, ``extensions`` and ``limits`` only — never a service — so any service may ask it.
 Outside this package no code compares a role or builds a visibility filter
 (tests/test_architecture.py).
@@ -108,6 +108,11 @@ from .notifications import (
     visible_notifications_filter,
     visible_notifications_to_row,
 )
+from .pain_points import (
+    can_edit_pain_point,
+    can_move_pain_point,
+    can_triage_pain_point,
+)
 from .people import (
     can_endorse,
     can_see_org_chart,
@@ -185,6 +190,9 @@ __all__ = [
     "can_see_circle",
     "may_change_visibility",
     "visible_circles_filter",
+    "can_edit_pain_point",
+    "can_move_pain_point",
+    "can_triage_pain_point",
     "can_manage_event",
     "can_endorse",
     "can_invite_guest_to",

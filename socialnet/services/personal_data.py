@@ -83,8 +83,8 @@ from ..models._time import utcnow
 from ..serializers import iso
 from . import audit, files
 from .advocacy import figures as advocacy_figures
-from .newsletters import tracking as newsletter_tracking
 from .circles import personal as circle_personal
+from .newsletters import tracking as newsletter_tracking
 from .people import avatar
 from .people.skills import skills_of
 

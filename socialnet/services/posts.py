@@ -186,7 +186,7 @@ def do_create_post(user: User, data: Any) -> Post:
     return post
 
 
-NOT_EDITABLE_KINDS = ("poll", "kudos", "celebration")
+NOT_EDITABLE_KINDS = ("poll", "kudos", "celebration", "feedback")
 
 
 def do_edit_post(user: User, post_id: int, data: Any) -> Post:

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import REACTION_KINDS
 from ..serializers import avatar_src
+from ..system_text import PAIN_POINT_STATUS_LABELS
 
 REACTIONS = {
     "like": ("👍", _l("Like")),
@@ -65,10 +66,12 @@ def register_views(app: Flask) -> None:
     from .files import bp as files_bp
     from .groups import bp as groups_bp
     from .guests import bp as guests_bp
+    from .knowledge import bp as knowledge_bp
     from .language import bp as language_bp
     from .moderation import bp as moderation_bp
     from .newsletters import bp as newsletters_bp
     from .notifications import bp as notifications_bp
+    from .pain_points import bp as pain_points_bp
     from .people import bp as people_bp
     from .polls import bp as polls_bp
     from .questions import bp as questions_bp
@@ -87,6 +90,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(questions_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(circles_bp)
+    app.register_blueprint(pain_points_bp)
+    app.register_blueprint(knowledge_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)
@@ -111,6 +116,7 @@ def register_views(app: Flask) -> None:
             "unread_notifications": _unread_notifications,
             "take_draft": _take_draft,
             "may_invite_guests": _may_invite_guests,
+            "PAIN_POINT_STATUS_LABELS": PAIN_POINT_STATUS_LABELS,
         }
 
 

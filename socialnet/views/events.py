@@ -7,8 +7,8 @@ from __future__ import annotations
 import calendar as month_calendar
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -16,7 +16,7 @@ from ..downloads import calendar_download, site_address
 from ..errors import DomainError
 from ..services import events
 from ..services.celebrations import company_tz
-from ..unit_of_work import attempt, failed
+from ..unit_of_work import attempt, commit, failed
 from ._common import form_next, keep_draft, me
 from .announcements import _publish_at
 
@@ -106,3 +106,133 @@ def create_event():
         return redirect(back.partition("#")[0] + "#event-composer")
     flash(_("Your event is live."), "success")
     return redirect(f"{back.partition('#')[0]}#post-{post.id}")
+
+
+# --- organisers' pages: edit, cancel, attendance, messages; one's calendar feed -----------
+
+EDIT_TEXT_FIELDS = ("title", "description", "location", "online_url")
+EDIT_TIME_FIELDS = ("starts_at", "ends_at", "rsvp_closes_at")
+
+
+def _company_instant(raw: str) -> str | None:
+    """A ``datetime-local`` value, in the company's zone, as ISO 8601 with its offset (the
+    service reads it); anything else as typed (the service says why it is refused)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        local = datetime.fromisoformat(raw)
+    except ValueError:
+        return raw
+    if local.tzinfo is not None or not 1900 < local.year < 9000:
+        return raw
+    return local.replace(tzinfo=company_tz()).isoformat()
+
+
+def _local_input(iso_value: str | None) -> str:
+    """An event's instant as a ``datetime-local`` value in the company's zone."""
+    if not iso_value:
+        return ""
+    instant = datetime.fromisoformat(iso_value.replace("Z", "+00:00"))
+    return instant.astimezone(company_tz()).strftime("%Y-%m-%dT%H:%M")
+
+
+def _edit_form_data() -> dict:
+    form = request.form
+    data: dict = {name: form.get(name, "") for name in EDIT_TEXT_FIELDS}
+    data["online_url"] = data["online_url"] or None
+    for name in EDIT_TIME_FIELDS:
+        data[name] = _company_instant(form.get(name, ""))
+    raw = form.get("capacity", "").strip()
+    data["capacity"] = (
+        int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else raw
+    ) or None
+    return data
+
+
+def _edit_page(event: dict, values: dict, status: int = 200):
+    return render_template("event_edit.html", event=event, values=values), status
+
+
+@bp.route("/events/<id:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    """Organisers change an event; the people who answered are told what changed."""
+    post, _details = events.access_event(me(), event_id)
+    event = events.event_for(me(), post)
+    if not event["can_manage"]:
+        abort(403)
+    if request.method == "GET":
+        values = {name: event[name] or "" for name in EDIT_TEXT_FIELDS}
+        values |= {name: _local_input(event[name]) for name in EDIT_TIME_FIELDS}
+        values["capacity"] = event["capacity"] or ""
+        return _edit_page(event, values)
+    with attempt() as outcome:
+        events.do_edit_event(me(), event_id, _edit_form_data())
+    if outcome.failed:
+        return _edit_page(event, request.form.to_dict(), outcome.status)
+    flash(_("The event is updated; the people who answered are told what changed."), "success")
+    return redirect(f"/posts/{event_id}")
+
+
+@bp.post("/events/<id:event_id>/cancel")
+@login_required
+def cancel(event_id: int):
+    with attempt() as outcome:
+        events.do_cancel_event(me(), event_id)
+    if not outcome.failed:
+        flash(_("The event is cancelled; everyone who answered is told."), "success")
+    return redirect(form_next() or f"/posts/{event_id}")
+
+
+@bp.post("/events/<id:event_id>/message")
+@login_required
+def message(event_id: int):
+    with attempt() as outcome:
+        told = events.do_message_attendees(me(), event_id, {"body": request.form.get("body", "")})
+    if not outcome.failed:
+        flash(ngettext("%(num)d person told.", "%(num)d people told.", told), "success")
+    return redirect(form_next() or f"/posts/{event_id}")
+
+
+@bp.route("/events/<id:event_id>/attendance", methods=["GET", "POST"])
+@login_required
+def attendance(event_id: int):
+    """Organisers tick who came, once the event has started."""
+    status = 200
+    if request.method == "POST":
+        ids = [int(v) for v in request.form.getlist("user_id") if v.isascii() and v.isdigit()]
+        with attempt() as outcome:
+            events.do_take_attendance(me(), event_id, {"user_ids": ids[:10_000]})
+        if not outcome.failed:
+            flash(_("Attendance saved."), "success")
+            return redirect(f"/posts/{event_id}")
+        status = outcome.status
+    post, _details = events.access_event(me(), event_id)
+    event = events.event_for(me(), post)
+    if not event["can_manage"]:
+        abort(403)
+    people = events.attendees(me(), event_id)
+    return render_template("event_attendance.html", event=event, people=people), status
+
+
+@bp.post("/events/calendar-feed")
+@login_required
+def create_feed():
+    """Shown once, on this page: the secret address of one's calendar feed (a new one
+    replaces the old)."""
+    token = events.do_create_feed(me())
+    commit()
+    base, _host = site_address()
+    url = base.rstrip("/") + url_for("events.calendar_feed", token=token)
+    return render_template("calendar_feed.html", url=url)
+
+
+@bp.post("/events/calendar-feed/revoke")
+@login_required
+def revoke_feed():
+    with attempt() as outcome:
+        events.do_revoke_feed(me())
+    if not outcome.failed:
+        flash(_("Your calendar feed address no longer works."), "success")
+    return redirect(url_for("events.calendar_page"))

@@ -675,9 +675,50 @@
       if (typeof data.seats_left === "number") {
         parts.push(ngettext("%(num)d seat left", "%(num)d seats left", data.seats_left));
       }
+      let answered = false;
       for (const block of document.querySelectorAll(`[data-event-id="${data.id}"]`)) {
         const counts = block.querySelector("[data-field='event-counts']");
         if (counts) counts.textContent = parts.join(" · ");
+        if (block.querySelector("[data-field='event-mine']")) answered = true;
+      }
+      // Someone else's answer may move one's own place in line: re-read it.
+      if (answered) refreshMyAnswer(data.id);
+    },
+    "pain_point.updated"(data) {
+      // Voices, status and time at stake, live on every block showing this pain point
+      // (the public view: one's own vote shows with the next page load).
+      if (!data || typeof data.id !== "number") return;
+      const labels = {
+        new: _("New"),
+        acknowledged: _("Acknowledged"),
+        in_progress: _("In progress"),
+        solved: _("Solved"),
+        wont_fix: _("Won't fix"),
+      };
+      let voices = ngettext("%(num)d person affected", "%(num)d people affected", data.votes);
+      if (data.recent_votes) {
+        voices += " · " + ngettext("%(num)d this week", "%(num)d this week", data.recent_votes);
+      }
+      const hours = [];
+      if (typeof data.hours_per_week === "number") {
+        hours.push(_("%(hours)s h a week per person", { hours: data.hours_per_week }));
+        if (data.hours_at_stake) {
+          hours.push(_("%(hours)s h a week at stake", { hours: data.hours_at_stake }));
+        }
+        if (data.hours_given_back) {
+          hours.push(_("%(hours)s h a week given back", { hours: data.hours_given_back }));
+        }
+      }
+      for (const block of document.querySelectorAll(`[data-pain-point-id="${data.id}"]`)) {
+        const votes = block.querySelector("[data-field='pp-votes']");
+        if (votes) votes.textContent = voices;
+        const status = block.querySelector("[data-field='pp-status']");
+        if (status && Object.hasOwn(labels, data.status)) {
+          status.textContent = labels[data.status];
+          status.className = `badge badge-status-${data.status}`;
+        }
+        const time = block.querySelector("[data-field='pp-hours']");
+        if (time && hours.length) time.textContent = hours.join(" · ");
       }
     },
     "poll.updated"(data) {
@@ -692,6 +733,28 @@
       if (data.user_id === config.me) setPressed(el, data.kind, data.active);
     },
   };
+
+  /** One's own answer to an event, in words (as templates/_event.html says it). */
+  function myAnswerText(mine) {
+    if (mine.status === "going") return _("You are going.");
+    if (mine.status === "maybe") return _("You might go.");
+    if (mine.status === "declined") return _("You are not going.");
+    return _("You are on the waiting list, number %(num)s.", { num: mine.waiting_position });
+  }
+
+  async function refreshMyAnswer(eventId) {
+    let event;
+    try {
+      event = await api("GET", `/api/v1/events/${eventId}`);
+    } catch {
+      return; // gone from sight, or offline: the next page load tells
+    }
+    if (!event || !event.my_rsvp) return;
+    for (const block of document.querySelectorAll(`[data-event-id="${eventId}"]`)) {
+      const mine = block.querySelector("[data-field='event-mine']");
+      if (mine) mine.textContent = myAnswerText(event.my_rsvp);
+    }
+  }
 
   // ---------------------------------------------------------------- socket protocol
 

@@ -26,10 +26,12 @@ from . import (
     files,
     groups,
     guests,
+    knowledge,
     meta,
     moderation,
     newsletters,
     notifications,
+    pain_points,
     people,
     personal_data,
     polls,
@@ -66,6 +68,8 @@ DOMAINS: tuple[ModuleType, ...] = (
     guests,
     newsletters,
     circles,
+    pain_points,
+    knowledge,
 )
 
 

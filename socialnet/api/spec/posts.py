@@ -93,14 +93,26 @@ SCHEMAS: dict[str, Any] = {
                     "poll",
                     "kudos",
                     "celebration",
+                    "question",
                     "event",
                     "synthesis",
-                ],
+                    "pain_point",
+                    "feedback",
+                ],  # fmt: skip
             },
             "poll": {"type": "object", "description": "posts of kind poll: the poll"},
             "event": {
                 "type": "object",
                 "description": "posts of kind event: the event (as GET /events/{event_id})",
+            },
+            "pain_point": {
+                "type": "object",
+                "description": "posts of kind pain_point: the pain point (as GET "
+                "/pain-points/{pain_point_id})",
+            },
+            "feedback": {
+                "type": "object",
+                "description": "posts of kind feedback: its sections and topics",
             },
             "kudos": {"type": "object", "description": "posts of kind kudos: who, for what"},
             "synthesis": ref("SynthesisAttachment"),
