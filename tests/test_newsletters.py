@@ -595,3 +595,33 @@ def test_reading_records_are_in_the_export_and_go_with_the_account(
     db.session.rollback()
     assert db.session.get(NewsletterRecipient, (newsletter.id, employee.id)) is None
     assert count_rows(NewsletterClick) == 0
+
+
+def test_guests_are_addressed_only_through_a_group_audience(app, make_user, make_group, employee):
+    """A company, site or department newsletter goes to employees; a guest receives one
+    only as a member of the group it addresses (issue #19: a guest sees nothing
+    company-wide)."""
+    from datetime import date
+
+    from socialnet.models import GroupMembership
+    from socialnet.services.newsletters.audience import audience_ids
+
+    project = make_group("Project Atlas", "private", members=(employee,))
+    guest = make_user(
+        "Gabe Guest",
+        email="gabe@agency.example",
+        guest_company="Agency",
+        guest_expires_on=date.today() + timedelta(days=30),
+        site=employee.site,
+        department=employee.department,
+    )
+    db.session.add(GroupMembership(group_id=project.id, user_id=guest.id))
+    db.session.commit()
+
+    def ids(kind, value="", group_id=None):
+        return set(db.session.scalars(audience_ids(kind, value, group_id)))
+
+    assert employee.id in ids("company") and guest.id not in ids("company")
+    assert guest.id not in ids("site", employee.site or "")
+    assert guest.id not in ids("department", employee.department or "")
+    assert {employee.id, guest.id} <= ids("group", group_id=project.id)

@@ -20,15 +20,18 @@ from ..validation import check_known_fields, check_optional_id, check_text
 
 
 def audience_ids(kind: str, value: str, group_id: int | None) -> Select:
-    """SQL SELECT of the ids of the active people an audience addresses now."""
+    """SQL SELECT of the ids of the active people an audience addresses now. Guests are
+    addressed only as members of a group audience: the company, a site or a department
+    means its employees."""
     query = select(User.id.label("id")).where(User.active.is_(True), User.deleted_at.is_(None))
+    if kind == "group":
+        members = select(GroupMembership.user_id).where(GroupMembership.group_id == group_id)
+        return query.where(User.id.in_(members))
+    query = query.where(User.guest_company.is_(None))
     if kind == "site":
         return query.where(User.site == value)
     if kind == "department":
         return query.where(User.department == value)
-    if kind == "group":
-        members = select(GroupMembership.user_id).where(GroupMembership.group_id == group_id)
-        return query.where(User.id.in_(members))
     return query
 
 
