@@ -55,6 +55,8 @@ def _url(rule, ids: dict[str, int]) -> str:
             values[arg] = "daily"
         elif arg == "filename":
             values[arg] = "js/app.js"
+        elif hasattr(rule._converters.get(arg), "items"):  # <any(a, b):arg>: its first word
+            values[arg] = sorted(rule._converters[arg].items)[0]
         else:
             values[arg] = 1
     return rule.build(values, append_unknown=False)[1]

@@ -484,7 +484,8 @@ SUSPENDED = {"viewer_suspended": "leaver", "author_suspended": "author"}
 #: Who may read each subject after each change (before: everyone, or the members when
 #: the group starts private). Subjects: "post" (the post and its twins), "group" (the
 #: group's other content and room), "known" (the group's existence), "account" (the
-#: viewer's own session). A suspended viewer reads nothing (``SUSPENDED``).
+#: viewer's own session), "colleague" (the author's card: every employee, never a guest
+#: from another group). A suspended viewer reads nothing (``SUSPENDED``).
 AFTER: dict[str, dict[str, frozenset[str]]] = {
     "made_private": {"post": MEMBERS, "group": MEMBERS, "known": EVERYONE},
     "made_secret": {"post": MEMBERS, "group": MEMBERS, "known": MEMBERS},
@@ -682,9 +683,11 @@ def file_search(world: World, viewer: str) -> bool:
 
 
 def author_avatar(world: World, viewer: str) -> bool:
-    """A colleague's avatar is their card's, not the group's: any signed-in person gets
-    it, whatever happens to the group (a suspended viewer is signed out)."""
-    response = _get(world, viewer, world.avatar_url, (200, 401))
+    """A colleague's avatar is their card's, not the group's: any signed-in employee gets
+    it, whatever happens to the group (a suspended viewer is signed out); a guest of
+    another group does not know the author (404)."""
+    allowed = (200, 401, 404) if viewer in GUESTS else (200, 401)
+    response = _get(world, viewer, world.avatar_url, allowed)
     response.close()
     return response.status_code == 200
 
@@ -1071,7 +1074,7 @@ PATHS: dict[str, Path] = {
         Path(post_file, "post"),
         Path(comment_file, "post"),
         Path(file_search, "post"),
-        Path(author_avatar, "account"),
+        Path(author_avatar, "colleague"),
         Path(reactions, "post"),
         Path(notifications, "post"),
         Path(notifications_page, "post"),

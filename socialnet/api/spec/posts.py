@@ -93,7 +93,6 @@ SCHEMAS: dict[str, Any] = {
                     "poll",
                     "kudos",
                     "celebration",
-                    "question",
                     "event",
                     "synthesis",
                     "pain_point",
