@@ -34,6 +34,9 @@ def test_share_opens_the_network_in_a_new_tab_with_the_tracked_link(signed_in, p
         lambda route: route.fulfill(status=200, content_type="text/html", body="<p>X</p>"),
     )
     page.get_by_role("link", name="Share", exact=True).click()
+    # share.js must have run before the click, or the form posts itself and no tab opens
+    page.wait_for_url(web_server.url + "/share")
+    page.wait_for_load_state("load")
     card = page.locator(f"#shareable-{offer.json()['id']}")
     expect(card).to_contain_text(marker)
     expect(page.locator('[data-field="my-opens"]')).to_have_text("0")
