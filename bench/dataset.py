@@ -116,21 +116,30 @@ class _Loader:
 
 
 def _users(n: int, now: datetime) -> Iterator[dict]:
+    """People rows with the folded keys ``models.User`` keeps (the table requires them)."""
+    from .seed_big import _name_keys
+
     for i in range(1, n + 1):
+        handle, name = f"user{i}", f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]} {i}"
+        department, site = DEPARTMENTS[i % len(DEPARTMENTS)], SITES[i % len(SITES)]
+        handle_key, name_key, search_key = _name_keys(handle, name, "Engineer", department, site)
         yield {
             "id": i,
             "email": f"user{i}@bench.example",
-            "handle": f"user{i}",
-            "display_name": f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]} {i}",
+            "handle": handle,
+            "display_name": name,
             "password_hash": "!unusable",
             "job_title": "Engineer",
-            "department": DEPARTMENTS[i % len(DEPARTMENTS)],
-            "site": SITES[i % len(SITES)],
+            "department": department,
+            "site": site,
             "manager_id": None if i <= 10 else 1 + i % 10,
             "role": "manager" if i <= 10 else "employee",
             "active": True,
             "session_epoch": 0,
             "created_at": now - timedelta(days=400),
+            "handle_key": handle_key,
+            "name_key": name_key,
+            "search_key": search_key,
         }
 
 
