@@ -377,6 +377,17 @@ def test_the_invitation_page_invites_and_the_join_page_signs_up(
     assert app.test_client().get("/guests/join/forged").status_code == 400
 
 
+def test_a_guest_is_told_at_once_that_guests_create_no_groups(signed_in, guest, employee):
+    """The web form is refused before it is filled (not after), with the reason; an
+    employee still gets the form, and the groups page offers guests no creation link."""
+    refused = signed_in(guest).get("/groups/new")
+    assert refused.status_code == 403
+    assert "Guests cannot create groups." in html_of(refused)
+    assert 'action="/groups/new"' not in html_of(refused)
+    assert "/groups/new" not in html_of(signed_in(guest).get("/groups"))
+    assert signed_in(employee).get("/groups/new").status_code == 200
+
+
 def test_a_guests_pages_show_their_groups_members_only(
     signed_in, guest, employee, manager, fred, project
 ):

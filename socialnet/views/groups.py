@@ -68,6 +68,7 @@ def _group_form_data(*, editing: bool) -> dict:
 @login_required
 def create():
     if request.method == "GET":
+        groups.check_may_create_group(me())  # a refusal is an error page, not a dead form
         draft = {"name": "", "description": "", "type": "public", "cover_color": DEFAULT_COLOR}
         return render_template("group_form.html", group=None, draft=draft)
     data = _group_form_data(editing=False)

@@ -7,7 +7,7 @@ Membership changes move open sockets in or out of the group's room right
 after the commit, so a removed member stops receiving the group at once.
 """
 
-from .governing import do_create_group, do_delete_group, do_update_group
+from .governing import check_may_create_group, do_create_group, do_delete_group, do_update_group
 from .membership import (
     do_add_member,
     do_decide_request,
@@ -21,6 +21,7 @@ from .reading import access_group, describe, describe_many, group_feed, list_gro
 
 __all__ = [
     "access_group",
+    "check_may_create_group",
     "describe",
     "describe_many",
     "do_add_member",

@@ -67,6 +67,10 @@ def _check_bool(value: Any, field: str) -> bool:
 
 
 def check_may_create_group(user: User) -> None:
+    """Raise Forbidden, with the reason in the person's words, unless ``user`` may create
+    a group (guests never; others as ``GROUP_CREATION_ROLES`` allows)."""
+    if policy.is_guest(user):
+        raise Forbidden(_("Guests cannot create groups."))
     if not policy.can_create_group(user, current_app.config.get("GROUP_CREATION_ROLES") or ()):
         raise Forbidden(_("Group creation is limited to some roles in this company."))
 
