@@ -1,6 +1,8 @@
 """Sessions: the facilitator plans one on a topic (an existing one, or one named on the
 spot), which creates its event in the circle's group — so it is in every member's
-calendar, with reminders and answers — and takes attendance afterwards."""
+calendar, with reminders and answers — and takes attendance afterwards. Cancelling the
+session's event (wherever it is done: the events service calls :func:`release_topic`)
+puts its topic back where it was."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from ... import policy
 from ...errors import Conflict, Forbidden, ValidationFailed
@@ -20,6 +22,7 @@ from ...models import (
     CircleTopic,
     EventDetails,
     NotificationType,
+    Post,
     User,
 )
 from ...models._time import utcnow
@@ -28,7 +31,7 @@ from .. import events, notifications
 from ..events.texts import notification_text
 from ..validation import check_known_fields, check_optional_id, parse_datetime
 from .reading import access_circle, access_session, member_ids
-from .topics import check_open, new_topic
+from .topics import check_open, new_topic, restore_topic
 
 FIELDS = {
     "topic_id",
@@ -180,3 +183,31 @@ def do_take_attendance(
     session.attendance_taken_at = utcnow()
     db.session.flush()
     return circle, session
+
+
+def release_topic(post: Post) -> None:
+    """``post``'s event was just cancelled: if it is a circle session's, its topic is no
+    longer held — unless another session on it still stands — and goes back to the vote
+    or to being the next pick (:func:`.topics.restore_topic`)."""
+    session = db.session.scalar(select(CircleSession).where(CircleSession.event_post_id == post.id))
+    if session is None:
+        return
+    topic = db.session.get(CircleTopic, session.topic_id)
+    if topic is None or topic.status != "held":
+        return
+    standing = db.session.scalar(
+        select(CircleSession.id)
+        .join(EventDetails, EventDetails.post_id == CircleSession.event_post_id)
+        .join(Post, Post.id == CircleSession.event_post_id)
+        .where(
+            CircleSession.topic_id == topic.id,
+            CircleSession.id != session.id,
+            EventDetails.cancelled_at.is_(None),
+            Post.deleted_at.is_(None),
+        )
+    )
+    if standing is None:
+        restore_topic(topic)
+
+
+events.on_cancel("circles", release_topic)

@@ -1,11 +1,12 @@
-"""Topics: members propose them and vote (once each); the facilitator picks the next one."""
+"""Topics: members propose them and vote (once each); the facilitator picks the next one;
+planning a session on one marks it held, cancelling that session puts it back."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from ... import policy
 from ...errors import Conflict, Forbidden, NotFound
@@ -120,3 +121,22 @@ def do_pick_topic(user: User, circle_id: int, topic_id: int) -> tuple[Circle, Ci
     topic.status, topic.picked_at = "picked", utcnow()
     db.session.flush()
     return circle, topic
+
+
+def restore_topic(topic: CircleTopic) -> None:
+    """Put a held topic back where it was before its session was planned (the session was
+    cancelled): ``picked`` if it was the facilitator's pick then — its ``picked_at`` stays
+    set while held — and no other topic has been picked since; otherwise ``proposed``,
+    back in the vote with the votes it had."""
+    picked_since = db.session.scalar(
+        select(CircleTopic.id).where(
+            CircleTopic.circle_id == topic.circle_id,
+            CircleTopic.status == "picked",
+            CircleTopic.id != topic.id,
+        )
+    )
+    if topic.picked_at is not None and picked_since is None:
+        topic.status = "picked"
+    else:
+        topic.status, topic.picked_at = "proposed", None
+    db.session.flush()

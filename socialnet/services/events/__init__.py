@@ -14,7 +14,7 @@ missing one.
 """
 
 from .calendars import do_create_feed, do_revoke_feed, event_ics, feed_ics
-from .creating import do_cancel_event, do_create_event, do_edit_event
+from .creating import do_cancel_event, do_create_event, do_edit_event, on_cancel
 from .from_polls import do_event_from_poll
 from .organising import do_message_attendees, do_take_attendance
 from .reading import access_event, event_for, events_for_posts, list_events
@@ -39,4 +39,5 @@ __all__ = [
     "event_for",
     "events_for_posts",
     "list_events",
+    "on_cancel",
 ]
