@@ -30,6 +30,7 @@ from ...serializers import iso
 from .. import events, notifications
 from ..events.texts import notification_text
 from ..validation import check_known_fields, check_optional_id, parse_datetime
+from .live import session_changed, topic_changed
 from .reading import access_circle, access_session, member_ids
 from .topics import check_open, new_topic, restore_topic
 
@@ -134,6 +135,8 @@ def do_create_session(user: User, circle_id: int, data: Any) -> tuple[Circle, Ci
         post=post,
         text=notification_text("event_invited", post.title or ""),
     )
+    topic_changed(topic)
+    session_changed(session)
     return circle, session
 
 
@@ -182,16 +185,19 @@ def do_take_attendance(
     )
     session.attendance_taken_at = utcnow()
     db.session.flush()
+    session_changed(session)
     return circle, session
 
 
 def release_topic(post: Post) -> None:
     """``post``'s event was just cancelled: if it is a circle session's, its topic is no
     longer held — unless another session on it still stands — and goes back to the vote
-    or to being the next pick (:func:`.topics.restore_topic`)."""
+    or to being the next pick (:func:`.topics.restore_topic`); the circle's open pages
+    are told of both."""
     session = db.session.scalar(select(CircleSession).where(CircleSession.event_post_id == post.id))
     if session is None:
         return
+    session_changed(session)
     topic = db.session.get(CircleTopic, session.topic_id)
     if topic is None or topic.status != "held":
         return
@@ -208,6 +214,7 @@ def release_topic(post: Post) -> None:
     )
     if standing is None:
         restore_topic(topic)
+        topic_changed(topic)
 
 
 events.on_cancel("circles", release_topic)

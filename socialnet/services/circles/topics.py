@@ -17,6 +17,7 @@ from ...models.circles import TOPIC_DESCRIPTION_MAX, TOPIC_TITLE_MAX
 from .. import screening as screening_gate
 from ..unique import flush_unless_taken
 from ..validation import check_known_fields, check_text
+from .live import topic_changed
 from .reading import access_circle
 
 
@@ -63,7 +64,9 @@ def do_propose_topic(user: User, circle_id: int, data: Any) -> tuple[Circle, Cir
     data = check_known_fields(data, {"title", "description"})
     circle = access_circle(user, circle_id)
     check_open(circle)
-    return circle, new_topic(user, circle, data.get("title"), data.get("description") or "")
+    topic = new_topic(user, circle, data.get("title"), data.get("description") or "")
+    topic_changed(topic)
+    return circle, topic
 
 
 def _check_votable(topic: CircleTopic) -> None:
@@ -84,6 +87,7 @@ def do_vote(user: User, circle_id: int, topic_id: int) -> tuple[Circle, CircleTo
         "circle_topic_votes",
         Conflict(_("You already voted for this topic."), fields={"vote": "taken"}),
     )
+    topic_changed(topic)
     return circle, topic
 
 
@@ -99,6 +103,7 @@ def do_unvote(user: User, circle_id: int, topic_id: int) -> tuple[Circle, Circle
     ).rowcount
     if not gone:
         raise Conflict(_("You have not voted for this topic."), fields={"vote": "none"})
+    topic_changed(topic)
     return circle, topic
 
 
@@ -112,6 +117,15 @@ def do_pick_topic(user: User, circle_id: int, topic_id: int) -> tuple[Circle, Ci
         raise Forbidden(_("Only the circle's facilitator picks the next topic."))
     check_open(circle)
     _check_votable(topic)
+    before = list(
+        db.session.scalars(
+            select(CircleTopic).where(
+                CircleTopic.circle_id == circle.group_id,
+                CircleTopic.status == "picked",
+                CircleTopic.id != topic.id,
+            )
+        )
+    )
     db.session.execute(
         update(CircleTopic)
         .where(CircleTopic.circle_id == circle.group_id, CircleTopic.status == "picked")
@@ -120,6 +134,8 @@ def do_pick_topic(user: User, circle_id: int, topic_id: int) -> tuple[Circle, Ci
     )
     topic.status, topic.picked_at = "picked", utcnow()
     db.session.flush()
+    for changed in [*before, topic]:
+        topic_changed(changed)
     return circle, topic
 
 
