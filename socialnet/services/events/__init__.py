@@ -4,8 +4,9 @@ One module per job: :mod:`.reading` (who sees what, the list, ``event.updated``)
 :mod:`.creating` (create, edit, cancel, the event's lock), :mod:`.rsvp` (answers and the
 waiting list), :mod:`.organising` (attendance, messages), :mod:`.calendars` (.ics files
 and personal feeds), :mod:`.reminders` (the job loop's reminders), :mod:`.from_polls`
-(a date poll's final slot becomes an event) and :mod:`.texts` (every notification
-sentence). This package exposes what the request layer and the jobs call.
+(a date poll's final slot becomes an event), :mod:`.personal` (the personal-data
+export's answers and feed) and :mod:`.texts` (every notification sentence). This
+package exposes what the request layer and the jobs call.
 
 An event is a post of kind ``event`` (its title and description are the post's title and
 body), so it has the post's audience, visibility, comments and moderation;

@@ -9,17 +9,22 @@ What it holds, and what it deliberately leaves out:
 - **Everything they wrote or did**, whatever became of it: posts and comments
   (also deleted, hidden or held ones, with their state), reactions, ballots,
   kudos given, announcements sent, reports filed, circle topics, votes,
-  sessions and syntheses, API tokens and browser
+  sessions and syntheses, answers to events (RSVPs, attendance), pain-point
+  votes and follows, advocacy links, API tokens and browser
   sessions (never their secrets), notification preferences, the topics they
   follow, the days they were active (analytics).
-- **What the network keeps about them**: profile, group memberships and join
-  requests, announcements addressed to them and when they read them, sanctions,
+- **What the network keeps about them**: profile, group and circle memberships
+  and join requests, whether they keep a calendar feed (never its address),
+  announcements addressed to them and when they read them, sanctions,
   celebrations of them, notifications, the audit entries they made or that are
   about their account.
 - **Never other people's private content.** Kudos they received, notifications
   and join requests are included only while the post or group they point at is
   visible to them under :mod:`socialnet.policy` (the same rules as every read
-  path): a kudos in a secret group they have left stays out. For a deactivated
+  path): a kudos in a secret group they have left stays out. Their own acts there
+  (an answer to an event, a vote for a pain point or a circle's topic) stay, by id
+  and date, but the words others wrote (the event's, pain point's or topic's title)
+  come only while they may still read them. For a deactivated
   person, who can read nothing any more, that means none of them (an admin's
   export on their request still holds everything they wrote and did). Who
   reported them, and moderators' internal notes, are the reporters' and

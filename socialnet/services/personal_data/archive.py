@@ -23,7 +23,9 @@ from ...serializers import iso
 from .. import audit, files
 from ..advocacy import figures as advocacy_figures
 from ..circles import personal as circle_personal
+from ..events import personal as event_personal
 from ..newsletters import tracking as newsletter_tracking
+from ..pain_points import personal as pain_point_personal
 from ..people import avatar
 from ..people.skills import skills_of
 from . import account, community, recognition, writing
@@ -46,10 +48,12 @@ files/      the files you uploaded (listed under "files" in data.json), if any.
 avatar.webp your profile photo (described under "avatar" in data.json), if any.
 
 Sections: profile, posts, comments, reactions, poll_ballots, kudos_given,
-kudos_received, announcements_sent, announcements_received, groups,
-group_join_requests, notifications, notification_mutes, followed_topics, api_tokens,
-sessions, reports_filed, sanctions, celebrations, activity_days, audit_log, skills,
-endorsements_given, endorsements_received, files, avatar.
+kudos_received, announcements_sent, announcements_received, newsletters_received,
+groups, group_join_requests, notifications, notification_mutes, followed_topics,
+api_tokens, sessions, reports_filed, sanctions, celebrations, activity_days,
+audit_log, skills, endorsements_given, endorsements_received, files, avatar,
+advocacy, circles, circle_topics, circle_votes, circle_sessions, circle_syntheses,
+event_rsvps, calendar_feed, pain_point_votes, pain_points_followed.
 
 Posts and comments include deleted and moderated ones, with their state: the
 network still stores them. Content written by other people is included only
@@ -100,6 +104,8 @@ def collect(user: User) -> dict[str, Any]:
         "avatar": avatar.export_entry(user),
         "advocacy": advocacy_figures.export_entry(user),
         **circle_personal.export_entries(user),
+        **event_personal.export_entries(user),
+        **pain_point_personal.export_entries(user),
     }
 
 
