@@ -1,12 +1,16 @@
 """Cancelling a circle session (issue #17): its topic is no longer "held" but back where
 it was when the session was planned — the facilitator's pick, or in the vote with its
-votes — whichever way the session's event is cancelled (API or page)."""
+votes — whichever way the session's event is cancelled (API or page), or when the event
+is deleted before the session took place."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from socialnet.extensions import db
 from socialnet.models import CircleTopic
-from tests.circle_support import API, at, make_circle, plan_session
+from socialnet.models._time import utcnow
+from tests.circle_support import API, at, make_circle, move_session, plan_session
 
 
 def _topics(api, circle) -> dict[int, dict]:
@@ -117,3 +121,33 @@ def test_an_event_outside_any_circle_cancels_as_before(api, employee):
     assert created.status_code == 201, created.get_json()
     _cancel(api, employee, created.get_json()["id"])
     assert db.session.query(CircleTopic).count() == 0
+
+
+def test_deleting_a_session_event_before_it_takes_place_releases_the_topic(api, make_user):
+    circle = make_circle(api, make_user)
+    session = plan_session(api, circle)
+    deleted = api(circle.facilitator).delete(f"{API}/posts/{session['event_id']}")
+    assert deleted.status_code == 204
+    [topic] = _topics(api, circle).values()
+    assert topic["status"] == "proposed"
+    listed = api(circle.member).get(f"{circle.url}/sessions/{session['id']}").get_json()
+    assert listed["cancelled"] is True
+
+
+def test_deleting_the_event_of_a_session_held_keeps_its_topic_presented(api, make_user):
+    circle = make_circle(api, make_user)
+    session = plan_session(api, circle)
+    move_session(session["id"], utcnow() - timedelta(hours=3))
+    deleted = api(circle.facilitator).delete(f"{API}/posts/{session['event_id']}")
+    assert deleted.status_code == 204
+    [topic] = _topics(api, circle).values()
+    assert topic["status"] == "held"
+
+
+def test_deleting_any_other_post_touches_no_topic(api, make_user):
+    circle = make_circle(api, make_user)
+    plan_session(api, circle)
+    post = api(circle.member).post(f"{API}/posts", {"body": "Hello", "group_id": circle.id})
+    assert api(circle.member).delete(f"{API}/posts/{post.get_json()['id']}").status_code == 204
+    [topic] = _topics(api, circle).values()
+    assert topic["status"] == "held"

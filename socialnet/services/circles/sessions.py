@@ -1,8 +1,8 @@
 """Sessions: the facilitator plans one on a topic (an existing one, or one named on the
 spot), which creates its event in the circle's group — so it is in every member's
 calendar, with reminders and answers — and takes attendance afterwards. Cancelling the
-session's event (wherever it is done: the events service calls :func:`release_topic`)
-puts its topic back where it was."""
+session's event, or deleting it before it took place (the events and posts services call
+:func:`release_topic`), puts its topic back where it was."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from ...models import (
 )
 from ...models._time import utcnow
 from ...serializers import iso
-from .. import events, notifications
+from .. import events, notifications, posts
 from ..events.texts import notification_text
 from ..validation import check_known_fields, check_optional_id, parse_datetime
 from .live import session_changed, topic_changed
@@ -190,14 +190,19 @@ def do_take_attendance(
 
 
 def release_topic(post: Post) -> None:
-    """``post``'s event was just cancelled: if it is a circle session's, its topic is no
-    longer held — unless another session on it still stands — and goes back to the vote
-    or to being the next pick (:func:`.topics.restore_topic`); the circle's open pages
-    are told of both."""
+    """``post``'s event was just cancelled or deleted: if it is a circle session's, the
+    circle's open pages are told, and unless the session took place (its event ended) or
+    another session on the topic still stands, the topic is no longer held and goes back
+    to the vote or to being the next pick (:func:`.topics.restore_topic`)."""
+    if post.kind != "event":
+        return
     session = db.session.scalar(select(CircleSession).where(CircleSession.event_post_id == post.id))
     if session is None:
         return
     session_changed(session)
+    details = db.session.get(EventDetails, post.id)
+    if details is None or details.ends_at <= utcnow():
+        return
     topic = db.session.get(CircleTopic, session.topic_id)
     if topic is None or topic.status != "held":
         return
@@ -218,3 +223,4 @@ def release_topic(post: Post) -> None:
 
 
 events.on_cancel("circles", release_topic)
+posts.on_delete("circles", release_topic)
