@@ -212,6 +212,21 @@ def live_synthesis(world, viewer):
     return bool(set(got) - {session})
 
 
+def live_circle(world, viewer):
+    """The live circle page's events (topics, sessions, settings) reach the members'
+    sockets only; nobody else may even join the circle's room."""
+    sock = world.socket_for(world.users[viewer])
+    ack = sock.emit("join", {"room": f"group:{world.circle_id}"}, callback=True)
+    assert (ack.get("ok") or ack["error"]) == (True if viewer == "member" else "not_found")
+    sock.get_received()
+    boss = world.api(_facilitator(world))
+    assert boss.post(f"{world.url}/topics", {"title": "Live"}).status_code == 201
+    assert boss.patch(world.url, {"cadence": "weekly"}).status_code == 200
+    heard = [e for e in received_events(sock) if e["type"].startswith("circle.")]
+    sock.disconnect()
+    return bool(heard)
+
+
 def plan_session_now(world) -> int:
     """Plan, hold and synthesise a second session; returns its event's id."""
     facilitator = world.api(_facilitator(world))
@@ -256,6 +271,7 @@ PATHS = [
     page,
     catchup,
     live_synthesis,
+    live_circle,
 ]
 
 

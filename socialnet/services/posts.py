@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -230,8 +231,22 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     return post
 
 
+#: What else happens when a post is deleted, by the domain that asked (circles put back the
+#: topic of a session whose event is deleted before it took place): called with the post
+#: inside the deleting transaction. Domains built on posts register here, so posts
+#: imports none of them.
+_ON_DELETE: dict[str, Callable[[Post], None]] = {}
+
+
+def on_delete(name: str, handler: Callable[[Post], None]) -> None:
+    """Run ``handler(post)`` whenever :func:`do_delete_post` deletes a post (once per
+    ``name``)."""
+    _ON_DELETE[name] = handler
+
+
 def do_delete_post(user: User, post_id: int) -> None:
-    """Soft-delete: the row stays (moderation, audit) but no read path shows it."""
+    """Soft-delete: the row stays (moderation, audit) but no read path shows it; the
+    handlers given to :func:`on_delete` run in this transaction."""
     post = access_post(user, post_id)
     if not policy.can_delete_post(user, post):
         raise Forbidden(_("You can only delete your own posts."))
@@ -239,6 +254,8 @@ def do_delete_post(user: User, post_id: int) -> None:
     post.deleted_by_id = user.id
     delete_files_of_post(post)
     db.session.flush()
+    for handler in _ON_DELETE.values():
+        handler(post)
     if user.id == post.author_id:
         do_close_cases_about("post", post.id)
     publish("post.deleted", {"id": post.id}, room=policy.room_for_post(post), post_id=post.id)

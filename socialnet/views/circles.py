@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..models import CADENCES
+from ..realtime.catchup import head_event_id
 from ..services import circles
 from ..services.celebrations import company_tz
 from ..unit_of_work import attempt
@@ -81,8 +82,10 @@ def create():
 def page(circle_id: int):
     user = me()
     circle = circles.access_circle(user, circle_id)
+    head = head_event_id()  # before reading: anything newer is replayed by the socket
     return render_template(
         "circle.html",
+        head_event_id=head,
         circle=circles.circle_dict(user, circle),
         board=circles.dashboard(user, circle_id),
         topics=circles.list_topics(user, circle),

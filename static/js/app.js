@@ -138,6 +138,8 @@
   }
 
   const formatTimes = (root = document) => $$("time[datetime]", root).forEach(formatTime);
+  // Another script swapped server-rendered HTML in (circles.js): its times read like the rest.
+  document.addEventListener("socialnet:replaced", (event) => formatTimes(event.detail));
 
   // ---------------------------------------------------------------- post cards
 
@@ -639,6 +641,25 @@
       if (own && data.moderation_state === "hidden") markModerated(el, "hidden");
       else removeComment(data.id, data.post_id);
     },
+    "circle.updated"(data) {
+      // An open circle page re-reads itself for this viewer (circles.js listens).
+      document.dispatchEvent(new CustomEvent("socialnet:circle-changed", { detail: data }));
+    },
+    "circle.topic.changed"(data) {
+      handlers["circle.updated"](data);
+    },
+    "circle.session.changed"(data) {
+      handlers["circle.updated"](data);
+    },
+    "member.joined"(data) {
+      // A circle is a group: its members are the group's.
+      if (data && typeof data.group_id === "number") {
+        handlers["circle.updated"]({ circle_id: data.group_id });
+      }
+    },
+    "member.left"(data) {
+      handlers["member.joined"](data);
+    },
     "case.updated"(data) {
       // The review queue's script (moderation.js) listens for this.
       document.dispatchEvent(new CustomEvent("socialnet:case-updated", { detail: data }));
@@ -683,6 +704,12 @@
       }
       // Someone else's answer may move one's own place in line: re-read it.
       if (answered) refreshMyAnswer(data.id);
+      // A circle page showing this event as a session (its time, place) re-reads itself.
+      const session = document.querySelector(`[data-circle-id] [data-session-event="${data.id}"]`);
+      if (session) {
+        const circleId = Number(session.closest("[data-circle-id]").dataset.circleId);
+        handlers["circle.updated"]({ circle_id: circleId });
+      }
     },
     "pain_point.updated"(data) {
       // Voices, status and time at stake, live on every block showing this pain point

@@ -21,6 +21,7 @@ from . import (
     advocacy,
     analytics,
     announcements,
+    circle_sessions,
     circles,
     events,
     files,
@@ -68,6 +69,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     guests,
     newsletters,
     circles,
+    circle_sessions,
     pain_points,
     knowledge,
 )

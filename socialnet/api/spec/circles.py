@@ -1,15 +1,17 @@
-"""OpenAPI description of the peer-learning circles routes (socialnet/api/circles.py). A
-circle's id is its (secret) group's id; a circle the caller does not belong to is a 404."""
+"""OpenAPI description of the peer-learning circles routes (socialnet/api/circles.py):
+circles, their topics and votes, the dashboard; sessions and syntheses are in
+:mod:`.circle_sessions`. A circle's id is its (secret) group's id; a circle the caller
+does not belong to is a 404."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...models import CADENCES, SYNTHESIS_SECTIONS
-from ...models.circles import SECTION_MAX, TOPIC_DESCRIPTION_MAX, TOPIC_TITLE_MAX
+from ...models import CADENCES
+from ...models.circles import TOPIC_DESCRIPTION_MAX, TOPIC_TITLE_MAX
 from ...services.circles.creating import MAX_MEMBERS
-from ...services.circles.reading import SYNTHESIS_STATES
 from .common import (
+    COUNT,
     DATE_TIME,
     ID,
     NULLABLE_DATE_TIME,
@@ -20,45 +22,17 @@ from .common import (
     R409,
     R413,
     id_param,
+    items_of,
     json_body_of,
     json_response,
+    nullable_ref,
     operation,
     ref,
 )
 
 _CIRCLE_ID = id_param("circle_id")
 _TOPIC_ID = id_param("topic_id")
-_SESSION_ID = id_param("session_id")
-_PERSON = {**ref("UserSummary")}
-#: OpenAPI 3.0 has no nullable reference: one of the object or null.
-_NULL = {"type": "object", "nullable": True, "enum": [None]}
-_NULLABLE_PERSON = {"anyOf": [ref("UserSummary"), _NULL]}
 _RATE = {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
-_COUNT = {"type": "integer", "minimum": 0}
-
-
-def _items(name: str) -> dict[str, Any]:
-    return json_response(
-        {
-            "type": "object",
-            "required": ["items"],
-            "properties": {"items": {"type": "array", "items": ref(name)}},
-        }
-    )
-
-
-def _sections(required: tuple[str, ...] = ()) -> dict[str, Any]:
-    schema: dict[str, Any] = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            key: {"type": "string", "maxLength": SECTION_MAX} for key in SYNTHESIS_SECTIONS
-        },
-    }
-    if required:
-        schema["required"] = list(required)
-    return schema
-
 
 SCHEMAS: dict[str, Any] = {
     "CircleCreate": {
@@ -106,10 +80,10 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "integer", "description": "the circle's group id"},
             "name": {"type": "string"},
             "description": {"type": "string"},
-            "facilitator": _NULLABLE_PERSON,
+            "facilitator": nullable_ref("UserSummary"),
             "cadence": {"type": "string", "enum": list(CADENCES)},
-            "members": {"type": "array", "items": _PERSON},
-            "member_count": _COUNT,
+            "members": {"type": "array", "items": ref("UserSummary")},
+            "member_count": COUNT,
             "created_at": DATE_TIME,
             "can_facilitate": {"type": "boolean"},
             "url": {"type": "string"},
@@ -143,162 +117,12 @@ SCHEMAS: dict[str, Any] = {
             "circle_id": {"type": "integer"},
             "title": {"type": "string"},
             "description": {"type": "string"},
-            "proposed_by": _NULLABLE_PERSON,
+            "proposed_by": nullable_ref("UserSummary"),
             "status": {"type": "string", "enum": ["proposed", "picked", "held"]},
-            "votes": _COUNT,
+            "votes": COUNT,
             "my_vote": {"type": "boolean"},
             "created_at": DATE_TIME,
             "picked_at": NULLABLE_DATE_TIME,
-        },
-    },
-    "CircleSessionCreate": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["starts_at", "presenter_id", "scribe_id"],
-        "description": "exactly one of `topic_id` (a topic of the circle) and `topic` (a new "
-        "one, named on the spot)",
-        "properties": {
-            "topic_id": ID,
-            "topic": {"type": "string", "maxLength": TOPIC_TITLE_MAX},
-            "starts_at": DATE_TIME,
-            "ends_at": {**DATE_TIME, "description": "default: 90 minutes after the start"},
-            "presenter_id": {**ID, "description": "a member of the circle"},
-            "scribe_id": {**ID, "description": "a member of the circle"},
-            "location": {"type": "string", "maxLength": 200},
-            "online_url": {"type": "string", "maxLength": 500, "nullable": True},
-        },
-    },
-    "CircleSession": {
-        "type": "object",
-        "required": [
-            "id",
-            "circle_id",
-            "topic",
-            "event_id",
-            "starts_at",
-            "ends_at",
-            "location",
-            "cancelled",
-            "presenter",
-            "scribe",
-            "attendance",
-            "synthesis_state",
-            "synthesis_due_at",
-            "synthesis",
-            "can_write_synthesis",
-        ],
-        "properties": {
-            "id": {"type": "integer"},
-            "circle_id": {"type": "integer"},
-            "topic": {
-                "type": "object",
-                "required": ["id", "title"],
-                "properties": {"id": {"type": "integer"}, "title": {"type": "string"}},
-            },
-            "event_id": {
-                "type": "integer",
-                "nullable": True,
-                "description": "the session's event (GET /events/{event_id}); null if deleted",
-            },
-            "starts_at": NULLABLE_DATE_TIME,
-            "ends_at": NULLABLE_DATE_TIME,
-            "location": {"type": "string"},
-            "cancelled": {"type": "boolean"},
-            "presenter": _NULLABLE_PERSON,
-            "scribe": _NULLABLE_PERSON,
-            "attendance": {
-                "type": "array",
-                "nullable": True,
-                "description": "null until the facilitator takes attendance",
-                "items": {
-                    "type": "object",
-                    "required": ["user", "attended"],
-                    "properties": {"user": _PERSON, "attended": {"type": "boolean"}},
-                },
-            },
-            "synthesis_state": {
-                "type": "string",
-                "enum": list(SYNTHESIS_STATES),
-                "description": "owed once the session has ended, late after the end of the "
-                "next working day (company time zone)",
-            },
-            "synthesis_due_at": NULLABLE_DATE_TIME,
-            "synthesis": {"anyOf": [ref("CircleSynthesis"), _NULL]},
-            "can_write_synthesis": {"type": "boolean"},
-        },
-    },
-    "CircleAttendance": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["user_ids"],
-        "properties": {
-            "user_ids": {
-                "type": "array",
-                "items": ID,
-                "description": "the members who came; every other member is marked absent",
-            }
-        },
-    },
-    "CircleSynthesisCreate": _sections(("what_was_done", "what_worked")),
-    "CircleSynthesis": {
-        "type": "object",
-        "required": [
-            "session_id",
-            "circle_id",
-            "topic",
-            "author",
-            *SYNTHESIS_SECTIONS,
-            "post_id",
-            "shared_post_id",
-            "published_at",
-            "shared_at",
-            "on_time",
-        ],
-        "properties": {
-            "session_id": {"type": "integer"},
-            "circle_id": {"type": "integer"},
-            "topic": {"type": "string"},
-            "author": _NULLABLE_PERSON,
-            **{key: {"type": "string"} for key in SYNTHESIS_SECTIONS},
-            "post_id": {"type": "integer", "description": "its post in the circle"},
-            "shared_post_id": {
-                "type": "integer",
-                "nullable": True,
-                "description": "its company-wide copy, once shared",
-            },
-            "published_at": DATE_TIME,
-            "shared_at": NULLABLE_DATE_TIME,
-            "on_time": {"type": "boolean"},
-        },
-    },
-    "SynthesisAttachment": {
-        "type": "object",
-        "description": "posts of kind synthesis: the structured sections (Markdown, and "
-        "sanitized HTML). The circle's own post names its circle and session; the "
-        "company-wide copy does not (the circle is secret)",
-        "required": ["sections", "sections_html", "written_by", "published_at", "on_time"],
-        "properties": {
-            "sections": _sections(),
-            "sections_html": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {key: {"type": "string"} for key in SYNTHESIS_SECTIONS},
-            },
-            "written_by": _NULLABLE_PERSON,
-            "published_at": DATE_TIME,
-            "on_time": {"type": "boolean"},
-            "circle_id": {"type": "integer"},
-            "session_id": {"type": "integer"},
-            "shared": {"type": "boolean"},
-        },
-    },
-    "SynthesisRelay": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["group_id"],
-        "properties": {
-            "group_id": {**ID, "description": "a group the caller belongs to"},
-            "note": {"type": "string", "maxLength": 1000},
         },
     },
     "CircleDashboard": {
@@ -317,26 +141,24 @@ SCHEMAS: dict[str, Any] = {
         ],
         "properties": {
             "circle_id": {"type": "integer"},
-            "sessions_held": _COUNT,
-            "sessions_planned": _COUNT,
+            "sessions_held": COUNT,
+            "sessions_planned": COUNT,
             "attendance_rate": {**_RATE, "description": "present / recorded"},
-            "syntheses_published": _COUNT,
-            "syntheses_on_time": _COUNT,
-            "syntheses_owed": _COUNT,
-            "syntheses_late": _COUNT,
+            "syntheses_published": COUNT,
+            "syntheses_on_time": COUNT,
+            "syntheses_owed": COUNT,
+            "syntheses_late": COUNT,
             "syntheses_on_time_rate": {
                 **_RATE,
                 "description": "on time / (published + late)",
             },
-            "topics_waiting": _COUNT,
+            "topics_waiting": COUNT,
         },
     },
 }
 
 _CIRCLE = json_response(ref("Circle"))
 _TOPIC = json_response(ref("CircleTopic"))
-_SESSION = json_response(ref("CircleSession"))
-_SYNTHESIS = json_response(ref("CircleSynthesis"))
 _VOTE = {200: _TOPIC, 401: R401, 403: R403, 404: R404, 409: R409}
 
 PATHS: dict[str, Any] = {
@@ -347,7 +169,7 @@ PATHS: dict[str, Any] = {
             {201: json_response(ref("Circle"), "Created"), 400: R400, 401: R401, 403: R403},
             requestBody=json_body_of("CircleCreate"),
         ),
-        "get": operation("The circles the caller belongs to", {200: _items("Circle"), 401: R401}),
+        "get": operation("The circles the caller belongs to", {200: items_of("Circle"), 401: R401}),
     },
     "/circles/{circle_id}": {
         "parameters": [_CIRCLE_ID],
@@ -370,7 +192,7 @@ PATHS: dict[str, Any] = {
         "parameters": [_CIRCLE_ID],
         "get": operation(
             "Topics: the picked one, then by votes, then those already presented",
-            {200: _items("CircleTopic"), 401: R401, 404: R404},
+            {200: items_of("CircleTopic"), 401: R401, 404: R404},
         ),
         "post": operation(
             "A member proposes a topic",
@@ -395,81 +217,6 @@ PATHS: dict[str, Any] = {
         "post": operation(
             "The facilitator picks the next topic (a topic picked before goes back to the vote)",
             _VOTE,
-        ),
-    },
-    "/circles/{circle_id}/sessions": {
-        "parameters": [_CIRCLE_ID],
-        "get": operation(
-            "Sessions, latest first, with what each synthesis is (owed, late, published)",
-            {200: _items("CircleSession"), 401: R401, 404: R404},
-        ),
-        "post": operation(
-            "The facilitator plans a session: its event is created in the circle's group "
-            "and the members are invited",
-            {
-                201: json_response(ref("CircleSession"), "Created"),
-                400: R400,
-                401: R401,
-                403: R403,
-                404: R404,
-                409: R409,
-                413: R413,
-            },
-            requestBody=json_body_of("CircleSessionCreate"),
-        ),
-    },
-    "/circles/{circle_id}/sessions/{session_id}": {
-        "parameters": [_CIRCLE_ID, _SESSION_ID],
-        "get": operation("A session", {200: _SESSION, 401: R401, 404: R404}),
-    },
-    "/circles/{circle_id}/sessions/{session_id}/attendance": {
-        "parameters": [_CIRCLE_ID, _SESSION_ID],
-        "put": operation(
-            "The facilitator records which members came, once the session has started",
-            {200: _SESSION, 400: R400, 401: R401, 403: R403, 404: R404, 409: R409},
-            requestBody=json_body_of("CircleAttendance"),
-        ),
-    },
-    "/circles/{circle_id}/sessions/{session_id}/synthesis": {
-        "parameters": [_CIRCLE_ID, _SESSION_ID],
-        "post": operation(
-            "The scribe (or the facilitator) publishes the synthesis, once, after the "
-            "session: a post of kind `synthesis` in the circle",
-            {
-                201: json_response(ref("CircleSynthesis"), "Created"),
-                400: R400,
-                401: R401,
-                403: R403,
-                404: R404,
-                409: R409,
-                413: R413,
-            },
-            requestBody=json_body_of("CircleSynthesisCreate"),
-        ),
-    },
-    "/circles/{circle_id}/sessions/{session_id}/synthesis/relay": {
-        "parameters": [_CIRCLE_ID, _SESSION_ID],
-        "post": operation(
-            "A member passes a shared synthesis on to their team: a post in a group of "
-            "theirs, with their note and a link to the company-wide copy",
-            {
-                201: json_response(ref("Post"), "Created"),
-                400: R400,
-                401: R401,
-                403: R403,
-                404: R404,
-                409: R409,
-                413: R413,
-            },
-            requestBody=json_body_of("SynthesisRelay"),
-        ),
-    },
-    "/circles/{circle_id}/sessions/{session_id}/synthesis/share": {
-        "parameters": [_CIRCLE_ID, _SESSION_ID],
-        "post": operation(
-            "The facilitator shares the synthesis company-wide, once: a copy in the "
-            "company space, found by search and the knowledge base",
-            {200: _SYNTHESIS, 401: R401, 403: R403, 404: R404, 409: R409},
         ),
     },
 }

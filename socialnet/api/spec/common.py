@@ -33,6 +33,26 @@ def page_of(name: str) -> dict[str, Any]:
     }
 
 
+def items_of(name: str) -> dict[str, Any]:
+    """A response ``{"items": [<name>, ...]}`` (a whole list, no cursor)."""
+    return json_response(
+        {
+            "type": "object",
+            "required": ["items"],
+            "properties": {"items": {"type": "array", "items": ref(name)}},
+        }
+    )
+
+
+#: OpenAPI 3.0 has no nullable reference: one of the object or null.
+NULL = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def nullable_ref(name: str) -> dict[str, Any]:
+    return {"anyOf": [ref(name), NULL]}
+
+
+COUNT = {"type": "integer", "minimum": 0}
 NULLABLE_STRING = {"type": "string", "nullable": True}
 DATE_TIME = {"type": "string", "format": "date-time"}
 NULLABLE_DATE_TIME = {**DATE_TIME, "nullable": True}

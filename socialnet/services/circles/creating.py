@@ -14,6 +14,7 @@ from ...extensions import db
 from ...models import CADENCES, Circle, User
 from .. import groups
 from ..validation import check_known_fields, check_optional_id
+from .live import circle_updated
 from .reading import access_circle, member_ids
 from .topics import check_open
 
@@ -125,4 +126,5 @@ def do_update_circle(user: User, circle_id: int, data: Any) -> Circle:
     if texts:
         groups.do_update_group(user, circle.group_id, texts)
     db.session.flush()
+    circle_updated(circle.group_id)
     return circle

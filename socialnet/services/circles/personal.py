@@ -1,7 +1,9 @@
 """A person's circle data: for their personal-data export (``personal_data.collect``),
-what they wrote or did — topics proposed, votes, syntheses written, sessions they
-presented or took notes at, whether they came — wherever the circle is now, since it is
-their own (nothing another member wrote); and, when their account is deleted with its
+the circles they belong to, and what they wrote or did — topics proposed, votes,
+syntheses written, sessions they presented or took notes at, whether they came —
+wherever the circle is now, since it is their own. Nothing another member wrote leaves a
+circle they no longer belong to: the title of a topic they voted for comes only while
+they are a member (or if they proposed it). And, when their account is deleted with its
 contributions (``account_deletion``, mode ``remove``), their words erased."""
 
 from __future__ import annotations
@@ -10,14 +12,18 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 
+from ... import policy
 from ...extensions import db
 from ...models import (
     SYNTHESIS_SECTIONS,
+    Circle,
     CircleAttendance,
     CircleSession,
     CircleSynthesis,
     CircleTopic,
     CircleTopicVote,
+    Group,
+    GroupMembership,
     Post,
     User,
 )
@@ -25,13 +31,41 @@ from ...models._time import utcnow
 from ...serializers import iso
 
 
+def _circles(user: User) -> list[dict[str, Any]]:
+    """The circles ``user`` belongs to now, and whether they facilitate them."""
+    rows = db.session.execute(
+        select(Circle, Group.name, GroupMembership.created_at)
+        .join(Group, Group.id == Circle.group_id)
+        .join(GroupMembership, GroupMembership.group_id == Circle.group_id)
+        .where(GroupMembership.user_id == user.id)
+        .order_by(Circle.group_id)
+    ).all()
+    return [
+        {
+            "circle_id": circle.group_id,
+            "name": name,
+            "cadence": circle.cadence,
+            "facilitator": circle.facilitator_id == user.id,
+            "joined_at": iso(joined_at),
+        }
+        for circle, name, joined_at in rows
+    ]
+
+
 def export_entries(user: User) -> dict[str, list[dict[str, Any]]]:
-    """``{"circle_topics", "circle_votes", "circle_sessions", "circle_syntheses"}``."""
+    """``{"circles", "circle_topics", "circle_votes", "circle_sessions",
+    "circle_syntheses"}``."""
     topics = db.session.scalars(
         select(CircleTopic).where(CircleTopic.proposed_by_id == user.id).order_by(CircleTopic.id)
     )
     votes = db.session.execute(
-        select(CircleTopic.id, CircleTopic.title, CircleTopicVote.created_at)
+        select(
+            CircleTopic.id,
+            CircleTopic.title,
+            CircleTopicVote.created_at,
+            (CircleTopic.proposed_by_id == user.id)
+            | CircleTopic.circle_id.in_(policy.member_group_ids(user)),
+        )
         .join(CircleTopicVote, CircleTopicVote.topic_id == CircleTopic.id)
         .where(CircleTopicVote.user_id == user.id)
         .order_by(CircleTopic.id)
@@ -58,6 +92,7 @@ def export_entries(user: User) -> dict[str, list[dict[str, Any]]]:
         .order_by(CircleSynthesis.session_id)
     )
     return {
+        "circles": _circles(user),
         "circle_topics": [
             {
                 "id": t.id,
@@ -69,7 +104,8 @@ def export_entries(user: User) -> dict[str, list[dict[str, Any]]]:
             for t in topics
         ],
         "circle_votes": [
-            {"topic_id": tid, "title": title, "created_at": iso(at)} for tid, title, at in votes
+            {"topic_id": tid, "title": title if theirs else None, "created_at": iso(at)}
+            for tid, title, at, theirs in votes
         ],
         "circle_sessions": [
             {

@@ -1,6 +1,8 @@
 """Sessions: the facilitator plans one on a topic (an existing one, or one named on the
 spot), which creates its event in the circle's group — so it is in every member's
-calendar, with reminders and answers — and takes attendance afterwards."""
+calendar, with reminders and answers — and takes attendance afterwards. Cancelling the
+session's event, or deleting it before it took place (the events and posts services call
+:func:`release_topic`), puts its topic back where it was."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from ... import policy
 from ...errors import Conflict, Forbidden, ValidationFailed
@@ -20,15 +22,17 @@ from ...models import (
     CircleTopic,
     EventDetails,
     NotificationType,
+    Post,
     User,
 )
 from ...models._time import utcnow
 from ...serializers import iso
-from .. import events, notifications
+from .. import events, notifications, posts
 from ..events.texts import notification_text
 from ..validation import check_known_fields, check_optional_id, parse_datetime
+from .live import session_changed, topic_changed
 from .reading import access_circle, access_session, member_ids
-from .topics import check_open, new_topic
+from .topics import check_open, new_topic, restore_topic
 
 FIELDS = {
     "topic_id",
@@ -131,6 +135,8 @@ def do_create_session(user: User, circle_id: int, data: Any) -> tuple[Circle, Ci
         post=post,
         text=notification_text("event_invited", post.title or ""),
     )
+    topic_changed(topic)
+    session_changed(session)
     return circle, session
 
 
@@ -179,4 +185,42 @@ def do_take_attendance(
     )
     session.attendance_taken_at = utcnow()
     db.session.flush()
+    session_changed(session)
     return circle, session
+
+
+def release_topic(post: Post) -> None:
+    """``post``'s event was just cancelled or deleted: if it is a circle session's, the
+    circle's open pages are told, and unless the session took place (its event ended) or
+    another session on the topic still stands, the topic is no longer held and goes back
+    to the vote or to being the next pick (:func:`.topics.restore_topic`)."""
+    if post.kind != "event":
+        return
+    session = db.session.scalar(select(CircleSession).where(CircleSession.event_post_id == post.id))
+    if session is None:
+        return
+    session_changed(session)
+    details = db.session.get(EventDetails, post.id)
+    if details is None or details.ends_at <= utcnow():
+        return
+    topic = db.session.get(CircleTopic, session.topic_id)
+    if topic is None or topic.status != "held":
+        return
+    standing = db.session.scalar(
+        select(CircleSession.id)
+        .join(EventDetails, EventDetails.post_id == CircleSession.event_post_id)
+        .join(Post, Post.id == CircleSession.event_post_id)
+        .where(
+            CircleSession.topic_id == topic.id,
+            CircleSession.id != session.id,
+            EventDetails.cancelled_at.is_(None),
+            Post.deleted_at.is_(None),
+        )
+    )
+    if standing is None:
+        restore_topic(topic)
+        topic_changed(topic)
+
+
+events.on_cancel("circles", release_topic)
+posts.on_delete("circles", release_topic)

@@ -39,6 +39,7 @@ from ..content import render_body
 from ..posts import _store_body
 from ..unique import flush_unless_taken
 from ..validation import check_known_fields, check_text
+from .live import session_changed
 from .reading import access_session, synthesis_clock
 from .topics import check_open
 
@@ -144,6 +145,7 @@ def do_publish_synthesis(
     )
     screening_gate.settle_post(user, post, screening)
     _announce(post, user)
+    session_changed(session)
     return circle, synthesis
 
 
@@ -175,6 +177,7 @@ def do_share_synthesis(
     )
     db.session.flush()
     _announce(post, user)
+    session_changed(session)
     return circle, synthesis
 
 

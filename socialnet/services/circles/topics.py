@@ -1,11 +1,12 @@
-"""Topics: members propose them and vote (once each); the facilitator picks the next one."""
+"""Topics: members propose them and vote (once each); the facilitator picks the next one;
+planning a session on one marks it held, cancelling that session puts it back."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from ... import policy
 from ...errors import Conflict, Forbidden, NotFound
@@ -16,6 +17,7 @@ from ...models.circles import TOPIC_DESCRIPTION_MAX, TOPIC_TITLE_MAX
 from .. import screening as screening_gate
 from ..unique import flush_unless_taken
 from ..validation import check_known_fields, check_text
+from .live import topic_changed
 from .reading import access_circle
 
 
@@ -62,7 +64,9 @@ def do_propose_topic(user: User, circle_id: int, data: Any) -> tuple[Circle, Cir
     data = check_known_fields(data, {"title", "description"})
     circle = access_circle(user, circle_id)
     check_open(circle)
-    return circle, new_topic(user, circle, data.get("title"), data.get("description") or "")
+    topic = new_topic(user, circle, data.get("title"), data.get("description") or "")
+    topic_changed(topic)
+    return circle, topic
 
 
 def _check_votable(topic: CircleTopic) -> None:
@@ -83,6 +87,7 @@ def do_vote(user: User, circle_id: int, topic_id: int) -> tuple[Circle, CircleTo
         "circle_topic_votes",
         Conflict(_("You already voted for this topic."), fields={"vote": "taken"}),
     )
+    topic_changed(topic)
     return circle, topic
 
 
@@ -98,6 +103,7 @@ def do_unvote(user: User, circle_id: int, topic_id: int) -> tuple[Circle, Circle
     ).rowcount
     if not gone:
         raise Conflict(_("You have not voted for this topic."), fields={"vote": "none"})
+    topic_changed(topic)
     return circle, topic
 
 
@@ -111,6 +117,15 @@ def do_pick_topic(user: User, circle_id: int, topic_id: int) -> tuple[Circle, Ci
         raise Forbidden(_("Only the circle's facilitator picks the next topic."))
     check_open(circle)
     _check_votable(topic)
+    before = list(
+        db.session.scalars(
+            select(CircleTopic).where(
+                CircleTopic.circle_id == circle.group_id,
+                CircleTopic.status == "picked",
+                CircleTopic.id != topic.id,
+            )
+        )
+    )
     db.session.execute(
         update(CircleTopic)
         .where(CircleTopic.circle_id == circle.group_id, CircleTopic.status == "picked")
@@ -119,4 +134,25 @@ def do_pick_topic(user: User, circle_id: int, topic_id: int) -> tuple[Circle, Ci
     )
     topic.status, topic.picked_at = "picked", utcnow()
     db.session.flush()
+    for changed in [*before, topic]:
+        topic_changed(changed)
     return circle, topic
+
+
+def restore_topic(topic: CircleTopic) -> None:
+    """Put a held topic back where it was before its session was planned (the session was
+    cancelled): ``picked`` if it was the facilitator's pick then — its ``picked_at`` stays
+    set while held — and no other topic has been picked since; otherwise ``proposed``,
+    back in the vote with the votes it had."""
+    picked_since = db.session.scalar(
+        select(CircleTopic.id).where(
+            CircleTopic.circle_id == topic.circle_id,
+            CircleTopic.status == "picked",
+            CircleTopic.id != topic.id,
+        )
+    )
+    if topic.picked_at is not None and picked_since is None:
+        topic.status = "picked"
+    else:
+        topic.status, topic.picked_at = "proposed", None
+    db.session.flush()

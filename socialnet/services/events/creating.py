@@ -4,6 +4,7 @@ answered are told."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,6 +46,16 @@ EDIT_FIELDS = CREATE_FIELDS - {"group_id"}
 MAX_DURATION = timedelta(days=14)
 #: Statuses of the people told when an event changes or is cancelled.
 TOLD_OF_CHANGES = ("going", "maybe", "waiting")
+
+#: What else happens when an event is cancelled, by the domain that asked (circles put a
+#: session's topic back): called with the event's post inside the cancelling transaction.
+#: Domains built on events register here, so events import none of them.
+_ON_CANCEL: dict[str, Callable[[Post], None]] = {}
+
+
+def on_cancel(name: str, handler: Callable[[Post], None]) -> None:
+    """Run ``handler(post)`` whenever an event is cancelled (once per ``name``)."""
+    _ON_CANCEL[name] = handler
 
 
 def _instant(value: Any, field: str, *, required: bool) -> datetime | None:
@@ -285,7 +296,8 @@ def do_edit_event(user: User, event_id: int, data: Any) -> Post:
 
 
 def do_cancel_event(user: User, event_id: int) -> Post:
-    """Cancel an event: answers close, and everyone who answered is told.
+    """Cancel an event: answers close, everyone who answered is told, and the handlers
+    given to :func:`on_cancel` run (in this transaction: all or nothing).
 
     :raise Conflict: already cancelled, or already over.
     """
@@ -297,6 +309,8 @@ def do_cancel_event(user: User, event_id: int) -> Post:
         raise Conflict(_("This event is over: it can no longer be cancelled."))
     details.cancelled_at = details.updated_at = now
     db.session.flush()
+    for handler in _ON_CANCEL.values():
+        handler(post)
     everyone = answered_user_ids(event_id, ("going", "maybe", "waiting", "declined"))
     text = notification_text("event_cancelled", post.title or "")
     notifications.do_notify(

@@ -4,10 +4,11 @@ community managers and managers triage until they are solved (or will not be).
 One module per job: :mod:`.reading` (who sees what, the pain point as each viewer sees
 it, its lock, ``pain_point.updated``), :mod:`.filing` (filing and rewording),
 :mod:`.voting` (votes and following), :mod:`.triage` (status, owner, resolution note,
-merges), :mod:`.register` (the lists, totals and CSV export) and :mod:`.texts` (the
-words people read). A pain point is a post of kind ``pain_point``: comments are the
-post's (``/posts/{id}/comments``), and :func:`access_pain_point` answers 404 for one its
-caller may not see, exactly like a missing one.
+merges), :mod:`.register` (the lists, totals and CSV export), :mod:`.personal` (the
+personal-data export's votes and follows) and :mod:`.texts` (the words people read).
+A pain point is a post of kind ``pain_point``: comments are the post's
+(``/posts/{id}/comments``), and :func:`access_pain_point` answers 404 for one its caller
+may not see, exactly like a missing one.
 """
 
 from .filing import do_file_pain_point
