@@ -21,6 +21,7 @@ from . import (
     advocacy,
     analytics,
     announcements,
+    briefings,
     circles,
     events,
     files,
@@ -70,6 +71,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     circles,
     pain_points,
     knowledge,
+    briefings,
 )
 
 
