@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -62,10 +62,15 @@ def _form_briefing() -> tuple[dict[str, str], dict[str, Any]]:
 
 
 def _index(draft: dict[str, Any], status: int = 200):
+    """The Briefings space; a 404 for whoever has none and may not have any (employees,
+    guests), as for a page that does not exist."""
     user = me()
+    items = briefings.list_briefings(user)
+    if not items and not policy.may_see_briefings(user):
+        abort(404)
     page = render_template(
         "briefings.html",
-        briefings=briefings.list_briefings(user),
+        briefings=items,
         team=policy.can_manage_briefings(user),
         draft=draft,
         audiences=BRIEFING_AUDIENCES,
