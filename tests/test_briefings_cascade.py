@@ -177,3 +177,29 @@ def test_the_pages_brief_relay_and_answer(api, org, signed_in, make_user):
     fred = signed_in(org.fred)
     assert fred.get(f"/briefings/{briefing.id}/ask").status_code == 404
     assert form(fred, f"/briefings/{briefing.id}/ask", question="?").status_code == 404
+
+
+def test_an_export_holds_one_s_briefings_and_removal_erases_one_s_questions(api, org, admin):
+    from socialnet.services.personal_data import collect
+    from tests.conftest import PASSWORD
+
+    briefing = sent_briefing(api, org.cm)
+    lift_embargo(briefing["id"])
+    api(org.manager).post(f"{API}/briefings/{briefing['id']}/relay", {})
+    asked = {"question": "zanzibarmarker: when?"}
+    assert api(org.employee).post(f"{API}/briefings/{briefing['id']}/questions", asked)
+    marc = collect(org.manager)["briefings_received"]
+    assert [(b["briefing_id"], b["relayed_at"] is not None) for b in marc] == [
+        (briefing["id"], True)
+    ]
+    emma = collect(org.employee)
+    assert emma["briefings_received"] == []
+    assert [q["question"] for q in emma["briefing_questions"]] == ["zanzibarmarker: when?"]
+
+    settings = api(admin).patch(f"{API}/admin/settings", {"account_deletion": "remove"})
+    assert settings.status_code == 200
+    gone = api(org.employee).delete(f"{API}/me", json_body={"password": PASSWORD})
+    assert gone.status_code == 204
+    db.session.expire_all()
+    left = db.session.scalars(select(briefings.questions.BriefingQuestion.question)).all()
+    assert left == ["Will I move?"]  # the team's own Q&A stays

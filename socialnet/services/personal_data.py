@@ -9,7 +9,8 @@ What it holds, and what it deliberately leaves out:
 - **Everything they wrote or did**, whatever became of it: posts and comments
   (also deleted, hidden or held ones, with their state), reactions, ballots,
   kudos given, announcements sent, reports filed, circle topics, votes,
-  sessions and syntheses, API tokens and browser
+  sessions and syntheses, briefings received and questions asked on them, API tokens
+  and browser
   sessions (never their secrets), notification preferences, the topics they
   follow, the days they were active (analytics).
 - **What the network keeps about them**: profile, group memberships and join
@@ -83,6 +84,7 @@ from ..models._time import utcnow
 from ..serializers import iso
 from . import audit, files
 from .advocacy import figures as advocacy_figures
+from .briefings import personal as briefing_personal
 from .circles import personal as circle_personal
 from .newsletters import tracking as newsletter_tracking
 from .people import avatar
@@ -550,6 +552,7 @@ def collect(user: User) -> dict[str, Any]:
         "avatar": avatar.export_entry(user),
         "advocacy": advocacy_figures.export_entry(user),
         **circle_personal.export_entries(user),
+        **briefing_personal.export_entries(user),
     }
 
 

@@ -75,7 +75,7 @@ def relay_draft(briefing: Briefing) -> dict[str, str]:
     """The announcement a manager's relay starts from: the title, the key messages as a
     list, and where their team may ask questions. The manager may rewrite all of it."""
     bullets = "\n".join(f"- {message}" for message in briefing.key_messages)
-    ask = _("Questions? Ask them here: %(url)s", url=f"/briefings/{briefing.id}/ask")
+    ask = _("Questions? [Ask the communication team](%(url)s)", url=f"/briefings/{briefing.id}/ask")
     return {"title": briefing.title, "body": f"{bullets}\n\n{ask}"}
 
 
