@@ -203,3 +203,21 @@ def test_an_export_holds_one_s_briefings_and_removal_erases_one_s_questions(api,
     db.session.expire_all()
     left = db.session.scalars(select(briefings.questions.BriefingQuestion.question)).all()
     assert left == ["Will I move?"]  # the team's own Q&A stays
+
+
+def test_the_team_follows_the_cascade_on_the_page_in_french(api, org, signed_in):
+    org.cm.language = "fr"
+    org.manager.language = "fr"
+    db.session.commit()
+    briefing = sent_briefing(api, org.cm)
+    marc = signed_in(org.manager)
+    refused = form(marc, f"/briefings/{briefing['id']}/relay", title="t", body="b")
+    assert refused.status_code == 302
+    shown = html_of(marc.get(refused.headers["Location"]))
+    assert "sous embargo jusqu’au" in shown and "Europe/Paris" in shown
+    lift_embargo(briefing["id"])
+    form(marc, f"/briefings/{briefing['id']}/relay", title="Nouvelles", body="Bonjour")
+    page = html_of(signed_in(org.cm).get(f"/briefings/{briefing['id']}"))
+    assert "La cascade" in page and "4 managers briefés" in page
+    assert "1 l’a relayé" in page and "3 salariés sur 9 touchés" in page
+    assert "Paul Paris" in page  # not relayed yet
