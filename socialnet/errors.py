@@ -39,6 +39,14 @@ class ValidationFailed(DomainError):
     code = "invalid"
 
 
+class Unprocessable(ValidationFailed):
+    """Well-formed, but not acceptable as it stands (a briefing whose embargo is past, or
+    with no key message): 422."""
+
+    status = 422
+    code = "unprocessable"
+
+
 class NotAuthenticated(DomainError):
     status = 401
     code = "unauthenticated"

@@ -1,5 +1,6 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
-circle syntheses' reminders and escalations, personal digests, the words of uploaded
+circle syntheses' reminders and escalations, reminders to managers who have not relayed a
+briefing, personal digests, the words of uploaded
 files, newsletters (publication, then their emails in batches).
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
@@ -18,9 +19,10 @@ process runs the jobs at a time; the others skip that pass:
 Each job is also idempotent (a scheduled announcement is claimed with
 ``UPDATE … WHERE published_at IS NULL``; celebrations are inserted with
 ``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders; a synthesis
-reminder or escalation is claimed with ``UPDATE … WHERE reminded_at IS NULL``; a
-newsletter is claimed like an announcement and each of its emails by ``UPDATE … WHERE
-sent_at IS NULL``), so even two passes at once would publish nothing twice (and a file's
+reminder or escalation is claimed with ``UPDATE … WHERE reminded_at IS NULL``, and so is
+a briefing's reminder to a manager who has not relayed it; a newsletter is claimed like
+an announcement and each of its emails by ``UPDATE … WHERE sent_at IS NULL``), so even
+two passes at once would publish nothing twice (and a file's
 words are written only while it is still pending).
 """
 
@@ -41,6 +43,7 @@ from .ops.metrics import JOB_PASSES
 from .services import file_text
 from .services.analytics.rollup import rollup_due
 from .services.announcements import publish_due
+from .services.briefings import do_send_relay_reminders
 from .services.celebrations import company_today, do_run_celebrations
 from .services.circles import do_send_synthesis_reminders
 from .services.digest import queue_due_digests
@@ -145,6 +148,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         chased = do_send_synthesis_reminders(now)
         db.session.commit()
+        relays_chased = do_send_relay_reminders(now)
+        db.session.commit()
         digests = queue_due_digests(now)
         db.session.commit()  # the digests claimed leave now
         texts = _extract_file_texts()
@@ -164,6 +169,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "stale_uploads_removed": stale,
         "event_reminders_sent": reminded,
         "synthesis_reminders_sent": chased,
+        "briefing_reminders_sent": relays_chased,
         "digests_sent": digests,
         "file_texts_extracted": texts,
         "guests_expired": expired,
@@ -187,6 +193,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "stale_uploads_removed": 0,
                 "event_reminders_sent": 0,
                 "synthesis_reminders_sent": 0,
+                "briefing_reminders_sent": 0,
                 "digests_sent": 0,
                 "file_texts_extracted": 0,
                 "guests_expired": 0,

@@ -222,6 +222,19 @@ _SUMMARIES = {
         _l("The synthesis of %(text)s is late"),
         _l("The synthesis of a session of your circle is late"),
     ),
+    # briefings: the text is the briefing's title (the question's, once answered)
+    "briefing": (
+        _l("%(name)s sent you a briefing: %(text)s"),
+        _l("%(name)s sent you a briefing"),
+    ),
+    "briefing_reminder": (
+        _l("Your team is waiting: relay the briefing %(text)s"),
+        _l("A briefing is waiting for you to relay it"),
+    ),
+    "briefing_answered": (
+        _l("The communication team answered your question: %(text)s"),
+        _l("The communication team answered your question"),
+    ),
     "pain_point_status": (
         _l("%(name)s updated a pain point: %(text)s"),
         _l("%(name)s updated a pain point you follow"),

@@ -173,11 +173,33 @@ def test_demo_has_groups_of_each_kind_and_announcements(seed):
     kinds = set(db.session.scalars(select(Group.visibility)))
     assert kinds == {"public", "private", "secret"}
     assert db.session.scalar(select(func.count()).where(Group.is_official.is_(True))) == 1
+    from socialnet.models import BriefingRecipient
+
+    relays = select(BriefingRecipient.announcement_id).where(
+        BriefingRecipient.announcement_id.is_not(None)
+    )
     published = db.session.scalars(
-        select(Announcement.published_at).order_by(Announcement.id)
+        select(Announcement.published_at)
+        .where(Announcement.id.not_in(relays))
+        .order_by(Announcement.id)
     ).all()
     assert len(published) == 3
     assert [p is not None for p in published] == [True, True, False]  # one is scheduled
+
+
+def test_demo_has_a_briefing_relayed_by_a_manager(seed):
+    from socialnet.models import Briefing, BriefingQuestion, BriefingRecipient
+
+    assert seed(*SMALL).exit_code == 0
+    briefing = db.session.scalars(select(Briefing)).one()
+    assert briefing.sent_at is not None and briefing.embargo_at < utcnow()
+    rows = db.session.scalars(select(BriefingRecipient)).all()
+    assert len(rows) > 3
+    assert [r.announcement_id is not None for r in rows].count(True) == 1
+    asked = db.session.scalars(
+        select(BriefingQuestion).where(BriefingQuestion.asked_by_id.is_not(None))
+    ).one()
+    assert asked.answer
 
 
 def test_demo_has_values_kudos_and_todays_celebrations(seed):

@@ -284,6 +284,10 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         "pain_point_id": pain_point["id"],
         "version": 1,
         "shareable_id": shareable["id"],
+        "briefing_id": boss.post(
+            PREFIX + "/briefings",
+            {"title": "Reorg", "key_messages": ["Why"], "embargo_at": soon.isoformat()},
+        ).get_json()["id"],
     }
 
 

@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (routes register on import)
     advocacy,
     analytics,
     announcements,
+    briefings,
     circles,
     editorial,
     events,

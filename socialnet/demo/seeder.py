@@ -32,6 +32,7 @@ from ..services.posts import do_create_post
 from ..services.reactions import do_set_reaction
 from ..services.reports import do_report
 from ..services.watched_words import do_add_word
+from .briefings import seed_briefings
 from .circles import seed_circles
 from .content import (
     ANNOUNCEMENTS,
@@ -360,6 +361,7 @@ def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = Fal
     _moderate(random.Random(seed + 2), people)
     seed_knowledge(random.Random(seed + 3), people)
     seed_circles()
+    seed_briefings()
     report.celebrations = do_run_celebrations(company_today())
     report.seconds = time.perf_counter() - started
     return report

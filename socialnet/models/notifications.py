@@ -37,6 +37,9 @@ class NotificationType(StrEnum):
     ADDED = "added"  # a group admin added you to their group directly
     SYNTHESIS_DUE = "synthesis_due"  # scribe: the synthesis of yesterday's session is due
     SYNTHESIS_LATE = "synthesis_late"  # facilitator: a session's synthesis is late
+    BRIEFING = "briefing"  # manager: the communication team sent you a briefing
+    BRIEFING_REMINDER = "briefing_reminder"  # manager: a briefing is still to relay
+    BRIEFING_ANSWERED = "briefing_answered"  # your question on a briefing was answered
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)

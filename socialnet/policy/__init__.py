@@ -40,6 +40,16 @@ from .audit import (
     readable_announcements_filter,
     redacted_audit_entries,
 )
+from .briefings import (
+    briefable_managers_filter,
+    briefing_recipient,
+    can_ask_about_briefing,
+    can_manage_briefings,
+    can_read_briefing,
+    may_see_briefings,
+    received_relay,
+    visible_briefings_filter,
+)
 from .circles import (
     can_facilitate,
     can_publish_synthesis,
@@ -172,6 +182,14 @@ from .rooms import (
 )
 
 __all__ = [
+    "briefable_managers_filter",
+    "briefing_recipient",
+    "can_ask_about_briefing",
+    "can_manage_briefings",
+    "can_read_briefing",
+    "may_see_briefings",
+    "received_relay",
+    "visible_briefings_filter",
     "can_advocate",
     "can_manage_shareables",
     "can_read_advocacy_figures",

@@ -15,7 +15,8 @@ What becomes of what they contributed is the company's choice
 - ``remove``: posts and comments are deleted with their text erased (the
   rows stay as tombstones for moderation and analytics history), and so are
   the words stored beside them (kudos messages, announcements, poll questions
-  and options, hashtags and mentions, circle syntheses and topics); reactions
+  and options, hashtags and mentions, circle syntheses and topics, questions on
+  briefings); reactions
   and ballots are deleted, and open browsers drop them live. The event log keeps
   old event snapshots for reconnect catch-up, but catch-up never replays a
   deleted post or comment, and it names people as they are now ("Former
@@ -83,6 +84,7 @@ from ..realtime.publisher import publish
 from ..text_keys import fold
 from . import audit, company_settings
 from .accounts import do_end_sessions, verify_password
+from .briefings import personal as briefing_personal
 from .cases import do_close_cases_about
 from .circles import personal as circle_personal
 from .files import delete_uploads_of
@@ -216,6 +218,7 @@ def _erase_attached_text(user: User) -> None:
         delete(Mention).where(Mention.post_id.in_(own_posts) | Mention.comment_id.in_(own_comments))
     )
     circle_personal.erase_words_of(user)
+    briefing_personal.erase_words_of(user)
 
 
 def _remove_contributions(user: User) -> None:

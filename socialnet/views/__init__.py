@@ -58,6 +58,7 @@ def register_views(app: Flask) -> None:
     from .analytics import bp as analytics_bp
     from .announcements import bp as announcements_bp
     from .auth import bp as auth_bp
+    from .briefings import bp as briefings_bp
     from .circles import bp as circles_bp
     from .digest import bp as digest_bp
     from .editorial import bp as editorial_bp
@@ -85,6 +86,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(guests_bp)
     app.register_blueprint(announcements_bp)
+    app.register_blueprint(briefings_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(polls_bp)
     app.register_blueprint(questions_bp)

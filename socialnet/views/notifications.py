@@ -40,6 +40,9 @@ TYPE_LABELS = {
     "event_message": _l("The organisers of an event I answered write to us"),
     "synthesis_due": _l("I owe the synthesis of a circle’s session"),
     "synthesis_late": _l("A synthesis is late in a circle I facilitate"),
+    "briefing": _l("The communication team sends me a briefing to relay"),
+    "briefing_reminder": _l("A briefing I have not relayed yet is waiting"),
+    "briefing_answered": _l("My question on a briefing is answered"),
     "pain_point_status": _l("A pain point I voted for or follow changes status"),
     "pain_point_merged": _l("A pain point I voted for or follow is merged into another"),
 }

@@ -21,6 +21,7 @@ from . import (
     advocacy,
     analytics,
     announcements,
+    briefings,
     circle_sessions,
     circles,
     events,
@@ -72,6 +73,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     circle_sessions,
     pain_points,
     knowledge,
+    briefings,
 )
 
 

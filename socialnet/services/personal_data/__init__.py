@@ -10,7 +10,8 @@ What it holds, and what it deliberately leaves out:
   (also deleted, hidden or held ones, with their state), reactions, ballots,
   kudos given, announcements sent, reports filed, circle topics, votes,
   sessions and syntheses, answers to events (RSVPs, attendance), pain-point
-  votes and follows, advocacy links, API tokens and browser
+  votes and follows, advocacy links, briefings received and questions asked on them,
+  API tokens and browser
   sessions (never their secrets), notification preferences, the topics they
   follow, the days they were active (analytics).
 - **What the network keeps about them**: profile, group and circle memberships

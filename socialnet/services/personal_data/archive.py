@@ -22,6 +22,7 @@ from ...models._time import utcnow
 from ...serializers import iso
 from .. import audit, files
 from ..advocacy import figures as advocacy_figures
+from ..briefings import personal as briefing_personal
 from ..circles import personal as circle_personal
 from ..events import personal as event_personal
 from ..newsletters import tracking as newsletter_tracking
@@ -104,6 +105,7 @@ def collect(user: User) -> dict[str, Any]:
         "avatar": avatar.export_entry(user),
         "advocacy": advocacy_figures.export_entry(user),
         **circle_personal.export_entries(user),
+        **briefing_personal.export_entries(user),
         **event_personal.export_entries(user),
         **pain_point_personal.export_entries(user),
     }
