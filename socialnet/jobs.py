@@ -1,6 +1,7 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
 circle syntheses' reminders and escalations, personal digests, the words of uploaded
-files, newsletters (publication, then their emails in batches).
+files, newsletters (publication, then their emails in batches), the editorial calendar
+(drafts published at their time, reminders to assignees, the weekly summary of late items).
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every
@@ -20,7 +21,9 @@ Each job is also idempotent (a scheduled announcement is claimed with
 ``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders; a synthesis
 reminder or escalation is claimed with ``UPDATE … WHERE reminded_at IS NULL``; a
 newsletter is claimed like an announcement and each of its emails by ``UPDATE … WHERE
-sent_at IS NULL``), so even two passes at once would publish nothing twice (and a file's
+sent_at IS NULL``; an editorial draft by ``UPDATE … WHERE published_at IS NULL``, its
+reminder by ``… WHERE reminded_at IS NULL``, a weekly summary by its unique key),
+so even two passes at once would publish nothing twice (and a file's
 words are written only while it is still pending).
 """
 
@@ -44,6 +47,8 @@ from .services.announcements import publish_due
 from .services.celebrations import company_today, do_run_celebrations
 from .services.circles import do_send_synthesis_reminders
 from .services.digest import queue_due_digests
+from .services.editorial import drafts as editorial_drafts
+from .services.editorial import reminders as editorial_reminders
 from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
 from .services.guests.access import do_end_expired_guests
@@ -130,6 +135,20 @@ def _extract_file_texts() -> int:
     return recorded
 
 
+EDITORIAL_JOBS = ("editorial_published", "editorial_reminders_sent", "editorial_summaries_sent")
+
+
+def _run_editorial(now: datetime | None) -> dict[str, int]:
+    """The editorial calendar's jobs, each committed on its own."""
+    published = editorial_drafts.publish_due(now)
+    db.session.commit()
+    reminded = editorial_reminders.do_send_item_reminders(now)
+    db.session.commit()
+    summaries = editorial_reminders.do_send_weekly_summaries(now)
+    db.session.commit()
+    return dict(zip(EDITORIAL_JOBS, (published, reminded, summaries), strict=True))
+
+
 def _run_jobs(now: datetime | None) -> dict[str, int]:
     try:
         published = publish_due(now)
@@ -154,6 +173,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         newsletter_emails = newsletters.queue_due_emails(now)
         db.session.commit()  # the newsletter emails claimed leave now
+        editorial = _run_editorial(now)
     except Exception:
         db.session.rollback()
         raise
@@ -169,6 +189,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "guests_expired": expired,
         "newsletters_published": issues,
         "newsletter_emails_sent": newsletter_emails,
+        **editorial,
     }
 
 
@@ -192,6 +213,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "guests_expired": 0,
                 "newsletters_published": 0,
                 "newsletter_emails_sent": 0,
+                **dict.fromkeys(EDITORIAL_JOBS, 0),
                 "skipped": 1,
             }
         try:

@@ -37,6 +37,8 @@ class NotificationType(StrEnum):
     ADDED = "added"  # a group admin added you to their group directly
     SYNTHESIS_DUE = "synthesis_due"  # scribe: the synthesis of yesterday's session is due
     SYNTHESIS_LATE = "synthesis_late"  # facilitator: a session's synthesis is late
+    EDITORIAL_DUE = "editorial_due"  # assignee: an editorial item is due within a day
+    EDITORIAL_LATE = "editorial_late"  # communication team: the week's late items
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)

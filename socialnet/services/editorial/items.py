@@ -22,10 +22,11 @@ from sqlalchemy import and_, or_, select
 from ... import policy
 from ...errors import Forbidden, NotFound, ValidationFailed
 from ...extensions import db
-from ...models import EDITORIAL_STATUSES, EditorialItem, User
+from ...models import EDITORIAL_STATUSES, EditorialItem, Poll, Post, User
 from ...models._time import utcnow
 from ...serializers import iso, user_summary
 from ..newsletters.audience import check_audience
+from ..reactions import reaction_counts
 from ..validation import check_known_fields, check_optional_id, check_text, parse_datetime
 
 FIELDS = {"title", "brief", "due_at", "publish_at", "assignee_id", "target", "status"}
@@ -142,7 +143,34 @@ def do_update_item(user: User, item_id: int, data: Any) -> EditorialItem:
     return item
 
 
+def draft_summary(item: EditorialItem) -> dict[str, Any] | None:
+    """What the item shows of its post: ``{"id", "kind", "state", "url", "body_html",
+    "question", "published_at", "engagement": {"reactions", "comments"}}``; None without
+    one. Only serialized for those who may see the item."""
+    if item.post_id is None:
+        return None
+    post = db.session.get(Post, item.post_id)
+    if post is None or post.deleted_at is not None:
+        return None
+    question = None
+    if post.kind == "poll":
+        question = db.session.scalar(select(Poll.question).where(Poll.post_id == post.id))
+    counts = reaction_counts(post.id)
+    return {
+        "id": post.id,
+        "kind": post.kind,
+        "state": post.moderation_state,
+        "url": f"/posts/{post.id}",
+        "body_html": post.body_html,
+        "question": question,
+        "published_at": iso(item.published_at),
+        "engagement": {"reactions": sum(counts.values()), "comments": post.comment_count},
+    }
+
+
 def item_dict(item: EditorialItem) -> dict[str, Any]:
+    """The item for those who may see it, with its draft or published post
+    (:func:`draft_summary`) and that post's engagement."""
     assignee = db.session.get(User, item.assignee_id) if item.assignee_id else None
     return {
         "id": item.id,
@@ -153,6 +181,7 @@ def item_dict(item: EditorialItem) -> dict[str, Any]:
         and item.status in ("idea", "assigned", "draft"),
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
+        "post": draft_summary(item),
     }
 
 
