@@ -101,8 +101,9 @@ def _record(user_id: int, monday, late: int) -> bool:
         insert(EditorialSummary)
         .values(user_id=user_id, week_start=monday, late_count=late, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["user_id", "week_start"])
+        .returning(EditorialSummary.user_id)
     )
-    return db.session.execute(stmt).rowcount == 1
+    return db.session.scalar(stmt) is not None
 
 
 def do_send_weekly_summaries(now: datetime | None = None) -> int:
