@@ -62,6 +62,8 @@ def test_a_draft_is_written_scheduled_and_published_once(api, cm, employee, fred
         found = outsider.get(f"{API}/search?q=Safety&type=posts").get_json()["items"]
         assert post_id not in [hit.get("id") for hit in found]
     assert notifications_of(api(fred)) == []  # mentioned, but not in a draft
+    topic = api(fred).get(f"{API}/topics/safety")
+    assert topic.status_code == 404 or topic.get_json().get("post_count", 0) == 0, topic.get_json()
     scheduled = camille.patch(
         f"{ITEMS}/{item['id']}", {"status": "scheduled", "publish_at": at(hours=1)}
     )
@@ -76,6 +78,7 @@ def test_a_draft_is_written_scheduled_and_published_once(api, cm, employee, fred
     assert [p["args"][0]["data"]["id"] for p in heard] == [post_id]
     assert post_id in ids(api(fred).get(f"{API}/feed?limit=100"))
     assert [n["type"] for n in notifications_of(api(fred))] == ["mentioned"]
+    assert api(fred).get(f"{API}/topics/safety").get_json()["post_count"] == 1
     # the item links to the published post and how it does
     api(fred).put(f"{API}/posts/{post_id}/reactions/like")
     api(fred).post(f"{API}/posts/{post_id}/comments", {"body": "Noted"})
