@@ -207,3 +207,17 @@ def test_a_deleted_or_dropped_draft_is_not_published(api, cm, employee):
     db.session.rollback()
     assert db.session.get(Post, dropped_post).moderation_state == "draft"
     assert db.session.get(EditorialItem, item_id).status == "scheduled"
+
+
+def test_a_draft_cannot_go_into_a_newsletter(api, cm, employee):
+    """Composing checks what the composer and every recipient may see: a draft is neither."""
+    item = plan(api(cm), employee)
+    post_id = write(api(employee), item, {"kind": "post", "body": "Not yet"})["post"]["id"]
+    issue = {
+        "title": "Weekly",
+        "intro": "",
+        "sections": [{"heading": "News", "text": "", "post_ids": [post_id]}],
+        "audience": {"kind": "company"},
+    }
+    refused = assert_error(api(cm).post(f"{API}/newsletters", issue), 400)
+    assert refused["fields"]["sections"] == "unknown_post", refused
