@@ -34,7 +34,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask, current_app
 from sqlalchemy import text
@@ -139,7 +139,10 @@ EDITORIAL_JOBS = ("editorial_published", "editorial_reminders_sent", "editorial_
 
 
 def _run_editorial(now: datetime | None) -> dict[str, int]:
-    """The editorial calendar's jobs, each committed on its own."""
+    """The editorial calendar's jobs, each committed on its own (``now`` as naive UTC, like
+    the columns)."""
+    if now is not None and now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
     published = editorial_drafts.publish_due(now)
     db.session.commit()
     reminded = editorial_reminders.do_send_item_reminders(now)

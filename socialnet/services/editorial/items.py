@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from ... import policy
-from ...errors import Forbidden, NotFound, ValidationFailed
+from ...errors import Forbidden, NotFound, TooLarge, ValidationFailed
 from ...extensions import db
 from ...models import EDITORIAL_STATUSES, EditorialItem, Poll, Post, User
 from ...models._time import utcnow
@@ -31,6 +31,7 @@ from ..validation import check_known_fields, check_optional_id, check_text, pars
 
 FIELDS = {"title", "brief", "due_at", "publish_at", "assignee_id", "target", "status"}
 PAST_TOLERANCE = timedelta(minutes=2)
+TITLE_MAX = 200
 LIST_MAX = 500
 
 
@@ -74,9 +75,25 @@ def _check_assignee(value: Any) -> User | None:
     return person
 
 
+def _check_title(value: Any) -> str:
+    """The title as sent must fit (the document says 200 characters), spaces included:
+    trimming must not turn an oversized title into an accepted one."""
+    if isinstance(value, str) and len(value) > TITLE_MAX:
+        raise TooLarge(
+            _(
+                "%(field)s is too long (%(num)s characters, %(max_len)s at most).",
+                field="title",
+                num=len(value),
+                max_len=TITLE_MAX,
+            ),
+            fields={"title": "too_long"},
+        )
+    return check_text(value, "title", max_len=TITLE_MAX)
+
+
 def _apply(user: User, item: EditorialItem, data: dict[str, Any]) -> None:
     now = utcnow()
-    title = check_text(data.get("title"), "title", max_len=200)
+    title = _check_title(data.get("title"))
     brief = check_text(data.get("brief"), "brief", max_len=5_000, required=False, multiline=True)
     due_at = _check_moment(data.get("due_at"), "due_at", item.due_at, now)
     publish_at = _check_moment(data.get("publish_at"), "publish_at", item.publish_at, now)
