@@ -1,5 +1,6 @@
 """editorial calendar, second part: correspondents and their space, items' drafts
-(post, publication claim, reminder claim), the weekly summaries of late items
+(post, publication claim, reminder claim), the weekly summaries of late items; the
+newsletters' unsubscribed readers
 
 Revision ID: 9e3f4a5b6c72
 Revises: e3b4c5d6f7a8
@@ -69,6 +70,18 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("user_id", "week_start", name=op.f("pk_editorial_summaries")),
     )
+    op.create_table(
+        "newsletter_opt_outs",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_newsletter_opt_outs_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_newsletter_opt_outs")),
+    )
     with op.batch_alter_table("editorial_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("post_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("published_at", sa.DateTime(), nullable=True))
@@ -95,6 +108,7 @@ def downgrade():
     # drafts never published go with the calendar that held them
     op.execute("UPDATE posts SET deleted_at = CURRENT_TIMESTAMP, moderation_state = 'removed' "
                "WHERE moderation_state = 'draft'")
+    op.drop_table("newsletter_opt_outs")
     op.drop_table("editorial_summaries")
     op.drop_table("correspondent_spaces")
     op.drop_table("correspondents")
