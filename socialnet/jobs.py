@@ -1,7 +1,7 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
 circle syntheses' reminders and escalations, reminders to managers who have not relayed a
-briefing, personal digests, the words of uploaded
-files, newsletters (publication, then their emails in batches).
+briefing, personal digests, the words of uploaded files, newsletters (publication, then their emails in batches), the editorial calendar
+(drafts published at their time, reminders to assignees, the weekly summary of late items).
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every
@@ -19,10 +19,12 @@ process runs the jobs at a time; the others skip that pass:
 Each job is also idempotent (a scheduled announcement is claimed with
 ``UPDATE … WHERE published_at IS NULL``; celebrations are inserted with
 ``ON CONFLICT DO NOTHING`` on their unique key, and so are event reminders; a synthesis
-reminder or escalation is claimed with ``UPDATE … WHERE reminded_at IS NULL``, and so is
-a briefing's reminder to a manager who has not relayed it; a newsletter is claimed like
-an announcement and each of its emails by ``UPDATE … WHERE sent_at IS NULL``), so even
-two passes at once would publish nothing twice (and a file's
+reminder or escalation is claimed with ``UPDATE … WHERE reminded_at IS NULL``; a
+newsletter is claimed like an announcement and each of its emails by ``UPDATE … WHERE
+sent_at IS NULL``; an editorial draft by ``UPDATE … WHERE published_at IS NULL``, its
+reminder by ``… WHERE reminded_at IS NULL``, a weekly summary by its unique key, and a
+briefing's reminder to a manager who has not relayed it by ``… WHERE reminded_at IS NULL``),
+so even two passes at once would publish nothing twice (and a file's
 words are written only while it is still pending).
 """
 
@@ -33,7 +35,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask, current_app
 from sqlalchemy import text
@@ -47,6 +49,8 @@ from .services.briefings import do_send_relay_reminders
 from .services.celebrations import company_today, do_run_celebrations
 from .services.circles import do_send_synthesis_reminders
 from .services.digest import queue_due_digests
+from .services.editorial import drafts as editorial_drafts
+from .services.editorial import reminders as editorial_reminders
 from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
 from .services.guests.access import do_end_expired_guests
@@ -133,6 +137,23 @@ def _extract_file_texts() -> int:
     return recorded
 
 
+EDITORIAL_JOBS = ("editorial_published", "editorial_reminders_sent", "editorial_summaries_sent")
+
+
+def _run_editorial(now: datetime | None) -> dict[str, int]:
+    """The editorial calendar's jobs, each committed on its own (``now`` as naive UTC, like
+    the columns)."""
+    if now is not None and now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
+    published = editorial_drafts.publish_due(now)
+    db.session.commit()
+    reminded = editorial_reminders.do_send_item_reminders(now)
+    db.session.commit()
+    summaries = editorial_reminders.do_send_weekly_summaries(now)
+    db.session.commit()
+    return dict(zip(EDITORIAL_JOBS, (published, reminded, summaries), strict=True))
+
+
 def _run_jobs(now: datetime | None) -> dict[str, int]:
     try:
         published = publish_due(now)
@@ -159,6 +180,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         newsletter_emails = newsletters.queue_due_emails(now)
         db.session.commit()  # the newsletter emails claimed leave now
+        editorial = _run_editorial(now)
     except Exception:
         db.session.rollback()
         raise
@@ -175,6 +197,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "guests_expired": expired,
         "newsletters_published": issues,
         "newsletter_emails_sent": newsletter_emails,
+        **editorial,
     }
 
 
@@ -199,6 +222,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "guests_expired": 0,
                 "newsletters_published": 0,
                 "newsletter_emails_sent": 0,
+                **dict.fromkeys(EDITORIAL_JOBS, 0),
                 "skipped": 1,
             }
         try:

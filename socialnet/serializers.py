@@ -146,7 +146,7 @@ def post_dict(
         "comment_count": post.comment_count,
         "reactions": reaction_counts if reaction_counts is not None else empty_reaction_counts(),
         "url": f"/posts/{post.id}",
-        # "published" for everyone else; its author also sees "pending" and "hidden"
+        # "published" for everyone else; its author also sees "pending", "hidden", "draft"
         "moderation_state": post.moderation_state,
         "pinned": post.pinned_at is not None,
         "featured": post.featured_at is not None,
@@ -235,6 +235,11 @@ _SUMMARIES = {
         _l("The communication team answered your question: %(text)s"),
         _l("The communication team answered your question"),
     ),
+    # the editorial calendar: the text is the item's title
+    "editorial_due": (
+        _l("Reminder: “%(text)s” is due within a day"),
+        _l("Reminder: an editorial item is due within a day"),
+    ),
     "pain_point_status": (
         _l("%(name)s updated a pain point: %(text)s"),
         _l("%(name)s updated a pain point you follow"),
@@ -281,6 +286,12 @@ def _notification_summary(n: Notification, actor_name: str, group_name: str, tex
             name=actor_name,
             option=n.params["option"],
             question=n.params.get("question", ""),
+        )
+    if n.type == "editorial_late" and n.params and isinstance(n.params.get("count"), int):
+        return ngettext(
+            "%(num)d editorial item is late",
+            "%(num)d editorial items are late",
+            n.params["count"],
         )
     params = {"name": actor_name, "group": group_name, "text": text}
     if n.type in _SUMMARIES:

@@ -35,7 +35,7 @@ SESSION_STARTERS = {"api.login", "api.signup"}
 #: Authorized by a signed token in their URL, never by the cookie: RFC 8058's one-click
 #: unsubscribe is posted by mail clients, without cookies or CSRF token. Forged here
 #: (no token), they must refuse and change nothing all the same.
-TOKEN_AUTHORIZED = {"digest.unsubscribe_submit"}
+TOKEN_AUTHORIZED = {"digest.unsubscribe_submit", "newsletters.unsubscribe_submit"}
 
 
 # --- helpers ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from .. import policy
 from ..pagination import parse_limit
 from ..serializers import page, user_private, user_profile
 from ..services import accounts, directory, feed
+from ..services.editorial import correspondents
 from ..services.people import skills
 from ..services.validation import parse_flag
 from ..unit_of_work import commit
@@ -45,7 +46,8 @@ def get_user(user_id: int):
     serialize = (
         user_private if viewer.id == user.id or policy.can_manage_users(viewer) else user_profile
     )
-    return jsonify(serialize(user, skills=skills.skills_of(user)))
+    data = serialize(user, skills=skills.skills_of(user))
+    return jsonify({**data, "correspondent": correspondents.role_of(user)})
 
 
 @bp.patch("/users/<id:user_id>")

@@ -57,7 +57,16 @@ from .circles import (
     CircleTopicVote,
 )
 from .digests import DIGEST_FREQUENCIES, DigestFrequency, DigestSend
-from .editorial import EDITORIAL_STATUSES, EDITORIAL_TARGETS, EditorialItem
+from .editorial import (
+    CORRESPONDENT_SCOPES,
+    DRAFT_KINDS,
+    EDITORIAL_STATUSES,
+    EDITORIAL_TARGETS,
+    Correspondent,
+    CorrespondentSpace,
+    EditorialItem,
+    EditorialSummary,
+)
 from .events import Event
 from .files import FILE_NAME_MAX, FileUpload
 from .groups import Group, GroupJoinRequest, GroupMembership, GroupVisibility
@@ -86,6 +95,7 @@ from .newsletters import (
     Newsletter,
     NewsletterClick,
     NewsletterItem,
+    NewsletterOptOut,
     NewsletterRecipient,
     NewsletterSection,
     NewsletterStatus,
@@ -143,11 +153,17 @@ __all__ = [
     "EDITORIAL_STATUSES",
     "EDITORIAL_TARGETS",
     "EditorialItem",
+    "CORRESPONDENT_SCOPES",
+    "DRAFT_KINDS",
+    "Correspondent",
+    "CorrespondentSpace",
+    "EditorialSummary",
     "NEWSLETTER_AUDIENCES",
     "NEWSLETTER_STATUSES",
     "Newsletter",
     "NewsletterClick",
     "NewsletterItem",
+    "NewsletterOptOut",
     "NewsletterRecipient",
     "NewsletterSection",
     "NewsletterStatus",

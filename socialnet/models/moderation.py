@@ -26,6 +26,7 @@ class ModerationState(StrEnum):
     PENDING = "pending"  # held for approval: only its author (and moderators) see it
     HIDDEN = "hidden"  # soft, restorable: its author sees "hidden by moderation"
     REMOVED = "removed"  # deleted by moderation: kept for the case and the appeal only
+    DRAFT = "draft"  # an editorial item's draft: its author only, until the job publishes it
 
 
 MODERATION_STATES: tuple[str, ...] = tuple(s.value for s in ModerationState)

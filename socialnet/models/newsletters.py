@@ -142,3 +142,15 @@ class NewsletterClick(db.Model):
     )
     first_at: Mapped[datetime] = mapped_column(default=utcnow)
     count: Mapped[int] = mapped_column(default=1)
+
+
+class NewsletterOptOut(db.Model):
+    """A person who unsubscribed from the newsletters' emails (RFC 8058 one-click link):
+    the issues stay readable on the site; no more email is sent to them."""
+
+    __tablename__ = "newsletter_opt_outs"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

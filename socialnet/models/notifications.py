@@ -40,6 +40,8 @@ class NotificationType(StrEnum):
     BRIEFING = "briefing"  # manager: the communication team sent you a briefing
     BRIEFING_REMINDER = "briefing_reminder"  # manager: a briefing is still to relay
     BRIEFING_ANSWERED = "briefing_answered"  # your question on a briefing was answered
+    EDITORIAL_DUE = "editorial_due"  # assignee: an editorial item is due within a day
+    EDITORIAL_LATE = "editorial_late"  # communication team: the week's late items
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)

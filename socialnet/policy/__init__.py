@@ -57,6 +57,16 @@ from .circles import (
     may_change_visibility,
     visible_circles_filter,
 )
+from .editorial import (
+    can_be_correspondent,
+    can_grant_correspondent,
+    can_list_correspondents,
+    can_plan_editorial,
+    can_write_draft,
+    correspondent_ids,
+    editorial_items_visible_filter,
+    is_correspondent,
+)
 from .events import calendar_events_filter, can_manage_event
 from .groups import (
     GROUP_ADMIN,
@@ -106,9 +116,7 @@ from .moderation import (
 from .newsletters import (
     can_compose_newsletter,
     can_manage_newsletter,
-    can_plan_editorial,
     can_read_newsletter,
-    editorial_items_visible_filter,
     newsletters_managed_filter,
     newsletters_visible_filter,
 )
@@ -198,6 +206,12 @@ __all__ = [
     "can_compose_newsletter",
     "can_plan_editorial",
     "editorial_items_visible_filter",
+    "can_be_correspondent",
+    "can_grant_correspondent",
+    "can_list_correspondents",
+    "can_write_draft",
+    "correspondent_ids",
+    "is_correspondent",
     "can_manage_newsletter",
     "can_read_newsletter",
     "newsletters_managed_filter",

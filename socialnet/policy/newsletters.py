@@ -1,5 +1,5 @@
-"""Newsletters and the editorial calendar: who composes, who reads an issue, who sees its
-reach; who plans the calendar and who sees its items.
+"""Newsletters: who composes, who reads an issue, who sees its reach (the editorial
+calendar's rules are in :mod:`.editorial`).
 
 Community managers and administrators compose newsletters and see every issue and its
 reach, as long as they may read the group it goes to (an issue for a secret group they
@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from ..extensions import db
-from ..models import EditorialItem, Newsletter, NewsletterRecipient, User
+from ..models import Newsletter, NewsletterRecipient, User
 from .groups import can_read_group, readable_group_ids
 from .roles import is_moderator
 
@@ -68,21 +68,3 @@ def newsletters_managed_filter(user: User) -> ColumnElement[bool]:
     if not is_moderator(user):
         return false()
     return or_(Newsletter.group_id.is_(None), Newsletter.group_id.in_(readable_group_ids(user)))
-
-
-def can_plan_editorial(user: User) -> bool:
-    """Write and change the editorial calendar: community managers and administrators."""
-    return is_moderator(user)
-
-
-def editorial_items_visible_filter(user: User) -> ColumnElement[bool]:
-    """SQL on ``EditorialItem``: community managers and admins see the items whose target
-    group (if any) they may read; anyone sees the items assigned to them (same rule for
-    the group)."""
-    if not user.active:
-        return false()
-    readable = or_(
-        EditorialItem.group_id.is_(None), EditorialItem.group_id.in_(readable_group_ids(user))
-    )
-    mine = EditorialItem.assignee_id == user.id
-    return and_(readable, or_(true() if is_moderator(user) else false(), mine))

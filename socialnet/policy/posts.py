@@ -139,7 +139,11 @@ COUNTED_POST = and_(
 #: (the author sees it marked "pending" / "hidden by moderation"). Anything not
 #: published reaches nobody else; "removed" content reaches no one at all through
 #: the product's read paths — moderators open it through its case.
-AUTHOR_ONLY_STATES = (ModerationState.PENDING.value, ModerationState.HIDDEN.value)
+AUTHOR_ONLY_STATES = (
+    ModerationState.PENDING.value,
+    ModerationState.HIDDEN.value,
+    ModerationState.DRAFT.value,
+)
 
 
 def moderation_allows(state, author_id, viewer_id) -> ColumnElement[bool]:

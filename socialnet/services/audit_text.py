@@ -375,6 +375,17 @@ def _other_sentence(e: _Entry, action: str) -> str:
         "settings.changed": lambda: _("%(actor)s changed the company settings.", actor=e.actor),
         "group.created": lambda: _("%(actor)s created %(group)s.", actor=e.actor, group=group),
         "group.updated": lambda: _("%(actor)s changed %(group)s.", actor=e.actor, group=group),
+        "correspondent.granted": lambda: _(
+            "%(actor)s named %(person)s correspondent for %(place)s.",
+            actor=e.actor,
+            person=e.person(),
+            place=(e.after or {}).get("value", ""),
+        ),
+        "correspondent.revoked": lambda: _(
+            "%(actor)s withdrew the correspondent role of %(person)s.",
+            actor=e.actor,
+            person=e.person(),
+        ),
     }
     return sentences[action]() if action in sentences else _unknown(e)
 
@@ -416,4 +427,5 @@ def action_choices() -> list[tuple[str, str]]:
         ("settings.changed", _("Company settings")),
         ("personal_data.exported", _("Data exports")),
         ("account.deleted", _("Accounts deleted")),
+        ("correspondent.", _("Correspondents named or withdrawn")),
     ]

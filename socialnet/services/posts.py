@@ -14,7 +14,7 @@ from .. import policy
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..markup import Rendered
-from ..models import Group, Mention, NotificationType, Post, PostHashtag, User
+from ..models import Group, Mention, ModerationState, NotificationType, Post, PostHashtag, User
 from ..models._time import utcnow
 from ..realtime.publisher import lock_event_log, publish
 from ..serializers import post_dict
@@ -147,10 +147,13 @@ def check_question_details(value: Any) -> str:
     )
 
 
-def do_create_post(user: User, data: Any) -> Post:
+def do_create_post(user: User, data: Any, *, draft: bool = False) -> Post:
     """Create a post from ``{"body", "group_id"}``, or a question from ``{"kind":
     "question", "title", "body", "group_id"}`` (its body, the details, may be empty), and
-    publish ``post.created`` to its audience. Nothing is written if any field is refused."""
+    publish ``post.created`` to its audience. Nothing is written if any field is refused.
+
+    ``draft``: an editorial item's draft, kept in the ``draft`` state (its author alone
+    sees it, nobody is notified) until ``services.editorial.drafts`` publishes it."""
     data = check_known_fields(data, {"body", "group_id", "kind", "title", "file_ids"})
     file_ids = check_file_ids(data.get("file_ids", []))
     kind, title = check_kind_and_title(data)
@@ -170,6 +173,7 @@ def do_create_post(user: User, data: Any) -> Post:
         title=screening.texts.get("title"),
         body=source,
         body_html=rendered.html,
+        moderation_state=ModerationState.DRAFT.value if draft else ModerationState.PUBLISHED.value,
     )
     db.session.add(post)
     db.session.flush()

@@ -47,8 +47,11 @@ def _open(kind: str, target: Target, summary: str) -> None:
 def settle_post(user: User, post: Post, screening: Screening, *, is_new: bool = True) -> None:
     """Hold or flag ``post`` as ``screening`` and its group say (flushes).
 
-    An edit that now needs approval takes the post out of its audience's feeds.
+    An edit that now needs approval takes the post out of its audience's feeds. A draft
+    (an editorial item's, unpublished) is screened when it is published instead.
     """
+    if post.moderation_state == ModerationState.DRAFT.value:
+        return
     premoderated = is_new and _premoderated_for(user, post.group_id)
     if screening.hold or premoderated:
         if post.moderation_state == ModerationState.PUBLISHED.value and not is_new:

@@ -1,5 +1,6 @@
-"""The editorial calendar page: a month or a week, filtered by person or site, with the
-link to the same span as .ics, and the form that plans an item (community managers)."""
+"""The editorial calendar pages: a month or a week, filtered by person or site, with the
+link to the same span as .ics, the form that plans an item (the communication team) and
+the assignee's draft; the per-site results; the correspondents (named by administrators)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import User
 from ..services import directory
-from ..services.editorial import calendar, items
+from ..services.editorial import calendar, correspondents, drafts, items, sites
 from ..unit_of_work import attempt
 from ._common import me
 from .announcements import _publish_at
@@ -74,6 +75,7 @@ def calendar_page(status: int = 200):
         site=request.args.get("site", ""),
         assignee_id=request.args.get("assignee_id", ""),
         can_plan=policy.can_plan_editorial(me()),
+        me_id=me().id,
         status_labels={
             "idea": _("Idea"),
             "assigned": _("Assigned"),
@@ -84,3 +86,67 @@ def calendar_page(status: int = 200):
         },
         form=request.form,
     ), status
+
+
+@bp.post("/editorial/items/<id:item_id>/draft")
+@login_required
+def write_draft(item_id: int):
+    """The assignee's draft (a post) from the calendar page."""
+    with attempt() as outcome:
+        drafts.do_write_draft(me(), item_id, {"kind": "post", "body": request.form.get("body", "")})
+    if outcome.failed:
+        return calendar_page(outcome.status)
+    flash(_("Draft saved: only you see it until it is published."), "success")
+    return redirect(url_for("editorial.calendar_page", date=request.form.get("date") or None))
+
+
+@bp.get("/editorial/sites")
+@login_required
+def sites_page():
+    """What the calendar published for each site, and how it did."""
+    return render_template("editorial_sites.html", view=sites.site_view(me(), request.args))
+
+
+@bp.get("/editorial/correspondents")
+@login_required
+def correspondents_page(status: int = 200):
+    """The correspondents; administrators name and withdraw them here."""
+    listed = correspondents.list_correspondents(me())
+    departments, all_sites = directory.departments_and_sites()
+    return render_template(
+        "editorial_correspondents.html",
+        correspondents=listed,
+        can_grant=policy.can_grant_correspondent(me()),
+        sites=all_sites,
+        departments=departments,
+        space=correspondents.space_group(),
+        form=request.form,
+    ), status
+
+
+@bp.post("/editorial/correspondents")
+@login_required
+def grant_correspondent():
+    correspondents.check_can_grant(me())
+    form = request.form
+    with attempt() as outcome:
+        person_id = _person_id(form.get("person", ""))
+        if person_id is None:
+            raise ValidationFailed(_("No such colleague."), fields={"person": "unknown"})
+        scope = form.get("scope", "")
+        value = form.get(scope, "") if scope in ("site", "department") else ""
+        correspondents.do_grant(me(), person_id, {"scope": scope, "value": value})
+    if outcome.failed:
+        return correspondents_page(outcome.status)
+    flash(_("Correspondent named."), "success")
+    return redirect(url_for("editorial.correspondents_page"))
+
+
+@bp.post("/editorial/correspondents/<id:person_id>/revoke")
+@login_required
+def revoke_correspondent(person_id: int):
+    with attempt() as outcome:
+        correspondents.do_revoke(me(), person_id)
+    if not outcome.failed:
+        flash(_("Correspondent role withdrawn."), "success")
+    return redirect(url_for("editorial.correspondents_page"))

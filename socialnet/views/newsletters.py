@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from .. import policy
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import csrf, db
 from ..models import Group, User
 from ..services import pages
 from ..services.newsletters import composing, reading, sending, tracking
+from ..services.newsletters import unsubscribe as unsubscribe_links
 from ..unit_of_work import attempt, commit
 from ._common import me
 from .announcements import _audience, _publish_at
@@ -263,3 +264,36 @@ def click(token: str):
     if item.post_id is None:
         return redirect(url_for("newsletters.page", newsletter_id=item.newsletter_id))
     return redirect(url_for("feed.post", post_id=item.post_id))
+
+
+def _unsubscribe_token() -> str:
+    return request.args.get("token") or request.form.get("token") or ""
+
+
+@bp.get("/newsletters/unsubscribe")
+def unsubscribe():
+    """Asks to confirm: a link scanner opening the email's link changes nothing."""
+    token = _unsubscribe_token()
+    with attempt() as outcome:
+        user = unsubscribe_links.access_unsubscribe(token)
+    if outcome.failed:
+        return render_template("newsletter_unsubscribe.html", token=""), outcome.status
+    done = unsubscribe_links.is_unsubscribed(user)
+    return render_template("newsletter_unsubscribe.html", token=token, user=user, done=done)
+
+
+@bp.post("/newsletters/unsubscribe")
+@csrf.exempt  # the one-click POST of mail clients (RFC 8058): the token authorizes it
+def unsubscribe_submit():
+    token = _unsubscribe_token()
+    resubscribe = request.form.get("action") == "resubscribe"
+    with attempt() as outcome:
+        if resubscribe:
+            user = unsubscribe_links.do_resubscribe(token)
+        else:
+            user = unsubscribe_links.do_unsubscribe(token)
+    if outcome.failed:
+        return render_template("newsletter_unsubscribe.html", token=""), outcome.status
+    return render_template(
+        "newsletter_unsubscribe.html", token=token, user=user, done=not resubscribe
+    )

@@ -43,6 +43,8 @@ TYPE_LABELS = {
     "briefing": _l("The communication team sends me a briefing to relay"),
     "briefing_reminder": _l("A briefing I have not relayed yet is waiting"),
     "briefing_answered": _l("My question on a briefing is answered"),
+    "editorial_due": _l("An editorial item assigned to me is due within a day"),
+    "editorial_late": _l("The weekly summary of late editorial items"),
     "pain_point_status": _l("A pain point I voted for or follow changes status"),
     "pain_point_merged": _l("A pain point I voted for or follow is merged into another"),
 }

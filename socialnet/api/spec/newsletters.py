@@ -372,10 +372,23 @@ SPAN_PARAMS = [
 ]
 SCHEMAS["EditorialItem"] = {
     "type": "object",
-    "required": [*EDITORIAL_FIELDS, "id", "assignee", "late", "created_at", "updated_at"],
+    "required": [
+        *EDITORIAL_FIELDS,
+        "id",
+        "assignee",
+        "late",
+        "created_at",
+        "updated_at",
+        "post",
+    ],
     "properties": {
         **EDITORIAL_FIELDS,
         "id": {"type": "integer"},
+        "post": {
+            **ref("EditorialPost"),
+            "nullable": True,
+            "description": "the item's draft (kept unpublished) or its published post",
+        },
         "assignee": {**ref("UserSummary"), "nullable": True},
         "late": {"type": "boolean", "description": "due and not yet drafted or scheduled"},
         "created_at": DATE_TIME,

@@ -132,9 +132,10 @@ SCHEMAS: dict[str, Any] = {
             "url": {"type": "string"},
             "moderation_state": {
                 "type": "string",
-                "enum": ["published", "pending", "hidden"],
+                "enum": ["published", "pending", "hidden", "draft"],
                 "description": "others only ever see published posts; the author also "
-                "sees their own held ('pending') or 'hidden by moderation' ones",
+                "sees their own held ('pending'), 'hidden by moderation' ones, and the "
+                "'draft' of an editorial item until it is published",
             },
             "pinned": {"type": "boolean"},
             "featured": {"type": "boolean"},

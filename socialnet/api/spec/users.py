@@ -92,6 +92,17 @@ SCHEMAS: dict[str, Any] = {
                         "description": "On a person's own card (`GET /users/{user_id}`, "
                         "`GET /me`, `user.updated`), not in directory lists",
                     },
+                    "correspondent": {
+                        "type": "object",
+                        "nullable": True,
+                        "required": ["scope", "value"],
+                        "properties": {
+                            "scope": {"type": "string", "enum": ["site", "department"]},
+                            "value": {"type": "string"},
+                        },
+                        "description": "On `GET /users/{user_id}` only: the person's "
+                        "communication correspondent role, or null",
+                    },
                 },
             },
         ],

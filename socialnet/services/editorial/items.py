@@ -20,16 +20,18 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from ... import policy
-from ...errors import Forbidden, NotFound, ValidationFailed
+from ...errors import Forbidden, NotFound, TooLarge, ValidationFailed
 from ...extensions import db
-from ...models import EDITORIAL_STATUSES, EditorialItem, User
+from ...models import EDITORIAL_STATUSES, EditorialItem, Poll, Post, User
 from ...models._time import utcnow
 from ...serializers import iso, user_summary
 from ..newsletters.audience import check_audience
+from ..reactions import reaction_counts
 from ..validation import check_known_fields, check_optional_id, check_text, parse_datetime
 
 FIELDS = {"title", "brief", "due_at", "publish_at", "assignee_id", "target", "status"}
 PAST_TOLERANCE = timedelta(minutes=2)
+TITLE_MAX = 200
 LIST_MAX = 500
 
 
@@ -73,9 +75,25 @@ def _check_assignee(value: Any) -> User | None:
     return person
 
 
+def _check_title(value: Any) -> str:
+    """The title as sent must fit (the document says 200 characters), spaces included:
+    trimming must not turn an oversized title into an accepted one."""
+    if isinstance(value, str) and len(value) > TITLE_MAX:
+        raise TooLarge(
+            _(
+                "%(field)s is too long (%(num)s characters, %(max_len)s at most).",
+                field="title",
+                num=len(value),
+                max_len=TITLE_MAX,
+            ),
+            fields={"title": "too_long"},
+        )
+    return check_text(value, "title", max_len=TITLE_MAX)
+
+
 def _apply(user: User, item: EditorialItem, data: dict[str, Any]) -> None:
     now = utcnow()
-    title = check_text(data.get("title"), "title", max_len=200)
+    title = _check_title(data.get("title"))
     brief = check_text(data.get("brief"), "brief", max_len=5_000, required=False, multiline=True)
     due_at = _check_moment(data.get("due_at"), "due_at", item.due_at, now)
     publish_at = _check_moment(data.get("publish_at"), "publish_at", item.publish_at, now)
@@ -142,7 +160,34 @@ def do_update_item(user: User, item_id: int, data: Any) -> EditorialItem:
     return item
 
 
+def draft_summary(item: EditorialItem) -> dict[str, Any] | None:
+    """What the item shows of its post: ``{"id", "kind", "state", "url", "body_html",
+    "question", "published_at", "engagement": {"reactions", "comments"}}``; None without
+    one. Only serialized for those who may see the item."""
+    if item.post_id is None:
+        return None
+    post = db.session.get(Post, item.post_id)
+    if post is None or post.deleted_at is not None:
+        return None
+    question = None
+    if post.kind == "poll":
+        question = db.session.scalar(select(Poll.question).where(Poll.post_id == post.id))
+    counts = reaction_counts(post.id)
+    return {
+        "id": post.id,
+        "kind": post.kind,
+        "state": post.moderation_state,
+        "url": f"/posts/{post.id}",
+        "body_html": post.body_html,
+        "question": question,
+        "published_at": iso(item.published_at),
+        "engagement": {"reactions": sum(counts.values()), "comments": post.comment_count},
+    }
+
+
 def item_dict(item: EditorialItem) -> dict[str, Any]:
+    """The item for those who may see it, with its draft or published post
+    (:func:`draft_summary`) and that post's engagement."""
     assignee = db.session.get(User, item.assignee_id) if item.assignee_id else None
     return {
         "id": item.id,
@@ -153,6 +198,7 @@ def item_dict(item: EditorialItem) -> dict[str, Any]:
         and item.status in ("idea", "assigned", "draft"),
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
+        "post": draft_summary(item),
     }
 
 

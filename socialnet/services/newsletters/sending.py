@@ -10,7 +10,8 @@ sent_at WHERE sent_at IS NULL … RETURNING user_id``: a row is claimed once, wh
 processes, so nobody gets an issue twice. The emails are built in each reader's language
 with only the posts they may see at that moment (``reading.shown_posts``), and leave after
 the job's commit (a rollback sends nothing; a failed send is logged, never retried).
-People deactivated, deleted or suspended by then are not sent to.
+People deactivated, deleted or suspended by then are not sent to, nor those who
+unsubscribed (:mod:`.unsubscribe`; each email carries its one-click link, RFC 8058).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .audience import audience_ids
 from .composing import access_managed
 from .reading import newsletter_dict, shown_posts
 from .tracking import click_token, open_token
+from .unsubscribe import opted_out_ids, unsubscribe_token
 
 #: Emails one job pass builds, at most; the next pass takes the next ones.
 BATCH = 200
@@ -132,6 +134,7 @@ def _pending(newsletter: Newsletter, limit: int) -> list[int]:
                 NewsletterRecipient.newsletter_id == newsletter.id,
                 NewsletterRecipient.sent_at.is_(None),
                 *_eligible(),
+                User.id.not_in(opted_out_ids()),
             )
             .order_by(NewsletterRecipient.user_id)
             .limit(limit)
@@ -227,6 +230,7 @@ def email_context(newsletter: Newsletter, user: User, *, tracked: bool) -> dict[
         if tracked
         else None,
         "shown": len(shown),
+        "unsubscribe": link("newsletters.unsubscribe", token=unsubscribe_token(user)),
     }
 
 
@@ -248,7 +252,11 @@ def build_message(
             body=render_template("email/newsletter.txt", **context),
             html=render_template("email/newsletter.html", **context),
             sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
-            extra_headers={"Auto-Submitted": "auto-generated"},
+            extra_headers={
+                "Auto-Submitted": "auto-generated",
+                "List-Unsubscribe": f"<{context['unsubscribe']}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
         )
     return message, context["shown"]
 

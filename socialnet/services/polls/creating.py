@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ... import policy
 from ...errors import ValidationFailed
 from ...extensions import db
-from ...models import NotificationType, Poll, PollOption, Post, User
+from ...models import ModerationState, NotificationType, Poll, PollOption, Post, User
 from ...models._time import utcnow
 from ...models.polls import POLL_KINDS, RESULTS_VISIBILITY
 from ...realtime.publisher import publish
@@ -128,7 +128,7 @@ def _slot_label(slot: datetime) -> str:
     return slot.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def do_create_poll(user: User, data: Any) -> Post:
+def do_create_poll(user: User, data: Any, *, draft: bool = False) -> Post:
     """Create a poll post from ``{"question", "options" | "slots", "kind", "multiple",
     "max_choices", "anonymous", "closes_at", "results", "group_id"}`` and publish
     ``post.created`` to its audience. Everything is validated before anything is written.
@@ -138,6 +138,8 @@ def do_create_poll(user: User, data: Any) -> Post:
         out of range, an unknown or invisible group.
     :raise TooLarge: a question or option too long.
     :raise Forbidden: not a member of the group, or the group is archived.
+
+    ``draft``: an editorial item's draft (see ``services.posts.do_create_post``).
     """
     data = check_known_fields(data, CREATE_FIELDS)
     now = utcnow()
@@ -187,7 +189,13 @@ def do_create_poll(user: User, data: Any) -> Post:
     texts = [screening.texts.get(f"options[{i}]", t) for i, t in enumerate(texts)]
 
     post = Post(
-        author_id=user.id, author=user, group_id=group_id, kind="poll", body="", body_html=""
+        author_id=user.id,
+        author=user,
+        group_id=group_id,
+        kind="poll",
+        body="",
+        body_html="",
+        moderation_state=ModerationState.DRAFT.value if draft else ModerationState.PUBLISHED.value,
     )
     db.session.add(post)
     db.session.flush()

@@ -1,0 +1,191 @@
+"""An editorial item's draft, and its publication by the job loop.
+
+A draft is a real post (``post`` or ``poll``) created through the ordinary services with
+``draft=True``: it is kept in the ``draft`` moderation state, which every read path
+already treats as "its author only" (``policy.AUTHOR_ONLY_STATES``: feed, permalink, API,
+search, socket rooms and catch-up, notifications, counts). Community managers and
+correspondents see it through the item (:func:`draft_summary`).
+
+The job loop publishes the drafts of scheduled items at their ``publish_at``
+(:func:`publish_due`). Each item is claimed with ``UPDATE editorial_items SET
+published_at … WHERE published_at IS NULL AND status = 'scheduled'`` and its post with
+``UPDATE posts … WHERE moderation_state = 'draft'``: only the pass whose update changed
+the row publishes, so two passes — or two processes — publish once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from ... import policy
+from ...errors import Conflict, Forbidden, ValidationFailed
+from ...extensions import db
+from ...models import (
+    DRAFT_KINDS,
+    EditorialItem,
+    Mention,
+    ModerationState,
+    NotificationType,
+    Poll,
+    Post,
+    User,
+)
+from ...models._time import utcnow
+from ...realtime.publisher import publish
+from ...serializers import post_dict
+from .. import notifications, screening, watched_words
+from ..files import with_post_files
+from ..polls.creating import do_create_poll
+from ..posts import do_create_post
+from ..reactions import reaction_counts
+from .items import access_item
+
+#: Statuses an item may be in for its draft to be (re)written.
+WRITABLE = ("idea", "assigned", "draft", "scheduled")
+DRAFT = ModerationState.DRAFT.value
+
+
+def _draft_post(item: EditorialItem) -> Post | None:
+    if item.post_id is None:
+        return None
+    post = db.session.get(Post, item.post_id)
+    if post is None or post.deleted_at is not None or post.moderation_state != DRAFT:
+        return None
+    return post
+
+
+def do_write_draft(user: User, item_id: int, data: Any) -> EditorialItem:
+    """Write (or replace) the draft of an item from ``{"kind": "post", "body"}`` or
+    ``{"kind": "poll", "question", "options", …}``, in the item's target group if it has
+    one; an ``idea`` or ``assigned`` item becomes a ``draft``.
+
+    :raise NotFound: the item is not ``user``'s to see.
+    :raise Forbidden: ``user`` is not its assignee (or a planner, when nobody is assigned).
+    :raise Conflict: the item is published or dropped.
+    :raise ValidationFailed: a kind other than post or poll, or what the post or poll
+        services refuse (nothing is written then).
+    """
+    item = access_item(user, item_id)
+    if not policy.can_write_draft(user, item):
+        raise Forbidden(_("Only the person assigned to this item writes its draft."))
+    if item.status not in WRITABLE:
+        raise Conflict(_("This item is published or dropped: its draft cannot change."))
+    if not isinstance(data, dict) or data.get("kind", "post") not in DRAFT_KINDS:
+        raise ValidationFailed(
+            _("kind must be one of %(values)s.", values=", ".join(DRAFT_KINDS)),
+            fields={"kind": "invalid"},
+        )
+    kind = data.get("kind", "post")
+    fields = {k: v for k, v in data.items() if k != "kind"}
+    if "group_id" in fields:
+        raise ValidationFailed(
+            _("A draft goes where its item is aimed."), fields={"group_id": "not_allowed"}
+        )
+    fields["group_id"] = item.group_id
+    old = _draft_post(item)
+    if kind == "poll":
+        post = do_create_poll(user, fields, draft=True)
+    else:
+        post = do_create_post(user, fields, draft=True)
+    if old is not None:  # nobody else ever saw it: it goes quietly
+        old.deleted_at, old.deleted_by_id = utcnow(), user.id
+        publish("post.deleted", {"id": old.id}, room=f"user:{old.author_id}", post_id=old.id)
+    item.post_id = post.id
+    if item.status in ("idea", "assigned"):
+        item.status = "draft"
+    item.updated_at = utcnow()
+    db.session.flush()
+    return item
+
+
+def due_item_ids(now: datetime) -> list[int]:
+    """Scheduled items whose time has come and whose draft waits, oldest first."""
+    return list(
+        db.session.scalars(
+            select(EditorialItem.id)
+            .join(Post, Post.id == EditorialItem.post_id)
+            .where(
+                EditorialItem.status == "scheduled",
+                EditorialItem.published_at.is_(None),
+                EditorialItem.publish_at <= now,
+                Post.moderation_state == DRAFT,
+                Post.deleted_at.is_(None),
+            )
+            .order_by(EditorialItem.publish_at, EditorialItem.id)
+            .limit(100)
+        )
+    )
+
+
+def _claim(item_id: int, now: datetime) -> bool:
+    changed = db.session.execute(
+        update(EditorialItem)
+        .where(
+            EditorialItem.id == item_id,
+            EditorialItem.published_at.is_(None),
+            EditorialItem.status == "scheduled",
+            EditorialItem.post_id.in_(
+                select(Post.id).where(Post.moderation_state == DRAFT, Post.deleted_at.is_(None))
+            ),
+        )
+        .values(published_at=now, status="published", updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return changed == 1
+
+
+def _screen(post: Post) -> watched_words.Screening:
+    """The watched words of today on the draft's text: a word blocked since it was written
+    holds the post for approval rather than failing the job."""
+    text = post.body
+    if post.kind == "poll":
+        text = db.session.scalar(select(Poll.question).where(Poll.post_id == post.id)) or ""
+    try:
+        return watched_words.screen({"body": text})
+    except ValidationFailed:
+        return watched_words.Screening(texts={}, hold=[_("a blocked word")])
+
+
+def do_publish_item(item_id: int, now: datetime | None = None) -> bool:
+    """Publish the item's draft if this pass claims it; True when it did."""
+    now = now or utcnow()
+    if not _claim(item_id, now):
+        return False
+    item = db.session.get(EditorialItem, item_id)
+    db.session.refresh(item)
+    post_id = item.post_id
+    flipped = db.session.execute(
+        update(Post)
+        .where(Post.id == post_id, Post.moderation_state == DRAFT, Post.deleted_at.is_(None))
+        .values(moderation_state=ModerationState.PUBLISHED.value, created_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if flipped != 1:
+        return False
+    post = db.session.get(Post, post_id)
+    db.session.refresh(post)
+    author = db.session.get(User, post.author_id)
+    post.author = author
+    screening.settle_post(author, post, _screen(post))  # a pre-moderated group holds it
+    publish(
+        "post.created",
+        with_post_files(post_dict(post, reaction_counts=reaction_counts(post.id))),
+        room=policy.room_for_post(post),
+        post_id=post.id,
+        group_id=post.group_id,
+    )
+    mentioned = db.session.scalars(
+        select(Mention.user_id).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
+    )
+    notifications.do_notify(list(mentioned), NotificationType.MENTIONED, actor=author, post=post)
+    return True
+
+
+def publish_due(now: datetime | None = None) -> int:
+    """Publish every scheduled draft whose time has come; returns how many."""
+    now = now or utcnow()
+    return sum(do_publish_item(item_id, now) for item_id in due_item_ids(now))
