@@ -39,6 +39,14 @@ class ValidationFailed(DomainError):
     code = "invalid"
 
 
+class Unprocessable(ValidationFailed):
+    """Well-formed input that names something the rule refuses (a negative day offset,
+    a deactivated buddy)."""
+
+    status = 422
+    code = "unprocessable"
+
+
 class NotAuthenticated(DomainError):
     status = 401
     code = "unauthenticated"

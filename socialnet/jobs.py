@@ -1,5 +1,6 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
-circle syntheses' reminders and escalations, personal digests, the words of uploaded
+circle syntheses' reminders and escalations, overdue onboarding steps' reminders (once
+per step: ``UPDATE … WHERE reminded_at IS NULL``), personal digests, the words of uploaded
 files, newsletters (publication, then their emails in batches).
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
@@ -48,6 +49,7 @@ from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
 from .services.guests.access import do_end_expired_guests
 from .services.newsletters import sending as newsletters
+from .services.onboarding import do_send_overdue_reminders
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +147,8 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         db.session.commit()
         chased = do_send_synthesis_reminders(now)
         db.session.commit()
+        onboarding_chased = do_send_overdue_reminders(now)
+        db.session.commit()
         digests = queue_due_digests(now)
         db.session.commit()  # the digests claimed leave now
         texts = _extract_file_texts()
@@ -164,6 +168,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "stale_uploads_removed": stale,
         "event_reminders_sent": reminded,
         "synthesis_reminders_sent": chased,
+        "onboarding_reminders_sent": onboarding_chased,
         "digests_sent": digests,
         "file_texts_extracted": texts,
         "guests_expired": expired,
@@ -187,6 +192,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "stale_uploads_removed": 0,
                 "event_reminders_sent": 0,
                 "synthesis_reminders_sent": 0,
+                "onboarding_reminders_sent": 0,
                 "digests_sent": 0,
                 "file_texts_extracted": 0,
                 "guests_expired": 0,

@@ -222,6 +222,11 @@ _SUMMARIES = {
         _l("The synthesis of %(text)s is late"),
         _l("The synthesis of a session of your circle is late"),
     ),
+    # onboarding: the text is the step's title
+    "onboarding_step_overdue": (
+        _l("A step of your onboarding is overdue: %(text)s"),
+        _l("A step of your onboarding is overdue"),
+    ),
     "pain_point_status": (
         _l("%(name)s updated a pain point: %(text)s"),
         _l("%(name)s updated a pain point you follow"),

@@ -82,6 +82,13 @@ from .notifications import (
     NotificationMute,
     NotificationType,
 )
+from .onboarding import (
+    BUDDY_SOURCES,
+    STEP_ACTIONS,
+    OnboardingJourney,
+    OnboardingStep,
+    OnboardingTemplate,
+)
 from .pain_points import (
     CLOSED_STATUSES,
     PAIN_POINT_STATUSES,
@@ -148,6 +155,11 @@ __all__ = [
     "FeedbackSummary",
     "CLOSED_STATUSES",
     "PAIN_POINT_STATUSES",
+    "BUDDY_SOURCES",
+    "STEP_ACTIONS",
+    "OnboardingJourney",
+    "OnboardingStep",
+    "OnboardingTemplate",
     "PainPoint",
     "PainPointFollower",
     "PainPointStatus",

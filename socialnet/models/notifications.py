@@ -37,6 +37,7 @@ class NotificationType(StrEnum):
     ADDED = "added"  # a group admin added you to their group directly
     SYNTHESIS_DUE = "synthesis_due"  # scribe: the synthesis of yesterday's session is due
     SYNTHESIS_LATE = "synthesis_late"  # facilitator: a session's synthesis is late
+    ONBOARDING_STEP_OVERDUE = "onboarding_step_overdue"  # a step of your journey is overdue
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)

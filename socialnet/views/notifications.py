@@ -40,6 +40,7 @@ TYPE_LABELS = {
     "event_message": _l("The organisers of an event I answered write to us"),
     "synthesis_due": _l("I owe the synthesis of a circle’s session"),
     "synthesis_late": _l("A synthesis is late in a circle I facilitate"),
+    "onboarding_step_overdue": _l("A step of my onboarding journey is overdue"),
     "pain_point_status": _l("A pain point I voted for or follow changes status"),
     "pain_point_merged": _l("A pain point I voted for or follow is merged into another"),
 }

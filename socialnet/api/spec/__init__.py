@@ -31,6 +31,7 @@ from . import (
     moderation,
     newsletters,
     notifications,
+    onboarding,
     pain_points,
     people,
     personal_data,
@@ -70,6 +71,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     circles,
     pain_points,
     knowledge,
+    onboarding,
 )
 
 
