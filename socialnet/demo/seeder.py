@@ -45,6 +45,7 @@ from .content import (
     WEEKDAYS_FR,
 )
 from .knowledge import seed_knowledge
+from .onboarding import seed_onboarding
 from .people import CEO, SITES, org_chart
 
 DEMO_PASSWORD = "demo password"
@@ -360,6 +361,7 @@ def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = Fal
     _moderate(random.Random(seed + 2), people)
     seed_knowledge(random.Random(seed + 3), people)
     seed_circles()
+    seed_onboarding(people)
     report.celebrations = do_run_celebrations(company_today())
     report.seconds = time.perf_counter() - started
     return report
