@@ -15,6 +15,7 @@ from socialnet.extensions import db
 from socialnet.jobs import run_due_jobs
 from socialnet.models import AuditLogEntry, Notification, OnboardingJourney, OnboardingStep, Post
 from socialnet.services import onboarding
+from tests.conftest import PASSWORD
 from tests.onboarding_support import API, make_template, steps
 
 #: Monday 2 March 2026, 10:00 in Paris (UTC+1): far from midnight either way.
@@ -188,3 +189,37 @@ def test_api_template_then_the_journey_of_a_new_joiner_in_french(api, cm, employ
     assert english.status_code == 422
     assert "date d’arrivée" in english.get_json()["message"]
     assert template["steps"][0]["title"] == "Read the handbook"
+
+
+# --- personal data -----------------------------------------------------------------------------
+
+
+def test_export_holds_the_journey_and_deletion_forgets_it(api, cm, employee, manager, make_user):
+    journey = _start(cm, employee, manager)
+    journey_id = journey.id
+    question = _steps_of(journey)[-1]
+    url = f"{API}/onboarding/journeys/{journey_id}/steps/{question.id}"
+    assert api(employee).post(url, {"answer": "Zorbo canteen"}).status_code == 200
+    export = api(employee).get(f"{API}/me/export")
+    data = json.loads(zipfile.ZipFile(io.BytesIO(export.data)).read("data.json"))
+    assert data["onboarding"]["template_name"] == "Welcome"
+    assert data["onboarding"]["steps"][-1]["answer"] == "Zorbo canteen"
+    # the buddy deletes their account: the journey gets another buddy, or none, visibly
+    other = make_user("Otto Other", department="Engineering", site="Lyon")
+    gone = api(manager).call("DELETE", f"{API}/me", {"password": PASSWORD})
+    assert gone.status_code == 204, gone.get_json()
+    db.session.expire_all()
+    kept = db.session.get(OnboardingJourney, journey_id)
+    assert kept.buddy_id == other.id and kept.buddy_replaced_at is not None
+    # the person deletes theirs: the journey and its answers go
+    mine = api(employee).call("DELETE", f"{API}/me", {"password": PASSWORD})
+    assert mine.status_code == 204
+    db.session.expunge_all()
+    assert (
+        db.session.scalar(select(OnboardingJourney.id).where(OnboardingJourney.id == journey_id))
+        is None
+    )
+    assert (
+        db.session.scalar(select(OnboardingStep.id).where(OnboardingStep.journey_id == journey_id))
+        is None
+    )

@@ -81,7 +81,7 @@ from ..models import (
 )
 from ..models._time import utcnow
 from ..serializers import iso
-from . import audit, files
+from . import audit, files, onboarding
 from .advocacy import figures as advocacy_figures
 from .circles import personal as circle_personal
 from .newsletters import tracking as newsletter_tracking
@@ -549,6 +549,7 @@ def collect(user: User) -> dict[str, Any]:
         "files": files.export_entries(user),
         "avatar": avatar.export_entry(user),
         "advocacy": advocacy_figures.export_entry(user),
+        "onboarding": onboarding.export_entry(user),
         **circle_personal.export_entries(user),
     }
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ... import policy
 from ...errors import Conflict, Forbidden, NotFound, Unprocessable, ValidationFailed
@@ -272,6 +272,44 @@ def describe_journeys(viewer: User, *, in_progress_only: bool = False) -> list[d
         journey_dict(viewer, journey, db.session.get(User, journey.user_id))
         for journey in list_journeys(viewer, in_progress_only=in_progress_only)
     ]
+
+
+def export_entry(user: User) -> dict[str, Any] | None:
+    """``user``'s journey for their personal-data export: the steps as they did them and
+    their answers to question steps. An anonymous feedback answer is not linked to them,
+    so it is not there (only when they answered)."""
+    journey = db.session.scalar(
+        select(OnboardingJourney).where(OnboardingJourney.user_id == user.id)
+    )
+    if journey is None:
+        return None
+    return {
+        "template_name": journey.template_name,
+        "hire_date": journey.hire_date.isoformat(),
+        "buddy_id": journey.buddy_id,
+        "started_at": iso(journey.started_at),
+        "completed_at": iso(journey.completed_at),
+        "feedback_answered_at": iso(journey.feedback_answered_at),
+        "feedback_post_id": journey.feedback_post_id,
+        "steps": [
+            {
+                "title": step.title,
+                "due_on": step.due_on.isoformat(),
+                "completed_at": iso(step.completed_at),
+                "answer": step.answer,
+            }
+            for step in _steps(journey.id)
+        ],
+    }
+
+
+def do_forget(user: User) -> None:
+    """``user`` deleted their account: their journey goes (steps and answers with it) and
+    the journeys they were buddy of get a new suggestion. Flushes."""
+    own = select(OnboardingJourney.id).where(OnboardingJourney.user_id == user.id)
+    db.session.execute(delete(OnboardingStep).where(OnboardingStep.journey_id.in_(own)))
+    db.session.execute(delete(OnboardingJourney).where(OnboardingJourney.user_id == user.id))
+    do_replace_buddy(user)
 
 
 # --- reading ------------------------------------------------------------------------------
