@@ -264,6 +264,10 @@ def test_ticking_steps_twice_unticking_and_progress(api, cm, employee, colleague
     assert me.post(f"{url}/steps/{question}", {}).status_code == 400  # an answer is needed
     done = me.post(f"{url}/steps/{question}", {"answer": "The coffee"}).get_json()
     assert done["progress"] == {"done": 3, "total": 3, "percent": 100}
+    assert done["steps"][2]["answer"] == "The coffee"
+    assert api(cm).get(url).get_json()["steps"][2]["answer"] == "The coffee"
+    as_buddy = api(colleague).get(url).get_json()["steps"][2]
+    assert as_buddy["answer"] is None and as_buddy["completed_at"] is not None
     assert done["completed_at"] is not None
     undone = me.delete(f"{url}/steps/{question}").get_json()
     assert undone["completed_at"] is None and undone["steps"][2]["answer"] is None

@@ -339,7 +339,10 @@ def _group_ref(viewer: User, group: Group | None) -> dict[str, Any] | None:
     return {"id": group.id, "name": group.name, "url": f"/groups/{group.id}"}
 
 
-def step_dict(viewer: User, step: OnboardingStep, today: date) -> dict[str, Any]:
+def step_dict(
+    viewer: User, step: OnboardingStep, today: date, *, with_answer: bool = True
+) -> dict[str, Any]:
+    """One step; ``answer`` (to a question step) only ``with_answer`` (the person, HR)."""
     person = db.session.get(User, step.person_id) if step.person_id else None
     group = db.session.get(Group, step.group_id) if step.group_id else None
     return {
@@ -354,7 +357,7 @@ def step_dict(viewer: User, step: OnboardingStep, today: date) -> dict[str, Any]
         "group": _group_ref(viewer, group),
         "person": user_summary(person) if person is not None else None,
         "question": step.question,
-        "answer": step.answer,
+        "answer": step.answer if with_answer else None,
         "completed_at": iso(step.completed_at),
         "overdue": step.completed_at is None and step.due_on < today,
     }
@@ -380,11 +383,14 @@ def _suggested_groups(viewer: User, person: User, steps: list[OnboardingStep]) -
 def journey_dict(
     viewer: User, journey: OnboardingJourney, person: User, today: date | None = None
 ) -> dict[str, Any]:
-    """The one shape of a journey (API, pages). The feedback's answer is never in it."""
+    """The one shape of a journey (API, pages). The feedback's answer is never in it; the
+    answers to question steps are the person's and HR's (the manager and buddy see that
+    the step is done)."""
     today = today or company_today()
     steps = _steps(journey.id)
     done = sum(1 for s in steps if s.completed_at is not None)
     buddy = db.session.get(User, journey.buddy_id) if journey.buddy_id else None
+    with_answers = viewer.id == journey.user_id or policy.can_manage_onboarding(viewer)
     return {
         "id": journey.id,
         "user": user_summary(person),
@@ -396,7 +402,7 @@ def journey_dict(
         "buddy_replaced_at": iso(journey.buddy_replaced_at),
         "welcome_post_id": _welcome_post_id(person.id),
         "suggested_groups": _suggested_groups(viewer, person, steps),
-        "steps": [step_dict(viewer, s, today) for s in steps],
+        "steps": [step_dict(viewer, s, today, with_answer=with_answers) for s in steps],
         "progress": {
             "done": done,
             "total": len(steps),
