@@ -40,8 +40,8 @@ class ValidationFailed(DomainError):
 
 
 class Unprocessable(ValidationFailed):
-    """Well-formed, but not acceptable as it stands (a briefing whose embargo is past, or
-    with no key message): 422."""
+    """Well-formed, but not acceptable as it stands: 422 (a briefing whose embargo is past
+    or with no key message, a journey step with a negative day offset, a deactivated buddy)."""
 
     status = 422
     code = "unprocessable"

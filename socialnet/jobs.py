@@ -1,6 +1,7 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
 circle syntheses' reminders and escalations, reminders to managers who have not relayed a
-briefing, personal digests, the words of uploaded files, newsletters (publication, then their emails in batches), the editorial calendar
+briefing, overdue onboarding steps' reminders (once per step: ``UPDATE … WHERE
+reminded_at IS NULL``), personal digests, the words of uploaded files, newsletters (publication, then their emails in batches), the editorial calendar
 (drafts published at their time, reminders to assignees, the weekly summary of late items).
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
@@ -55,6 +56,7 @@ from .services.events import do_send_reminders
 from .services.files import remove_stale_uploads
 from .services.guests.access import do_end_expired_guests
 from .services.newsletters import sending as newsletters
+from .services.onboarding import do_send_overdue_reminders
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +172,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         chased = do_send_synthesis_reminders(now)
         db.session.commit()
         relays_chased = do_send_relay_reminders(now)
+        onboarding_chased = do_send_overdue_reminders(now)
         db.session.commit()
         digests = queue_due_digests(now)
         db.session.commit()  # the digests claimed leave now
@@ -192,6 +195,7 @@ def _run_jobs(now: datetime | None) -> dict[str, int]:
         "event_reminders_sent": reminded,
         "synthesis_reminders_sent": chased,
         "briefing_reminders_sent": relays_chased,
+        "onboarding_reminders_sent": onboarding_chased,
         "digests_sent": digests,
         "file_texts_extracted": texts,
         "guests_expired": expired,
@@ -217,6 +221,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
                 "event_reminders_sent": 0,
                 "synthesis_reminders_sent": 0,
                 "briefing_reminders_sent": 0,
+                "onboarding_reminders_sent": 0,
                 "digests_sent": 0,
                 "file_texts_extracted": 0,
                 "guests_expired": 0,

@@ -240,6 +240,11 @@ _SUMMARIES = {
         _l("Reminder: “%(text)s” is due within a day"),
         _l("Reminder: an editorial item is due within a day"),
     ),
+    # onboarding: the text is the step's title
+    "onboarding_step_overdue": (
+        _l("A step of your onboarding is overdue: %(text)s"),
+        _l("A step of your onboarding is overdue"),
+    ),
     "pain_point_status": (
         _l("%(name)s updated a pain point: %(text)s"),
         _l("%(name)s updated a pain point you follow"),

@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 from socialnet.demo import DEMO_PASSWORD
 from socialnet.demo.content import GROUP_POSTS
 from socialnet.extensions import db
-from socialnet.models import Comment, Group, GroupMembership, Mention, Post, PostHashtag, User
+from socialnet.models import (
+    Comment,
+    Group,
+    GroupMembership,
+    Mention,
+    OnboardingStep,
+    Post,
+    PostHashtag,
+    User,
+)
 from socialnet.models._time import utcnow
 from socialnet.services.accounts import authenticate
 from tests.conftest import _wipe
@@ -248,3 +257,23 @@ def test_demo_has_questions_waiting_and_answered_and_people_with_skills(seed):
     assert len(answered) == sum(1 for *_, was_answered in QUESTIONS if was_answered)
     assert all(db.session.get(Comment, q.best_answer_id).post_id == q.id for q in answered)
     assert _count(UserSkill) == sum(len(s) for s in SKILLS)
+
+
+def test_demo_has_a_default_journey_template_and_a_journey_under_way(seed):
+    from socialnet.models import OnboardingJourney, OnboardingTemplate
+
+    result = seed(*SMALL)
+    assert result.exit_code == 0, result.output
+    templates = list(db.session.scalars(select(OnboardingTemplate)))
+    assert [(t.name, t.is_default) for t in templates] == [("Bienvenue chez Lumen", True)]
+    journeys = list(db.session.scalars(select(OnboardingJourney)))
+    assert len(journeys) == 1 and journeys[0].completed_at is None
+    person = db.session.get(User, journeys[0].user_id)
+    latest = db.session.scalar(select(func.max(User.hire_date)))
+    assert person.hire_date == latest and journeys[0].buddy_id is not None
+    done = db.session.scalar(
+        select(func.count()).where(
+            OnboardingStep.journey_id == journeys[0].id, OnboardingStep.completed_at.is_not(None)
+        )
+    )
+    assert done == 1

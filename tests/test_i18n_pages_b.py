@@ -40,7 +40,7 @@ AA CC EE FI MM
 #: Names of the analytics CSV downloads (``daily.csv``…): file names, not prose.
 FILE_NAMES = {
     "daily", "weekly", "monthly", "groups", "contributors", "kudos", "questions",
-    "announcements", "newsletters", "polls", "moderation", "csv",
+    "announcements", "newsletters", "polls", "moderation", "onboarding", "csv",
 }  # fmt: skip
 USER_WORDS = {word.lower() for word in USER_TEXT.split()}
 #: Text stored once in English by the services as content ("Reported: spam" as a case's

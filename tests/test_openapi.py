@@ -266,7 +266,17 @@ def one_of_everything(app, api, admin, employee, make_group, tmp_path):
         f"{PREFIX}/posts/{post['id']}/shareable",
         {"target_url": "https://lumen.example/a", "texts": {"x": {"en": "Read this"}}},
     ).get_json()
+    template = boss.post(
+        PREFIX + "/onboarding/templates",
+        {"name": "Welcome", "steps": [{"day_offset": 0, "title": "Meet your buddy"}]},
+    ).get_json()
+    journey = boss.post(
+        PREFIX + "/onboarding/journeys",
+        {"user_id": employee.id, "template_id": template["id"], "hire_date": "2026-01-05"},
+    ).get_json()
     return {
+        "template_id": template["id"],
+        "journey_id": journey["id"],
         "circle_id": circle["id"],
         "session_id": session["id"],
         "user_id": employee.id,

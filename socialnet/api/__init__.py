@@ -20,6 +20,7 @@ from . import (  # noqa: F401  (routes register on import)
     moderation,
     newsletters,
     notifications,
+    onboarding,
     openapi,
     pain_points,
     people,

@@ -63,6 +63,11 @@ def analytics_moderation():
     return _report("moderation")
 
 
+@bp.get("/analytics/onboarding")
+def analytics_onboarding():
+    return _report("onboarding")
+
+
 @bp.get("/analytics/<table>.csv")
 def analytics_csv(table: str):
     text = analytics.export_csv(require_user(), table, request.args)

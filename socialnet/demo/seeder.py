@@ -46,6 +46,7 @@ from .content import (
     WEEKDAYS_FR,
 )
 from .knowledge import seed_knowledge
+from .onboarding import seed_onboarding
 from .people import CEO, SITES, org_chart
 
 DEMO_PASSWORD = "demo password"
@@ -362,6 +363,7 @@ def seed_demo(seed: int = 1, *, posts: int = DEFAULT_POSTS, progress: bool = Fal
     seed_knowledge(random.Random(seed + 3), people)
     seed_circles()
     seed_briefings()
+    seed_onboarding(people)
     report.celebrations = do_run_celebrations(company_today())
     report.seconds = time.perf_counter() - started
     return report

@@ -107,6 +107,13 @@ from .notifications import (
     NotificationMute,
     NotificationType,
 )
+from .onboarding import (
+    BUDDY_SOURCES,
+    STEP_ACTIONS,
+    OnboardingJourney,
+    OnboardingStep,
+    OnboardingTemplate,
+)
 from .pain_points import (
     CLOSED_STATUSES,
     PAIN_POINT_STATUSES,
@@ -179,6 +186,11 @@ __all__ = [
     "FeedbackSummary",
     "CLOSED_STATUSES",
     "PAIN_POINT_STATUSES",
+    "BUDDY_SOURCES",
+    "STEP_ACTIONS",
+    "OnboardingJourney",
+    "OnboardingStep",
+    "OnboardingTemplate",
     "PainPoint",
     "PainPointFollower",
     "PainPointStatus",

@@ -42,6 +42,7 @@ class NotificationType(StrEnum):
     BRIEFING_ANSWERED = "briefing_answered"  # your question on a briefing was answered
     EDITORIAL_DUE = "editorial_due"  # assignee: an editorial item is due within a day
     EDITORIAL_LATE = "editorial_late"  # communication team: the week's late items
+    ONBOARDING_STEP_OVERDUE = "onboarding_step_overdue"  # a step of your journey is overdue
 
 
 NOTIFICATION_TYPES: tuple[str, ...] = tuple(t.value for t in NotificationType)

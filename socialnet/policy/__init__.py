@@ -126,6 +126,15 @@ from .notifications import (
     visible_notifications_filter,
     visible_notifications_to_row,
 )
+from .onboarding import (
+    buddy_candidates_filter,
+    can_be_buddy,
+    can_manage_onboarding,
+    can_see_journey,
+    can_steer_journey,
+    may_have_journey,
+    visible_journeys_filter,
+)
 from .pain_points import (
     can_edit_pain_point,
     can_move_pain_point,
@@ -235,6 +244,13 @@ __all__ = [
     "co_member_ids",
     "guest_access_ended",
     "is_guest",
+    "buddy_candidates_filter",
+    "can_be_buddy",
+    "can_manage_onboarding",
+    "can_see_journey",
+    "can_steer_journey",
+    "may_have_journey",
+    "visible_journeys_filter",
     "invitable_groups_filter",
     "managed_guests_filter",
     "people_out_of_reach",

@@ -82,7 +82,7 @@ from ..models import (
 from ..models._time import utcnow
 from ..realtime.publisher import publish
 from ..text_keys import fold
-from . import audit, company_settings
+from . import audit, company_settings, onboarding
 from .accounts import do_end_sessions, verify_password
 from .briefings import personal as briefing_personal
 from .cases import do_close_cases_about
@@ -385,6 +385,7 @@ def do_delete_account(user: User, data: Any) -> str:
     forget_avatar(user)
     _remove_celebrations_of(user)
     _cancel_scheduled_announcements(user)
+    onboarding.do_forget(user)
     _unmention(user)  # while the old handle is known
     _delete_personal_rows(user)
     do_end_sessions(user)  # after the tokens are gone: it revokes none, bumps the epoch

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -51,9 +52,27 @@ PROFILE_FIELDS = {
     "hire_date",
     "birthday",
 }
-CREATE_FIELDS = PROFILE_FIELDS | {"email", "password", "role"}
+#: ``buddy_id`` and ``onboarding_template_id`` start the new joiner's journey (with a
+#: hire date): the buddy chosen by the manager, a template other than the default.
+CREATE_FIELDS = PROFILE_FIELDS | {"email", "password", "role", "buddy_id", "onboarding_template_id"}
 ADMIN_PATCH_FIELDS = PROFILE_FIELDS | {"role", "active"}
 ROLES = {r.value for r in Role}
+#: Registered from above (``services.onboarding``), which this module may not import: what
+#: follows an account's creation (``hook(user, data)``) or deactivation (``hook(user)``).
+_CREATED_HOOKS: list[Callable[[User, dict[str, Any]], Any]] = []
+_DEACTIVATED_HOOKS: list[Callable[[User], Any]] = []
+
+
+def on_account_created(hook: Callable[[User, dict[str, Any]], Any]) -> None:
+    """Call ``hook(user, data)`` in the transaction of each account created (once per hook)."""
+    if hook not in _CREATED_HOOKS:
+        _CREATED_HOOKS.append(hook)
+
+
+def on_account_deactivated(hook: Callable[[User], Any]) -> None:
+    """Call ``hook(user)`` in the transaction of each deactivation (once per hook)."""
+    if hook not in _DEACTIVATED_HOOKS:
+        _DEACTIVATED_HOOKS.append(hook)
 
 
 def check_email(value: Any) -> str:
@@ -160,6 +179,8 @@ def do_create_user(data: dict[str, Any], *, actor: User | None = None) -> User:
         if "email" in str(exc.orig):
             raise taken from exc
         raise
+    for hook in _CREATED_HOOKS:
+        hook(user, data)
     return user
 
 
@@ -368,8 +389,12 @@ def do_sign_out_everywhere(user: User) -> None:
 
 
 def do_deactivate(user: User) -> None:
+    """Deactivate ``user``: their sessions end, the journeys they were buddy of get a new
+    buddy suggested (or none)."""
     user.active = False
     do_end_sessions(user)
+    for hook in _DEACTIVATED_HOOKS:
+        hook(user)
 
 
 def count_users() -> int:

@@ -178,7 +178,26 @@ def do_run_celebrations(day: date, *, today: date | None = None) -> int:
     :return: how many celebrations were created.
     """
     check_run_day(day, today or company_today())
-    occasions = _occasions(day)
+    return _celebrate(day, _occasions(day))
+
+
+def do_welcome_new_joiner(person: User, today: date) -> int:
+    """Post ``person``'s new-joiner celebration (the welcome post) now if their hire date
+    is today or in the last :data:`MAX_DAYS_BACK` days; a later hire date is the daily
+    job's, on the day. Never twice: the celebrations' unique key decides. Flushes.
+
+    :return: 1 if the welcome post was written by this call, else 0.
+    """
+    day = person.hire_date
+    if day is None or not person.active or policy.is_guest(person):
+        return 0
+    if day > today or day < today - timedelta(days=MAX_DAYS_BACK):
+        return 0
+    return _celebrate(day, [("new_joiner", person, None)])
+
+
+def _celebrate(day: date, occasions: list[tuple[str, User, int | None]]) -> int:
+    """Insert ``occasions`` of ``day`` and write the post of each row actually inserted."""
     now = utcnow()
     rows = [
         {

@@ -72,6 +72,7 @@ def register_views(app: Flask) -> None:
     from .moderation import bp as moderation_bp
     from .newsletters import bp as newsletters_bp
     from .notifications import bp as notifications_bp
+    from .onboarding import bp as onboarding_bp
     from .pain_points import bp as pain_points_bp
     from .people import bp as people_bp
     from .polls import bp as polls_bp
@@ -94,6 +95,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(circles_bp)
     app.register_blueprint(pain_points_bp)
     app.register_blueprint(knowledge_bp)
+    app.register_blueprint(onboarding_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(recognition_bp)
     app.register_blueprint(moderation_bp)

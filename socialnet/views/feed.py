@@ -13,7 +13,7 @@ from flask_login import login_required
 
 from .. import policy
 from ..realtime.catchup import head_event_id
-from ..services import announcements, celebrations, comments, feed, kudos, pages, posts
+from ..services import announcements, celebrations, comments, feed, kudos, onboarding, pages, posts
 from ..text_keys import fold
 from ..unit_of_work import attempt, commit
 from ._common import FEED_PAGE, form_next, me, safe_next
@@ -41,6 +41,7 @@ def _feed_page(draft: str = "", group_id: int | None = None, status: int = 200):
         "values": kudos.list_values(me()),
         "today": celebrations.today(me()),
         "may_celebrate_team": pages.may_celebrate_team(me()),
+        "onboarding": onboarding.checklist(me()),
     }
     return render_template(
         "feed.html", **page, draft=draft, draft_group=group_id, head_event_id=head

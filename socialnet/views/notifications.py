@@ -45,6 +45,7 @@ TYPE_LABELS = {
     "briefing_answered": _l("My question on a briefing is answered"),
     "editorial_due": _l("An editorial item assigned to me is due within a day"),
     "editorial_late": _l("The weekly summary of late editorial items"),
+    "onboarding_step_overdue": _l("A step of my onboarding journey is overdue"),
     "pain_point_status": _l("A pain point I voted for or follow changes status"),
     "pain_point_merged": _l("A pain point I voted for or follow is merged into another"),
 }

@@ -34,6 +34,7 @@ from . import (
     moderation,
     newsletters,
     notifications,
+    onboarding,
     pain_points,
     people,
     personal_data,
@@ -76,6 +77,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     pain_points,
     knowledge,
     briefings,
+    onboarding,
 )
 
 

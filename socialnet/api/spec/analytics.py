@@ -173,6 +173,32 @@ SCHEMAS: dict[str, Any] = {
             },
         }
     ),
+    "AnalyticsOnboarding": {
+        "description": "Every journey of active people as of today (the range is echoed, "
+        "not applied: journeys span weeks). A step is late when done after its due day, or "
+        "still undone past it.",
+        **_obj(
+            {
+                "range": ref("AnalyticsRange"),
+                "in_progress": COUNT,
+                "completed": COUNT,
+                "total": COUNT,
+                "completion_rate": {"type": "number", "minimum": 0, "maximum": 1},
+                "late_steps": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "template_name": {"type": "string"},
+                            "title": {"type": "string"},
+                            "late": COUNT,
+                            "total": COUNT,
+                            "late_rate": {"type": "number", "minimum": 0, "maximum": 1},
+                        }
+                    ),
+                },
+            }
+        ),
+    },
 }
 SCHEMAS |= {
     "AnalyticsGroups": _items_of("AnalyticsGroup"),
@@ -225,6 +251,10 @@ PATHS: dict[str, Any] = {
     "/analytics/moderation": _get(
         "Cases opened and closed per day, backlog, median time to resolve",
         "AnalyticsModeration",
+    ),
+    "/analytics/onboarding": _get(
+        "Onboarding journeys: in progress, completion rate, the steps most often late",
+        "AnalyticsOnboarding",
     ),
     "/analytics/{table}.csv": {
         "get": operation(

@@ -122,6 +122,18 @@ SCHEMAS: dict[str, Any] = {
             "manager_id": {"type": "integer", "nullable": True},
             "hire_date": {"type": "string", "format": "date", "nullable": True},
             "birthday": {"type": "string", "description": "MM-DD", "nullable": True},
+            "buddy_id": {
+                "type": "integer",
+                "nullable": True,
+                "description": "with a hire date: the new joiner's buddy, chosen by the manager "
+                "(422 if deactivated); default: suggested from the same site and department",
+            },
+            "onboarding_template_id": {
+                "type": "integer",
+                "nullable": True,
+                "description": "with a hire date: the journey's template (default: the "
+                "default template; no journey if there is none)",
+            },
         },
     },
     "UserPatch": {

@@ -27,8 +27,10 @@ from flask_babel import gettext as _
 from ... import policy
 from ...errors import Forbidden, NotFound
 from ...models import User
+from ..company_day import company_today
 from ..csv_export import to_csv
 from ..newsletters.tracking import analytics_rows as newsletter_rows
+from ..onboarding.figures import onboarding_figures
 from . import answers, content, programs
 from .periods import Range, check_range
 
@@ -68,6 +70,11 @@ JSON_REPORTS: dict[str, Callable[[User, Range], dict[str, Any]]] = {
     "polls": _items(programs.polls),
     "kudos": _items(lambda _v, period: programs.kudos_per_value(period)),
     "moderation": lambda _viewer, period: programs.moderation(period),
+    # as of today, whatever the range (journeys span weeks): see services/onboarding/figures
+    "onboarding": lambda _viewer, period: {
+        "range": period.as_dict(),
+        **onboarding_figures(company_today()),
+    },
 }
 
 
@@ -167,6 +174,14 @@ CSV_TABLES: dict[str, tuple[str, list[str], Callable[[dict], list[list[Any]]]]] 
         "moderation",
         ["day", "opened", "closed"],
         lambda r: [[d["day"], d["opened"], d["closed"]] for d in r["daily"]],
+    ),
+    "onboarding": (
+        "onboarding",
+        ["template", "step", "late", "total", "late_rate"],
+        lambda r: [
+            [s["template_name"], s["title"], s["late"], s["total"], s["late_rate"]]
+            for s in r["late_steps"]
+        ],
     ),
 }
 

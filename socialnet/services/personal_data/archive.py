@@ -20,7 +20,7 @@ from ...i18n import check_language, for_person
 from ...models import User
 from ...models._time import utcnow
 from ...serializers import iso
-from .. import audit, files
+from .. import audit, files, onboarding
 from ..advocacy import figures as advocacy_figures
 from ..briefings import personal as briefing_personal
 from ..circles import personal as circle_personal
@@ -104,6 +104,7 @@ def collect(user: User) -> dict[str, Any]:
         "files": files.export_entries(user),
         "avatar": avatar.export_entry(user),
         "advocacy": advocacy_figures.export_entry(user),
+        "onboarding": onboarding.export_entry(user),
         **circle_personal.export_entries(user),
         **briefing_personal.export_entries(user),
         **event_personal.export_entries(user),

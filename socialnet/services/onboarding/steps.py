@@ -1,0 +1,141 @@
+"""Doing a journey: completing and uncompleting steps (the new joiner only), and the
+final feedback question, whose answer becomes a lessons-learned entry (a ``feedback``
+post) for HR.
+
+Anonymous feedback: the post is signed by the template's author (or the first active
+administrator), the journey keeps only *when* it was answered, and nothing is audited,
+so the person's name reaches no API, export or audit line.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ... import policy
+from ...errors import Conflict, Forbidden, NotFound
+from ...extensions import db
+from ...models import OnboardingJourney, OnboardingStep, OnboardingTemplate, User
+from ...models._time import utcnow
+from ...models.onboarding import ANSWER_MAX
+from ..groups.membership import do_join
+from ..knowledge import do_create_feedback
+from ..validation import check_known_fields, check_text
+from .journeys import access_journey
+
+FEEDBACK_TOPIC = "onboarding"
+
+
+def _own_step(
+    user: User, journey_id: int, step_id: int
+) -> tuple[OnboardingJourney, OnboardingStep]:
+    """:raise NotFound: not visible, or no such step in it. :raise Forbidden: visible but
+    not ``user``'s own journey (the manager and buddy read, they do not tick)."""
+    journey, _person = access_journey(user, journey_id)
+    step = db.session.get(OnboardingStep, step_id)
+    if step is None or step.journey_id != journey.id:
+        raise NotFound(_("No such step."))
+    if journey.user_id != user.id:
+        raise Forbidden(_("Only the new joiner ticks the steps of their journey."))
+    return journey, step
+
+
+def _settle(journey: OnboardingJourney) -> None:
+    remaining = db.session.scalar(
+        select(OnboardingStep.id)
+        .where(OnboardingStep.journey_id == journey.id, OnboardingStep.completed_at.is_(None))
+        .limit(1)
+    )
+    journey.completed_at = None if remaining is not None else (journey.completed_at or utcnow())
+
+
+def do_complete_step(user: User, journey_id: int, step_id: int, data: object) -> OnboardingStep:
+    """Tick a step (``{"answer"}`` for a question step). A group step joins the group (or
+    asks to, if private) unless already a member. Flushes.
+
+    :raise Conflict: already completed. :raise ValidationFailed: a question without answer.
+    """
+    journey, step = _own_step(user, journey_id, step_id)
+    data = check_known_fields(data if data is not None else {}, {"answer"})
+    if step.completed_at is not None:
+        raise Conflict(_("This step is already done."), fields={"step_id": "done"})
+    if step.action == "question":
+        step.answer = check_text(data.get("answer"), "answer", max_len=ANSWER_MAX, multiline=True)
+    group_id = step.group_id if step.action == "group" else None
+    if group_id is not None and not policy.is_group_member(user, group_id):
+        do_join(user, group_id)
+    step.completed_at = utcnow()
+    db.session.flush()
+    _settle(journey)
+    db.session.flush()
+    return step
+
+
+def do_uncomplete_step(user: User, journey_id: int, step_id: int) -> OnboardingStep:
+    """Untick a step (its answer goes too). :raise Conflict: it was not done."""
+    journey, step = _own_step(user, journey_id, step_id)
+    if step.completed_at is None:
+        raise Conflict(_("This step is not done yet."), fields={"step_id": "not_done"})
+    step.completed_at = None
+    step.answer = None
+    db.session.flush()
+    _settle(journey)
+    db.session.flush()
+    return step
+
+
+def _anonymous_author(journey: OnboardingJourney) -> User:
+    template = (
+        db.session.get(OnboardingTemplate, journey.template_id) if journey.template_id else None
+    )
+    author = (
+        db.session.get(User, template.created_by_id)
+        if template and template.created_by_id
+        else None
+    )
+    if author is not None and policy.can_manage_onboarding(author):
+        return author
+    admin = db.session.scalar(
+        select(User).where(policy.administrators_filter()).order_by(User.id).limit(1)
+    )
+    if admin is None:
+        raise Conflict(_("Nobody can receive this feedback right now: try again later."))
+    return admin
+
+
+def do_answer_feedback(user: User, journey_id: int, data: object) -> OnboardingJourney:
+    """Answer the final question (``{"answer"}``), once, after every step is done: the
+    answer is published as a ``feedback`` post (lessons learned, topic #onboarding) in the
+    template's feedback group, signed by the person — or, if the template says anonymous,
+    by HR, with no link back to the person. Flushes.
+
+    :raise Conflict: steps remain, or already answered. :raise ValidationFailed: no answer.
+    """
+    journey, _person = access_journey(user, journey_id)
+    if journey.user_id != user.id:
+        raise Forbidden(_("Only the new joiner answers their journey's question."))
+    data = check_known_fields(data, {"answer"})
+    answer = check_text(data.get("answer"), "answer", max_len=ANSWER_MAX, multiline=True)
+    if journey.completed_at is None:
+        raise Conflict(_("Finish the steps of your journey first."), fields={"answer": "early"})
+    if journey.feedback_answered_at is not None:
+        raise Conflict(_("You have already answered."), fields={"answer": "done"})
+    author = _anonymous_author(journey) if journey.anonymous_feedback else user
+    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+        title = _("Onboarding feedback: %(journey)s", journey=journey.template_name)
+    post = do_create_feedback(
+        author,
+        {
+            "title": title[:200],
+            "context": journey.feedback_question,
+            "lessons": answer,
+            "topics": [FEEDBACK_TOPIC],
+            "group_id": journey.feedback_group_id,
+        },
+    )
+    journey.feedback_answered_at = utcnow()
+    journey.feedback_post_id = None if journey.anonymous_feedback else post.id
+    db.session.flush()
+    return journey
