@@ -54,7 +54,8 @@ groups, group_join_requests, notifications, notification_mutes, followed_topics,
 api_tokens, sessions, reports_filed, sanctions, celebrations, activity_days,
 audit_log, skills, endorsements_given, endorsements_received, files, avatar,
 advocacy, circles, circle_topics, circle_votes, circle_sessions, circle_syntheses,
-event_rsvps, calendar_feed, pain_point_votes, pain_points_followed.
+event_rsvps, calendar_feed, pain_point_votes, pain_points_followed, onboarding,
+briefings_received, briefing_questions.
 
 Posts and comments include deleted and moderated ones, with their state: the
 network still stores them. Content written by other people is included only
