@@ -1,8 +1,9 @@
 """Background work: scheduled announcements, the day's celebrations, event reminders,
 circle syntheses' reminders and escalations, reminders to managers who have not relayed a
 briefing, overdue onboarding steps' reminders (once per step: ``UPDATE … WHERE
-reminded_at IS NULL``), personal digests, the words of uploaded files, newsletters (publication, then their emails in batches), the editorial calendar
-(drafts published at their time, reminders to assignees, the weekly summary of late items).
+reminded_at IS NULL``), personal digests, the words of uploaded files, newsletters
+(publication, then their emails in batches), the editorial calendar (drafts published
+at their time, reminders to assignees, the weekly summary of late items).
 
 ``run_due_jobs`` does one pass and commits; ``flask jobs run`` calls it once and
 every server process (``python wsgi.py``) calls it every

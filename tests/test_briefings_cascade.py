@@ -205,6 +205,18 @@ def test_an_export_holds_one_s_briefings_and_removal_erases_one_s_questions(api,
     assert left == ["Will I move?"]  # the team's own Q&A stays
 
 
+@pytest.mark.parametrize("embargo", ["0001-01-01T00:00", "9999-12-31T23:59", "tomorrow"])
+def test_an_embargo_off_the_calendar_is_refused_with_a_message_and_nothing_written(
+    org, signed_in, embargo
+):
+    """Year 1 in Paris is before UTC's year 1: converting it overflowed into a 500."""
+    team = signed_in(org.cm)
+    refused = form(team, "/briefings", title="x", key_messages="One", embargo_at=embargo)
+    assert refused.status_code in (400, 422)
+    assert 'class="flash' in html_of(refused) or "embargo" in html_of(refused).lower()
+    assert db.session.scalar(select(func.count()).select_from(Briefing)) == 0
+
+
 def test_the_team_follows_the_cascade_on_the_page_in_french(api, org, signed_in):
     org.cm.language = "fr"
     org.manager.language = "fr"

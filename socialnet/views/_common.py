@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, request, session
 from flask_login import current_user
 
 from ..models import User
+from ..services.celebrations import company_tz
 
 FEED_PAGE = 20
+
+
+def local_instant(raw: str) -> str:
+    """A ``datetime-local`` form value (the company's wall clock) as an ISO instant in UTC.
+
+    Anything that is not such a value, or falls off the calendar once moved to UTC (year 1
+    or 9999), is passed on unchanged for the service to refuse with its own message.
+    """
+    try:
+        local = datetime.fromisoformat(raw).replace(tzinfo=company_tz())
+        return local.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+    except (ValueError, OverflowError):
+        return raw
 
 
 def me() -> User:

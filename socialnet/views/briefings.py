@@ -8,7 +8,6 @@ Forms post and redirect, CSRF-protected; the rules are in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,9 +17,8 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..models import BRIEFING_AUDIENCES
 from ..services import briefings
-from ..services.celebrations import company_tz
 from ..unit_of_work import attempt, commit
-from ._common import me
+from ._common import local_instant, me
 
 bp = Blueprint("briefings", __name__)
 
@@ -37,15 +35,6 @@ def _globals() -> dict[str, Any]:
     return {"may_see_briefings": may_see_briefings}
 
 
-def _local_instant(raw: str) -> str:
-    """A ``datetime-local`` value (the company's wall clock) as an ISO instant in UTC."""
-    try:
-        local = datetime.fromisoformat(raw).replace(tzinfo=company_tz())
-    except ValueError:
-        return raw
-    return local.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
-
-
 def _form_briefing() -> tuple[dict[str, str], dict[str, Any]]:
     form = {key: request.form.get(key, "") for key in EMPTY}
     audience: dict[str, Any] = {"kind": form["audience_kind"]}
@@ -55,7 +44,7 @@ def _form_briefing() -> tuple[dict[str, str], dict[str, Any]]:
         "title": form["title"],
         "key_messages": [line for line in form["key_messages"].splitlines() if line.strip()],
         "talking_points": form["talking_points"],
-        "embargo_at": _local_instant(form["embargo_at"]),
+        "embargo_at": local_instant(form["embargo_at"]),
         "audience": audience,
     }
     return form, data

@@ -8,7 +8,6 @@ managed on its group's page (a circle is a group).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -18,9 +17,8 @@ from flask_login import login_required
 from ..models import CADENCES
 from ..realtime.catchup import head_event_id
 from ..services import circles
-from ..services.celebrations import company_tz
 from ..unit_of_work import attempt
-from ._common import me
+from ._common import local_instant, me
 
 bp = Blueprint("circles", __name__)
 
@@ -29,16 +27,6 @@ def _form_id(name: str) -> Any:
     """A form's id field as a number when it is one (the service refuses the rest)."""
     raw = request.form.get(name, "")
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else (raw or None)
-
-
-def _local_instant(raw: str) -> str:
-    """A ``datetime-local`` value (the company's wall clock) as an ISO instant in UTC;
-    anything else is passed on for the service to refuse."""
-    try:
-        local = datetime.fromisoformat(raw).replace(tzinfo=company_tz())
-    except ValueError:
-        return raw
-    return local.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 def _back(circle_id: int, anchor: str = ""):
@@ -142,7 +130,7 @@ def topic_action(circle_id: int, topic_id: int, action: str):
 @login_required
 def plan(circle_id: int):
     data: dict[str, Any] = {
-        "starts_at": _local_instant(request.form.get("starts_at", "")),
+        "starts_at": local_instant(request.form.get("starts_at", "")),
         "presenter_id": _form_id("presenter_id"),
         "scribe_id": _form_id("scribe_id"),
     }
