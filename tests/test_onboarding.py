@@ -309,3 +309,15 @@ def test_start_journey_service_with_an_explicit_day(cm, employee, colleague, mak
     assert journey.template_id == template.id
     post = db.session.scalar(select(Post).where(Post.kind == "celebration"))
     assert post is not None and "welcome" in post.body.lower()
+
+
+def test_a_bad_in_progress_flag_is_refused(api, cm):
+    assert api(cm).get(f"{API}/onboarding/journeys?in_progress=2").status_code == 400
+    assert api(cm).get(f"{API}/onboarding/journeys?in_progress=1").status_code == 200
+
+
+def test_a_field_of_another_action_is_refused(api, cm):
+    step = {"day_offset": 1, "title": "Step", "action": "none", "question": "Why?"}
+    response = api(cm).post(f"{API}/onboarding/templates", {"name": "T", "steps": [step]})
+    assert response.status_code == 400
+    assert response.get_json()["fields"] == {"steps[0].question": "not_for_action"}

@@ -7,6 +7,7 @@ from ..accounts import on_account_created, on_account_deactivated
 from .figures import onboarding_figures
 from .journeys import (
     access_journey,
+    check_in_progress_flag,
     checklist,
     describe_journeys,
     do_forget,
@@ -39,6 +40,7 @@ on_account_deactivated(do_replace_buddy)
 __all__ = [
     "access_journey",
     "access_template",
+    "check_in_progress_flag",
     "checklist",
     "describe_journeys",
     "do_forget",

@@ -254,6 +254,15 @@ def do_replace_buddy(buddy: User) -> int:
     return len(journeys)
 
 
+def check_in_progress_flag(raw: str | None) -> bool:
+    """The ``in_progress`` query parameter: absent, ``0`` or ``1``.
+
+    :raise ValidationFailed: anything else."""
+    if raw in (None, "", "0", "1"):
+        return raw == "1"
+    raise ValidationFailed(_("in_progress must be 0 or 1."), fields={"in_progress": "invalid"})
+
+
 def list_journeys(viewer: User, *, in_progress_only: bool = False) -> list[OnboardingJourney]:
     """The journeys ``viewer`` may see, newest hire date first."""
     query = select(OnboardingJourney).where(policy.visible_journeys_filter(viewer))
