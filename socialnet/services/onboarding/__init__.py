@@ -5,6 +5,7 @@ for analytics (:mod:`.figures`)."""
 
 from ..accounts import on_account_created, on_account_deactivated
 from .figures import onboarding_figures
+from .forms import person_id_of, template_from_form
 from .journeys import (
     access_journey,
     check_in_progress_flag,
@@ -63,6 +64,8 @@ __all__ = [
     "may_manage",
     "my_journey",
     "onboarding_figures",
+    "person_id_of",
     "suggest_buddy",
     "template_dict",
+    "template_from_form",
 ]
