@@ -309,3 +309,47 @@ def test_start_journey_service_with_an_explicit_day(cm, employee, colleague, mak
     assert journey.template_id == template.id
     post = db.session.scalar(select(Post).where(Post.kind == "celebration"))
     assert post is not None and "welcome" in post.body.lower()
+
+
+def test_a_bad_in_progress_flag_is_refused(api, cm):
+    assert api(cm).get(f"{API}/onboarding/journeys?in_progress=2").status_code == 400
+    assert api(cm).get(f"{API}/onboarding/journeys?in_progress=1").status_code == 200
+
+
+def test_a_field_of_another_action_is_refused(api, cm):
+    step = {"day_offset": 1, "title": "Step", "action": "none", "question": "Why?"}
+    response = api(cm).post(f"{API}/onboarding/templates", {"name": "T", "steps": [step]})
+    assert response.status_code == 400
+    assert response.get_json()["fields"] == {"steps[0].question": "not_for_action"}
+
+
+def _guest_reads(api, guest, journey_id: int) -> set[str]:
+    """What ``guest`` reaches of onboarding: templates, journeys, their own, a colleague's."""
+    client = api(guest)
+    leaked = set()
+    if client.get(f"{API}/onboarding/templates").status_code != 404:
+        leaked.add("templates")
+    if client.get(f"{API}/onboarding/journeys").get_json()["items"]:
+        leaked.add("journeys list")
+    if client.get(f"{API}/me/onboarding").get_json()["journey"] is not None:
+        leaked.add("own journey")
+    if client.get(f"{API}/onboarding/journeys/{journey_id}").status_code != 404:
+        leaked.add("a journey")
+    return leaked
+
+
+def test_a_guest_reaches_no_journey_even_one_left_from_before(
+    api, cm, employee, colleague, make_user, monkeypatch
+):
+    """A row left from before (the person became a guest) stays out of reach; the check
+    has teeth: with ``policy.onboarding`` forgetting guests, it sees the leaks."""
+    _started(api, cm, employee, colleague)
+    guest = make_user("Gus Guest", guest_company="Agency", hire_date=date(2026, 1, 5))
+    legacy = OnboardingJourney(
+        user_id=guest.id, template_name="Old", hire_date=date(2026, 1, 5), buddy_source="none"
+    )
+    db.session.add(legacy)
+    db.session.commit()
+    assert _guest_reads(api, guest, legacy.id) == set()
+    monkeypatch.setattr("socialnet.policy.onboarding.is_guest", lambda _user: False)
+    assert _guest_reads(api, guest, legacy.id) == {"journeys list", "own journey", "a journey"}

@@ -82,3 +82,47 @@ def test_pages_speak_french_and_forget_no_string(
     assert "Intégration" in french and "Marquer comme fait" in french
     analytics = html_of(signed_in(cm).get("/analytics", headers={"Accept-Language": "fr"}))
     assert "Parcours d’intégration" in analytics and "Taux de complétion" in analytics
+
+
+def test_hr_writes_a_template_and_the_manager_chooses_the_buddy_from_the_pages(
+    api, signed_in, cm, employee, manager, fred, make_group, make_user
+):
+    from sqlalchemy import select
+
+    from socialnet.models import OnboardingJourney, OnboardingTemplate
+
+    make_group("Formation")
+    boss = signed_in(cm)
+    refused = form(
+        boss, "/onboarding/templates", name="Zorbo", steps="-1 | Too early", is_default="1"
+    )
+    assert refused.status_code == 422
+    assert "before the hire date" in html_of(refused) and "Too early" in html_of(refused)
+    saved = form(
+        boss,
+        "/onboarding/templates",
+        name="Zorbo",
+        steps="0 | Meet | person emma.employee\n7 | Join | group Formation\n"
+        "30 | Impressions | question What surprised you?\n1 | Read | https://intranet.example/a",
+        is_default="1",
+        anonymous_feedback="1",
+        feedback_question="What helped?",
+    )
+    assert saved.status_code == 302
+    template = db.session.scalar(select(OnboardingTemplate))
+    assert [s["action"] for s in template.steps] == ["person", "link", "group", "question"]
+    assert template.anonymous_feedback and template.is_default
+    assert (
+        form(signed_in(fred), "/onboarding/templates", name="x", steps="1 | x").status_code == 404
+    )
+    nina = make_user("Nina New", manager_id=manager.id, hire_date=date(2026, 1, 5))
+    journey = api(manager).post(f"{API}/onboarding/journeys", {"user_id": nina.id}).get_json()
+    page = signed_in(manager)
+    url = f"/onboarding/journeys/{journey['id']}"
+    assert "Change the buddy" in html_of(page.get(url))
+    assert form(page, f"{url}/buddy", buddy="@fred.interloper").status_code == 302
+    assert db.session.get(OnboardingJourney, journey["id"]).buddy_id == fred.id
+    assert form(page, f"{url}/buddy", buddy="nobody.here").status_code == 302
+    assert db.session.get(OnboardingJourney, journey["id"]).buddy_id == fred.id
+    assert form(signed_in(fred), f"{url}/buddy", buddy="").status_code == 302  # refused
+    assert db.session.get(OnboardingJourney, journey["id"]).buddy_id == fred.id

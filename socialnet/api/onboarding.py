@@ -53,7 +53,7 @@ def delete_onboarding_template(template_id: int):
 @bp.get("/onboarding/journeys")
 def list_onboarding_journeys():
     user = require_user()
-    in_progress = request.args.get("in_progress") == "1"
+    in_progress = onboarding.check_in_progress_flag(request.args.get("in_progress"))
     return jsonify({"items": onboarding.describe_journeys(user, in_progress_only=in_progress)})
 
 

@@ -64,10 +64,38 @@ def feedback(journey_id: int):
     return redirect(url_for("onboarding.index"))
 
 
+@bp.post("/onboarding/journeys/<id:journey_id>/buddy")
+@login_required
+def choose_buddy(journey_id: int):
+    with attempt() as outcome:
+        buddy_id = onboarding.person_id_of(request.form.get("buddy", ""), "buddy_id")
+        onboarding.do_set_buddy(me(), journey_id, {"buddy_id": buddy_id})
+    if not outcome.failed:
+        flash(_("The buddy was changed."), "success")
+    return redirect(url_for("onboarding.journey", journey_id=journey_id))
+
+
+def _templates_page(draft: dict[str, str] | None = None, status: int = 200):
+    found = onboarding.list_templates(me())  # 404 for anyone but HR
+    return render_template(
+        "onboarding_templates.html",
+        templates=[onboarding.template_dict(t) for t in found],
+        draft=draft or {},
+    ), status
+
+
 @bp.get("/onboarding/templates")
 @login_required
 def templates():
-    found = onboarding.list_templates(me())  # 404 for anyone but HR
-    return render_template(
-        "onboarding_templates.html", templates=[onboarding.template_dict(t) for t in found]
-    )
+    return _templates_page()
+
+
+@bp.post("/onboarding/templates")
+@login_required
+def create_template():
+    with attempt() as outcome:
+        onboarding.do_create_template(me(), onboarding.template_from_form(request.form))
+    if outcome.failed:
+        return _templates_page(dict(request.form), outcome.status)
+    flash(_("The journey template was saved."), "success")
+    return redirect(url_for("onboarding.templates"))

@@ -61,7 +61,8 @@ _TEMPLATE_STEP = {
             "description": "days after the hire date (0: the first day); negative: 422",
         },
         "title": {"type": "string", "minLength": 1, "maxLength": STEP_TITLE_MAX},
-        "description": {"type": "string", "maxLength": STEP_DESCRIPTION_MAX},
+        "description": {**NULLABLE_STRING, "maxLength": STEP_DESCRIPTION_MAX,
+                        "description": "null: empty"},
         "action": {"type": "string", "enum": list(STEP_ACTIONS), "default": "none"},
         "url": {**NULLABLE_STRING, "maxLength": STEP_URL_MAX, "description": "action `link`"},
         "group_id": {**NULLABLE_ID, "description": "action `group` (not a secret one)"},
@@ -72,11 +73,13 @@ _TEMPLATE_STEP = {
 }  # fmt: skip
 _TEMPLATE_FIELDS: dict[str, Any] = {
     "name": {"type": "string", "minLength": 1, "maxLength": TEMPLATE_NAME_MAX},
-    "description": {"type": "string"},
+    "description": {**NULLABLE_STRING, "maxLength": STEP_DESCRIPTION_MAX,
+                    "description": "null: empty"},
     "is_default": {"type": "boolean", "description": "one default at most: setting it unsets "
                    "the others"},
     "steps": {"type": "array", "minItems": 1, "maxItems": STEPS_MAX, "items": _TEMPLATE_STEP},
-    "feedback_question": {"type": "string", "maxLength": QUESTION_MAX},
+    "feedback_question": {**NULLABLE_STRING, "maxLength": QUESTION_MAX,
+                          "description": "null or empty: no final question"},
     "anonymous_feedback": {"type": "boolean"},
     "feedback_group_id": {**NULLABLE_ID, "description": "where answers become lessons learned "
                           "(null: the company space)"},
@@ -297,6 +300,7 @@ PATHS: dict[str, Any] = {
                         },
                     }
                 ),
+                400: R400,
                 401: R401,
             },
             parameters=[

@@ -1,26 +1,26 @@
 """Onboarding journeys (issue #19): HR's templates (:mod:`.templates`), each new joiner's
-journey with its buddy and welcome post (:mod:`.journeys`), ticking steps and the final
-feedback (:mod:`.steps`), reminders of overdue steps (:mod:`.reminders`) and the figures
-for analytics (:mod:`.figures`)."""
+journey with its buddy and welcome post (:mod:`.journeys`, read by :mod:`.reading`),
+ticking steps and the final feedback (:mod:`.steps`), reminders of overdue steps
+(:mod:`.reminders`), the figures for analytics (:mod:`.figures`) and the pages' forms
+(:mod:`.forms`)."""
 
 from ..accounts import on_account_created, on_account_deactivated
 from .figures import onboarding_figures
+from .forms import person_id_of, template_from_form
 from .journeys import (
     access_journey,
-    checklist,
-    describe_journeys,
+    check_in_progress_flag,
     do_forget,
     do_replace_buddy,
     do_set_buddy,
     do_start_for,
     do_start_for_new_account,
     do_start_journey,
-    export_entry,
-    journey_dict,
     list_journeys,
     my_journey,
     suggest_buddy,
 )
+from .reading import checklist, describe_journeys, export_entry, journey_dict
 from .reminders import do_send_overdue_reminders
 from .steps import do_answer_feedback, do_complete_step, do_uncomplete_step
 from .templates import (
@@ -39,6 +39,7 @@ on_account_deactivated(do_replace_buddy)
 __all__ = [
     "access_journey",
     "access_template",
+    "check_in_progress_flag",
     "checklist",
     "describe_journeys",
     "do_forget",
@@ -61,6 +62,8 @@ __all__ = [
     "may_manage",
     "my_journey",
     "onboarding_figures",
+    "person_id_of",
     "suggest_buddy",
     "template_dict",
+    "template_from_form",
 ]

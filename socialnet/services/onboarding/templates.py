@@ -58,6 +58,10 @@ def may_manage(user: User) -> bool:
     return policy.can_manage_onboarding(user)
 
 
+#: The field each action reads; given with another action, it is refused.
+ACTION_FIELDS = {"url": "link", "group_id": "group", "person_id": "person", "question": "question"}
+
+
 def check_can_manage(user: User) -> None:
     """:raise Forbidden: not HR (a guest gets a 404 from the callers that read)."""
     if not policy.can_manage_onboarding(user):
@@ -135,6 +139,12 @@ def _check_step(actor: User, raw: Any, index: int) -> dict[str, Any]:
         "person_id": None,
         "question": None,
     }
+    for field, owner in ACTION_FIELDS.items():
+        if owner != action and raw.get(field) not in (None, ""):
+            raise ValidationFailed(
+                _("%(field)s does not go with this action.", field=field),
+                fields={f"{where}.{field}": "not_for_action"},
+            )
     if action == "link":
         step["url"] = _check_url(raw.get("url"), f"{where}.url")
     elif action == "group":
