@@ -221,3 +221,11 @@ def test_a_draft_cannot_go_into_a_newsletter(api, cm, employee):
     }
     refused = assert_error(api(cm).post(f"{API}/newsletters", issue), 400)
     assert refused["fields"]["sections"] == "unknown_post", refused
+
+
+def test_an_item_with_a_draft_is_published_by_scheduling_it_not_by_hand(api, cm, employee):
+    item = plan(api(cm), employee)
+    write(api(employee), item, {"kind": "post", "body": "Wait for it"})
+    refused = assert_error(api(cm).patch(f"{ITEMS}/{item['id']}", {"status": "published"}), 400)
+    assert refused["fields"] == {"status": "has_draft"}
+    assert api(cm).get(f"{ITEMS}/{item['id']}").get_json()["status"] == "draft"

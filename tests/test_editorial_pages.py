@@ -80,6 +80,9 @@ def test_admins_name_and_withdraw_correspondents_on_a_page(auth, admin, cm, empl
     assert ada.post("/editorial/correspondents", data=fields).status_code == 302
     listed = html_of(ada.get("/editorial/correspondents"))
     assert "Emma Employee" in listed and "for the site Lyon" in listed
+    # the correspondent finds the calendar from the newsletters page; others do not
+    assert 'href="/editorial"' in html_of(auth.login(employee).get("/newsletters"))
+    assert 'href="/editorial"' not in html_of(auth.login(fred).get("/newsletters"))
     camille = auth.login(cm)
     assert camille.get("/editorial/correspondents").status_code == 200
     assert "Name a correspondent" not in html_of(camille.get("/editorial/correspondents"))

@@ -132,6 +132,7 @@ def test_comments_people_and_groups(api, employee, julie, make_group):
     assert objects["comment"] == comment.get_json()
     card = as_emma.get(f"/api/v1/users/{julie.id}").get_json()
     assert card.pop("skills") == []  # a person's own card only, as in directory lists
+    assert card.pop("correspondent") is None  # likewise
     assert objects["person"] == card
     assert objects["group"] == as_emma.get(f"/api/v1/groups/{group.id}").get_json()
     assert found(as_emma.get(f"{SEARCH}?q=qualité&type=people")) == [julie.id]

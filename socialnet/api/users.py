@@ -6,7 +6,7 @@ from .. import policy
 from ..pagination import parse_limit
 from ..serializers import page, user_private, user_profile
 from ..services import accounts, directory, feed
-from ..services.editorial import correspondents
+from ..services.editorial.roles import role_of
 from ..services.people import skills
 from ..services.validation import parse_flag
 from ..unit_of_work import commit
@@ -47,7 +47,7 @@ def get_user(user_id: int):
         user_private if viewer.id == user.id or policy.can_manage_users(viewer) else user_profile
     )
     data = serialize(user, skills=skills.skills_of(user))
-    return jsonify({**data, "correspondent": correspondents.role_of(user)})
+    return jsonify({**data, "correspondent": role_of(user)})
 
 
 @bp.patch("/users/<id:user_id>")

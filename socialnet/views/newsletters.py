@@ -65,6 +65,7 @@ def index():
         "newsletters.html",
         listing=listing,
         can_compose=policy.can_compose_newsletter(me()),
+        can_plan=policy.can_plan_editorial(me()),
         status_labels=status_labels(),
     )
 

@@ -9,7 +9,7 @@ from flask_login import login_required
 from .. import policy
 from ..realtime.catchup import head_event_id
 from ..services import accounts, directory, kudos, pages
-from ..services.editorial import correspondents
+from ..services.editorial.roles import role_of
 from ..services.people import avatar, org, skills
 from ..services.people import profile as own_profile
 from ..unit_of_work import attempt
@@ -57,7 +57,7 @@ def profile(person_id: int):
         received=received,
         skills=skills.skills_of(page.person),
         my_endorsements=skills.endorsed_by(me(), page.person),
-        correspondent=correspondents.role_of(page.person),
+        correspondent=role_of(page.person),
     )
 
 

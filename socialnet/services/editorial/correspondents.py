@@ -111,12 +111,6 @@ def person_of(row: Correspondent) -> User:
     return db.session.get(User, row.user_id)
 
 
-def role_of(person: User) -> dict[str, str] | None:
-    """``{"scope", "value"}`` of ``person``'s correspondent role, or None (the profile)."""
-    row = db.session.get(Correspondent, person.id)
-    return None if row is None else {"scope": row.scope_kind, "value": row.scope_value}
-
-
 def do_grant(actor: User, user_id: int, data: Any) -> Correspondent:
     """Make ``user_id`` the correspondent of ``{"scope": site|department, "value"}``
     (moving an existing role), and a member of the correspondents' space.

@@ -22,7 +22,7 @@ from sqlalchemy import and_, or_, select
 from ... import policy
 from ...errors import Forbidden, NotFound, TooLarge, ValidationFailed
 from ...extensions import db
-from ...models import EDITORIAL_STATUSES, EditorialItem, Poll, Post, User
+from ...models import EDITORIAL_STATUSES, EditorialItem, ModerationState, Poll, Post, User
 from ...models._time import utcnow
 from ...serializers import iso, user_summary
 from ..newsletters.audience import check_audience
@@ -91,6 +91,15 @@ def _check_title(value: Any) -> str:
     return check_text(value, "title", max_len=TITLE_MAX)
 
 
+def _waiting_draft(item: EditorialItem) -> bool:
+    """The item has a draft the job loop has not published yet."""
+    if item.post_id is None:
+        return False
+    post = db.session.get(Post, item.post_id)
+    waiting = post is not None and post.deleted_at is None
+    return waiting and post.moderation_state == ModerationState.DRAFT.value
+
+
 def _apply(user: User, item: EditorialItem, data: dict[str, Any]) -> None:
     now = utcnow()
     title = _check_title(data.get("title"))
@@ -114,6 +123,11 @@ def _apply(user: User, item: EditorialItem, data: dict[str, Any]) -> None:
     if status == "scheduled" and publish_at is None:
         raise ValidationFailed(
             _("A scheduled item needs a publication time."), fields={"publish_at": "required"}
+        )
+    if status == "published" and item.published_at is None and _waiting_draft(item):
+        raise ValidationFailed(
+            _("Schedule the item: its draft is published at its publication time."),
+            fields={"status": "has_draft"},
         )
     item.title, item.brief, item.status = title, brief, status
     item.due_at, item.publish_at = due_at, publish_at

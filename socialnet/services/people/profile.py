@@ -17,6 +17,7 @@ from ...policy.rooms import COMPANY_ROOM
 from ...realtime.publisher import publish
 from ...serializers import user_profile
 from ..content import render_body
+from ..editorial.roles import role_of
 from ..validation import check_known_fields, check_text
 from . import skills
 
@@ -107,8 +108,12 @@ def do_update_own_profile(user: User, data: Any) -> User:
 
 
 def public_profile(user: User) -> dict[str, Any]:
-    """The card any colleague sees, with skills (``GET /users/{id}``, ``user.updated``)."""
-    return user_profile(user, skills=skills.skills_of(user))
+    """The card any colleague sees, with skills and the correspondent role
+    (``GET /users/{id}``, ``user.updated``)."""
+    return {
+        **user_profile(user, skills=skills.skills_of(user)),
+        "correspondent": role_of(user),
+    }
 
 
 def announce_update(user: User) -> None:
