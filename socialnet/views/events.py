@@ -96,6 +96,9 @@ def create_event():
         "starts_at": _publish_at(form.get("starts_at", ""), offset),
         "ends_at": _publish_at(form.get("ends_at", ""), offset),
         "location": form.get("location", ""),
+        "online_url": form.get("online_url", "").strip() or None,
+        "capacity": _capacity(form.get("capacity", "")),
+        "rsvp_closes_at": _publish_at(form.get("rsvp_closes_at", ""), offset),
         "group_id": int(raw_group) if raw_group.isascii() and raw_group.isdigit() else None,
     }
     back = form_next() or url_for("feed.home")
@@ -112,6 +115,15 @@ def create_event():
 
 EDIT_TEXT_FIELDS = ("title", "description", "location", "online_url")
 EDIT_TIME_FIELDS = ("starts_at", "ends_at", "rsvp_closes_at")
+
+
+def _capacity(raw: str) -> int | str | None:
+    """A form's seat count: a number, None when empty (no limit), else the text as typed
+    (the service says why it is refused)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else raw
 
 
 def _company_instant(raw: str) -> str | None:
@@ -143,10 +155,7 @@ def _edit_form_data() -> dict:
     data["online_url"] = data["online_url"] or None
     for name in EDIT_TIME_FIELDS:
         data[name] = _company_instant(form.get(name, ""))
-    raw = form.get("capacity", "").strip()
-    data["capacity"] = (
-        int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else raw
-    ) or None
+    data["capacity"] = _capacity(form.get("capacity", ""))
     return data
 
 
