@@ -14,6 +14,7 @@ from flask_login import login_required
 
 from ..downloads import calendar_download, site_address
 from ..errors import DomainError
+from ..models._time import now_utc
 from ..services import events
 from ..services.celebrations import company_tz
 from ..unit_of_work import attempt, commit, failed
@@ -30,7 +31,7 @@ def _month(raw: str | None) -> date:
             return date.fromisoformat(raw + "-01")
         except ValueError:
             pass
-    return datetime.now(company_tz()).date().replace(day=1)
+    return now_utc().astimezone(company_tz()).date().replace(day=1)
 
 
 def _local_day(iso_value: str) -> date:
@@ -61,7 +62,7 @@ def calendar_page():
         weeks=weeks,
         by_day=by_day,
         items=items,
-        today=datetime.now(company_tz()).date(),
+        today=now_utc().astimezone(company_tz()).date(),
         month_label=format_date(first, "LLLL y"),
         weekdays=[(format_date(d, "EEEE"), format_date(d, "EEE")) for d in weeks[0]],
         previous=previous.strftime("%Y-%m"),
