@@ -1170,6 +1170,9 @@
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !window.fetch) return;
     let action = null;
+    // files chosen in the post page's comment form: the form itself sends them
+    const chosen = $('input[type="file"][name="files"]', form)?.files?.length;
+    if (form.id === "comment-form" && chosen) return;
     if (form.id === "composer") action = submitComposer;
     else if (form.id === "comment-form") action = submitComment;
     else if (form.classList.contains("reply-form")) action = submitReply;
