@@ -292,6 +292,13 @@
     if (Array.isArray(comment.files)) setFiles(el, comment.files);
   }
 
+  /** The comment is its question's best answer (the card's best-answer block names it). */
+  function isBestAnswer(comment) {
+    if (typeof comment.is_best_answer === "boolean") return comment.is_best_answer;
+    const block = postEl(comment.post_id)?.querySelector('[data-field="best-answer"]');
+    return Boolean(block?.dataset.bestAnswerId) && Number(block.dataset.bestAnswerId) === Number(comment.id);
+  }
+
   function buildComment(comment) {
     const template = document.getElementById("comment-template");
     if (!template) return null;
@@ -311,6 +318,8 @@
     const created = $('[data-field="created"]', el);
     created.setAttribute("datetime", comment.created_at || "");
     fillComment(el, comment);
+    const badge = $('[data-field="best-answer-badge"]', el);
+    if (badge) badge.hidden = !isBestAnswer(comment);
     el.dataset.authorId = String(authorId);
     const edit = $('[data-field="edit"]', el);
     if (authorId === config.me) edit.href = `/comments/${id}/edit`;
