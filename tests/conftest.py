@@ -10,7 +10,9 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import g, has_app_context
@@ -20,6 +22,7 @@ from sqlalchemy.engine import make_url
 from socialnet import create_app
 from socialnet.extensions import db, socketio
 from socialnet.models import Group, GroupMembership, Post, User
+from socialnet.models._time import set_clock
 from socialnet.services.passwords import hash_password
 from socialnet.services.posts import do_create_post
 from socialnet.services.tokens import do_create_token
@@ -126,6 +129,20 @@ def app_ctx(app) -> Iterator[None]:
         db.session.remove()
     app.config.clear()
     app.config.update(saved)
+
+
+@pytest.fixture
+def midday() -> Iterator[datetime]:
+    """The clock the code reads (``socialnet.models._time``) set to the last noon in the
+    company's zone (Europe/Paris: at most a day back) and running on from there: a test
+    about "today" gets the same day from the code and from itself at any wall-clock time,
+    even when the run crosses midnight in Paris."""
+    paris = datetime.now(ZoneInfo("Europe/Paris"))
+    noon = paris.replace(hour=12, minute=0, second=0, microsecond=0)
+    if noon > paris:
+        noon -= timedelta(days=1)
+    with set_clock(noon):
+        yield noon
 
 
 @pytest.fixture

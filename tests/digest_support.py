@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from socialnet.models import User
+from socialnet.models._time import now_utc
 from socialnet.services import digest
 from socialnet.services.celebrations import company_tz
 
@@ -17,12 +18,12 @@ def local_noon(day: date) -> datetime:
 def next_week() -> datetime:
     """Monday noon next week: the weekly digest then tells about this week, which holds
     everything a test just wrote."""
-    today = datetime.now(company_tz()).date()
+    today = now_utc().astimezone(company_tz()).date()
     return local_noon(today + timedelta(days=7 - today.weekday()))
 
 
 def tomorrow() -> datetime:
-    return local_noon(datetime.now(company_tz()).date() + timedelta(days=1))
+    return local_noon(now_utc().astimezone(company_tz()).date() + timedelta(days=1))
 
 
 def weekly(user: User) -> digest.Digest:

@@ -170,7 +170,9 @@ def test_today_panel_and_feed_attachment(api, make_user, admin, employee, fred):
     assert kinds == {"birthday", "new_joiner"}
 
 
-def test_today_endpoint_lists_what_the_caller_may_see(api, make_group, manager, employee, fred, cm):
+def test_today_endpoint_lists_what_the_caller_may_see(
+    api, make_group, manager, employee, fred, cm, midday
+):
     private = make_group("Atelier", visibility="private", members=(manager, employee))
     body = {"message": "Line 3 restarted!", "people_ids": [employee.id], "group_id": private.id}
     assert api(manager).post("/api/v1/celebrations", body).status_code == 201
@@ -220,7 +222,7 @@ def test_team_success_bad_input(api, manager, employee, body, field):
     assert count_rows(Celebration) == 0
 
 
-def test_cli_runs_celebrations_and_refuses_far_past(app, make_user, admin):
+def test_cli_runs_celebrations_and_refuses_far_past(app, make_user, admin, midday):
     runner = app.test_cli_runner()
     day = company_today()
     make_user("Joiner", hire_date=day)

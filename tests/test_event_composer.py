@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from socialnet.extensions import db
-from socialnet.models import Post
+from socialnet.models import EventDetails, Post
 from tests.web import form, html_of
 
 
@@ -70,3 +70,53 @@ def test_an_event_in_a_group_from_its_page(signed_in, employee, fred, make_group
     )
     assert outsider.status_code == 302
     assert db.session.query(Post).filter_by(title="Sneaky").count() == 0
+
+
+def test_the_composer_takes_seats_an_online_link_and_an_answer_deadline(signed_in, employee):
+    """As POST /api/v1/events does: capacity, online_url, rsvp_closes_at (browser's zone)."""
+    client = signed_in(employee)
+    page = html_of(client.get("/"))
+    for name in ("online_url", "capacity", "rsvp_closes_at"):
+        assert f'name="{name}"' in page
+    sent = form(
+        client,
+        "/events/new",
+        title="Webinar",
+        starts_at=_local(0),
+        ends_at=_local(1),
+        online_url="https://meet.example.com/abc",
+        capacity="25",
+        rsvp_closes_at=_local(-5),
+        tz_offset="-60",
+        next="/",
+    )
+    assert sent.status_code == 302
+    post = db.session.query(Post).filter_by(kind="event", title="Webinar").one()
+    details = db.session.get(EventDetails, post.id)
+    assert details.online_url == "https://meet.example.com/abc" and details.capacity == 25
+    assert details.rsvp_closes_at == details.starts_at - timedelta(hours=5)
+
+
+def test_refused_seats_link_or_deadline_come_back_filled(signed_in, employee):
+    client = signed_in(employee)
+    cases = (
+        {"capacity": "0"},
+        {"capacity": "many"},
+        {"online_url": "javascript:alert(1)"},
+        {"rsvp_closes_at": _local(3)},  # after the start
+    )
+    for bad in cases:
+        sent = form(
+            client,
+            "/events/new",
+            title="Refused",
+            starts_at=_local(0),
+            ends_at=_local(1),
+            next="/",
+            **bad,
+        )
+        assert sent.status_code == 302 and sent.headers["Location"].endswith("/#event-composer")
+        page = html_of(client.get("/"))
+        assert 'value="Refused"' in page, bad
+        assert 'class="flash flash-error"' in page, bad
+    assert db.session.query(Post).filter_by(kind="event").count() == 0

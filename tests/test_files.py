@@ -349,12 +349,37 @@ def test_feed_and_post_pages_show_attachments(api, signed_in, employee, fred):
     note = upload(me, b"notes", "notes.txt").get_json()
     me.post(f"/api/v1/posts/{pid}/comments", {"body": "notes", "file_ids": [note["id"]]})
 
-    page = signed_in(fred).get("/").get_data(as_text=True)
-    assert f'src="{image["thumbnail_url"]}"' in page
-    assert f'href="{doc["url"]}"' in page and "procedure.pdf" in page
-    assert "files.js" in page
-    permalink = signed_in(fred).get(f"/posts/{pid}").get_data(as_text=True)
-    assert f'href="{note["url"]}"' in permalink and "1 KB" in permalink
+    browser = signed_in(fred)
+    page = browser.get("/").get_data(as_text=True)
+    # pages link the browser's routes (GET /files/{id}/{name}), never the API's
+    assert f'src="/files/{image["id"]}/thumb/640"' in page
+    assert f'href="/files/{image["id"]}/team.png"' in page
+    assert f'href="/files/{doc["id"]}/procedure.pdf"' in page and "procedure.pdf" in page
+    assert "/api/v1/files/" not in page and "files.js" in page
+    permalink = browser.get(f"/posts/{pid}").get_data(as_text=True)
+    assert f'href="/files/{note["id"]}/notes.txt"' in permalink and "1 KB" in permalink
+    assert "/api/v1/files/" not in permalink
+    thumb = browser.get(f"/files/{image['id']}/thumb/640")
+    assert thumb.status_code == 200 and thumb.mimetype == "image/webp"
+    assert thumb.headers["X-Content-Type-Options"] == "nosniff"
+    thumb.close()
+    assert browser.get(f"/files/{doc['id']}/thumb/640").status_code == 404  # not an image
+
+
+def test_the_browser_thumbnail_is_as_private_as_its_post(
+    api, signed_in, employee, fred, make_group
+):
+    group = make_group("Board", visibility="private", members=(employee,))
+    me = api(employee)
+    image = upload(me, png_bytes(), "board.png").get_json()
+    sent = me.post("/api/v1/posts", {"body": "x", "file_ids": [image["id"]], "group_id": group.id})
+    assert sent.status_code == 201
+    url = f"/files/{image['id']}/thumb/640"
+    mine = signed_in(employee).get(url)
+    assert mine.status_code == 200
+    mine.close()
+    assert signed_in(fred).get(url).status_code == 404
+    assert signed_in(fred).get(f"/files/{image['id'] + 1000}/thumb/640").status_code == 404
 
 
 # --- account deletion --------------------------------------------------------------------

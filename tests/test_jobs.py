@@ -46,7 +46,7 @@ def test_jobs_run_publishes_what_is_due_and_only_once(app, api, cm, employee):
     assert [p["announcement"]["id"] for p in pinned] == [announcement_id]
 
 
-def test_jobs_run_celebrates_today_once(app, make_user, admin):
+def test_jobs_run_celebrates_today_once(app, make_user, admin, midday):
     from socialnet.models import Celebration
     from socialnet.services.celebrations import company_today
 

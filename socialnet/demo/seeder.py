@@ -124,8 +124,8 @@ def _create_people(rng: random.Random, now: datetime) -> list[User]:
         db.session.add(user)
     people = list(by_handle.values())
     # Someone always celebrates today, so the demo shows a birthday.
-    celebrant = people[-7]
-    celebrant.birth_month, celebrant.birth_day = now.month, now.day
+    celebrant, today = people[-7], company_today(now)
+    celebrant.birth_month, celebrant.birth_day = today.month, today.day
     celebrant.celebrate_birthday = True
     db.session.flush()
     return people

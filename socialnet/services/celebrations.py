@@ -29,7 +29,7 @@ from .. import policy, system_text
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from ..models import Celebration, CelebrationPerson, NotificationType, Post, User
-from ..models._time import utcnow
+from ..models._time import now_utc, utcnow
 from ..realtime.publisher import publish
 from ..serializers import celebration_dict, post_dict
 from . import attachments, notifications
@@ -48,7 +48,7 @@ def company_tz() -> ZoneInfo:
 
 def company_today(now: datetime | None = None) -> date:
     """The calendar day in the company's time zone at ``now`` (naive means UTC)."""
-    now = now or datetime.now(UTC)
+    now = now or now_utc()
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     return now.astimezone(company_tz()).date()

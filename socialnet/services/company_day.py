@@ -9,11 +9,12 @@ from flask import current_app
 
 from .. import policy
 from ..models import User
+from ..models._time import now_utc
 
 
 def company_today(now: datetime | None = None) -> date:
     """Today in the company's time zone at ``now`` (naive means UTC)."""
-    now = now or datetime.now(UTC)
+    now = now or now_utc()
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     zone = ZoneInfo(current_app.config.get("COMPANY_TIMEZONE") or "Europe/Paris")

@@ -59,7 +59,7 @@ from ..models import (
     Reaction,
     User,
 )
-from ..models._time import utcnow
+from ..models._time import now_utc, utcnow
 from ..realtime.publisher import after_commit
 from .celebrations import company_tz
 from .unique import insert_unless_taken
@@ -99,7 +99,7 @@ def _utc(day: date) -> datetime:
 
 def current_period(frequency: str, now: datetime | None = None) -> Period:
     """The period of ``frequency`` (``daily``/``weekly``) holding ``now`` (naive = UTC)."""
-    now = now or datetime.now(UTC)
+    now = now or now_utc()
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     today = now.astimezone(company_tz()).date()
@@ -110,7 +110,7 @@ def current_period(frequency: str, now: datetime | None = None) -> Period:
 
 def is_due(period: Period, now: datetime | None = None) -> bool:
     """Digests of ``period`` go out from ``DIGEST_SEND_HOUR`` (company time) of its first day."""
-    now = now or datetime.now(UTC)
+    now = now or now_utc()
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     hour = int(current_app.config.get("DIGEST_SEND_HOUR", 7))

@@ -65,6 +65,7 @@ def register_views(app: Flask) -> None:
     from .events import bp as events_bp
     from .feed import bp as feed_bp
     from .files import bp as files_bp
+    from .files import file_href, file_thumb
     from .groups import bp as groups_bp
     from .guests import bp as guests_bp
     from .knowledge import bp as knowledge_bp
@@ -111,6 +112,8 @@ def register_views(app: Flask) -> None:
     app.context_processor(moderation_globals.template_globals)
     app.add_template_filter(day)
     app.add_template_global(avatar_src)
+    app.add_template_global(file_href)
+    app.add_template_global(file_thumb)
 
     @app.context_processor
     def _globals():

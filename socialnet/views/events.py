@@ -14,6 +14,7 @@ from flask_login import login_required
 
 from ..downloads import calendar_download, site_address
 from ..errors import DomainError
+from ..models._time import now_utc
 from ..services import events
 from ..services.celebrations import company_tz
 from ..unit_of_work import attempt, commit, failed
@@ -30,7 +31,7 @@ def _month(raw: str | None) -> date:
             return date.fromisoformat(raw + "-01")
         except ValueError:
             pass
-    return datetime.now(company_tz()).date().replace(day=1)
+    return now_utc().astimezone(company_tz()).date().replace(day=1)
 
 
 def _local_day(iso_value: str) -> date:
@@ -61,7 +62,7 @@ def calendar_page():
         weeks=weeks,
         by_day=by_day,
         items=items,
-        today=datetime.now(company_tz()).date(),
+        today=now_utc().astimezone(company_tz()).date(),
         month_label=format_date(first, "LLLL y"),
         weekdays=[(format_date(d, "EEEE"), format_date(d, "EEE")) for d in weeks[0]],
         previous=previous.strftime("%Y-%m"),
@@ -96,6 +97,9 @@ def create_event():
         "starts_at": _publish_at(form.get("starts_at", ""), offset),
         "ends_at": _publish_at(form.get("ends_at", ""), offset),
         "location": form.get("location", ""),
+        "online_url": form.get("online_url", "").strip() or None,
+        "capacity": _capacity(form.get("capacity", "")),
+        "rsvp_closes_at": _publish_at(form.get("rsvp_closes_at", ""), offset),
         "group_id": int(raw_group) if raw_group.isascii() and raw_group.isdigit() else None,
     }
     back = form_next() or url_for("feed.home")
@@ -112,6 +116,15 @@ def create_event():
 
 EDIT_TEXT_FIELDS = ("title", "description", "location", "online_url")
 EDIT_TIME_FIELDS = ("starts_at", "ends_at", "rsvp_closes_at")
+
+
+def _capacity(raw: str) -> int | str | None:
+    """A form's seat count: a number, None when empty (no limit), else the text as typed
+    (the service says why it is refused)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else raw
 
 
 def _company_instant(raw: str) -> str | None:
@@ -143,10 +156,7 @@ def _edit_form_data() -> dict:
     data["online_url"] = data["online_url"] or None
     for name in EDIT_TIME_FIELDS:
         data[name] = _company_instant(form.get(name, ""))
-    raw = form.get("capacity", "").strip()
-    data["capacity"] = (
-        int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else raw
-    ) or None
+    data["capacity"] = _capacity(form.get("capacity", ""))
     return data
 
 

@@ -14,9 +14,11 @@ from flask_login import login_required
 from .. import policy
 from ..realtime.catchup import head_event_id
 from ..services import announcements, celebrations, comments, feed, kudos, onboarding, pages, posts
+from ..services.files import files_for_posts
 from ..text_keys import fold
 from ..unit_of_work import attempt, commit
 from ._common import FEED_PAGE, form_next, me, safe_next
+from .form_files import accept_files, kept_file_ids, sent_file_ids
 
 bp = Blueprint("feed", __name__)
 
@@ -99,9 +101,12 @@ def post(post_id: int):
 @bp.post("/posts/<id:post_id>/comments")
 @login_required
 def create_comment(post_id: int):
+    """A comment from the post page's form, with the files it sends (``files``)."""
+    accept_files()
     body = request.form.get("body", "")
     with attempt() as outcome:
-        comment = comments.do_create_comment(me(), post_id, {"body": body})
+        data = {"body": body, "file_ids": sent_file_ids(me())}
+        comment = comments.do_create_comment(me(), post_id, data)
     if outcome.failed:
         return _post_page(post_id, draft=body, status=outcome.status)
     return redirect(url_for("feed.post", post_id=post_id, _anchor=f"comment-{comment.id}"))
@@ -134,14 +139,20 @@ def react(post_id: int, kind: str):
 @bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_post(post_id: int):
+    """The author's edit page: the text, the files kept (``keep_file``) and added
+    (``files``); the list replaces the post's files, as ``file_ids`` does in the API."""
     post = pages.access_editable_post(me(), post_id)
+    attached = files_for_posts([post.id])[post.id]
     if request.method == "GET":
-        return render_template("edit_post.html", post=post, draft=post.body)
+        return render_template("edit_post.html", post=post, draft=post.body, attached=attached)
+    accept_files()
     body = request.form.get("body", "")
     with attempt() as outcome:
-        posts.do_edit_post(me(), post_id, {"body": body})
+        file_ids = kept_file_ids() + sent_file_ids(me())
+        posts.do_edit_post(me(), post_id, {"body": body, "file_ids": file_ids})
     if outcome.failed:
-        return render_template("edit_post.html", post=post, draft=body), outcome.status
+        page = render_template("edit_post.html", post=post, draft=body, attached=attached)
+        return page, outcome.status
     flash(_("Post updated."), "success")
     return redirect(url_for("feed.post", post_id=post_id))
 

@@ -294,6 +294,13 @@
     if (Array.isArray(comment.files)) setFiles(el, comment.files);
   }
 
+  /** The comment is its question's best answer (the card's best-answer block names it). */
+  function isBestAnswer(comment) {
+    if (typeof comment.is_best_answer === "boolean") return comment.is_best_answer;
+    const block = postEl(comment.post_id)?.querySelector('[data-field="best-answer"]');
+    return Boolean(block?.dataset.bestAnswerId) && Number(block.dataset.bestAnswerId) === Number(comment.id);
+  }
+
   function buildComment(comment) {
     const template = document.getElementById("comment-template");
     if (!template) return null;
@@ -313,6 +320,8 @@
     const created = $('[data-field="created"]', el);
     created.setAttribute("datetime", comment.created_at || "");
     fillComment(el, comment);
+    const badge = $('[data-field="best-answer-badge"]', el);
+    if (badge) badge.hidden = !isBestAnswer(comment);
     el.dataset.authorId = String(authorId);
     const edit = $('[data-field="edit"]', el);
     if (authorId === config.me) edit.href = `/comments/${id}/edit`;
@@ -1197,6 +1206,9 @@
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !window.fetch) return;
     let action = null;
+    // files chosen in the post page's comment form: the form itself sends them
+    const chosen = $('input[type="file"][name="files"]', form)?.files?.length;
+    if (form.id === "comment-form" && chosen) return;
     if (form.id === "composer") action = submitComposer;
     else if (form.id === "comment-form") action = submitComment;
     else if (form.classList.contains("reply-form")) action = submitReply;

@@ -12,6 +12,14 @@
     return _("%(num)s KB", { num: i18n.number(Math.max(1, Math.ceil(bytes / 1024))) });
   }
 
+  /* A file's page links (socialnet/views/files.py), not the API's: /files/{id}/{name}. */
+  function fileHref(f) {
+    return "/files/" + encodeURIComponent(f.id) + "/" + encodeURIComponent(f.name);
+  }
+  function thumbHref(f) {
+    return "/files/" + encodeURIComponent(f.id) + "/thumb/640";
+  }
+
   /* The files of a post or comment as templates/_files.html draws them (a grid of up to
    * four image thumbnails, then the other files with their sizes), built with textContent
    * only, for posts and comments that arrive live (app.js). Null when there are none. */
@@ -28,11 +36,11 @@
       images.slice(0, 4).forEach(function (f, i) {
         var link = document.createElement("a");
         link.className = "attachment-image";
-        link.href = f.url;
+        link.href = fileHref(f);
         link.target = "_blank";
         link.rel = "noopener";
         var img = document.createElement("img");
-        img.src = f.thumbnail_url;
+        img.src = thumbHref(f);
         img.alt = f.name;
         img.loading = "lazy";
         if (f.width && f.height) {
@@ -57,7 +65,7 @@
         var li = document.createElement("li");
         var link = document.createElement("a");
         link.className = "attachment-file";
-        link.href = f.url;
+        link.href = fileHref(f);
         link.setAttribute("download", "");
         link.textContent = f.name;
         var size = document.createElement("span");

@@ -52,3 +52,64 @@ def test_view_all_and_an_inline_reply_that_arrives_live(signed_in, person, web_s
     expect(ana_card.locator(".card-comment-list > li").last).to_contain_text("Count me in")
     expect(ana_card.get_by_role("link", name="View all 4 comments")).to_be_visible()
     expect(ana_card.locator('[data-field="comment-count"]')).to_have_text("4")
+
+
+def test_view_all_and_live_comments_show_files_and_the_best_answer(signed_in, person, web_server):
+    """Comments drawn by the script ("View all", live) look like the server's: their files,
+    linked by /files/{id}/{name}, and the best-answer badge on the chosen answer only."""
+    asker = person("Quinn Asks")
+    token = web_server.token_for(asker["email"], asker["password"])
+    title = f"Where is the VPN guide {uuid.uuid4().hex[:6]}?"
+    question = web_server.api(
+        "POST", "/api/v1/posts", token=token, json={"kind": "question", "title": title}
+    ).json()
+    qid = question["id"]
+    upload = web_server.api(
+        "POST", "/api/v1/files", token=token, files={"file": ("guide.txt", b"the guide")}
+    ).json()
+    ids = []
+    for body, files in (("On the wiki", [upload["id"]]), ("Ask IT", []), ("No idea", [])):
+        sent = web_server.api(
+            "POST",
+            f"/api/v1/posts/{qid}/comments",
+            token=token,
+            json={"body": body, "file_ids": files},
+        )
+        assert sent.status_code == 201, sent.text
+        ids.append(sent.json()["id"])
+    chosen = web_server.api(
+        "PUT", f"/api/v1/posts/{qid}/best-answer", token=token, json={"comment_id": ids[0]}
+    )
+    assert chosen.status_code == 200, chosen.text
+
+    page = signed_in(person("Rita Reads"))
+    page.reload()
+    card = page.locator(f"#post-{qid}")
+    comments = card.locator(".card-comment-list > li")
+    expect(comments).to_have_count(2)
+    card.get_by_role("link", name="View all 3 comments").click()
+    expect(comments).to_have_count(3)
+    first = comments.first
+    expect(first).to_contain_text("On the wiki")
+    expect(first.locator('[data-field="best-answer-badge"]')).to_be_visible()
+    link = first.locator("a.attachment-file")
+    expect(link).to_have_attribute("href", f"/files/{upload['id']}/guide.txt")
+    for other in (comments.nth(1), comments.nth(2)):
+        expect(other.locator('[data-field="best-answer-badge"]')).to_be_hidden()
+        expect(other.locator("a.attachment-file")).to_have_count(0)
+
+    more = web_server.api(
+        "POST", "/api/v1/files", token=token, files={"file": ("vpn.txt", b"vpn")}
+    ).json()
+    web_server.api(
+        "POST",
+        f"/api/v1/posts/{qid}/comments",
+        token=token,
+        json={"body": "Found it", "file_ids": [more["id"]]},
+    )
+    live = comments.last
+    expect(live).to_contain_text("Found it")
+    expect(live.locator("a.attachment-file")).to_have_attribute(
+        "href", f"/files/{more['id']}/vpn.txt"
+    )
+    expect(live.locator('[data-field="best-answer-badge"]')).to_be_hidden()

@@ -69,3 +69,36 @@ def test_one_composer_with_kinds_and_a_date_poll_at_390px(signed_in, person):
     card.get_by_role("button", name="Save my answers").click()
     expect(rows.nth(1)).to_contain_text("✓ 1")
     assert _fits(ana)
+
+
+def test_the_event_kind_takes_seats_an_online_link_and_an_answer_deadline(
+    signed_in, person, web_server
+):
+    """As POST /api/v1/events does: the composer's event form sends capacity, online_url and
+    rsvp_closes_at (times in the browser's zone), and the card shows them."""
+    organiser = person("Eve Organiser")
+    eve = signed_in(organiser)
+    tabs = eve.get_by_role("tablist", name="What would you like to share?")
+    tabs.get_by_role("tab", name="Event").click()
+    form = eve.locator("#event-composer")
+    expect(form).to_be_visible()
+    title = f"Webinar {uuid.uuid4().hex[:6]}"
+    day = (datetime.now() + timedelta(days=5)).strftime("%Y-%m-%d")
+    form.get_by_label("Title").fill(title)
+    form.get_by_label("Starts at").fill(f"{day}T10:00")
+    form.get_by_label("Ends at").fill(f"{day}T11:00")
+    form.get_by_label("Online link (optional)").fill("https://meet.example.com/webinar")
+    form.get_by_label("Seats (empty: no limit)").fill("25")
+    form.get_by_label("Answers close (optional)").fill(f"{day}T08:00")
+    form.get_by_role("button", name="Publish event").click()
+
+    card = eve.locator("article.post", has_text=title)
+    expect(card).to_be_visible()
+    expect(card.get_by_role("link", name="https://meet.example.com/webinar")).to_be_visible()
+    expect(card).to_contain_text("25 seats left")
+    post_id = int(card.get_attribute("id").removeprefix("post-"))
+    token = web_server.token_for(organiser["email"], organiser["password"])
+    event = web_server.api("GET", f"/api/v1/events/{post_id}", token=token).json()
+    starts = datetime.fromisoformat(event["starts_at"].replace("Z", "+00:00"))
+    closes = datetime.fromisoformat(event["rsvp_closes_at"].replace("Z", "+00:00"))
+    assert event["capacity"] == 25 and starts - closes == timedelta(hours=2)

@@ -14,6 +14,7 @@ from icalendar import Event as IcsEvent
 
 from ...errors import ValidationFailed
 from ...models import EditorialItem, User
+from ...models._time import now_utc
 from ..celebrations import company_tz
 from ..validation import check_filter_text, check_optional_id, parse_date
 from .items import item_dict, list_items
@@ -66,7 +67,7 @@ def check_span(view: Any, day: Any) -> Span:
     view = view or "month"
     if view not in VIEWS:
         raise ValidationFailed(_("view must be month or week."), fields={"view": "invalid"})
-    chosen = parse_date(day, "date") or datetime.now(company_tz()).date()
+    chosen = parse_date(day, "date") or now_utc().astimezone(company_tz()).date()
     if view == "week":
         first = chosen - timedelta(days=chosen.weekday())
         return Span(view, first, first + timedelta(days=7))

@@ -15,7 +15,7 @@ from ... import policy
 from ...errors import NotFound, ValidationFailed
 from ...extensions import db
 from ...models import EventDetails, EventRsvp, Post, User
-from ...models._time import utcnow
+from ...models._time import now_utc, utcnow
 from ...realtime.publisher import lock_event_log, publish
 from ...serializers import event_dict
 from .. import attachments
@@ -123,7 +123,7 @@ def _window(raw_from: str | None, raw_to: str | None) -> tuple[datetime, datetim
     first = parse_date(raw_from, "from")
     last = parse_date(raw_to, "to")
     if first is None:
-        first = datetime.now(zone).date() if last is None else last - timedelta(days=30)
+        first = now_utc().astimezone(zone).date() if last is None else last - timedelta(days=30)
     if last is None:
         last = first + timedelta(days=30)
     if last < first:
