@@ -106,6 +106,8 @@ def test_feedback_comes_at_the_end_once_signed_by_the_person(api, cm, employee, 
     answered = api(employee).post(url, {"answer": "My buddy helped most"})
     assert answered.status_code == 200
     assert answered.get_json()["feedback"]["answered"] is True
+    seen = api(manager).get(f"{API}/onboarding/journeys/{journey.id}").get_json()
+    assert seen["feedback"]["answered"] is True  # signed: nothing to hide
     assert api(employee).post(url, {"answer": "Again"}).status_code == 409
     db.session.expire_all()
     post = db.session.get(Post, db.session.get(OnboardingJourney, journey.id).feedback_post_id)
@@ -140,6 +142,39 @@ def test_anonymous_feedback_hides_the_author_everywhere(api, cm, admin, employee
     hr_export = api(admin).get(f"{API}/users/{cm.id}/export")
     hr_data = zipfile.ZipFile(io.BytesIO(hr_export.data)).read("data.json").decode()
     assert "Zorbo secret lesson" in hr_data and employee.display_name not in hr_data
+
+
+def test_anonymous_feedback_leaves_no_moment_to_match_with_the_post(
+    api, cm, admin, employee, manager, capture_events
+):
+    """Whether and when the person answered would name them: the moment the anonymous
+    post appears. Only they see ``answered``; the post and the journey keep the start of
+    the company's day; the export (theirs, or an admin's on their behalf) a boolean."""
+    journey = _start(cm, employee, manager, anonymous_feedback=True, feedback_question="Q?")
+    _finish(api, employee, journey)
+    onboarding.do_answer_feedback(employee, journey.id, {"answer": "Zorbo lesson"}, now=NOW)
+    db.session.commit()
+    db.session.expire_all()
+    midnight_in_paris = datetime(2026, 3, 1, 23, 0)  # 2 March 00:00 at UTC+1
+    post = db.session.scalar(select(Post).where(Post.kind == "feedback"))
+    assert post.created_at == midnight_in_paris
+    assert db.session.get(OnboardingJourney, journey.id).feedback_answered_at == midnight_in_paris
+    created = [e.payload for e in capture_events.events if e.type == "post.created"]
+    assert [e["data"]["created_at"][:19] for e in created] == ["2026-03-01T23:00:00"]
+    url = f"{API}/onboarding/journeys/{journey.id}"
+    assert api(employee).get(url).get_json()["feedback"]["answered"] is True
+    for viewer in (manager, cm, admin):
+        assert api(viewer).get(url).get_json()["feedback"] == {
+            "question": "Q?", "anonymous": True, "answered": None
+        }  # fmt: skip
+    listed = api(cm).get(f"{API}/onboarding/journeys").get_json()["items"]
+    assert [j["feedback"]["answered"] for j in listed] == [None]
+    exports = (api(employee), "/me/export"), (api(admin), f"/users/{employee.id}/export")
+    for client, path in exports:
+        archive = zipfile.ZipFile(io.BytesIO(client.get(f"{API}{path}").data))
+        entry = json.loads(archive.read("data.json"))["onboarding"]
+        assert entry["feedback_answered"] is True and entry["feedback_post_id"] is None
+        assert "feedback_answered_at" not in entry and "2026-03-01T23" not in json.dumps(entry)
 
 
 # --- figures -------------------------------------------------------------------------------

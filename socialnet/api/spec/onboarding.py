@@ -195,7 +195,13 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {
                     "question": {"type": "string"},
                     "anonymous": {"type": "boolean"},
-                    "answered": {"type": "boolean"},
+                    "answered": {
+                        "type": "boolean",
+                        "nullable": True,
+                        "description": "null: anonymous feedback, and the "
+                        "viewer is not the person (whether they answered is "
+                        "theirs alone)",
+                    },
                 },
             },
             "started_at": DATE_TIME,
