@@ -13,7 +13,15 @@ from sqlalchemy import select
 
 from socialnet.extensions import db
 from socialnet.jobs import run_due_jobs
-from socialnet.models import AuditLogEntry, Notification, OnboardingJourney, OnboardingStep, Post
+from socialnet.models import (
+    AuditLogEntry,
+    GroupMembership,
+    Notification,
+    OnboardingJourney,
+    OnboardingStep,
+    OnboardingTemplate,
+    Post,
+)
 from socialnet.services import onboarding
 from tests.conftest import PASSWORD
 from tests.onboarding_support import API, make_template, steps
@@ -175,6 +183,46 @@ def test_anonymous_feedback_leaves_no_moment_to_match_with_the_post(
         entry = json.loads(archive.read("data.json"))["onboarding"]
         assert entry["feedback_answered"] is True and entry["feedback_post_id"] is None
         assert "feedback_answered_at" not in entry and "2026-03-01T23" not in json.dumps(entry)
+
+
+def test_a_feedback_group_is_one_the_answer_can_be_posted_in(
+    api, cm, employee, manager, make_group
+):
+    """Signed answers are the person's posts (the knowledge base shows their author), and
+    only members post in a group: a signed answer goes to a public group, which the person
+    joins as they answer; a private group takes anonymous answers its signer can post in."""
+    private = make_group("HR lessons", visibility="private", members=(cm,))
+    closed = make_group("Closed lessons", visibility="private")
+    templates = f"{API}/onboarding/templates"
+    body = {"name": "T", "steps": steps(), "feedback_question": "Q?"}
+    refused = api(cm).post(
+        templates, {**body, "feedback_group_id": private.id}, headers={"Accept-Language": "fr"}
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["fields"] == {"feedback_group_id": "not_public"}
+    assert "groupe public" in refused.get_json()["message"]
+    unsigned = api(cm).post(
+        templates, {**body, "feedback_group_id": closed.id, "anonymous_feedback": True}
+    )
+    assert unsigned.status_code == 422
+    assert unsigned.get_json()["fields"] == {"feedback_group_id": "signer_not_member"}
+    assert db.session.query(OnboardingTemplate).count() == 0
+    anonymous = make_template(api(cm), feedback_group_id=private.id, anonymous_feedback=True)
+    made_signed = api(cm).patch(f"{templates}/{anonymous['id']}", {"anonymous_feedback": False})
+    assert made_signed.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(OnboardingTemplate, anonymous["id"]).anonymous_feedback is True
+    # a public group the new joiner is not in: they join it as they answer
+    public = make_group("Lessons learned", visibility="public")
+    journey = _start(cm, employee, manager, feedback_question="Q?", feedback_group_id=public.id)
+    _finish(api, employee, journey)
+    url = f"{API}/onboarding/journeys/{journey.id}/feedback"
+    answered = api(employee).post(url, {"answer": "Zorbo in the open"})
+    assert answered.status_code == 200, answered.get_json()
+    db.session.expire_all()
+    post = db.session.get(Post, db.session.get(OnboardingJourney, journey.id).feedback_post_id)
+    assert (post.author_id, post.group_id) == (employee.id, public.id)
+    assert db.session.get(GroupMembership, (public.id, employee.id)) is not None
 
 
 # --- figures -------------------------------------------------------------------------------

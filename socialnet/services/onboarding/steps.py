@@ -21,7 +21,7 @@ from sqlalchemy import select
 from ... import policy
 from ...errors import Conflict, Forbidden, NotFound
 from ...extensions import db
-from ...models import OnboardingJourney, OnboardingStep, OnboardingTemplate, User
+from ...models import Group, OnboardingJourney, OnboardingStep, OnboardingTemplate, User
 from ...models._time import utcnow
 from ...models.onboarding import ANSWER_MAX
 from ..celebrations import company_tz
@@ -30,6 +30,7 @@ from ..groups.membership import do_join
 from ..knowledge import do_create_feedback
 from ..validation import check_known_fields, check_text
 from .journeys import access_journey
+from .templates import feedback_signer
 
 FEEDBACK_TOPIC = "onboarding"
 
@@ -96,19 +97,21 @@ def _anonymous_author(journey: OnboardingJourney) -> User:
     template = (
         db.session.get(OnboardingTemplate, journey.template_id) if journey.template_id else None
     )
-    author = (
-        db.session.get(User, template.created_by_id)
-        if template and template.created_by_id
-        else None
-    )
-    if author is not None and policy.can_manage_onboarding(author):
-        return author
-    admin = db.session.scalar(
-        select(User).where(policy.administrators_filter()).order_by(User.id).limit(1)
-    )
-    if admin is None:
+    signer = feedback_signer(template)
+    if signer is None:
         raise Conflict(_("Nobody can receive this feedback right now: try again later."))
-    return admin
+    return signer
+
+
+def _join_feedback_group(user: User, journey: OnboardingJourney) -> None:
+    """A signed answer is ``user``'s post: they join the (public) feedback group first, as
+    a group step does. A group made private since is left to the posting check."""
+    group_id = journey.feedback_group_id
+    if group_id is None or policy.is_group_member(user, group_id):
+        return
+    group = db.session.get(Group, group_id)
+    if group is not None and policy.is_public_group(group) and not group.is_archived:
+        do_join(user, group_id)
 
 
 def start_of_company_day(now: datetime) -> datetime:
@@ -122,11 +125,13 @@ def do_answer_feedback(
 ) -> OnboardingJourney:
     """Answer the final question (``{"answer"}``), once, after every step is done: the
     answer is published as a ``feedback`` post (lessons learned, topic #onboarding) in the
-    template's feedback group, signed by the person — or, if the template says anonymous,
-    by HR, with no link back to the person and dated at the start of the company's day
-    (see the module docstring). ``now``: naive UTC, default the clock. Flushes.
+    template's feedback group (joined first if public), signed by the person — or, if the
+    template says anonymous, by HR, with no link back to the person and dated at the start
+    of the company's day (see the module docstring). ``now``: naive UTC, default the clock.
+    Flushes.
 
     :raise Conflict: steps remain, or already answered. :raise ValidationFailed: no answer.
+    :raise Forbidden: the group was made private since and they are not a member.
     """
     journey, _person = access_journey(user, journey_id)
     if journey.user_id != user.id:
@@ -137,7 +142,11 @@ def do_answer_feedback(
         raise Conflict(_("Finish the steps of your journey first."), fields={"answer": "early"})
     if journey.feedback_answered_at is not None:
         raise Conflict(_("You have already answered."), fields={"answer": "done"})
-    author = _anonymous_author(journey) if journey.anonymous_feedback else user
+    if journey.anonymous_feedback:
+        author = _anonymous_author(journey)
+    else:
+        author = user
+        _join_feedback_group(user, journey)
     now = now or utcnow()
     dated = start_of_company_day(now) if journey.anonymous_feedback else now
     with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
