@@ -239,9 +239,11 @@ def test_onboarding_figures(api, cm, employee, manager, make_user, fred):
         step.completed_at = datetime(2026, 2, 26, 10, 0)
     first.completed_at = datetime(2026, 2, 26, 10, 0)
     db.session.commit()
+    first.feedback_answered_at = datetime(2026, 2, 26, 23, 0)
+    db.session.commit()
     figures = onboarding.onboarding_figures(NOW.date())
     assert (figures["in_progress"], figures["completed"], figures["total"]) == (1, 1, 2)
-    assert figures["completion_rate"] == 0.5
+    assert figures["completion_rate"] == 0.5 and figures["feedback_answered"] == 1
     # the handbook: late in both (done late, and undone past due); the question: never
     assert figures["late_steps"] == [
         {"template_name": "Welcome", "title": "Read the handbook", "late": 2, "total": 2,
