@@ -226,6 +226,32 @@ def test_person_manager_buddy_and_hr_see_the_journey_others_get_404(
         == 404  # fmt: skip
 
 
+def test_only_the_new_joiner_ticks_the_others_who_see_it_get_403_nothing_written(
+    api, cm, employee, manager, colleague, fred, admin
+):
+    """Issue #19: the checklist is the new joiner's; their manager and buddy (and HR) see
+    the progress, they do not tick for them (403: they see the journey); Fred gets 404."""
+    journey = _started(api, cm, employee, colleague)
+    url = f"{API}/onboarding/journeys/{journey['id']}"
+    step = journey["steps"][0]["id"]
+    for reader in (manager, colleague, cm, admin):
+        refused = api(reader).post(f"{url}/steps/{step}")
+        assert refused.status_code == 403, refused.get_json()
+        assert refused.get_json()["message"] == (
+            "Only the new joiner ticks the steps of their journey."
+        )
+        assert api(reader).get(url).get_json()["can_complete"] is False
+    assert api(fred).post(f"{url}/steps/{step}").status_code == 404
+    assert api(fred).call("DELETE", f"{url}/steps/{step}").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(OnboardingStep, step).completed_at is None
+    assert api(employee).post(f"{url}/steps/{step}").status_code == 200
+    for reader in (manager, colleague, cm):
+        assert api(reader).call("DELETE", f"{url}/steps/{step}").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(OnboardingStep, step).completed_at is not None
+
+
 def test_guests_have_no_journey_and_see_no_template(api, cm, make_user, make_group):
     make_template(api(cm))
     group = make_group("Project")

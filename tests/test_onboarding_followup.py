@@ -13,7 +13,15 @@ from sqlalchemy import select
 
 from socialnet.extensions import db
 from socialnet.jobs import run_due_jobs
-from socialnet.models import AuditLogEntry, Notification, OnboardingJourney, OnboardingStep, Post
+from socialnet.models import (
+    AuditLogEntry,
+    GroupMembership,
+    Notification,
+    OnboardingJourney,
+    OnboardingStep,
+    OnboardingTemplate,
+    Post,
+)
 from socialnet.services import onboarding
 from tests.conftest import PASSWORD
 from tests.onboarding_support import API, make_template, steps
@@ -106,6 +114,8 @@ def test_feedback_comes_at_the_end_once_signed_by_the_person(api, cm, employee, 
     answered = api(employee).post(url, {"answer": "My buddy helped most"})
     assert answered.status_code == 200
     assert answered.get_json()["feedback"]["answered"] is True
+    seen = api(manager).get(f"{API}/onboarding/journeys/{journey.id}").get_json()
+    assert seen["feedback"]["answered"] is True  # signed: nothing to hide
     assert api(employee).post(url, {"answer": "Again"}).status_code == 409
     db.session.expire_all()
     post = db.session.get(Post, db.session.get(OnboardingJourney, journey.id).feedback_post_id)
@@ -142,6 +152,79 @@ def test_anonymous_feedback_hides_the_author_everywhere(api, cm, admin, employee
     assert "Zorbo secret lesson" in hr_data and employee.display_name not in hr_data
 
 
+def test_anonymous_feedback_leaves_no_moment_to_match_with_the_post(
+    api, cm, admin, employee, manager, capture_events
+):
+    """Whether and when the person answered would name them: the moment the anonymous
+    post appears. Only they see ``answered``; the post and the journey keep the start of
+    the company's day; the export (theirs, or an admin's on their behalf) a boolean."""
+    journey = _start(cm, employee, manager, anonymous_feedback=True, feedback_question="Q?")
+    _finish(api, employee, journey)
+    onboarding.do_answer_feedback(employee, journey.id, {"answer": "Zorbo lesson"}, now=NOW)
+    db.session.commit()
+    db.session.expire_all()
+    midnight_in_paris = datetime(2026, 3, 1, 23, 0)  # 2 March 00:00 at UTC+1
+    post = db.session.scalar(select(Post).where(Post.kind == "feedback"))
+    assert post.created_at == midnight_in_paris
+    assert db.session.get(OnboardingJourney, journey.id).feedback_answered_at == midnight_in_paris
+    created = [e.payload for e in capture_events.events if e.type == "post.created"]
+    assert [e["data"]["created_at"][:19] for e in created] == ["2026-03-01T23:00:00"]
+    url = f"{API}/onboarding/journeys/{journey.id}"
+    assert api(employee).get(url).get_json()["feedback"]["answered"] is True
+    for viewer in (manager, cm, admin):
+        assert api(viewer).get(url).get_json()["feedback"] == {
+            "question": "Q?", "anonymous": True, "answered": None
+        }  # fmt: skip
+    listed = api(cm).get(f"{API}/onboarding/journeys").get_json()["items"]
+    assert [j["feedback"]["answered"] for j in listed] == [None]
+    exports = (api(employee), "/me/export"), (api(admin), f"/users/{employee.id}/export")
+    for client, path in exports:
+        archive = zipfile.ZipFile(io.BytesIO(client.get(f"{API}{path}").data))
+        entry = json.loads(archive.read("data.json"))["onboarding"]
+        assert entry["feedback_answered"] is True and entry["feedback_post_id"] is None
+        assert "feedback_answered_at" not in entry and "2026-03-01T23" not in json.dumps(entry)
+
+
+def test_a_feedback_group_is_one_the_answer_can_be_posted_in(
+    api, cm, employee, manager, make_group
+):
+    """Signed answers are the person's posts (the knowledge base shows their author), and
+    only members post in a group: a signed answer goes to a public group, which the person
+    joins as they answer; a private group takes anonymous answers its signer can post in."""
+    private = make_group("HR lessons", visibility="private", members=(cm,))
+    closed = make_group("Closed lessons", visibility="private")
+    templates = f"{API}/onboarding/templates"
+    body = {"name": "T", "steps": steps(), "feedback_question": "Q?"}
+    refused = api(cm).post(
+        templates, {**body, "feedback_group_id": private.id}, headers={"Accept-Language": "fr"}
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["fields"] == {"feedback_group_id": "not_public"}
+    assert "groupe public" in refused.get_json()["message"]
+    unsigned = api(cm).post(
+        templates, {**body, "feedback_group_id": closed.id, "anonymous_feedback": True}
+    )
+    assert unsigned.status_code == 422
+    assert unsigned.get_json()["fields"] == {"feedback_group_id": "signer_not_member"}
+    assert db.session.query(OnboardingTemplate).count() == 0
+    anonymous = make_template(api(cm), feedback_group_id=private.id, anonymous_feedback=True)
+    made_signed = api(cm).patch(f"{templates}/{anonymous['id']}", {"anonymous_feedback": False})
+    assert made_signed.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(OnboardingTemplate, anonymous["id"]).anonymous_feedback is True
+    # a public group the new joiner is not in: they join it as they answer
+    public = make_group("Lessons learned", visibility="public")
+    journey = _start(cm, employee, manager, feedback_question="Q?", feedback_group_id=public.id)
+    _finish(api, employee, journey)
+    url = f"{API}/onboarding/journeys/{journey.id}/feedback"
+    answered = api(employee).post(url, {"answer": "Zorbo in the open"})
+    assert answered.status_code == 200, answered.get_json()
+    db.session.expire_all()
+    post = db.session.get(Post, db.session.get(OnboardingJourney, journey.id).feedback_post_id)
+    assert (post.author_id, post.group_id) == (employee.id, public.id)
+    assert db.session.get(GroupMembership, (public.id, employee.id)) is not None
+
+
 # --- figures -------------------------------------------------------------------------------
 
 
@@ -156,9 +239,11 @@ def test_onboarding_figures(api, cm, employee, manager, make_user, fred):
         step.completed_at = datetime(2026, 2, 26, 10, 0)
     first.completed_at = datetime(2026, 2, 26, 10, 0)
     db.session.commit()
+    first.feedback_answered_at = datetime(2026, 2, 26, 23, 0)
+    db.session.commit()
     figures = onboarding.onboarding_figures(NOW.date())
     assert (figures["in_progress"], figures["completed"], figures["total"]) == (1, 1, 2)
-    assert figures["completion_rate"] == 0.5
+    assert figures["completion_rate"] == 0.5 and figures["feedback_answered"] == 1
     # the handbook: late in both (done late, and undone past due); the question: never
     assert figures["late_steps"] == [
         {"template_name": "Welcome", "title": "Read the handbook", "late": 2, "total": 2,

@@ -58,7 +58,8 @@ class OnboardingJourney(db.Model):
     """One person's journey (one per person). ``completed_at``: every step done.
 
     When the feedback is anonymous, nothing here links the person to their answer:
-    only ``feedback_answered_at`` is kept (``feedback_post_id`` stays empty)."""
+    ``feedback_post_id`` stays empty and ``feedback_answered_at`` holds the start of the
+    company's day, like the post's ``created_at`` (no second to match them by)."""
 
     __tablename__ = "onboarding_journeys"
     __table_args__ = (

@@ -184,6 +184,11 @@ SCHEMAS: dict[str, Any] = {
                 "completed": COUNT,
                 "total": COUNT,
                 "completion_rate": {"type": "number", "minimum": 0, "maximum": 1},
+                "feedback_answered": {
+                    **COUNT,
+                    "description": "journeys whose final question was answered (anonymous "
+                    "or not): who answered an anonymous one is shown to nobody but them",
+                },
                 "late_steps": {
                     "type": "array",
                     "items": _obj(

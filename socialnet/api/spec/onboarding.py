@@ -34,7 +34,10 @@ from .common import (
     ref,
 )
 
-R422 = error_response("Refused: a negative day offset, a deactivated buddy or the person themself")
+R422 = error_response(
+    "Refused: a negative day offset, a feedback group the answers cannot be posted in, a "
+    "deactivated buddy or the person themself"
+)
 COUNT = {"type": "integer", "minimum": 0}
 DAY = {"type": "string", "format": "date"}
 NULLABLE_ID = {"type": "integer", "nullable": True}
@@ -82,7 +85,10 @@ _TEMPLATE_FIELDS: dict[str, Any] = {
                           "description": "null or empty: no final question"},
     "anonymous_feedback": {"type": "boolean"},
     "feedback_group_id": {**NULLABLE_ID, "description": "where answers become lessons learned "
-                          "(null: the company space)"},
+                          "(null: the company space); a public group when the answers are "
+                          "signed (the person joins it as they answer), else 422 not_public; "
+                          "when anonymous, one the template's author can post in, else 422 "
+                          "signer_not_member"},
 }  # fmt: skip
 
 SCHEMAS: dict[str, Any] = {
@@ -195,7 +201,13 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {
                     "question": {"type": "string"},
                     "anonymous": {"type": "boolean"},
-                    "answered": {"type": "boolean"},
+                    "answered": {
+                        "type": "boolean",
+                        "nullable": True,
+                        "description": "null: anonymous feedback, and the "
+                        "viewer is not the person (whether they answered is "
+                        "theirs alone)",
+                    },
                 },
             },
             "started_at": DATE_TIME,

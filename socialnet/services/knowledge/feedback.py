@@ -10,6 +10,7 @@ hashtags, so a summary appears on its topics' pages and in the knowledge base by
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,6 +21,7 @@ from ... import policy
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...models import FEEDBACK_SECTIONS, FeedbackSummary, NotificationType, Post, PostHashtag, User
+from ...models._time import utcnow
 from ...realtime.publisher import publish
 from ...serializers import post_dict
 from .. import attachments, notifications
@@ -93,10 +95,12 @@ def markdown_of(sections: dict[str, str], topics: list[str]) -> str:
     return "\n\n".join(parts)
 
 
-def do_create_feedback(user: User, data: Any) -> Post:
+def do_create_feedback(user: User, data: Any, *, created_at: datetime | None = None) -> Post:
     """Publish a feedback summary ``{"title", "context", "what_worked", "what_did_not",
     "lessons", "next_steps", "topics", "group_id"}`` (in a group, or for the company) and
-    publish ``post.created`` to its audience. All or nothing.
+    publish ``post.created`` to its audience. All or nothing. ``created_at`` (naive UTC,
+    default now): an anonymous onboarding answer is dated at the start of its day, so its
+    moment does not name its writer (``onboarding.steps``).
 
     :raise ValidationFailed: see :func:`check_feedback`; an unknown or invisible group.
     :raise Forbidden: muted, not a member of the group, or the group is archived.
@@ -114,6 +118,7 @@ def do_create_feedback(user: User, data: Any) -> Post:
         title=screening.texts["title"],
         body="",
         body_html="",
+        created_at=created_at or utcnow(),
     )
     db.session.add(post)
     db.session.flush()

@@ -17,14 +17,19 @@ LATE_STEPS_SHOWN = 10
 
 
 def onboarding_figures(today: date) -> dict[str, Any]:
-    """``{"in_progress", "completed", "total", "completion_rate", "late_steps"}``;
-    ``completion_rate`` is completed / total (0 when there is none), rounded to 3 places;
+    """``{"in_progress", "completed", "total", "completion_rate", "feedback_answered",
+    "late_steps"}``; ``completion_rate`` is completed / total (0 when there is none),
+    rounded to 3 places; ``feedback_answered`` counts the final questions answered (HR's
+    only view of who answered an anonymous one: a count, see ``reading.journey_dict``);
     ``late_steps`` lists ``{"template_name", "title", "late", "total", "late_rate"}``,
     the most often late first."""
     active = and_(User.id == OnboardingJourney.user_id, User.active.is_(True))
     done = func.sum(case((OnboardingJourney.completed_at.is_not(None), 1), else_=0))
-    total, completed = db.session.execute(
-        select(func.count(OnboardingJourney.id), func.coalesce(done, 0)).join(User, active)
+    answered = func.sum(case((OnboardingJourney.feedback_answered_at.is_not(None), 1), else_=0))
+    total, completed, feedback_answered = db.session.execute(
+        select(
+            func.count(OnboardingJourney.id), func.coalesce(done, 0), func.coalesce(answered, 0)
+        ).join(User, active)
     ).one()
     late = or_(
         and_(OnboardingStep.completed_at.is_(None), OnboardingStep.due_on < today),
@@ -50,6 +55,7 @@ def onboarding_figures(today: date) -> dict[str, Any]:
         "completed": int(completed),
         "total": int(total),
         "completion_rate": round(int(completed) / int(total), 3) if total else 0.0,
+        "feedback_answered": int(feedback_answered),
         "late_steps": [
             {
                 "template_name": name,

@@ -81,12 +81,20 @@ def _suggested_groups(viewer: User, person: User, steps: list[OnboardingStep]) -
     ]
 
 
+def _answered(viewer: User, journey: OnboardingJourney) -> bool | None:
+    if journey.anonymous_feedback and viewer.id != journey.user_id:
+        return None
+    return journey.feedback_answered_at is not None
+
+
 def journey_dict(
     viewer: User, journey: OnboardingJourney, person: User, today: date | None = None
 ) -> dict[str, Any]:
     """The one shape of a journey (API, pages). The feedback's answer is never in it; the
     answers to question steps are the person's and HR's (the manager and buddy see that
-    the step is done)."""
+    the step is done). When the feedback is anonymous, whether it was answered is the
+    person's alone (``answered`` is null for everyone else): it would tell who wrote the
+    anonymous post that appeared at that moment."""
     today = today or company_today()
     steps = _steps(journey.id)
     done = sum(1 for s in steps if s.completed_at is not None)
@@ -112,7 +120,7 @@ def journey_dict(
         "feedback": {
             "question": journey.feedback_question,
             "anonymous": journey.anonymous_feedback,
-            "answered": journey.feedback_answered_at is not None,
+            "answered": _answered(viewer, journey),
         },
         "started_at": iso(journey.started_at),
         "completed_at": iso(journey.completed_at),
@@ -141,7 +149,8 @@ def describe_journeys(viewer: User, *, in_progress_only: bool = False) -> list[d
 def export_entry(user: User) -> dict[str, Any] | None:
     """``user``'s journey for their personal-data export: the steps as they did them and
     their answers to question steps. An anonymous feedback answer is not linked to them,
-    so it is not there (only when they answered)."""
+    so it is not there; nor is when they answered (an administrator exports this on the
+    person's behalf, and the moment would match the anonymous post's): a boolean only."""
     journey = db.session.scalar(
         select(OnboardingJourney).where(OnboardingJourney.user_id == user.id)
     )
@@ -153,7 +162,7 @@ def export_entry(user: User) -> dict[str, Any] | None:
         "buddy_id": journey.buddy_id,
         "started_at": iso(journey.started_at),
         "completed_at": iso(journey.completed_at),
-        "feedback_answered_at": iso(journey.feedback_answered_at),
+        "feedback_answered": journey.feedback_answered_at is not None,
         "feedback_post_id": journey.feedback_post_id,
         "steps": [
             {

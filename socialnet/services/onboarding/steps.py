@@ -3,11 +3,15 @@ final feedback question, whose answer becomes a lessons-learned entry (a ``feedb
 post) for HR.
 
 Anonymous feedback: the post is signed by the template's author (or the first active
-administrator), the journey keeps only *when* it was answered, and nothing is audited,
-so the person's name reaches no API, export or audit line.
+administrator), nothing is audited, and no moment links it to the person: the post and
+the journey's ``feedback_answered_at`` are dated at the start of the company's day, and
+only the person sees that they answered (``reading.journey_dict``), so their name
+reaches no API, export or audit line, and no timestamp can be matched with the post's.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, time
 
 from flask import current_app
 from flask_babel import force_locale
@@ -17,13 +21,16 @@ from sqlalchemy import select
 from ... import policy
 from ...errors import Conflict, Forbidden, NotFound
 from ...extensions import db
-from ...models import OnboardingJourney, OnboardingStep, OnboardingTemplate, User
+from ...models import Group, OnboardingJourney, OnboardingStep, OnboardingTemplate, User
 from ...models._time import utcnow
 from ...models.onboarding import ANSWER_MAX
+from ..celebrations import company_tz
+from ..company_day import company_today
 from ..groups.membership import do_join
 from ..knowledge import do_create_feedback
 from ..validation import check_known_fields, check_text
 from .journeys import access_journey
+from .templates import feedback_signer
 
 FEEDBACK_TOPIC = "onboarding"
 
@@ -90,28 +97,41 @@ def _anonymous_author(journey: OnboardingJourney) -> User:
     template = (
         db.session.get(OnboardingTemplate, journey.template_id) if journey.template_id else None
     )
-    author = (
-        db.session.get(User, template.created_by_id)
-        if template and template.created_by_id
-        else None
-    )
-    if author is not None and policy.can_manage_onboarding(author):
-        return author
-    admin = db.session.scalar(
-        select(User).where(policy.administrators_filter()).order_by(User.id).limit(1)
-    )
-    if admin is None:
+    signer = feedback_signer(template)
+    if signer is None:
         raise Conflict(_("Nobody can receive this feedback right now: try again later."))
-    return admin
+    return signer
 
 
-def do_answer_feedback(user: User, journey_id: int, data: object) -> OnboardingJourney:
+def _join_feedback_group(user: User, journey: OnboardingJourney) -> None:
+    """A signed answer is ``user``'s post: they join the (public) feedback group first, as
+    a group step does. A group made private since is left to the posting check."""
+    group_id = journey.feedback_group_id
+    if group_id is None or policy.is_group_member(user, group_id):
+        return
+    group = db.session.get(Group, group_id)
+    if group is not None and policy.is_public_group(group) and not group.is_archived:
+        do_join(user, group_id)
+
+
+def start_of_company_day(now: datetime) -> datetime:
+    """The instant (naive UTC) the company's day holding ``now`` (naive UTC) began."""
+    midnight = datetime.combine(company_today(now), time(), tzinfo=company_tz())
+    return midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def do_answer_feedback(
+    user: User, journey_id: int, data: object, *, now: datetime | None = None
+) -> OnboardingJourney:
     """Answer the final question (``{"answer"}``), once, after every step is done: the
     answer is published as a ``feedback`` post (lessons learned, topic #onboarding) in the
-    template's feedback group, signed by the person — or, if the template says anonymous,
-    by HR, with no link back to the person. Flushes.
+    template's feedback group (joined first if public), signed by the person — or, if the
+    template says anonymous, by HR, with no link back to the person and dated at the start
+    of the company's day (see the module docstring). ``now``: naive UTC, default the clock.
+    Flushes.
 
     :raise Conflict: steps remain, or already answered. :raise ValidationFailed: no answer.
+    :raise Forbidden: the group was made private since and they are not a member.
     """
     journey, _person = access_journey(user, journey_id)
     if journey.user_id != user.id:
@@ -122,7 +142,13 @@ def do_answer_feedback(user: User, journey_id: int, data: object) -> OnboardingJ
         raise Conflict(_("Finish the steps of your journey first."), fields={"answer": "early"})
     if journey.feedback_answered_at is not None:
         raise Conflict(_("You have already answered."), fields={"answer": "done"})
-    author = _anonymous_author(journey) if journey.anonymous_feedback else user
+    if journey.anonymous_feedback:
+        author = _anonymous_author(journey)
+    else:
+        author = user
+        _join_feedback_group(user, journey)
+    now = now or utcnow()
+    dated = start_of_company_day(now) if journey.anonymous_feedback else now
     with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
         title = _("Onboarding feedback: %(journey)s", journey=journey.template_name)
     post = do_create_feedback(
@@ -134,8 +160,9 @@ def do_answer_feedback(user: User, journey_id: int, data: object) -> OnboardingJ
             "topics": [FEEDBACK_TOPIC],
             "group_id": journey.feedback_group_id,
         },
+        created_at=dated,
     )
-    journey.feedback_answered_at = utcnow()
+    journey.feedback_answered_at = dated
     journey.feedback_post_id = None if journey.anonymous_feedback else post.id
     db.session.flush()
     return journey

@@ -200,6 +200,52 @@ def _apply(actor: User, template: OnboardingTemplate, data: dict[str, Any]) -> N
         template.is_default = _check_bool(data["is_default"], "is_default")
 
 
+def feedback_signer(template: OnboardingTemplate | None) -> User | None:
+    """Who signs a template's anonymous answers: its author while they are HR, else the
+    first administrator (None: nobody can)."""
+    author = (
+        db.session.get(User, template.created_by_id)
+        if template and template.created_by_id
+        else None
+    )
+    if author is not None and policy.can_manage_onboarding(author):
+        return author
+    return db.session.scalar(
+        select(User).where(policy.administrators_filter()).order_by(User.id).limit(1)
+    )
+
+
+def _check_feedback_group(template: OnboardingTemplate) -> None:
+    """The group of the answers takes them: only members post in a group, and a signed
+    answer is the new joiner's own post (the knowledge base shows its author), so it goes
+    to a public group (they join it as they answer); an anonymous one is posted by
+    :func:`feedback_signer`, who must be able to post there.
+
+    :raise Unprocessable: ``not_public`` or ``signer_not_member`` on ``feedback_group_id``.
+    """
+    group = (
+        db.session.get(Group, template.feedback_group_id) if template.feedback_group_id else None
+    )
+    if group is None:
+        return
+    if not template.anonymous_feedback:
+        if not policy.is_public_group(group) or group.is_archived:
+            raise Unprocessable(
+                _("Answers signed by the new joiner go to a public group (they join it as "
+                  "they answer) or to the company space: choose one, or make the answers "
+                  "anonymous."),
+                fields={"feedback_group_id": "not_public"},
+            )  # fmt: skip
+        return
+    signer = feedback_signer(template)
+    if signer is None or not policy.can_post_in_group(signer, group.id):
+        raise Unprocessable(
+            _("Anonymous answers are posted by the template's author, who cannot post in "
+              "this group: choose a group they belong to."),
+            fields={"feedback_group_id": "signer_not_member"},
+        )  # fmt: skip
+
+
 def _keep_one_default(template: OnboardingTemplate) -> None:
     if template.is_default:
         db.session.execute(
@@ -214,7 +260,8 @@ def do_create_template(actor: User, data: Any) -> OnboardingTemplate:
     """Create a template from ``data`` (``name`` and ``steps`` required). Flushes.
 
     :raise Forbidden: not HR. :raise ValidationFailed: bad fields, unknown group or person.
-    :raise Unprocessable: a negative day offset.
+    :raise Unprocessable: a negative day offset; a feedback group the answers cannot be
+        posted in (see :func:`_check_feedback_group`).
     """
     check_can_manage(actor)
     data = check_known_fields(data, FIELDS)
@@ -225,6 +272,7 @@ def do_create_template(actor: User, data: Any) -> OnboardingTemplate:
         )
     template = OnboardingTemplate(created_by_id=actor.id, description="", steps=[])
     _apply(actor, template, data)
+    _check_feedback_group(template)
     db.session.add(template)
     db.session.flush()
     _keep_one_default(template)
@@ -240,10 +288,14 @@ def access_template(user: User, template_id: int) -> OnboardingTemplate:
 
 
 def do_update_template(actor: User, template_id: int, data: Any) -> OnboardingTemplate:
-    """Change some fields; journeys already started keep their copy of the steps."""
+    """Change some fields; journeys already started keep their copy of the steps.
+
+    :raise Unprocessable: as :func:`do_create_template`, the whole template checked again
+        (making the answers signed is refused while the group is private)."""
     template = access_template(actor, template_id)
     data = check_known_fields(data, FIELDS)
     _apply(actor, template, data)
+    _check_feedback_group(template)
     template.updated_at = utcnow()
     db.session.flush()
     _keep_one_default(template)
