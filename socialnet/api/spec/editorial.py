@@ -39,7 +39,12 @@ SCHEMAS: dict[str, Any] = {
                 "publish_at, then 'published' (or 'pending' in a pre-moderated group)",
             },
             "url": {"type": "string"},
-            "body_html": {"type": "string"},
+            "body_html": {
+                "type": "string",
+                "nullable": True,
+                "description": "null unless the caller may read the post's group and the "
+                "post is where the item is aimed",
+            },
             "question": {"type": "string", "nullable": True},
             "published_at": NULLABLE_DATE_TIME,
             "engagement": {

@@ -457,8 +457,15 @@ PATHS.update(
                 parameters=[ITEM_ID],
             ),
             "patch": operation(
-                "Change an editorial item (the whole item is checked again)",
-                {200: json_response(ref("EditorialItem")), 400: R400, 413: R413, **ERRORS},
+                "Change an editorial item (the whole item is checked again); its target "
+                "cannot change while its draft waits (409)",
+                {
+                    200: json_response(ref("EditorialItem")),
+                    400: R400,
+                    409: R409,
+                    413: R413,
+                    **ERRORS,
+                },
                 parameters=[ITEM_ID],
                 requestBody=json_body_of("EditorialItemUpdate"),
             ),

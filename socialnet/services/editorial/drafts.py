@@ -15,6 +15,7 @@ the row publishes, so two passes — or two processes — publish once.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -47,6 +48,10 @@ from .items import access_item
 #: Statuses an item may be in for its draft to be (re)written.
 WRITABLE = ("idea", "assigned", "draft", "scheduled")
 DRAFT = ModerationState.DRAFT.value
+#: The draft is where its item is aimed (both in the company space, or the same group).
+IN_ITS_PLACE = Post.group_id.is_not_distinct_from(EditorialItem.group_id)
+
+log = logging.getLogger(__name__)
 
 
 def _draft_post(item: EditorialItem) -> Post | None:
@@ -114,6 +119,7 @@ def due_item_ids(now: datetime) -> list[int]:
                 EditorialItem.publish_at <= now,
                 Post.moderation_state == DRAFT,
                 Post.deleted_at.is_(None),
+                IN_ITS_PLACE,
             )
             .order_by(EditorialItem.publish_at, EditorialItem.id)
             .limit(100)
@@ -150,10 +156,29 @@ def _screen(post: Post) -> watched_words.Screening:
         return watched_words.Screening(texts={}, hold=[_("a blocked word")])
 
 
+def _in_its_place(item_id: int) -> bool:
+    """The item's draft is in the item's target group (or both in the company space): a
+    draft is never published where the item does not say. Otherwise the item stays
+    ``scheduled``, unpublished, for the team to see (and it is logged)."""
+    item = db.session.get(EditorialItem, item_id)
+    post = db.session.get(Post, item.post_id) if item and item.post_id else None
+    if item is None or post is None or post.group_id == item.group_id:
+        return True
+    log.warning(
+        "editorial item %s not published: its draft %s is in group %s, the item aims at %s",
+        item.id,
+        post.id,
+        post.group_id,
+        item.group_id,
+    )
+    return False
+
+
 def do_publish_item(item_id: int, now: datetime | None = None) -> bool:
-    """Publish the item's draft if this pass claims it; True when it did."""
+    """Publish the item's draft if this pass claims it and the draft is where the item is
+    aimed (:func:`_in_its_place`); True when it did."""
     now = now or utcnow()
-    if not _claim(item_id, now):
+    if not _in_its_place(item_id) or not _claim(item_id, now):
         return False
     item = db.session.get(EditorialItem, item_id)
     db.session.refresh(item)

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from ... import policy
-from ...errors import Forbidden, NotFound, TooLarge, ValidationFailed
+from ...errors import Conflict, Forbidden, NotFound, TooLarge, ValidationFailed
 from ...extensions import db
 from ...models import EDITORIAL_STATUSES, EditorialItem, ModerationState, Poll, Post, User
 from ...models._time import utcnow
@@ -110,6 +110,11 @@ def _apply(user: User, item: EditorialItem, data: dict[str, Any]) -> None:
     kind, value, group_id = check_audience(
         user, data.get("target") or {"kind": "company"}, "target"
     )
+    moved = (kind, value, group_id) != (item.target_kind, item.target_value, item.group_id)
+    if item.id is not None and moved and _waiting_draft(item):
+        raise Conflict(
+            _("This item has a draft waiting: its target cannot change until it is published.")
+        )
     status = data.get("status") or ("assigned" if assignee else "idea")
     if status not in EDITORIAL_STATUSES:
         raise ValidationFailed(
@@ -174,17 +179,27 @@ def do_update_item(user: User, item_id: int, data: Any) -> EditorialItem:
     return item
 
 
-def draft_summary(item: EditorialItem) -> dict[str, Any] | None:
-    """What the item shows of its post: ``{"id", "kind", "state", "url", "body_html",
-    "question", "published_at", "engagement": {"reactions", "comments"}}``; None without
-    one. Only serialized for those who may see the item."""
+def _shows_text(viewer: User, item: EditorialItem, post: Post) -> bool:
+    """The post's text reaches ``viewer`` through the item only when the post is where the
+    item says (its group is the item's) and ``viewer`` may read that group."""
+    if post.group_id != item.group_id:
+        return False
+    return post.group_id is None or policy.can_read_group(viewer, post.group_id)
+
+
+def draft_summary(item: EditorialItem, viewer: User) -> dict[str, Any] | None:
+    """What the item shows ``viewer`` of its post: ``{"id", "kind", "state", "url",
+    "body_html", "question", "published_at", "engagement": {"reactions", "comments"}}``;
+    None without one. Only serialized for those who may see the item; ``body_html`` and
+    ``question`` are None unless :func:`_shows_text`."""
     if item.post_id is None:
         return None
     post = db.session.get(Post, item.post_id)
     if post is None or post.deleted_at is not None:
         return None
+    shown = _shows_text(viewer, item, post)
     question = None
-    if post.kind == "poll":
+    if shown and post.kind == "poll":
         question = db.session.scalar(select(Poll.question).where(Poll.post_id == post.id))
     counts = reaction_counts(post.id)
     return {
@@ -192,15 +207,15 @@ def draft_summary(item: EditorialItem) -> dict[str, Any] | None:
         "kind": post.kind,
         "state": post.moderation_state,
         "url": f"/posts/{post.id}",
-        "body_html": post.body_html,
+        "body_html": post.body_html if shown else None,
         "question": question,
         "published_at": iso(item.published_at),
         "engagement": {"reactions": sum(counts.values()), "comments": post.comment_count},
     }
 
 
-def item_dict(item: EditorialItem) -> dict[str, Any]:
-    """The item for those who may see it, with its draft or published post
+def item_dict(item: EditorialItem, viewer: User) -> dict[str, Any]:
+    """The item for ``viewer``, who may see it, with its draft or published post
     (:func:`draft_summary`) and that post's engagement."""
     assignee = db.session.get(User, item.assignee_id) if item.assignee_id else None
     return {
@@ -212,7 +227,7 @@ def item_dict(item: EditorialItem) -> dict[str, Any]:
         and item.status in ("idea", "assigned", "draft"),
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
-        "post": draft_summary(item),
+        "post": draft_summary(item, viewer),
     }
 
 

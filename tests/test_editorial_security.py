@@ -1,0 +1,93 @@
+"""Editorial calendar, security review: a draft never leaves the group it was written in
+(its item's target is frozen while it waits, the item shows its text only to those who
+may read that group, and the job loop never publishes it elsewhere)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from socialnet.extensions import db
+from socialnet.jobs import run_due_jobs
+from socialnet.models import EditorialItem, Post
+from socialnet.models._time import utcnow
+from tests.group_fixtures import API
+from tests.helpers import assert_error
+from tests.test_editorial_drafts import ITEMS, at, make_due, plan, write
+
+
+def _secret_draft(api, cm, employee, make_group, fred, admin):
+    """An item aimed at a secret group with a waiting draft, and ``fred`` a correspondent
+    outside the group."""
+    secret = make_group("Merger", visibility="secret", members=(cm, employee))
+    named = api(admin).put(
+        f"{API}/users/{fred.id}/correspondent", {"scope": "site", "value": "Paris"}
+    )
+    assert named.status_code == 200, named.get_json()
+    item = plan(api(cm), employee, target={"kind": "group", "value": secret.id})
+    written = write(api(employee), item, {"kind": "post", "body": "Merger with Acme"})
+    return secret, item, written["post"]["id"]
+
+
+def test_the_target_of_an_item_with_a_waiting_draft_cannot_change(
+    api, cm, employee, fred, admin, make_group
+):
+    secret, item, post_id = _secret_draft(api, cm, employee, make_group, fred, admin)
+    assert_error(api(fred).get(f"{ITEMS}/{item['id']}"), 404)
+    refused = assert_error(
+        api(cm).patch(f"{ITEMS}/{item['id']}", {"target": {"kind": "company"}}), 409
+    )
+    assert "draft" in refused["message"]
+    db.session.rollback()
+    stored = db.session.get(EditorialItem, item["id"])
+    assert (stored.target_kind, stored.group_id) == ("group", secret.id)
+    assert_error(api(fred).get(f"{ITEMS}/{item['id']}"), 404)
+    # other fields still change, the same target given again is no change
+    same = api(cm).patch(
+        f"{ITEMS}/{item['id']}",
+        {"brief": "Angle", "target": {"kind": "group", "value": secret.id}},
+    )
+    assert same.status_code == 200, same.get_json()
+    # without a draft waiting, the target moves freely
+    other = plan(api(cm), employee, target={"kind": "group", "value": secret.id})
+    moved = api(cm).patch(f"{ITEMS}/{other['id']}", {"target": {"kind": "company"}})
+    assert moved.status_code == 200, moved.get_json()
+
+
+def _retarget_behind_the_checks(item_id: int) -> None:
+    """An item whose target no longer matches its draft's group (data written before the
+    rule, or by hand)."""
+    db.session.rollback()
+    stored = db.session.get(EditorialItem, item_id)
+    stored.target_kind, stored.target_value, stored.group_id = "company", "", None
+    db.session.commit()
+
+
+def test_the_item_shows_its_draft_only_to_readers_of_the_drafts_group(
+    api, cm, employee, fred, admin, make_group
+):
+    secret, item, post_id = _secret_draft(api, cm, employee, make_group, fred, admin)
+    _retarget_behind_the_checks(item["id"])
+    shown = api(fred).get(f"{ITEMS}/{item['id']}").get_json()["post"]
+    assert shown["id"] == post_id
+    assert shown["body_html"] is None and shown["question"] is None
+    assert "Acme" not in str(api(fred).get(f"{ITEMS}?view=month").get_json())
+    # a reader of the group still sees nothing: the draft is not where the item says
+    assert api(cm).get(f"{ITEMS}/{item['id']}").get_json()["post"]["body_html"] is None
+
+
+def test_a_draft_is_not_published_outside_its_items_target(
+    api, cm, employee, fred, admin, make_group
+):
+    secret, item, post_id = _secret_draft(api, cm, employee, make_group, fred, admin)
+    scheduled = api(cm).patch(
+        f"{ITEMS}/{item['id']}", {"status": "scheduled", "publish_at": at(hours=1)}
+    )
+    assert scheduled.status_code == 200, scheduled.get_json()
+    _retarget_behind_the_checks(item["id"])
+    make_due(item["id"])
+    assert run_due_jobs(utcnow())["editorial_published"] == 0
+    db.session.rollback()
+    stored = db.session.get(EditorialItem, item["id"])
+    assert stored.status == "scheduled" and stored.published_at is None
+    posts = db.session.scalars(select(Post).where(Post.author_id == employee.id)).all()
+    assert [(p.id, p.moderation_state) for p in posts] == [(post_id, "draft")]
