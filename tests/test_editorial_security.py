@@ -91,3 +91,34 @@ def test_a_draft_is_not_published_outside_its_items_target(
     assert stored.status == "scheduled" and stored.published_at is None
     posts = db.session.scalars(select(Post).where(Post.author_id == employee.id)).all()
     assert [(p.id, p.moderation_state) for p in posts] == [(post_id, "draft")]
+
+
+def _case_about(post_id: int) -> int:
+    """A report case about a draft, as one made before drafts were refused."""
+    from socialnet.services.case_opening import open_case, target_of_post
+
+    db.session.rollback()
+    case = open_case(
+        "report", target_of_post(db.session.get(Post, post_id)), severity=2, summary="x"
+    )
+    db.session.commit()
+    return case.id
+
+
+def test_a_draft_cannot_be_reported_nor_restored_by_a_moderator(api, cm, employee):
+    item = plan(api(cm), employee)
+    post_id = write(api(employee), item, {"kind": "post", "body": "Not yet"})["post"]["id"]
+    report = {"target_type": "post", "target_id": post_id, "reason": "spam"}
+    refused = assert_error(api(employee).post(f"{API}/reports", report), 409)
+    assert refused["message"] == "A draft cannot be reported."
+    case_id = _case_about(post_id)
+    for action in ("restore", "hide", "dismiss"):
+        assert_error(
+            api(cm).post(f"{API}/moderation/cases/{case_id}/actions", {"action": action}), 409
+        )
+    assert_error(
+        api(cm).post(f"{API}/moderation/bulk", {"action": "restore", "case_ids": [case_id]}), 409
+    )
+    db.session.rollback()
+    assert db.session.get(Post, post_id).moderation_state == "draft"
+    assert_error(api(cm).get(f"{API}/posts/{post_id}"), 404)
