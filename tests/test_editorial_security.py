@@ -122,3 +122,26 @@ def test_a_draft_cannot_be_reported_nor_restored_by_a_moderator(api, cm, employe
     db.session.rollback()
     assert db.session.get(Post, post_id).moderation_state == "draft"
     assert_error(api(cm).get(f"{API}/posts/{post_id}"), 404)
+
+
+def test_the_item_shows_a_hidden_or_removed_post_only_to_whom_may_see_it(api, cm, employee):
+    item = plan(api(cm), employee)
+    write(api(employee), item, {"kind": "post", "body": "Spicy words"})
+    scheduled = api(cm).patch(
+        f"{ITEMS}/{item['id']}", {"status": "scheduled", "publish_at": at(hours=1)}
+    )
+    assert scheduled.status_code == 200, scheduled.get_json()
+    make_due(item["id"])
+    assert run_due_jobs(utcnow())["editorial_published"] == 1
+    db.session.rollback()
+    post_id = db.session.get(EditorialItem, item["id"]).post_id
+    assert "Spicy" in api(cm).get(f"{ITEMS}/{item['id']}").get_json()["post"]["body_html"]
+    for state in ("hidden", "removed", "pending"):
+        db.session.rollback()
+        db.session.get(Post, post_id).moderation_state = state
+        db.session.commit()
+        shown = api(cm).get(f"{ITEMS}/{item['id']}").get_json()["post"]
+        assert shown["state"] == state and shown["body_html"] is None, state
+        # its author still sees what they may see of their own post
+        own = api(employee).get(f"{ITEMS}/{item['id']}").get_json()["post"]["body_html"]
+        assert (own is None) == (state == "removed"), state

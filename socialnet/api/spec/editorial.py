@@ -42,8 +42,10 @@ SCHEMAS: dict[str, Any] = {
             "body_html": {
                 "type": "string",
                 "nullable": True,
-                "description": "null unless the caller may read the post's group and the "
-                "post is where the item is aimed",
+                "description": "null unless the post is where the item is aimed and the "
+                "caller may read it: a draft, by reading its group; otherwise by seeing "
+                "the post itself (a hidden or held post is its author's, a removed one "
+                "nobody's); question follows the same rule",
             },
             "question": {"type": "string", "nullable": True},
             "published_at": NULLABLE_DATE_TIME,

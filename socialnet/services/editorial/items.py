@@ -181,9 +181,13 @@ def do_update_item(user: User, item_id: int, data: Any) -> EditorialItem:
 
 def _shows_text(viewer: User, item: EditorialItem, post: Post) -> bool:
     """The post's text reaches ``viewer`` through the item only when the post is where the
-    item says (its group is the item's) and ``viewer`` may read that group."""
+    item says (its group is the item's) and either it is still a draft and ``viewer`` may
+    read that group, or ``viewer`` may see the post itself (``policy.can_see_post``: a
+    hidden or held post is its author's only, a removed one nobody's)."""
     if post.group_id != item.group_id:
         return False
+    if post.moderation_state != ModerationState.DRAFT.value:
+        return policy.can_see_post(viewer, post)
     return post.group_id is None or policy.can_read_group(viewer, post.group_id)
 
 
