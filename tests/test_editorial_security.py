@@ -4,13 +4,15 @@ may read that group, and the job loop never publishes it elsewhere)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
 
 from socialnet.extensions import db
 from socialnet.jobs import run_due_jobs
-from socialnet.models import EditorialItem, Post
+from socialnet.models import EditorialItem, GroupMembership, Post
 from socialnet.models._time import utcnow
-from tests.group_fixtures import API
+from tests.group_fixtures import API, notifications_of
 from tests.helpers import assert_error
 from tests.test_editorial_drafts import ITEMS, at, make_due, plan, write
 
@@ -145,3 +147,46 @@ def test_the_item_shows_a_hidden_or_removed_post_only_to_whom_may_see_it(api, cm
         # its author still sees what they may see of their own post
         own = api(employee).get(f"{ITEMS}/{item['id']}").get_json()["post"]["body_html"]
         assert (own is None) == (state == "removed"), state
+
+
+def test_the_assignee_must_read_the_target_and_is_never_a_guest(
+    api, cm, employee, fred, make_group, make_user
+):
+    secret = make_group("Merger", visibility="secret", members=(cm, employee))
+    target = {"kind": "group", "value": secret.id}
+    outside = assert_error(
+        api(cm).post(ITEMS, {"title": "Merger", "assignee_id": fred.id, "target": target}), 422
+    )
+    assert outside["fields"] == {"assignee_id": "cannot_read"}
+    guest = make_user(
+        "Gabe Guest", guest_company="Agency", guest_expires_on=date.today() + timedelta(days=30)
+    )
+    db.session.add(GroupMembership(group_id=secret.id, user_id=guest.id))
+    db.session.commit()
+    for aim in (target, {"kind": "company"}):
+        refused = assert_error(
+            api(cm).post(ITEMS, {"title": "Hi", "assignee_id": guest.id, "target": aim}), 422
+        )
+        assert refused["fields"] == {"assignee_id": "guest"}
+    # moving an item to a group its assignee cannot read is refused the same way
+    item = plan(api(cm), fred)
+    moved = assert_error(api(cm).patch(f"{ITEMS}/{item['id']}", {"target": target}), 422)
+    assert moved["fields"] == {"assignee_id": "cannot_read"}
+    assert db.session.scalar(select(func.count(EditorialItem.id))) == 1
+    ok = api(cm).post(ITEMS, {"title": "Merger", "assignee_id": employee.id, "target": target})
+    assert ok.status_code == 201, ok.get_json()
+
+
+def test_a_reminder_goes_only_to_an_assignee_who_still_reads_the_target(
+    api, cm, employee, make_group
+):
+    from socialnet.services.editorial import reminders
+
+    secret = make_group("Merger", visibility="secret", members=(cm, employee))
+    item = plan(api(cm), employee, target={"kind": "group", "value": secret.id}, due_at=at(hours=3))
+    db.session.query(GroupMembership).filter_by(group_id=secret.id, user_id=employee.id).delete()
+    db.session.commit()
+    assert reminders.do_send_item_reminders(utcnow()) == 0
+    db.session.commit()
+    assert notifications_of(api(employee)) == []
+    assert db.session.get(EditorialItem, item["id"]).reminded_at is None

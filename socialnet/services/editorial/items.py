@@ -7,8 +7,9 @@ assignee sees the items assigned to them (``policy.editorial_items_visible_filte
 item for a group they may not read is a 404 to anyone, like the group.
 
 Rules: a date set or moved must not be in the past (``past``); ``assigned`` needs an
-assignee, ``scheduled`` a ``publish_at``; the assignee is an active colleague. Every field
-is checked before anything is written.
+assignee, ``scheduled`` a ``publish_at``; the assignee is an active colleague, not a guest,
+who may read the target group (422 otherwise); the target of an item whose draft waits does
+not change (409). Every field is checked before anything is written.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from ... import policy
-from ...errors import Conflict, Forbidden, NotFound, TooLarge, ValidationFailed
+from ...errors import Conflict, Forbidden, NotFound, TooLarge, Unprocessable, ValidationFailed
 from ...extensions import db
 from ...models import EDITORIAL_STATUSES, EditorialItem, ModerationState, Poll, Post, User
 from ...models._time import utcnow
@@ -65,13 +66,27 @@ def _check_moment(value: Any, field: str, old: datetime | None, now: datetime) -
     return parsed
 
 
-def _check_assignee(value: Any) -> User | None:
+def _check_assignee(value: Any, group_id: int | None) -> User | None:
+    """The assignee named by ``value``, if any: an active colleague, never a guest, who
+    may read the target group ``group_id`` (reminders tell them the item's title).
+
+    :raise ValidationFailed: not an id, or nobody active. :raise Unprocessable: a guest,
+        or someone who may not read the group."""
     assignee_id = check_optional_id(value, "assignee_id")
     if assignee_id is None:
         return None
     person = db.session.get(User, assignee_id)
     if person is None or not person.active or person.deleted_at is not None:
         raise ValidationFailed(_("No such colleague."), fields={"assignee_id": "unknown"})
+    if policy.is_guest(person):
+        raise Unprocessable(
+            _("A guest cannot be assigned an editorial item."), fields={"assignee_id": "guest"}
+        )
+    if group_id is not None and not policy.can_read_group(person, group_id):
+        raise Unprocessable(
+            _("The assignee must be able to read the item's target group."),
+            fields={"assignee_id": "cannot_read"},
+        )
     return person
 
 
@@ -106,10 +121,10 @@ def _apply(user: User, item: EditorialItem, data: dict[str, Any]) -> None:
     brief = check_text(data.get("brief"), "brief", max_len=5_000, required=False, multiline=True)
     due_at = _check_moment(data.get("due_at"), "due_at", item.due_at, now)
     publish_at = _check_moment(data.get("publish_at"), "publish_at", item.publish_at, now)
-    assignee = _check_assignee(data.get("assignee_id"))
     kind, value, group_id = check_audience(
         user, data.get("target") or {"kind": "company"}, "target"
     )
+    assignee = _check_assignee(data.get("assignee_id"), group_id)
     moved = (kind, value, group_id) != (item.target_kind, item.target_value, item.group_id)
     if item.id is not None and moved and _waiting_draft(item):
         raise Conflict(
