@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from socialnet.extensions import db
 from socialnet.jobs import run_due_jobs
-from socialnet.models import EditorialItem, GroupMembership, Post
+from socialnet.models import EditorialItem, Group, GroupMembership, Post, User
 from socialnet.models._time import utcnow
 from tests.group_fixtures import API, notifications_of
 from tests.helpers import assert_error
@@ -190,3 +191,42 @@ def test_a_reminder_goes_only_to_an_assignee_who_still_reads_the_target(
     db.session.commit()
     assert notifications_of(api(employee)) == []
     assert db.session.get(EditorialItem, item["id"]).reminded_at is None
+
+
+def _leave(user, group) -> None:
+    db.session.query(GroupMembership).filter_by(group_id=group.id, user_id=user.id).delete()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda user, group: setattr(user, "muted_until", utcnow() + timedelta(days=1)),
+        lambda user, group: setattr(user, "suspended_until", utcnow() + timedelta(days=1)),
+        lambda user, group: setattr(user, "active", False),
+        _leave,
+        lambda user, group: setattr(group, "archived_at", utcnow()),
+    ],
+    ids=["muted", "suspended", "deactivated", "left the group", "group archived"],
+)
+def test_a_draft_whose_author_may_no_longer_post_there_is_not_published(
+    api, cm, employee, fred, make_group, change, caplog
+):
+    group = make_group("Plant", members=(cm, employee, fred))
+    item = plan(api(cm), employee, target={"kind": "group", "value": group.id})
+    draft_id = write(api(employee), item, {"kind": "post", "body": "Plant news"})["post"]["id"]
+    scheduled = api(cm).patch(
+        f"{ITEMS}/{item['id']}", {"status": "scheduled", "publish_at": at(hours=1)}
+    )
+    assert scheduled.status_code == 200, scheduled.get_json()
+    make_due(item["id"])
+    db.session.rollback()
+    change(db.session.get(User, employee.id), db.session.get(Group, group.id))
+    db.session.commit()
+    assert run_due_jobs(utcnow())["editorial_published"] == 0
+    assert f"editorial item {item['id']} not published" in caplog.text
+    db.session.rollback()
+    stored = db.session.get(EditorialItem, item["id"])
+    assert (stored.status, stored.published_at, stored.post_id) == ("scheduled", None, draft_id)
+    assert db.session.get(Post, draft_id).moderation_state == "draft"
+    assert db.session.scalar(select(func.count(Post.id))) == 1  # nothing half-written
+    assert notifications_of(api(fred)) == []

@@ -209,8 +209,9 @@ def _move_files(file_ids: list[int], post_id: int | None) -> None:
 def _republish(item: EditorialItem, draft: Post, now: datetime) -> Post | None:
     """The draft written again by its author through the ordinary services, as a new post
     (a new id: feeds are paginated by id) with the draft's files; the draft's row is
-    deleted. None, and everything put back as it was, when the services refuse (the author
-    may no longer post there, a word now blocked…)."""
+    deleted. None, and everything put back as it was, when the services refuse: the author
+    deactivated, muted or suspended, no longer a member of the group, the group archived, a
+    word blocked since the draft was written…"""
     author = db.session.get(User, draft.author_id)
     file_ids = list(
         db.session.scalars(
