@@ -230,3 +230,30 @@ def test_a_draft_whose_author_may_no_longer_post_there_is_not_published(
     assert db.session.get(Post, draft_id).moderation_state == "draft"
     assert db.session.scalar(select(func.count(Post.id))) == 1  # nothing half-written
     assert notifications_of(api(fred)) == []
+
+
+def test_drafts_that_cannot_be_published_do_not_hold_up_the_others(
+    api, cm, employee, fred, make_group, monkeypatch
+):
+    from socialnet.services.editorial import drafts
+
+    monkeypatch.setattr(drafts, "DUE_BATCH", 2)
+    group = make_group("Plant", members=(cm, employee, fred))
+    stuck = []
+    for title in ("First", "Second"):
+        item = plan(api(cm), employee, title=title, target={"kind": "group", "value": group.id})
+        write(api(employee), item, {"kind": "post", "body": title})
+        api(cm).patch(f"{ITEMS}/{item['id']}", {"status": "scheduled", "publish_at": at(hours=1)})
+        make_due(item["id"])
+        stuck.append(item["id"])
+    later = plan(api(cm), fred, title="Third")
+    write(api(fred), later, {"kind": "post", "body": "Third"})
+    api(cm).patch(f"{ITEMS}/{later['id']}", {"status": "scheduled", "publish_at": at(hours=2)})
+    db.session.rollback()
+    db.session.get(EditorialItem, later["id"]).publish_at = utcnow() - timedelta(seconds=30)
+    _leave(employee, group)  # the two oldest cannot be published any more
+    db.session.commit()
+    assert run_due_jobs(utcnow())["editorial_published"] == 1
+    db.session.rollback()
+    assert db.session.get(EditorialItem, later["id"]).status == "published"
+    assert [db.session.get(EditorialItem, i).status for i in stuck] == ["scheduled", "scheduled"]

@@ -24,7 +24,7 @@ from typing import Any
 
 from flask import current_app, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from ... import policy
 from ...errors import Conflict, DomainError, Forbidden, ValidationFailed
@@ -108,24 +108,40 @@ def do_write_draft(user: User, item_id: int, data: Any) -> EditorialItem:
     return item
 
 
-def due_item_ids(now: datetime) -> list[int]:
-    """Scheduled items whose time has come and whose draft waits, oldest first."""
-    return list(
-        db.session.scalars(
-            select(EditorialItem.id)
-            .join(Post, Post.id == EditorialItem.post_id)
-            .where(
-                EditorialItem.status == "scheduled",
-                EditorialItem.published_at.is_(None),
-                EditorialItem.publish_at <= now,
-                Post.moderation_state == DRAFT,
-                Post.deleted_at.is_(None),
-                IN_ITS_PLACE,
-            )
-            .order_by(EditorialItem.publish_at, EditorialItem.id)
-            .limit(100)
+#: Due items read at a time by :func:`publish_due`.
+DUE_BATCH = 100
+
+
+def _due_page(now: datetime, after: tuple[datetime, int] | None) -> list[tuple[datetime, int]]:
+    """``(publish_at, id)`` of the scheduled items whose time has come and whose draft
+    waits, oldest first, after ``after`` in that order: at most :data:`DUE_BATCH`."""
+    query = (
+        select(EditorialItem.publish_at, EditorialItem.id)
+        .join(Post, Post.id == EditorialItem.post_id)
+        .where(
+            EditorialItem.status == "scheduled",
+            EditorialItem.published_at.is_(None),
+            EditorialItem.publish_at <= now,
+            Post.moderation_state == DRAFT,
+            Post.deleted_at.is_(None),
+            IN_ITS_PLACE,
         )
     )
+    if after is not None:
+        query = query.where(
+            or_(
+                EditorialItem.publish_at > after[0],
+                and_(EditorialItem.publish_at == after[0], EditorialItem.id > after[1]),
+            )
+        )
+    query = query.order_by(EditorialItem.publish_at, EditorialItem.id).limit(DUE_BATCH)
+    return [(at, item_id) for at, item_id in db.session.execute(query)]
+
+
+def due_item_ids(now: datetime) -> list[int]:
+    """Scheduled items whose time has come and whose draft waits, oldest first (the first
+    :data:`DUE_BATCH`)."""
+    return [item_id for _at, item_id in _due_page(now, None)]
 
 
 def _claim(item_id: int, now: datetime) -> bool:
@@ -262,6 +278,14 @@ def do_publish_item(item_id: int, now: datetime | None = None) -> bool:
 
 
 def publish_due(now: datetime | None = None) -> int:
-    """Publish every scheduled draft whose time has come; returns how many."""
+    """Publish every scheduled draft whose time has come; returns how many. Every due item
+    is tried, page after page: those that cannot be published (left ``scheduled``) do not
+    hold up the others."""
     now = now or utcnow()
-    return sum(do_publish_item(item_id, now) for item_id in due_item_ids(now))
+    published, after = 0, None
+    while page := _due_page(now, after):
+        published += sum(do_publish_item(item_id, now) for _at, item_id in page)
+        if len(page) < DUE_BATCH:
+            break
+        after = page[-1]
+    return published
