@@ -257,3 +257,30 @@ def test_drafts_that_cannot_be_published_do_not_hold_up_the_others(
     db.session.rollback()
     assert db.session.get(EditorialItem, later["id"]).status == "published"
     assert [db.session.get(EditorialItem, i).status for i in stuck] == ["scheduled", "scheduled"]
+
+
+def test_a_refusal_after_the_new_post_is_written_leaves_nothing_behind(
+    api, cm, fred, make_group, make_user
+):
+    """A guest's draft mentions a member of their group who has left it since: the
+    ordinary services refuse the mention once the new post is written; nothing stays."""
+    guest = make_user(
+        "Gabe Guest", guest_company="Agency", guest_expires_on=date.today() + timedelta(days=30)
+    )
+    group = make_group("Project", members=(cm, fred, guest))
+    item = plan(api(cm), cm, target={"kind": "group", "value": group.id})
+    db.session.rollback()
+    db.session.get(EditorialItem, item["id"]).assignee_id = guest.id  # assigned before the rule
+    db.session.commit()
+    draft_id = write(api(guest), item, {"kind": "post", "body": "Hello @fred.interloper"})["post"][
+        "id"
+    ]
+    db.session.rollback()
+    stored = db.session.get(EditorialItem, item["id"])  # scheduled before the rule too
+    stored.status, stored.publish_at = "scheduled", utcnow() - timedelta(minutes=1)
+    _leave(fred, group)
+    db.session.commit()
+    assert run_due_jobs(utcnow())["editorial_published"] == 0
+    db.session.rollback()
+    assert db.session.scalars(select(Post.id)).all() == [draft_id]
+    assert db.session.get(EditorialItem, item["id"]).status == "scheduled"

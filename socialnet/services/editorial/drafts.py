@@ -42,8 +42,9 @@ from ...models import (
 from ...models._time import utcnow
 from ...realtime.publisher import publish
 from ...serializers import iso
+from ..content import render_body
 from ..polls.creating import do_create_poll
-from ..posts import do_create_post
+from ..posts import check_mentions, do_create_post
 from .items import access_item
 
 #: Statuses an item may be in for its draft to be (re)written.
@@ -239,6 +240,9 @@ def _republish(item: EditorialItem, draft: Post, now: datetime) -> Post | None:
     fields = _fields_of(draft)
     _move_files(file_ids, None)  # free, so that the new post takes them
     try:
+        # refused by the services only once the new post is written: checked first
+        text = fields["question"] if draft.kind == "poll" else fields["body"]
+        check_mentions(author.id, render_body(text).mentioned_ids)
         with _urls():
             if draft.kind == "poll":
                 post = do_create_poll(author, fields)
