@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from socialnet.extensions import db
 from socialnet.jobs import run_due_jobs
@@ -74,6 +74,9 @@ def test_a_draft_is_written_scheduled_and_published_once(api, cm, employee, fred
     sock.get_received()
     assert run_due_jobs(utcnow())["editorial_published"] == 1
     assert run_due_jobs(utcnow())["editorial_published"] == 0  # once
+    draft_id, post_id = post_id, camille.get(f"{ITEMS}/{item['id']}").get_json()["post"]["id"]
+    assert post_id > draft_id  # published as a new post
+    assert_error(emma.get(f"{API}/posts/{draft_id}"), 404)
     heard = [p for p in sock.get_received() if p["name"] == "post.created"]
     assert [p["args"][0]["data"]["id"] for p in heard] == [post_id]
     assert post_id in ids(api(fred).get(f"{API}/feed?limit=100"))
@@ -171,10 +174,10 @@ def test_two_passes_that_both_saw_the_item_due_publish_it_once(api, cm, employee
     db.session.commit()
     assert drafts.do_publish_item(item_id, now) is False
     db.session.commit()
-    created = [
-        e.room for e in capture_events.of_type("post.created") if e.payload["data"]["id"] == post_id
-    ]
-    assert created == [f"user:{employee.id}", "company"]  # the draft to its author; once
+    published_id = db.session.get(EditorialItem, item_id).post_id
+    created = [(e.room, e.payload["data"]["id"]) for e in capture_events.of_type("post.created")]
+    # the draft to its author; the published post once
+    assert created == [(f"user:{employee.id}", post_id), ("company", published_id)]
 
 
 def test_two_processes_at_once_publish_once(app, api, cm, employee):
@@ -193,7 +196,10 @@ def test_two_processes_at_once_publish_once(app, api, cm, employee):
         results = list(pool.map(one_pass, range(2)))
     assert sorted(results) == [0, 1], results
     db.session.rollback()
-    assert db.session.get(Post, post_id).moderation_state == "published"
+    assert db.session.get(Post, post_id).deleted_at is not None  # the draft's row
+    published_id = db.session.scalar(select(EditorialItem.post_id))
+    assert db.session.get(Post, published_id).moderation_state == "published"
+    assert db.session.scalar(select(func.count(Post.id)).where(Post.deleted_at.is_(None))) == 1
     published = db.session.scalars(select(EditorialItem.status)).all()
     assert published == ["published"]
 

@@ -94,7 +94,9 @@ def test_the_per_site_view_shows_what_was_published_and_how_it_did(api, admin, c
         api(cm).patch(f"{ITEMS}/{created['id']}", {"status": "scheduled", "publish_at": publish_at})
     assert drafts.publish_due(utcnow() + timedelta(hours=2)) == 2
     db.session.commit()
-    lyon_post = db.session.scalar(db.select(Post.id).where(Post.body == "Lyon news"))
+    lyon_post = db.session.scalar(
+        db.select(Post.id).where(Post.body == "Lyon news", Post.deleted_at.is_(None))
+    )
     api(fred).put(f"{API}/posts/{lyon_post}/reactions/like")
     api(fred).post(f"{API}/posts/{lyon_post}/comments", {"body": "Bravo"})
     until = (utcnow() + timedelta(days=1)).date().isoformat()

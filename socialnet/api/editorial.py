@@ -12,9 +12,10 @@ from .common import created, json_body, no_content, require_user
 
 @bp.post("/editorial/items")
 def create_editorial_item():
-    item = items.do_create_item(require_user(), json_body())
+    user = require_user()
+    item = items.do_create_item(user, json_body())
     commit()
-    return created(items.item_dict(item))
+    return created(items.item_dict(item, user))
 
 
 @bp.get("/editorial/items")
@@ -24,14 +25,16 @@ def editorial_view():
 
 @bp.get("/editorial/items/<id:item_id>")
 def get_editorial_item(item_id: int):
-    return jsonify(items.item_dict(items.access_item(require_user(), item_id)))
+    user = require_user()
+    return jsonify(items.item_dict(items.access_item(user, item_id), user))
 
 
 @bp.patch("/editorial/items/<id:item_id>")
 def update_editorial_item(item_id: int):
-    item = items.do_update_item(require_user(), item_id, json_body())
+    user = require_user()
+    item = items.do_update_item(user, item_id, json_body())
     commit()
-    return jsonify(items.item_dict(item))
+    return jsonify(items.item_dict(item, user))
 
 
 @bp.get("/editorial/calendar.ics")
@@ -42,9 +45,10 @@ def editorial_ics():
 
 @bp.put("/editorial/items/<id:item_id>/draft")
 def write_editorial_draft(item_id: int):
-    item = drafts.do_write_draft(require_user(), item_id, json_body())
+    user = require_user()
+    item = drafts.do_write_draft(user, item_id, json_body())
     commit()
-    return jsonify(items.item_dict(item))
+    return jsonify(items.item_dict(item, user))
 
 
 @bp.get("/editorial/sites")

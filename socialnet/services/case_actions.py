@@ -109,11 +109,30 @@ def check_action_request(data: Any, *, extra_fields: frozenset[str] = frozenset(
 # --- checks ----------------------------------------------------------------------------
 
 
+def _about_a_draft(case: ModerationCase) -> bool:
+    """The case is about an editorial draft (or a comment on one): unpublished, its
+    author's alone, published by the editorial calendar only."""
+    post_id: int | None = None
+    if case.target_type == "post":
+        post_id = case.target_id
+    elif case.target_type == "comment":
+        post_id = db.session.scalar(select(Comment.post_id).where(Comment.id == case.target_id))
+    if post_id is None:
+        return False
+    state = db.session.scalar(select(Post.moderation_state).where(Post.id == post_id))
+    return state == ModerationState.DRAFT.value
+
+
 def check_action_allowed(user: User, case: ModerationCase, request: ActionRequest) -> None:
-    """:raise Conflict: the case is closed, or the action does not fit it.
-    :raise Forbidden: a group admin asking for an account-wide action."""
+    """:raise Conflict: the case is closed, is about a draft, or the action does not fit
+    it. :raise Forbidden: a group admin asking for an account-wide action."""
     if not case.is_open:
         raise Conflict(_("Case #%(id)d is already closed.", id=case.id), case_id=case.id)
+    if _about_a_draft(case):
+        raise Conflict(
+            _("This is an unpublished draft: no moderation action applies to it."),
+            case_id=case.id,
+        )
     action = request.action
     if action not in ACTIONS_BY_TARGET[case.target_type]:
         raise Conflict(

@@ -21,7 +21,9 @@ from ..models import (
     CaseKind,
     Kudos,
     ModerationCase,
+    ModerationState,
     Poll,
+    Post,
     Report,
     User,
 )
@@ -52,8 +54,16 @@ def _user_target(user: User, person_id: int) -> Target:
     return Target("user", person.id, None, person.id)
 
 
+def _check_not_draft(post: Post) -> None:
+    """:raise Conflict: ``post`` is a draft (its author alone sees it: nothing to report,
+    and a moderator's "restore" must not publish it)."""
+    if post.moderation_state == ModerationState.DRAFT.value:
+        raise Conflict(_("A draft cannot be reported."))
+
+
 def _comment_target(user: User, comment_id: int) -> Target:
     comment, post = access_comment(user, comment_id)
+    _check_not_draft(post)
     return target_of_comment(comment, post)
 
 
@@ -69,6 +79,7 @@ def _post_target(user: User, target_type: str, target_id: int) -> Target:
         post = access_post(user, post_id)
     except NotFound:
         raise NotFound(_("No such %(target_type)s.", target_type=target_type)) from None
+    _check_not_draft(post)
     return target_of_post(post)
 
 
@@ -92,7 +103,8 @@ def do_report(user: User, data: Any) -> tuple[Report, ModerationCase]:
 
     :raise ValidationFailed: unknown type or reason, bad id, "other" without text,
         reporting oneself. :raise NotFound: the target is missing or invisible to
-        ``user``. :raise Conflict: ``user`` already reported it (one report each).
+        ``user``. :raise Conflict: ``user`` already reported it (one report each), or it
+        is (on) a draft.
     """
     data = check_known_fields(data, {"target_type", "target_id", "reason", "text"})
     reason = data.get("reason")

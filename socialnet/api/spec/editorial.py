@@ -39,7 +39,14 @@ SCHEMAS: dict[str, Any] = {
                 "publish_at, then 'published' (or 'pending' in a pre-moderated group)",
             },
             "url": {"type": "string"},
-            "body_html": {"type": "string"},
+            "body_html": {
+                "type": "string",
+                "nullable": True,
+                "description": "null unless the post is where the item is aimed and the "
+                "caller may read it: a draft, by reading its group; otherwise by seeing "
+                "the post itself (a hidden or held post is its author's, a removed one "
+                "nobody's); question follows the same rule",
+            },
             "question": {"type": "string", "nullable": True},
             "published_at": NULLABLE_DATE_TIME,
             "engagement": {

@@ -310,7 +310,8 @@ PATHS: dict[str, Any] = {
     "/reports": {
         "post": operation(
             "Report a post, comment, poll, kudos or person (one report per person and "
-            "target; reports of one target make one case)",
+            "target; reports of one target make one case); an editorial draft, or a "
+            "comment on one, cannot be reported (409)",
             {
                 201: json_response(ref("ReportReceipt"), "Received"),
                 **_MUTATION_ERRORS,
@@ -343,7 +344,8 @@ PATHS: dict[str, Any] = {
     "/moderation/cases/{case_id}/actions": {
         "parameters": [_CASE_ID],
         "post": operation(
-            "Act on an open case (closes it unless close is false)",
+            "Act on an open case (closes it unless close is false); no action applies "
+            "to a case about an editorial draft (409)",
             {200: _CASE, **_MUTATION_ERRORS},
             requestBody=json_body_of("CaseAction"),
         ),

@@ -17,6 +17,7 @@ from .common import (
     R404,
     R409,
     R413,
+    error_response,
     id_param,
     json_body_of,
     json_response,
@@ -429,6 +430,10 @@ SCHEMAS["EditorialView"] = {
     },
 }
 ITEM_ID = id_param("item_id")
+R422_ASSIGNEE = error_response(
+    "The assignee is a guest (`fields.assignee_id`: `guest`) or may not read the target "
+    "group (`cannot_read`)"
+)
 PATHS.update(
     {
         "/editorial/items": {
@@ -438,6 +443,7 @@ PATHS.update(
                     201: json_response(ref("EditorialItem"), "Created"),
                     400: R400,
                     413: R413,
+                    422: R422_ASSIGNEE,
                     401: R401,
                     403: R403,
                 },
@@ -457,8 +463,16 @@ PATHS.update(
                 parameters=[ITEM_ID],
             ),
             "patch": operation(
-                "Change an editorial item (the whole item is checked again)",
-                {200: json_response(ref("EditorialItem")), 400: R400, 413: R413, **ERRORS},
+                "Change an editorial item (the whole item is checked again); its target "
+                "cannot change while its draft waits (409)",
+                {
+                    200: json_response(ref("EditorialItem")),
+                    400: R400,
+                    409: R409,
+                    413: R413,
+                    422: R422_ASSIGNEE,
+                    **ERRORS,
+                },
                 parameters=[ITEM_ID],
                 requestBody=json_body_of("EditorialItemUpdate"),
             ),

@@ -103,7 +103,7 @@ def view(user: User, args: Any) -> dict[str, Any]:
     found = list_items(user, span.since, span.until, **filters(args))
     by_day: dict[date, list[dict[str, Any]]] = {}
     for item in found:
-        by_day.setdefault(_day_of(item), []).append(item_dict(item))
+        by_day.setdefault(_day_of(item), []).append(item_dict(item, user))
     days = [span.first + timedelta(days=n) for n in range((span.end - span.first).days)]
     return {
         "view": span.view,

@@ -8,45 +8,52 @@ correspondents see it through the item (:func:`draft_summary`).
 
 The job loop publishes the drafts of scheduled items at their ``publish_at``
 (:func:`publish_due`). Each item is claimed with ``UPDATE editorial_items SET
-published_at … WHERE published_at IS NULL AND status = 'scheduled'`` and its post with
-``UPDATE posts … WHERE moderation_state = 'draft'``: only the pass whose update changed
-the row publishes, so two passes — or two processes — publish once.
+published_at … WHERE published_at IS NULL AND status = 'scheduled'``: only the pass whose
+update changed the row publishes, so two passes — or two processes — publish once. The
+draft is then written again, as its author, through the ordinary services: a new post
+(a new id, so it sits above older posts in feeds paginated by id) with the draft's files
+or poll, and the draft's row is deleted; the item links to the new post.
 """
 
 from __future__ import annotations
 
+import logging
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from ... import policy
-from ...errors import Conflict, Forbidden, ValidationFailed
+from ...errors import Conflict, DomainError, Forbidden, ValidationFailed
 from ...extensions import db
 from ...models import (
     DRAFT_KINDS,
     EditorialItem,
-    Mention,
+    FileUpload,
     ModerationState,
-    NotificationType,
     Poll,
+    PollOption,
     Post,
     User,
 )
 from ...models._time import utcnow
 from ...realtime.publisher import publish
-from ...serializers import post_dict
-from .. import notifications, screening, watched_words
-from ..files import with_post_files
+from ...serializers import iso
+from ..content import render_body
 from ..polls.creating import do_create_poll
-from ..posts import do_create_post
-from ..reactions import reaction_counts
+from ..posts import check_mentions, do_create_post
 from .items import access_item
 
 #: Statuses an item may be in for its draft to be (re)written.
 WRITABLE = ("idea", "assigned", "draft", "scheduled")
 DRAFT = ModerationState.DRAFT.value
+#: The draft is where its item is aimed (both in the company space, or the same group).
+IN_ITS_PLACE = Post.group_id.is_not_distinct_from(EditorialItem.group_id)
+
+log = logging.getLogger(__name__)
 
 
 def _draft_post(item: EditorialItem) -> Post | None:
@@ -102,23 +109,40 @@ def do_write_draft(user: User, item_id: int, data: Any) -> EditorialItem:
     return item
 
 
-def due_item_ids(now: datetime) -> list[int]:
-    """Scheduled items whose time has come and whose draft waits, oldest first."""
-    return list(
-        db.session.scalars(
-            select(EditorialItem.id)
-            .join(Post, Post.id == EditorialItem.post_id)
-            .where(
-                EditorialItem.status == "scheduled",
-                EditorialItem.published_at.is_(None),
-                EditorialItem.publish_at <= now,
-                Post.moderation_state == DRAFT,
-                Post.deleted_at.is_(None),
-            )
-            .order_by(EditorialItem.publish_at, EditorialItem.id)
-            .limit(100)
+#: Due items read at a time by :func:`publish_due`.
+DUE_BATCH = 100
+
+
+def _due_page(now: datetime, after: tuple[datetime, int] | None) -> list[tuple[datetime, int]]:
+    """``(publish_at, id)`` of the scheduled items whose time has come and whose draft
+    waits, oldest first, after ``after`` in that order: at most :data:`DUE_BATCH`."""
+    query = (
+        select(EditorialItem.publish_at, EditorialItem.id)
+        .join(Post, Post.id == EditorialItem.post_id)
+        .where(
+            EditorialItem.status == "scheduled",
+            EditorialItem.published_at.is_(None),
+            EditorialItem.publish_at <= now,
+            Post.moderation_state == DRAFT,
+            Post.deleted_at.is_(None),
+            IN_ITS_PLACE,
         )
     )
+    if after is not None:
+        query = query.where(
+            or_(
+                EditorialItem.publish_at > after[0],
+                and_(EditorialItem.publish_at == after[0], EditorialItem.id > after[1]),
+            )
+        )
+    query = query.order_by(EditorialItem.publish_at, EditorialItem.id).limit(DUE_BATCH)
+    return [(at, item_id) for at, item_id in db.session.execute(query)]
+
+
+def due_item_ids(now: datetime) -> list[int]:
+    """Scheduled items whose time has come and whose draft waits, oldest first (the first
+    :data:`DUE_BATCH`)."""
+    return [item_id for _at, item_id in _due_page(now, None)]
 
 
 def _claim(item_id: int, now: datetime) -> bool:
@@ -138,54 +162,134 @@ def _claim(item_id: int, now: datetime) -> bool:
     return changed == 1
 
 
-def _screen(post: Post) -> watched_words.Screening:
-    """The watched words of today on the draft's text: a word blocked since it was written
-    holds the post for approval rather than failing the job."""
-    text = post.body
-    if post.kind == "poll":
-        text = db.session.scalar(select(Poll.question).where(Poll.post_id == post.id)) or ""
+def _in_its_place(item_id: int) -> bool:
+    """The item's draft is in the item's target group (or both in the company space): a
+    draft is never published where the item does not say. Otherwise the item stays
+    ``scheduled``, unpublished, for the team to see (and it is logged)."""
+    item = db.session.get(EditorialItem, item_id)
+    post = db.session.get(Post, item.post_id) if item and item.post_id else None
+    if item is None or post is None or post.group_id == item.group_id:
+        return True
+    log.warning(
+        "editorial item %s not published: its draft %s is in group %s, the item aims at %s",
+        item.id,
+        post.id,
+        post.group_id,
+        item.group_id,
+    )
+    return False
+
+
+def _fields_of(draft: Post) -> dict[str, Any]:
+    """What the ordinary services take to write ``draft`` again (its files apart)."""
+    if draft.kind != "poll":
+        return {"body": draft.body, "group_id": draft.group_id}
+    poll = db.session.scalar(select(Poll).where(Poll.post_id == draft.id))
+    options = list(
+        db.session.scalars(
+            select(PollOption).where(PollOption.poll_id == poll.id).order_by(PollOption.position)
+        )
+    )
+    fields: dict[str, Any] = {
+        "question": poll.question,
+        "kind": poll.kind,
+        "anonymous": poll.anonymous,
+        "results": poll.results,
+        "closes_at": iso(poll.closes_at),
+        "group_id": draft.group_id,
+    }
+    if poll.kind == "date":
+        fields["slots"] = [iso(o.starts_at) for o in options]
+    else:
+        fields["options"] = [o.text for o in options]
+        fields["multiple"] = poll.multiple
+        if poll.max_choices is not None:
+            fields["max_choices"] = poll.max_choices
+    return fields
+
+
+def _urls():
+    """Events carry file URLs: the job loop, outside any request, builds them in one."""
+    return nullcontext() if has_request_context() else current_app.test_request_context()
+
+
+def _move_files(file_ids: list[int], post_id: int | None) -> None:
+    if file_ids:
+        db.session.execute(
+            update(FileUpload)
+            .where(FileUpload.id.in_(file_ids))
+            .values(post_id=post_id)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+def _republish(item: EditorialItem, draft: Post, now: datetime) -> Post | None:
+    """The draft written again by its author through the ordinary services, as a new post
+    (a new id: feeds are paginated by id) with the draft's files; the draft's row is
+    deleted. None, and everything put back as it was, when the services refuse: the author
+    deactivated, muted or suspended, no longer a member of the group, the group archived, a
+    word blocked since the draft was written…"""
+    author = db.session.get(User, draft.author_id)
+    file_ids = list(
+        db.session.scalars(
+            select(FileUpload.id)
+            .where(FileUpload.post_id == draft.id)
+            .order_by(FileUpload.position, FileUpload.id)
+        )
+    )
+    fields = _fields_of(draft)
+    _move_files(file_ids, None)  # free, so that the new post takes them
     try:
-        return watched_words.screen({"body": text})
-    except ValidationFailed:
-        return watched_words.Screening(texts={}, hold=[_("a blocked word")])
+        # refused by the services only once the new post is written: checked first
+        text = fields["question"] if draft.kind == "poll" else fields["body"]
+        check_mentions(author.id, render_body(text).mentioned_ids)
+        with _urls():
+            if draft.kind == "poll":
+                post = do_create_poll(author, fields)
+            else:
+                post = do_create_post(author, {**fields, "file_ids": file_ids})
+    except DomainError as refusal:
+        _move_files(file_ids, draft.id)
+        log.warning("editorial item %s not published: %s", item.id, refusal.message)
+        return None
+    draft.deleted_at, draft.deleted_by_id = now, author.id
+    publish("post.deleted", {"id": draft.id}, room=f"user:{author.id}", post_id=draft.id)
+    item.post_id = post.id
+    db.session.flush()
+    return post
 
 
 def do_publish_item(item_id: int, now: datetime | None = None) -> bool:
-    """Publish the item's draft if this pass claims it; True when it did."""
+    """Publish the item's draft if this pass claims it and the draft is where the item is
+    aimed (:func:`_in_its_place`); True when it did.
+
+    Publication writes the draft again as a new post through the ordinary services
+    (:func:`_republish`: screening, pre-moderated groups, mentions, ``post.created``) and
+    deletes the draft's row; the item then links to the new post. When the services refuse,
+    the item stays ``scheduled`` with its draft (logged)."""
     now = now or utcnow()
-    if not _claim(item_id, now):
+    if not _in_its_place(item_id) or not _claim(item_id, now):
         return False
     item = db.session.get(EditorialItem, item_id)
     db.session.refresh(item)
-    post_id = item.post_id
-    flipped = db.session.execute(
-        update(Post)
-        .where(Post.id == post_id, Post.moderation_state == DRAFT, Post.deleted_at.is_(None))
-        .values(moderation_state=ModerationState.PUBLISHED.value, created_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if flipped != 1:
+    draft = db.session.get(Post, item.post_id)
+    db.session.refresh(draft)
+    if _republish(item, draft, now) is None:
+        item.published_at, item.status = None, "scheduled"
+        db.session.flush()
         return False
-    post = db.session.get(Post, post_id)
-    db.session.refresh(post)
-    author = db.session.get(User, post.author_id)
-    post.author = author
-    screening.settle_post(author, post, _screen(post))  # a pre-moderated group holds it
-    publish(
-        "post.created",
-        with_post_files(post_dict(post, reaction_counts=reaction_counts(post.id))),
-        room=policy.room_for_post(post),
-        post_id=post.id,
-        group_id=post.group_id,
-    )
-    mentioned = db.session.scalars(
-        select(Mention.user_id).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
-    )
-    notifications.do_notify(list(mentioned), NotificationType.MENTIONED, actor=author, post=post)
     return True
 
 
 def publish_due(now: datetime | None = None) -> int:
-    """Publish every scheduled draft whose time has come; returns how many."""
+    """Publish every scheduled draft whose time has come; returns how many. Every due item
+    is tried, page after page: those that cannot be published (left ``scheduled``) do not
+    hold up the others."""
     now = now or utcnow()
-    return sum(do_publish_item(item_id, now) for item_id in due_item_ids(now))
+    published, after = 0, None
+    while page := _due_page(now, after):
+        published += sum(do_publish_item(item_id, now) for _at, item_id in page)
+        if len(page) < DUE_BATCH:
+            break
+        after = page[-1]
+    return published

@@ -7,8 +7,9 @@ assignee sees the items assigned to them (``policy.editorial_items_visible_filte
 item for a group they may not read is a 404 to anyone, like the group.
 
 Rules: a date set or moved must not be in the past (``past``); ``assigned`` needs an
-assignee, ``scheduled`` a ``publish_at``; the assignee is an active colleague. Every field
-is checked before anything is written.
+assignee, ``scheduled`` a ``publish_at``; the assignee is an active colleague, not a guest,
+who may read the target group (422 otherwise); the target of an item whose draft waits does
+not change (409). Every field is checked before anything is written.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from ... import policy
-from ...errors import Forbidden, NotFound, TooLarge, ValidationFailed
+from ...errors import Conflict, Forbidden, NotFound, TooLarge, Unprocessable, ValidationFailed
 from ...extensions import db
 from ...models import EDITORIAL_STATUSES, EditorialItem, ModerationState, Poll, Post, User
 from ...models._time import utcnow
@@ -65,13 +66,27 @@ def _check_moment(value: Any, field: str, old: datetime | None, now: datetime) -
     return parsed
 
 
-def _check_assignee(value: Any) -> User | None:
+def _check_assignee(value: Any, group_id: int | None) -> User | None:
+    """The assignee named by ``value``, if any: an active colleague, never a guest, who
+    may read the target group ``group_id`` (reminders tell them the item's title).
+
+    :raise ValidationFailed: not an id, or nobody active. :raise Unprocessable: a guest,
+        or someone who may not read the group."""
     assignee_id = check_optional_id(value, "assignee_id")
     if assignee_id is None:
         return None
     person = db.session.get(User, assignee_id)
     if person is None or not person.active or person.deleted_at is not None:
         raise ValidationFailed(_("No such colleague."), fields={"assignee_id": "unknown"})
+    if policy.is_guest(person):
+        raise Unprocessable(
+            _("A guest cannot be assigned an editorial item."), fields={"assignee_id": "guest"}
+        )
+    if group_id is not None and not policy.can_read_group(person, group_id):
+        raise Unprocessable(
+            _("The assignee must be able to read the item's target group."),
+            fields={"assignee_id": "cannot_read"},
+        )
     return person
 
 
@@ -106,10 +121,15 @@ def _apply(user: User, item: EditorialItem, data: dict[str, Any]) -> None:
     brief = check_text(data.get("brief"), "brief", max_len=5_000, required=False, multiline=True)
     due_at = _check_moment(data.get("due_at"), "due_at", item.due_at, now)
     publish_at = _check_moment(data.get("publish_at"), "publish_at", item.publish_at, now)
-    assignee = _check_assignee(data.get("assignee_id"))
     kind, value, group_id = check_audience(
         user, data.get("target") or {"kind": "company"}, "target"
     )
+    assignee = _check_assignee(data.get("assignee_id"), group_id)
+    moved = (kind, value, group_id) != (item.target_kind, item.target_value, item.group_id)
+    if item.id is not None and moved and _waiting_draft(item):
+        raise Conflict(
+            _("This item has a draft waiting: its target cannot change until it is published.")
+        )
     status = data.get("status") or ("assigned" if assignee else "idea")
     if status not in EDITORIAL_STATUSES:
         raise ValidationFailed(
@@ -174,17 +194,31 @@ def do_update_item(user: User, item_id: int, data: Any) -> EditorialItem:
     return item
 
 
-def draft_summary(item: EditorialItem) -> dict[str, Any] | None:
-    """What the item shows of its post: ``{"id", "kind", "state", "url", "body_html",
-    "question", "published_at", "engagement": {"reactions", "comments"}}``; None without
-    one. Only serialized for those who may see the item."""
+def _shows_text(viewer: User, item: EditorialItem, post: Post) -> bool:
+    """The post's text reaches ``viewer`` through the item only when the post is where the
+    item says (its group is the item's) and either it is still a draft and ``viewer`` may
+    read that group, or ``viewer`` may see the post itself (``policy.can_see_post``: a
+    hidden or held post is its author's only, a removed one nobody's)."""
+    if post.group_id != item.group_id:
+        return False
+    if post.moderation_state != ModerationState.DRAFT.value:
+        return policy.can_see_post(viewer, post)
+    return post.group_id is None or policy.can_read_group(viewer, post.group_id)
+
+
+def draft_summary(item: EditorialItem, viewer: User) -> dict[str, Any] | None:
+    """What the item shows ``viewer`` of its post: ``{"id", "kind", "state", "url",
+    "body_html", "question", "published_at", "engagement": {"reactions", "comments"}}``;
+    None without one. Only serialized for those who may see the item; ``body_html`` and
+    ``question`` are None unless :func:`_shows_text`."""
     if item.post_id is None:
         return None
     post = db.session.get(Post, item.post_id)
     if post is None or post.deleted_at is not None:
         return None
+    shown = _shows_text(viewer, item, post)
     question = None
-    if post.kind == "poll":
+    if shown and post.kind == "poll":
         question = db.session.scalar(select(Poll.question).where(Poll.post_id == post.id))
     counts = reaction_counts(post.id)
     return {
@@ -192,15 +226,15 @@ def draft_summary(item: EditorialItem) -> dict[str, Any] | None:
         "kind": post.kind,
         "state": post.moderation_state,
         "url": f"/posts/{post.id}",
-        "body_html": post.body_html,
+        "body_html": post.body_html if shown else None,
         "question": question,
         "published_at": iso(item.published_at),
         "engagement": {"reactions": sum(counts.values()), "comments": post.comment_count},
     }
 
 
-def item_dict(item: EditorialItem) -> dict[str, Any]:
-    """The item for those who may see it, with its draft or published post
+def item_dict(item: EditorialItem, viewer: User) -> dict[str, Any]:
+    """The item for ``viewer``, who may see it, with its draft or published post
     (:func:`draft_summary`) and that post's engagement."""
     assignee = db.session.get(User, item.assignee_id) if item.assignee_id else None
     return {
@@ -212,7 +246,7 @@ def item_dict(item: EditorialItem) -> dict[str, Any]:
         and item.status in ("idea", "assigned", "draft"),
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
-        "post": draft_summary(item),
+        "post": draft_summary(item, viewer),
     }
 
 

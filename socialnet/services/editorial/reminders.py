@@ -46,11 +46,17 @@ def _claim(item_id: int, now: datetime) -> bool:
 
 
 def do_send_item_reminders(now: datetime | None = None) -> int:
-    """Remind the assignees of the items due within a day; returns how many were told."""
+    """Remind the assignees of the items due within a day; returns how many were told.
+    An assignee who may no longer read the item's target group is not told (nor is the
+    item marked reminded)."""
     now = now or utcnow()
     due = db.session.execute(
         select(
-            EditorialItem.id, EditorialItem.assignee_id, EditorialItem.title, EditorialItem.due_at
+            EditorialItem.id,
+            EditorialItem.assignee_id,
+            EditorialItem.title,
+            EditorialItem.due_at,
+            EditorialItem.group_id,
         )
         .where(
             EditorialItem.assignee_id.is_not(None),
@@ -63,7 +69,9 @@ def do_send_item_reminders(now: datetime | None = None) -> int:
         .limit(500)
     ).all()
     sent = 0
-    for item_id, assignee_id, title, due_at in due:
+    for item_id, assignee_id, title, due_at, group_id in due:
+        if not policy.readers_among([assignee_id], group_id):
+            continue
         if _claim(item_id, now):
             rows = notifications.do_notify(
                 [assignee_id],
