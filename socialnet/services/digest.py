@@ -37,12 +37,10 @@ from typing import Any
 from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from flask_mail import Connection, Message
-from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import policy
-from ..errors import ValidationFailed
 from ..extensions import db, mail
 from ..hosts import public_url
 from ..i18n import for_person
@@ -63,6 +61,7 @@ from ..models._time import now_utc, utcnow
 from ..realtime.publisher import after_commit
 from .celebrations import company_tz
 from .unique import insert_unless_taken
+from .unsubscribe_tokens import person_for, token_for
 
 log = logging.getLogger(__name__)
 
@@ -291,37 +290,14 @@ def link(endpoint: str, **values: Any) -> str:
     return (public_url(current_app.config) or "") + path
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT)
-
-
 def unsubscribe_token(user: User) -> str:
     """A token that turns ``user``'s digest off; it names them and nobody else."""
-    return _serializer().dumps({"u": user.id})
+    return token_for(user, UNSUBSCRIBE_SALT)
 
 
 def access_unsubscribe(token: Any) -> User:
-    """The person an unsubscribe token was made for.
-
-    :raise ValidationFailed: ``fields.token`` = ``invalid``: malformed, tampered with,
-        signed with another key, or for an account that is gone or deactivated.
-    """
-    invalid = ValidationFailed(
-        _("This unsubscribe link is not valid. Copy the whole link from the email."),
-        fields={"token": "invalid"},
-    )
-    if not isinstance(token, str) or not token or len(token) > 200 or not token.isascii():
-        raise invalid
-    try:
-        payload = _serializer().loads(token)
-    except BadData as exc:
-        raise invalid from exc
-    if not isinstance(payload, dict) or type(payload.get("u")) is not int:
-        raise invalid
-    user = db.session.get(User, payload["u"])
-    if user is None or not user.active or user.deleted_at is not None:
-        raise invalid
-    return user
+    """The person a digest unsubscribe token was made for (:func:`person_for`)."""
+    return person_for(token, UNSUBSCRIBE_SALT)
 
 
 def do_unsubscribe(token: Any) -> User:

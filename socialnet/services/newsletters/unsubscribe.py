@@ -12,51 +12,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ...errors import ValidationFailed
 from ...extensions import db
 from ...models import NewsletterOptOut, User
 from ...models._time import utcnow
+from ..unsubscribe_tokens import person_for, token_for
 
 SALT = "socialnet.newsletter-unsubscribe"
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=SALT)
-
-
 def unsubscribe_token(user: User) -> str:
     """A token that stops the newsletters' emails to ``user``, and nobody else."""
-    return _serializer().dumps({"u": user.id})
+    return token_for(user, SALT)
 
 
 def access_unsubscribe(token: Any) -> User:
-    """The person a token was made for.
-
-    :raise ValidationFailed: ``fields.token`` = ``invalid``: malformed, tampered with,
-        signed for another purpose, or for an account that is gone or deactivated.
-    """
-    invalid = ValidationFailed(
-        _("This unsubscribe link is not valid. Copy the whole link from the email."),
-        fields={"token": "invalid"},
-    )
-    if not isinstance(token, str) or not token or len(token) > 200 or not token.isascii():
-        raise invalid
-    try:
-        payload = _serializer().loads(token)
-    except BadData as exc:
-        raise invalid from exc
-    if not isinstance(payload, dict) or type(payload.get("u")) is not int:
-        raise invalid
-    user = db.session.get(User, payload["u"])
-    if user is None or not user.active or user.deleted_at is not None:
-        raise invalid
-    return user
+    """The person a newsletter unsubscribe token was made for (:func:`person_for`)."""
+    return person_for(token, SALT)
 
 
 def is_unsubscribed(user: User) -> bool:
