@@ -145,8 +145,9 @@ def naive_utc(value: datetime) -> datetime:
 def list_events(
     user: User, raw_from: str | None, raw_to: str | None, raw_group_id: str | None
 ) -> list[dict[str, Any]]:
-    """The events of ``user``'s calendar (company and their groups, visible only) that
-    overlap the window, by start. ``group_id``: one group's (which they may read).
+    """The events of ``user``'s calendar (company and their groups, visible only, no
+    editorial draft) that overlap the window, by start. ``group_id``: one group's (which
+    they may read).
 
     :raise ValidationFailed: bad days, ``to`` before ``from``, too wide, a bad group id.
     :raise NotFound: a group ``user`` may not read.
@@ -158,7 +159,7 @@ def list_events(
         if not policy.can_read_group(user, group_id):
             raise NotFound(_("No such group."))
         condition = (Post.kind == "event") & policy.visible_posts_filter(user)
-        condition = condition & (Post.group_id == group_id)
+        condition = condition & policy.NOT_A_DRAFT & (Post.group_id == group_id)
     posts = list(
         db.session.scalars(
             select(Post)
