@@ -306,9 +306,12 @@ def do_cancel_event(user: User, event_id: int) -> Post:
     """Cancel an event: answers close, everyone who answered is told, and the handlers
     given to :func:`on_cancel` run (in this transaction: all or nothing).
 
-    :raise Conflict: already cancelled, or already over.
+    :raise Conflict: already cancelled, already over, or an editorial draft (it is
+        replaced or its item dropped instead: a cancelled draft would be published).
     """
     post, details = access_managed_event(user, event_id)
+    if post.moderation_state == ModerationState.DRAFT.value:
+        raise Conflict(_("This event is a draft: drop or rewrite its editorial item instead."))
     if details.cancelled_at is not None:
         raise Conflict(_("This event is already cancelled."))
     now = utcnow()
