@@ -230,3 +230,34 @@ def test_bad_kudos_drafts_are_refused_with_the_kudos_messages(api, cm, employee,
         assert field in refused["fields"], (draft, refused)
     assert table_counts(Post, Kudos, KudosRecipient, Notification) == before
     assert api(cm).get(f"{ITEMS}/{item['id']}").get_json()["post"] is None
+
+
+def test_a_draft_the_services_now_refuse_stays_scheduled_and_writes_nothing(
+    api, cm, employee, manager, fred
+):
+    _values()
+    emma = api(employee)
+    kudos_item = plan(api(cm), employee)
+    kudos_draft = {"kind": "kudos", "recipient_ids": [manager.id, fred.id], "value": "Entraide"}
+    write(emma, kudos_item, {**kudos_draft, "message": "Bravo"})
+    event_item = plan(api(cm), employee)
+    event_draft_id = write(emma, event_item, _event_draft())["post"]["id"]
+    for item in (kudos_item, event_item):
+        _schedule(api, cm, item["id"])
+        make_due(item["id"])
+    # since the drafts were written: a recipient left, the event's start went by
+    fred.active = False
+    details = db.session.get(EventDetails, event_draft_id)
+    details.starts_at, details.ends_at = (
+        utcnow() - timedelta(hours=2),
+        utcnow() + timedelta(hours=1),
+    )
+    db.session.commit()
+    before = table_counts(Post, EventDetails, Kudos, KudosRecipient, Notification)
+    assert run_due_jobs(utcnow())["editorial_published"] == 0
+    db.session.rollback()
+    assert table_counts(Post, EventDetails, Kudos, KudosRecipient, Notification) == before
+    for item in (kudos_item, event_item):
+        shown = api(cm).get(f"{ITEMS}/{item['id']}").get_json()
+        assert shown["status"] == "scheduled" and shown["post"]["state"] == "draft", shown
+    assert notifications_of(api(manager)) == []
