@@ -60,6 +60,7 @@ def test_an_event_draft_is_invisible_then_published_once(
     assert db.session.get(EventDetails, draft_id).location == "Lyon, room 3"
     # its author reads it (and may not answer it); nobody else sees it anywhere
     assert emma.get(f"{API}/posts/{draft_id}").get_json()["moderation_state"] == "draft"
+    assert emma.get(f"{API}/events/{draft_id}").get_json()["can_rsvp"] is False
     assert_error(emma.put(f"{API}/events/{draft_id}/rsvp", {"status": "going"}), 409)
     assert_error(emma.post(f"{API}/events/{draft_id}/cancel"), 409)
     for reader in (emma, camille, api(fred)):

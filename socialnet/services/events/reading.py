@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from ... import policy
 from ...errors import NotFound, ValidationFailed
 from ...extensions import db
-from ...models import EventDetails, EventRsvp, Post, User
+from ...models import EventDetails, EventRsvp, ModerationState, Post, User
 from ...models._time import now_utc, utcnow
 from ...realtime.publisher import lock_event_log, publish
 from ...serializers import event_dict
@@ -91,7 +91,9 @@ def events_for_posts(viewer: User, posts: list[Post]) -> dict[int, dict[str, Any
             details[post.id],
             counts[post.id],
             my_rsvp=mine.get(post.id),
-            can_rsvp=viewer.active and answers_open(details[post.id], now),
+            can_rsvp=viewer.active
+            and post.moderation_state != ModerationState.DRAFT.value  # answers wait for it
+            and answers_open(details[post.id], now),
             can_manage=policy.can_manage_event(viewer, post),
         )
         for post in posts
