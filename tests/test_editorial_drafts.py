@@ -117,7 +117,7 @@ def test_the_draft_goes_to_the_items_group(api, cm, employee, fred, make_group):
 @pytest.mark.parametrize(
     "draft, field, code",
     [
-        ({"kind": "event", "body": "x"}, "kind", "invalid"),
+        ({"kind": "story", "body": "x"}, "kind", "invalid"),
         ({"kind": "post", "body": ""}, "body", "empty"),
         ({"kind": "post", "body": "x", "group_id": 1}, "group_id", "not_allowed"),
         ({"kind": "poll", "question": "Q?", "options": ["only one"]}, "options", None),

@@ -57,6 +57,46 @@ def test_the_assignee_writes_the_draft_from_the_calendar(auth, api, cm, employee
     assert "Published post" in published and "0 reactions, 0 comments" in published
 
 
+def test_the_assignee_drafts_an_event_from_the_calendar(auth, api, cm, employee):
+    from zoneinfo import ZoneInfo
+
+    from socialnet.models import EventDetails
+
+    body = {"title": "Open day", "assignee_id": employee.id, "publish_at": at(hours=3)}
+    item = api(cm).post(ITEMS, body).get_json()
+    shown = (utcnow() + timedelta(hours=3)).date().isoformat()
+    emma = auth.login(employee)
+    page = emma.get(f"/editorial?view=week&date={shown}")
+    assert "Or draft an event" in html_of(page)
+    token = csrf_from(page)
+    day = (utcnow() + timedelta(days=10)).date().isoformat()
+    form = {
+        "csrf_token": token,
+        "kind": "event",
+        "title": "Open day at the plant",
+        "starts_at": f"{day}T10:00",
+        "ends_at": f"{day}T09:00",
+        "location": "Lyon",
+    }
+    refused = emma.post(f"/editorial/items/{item['id']}/draft", data=form)
+    assert refused.status_code == 400 and count_rows(Post) == 0
+    saved = emma.post(
+        f"/editorial/items/{item['id']}/draft", data={**form, "ends_at": f"{day}T12:00"}
+    )
+    assert saved.status_code == 302
+    post = db.session.scalars(db.select(Post)).one()
+    assert (post.kind, post.moderation_state, post.title) == (
+        "event",
+        "draft",
+        "Open day at the plant",
+    )
+    paris = ZoneInfo("Europe/Paris")
+    starts = db.session.get(EventDetails, post.id).starts_at.replace(tzinfo=ZoneInfo("UTC"))
+    assert starts.astimezone(paris).strftime("%Y-%m-%dT%H:%M") == f"{day}T10:00"
+    team = html_of(auth.login(cm).get(f"/editorial?view=week&date={shown}"))
+    assert "Open day at the plant" in team
+
+
 def test_a_stranger_cannot_write_someone_elses_draft(auth, api, cm, employee, fred):
     item = api(cm).post(ITEMS, {"title": "Not yours", "assignee_id": employee.id}).get_json()
     fred_client = auth.login(fred)

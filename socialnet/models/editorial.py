@@ -21,8 +21,9 @@ EDITORIAL_STATUSES: tuple[str, ...] = (
 )
 EDITORIAL_TARGETS: tuple[str, ...] = ("company", "site", "department", "group")
 CORRESPONDENT_SCOPES: tuple[str, ...] = ("site", "department")
-#: What a draft may be: a post or a poll (written by the assignee, kept unpublished).
-DRAFT_KINDS: tuple[str, ...] = ("post", "poll")
+#: What a draft may be: a post, a poll, an event or kudos (written by the assignee, kept
+#: unpublished).
+DRAFT_KINDS: tuple[str, ...] = ("post", "poll", "event", "kudos")
 
 
 class EditorialItem(db.Model):

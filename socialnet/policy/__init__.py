@@ -151,6 +151,7 @@ from .people import (
 from .posts import (
     AUTHOR_ONLY_STATES,
     GROUP_OF_POST,
+    NOT_A_DRAFT,
     can_choose_best_answer,
     can_delete_comment,
     can_delete_comment_by,
@@ -258,6 +259,7 @@ __all__ = [
     "ANNOUNCEMENT_ROOM_DAYS",
     "AUDIT_SAFE_FIELDS",
     "AUTHOR_ONLY_STATES",
+    "NOT_A_DRAFT",
     "COMPANY_ROOM",
     "GROUP_ADMIN",
     "GROUP_ADMIN_CASE_ACTIONS",

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, or_
 
 from ..models import Post, User
 from .groups import is_group_admin, member_group_ids
-from .posts import GROUP_OF_POST, visible_posts_filter
+from .posts import GROUP_OF_POST, NOT_A_DRAFT, visible_posts_filter
 from .roles import is_moderator
 
 
@@ -22,10 +22,11 @@ def can_manage_event(user: User, post: Post) -> bool:
 
 
 def calendar_events_filter(user: User) -> ColumnElement[bool]:
-    """SQL: the event posts of ``user``'s calendar — visible to them, and of the company
-    space or of a group they belong to."""
+    """SQL: the event posts of ``user``'s calendar — visible to them, not editorial drafts
+    (not even for their author), and of the company space or of a group they belong to."""
     return (
         (Post.kind == "event")
         & visible_posts_filter(user)
+        & NOT_A_DRAFT
         & or_(GROUP_OF_POST.is_(None), GROUP_OF_POST.in_(member_group_ids(user)))
     )

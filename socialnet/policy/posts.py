@@ -145,6 +145,11 @@ AUTHOR_ONLY_STATES = (
     ModerationState.DRAFT.value,
 )
 
+#: SQL: the post is not an editorial draft. Counts and calendars (events lists and feeds,
+#: reminders, kudos leaderboards and profiles) leave drafts out even for their author: a
+#: draft is not yet anything that happened.
+NOT_A_DRAFT: ColumnElement[bool] = Post.moderation_state != ModerationState.DRAFT.value
+
 
 def moderation_allows(state, author_id, viewer_id) -> ColumnElement[bool]:
     """SQL: content in ``state`` by ``author_id`` may be seen by ``viewer_id`` (columns or

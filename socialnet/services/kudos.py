@@ -26,6 +26,7 @@ from ..models import (
     CompanyValue,
     Kudos,
     KudosRecipient,
+    ModerationState,
     NotificationType,
     Post,
     User,
@@ -196,7 +197,7 @@ def _kudos_markdown(recipients: list[User], value: CompanyValue, message: str) -
     return f"**Kudos** to {names} — *{badge}*\n\n{message}"
 
 
-def do_give_kudos(giver: User, data: Any) -> tuple[Kudos, Post]:
+def do_give_kudos(giver: User, data: Any, *, draft: bool = False) -> tuple[Kudos, Post]:
     """Thank ``{"recipient_ids", "message", "value", "group_id"?}`` publicly.
 
     Creates the ``kudos`` post (posting rules of :func:`check_group_for_posting`),
@@ -206,6 +207,10 @@ def do_give_kudos(giver: User, data: Any) -> tuple[Kudos, Post]:
 
     :raise ValidationFailed: bad recipients, value or message; unknown group.
     :raise Forbidden: not a member of the group, or the group is archived.
+
+    ``draft``: an editorial item's draft (kudos for a team, written ahead), kept in the
+    ``draft`` state: its author alone sees it, nobody is notified, no leaderboard or
+    profile counts it, until ``services.editorial.drafts`` publishes it as new kudos.
     """
     data = check_known_fields(data, {"recipient_ids", "message", "value", "group_id"})
     group_id = check_group_for_posting(giver, data.get("group_id"))
@@ -215,7 +220,13 @@ def do_give_kudos(giver: User, data: Any) -> tuple[Kudos, Post]:
     screening = screening_gate.check_writing(giver, {"message": message})
     message = screening.texts["message"]
     post = Post(
-        author_id=giver.id, author=giver, group_id=group_id, kind="kudos", body="", body_html=""
+        author_id=giver.id,
+        author=giver,
+        group_id=group_id,
+        kind="kudos",
+        body="",
+        body_html="",
+        moderation_state=ModerationState.DRAFT.value if draft else ModerationState.PUBLISHED.value,
     )
     db.session.add(post)
     db.session.flush()
@@ -298,7 +309,8 @@ attachments.register("kudos", load_for_posts)
 
 def kudos_received(viewer: User, user_id: int) -> dict[str, Any]:
     """What ``viewer`` may see of the kudos ``user_id`` received: total, counts per value,
-    and the most recent ones — only kudos whose post ``viewer`` may see count.
+    and the most recent ones — only kudos whose post ``viewer`` may see count (never an
+    editorial draft, not even for its author).
 
     :raise NotFound: no such person.
     """
@@ -307,7 +319,11 @@ def kudos_received(viewer: User, user_id: int) -> dict[str, Any]:
         select(Kudos.id)
         .join(KudosRecipient, KudosRecipient.kudos_id == Kudos.id)
         .join(Post, Post.id == Kudos.post_id)
-        .where(KudosRecipient.user_id == person.id, policy.visible_posts_filter(viewer))
+        .where(
+            KudosRecipient.user_id == person.id,
+            policy.visible_posts_filter(viewer),
+            policy.NOT_A_DRAFT,
+        )
     )
     counts = db.session.execute(
         select(CompanyValue, func.count(Kudos.id))
@@ -352,6 +368,7 @@ def _leaderboard_condition(
 ) -> ColumnElement[bool]:
     condition = (
         policy.visible_posts_filter(viewer)
+        & policy.NOT_A_DRAFT
         & (Kudos.created_at >= since)
         & (Kudos.created_at < until)
     )

@@ -18,6 +18,7 @@ from ..services.editorial import calendar, correspondents, drafts, items, sites
 from ..unit_of_work import attempt
 from ._common import me
 from .announcements import _publish_at
+from .events import _company_instant
 
 bp = Blueprint("editorial", __name__)
 
@@ -88,12 +89,27 @@ def calendar_page(status: int = 200):
     ), status
 
 
+def _draft_from_form() -> dict:
+    form = request.form
+    if form.get("kind") != "event":
+        return {"kind": "post", "body": form.get("body", "")}
+    return {
+        "kind": "event",
+        "title": form.get("title", ""),
+        "description": form.get("description", ""),
+        "starts_at": _company_instant(form.get("starts_at", "")),
+        "ends_at": _company_instant(form.get("ends_at", "")),
+        "location": form.get("location", ""),
+    }
+
+
 @bp.post("/editorial/items/<id:item_id>/draft")
 @login_required
 def write_draft(item_id: int):
-    """The assignee's draft (a post) from the calendar page."""
+    """The assignee's draft from the calendar page: a post, or an event (``kind=event``;
+    times typed on the company's wall clock)."""
     with attempt() as outcome:
-        drafts.do_write_draft(me(), item_id, {"kind": "post", "body": request.form.get("body", "")})
+        drafts.do_write_draft(me(), item_id, _draft_from_form())
     if outcome.failed:
         return calendar_page(outcome.status)
     flash(_("Draft saved: only you see it until it is published."), "success")

@@ -32,7 +32,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["id", "kind", "state", "url", "body_html", "published_at", "engagement"],
         "properties": {
             "id": {"type": "integer"},
-            "kind": {"type": "string", "enum": ["post", "poll"]},
+            "kind": {"type": "string", "enum": ["post", "poll", "event", "kudos"]},
             "state": {
                 "type": "string",
                 "description": "'draft' until the job loop publishes it at the item's "
@@ -48,6 +48,11 @@ SCHEMAS: dict[str, Any] = {
                 "nobody's); question follows the same rule",
             },
             "question": {"type": "string", "nullable": True},
+            "title": {
+                "type": "string",
+                "nullable": True,
+                "description": "an event's title (or a question's); same rule as body_html",
+            },
             "published_at": NULLABLE_DATE_TIME,
             "engagement": {
                 "type": "object",
@@ -59,14 +64,31 @@ SCHEMAS: dict[str, Any] = {
     "EditorialDraft": {
         "type": "object",
         "required": ["kind"],
-        "description": '`{"kind": "post", "body"}` or `{"kind": "poll", "question", '
-        '"options", …}` (the fields of `POST /polls`, without `group_id`: a draft goes '
-        "where its item is aimed)",
+        "description": '`{"kind": "post", "body"}`, `{"kind": "poll", "question", '
+        '"options", …}` (the fields of `POST /polls`), `{"kind": "event", "title", '
+        '"starts_at", "ends_at", …}` (the fields of `POST /events`) or `{"kind": "kudos", '
+        '"recipient_ids", "value", "message"}` (the fields of `POST /kudos`: kudos for a '
+        "team name one to ten people), always without `group_id`: a draft goes where its "
+        "item is aimed. Checked by the ordinary services when written (400 with their "
+        "messages, nothing written). A draft event takes no answers (409) and shows in no "
+        "events list, calendar feed or reminder; a draft kudos counts on no leaderboard "
+        "or profile and notifies nobody, until published",
         "properties": {
-            "kind": {"type": "string", "enum": ["post", "poll"]},
+            "kind": {"type": "string", "enum": ["post", "poll", "event", "kudos"]},
             "body": {"type": "string", "maxLength": 10000},
             "question": {"type": "string", "maxLength": 300},
             "options": {"type": "array", "items": {"type": "string"}},
+            "title": {"type": "string", "maxLength": 200},
+            "description": {"type": "string"},
+            "starts_at": DATE_TIME,
+            "ends_at": DATE_TIME,
+            "location": {"type": "string"},
+            "online_url": {"type": "string", "nullable": True},
+            "capacity": {"type": "integer", "nullable": True, "minimum": 1},
+            "rsvp_closes_at": NULLABLE_DATE_TIME,
+            "recipient_ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 10},
+            "value": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            "message": {"type": "string"},
         },
     },
     "EditorialSites": {
@@ -142,8 +164,8 @@ DAY = {"type": "string", "format": "date"}
 PATHS: dict[str, Any] = {
     "/editorial/items/{item_id}/draft": {
         "put": operation(
-            "Write or replace the item's draft: a post or poll kept unpublished (its author "
-            "alone sees it in the feed) until the job loop publishes it at publish_at; "
+            "Write or replace the item's draft: a post, poll, event or kudos kept unpublished "
+            "(its author alone sees it in the feed) until the job loop publishes it at publish_at; "
             "its assignee writes it (a planner when nobody is assigned)",
             {
                 200: json_response(ref("EditorialItem")),

@@ -258,7 +258,8 @@ PATHS: dict[str, Any] = {
     "/events/{event_id}/cancel": {
         "parameters": [_EVENT_ID],
         "post": operation(
-            "Organisers cancel the event; everyone who answered is told",
+            "Organisers cancel the event; everyone who answered is told (409 for an "
+            "editorial draft, which is rewritten or dropped from its item)",
             {200: _EVENT, 401: R401, 403: R403, 404: R404, 409: R409},
         ),
     },
@@ -266,7 +267,8 @@ PATHS: dict[str, Any] = {
         "parameters": [_EVENT_ID],
         "put": operation(
             "Answer: past capacity, `going` joins the waiting list (`my_rsvp.status` "
-            "`waiting` with its position); leaving a seat promotes the first waiting",
+            "`waiting` with its position); leaving a seat promotes the first waiting; "
+            "409 for an editorial draft (answers open once it is published)",
             {200: _EVENT, 400: R400, 401: R401, 403: R403, 404: R404, 409: R409},
             requestBody=json_body_of("Rsvp"),
         ),

@@ -1,18 +1,21 @@
 """An editorial item's draft, and its publication by the job loop.
 
-A draft is a real post (``post`` or ``poll``) created through the ordinary services with
-``draft=True``: it is kept in the ``draft`` moderation state, which every read path
-already treats as "its author only" (``policy.AUTHOR_ONLY_STATES``: feed, permalink, API,
-search, socket rooms and catch-up, notifications, counts). Community managers and
-correspondents see it through the item (:func:`draft_summary`).
+A draft is a real post (``post``, ``poll``, ``event`` or ``kudos``) created through the
+ordinary services with ``draft=True``: it is kept in the ``draft`` moderation state, which
+every read path already treats as "its author only" (``policy.AUTHOR_ONLY_STATES``: feed,
+permalink, API, search, socket rooms and catch-up, notifications, counts); events lists,
+calendar feeds, reminders and kudos counts leave it out even for its author
+(``policy.NOT_A_DRAFT``). Events and kudos are handled by :mod:`.draft_kinds`. Community
+managers and correspondents see it through the item (:func:`draft_summary`).
 
 The job loop publishes the drafts of scheduled items at their ``publish_at``
 (:func:`publish_due`). Each item is claimed with ``UPDATE editorial_items SET
 published_at … WHERE published_at IS NULL AND status = 'scheduled'``: only the pass whose
 update changed the row publishes, so two passes — or two processes — publish once. The
 draft is then written again, as its author, through the ordinary services: a new post
-(a new id, so it sits above older posts in feeds paginated by id) with the draft's files
-or poll, and the draft's row is deleted; the item links to the new post.
+(a new id, so it sits above older posts in feeds paginated by id) with the draft's files,
+poll, event details or kudos, and the draft's row is deleted; the item links to the new
+post.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from ...serializers import iso
 from ..content import render_body
 from ..polls.creating import do_create_poll
 from ..posts import check_mentions, do_create_post
+from . import draft_kinds
 from .items import access_item
 
 #: Statuses an item may be in for its draft to be (re)written.
@@ -66,15 +70,18 @@ def _draft_post(item: EditorialItem) -> Post | None:
 
 
 def do_write_draft(user: User, item_id: int, data: Any) -> EditorialItem:
-    """Write (or replace) the draft of an item from ``{"kind": "post", "body"}`` or
-    ``{"kind": "poll", "question", "options", …}``, in the item's target group if it has
-    one; an ``idea`` or ``assigned`` item becomes a ``draft``.
+    """Write (or replace) the draft of an item from ``{"kind": "post", "body"}``,
+    ``{"kind": "poll", "question", "options", …}``, ``{"kind": "event", "title",
+    "starts_at", "ends_at", …}`` or ``{"kind": "kudos", "recipient_ids", "value",
+    "message"}`` (the fields of the ordinary services, without ``group_id``), in the
+    item's target group if it has one; an ``idea`` or ``assigned`` item becomes a
+    ``draft``.
 
     :raise NotFound: the item is not ``user``'s to see.
     :raise Forbidden: ``user`` is not its assignee (or a planner, when nobody is assigned).
     :raise Conflict: the item is published or dropped.
-    :raise ValidationFailed: a kind other than post or poll, or what the post or poll
-        services refuse (nothing is written then).
+    :raise ValidationFailed: an unknown kind, or what the post, poll, event or kudos
+        services refuse (nothing is written then; also ``TooLarge``, ``Forbidden``).
     """
     item = access_item(user, item_id)
     if not policy.can_write_draft(user, item):
@@ -96,6 +103,8 @@ def do_write_draft(user: User, item_id: int, data: Any) -> EditorialItem:
     old = _draft_post(item)
     if kind == "poll":
         post = do_create_poll(user, fields, draft=True)
+    elif kind in draft_kinds.KINDS:
+        post = draft_kinds.write(user, kind, fields)
     else:
         post = do_create_post(user, fields, draft=True)
     if old is not None:  # nobody else ever saw it: it goes quietly
@@ -182,6 +191,8 @@ def _in_its_place(item_id: int) -> bool:
 
 def _fields_of(draft: Post) -> dict[str, Any]:
     """What the ordinary services take to write ``draft`` again (its files apart)."""
+    if draft.kind in draft_kinds.KINDS:
+        return draft_kinds.fields_of(draft)
     if draft.kind != "poll":
         return {"body": draft.body, "group_id": draft.group_id}
     poll = db.session.scalar(select(Poll).where(Poll.post_id == draft.id))
@@ -241,10 +252,15 @@ def _republish(item: EditorialItem, draft: Post, now: datetime) -> Post | None:
     _move_files(file_ids, None)  # free, so that the new post takes them
     try:
         # refused by the services only once the new post is written: checked first
-        text = fields["question"] if draft.kind == "poll" else fields["body"]
-        check_mentions(author.id, render_body(text).mentioned_ids)
+        if draft.kind in draft_kinds.KINDS:
+            draft_kinds.check_reach(author.id, draft.kind, fields)
+        else:
+            text = fields["question"] if draft.kind == "poll" else fields["body"]
+            check_mentions(author.id, render_body(text).mentioned_ids)
         with _urls():
-            if draft.kind == "poll":
+            if draft.kind in draft_kinds.KINDS:
+                post = draft_kinds.write(author, draft.kind, fields, draft=False)
+            elif draft.kind == "poll":
                 post = do_create_poll(author, fields)
             else:
                 post = do_create_post(author, {**fields, "file_ids": file_ids})

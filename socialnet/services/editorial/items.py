@@ -208,9 +208,10 @@ def _shows_text(viewer: User, item: EditorialItem, post: Post) -> bool:
 
 def draft_summary(item: EditorialItem, viewer: User) -> dict[str, Any] | None:
     """What the item shows ``viewer`` of its post: ``{"id", "kind", "state", "url",
-    "body_html", "question", "published_at", "engagement": {"reactions", "comments"}}``;
-    None without one. Only serialized for those who may see the item; ``body_html`` and
-    ``question`` are None unless :func:`_shows_text`."""
+    "body_html", "question", "title", "published_at", "engagement": {"reactions",
+    "comments"}}``; None without one. Only serialized for those who may see the item;
+    ``body_html``, ``question`` and ``title`` (an event's) are None unless
+    :func:`_shows_text`."""
     if item.post_id is None:
         return None
     post = db.session.get(Post, item.post_id)
@@ -228,6 +229,7 @@ def draft_summary(item: EditorialItem, viewer: User) -> dict[str, Any] | None:
         "url": f"/posts/{post.id}",
         "body_html": post.body_html if shown else None,
         "question": question,
+        "title": post.title if shown else None,
         "published_at": iso(item.published_at),
         "engagement": {"reactions": sum(counts.values()), "comments": post.comment_count},
     }

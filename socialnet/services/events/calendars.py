@@ -127,6 +127,7 @@ def feed_ics(token: str, base_url: str, host: str) -> bytes:
         .where(
             Post.kind == "event",
             policy.visible_posts_filter(user),
+            policy.NOT_A_DRAFT,
             EventRsvp.user_id == user.id,
             EventRsvp.status.in_(FEED_STATUSES),
             EventDetails.ends_at > utcnow() - FEED_PAST,

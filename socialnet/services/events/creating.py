@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ... import policy
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...extensions import db
-from ...models import EventDetails, EventRsvp, NotificationType, Post, User
+from ...models import EventDetails, EventRsvp, ModerationState, NotificationType, Post, User
 from ...models._time import utcnow
 from ...models.calendar import EVENT_CAPACITY_MAX, EVENT_LOCATION_MAX, EVENT_URL_MAX
 from ...realtime.publisher import publish
@@ -146,7 +146,9 @@ def _check_fields(data: dict[str, Any], current: dict[str, Any]) -> dict[str, An
     return checked
 
 
-def do_create_event(user: User, data: Any, *, source_poll_id: int | None = None) -> Post:
+def do_create_event(
+    user: User, data: Any, *, source_poll_id: int | None = None, draft: bool = False
+) -> Post:
     """Create an event from ``{"title", "description", "starts_at", "ends_at", "location",
     "online_url", "capacity", "group_id", "rsvp_closes_at"}`` (in a group, or for the
     company) and publish ``post.created`` to its audience. Nothing is written if any field
@@ -157,6 +159,10 @@ def do_create_event(user: User, data: Any, *, source_poll_id: int | None = None)
         http(s), answers closing after the start, an unknown or invisible group.
     :raise TooLarge: a title, description, location or link too long.
     :raise Forbidden: not a member of the group, or the group is archived.
+
+    ``draft``: an editorial item's draft, kept in the ``draft`` state (its author alone
+    sees it; no calendar, feed or reminder shows it; answers are refused) until
+    ``services.editorial.drafts`` publishes it as a new event.
     """
     data = check_known_fields(data, CREATE_FIELDS)
     fields = _check_fields(data, {})
@@ -176,6 +182,7 @@ def do_create_event(user: User, data: Any, *, source_poll_id: int | None = None)
         title=screening.texts["title"],
         body="",
         body_html="",
+        moderation_state=ModerationState.DRAFT.value if draft else ModerationState.PUBLISHED.value,
     )
     db.session.add(post)
     db.session.flush()
@@ -299,9 +306,12 @@ def do_cancel_event(user: User, event_id: int) -> Post:
     """Cancel an event: answers close, everyone who answered is told, and the handlers
     given to :func:`on_cancel` run (in this transaction: all or nothing).
 
-    :raise Conflict: already cancelled, or already over.
+    :raise Conflict: already cancelled, already over, or an editorial draft (it is
+        replaced or its item dropped instead: a cancelled draft would be published).
     """
     post, details = access_managed_event(user, event_id)
+    if post.moderation_state == ModerationState.DRAFT.value:
+        raise Conflict(_("This event is a draft: drop or rewrite its editorial item instead."))
     if details.cancelled_at is not None:
         raise Conflict(_("This event is already cancelled."))
     now = utcnow()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from ... import policy
 from ...errors import NotFound, ValidationFailed
 from ...extensions import db
-from ...models import EventDetails, EventRsvp, Post, User
+from ...models import EventDetails, EventRsvp, ModerationState, Post, User
 from ...models._time import now_utc, utcnow
 from ...realtime.publisher import lock_event_log, publish
 from ...serializers import event_dict
@@ -91,7 +91,9 @@ def events_for_posts(viewer: User, posts: list[Post]) -> dict[int, dict[str, Any
             details[post.id],
             counts[post.id],
             my_rsvp=mine.get(post.id),
-            can_rsvp=viewer.active and answers_open(details[post.id], now),
+            can_rsvp=viewer.active
+            and post.moderation_state != ModerationState.DRAFT.value  # answers wait for it
+            and answers_open(details[post.id], now),
             can_manage=policy.can_manage_event(viewer, post),
         )
         for post in posts
@@ -145,8 +147,9 @@ def naive_utc(value: datetime) -> datetime:
 def list_events(
     user: User, raw_from: str | None, raw_to: str | None, raw_group_id: str | None
 ) -> list[dict[str, Any]]:
-    """The events of ``user``'s calendar (company and their groups, visible only) that
-    overlap the window, by start. ``group_id``: one group's (which they may read).
+    """The events of ``user``'s calendar (company and their groups, visible only, no
+    editorial draft) that overlap the window, by start. ``group_id``: one group's (which
+    they may read).
 
     :raise ValidationFailed: bad days, ``to`` before ``from``, too wide, a bad group id.
     :raise NotFound: a group ``user`` may not read.
@@ -158,7 +161,7 @@ def list_events(
         if not policy.can_read_group(user, group_id):
             raise NotFound(_("No such group."))
         condition = (Post.kind == "event") & policy.visible_posts_filter(user)
-        condition = condition & (Post.group_id == group_id)
+        condition = condition & policy.NOT_A_DRAFT & (Post.group_id == group_id)
     posts = list(
         db.session.scalars(
             select(Post)

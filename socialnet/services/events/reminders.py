@@ -15,6 +15,7 @@ from sqlalchemy import delete, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ... import policy
 from ...extensions import db
 from ...models import EventDetails, EventReminder, EventRsvp, NotificationType, Post, User
 from ...models._time import utcnow
@@ -39,6 +40,7 @@ def _due(kind: str, ahead: timedelta, now: datetime) -> list[Post]:
             .where(
                 Post.kind == "event",
                 Post.deleted_at.is_(None),
+                policy.NOT_A_DRAFT,
                 EventDetails.cancelled_at.is_(None),
                 EventDetails.starts_at > earliest,
                 EventDetails.starts_at <= now + ahead,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ... import policy
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...extensions import db
-from ...models import RSVP_ANSWERS, EventDetails, EventRsvp, Post, User
+from ...models import RSVP_ANSWERS, EventDetails, EventRsvp, ModerationState, Post, User
 from ...models._time import utcnow
 from ...serializers import user_summary
 from ..sanctions import check_can_contribute
@@ -55,11 +55,14 @@ def do_rsvp(user: User, event_id: int, data: Any) -> Post:
 
     :raise ValidationFailed: an unknown status or field.
     :raise NotFound: ``user`` may not see the event.
-    :raise Conflict: the event is cancelled, started, or its answers are closed.
+    :raise Conflict: the event is cancelled, started, its answers are closed, or it is an
+        editorial draft (an answer would not follow it to the published event).
     :raise Forbidden: a muted person, or an archived group.
     """
     status = check_status(data)
     post, _details = access_event(user, event_id)
+    if post.moderation_state == ModerationState.DRAFT.value:  # its author's, unpublished
+        raise Conflict(_("This event is a draft: answers open once it is published."))
     if policy.is_read_only(post):
         raise Forbidden(policy.READ_ONLY_REFUSAL)
     check_can_contribute(user)
