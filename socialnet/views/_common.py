@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, request, session
@@ -14,17 +14,28 @@ from ..services.celebrations import company_tz
 FEED_PAGE = 20
 
 
-def local_instant(raw: str) -> str:
-    """A ``datetime-local`` form value (the company's wall clock) as an ISO instant in UTC.
-
-    Anything that is not such a value, or falls off the calendar once moved to UTC (year 1
-    or 9999), is passed on unchanged for the service to refuse with its own message.
-    """
+def company_instant(raw: str) -> str | None:
+    """A ``datetime-local`` form value (the company's wall clock) as ISO 8601 with the
+    company's offset, which the services read; ``None`` when empty. Anything else (a
+    typo, an offset already given, a year outside 1900-9000) is passed on as typed, for
+    the service to refuse with its own message."""
+    raw = raw.strip()
+    if not raw:
+        return None
     try:
-        local = datetime.fromisoformat(raw).replace(tzinfo=company_tz())
-        return local.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
-    except (ValueError, OverflowError):
+        local = datetime.fromisoformat(raw)
+    except ValueError:
         return raw
+    if local.tzinfo is not None or not 1900 < local.year < 9000:
+        return raw
+    return local.replace(tzinfo=company_tz()).isoformat()
+
+
+def local_instant(raw: str) -> str:
+    """:func:`company_instant` for a required field: empty stays empty (the service says
+    it is missing)."""
+    instant = company_instant(raw)
+    return raw if instant is None else instant
 
 
 def me() -> User:

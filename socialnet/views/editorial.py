@@ -16,9 +16,8 @@ from ..models import User
 from ..services import directory
 from ..services.editorial import calendar, correspondents, drafts, items, sites
 from ..unit_of_work import attempt
-from ._common import me
+from ._common import company_instant, me
 from .announcements import _publish_at
-from .events import _company_instant
 
 bp = Blueprint("editorial", __name__)
 
@@ -97,8 +96,8 @@ def _draft_from_form() -> dict:
         "kind": "event",
         "title": form.get("title", ""),
         "description": form.get("description", ""),
-        "starts_at": _company_instant(form.get("starts_at", "")),
-        "ends_at": _company_instant(form.get("ends_at", "")),
+        "starts_at": company_instant(form.get("starts_at", "")),
+        "ends_at": company_instant(form.get("ends_at", "")),
         "location": form.get("location", ""),
     }
 

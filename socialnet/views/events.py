@@ -18,7 +18,7 @@ from ..models._time import now_utc
 from ..services import events
 from ..services.celebrations import company_tz
 from ..unit_of_work import attempt, commit, failed
-from ._common import form_next, keep_draft, me
+from ._common import company_instant, form_next, keep_draft, me
 from .announcements import _publish_at
 
 bp = Blueprint("events", __name__)
@@ -127,21 +127,6 @@ def _capacity(raw: str) -> int | str | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else raw
 
 
-def _company_instant(raw: str) -> str | None:
-    """A ``datetime-local`` value, in the company's zone, as ISO 8601 with its offset (the
-    service reads it); anything else as typed (the service says why it is refused)."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        local = datetime.fromisoformat(raw)
-    except ValueError:
-        return raw
-    if local.tzinfo is not None or not 1900 < local.year < 9000:
-        return raw
-    return local.replace(tzinfo=company_tz()).isoformat()
-
-
 def _local_input(iso_value: str | None) -> str:
     """An event's instant as a ``datetime-local`` value in the company's zone."""
     if not iso_value:
@@ -155,7 +140,7 @@ def _edit_form_data() -> dict:
     data: dict = {name: form.get(name, "") for name in EDIT_TEXT_FIELDS}
     data["online_url"] = data["online_url"] or None
     for name in EDIT_TIME_FIELDS:
-        data[name] = _company_instant(form.get(name, ""))
+        data[name] = company_instant(form.get(name, ""))
     data["capacity"] = _capacity(form.get("capacity", ""))
     return data
 
