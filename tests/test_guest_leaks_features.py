@@ -1,0 +1,371 @@
+"""THE GUEST MATRIX, second part (issue #19): the newer features, with a guest as the viewer.
+
+The world of :mod:`tests.test_guest_leaks` (a guest in "Project Atlas", the company around
+it) gets the newer features: a circle, pain points, lessons learned, newsletters, a
+shareable post, an onboarding journey, a manager briefing and the editorial calendar, each
+with something outside the guest's group whose text carries "zephyr" (and whose author is
+Oscar Outsider). Each read path (API and pages, list and detail) returns what the guest saw
+of the outside: a detail must be a 404 as for a missing object, a list or a space may be
+refused (403/404) or answer without a word from outside. Where the guest's own group has
+something on that path, the guest must see it (an empty answer would prove nothing).
+
+The last test proves the rows have teeth: a policy module that forgets guests makes them fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from socialnet.extensions import db
+from socialnet.jobs import run_due_jobs
+from socialnet.models import (
+    BriefingRecipient,
+    Correspondent,
+    GroupMembership,
+    OnboardingJourney,
+)
+from socialnet.models._time import utcnow
+from tests.briefing_support import sent_briefing
+from tests.circle_support import at
+from tests.group_fixtures import API
+from tests.onboarding_support import make_template
+from tests.test_guest_leaks import World, build_world
+
+OUTSIDE_MARKS = ("zephyr", "oscar")  # the outside's word, and the outsider's name
+
+
+@pytest.fixture(autouse=True)
+def company_sites(app):
+    app.config["ADVOCACY_SITES"] = ["lumen.example"]
+
+
+def _created(response) -> dict:
+    assert response.status_code in (200, 201), response.get_json()
+    return response.get_json()
+
+
+def _circle(world: World) -> None:
+    out = world.client(world.outsider)
+    circle = _created(
+        out.post(
+            f"{API}/circles",
+            {
+                "name": "Zephyr circle",
+                "description": "Zephyr peers",
+                "facilitator_id": world.outsider.id,
+                "member_ids": [world.colleague.id],
+                "cadence": "monthly",
+            },
+        )
+    )
+    url = f"{API}/circles/{circle['id']}"
+    session = _created(
+        out.post(
+            f"{url}/sessions",
+            {
+                "topic": "Zephyr podcast",
+                "starts_at": at(days=2),
+                "presenter_id": world.outsider.id,
+                "scribe_id": world.colleague.id,
+            },
+        )
+    )
+    topic = _created(out.post(f"{url}/topics", {"title": "Zephyr topic"}))
+    world.extra.update(circle=circle["id"], session=session["id"], topic=topic["id"])
+    world.extra["session_event"] = session["event_id"]
+    assert isinstance(session["event_id"], int), session
+
+
+def _pain_points_and_lessons(world: World) -> None:
+    out, mate = world.client(world.outsider), world.client(world.colleague)
+    body = {"title": "Zephyr badge reader", "description": "Zephyr fails daily"}
+    world.extra["pain_point"] = _created(out.post(f"{API}/pain-points", body))["id"]
+    own = {"title": "Atlas badge reader", "description": "Fails", "group_id": world.own_group}
+    world.extra["own_pain_point"] = _created(mate.post(f"{API}/pain-points", own))["id"]
+    lesson = {
+        "title": "Zephyr redesign",
+        "context": "Zephyr, three sites.",
+        "what_worked": "Weekly demos",
+        "what_did_not": "Too many stakeholders",
+        "lessons": "Show early.",
+        "next_steps": "Share the template",
+        "topics": ["#zephyr"],
+    }
+    world.extra["lesson"] = _created(out.post(f"{API}/feedback-summaries", lesson))["id"]
+    lesson.update(title="Atlas retrospective", context="Atlas.", topics=["#atlas"])
+    lesson["group_id"] = world.own_group
+    world.extra["own_lesson"] = _created(mate.post(f"{API}/feedback-summaries", lesson))["id"]
+
+
+def _newsletters(world: World, cm) -> None:
+    def issue(title, post_id, audience):
+        body = {
+            "title": title,
+            "intro": f"{title} intro",
+            "sections": [{"heading": title, "text": "", "post_ids": [post_id]}],
+            "audience": audience,
+            "publish_at": (utcnow() + timedelta(hours=1)).isoformat(),
+        }
+        return _created(cm.post(f"{API}/newsletters", body))["id"]
+
+    world.extra["newsletter"] = issue(
+        "Zephyr monthly", world.outside_posts["company"], {"kind": "company"}
+    )
+    world.extra["own_newsletter"] = issue(
+        "Atlas monthly", world.own_post, {"kind": "group", "value": world.own_group}
+    )
+    assert run_due_jobs(utcnow() + timedelta(hours=2))["newsletters_published"] == 2
+
+
+def _advocacy(world: World, cm) -> None:
+    offer = {
+        "target_url": "https://www.lumen.example/news/zephyr",
+        "texts": {"linkedin": {"en": "Zephyr is here!"}},
+    }
+    post_id = world.outside_posts["company"]
+    world.extra["shareable"] = _created(cm.put(f"{API}/posts/{post_id}/shareable", offer))["id"]
+
+
+def _onboarding(world: World, cm, make_user) -> None:
+    template = make_template(cm, name="Zephyr welcome")
+    newcomer = make_user("Nora Newcomer", manager_id=world.outsider.id, hire_date=date(2026, 1, 5))
+    journey = _created(cm.post(f"{API}/onboarding/journeys", {"user_id": newcomer.id}))
+    world.extra.update(template=template["id"], journey=journey["id"])
+
+
+def _briefing_and_editorial(world: World, cm, admin) -> None:
+    world.extra["briefing"] = sent_briefing(lambda _user: cm, None, title="Zephyr reorg")["id"]
+    item = {"title": "Zephyr interview", "due_at": at(days=1), "assignee_id": world.outsider.id}
+    world.extra["editorial"] = _created(cm.post(f"{API}/editorial/items", item))["id"]
+    _created(
+        admin.put(
+            f"{API}/users/{world.outsider.id}/correspondent", {"scope": "site", "value": "Lyon"}
+        )
+    )
+
+
+def _rows_from_before(world: World) -> None:
+    """Rows written before the guest became one (an employee who left for the agency): the
+    buddy of a journey, a briefed manager, a correspondent. Only the policies' guest
+    branches keep these out of reach (the teeth test removes them)."""
+    journey = db.session.get(OnboardingJourney, world.extra["journey"])
+    journey.buddy_id = world.guest.id
+    db.session.add(
+        BriefingRecipient(briefing_id=world.extra["briefing"], manager_id=world.guest.id)
+    )
+    db.session.add(Correspondent(user_id=world.guest.id, scope_kind="site", scope_value="Lyon"))
+    db.session.commit()
+
+
+@pytest.fixture
+def world(api, make_user, socket_for, auth) -> World:
+    world = build_world(api, make_user, socket_for)
+    comms = make_user("Cora Comms", role="community_manager")
+    db.session.add(GroupMembership(group_id=world.own_group, user_id=comms.id))  # writes to it
+    db.session.commit()
+    cm = world.client(comms)
+    admin = world.client(make_user("Ada Admin", role="admin"))
+    make_user("Noah Newhire", manager_id=world.outsider.id)  # the outsider briefs a team
+    _circle(world)
+    _pain_points_and_lessons(world)
+    _newsletters(world, cm)
+    _advocacy(world, cm)
+    _onboarding(world, cm, make_user)
+    _briefing_and_editorial(world, cm, admin)
+    _rows_from_before(world)
+    world.extra["web"] = auth.login(world.guest)
+    return world
+
+
+# --- what a response shows ------------------------------------------------------------------
+
+
+def _marks(text: str) -> bool:
+    lowered = text.lower()
+    return any(mark in lowered for mark in OUTSIDE_MARKS)
+
+
+Detail = tuple[str, int]  # ("/circles/{}/sessions", circle id): the hidden object's path
+MISSING = 987654
+
+
+def _refused_like_missing(get, details: list[Detail], label: str) -> set[str]:
+    """A hidden object answers as a missing one would: 404, or the 403 a whole space gives
+    the guest whatever the id (never a status or a word that tells it exists)."""
+    leaked = set()
+    for template, object_id in details:
+        response = get(template.format(object_id))
+        status = response.status_code
+        missing = get(template.format(MISSING)).status_code
+        if status not in (403, 404) or status != missing:
+            leaked.add(f"{label} {template.format(object_id)} ({status}, missing: {missing})")
+        elif _marks(response.get_data(as_text=True)):
+            leaked.add(f"{label} {template.format(object_id)} (words)")
+    return leaked
+
+
+def _shows_nothing(get, lists: list[str], label: str) -> set[str]:
+    """A list or a space is refused, or answers without a word from outside."""
+    leaked = set()
+    for path in lists:
+        response = get(path)
+        assert response.status_code in (200, 302, 403, 404), (path, response.status_code)
+        if response.status_code == 200 and _marks(response.get_data(as_text=True)):
+            leaked.add(f"{label} {path}")
+    return leaked
+
+
+def _api_rows(world: World, lists: list[str], details: list[Detail]) -> set[str]:
+    def get(path):
+        return world.g.get(f"{API}{path}")
+
+    return _shows_nothing(get, lists, "api") | _refused_like_missing(get, details, "api")
+
+
+def _page_rows(world: World, lists: list[str], details: list[Detail]) -> set[str]:
+    """The same rules for the pages, with the guest's cookie session."""
+    get = world.extra["web"].get
+    return _shows_nothing(get, lists, "page") | _refused_like_missing(get, details, "page")
+
+
+def _ids(world: World, path: str) -> list[int]:
+    response = world.g.get(f"{API}{path}")
+    assert response.status_code == 200, (path, response.get_json())
+    return [item["id"] for item in response.get_json()["items"]]
+
+
+# --- the read paths -------------------------------------------------------------------------
+
+
+def circles(world: World) -> set[str]:
+    c, s = world.extra["circle"], world.extra["session"]
+    details = [
+        (path, c)
+        for path in ("/circles/{}", "/circles/{}/dashboard", "/circles/{}/sessions")
+        + ("/circles/{}/topics", "/groups/{}", "/groups/{}/members", "/groups/{}/feed")
+    ]
+    details.append((f"/circles/{c}/sessions/{{}}", s))
+    details.append(("/posts/{}", world.extra["session_event"]))
+    leaked = _api_rows(world, ["/circles", "/groups?limit=100"], details)
+    pages = [("/circles/{}", c), (f"/circles/{c}/sessions/{{}}/synthesis", s)]
+    return leaked | _page_rows(world, ["/circles", "/groups"], pages)
+
+
+def pain_points(world: World) -> set[str]:
+    pid = world.extra["pain_point"]
+    assert world.extra["own_pain_point"] in _ids(world, "/pain-points")
+    lists = ["/pain-points", "/pain-points/summary", "/pain-points.csv", "/search?q=zephyr"]
+    leaked = _api_rows(world, lists, [("/pain-points/{}", pid), ("/posts/{}", pid)])
+    return leaked | _page_rows(world, ["/pain-points"], [("/posts/{}", pid)])
+
+
+def knowledge(world: World) -> set[str]:
+    assert world.extra["own_lesson"] in _ids(world, "/knowledge")
+    lists = ["/knowledge", "/knowledge?q=zephyr", "/knowledge/topics"]
+    leaked = _api_rows(world, lists, [("/posts/{}", world.extra["lesson"])])
+    return leaked | _page_rows(world, ["/knowledge"], [("/posts/{}", world.extra["lesson"])])
+
+
+def newsletters(world: World) -> set[str]:
+    nid = world.extra["newsletter"]
+    assert world.extra["own_newsletter"] in _ids(world, "/newsletters")
+    details = [(p, nid) for p in ("/newsletters/{}", "/newsletters/{}/preview")]
+    details += [("/newsletters/{}/reach", nid), ("/newsletters/{}/reach.csv", nid)]
+    leaked = _api_rows(world, ["/newsletters"], details)
+    own = f"/newsletters/{world.extra['own_newsletter']}"
+    pages = [(p, nid) for p in ("/newsletters/{}", "/newsletters/{}/preview")]
+    pages.append(("/newsletters/{}/reach", nid))
+    return leaked | _page_rows(world, ["/newsletters", own], pages)
+
+
+def advocacy(world: World) -> set[str]:
+    sid, post_id = world.extra["shareable"], world.outside_posts["company"]
+    details = [("/shareables/{}", sid), ("/posts/{}/shareable", post_id)]
+    leaked = _api_rows(world, ["/shareables"], details)
+    return leaked | _page_rows(world, ["/share"], [("/posts/{}/shareable", post_id)])
+
+
+def onboarding(world: World) -> set[str]:
+    tid, jid = world.extra["template"], world.extra["journey"]
+    lists = ["/onboarding/templates", "/onboarding/journeys", "/me/onboarding"]
+    details = [("/onboarding/templates/{}", tid), ("/onboarding/journeys/{}", jid)]
+    leaked = _api_rows(world, lists, details)
+    pages = ["/onboarding", "/onboarding/templates"]
+    return leaked | _page_rows(world, pages, [("/onboarding/journeys/{}", jid)])
+
+
+def briefings(world: World) -> set[str]:
+    b = world.extra["briefing"]
+    details = [(p, b) for p in ("/briefings/{}", "/briefings/{}/progress")]
+    details.append(("/briefings/{}/questions", b))
+    leaked = _api_rows(world, ["/briefings"], details)
+    pages = [("/briefings/{}", b), ("/briefings/{}/ask", b)]
+    return leaked | _page_rows(world, ["/briefings"], pages)
+
+
+def editorial(world: World) -> set[str]:
+    item = world.extra["editorial"]
+    day = (utcnow() + timedelta(days=1)).date().isoformat()
+    lists = [f"/editorial/items?date={day}", "/editorial/calendar.ics", "/editorial/sites"]
+    lists.append("/correspondents")
+    leaked = _api_rows(world, lists, [("/editorial/items/{}", item)])
+    pages = [f"/editorial?date={day}", "/editorial/sites", "/editorial/correspondents"]
+    return leaked | _page_rows(world, pages, [])
+
+
+READ_PATHS: list[Callable[[World], set[str]]] = [
+    circles,
+    pain_points,
+    knowledge,
+    newsletters,
+    advocacy,
+    onboarding,
+    briefings,
+    editorial,
+]
+
+
+@pytest.mark.parametrize("path", READ_PATHS, ids=lambda p: p.__name__)
+def test_a_guest_sees_nothing_of_the_newer_features_outside_their_groups(world, path):
+    assert path(world) == set(), path.__name__
+
+
+def test_an_employee_sees_what_the_guest_does_not(world, auth):
+    """The control: the guest's colleague (a member of the circle, an employee) sees the
+    outside on the same paths, so the guest's empty answers mean "refused"."""
+    world.guest = world.colleague
+    world.clients.pop(world.colleague.id, None)
+    world.extra["web"] = auth.login(world.colleague)
+    for path in (circles, pain_points, knowledge, newsletters, advocacy):
+        assert path(world), path.__name__
+
+
+# --- the rows have teeth --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "caught_by"),
+    [
+        ("socialnet.policy.posts", {"pain_points", "knowledge"}),
+        ("socialnet.policy.onboarding", {"onboarding"}),
+        ("socialnet.policy.briefings", {"briefings"}),
+        ("socialnet.policy.editorial", {"editorial"}),
+    ],
+)
+def test_the_rows_fail_when_a_policy_forgets_guests(world, monkeypatch, module, caught_by):
+    """A policy module whose ``is_guest`` answers no: the rows must report a leak."""
+    monkeypatch.setattr(f"{module}.is_guest", lambda _user: False)
+    failing = set()
+    for path in READ_PATHS:
+        try:
+            leaked = path(world)
+        except AssertionError:
+            leaked = {"assertion"}
+        finally:
+            db.session.rollback()
+        if leaked:
+            failing.add(path.__name__)
+    assert caught_by <= failing, (module, failing)
