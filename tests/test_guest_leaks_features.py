@@ -29,7 +29,7 @@ from socialnet.models import (
 )
 from socialnet.models._time import utcnow
 from tests.briefing_support import sent_briefing
-from tests.circle_support import at
+from tests.circle_support import SYNTHESIS, at, move_session
 from tests.group_fixtures import API
 from tests.onboarding_support import make_template
 from tests.test_guest_leaks import World, build_world
@@ -77,6 +77,24 @@ def _circle(world: World) -> None:
     world.extra.update(circle=circle["id"], session=session["id"], topic=topic["id"])
     world.extra["session_event"] = session["event_id"]
     assert isinstance(session["event_id"], int), session
+    _synthesis(world, url)
+
+
+def _synthesis(world: World, url: str) -> None:
+    """A past session's synthesis (in the circle), shared with the company by the outsider."""
+    body = {"topic": "Zephyr retro", "starts_at": at(days=3), "presenter_id": world.outsider.id}
+    body["scribe_id"] = world.colleague.id
+    past = _created(world.client(world.outsider).post(f"{url}/sessions", body))
+    move_session(past["id"], utcnow() - timedelta(hours=3))
+    text = {**SYNTHESIS, "context": "The Zephyr team started a podcast."}
+    scribe = world.client(world.colleague)
+    written = _created(scribe.post(f"{url}/sessions/{past['id']}/synthesis", text))
+    shared = _created(
+        world.client(world.outsider).post(f"{url}/sessions/{past['id']}/synthesis/share")
+    )
+    world.extra.update(
+        past_session=past["id"], synthesis=written["post_id"], shared=shared["shared_post_id"]
+    )
 
 
 def _pain_points_and_lessons(world: World) -> None:
@@ -248,9 +266,10 @@ def circles(world: World) -> set[str]:
         + ("/circles/{}/topics", "/groups/{}", "/groups/{}/members", "/groups/{}/feed")
     ]
     details.append((f"/circles/{c}/sessions/{{}}", s))
-    details.append(("/posts/{}", world.extra["session_event"]))
+    details += [("/posts/{}", world.extra[key]) for key in ("session_event", "synthesis")]
     leaked = _api_rows(world, ["/circles", "/groups?limit=100"], details)
-    pages = [("/circles/{}", c), (f"/circles/{c}/sessions/{{}}/synthesis", s)]
+    synthesis_page = f"/circles/{c}/sessions/{{}}/synthesis"
+    pages = [("/circles/{}", c), (synthesis_page, s), (synthesis_page, world.extra["past_session"])]
     return leaked | _page_rows(world, ["/circles", "/groups"], pages)
 
 
@@ -265,8 +284,9 @@ def pain_points(world: World) -> set[str]:
 def knowledge(world: World) -> set[str]:
     assert world.extra["own_lesson"] in _ids(world, "/knowledge")
     lists = ["/knowledge", "/knowledge?q=zephyr", "/knowledge/topics"]
-    leaked = _api_rows(world, lists, [("/posts/{}", world.extra["lesson"])])
-    return leaked | _page_rows(world, ["/knowledge"], [("/posts/{}", world.extra["lesson"])])
+    hidden = [("/posts/{}", world.extra[key]) for key in ("lesson", "shared")]
+    leaked = _api_rows(world, lists, hidden)
+    return leaked | _page_rows(world, ["/knowledge"], hidden)
 
 
 def newsletters(world: World) -> set[str]:
