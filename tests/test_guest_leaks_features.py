@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from socialnet.extensions import db
+from socialnet.extensions import db, mail
 from socialnet.jobs import run_due_jobs
 from socialnet.models import (
     BriefingRecipient,
@@ -135,7 +135,11 @@ def _newsletters(world: World, cm) -> None:
     world.extra["own_newsletter"] = issue(
         "Atlas monthly", world.own_post, {"kind": "group", "value": world.own_group}
     )
-    assert run_due_jobs(utcnow() + timedelta(hours=2))["newsletters_published"] == 2
+    with mail.record_messages() as outbox:
+        assert run_due_jobs(utcnow() + timedelta(hours=2))["newsletters_published"] == 2
+    world.extra["mail"] = {
+        m.recipients[0]: [n for n in outbox if n.recipients == m.recipients] for m in outbox
+    }
 
 
 def _advocacy(world: World, cm) -> None:
@@ -295,6 +299,10 @@ def newsletters(world: World) -> set[str]:
     details = [(p, nid) for p in ("/newsletters/{}", "/newsletters/{}/preview")]
     details += [("/newsletters/{}/reach", nid), ("/newsletters/{}/reach.csv", nid)]
     leaked = _api_rows(world, ["/newsletters"], details)
+    mailed = world.extra["mail"].get(world.guest.email, [])
+    copies = [f"{m.subject}\n{m.body}\n{m.html}" for m in mailed]
+    assert any("Atlas monthly" in copy for copy in copies), copies  # their own issue came
+    leaked |= {"newsletter email"} if any(_marks(copy) for copy in copies) else set()
     own = f"/newsletters/{world.extra['own_newsletter']}"
     pages = [(p, nid) for p in ("/newsletters/{}", "/newsletters/{}/preview")]
     pages.append(("/newsletters/{}/reach", nid))
