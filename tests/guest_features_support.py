@@ -170,6 +170,7 @@ def build_features_world(api, make_user, socket_for) -> World:
     db.session.add(GroupMembership(group_id=world.own_group, user_id=comms.id))  # writes to it
     db.session.commit()
     cm = world.client(comms)
+    world.extra["cm"] = comms
     admin = world.client(make_user("Ada Admin", role="admin"))
     make_user("Noah Newhire", manager_id=world.outsider.id)  # the outsider briefs a team
     _circle(world)

@@ -19,11 +19,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import false
 
 from socialnet.extensions import db
 from socialnet.models._time import utcnow
 from tests.group_fixtures import API
 from tests.guest_features_support import build_features_world
+from tests.helpers import assert_error
 from tests.test_guest_leaks import World
 
 OUTSIDE_MARKS = ("zephyr", "oscar")  # the outside's word, and the outsider's name
@@ -239,3 +241,26 @@ def test_the_rows_fail_when_a_policy_forgets_guests(world, monkeypatch, module, 
         if leaked:
             failing.add(path.__name__)
     assert caught_by <= failing, (module, failing)
+
+
+# --- a real leak the rows found: a merge moved a guest's vote out of their sight ------------
+
+
+def test_a_guest_s_vote_and_follow_never_move_to_a_pain_point_they_cannot_see(world, monkeypatch):
+    """A triager merges the guest's group's pain point (the guest votes for and follows it)
+    into a company-wide one: that would move the guest's vote and follow onto a pain point
+    they cannot see (and show them its id). Refused, nothing written; with the policy
+    forgetting guests, the same merge goes through (the check has teeth)."""
+    own, outside = world.extra["own_pain_point"], world.extra["pain_point"]
+    for verb in ("vote", "follow"):
+        assert world.g.put(f"{API}/pain-points/{own}/{verb}").status_code == 200
+    triager = world.client(world.extra["cm"])
+    merge = f"{API}/pain-points/{own}/merge"
+    votes = triager.get(f"{API}/pain-points/{outside}").get_json()["votes"]
+    refused = assert_error(triager.post(merge, {"into_id": outside}), 400)
+    assert refused["fields"] == {"into_id": "narrower_audience"}
+    mine = world.g.get(f"{API}/pain-points/{own}").get_json()
+    assert (mine["merged_into_id"], mine["my_vote"], mine["following"]) == (None, True, True)
+    assert triager.get(f"{API}/pain-points/{outside}").get_json()["votes"] == votes
+    monkeypatch.setattr("socialnet.policy.notifications.is_guest_row", lambda _id: false())
+    assert triager.post(merge, {"into_id": outside}).status_code == 200
