@@ -15,6 +15,7 @@ The last test proves the rows have teeth: a policy module that forgets guests ma
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -188,6 +189,32 @@ def editorial(world: World) -> set[str]:
     return leaked | _page_rows(world, pages, [])
 
 
+def live(world: World) -> set[str]:
+    """Sockets: no outside circle's room; its live events, the outside pain point's
+    updates and the catch-up replay reach the guest without a word from outside, while
+    their group's pain point's update does arrive."""
+    sock = world.socket_for(world.guest)
+    sock.get_received()
+    leaked = set()
+    if sock.emit("join", {"room": f"group:{world.extra['circle']}"}, callback=True).get("ok"):
+        leaked.add("joined the circle's room")
+    out, mate = world.client(world.outsider), world.client(world.colleague)
+    url = f"{API}/circles/{world.extra['circle']}/topics"
+    assert out.post(url, {"title": "Zephyr live topic"}).status_code == 201
+    outside = f"{API}/pain-points/{world.extra['pain_point']}"
+    assert out.patch(outside, {"description": "Zephyr fails hourly"}).status_code == 200
+    own = f"{API}/pain-points/{world.extra['own_pain_point']}"
+    assert mate.patch(own, {"description": "Fails hourly"}).status_code == 200
+    got = sock.get_received()
+    assert any(p["name"] == "pain_point.updated" for p in got), got
+    if _marks(json.dumps(got)):
+        leaked.add("live events")
+    replay = world.socket_for(world.guest, last_event_id=0).get_received()
+    if _marks(json.dumps(replay)):
+        leaked.add("catch-up")
+    return leaked
+
+
 READ_PATHS: list[Callable[[World], set[str]]] = [
     circles,
     pain_points,
@@ -197,6 +224,7 @@ READ_PATHS: list[Callable[[World], set[str]]] = [
     onboarding,
     briefings,
     editorial,
+    live,
 ]
 
 
@@ -211,7 +239,7 @@ def test_an_employee_sees_what_the_guest_does_not(world, auth):
     world.guest = world.colleague
     world.clients.pop(world.colleague.id, None)
     world.extra["web"] = auth.login(world.colleague)
-    for path in (circles, pain_points, knowledge, newsletters, advocacy):
+    for path in (circles, pain_points, knowledge, newsletters, advocacy, live):
         assert path(world), path.__name__
 
 
