@@ -250,6 +250,7 @@ def test_an_employee_sees_what_the_guest_does_not(world, auth):
     ("module", "caught_by"),
     [
         ("socialnet.policy.posts", {"pain_points", "knowledge"}),
+        ("socialnet.policy.groups", {"circles"}),
         ("socialnet.policy.onboarding", {"onboarding"}),
         ("socialnet.policy.briefings", {"briefings"}),
         ("socialnet.policy.editorial", {"editorial"}),
