@@ -139,6 +139,7 @@ from .pain_points import (
     can_edit_pain_point,
     can_move_pain_point,
     can_triage_pain_point,
+    merge_leaves_someone_blind,
 )
 from .people import (
     can_endorse,
@@ -235,6 +236,7 @@ __all__ = [
     "can_edit_pain_point",
     "can_move_pain_point",
     "can_triage_pain_point",
+    "merge_leaves_someone_blind",
     "can_manage_event",
     "can_endorse",
     "can_invite_guest_to",

@@ -4,8 +4,12 @@ a pain point raised in a private group is as visible as the group."""
 
 from __future__ import annotations
 
-from ..models import Post, Role, User
+from sqlalchemy import exists, not_, select, union
+
+from ..extensions import db
+from ..models import PainPointFollower, PainPointVote, Post, Role, User
 from .groups import is_group_admin
+from .notifications import post_visible_to_row
 from .roles import has_reports, is_moderator
 
 
@@ -31,3 +35,18 @@ def can_edit_pain_point(user: User, post: Post) -> bool:
     """Reword a pain point (title, description, site, department, time estimate): its
     author while active, and its triagers."""
     return (post.author_id == user.id and user.active) or can_triage_pain_point(user, post)
+
+
+def merge_leaves_someone_blind(duplicate_id: int, target_id: int) -> bool:
+    """Would a voter or follower of the duplicate ``duplicate_id`` lose sight of their pain
+    point once it is merged into ``target_id`` (their vote and follow move there)? A guest
+    of the duplicate's group does not see a company-wide pain point (issue #19). One query,
+    by :func:`~.notifications.post_visible_to_row`, the per-person twin of the post rule."""
+    people = union(
+        select(PainPointVote.user_id.label("id")).where(PainPointVote.post_id == duplicate_id),
+        select(PainPointFollower.user_id.label("id")).where(
+            PainPointFollower.post_id == duplicate_id
+        ),
+    ).subquery()
+    someone_blind = exists(select(people.c.id).where(not_(post_visible_to_row(people.c.id))))
+    return db.session.scalar(select(Post.id).where(Post.id == target_id, someone_blind)) is not None

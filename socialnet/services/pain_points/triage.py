@@ -182,7 +182,8 @@ def do_merge(user: User, pain_point_id: int, data: Any) -> Post:
     """Merge ``pain_point_id`` (a duplicate) into ``{"into_id"}``: its votes and followers
     join the target's, each person once; it leaves the lists (``merged_into_id``) and its
     voters and followers are told (``pain_point_merged``). The target must be as visible
-    as the duplicate: of the same group, or company-wide. Returns the target.
+    as the duplicate: of the same group, or company-wide when every voter and follower
+    sees it (not a guest of the duplicate's group). Returns the target.
 
     :raise ValidationFailed: no ``into_id``, itself, a target ``user`` cannot see or
         that its voters could not see.
@@ -208,6 +209,14 @@ def do_merge(user: User, pain_point_id: int, data: Any) -> Post:
     if target.group_id is not None and target.group_id != post.group_id:
         raise ValidationFailed(
             _("A pain point can only be merged into one of the same group or a company-wide one."),
+            fields={"into_id": "narrower_audience"},
+        )
+    if policy.merge_leaves_someone_blind(pain_point_id, into_id):
+        raise ValidationFailed(
+            _(
+                "Some people who vote for or follow this pain point could not see that one "
+                "(a guest of its group): merge it into one of its own group."
+            ),
             fields={"into_id": "narrower_audience"},
         )
     first, second = sorted((pain_point_id, into_id))  # one lock order: no deadlock
