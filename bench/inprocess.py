@@ -51,6 +51,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--only", default=",".join(KINDS))
     parser.add_argument("--profile", choices=KINDS, help="cProfile this kind, print the top")
+    parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime…")
+    parser.add_argument("--top", type=int, default=45, help="lines of the profile to print")
     return parser.parse_args(argv)
 
 
@@ -176,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             callers[args.profile]()
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
         return 0
     cpu = measure(callers, args.rounds)
     print(f"database: {url.split(':')[0]}, {args.posts:,} posts, {args.rounds} rounds")

@@ -7,7 +7,8 @@ exactly like a missing one (404).
 
 The package has one module per domain (``advocacy``, ``roles``, ``groups``, ``posts``,
 ``announcements``, ``events``, ``circles``, ``guests``, ``invitations``, ``newsletters``,
-``pain_points``, ``people``, ``rooms``, ``moderation``, ``notifications``, ``audit``); this
+``pain_points``, ``people``, ``rooms``, ``moderation``, ``notifications``, ``audit``, and
+``viewer``, the reader of a statement built once); this
 module re-exports their public names, so callers write ``policy.<name>``. Policy imports
 models, ``extensions`` and ``limits`` only — never a service — so any service may ask it.
 Outside this package no code compares a role or builds a visibility filter
@@ -199,8 +200,12 @@ from .rooms import (
     room_for_post,
     rooms_for,
 )
+from .viewer import BoundViewer, bound_viewer, viewer_params
 
 __all__ = [
+    "BoundViewer",
+    "bound_viewer",
+    "viewer_params",
     "briefable_managers_filter",
     "briefing_recipient",
     "can_ask_about_briefing",

@@ -6,9 +6,11 @@ with their authors, one for reaction counts, one for the viewer's reactions.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from .. import policy
@@ -19,7 +21,7 @@ from ..serializers import empty_reaction_counts, post_dict
 from ..text_keys import fold
 from .attachments import attachments_for
 from .files import files_for_posts
-from .reactions import my_reactions_for, reaction_counts_for
+from .reactions import reactions_for
 from .topics.aliases import canonical_tag
 from .validation import check_filter_text
 
@@ -33,9 +35,8 @@ def serialize_posts_for(
     ``fresh``: posts created in this request, which nobody can have reacted to yet.
     """
     ids = [p.id for p in posts]
-    counts = reaction_counts_for([] if fresh else ids)
+    counts, mine = reactions_for(user, [] if fresh else ids)
     counts.update({pid: empty_reaction_counts() for pid in ids if pid not in counts})
-    mine = my_reactions_for(user, [] if fresh else ids)
     mine.update({pid: [] for pid in ids if pid not in mine})
     extra = attachments_for(user, posts)
     files = files_for_posts(ids)
@@ -62,34 +63,58 @@ def page_of_posts(
     ``scope`` names the list so its cursors cannot be used on another one.
     """
     before_id = decode_cursor(scope, cursor)
-    query = (
-        select(Post)
-        .options(joinedload(Post.author))
-        .where(condition)
-        .order_by(Post.id.desc())
-        .limit(limit + 1)
-    )
+    query = select(Post).options(joinedload(Post.author)).where(condition)
     if before_id is not None:
         query = query.where(Post.id < before_id)
-    posts = list(db.session.scalars(query))
+    query = query.order_by(Post.id.desc()).limit(limit + 1)
+    return _page(user, scope, db.session.scalars(query), limit)
+
+
+def _page(
+    user: User, scope: str, rows: Iterable[Post], limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Serialize the first ``limit`` of ``rows`` (``limit + 1`` asked: one more says
+    whether there is a next page) with the cursor of the next page."""
+    posts = list(rows)
     next_cursor = encode_cursor(scope, posts[limit - 1].id) if len(posts) > limit else None
     return serialize_posts_for(user, posts[:limit]), next_cursor
+
+
+@functools.cache
+def _home_page_statement(viewer: policy.BoundViewer, tagged: bool, after: bool) -> Select:
+    """The home feed's page query for one shape of reader, built once per process.
+
+    Parameters: ``viewer_id`` (:func:`policy.viewer_params`), ``limit``, and ``tag`` when
+    ``tagged``, ``before_id`` when ``after`` (a cursor). Building the visibility filter
+    and hashing it for SQLAlchemy's compiled cache cost as much as running the query.
+    """
+    condition = policy.home_feed_filter(viewer)
+    if tagged:
+        condition = condition & Post.id.in_(
+            select(PostHashtag.post_id).where(PostHashtag.tag == bindparam("tag"))
+        )
+    query = select(Post).options(joinedload(Post.author)).where(condition)
+    if after:
+        query = query.where(Post.id < bindparam("before_id"))
+    return query.order_by(Post.id.desc()).limit(bindparam("limit", type_=Integer))
 
 
 def home_feed(
     user: User, cursor: str | None, limit: int, tag: str | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Newest first: company posts and posts of the user's groups, optionally one #tag."""
-    condition = policy.home_feed_filter(user)
-    scope = "feed"
+    """Newest first: company posts and posts of the user's groups, optionally one #tag
+    (:func:`policy.home_feed_filter`)."""
     tag = check_filter_text(tag, "tag", max_len=100)
+    params: dict[str, Any] = {**policy.viewer_params(user), "limit": limit + 1}
+    scope = "feed"
     if tag:
-        tag = canonical_tag(fold(tag.lstrip("#")))
-        condition = condition & Post.id.in_(
-            select(PostHashtag.post_id).where(PostHashtag.tag == tag)
-        )
-        scope = f"feed#{tag}"
-    items, next_cursor = page_of_posts(user, scope, condition, cursor, limit)
+        params["tag"] = canonical_tag(fold(tag.lstrip("#")))
+        scope = f"feed#{params['tag']}"
+    before_id = decode_cursor(scope, cursor)
+    if before_id is not None:
+        params["before_id"] = before_id
+    query = _home_page_statement(policy.bound_viewer(user), bool(tag), before_id is not None)
+    items, next_cursor = _page(user, scope, db.session.scalars(query, params), limit)
     mark_via_topic(user, items)
     return items, next_cursor
 
@@ -101,18 +126,27 @@ def mark_via_topic(user: User, items: list[dict[str, Any]]) -> None:
     if not items:
         return
     ids = [item["id"] for item in items if item.get("group_id") is not None]
-    rows = db.session.execute(
-        select(PostHashtag.post_id, func.min(PostHashtag.tag))
-        .join(TopicFollow, TopicFollow.tag == PostHashtag.tag)
-        .join(Post, Post.id == PostHashtag.post_id)
-        .where(TopicFollow.user_id == user.id, PostHashtag.post_id.in_(ids))
-        .where(Post.group_id.not_in(policy.member_group_ids(user)))
-        .group_by(PostHashtag.post_id)
-    )
-    via = dict(rows.all())
+    query = _via_topic_statement(policy.bound_viewer(user))
+    via = dict(db.session.execute(query, {**policy.viewer_params(user), "post_ids": ids}).all())
     for item in items:
         if item["id"] in via:
             item["via_topic"] = via[item["id"]]
+
+
+@functools.cache
+def _via_topic_statement(viewer: policy.BoundViewer) -> Select:
+    """:func:`mark_via_topic`'s query, built once: parameters ``viewer_id``, ``post_ids``."""
+    return (
+        select(PostHashtag.post_id, func.min(PostHashtag.tag))
+        .join(TopicFollow, TopicFollow.tag == PostHashtag.tag)
+        .join(Post, Post.id == PostHashtag.post_id)
+        .where(
+            TopicFollow.user_id == viewer.id,
+            PostHashtag.post_id.in_(bindparam("post_ids", expanding=True)),
+        )
+        .where(Post.group_id.not_in(policy.member_group_ids(viewer)))
+        .group_by(PostHashtag.post_id)
+    )
 
 
 def profile_feed(

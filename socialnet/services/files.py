@@ -17,13 +17,14 @@ Contracts:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import Select, bindparam, delete, event, func, select
 from sqlalchemy.orm import Session
 
 from .. import policy
@@ -204,14 +205,21 @@ def _files_by_owner(column: Any, owner_ids: list[int]) -> dict[int, list[dict[st
     ``FileUpload.comment_id``) is one of ``owner_ids``, in attachment order, in one query."""
     found: dict[int, list[dict[str, Any]]] = {owner_id: [] for owner_id in owner_ids}
     if owner_ids:
-        rows = db.session.scalars(
-            select(FileUpload)
-            .where(column.in_(owner_ids))
-            .order_by(FileUpload.position, FileUpload.id)
-        )
+        rows = db.session.scalars(_files_of(column.key), {"owner_ids": owner_ids})
         for f in rows:
             found[getattr(f, column.key)].append(file_dict(f))
     return found
+
+
+@functools.cache
+def _files_of(column_name: str) -> Select:
+    """:func:`_files_by_owner`'s query for one owner column, built once (``owner_ids``)."""
+    column = getattr(FileUpload, column_name)
+    return (
+        select(FileUpload)
+        .where(column.in_(bindparam("owner_ids", expanding=True)))
+        .order_by(FileUpload.position, FileUpload.id)
+    )
 
 
 def files_for_posts(post_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

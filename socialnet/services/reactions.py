@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -37,27 +37,50 @@ def reaction_counts_for(post_ids: list[int]) -> dict[int, dict[str, int]]:
     """Counts per kind for each post, in one grouped query."""
     counts = {pid: empty_reaction_counts() for pid in post_ids}
     if post_ids:
-        rows = db.session.execute(
-            select(Reaction.post_id, Reaction.kind, func.count())
-            .where(Reaction.post_id.in_(post_ids))
-            .group_by(Reaction.post_id, Reaction.kind)
-        )
+        rows = db.session.execute(_COUNTS, {"post_ids": post_ids})
         for post_id, kind, count in rows:
             counts[post_id][kind] = count
     return counts
 
 
 def my_reactions_for(user: User, post_ids: list[int]) -> dict[int, list[str]]:
+    """The kinds ``user`` reacted with on each post, in kind order."""
+    return reactions_for(user, post_ids)[1]
+
+
+def reactions_for(
+    user: User, post_ids: list[int]
+) -> tuple[dict[int, dict[str, int]], dict[int, list[str]]]:
+    """:func:`reaction_counts_for` and :func:`my_reactions_for` in one grouped query."""
+    counts = {pid: empty_reaction_counts() for pid in post_ids}
     mine: dict[int, list[str]] = {pid: [] for pid in post_ids}
     if post_ids:
-        rows = db.session.execute(
-            select(Reaction.post_id, Reaction.kind)
-            .where(Reaction.user_id == user.id, Reaction.post_id.in_(post_ids))
-            .order_by(Reaction.kind)
-        )
-        for post_id, kind in rows:
-            mine[post_id].append(kind)
-    return mine
+        rows = db.session.execute(_COUNTS_AND_MINE, {"post_ids": post_ids, "viewer_id": user.id})
+        for post_id, kind, count, is_mine in rows:
+            counts[post_id][kind] = count
+            if is_mine:
+                mine[post_id].append(kind)
+    return counts, mine
+
+
+_POST_IDS = bindparam("post_ids", expanding=True)
+#: Statements built once (parameters ``post_ids``, ``viewer_id``), ordered by kind.
+_COUNTS = (
+    select(Reaction.post_id, Reaction.kind, func.count())
+    .where(Reaction.post_id.in_(_POST_IDS))
+    .group_by(Reaction.post_id, Reaction.kind)
+)
+_COUNTS_AND_MINE = (
+    select(
+        Reaction.post_id,
+        Reaction.kind,
+        func.count(),
+        func.max(case((Reaction.user_id == bindparam("viewer_id"), 1), else_=0)),
+    )
+    .where(Reaction.post_id.in_(_POST_IDS))
+    .group_by(Reaction.post_id, Reaction.kind)
+    .order_by(Reaction.post_id, Reaction.kind)
+)
 
 
 def _insert_reaction(post_id: int, user_id: int, kind: str) -> bool:
