@@ -64,7 +64,7 @@ def make_socialnet(url: str):
             "SOCKETIO_ASYNC_MODE": "threading",
             "SECRET_KEY": "inprocess-bench",
             "RATE_LIMITS_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
+            "RATELIMIT_STORAGE_URI": "socialnet-memory://",  # the default without Redis
             # Limits are counted (their cost is measured) but one person posts a lot here.
             "SOCIALNET_RATE_POSTS": "1000000 per minute",
             "SOCKETIO_MESSAGE_QUEUE": None,

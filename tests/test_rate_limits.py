@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from socialnet.ratelimits import limiter
@@ -157,3 +159,33 @@ def test_limits_are_off_when_the_setting_says_so(api, employee, app):
     client = api(employee)
     for i in range(40):
         assert client.post("/api/v1/posts", {"body": f"burst {i}"}).status_code == 201
+
+
+def test_the_default_storage_counts_without_a_thread_per_hit(app, monkeypatch):
+    """Without Redis the limits live in ``LazyExpiryMemoryStorage``: a hit starts no
+    thread (limits' own memory storage starts a Timer at nearly every request), counts
+    as limits' does, and a window that ended counts from zero again."""
+    from limits import parse
+    from limits.strategies import FixedWindowRateLimiter
+
+    from socialnet.ratelimits import LazyExpiryMemoryStorage
+
+    assert isinstance(limiter._storage, LazyExpiryMemoryStorage)
+    storage = LazyExpiryMemoryStorage("socialnet-memory://")
+    started: list[object] = []
+    monkeypatch.setattr("threading.Timer.start", lambda timer: started.append(timer), raising=True)
+    window = FixedWindowRateLimiter(storage)
+    two_a_second = parse("2 per second")
+    assert window.hit(two_a_second, "me") and window.hit(two_a_second, "me")
+    assert not window.hit(two_a_second, "me")  # the third in the same second
+    assert window.hit(two_a_second, "you")  # counters are per key
+    assert started == []
+    clock = {"now": time.time() + 1.5}
+    monkeypatch.setattr("limits.storage.memory.time.time", lambda: clock["now"])
+    assert window.hit(two_a_second, "me")  # a new window
+    expired = [key for key, ends in storage.expirations.items() if ends <= clock["now"]]
+    assert len(expired) == 1 and "you" in expired[0]  # kept until a sweep
+    storage._next_sweep = 0.0
+    storage.incr("other", 1)  # a sweep, inline, drops what expired
+    assert all(ends > clock["now"] for ends in storage.expirations.values())
+    assert started == []
