@@ -37,12 +37,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import inspect as sa_inspect
 
 from .errors import Forbidden, NotAuthenticated, ValidationFailed
 from .extensions import csrf, db
 from .models import User
 from .ops import OPS_ENDPOINTS
+from .request_log import request_user_id
 from .services import sessions
 from .services.analytics.activity import do_record_activity
 from .services.celebrations import company_today
@@ -273,19 +273,6 @@ _RECORDED_MAX = 50_000
 SESSION_KEY = "activity_day"
 
 
-def _request_user_id() -> int | None:
-    """The caller of the request, if it was already resolved (never loads it: after the
-    request's commit the user row is expired, and its id is read from the identity key
-    rather than by loading the row again)."""
-    user = g.get("api_user") or g.get("_login_user")
-    if user is None:
-        return None
-    state = sa_inspect(user, raiseerr=False)
-    if state is not None and state.identity:  # a stored user, authenticated by this request
-        return state.identity[0]
-    return user.id if getattr(user, "is_authenticated", False) else None
-
-
 def record_request_activity(response):
     """``after_app_request``: record the caller's day once (session and process cache).
 
@@ -299,7 +286,7 @@ def record_request_activity(response):
         return response
     if response.status_code >= 400 or request.endpoint in NO_CALLER_ENDPOINTS:
         return response
-    user_id = _request_user_id()
+    user_id = request_user_id()
     if user_id is None:
         return response
     today = company_today()

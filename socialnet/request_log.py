@@ -114,10 +114,16 @@ class RequestLogMiddleware:
         log.info(" ".join(f"{key}={_value(value)}" for key, value in fields.items()))
 
 
-def _user_id() -> int | None:
-    """The caller's id if the request already resolved one; never loads anything."""
+def request_user_id() -> int | None:
+    """The caller's id if the request already resolved one; never loads anything.
+
+    After the request's commit the caller's row is expired: asking it anything (even
+    Flask-Login's ``is_authenticated``, which reads ``active``) would load it again, one
+    more query per write. A person who was resolved is a stored row with an identity
+    key, and the id is read from there; an anonymous caller has none.
+    """
     user = g.get("api_user") or g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return None
     state = inspect(user, raiseerr=False)
     identity = state.identity if state is not None else None
@@ -129,7 +135,7 @@ def _note(response: Response) -> Response:
     record = request.environ.get(ENVIRON_RECORD)
     if record is not None:
         record["rule"] = request.url_rule.rule if request.url_rule else None
-        record["user_id"] = _user_id()
+        record["user_id"] = request_user_id()
     return response
 
 

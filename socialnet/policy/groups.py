@@ -128,7 +128,8 @@ def readers_among(user_ids: list[int], group_id: int | None) -> list[int]:
     if not user_ids:
         return user_ids
     if group_id is None:  # the company space: every employee, no guest
-        return [uid for uid in user_ids if uid not in _guests_among(user_ids)]
+        guests = _guests_among(user_ids)  # once, not once per person named
+        return [uid for uid in user_ids if uid not in guests]
     group = db.session.get(Group, group_id)
     if group is None:
         return []

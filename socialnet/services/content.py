@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..markup import Rendered, render
 from ..models import User
+
+#: Built once: every text with an @handle asks it.
+_PEOPLE_BY_HANDLE = select(User.handle_key, User.id, User.display_name).where(
+    User.handle_key.in_(bindparam("handles", expanding=True)), User.active.is_(True)
+)
 
 
 def mentionable_people(handles: set[str]) -> Mapping[str, tuple[int, str]]:
@@ -16,11 +21,7 @@ def mentionable_people(handles: set[str]) -> Mapping[str, tuple[int, str]]:
     ``(id, display_name)``; one query."""
     if not handles:
         return {}
-    rows = db.session.execute(
-        select(User.handle_key, User.id, User.display_name).where(
-            User.handle_key.in_(list(handles)[:50]), User.active.is_(True)
-        )
-    )
+    rows = db.session.execute(_PEOPLE_BY_HANDLE, {"handles": list(handles)[:50]})
     return {handle: (user_id, name) for handle, user_id, name in rows}
 
 

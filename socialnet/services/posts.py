@@ -181,12 +181,9 @@ def do_create_post(user: User, data: Any, *, draft: bool = False) -> Post:
     if file_ids:
         do_attach(user, file_ids, post=post)
     screening_gate.settle_post(user, post, screening)
-    publish(
-        "post.created",
-        with_post_files(post_dict(post)),
-        room=policy.room_for_post(post),
-        post_id=post.id,
-    )
+    # A new post's files are the ones just attached: without any, nothing to look up.
+    event_data = with_post_files(post_dict(post)) if file_ids else {**post_dict(post), "files": []}
+    publish("post.created", event_data, room=policy.room_for_post(post), post_id=post.id)
     notifications.do_notify(mentioned, NotificationType.MENTIONED, actor=user, post=post)
     return post
 

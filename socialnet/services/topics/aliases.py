@@ -7,10 +7,15 @@ circle.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...extensions import db
 from ...models import Topic
+
+#: Built once: every post with a hashtag asks it.
+_ALIASES = select(Topic.tag, Topic.merged_into).where(
+    Topic.tag.in_(bindparam("tags", expanding=True)), Topic.merged_into.is_not(None)
+)
 
 
 def canonical_tags(tags: list[str]) -> list[str]:
@@ -21,12 +26,7 @@ def canonical_tags(tags: list[str]) -> list[str]:
     """
     if not tags:
         return []
-    rows = db.session.execute(
-        select(Topic.tag, Topic.merged_into).where(
-            Topic.tag.in_(tags), Topic.merged_into.is_not(None)
-        )
-    ).all()
-    target = dict(rows)
+    target = dict(db.session.execute(_ALIASES, {"tags": tags}).all())
     return list(dict.fromkeys(target.get(tag, tag) for tag in tags))
 
 
