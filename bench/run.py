@@ -45,6 +45,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import clients, profiling
+from .cpu_bench import scenario_cpu
 from .scale_report import RESULTS_JSON, machine_and_versions, write_report
 from .search_bench import scenario_search
 from .seed_big import SeedInfo, reset_writes, scaled, seed, url_for
@@ -59,7 +60,7 @@ from .server import (
     rss_bytes,
 )
 
-SCENARIOS = ("feed", "throughput", "delivery", "sockets", "writes", "scaleout", "search")
+SCENARIOS = ("cpu", "feed", "throughput", "delivery", "sockets", "writes", "scaleout", "search")
 PAGE_SIZE = 20
 DEEP_PAGE = 500
 SPAWN = mp.get_context("spawn")
@@ -718,6 +719,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=300, help="feed requests per page per run")
     parser.add_argument("--seconds", type=int, default=8, help="length of a wrk/writes run")
     parser.add_argument("--search-reps", type=int, default=100, help="search rounds per run")
+    parser.add_argument("--cpu-rounds", type=int, default=500, help="in-process CPU rounds")
     parser.add_argument("--posts", type=int, default=20, help="posts per delivery run")
     parser.add_argument("--sockets", type=int, default=5000, help="idle sockets to hold")
     parser.add_argument("--no-write", action="store_true", help="leave results.* alone")
@@ -767,6 +769,21 @@ def busiest(result: dict) -> tuple[float, str]:
     return max(loads, default=(0.0, ""))
 
 
+def _run_without_server(names, info: SeedInfo, args: argparse.Namespace, result: dict, save):
+    """The scenarios of ``names`` that ``args`` asks for and that start their own server
+    (sockets, scale-out) or none (cpu, search), in that order."""
+    run = {
+        "cpu": lambda: scenario_cpu(info, args.runs, args.cpu_rounds),
+        "sockets": lambda: scenario_sockets(info, args.runs, args.sockets),
+        "scaleout": lambda: scenario_scaleout(info, args.runs, args.seconds, args.posts),
+        "search": lambda: scenario_search(info, args.runs, args.search_reps),
+    }
+    for name in names:
+        if name in args.scenarios:
+            with _scenario(result, name, save):
+                result[name] = run[name]()
+
+
 def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None) -> dict:
     """Every scenario of ``args`` on ``db``; ``save`` gets the partial result after each one."""
     url = url_for(db, args.scale)
@@ -786,6 +803,7 @@ def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None
         },
         "load_before": Path("/proc/loadavg").read_text().split()[:3],
     }
+    _run_without_server(("cpu",), info, args, result, save)
     server_scenarios = [
         s for s in args.scenarios if s in ("feed", "throughput", "delivery", "writes")
     ]
@@ -804,15 +822,7 @@ def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None
                         result[name] = scenario_writes(info, server, args.runs, args.seconds)
         finally:
             server.stop()
-    if "sockets" in args.scenarios:
-        with _scenario(result, "sockets", save):
-            result["sockets"] = scenario_sockets(info, args.runs, args.sockets)
-    if "scaleout" in args.scenarios:
-        with _scenario(result, "scaleout", save):
-            result["scaleout"] = scenario_scaleout(info, args.runs, args.seconds, args.posts)
-    if "search" in args.scenarios:
-        with _scenario(result, "search", save):
-            result["search"] = scenario_search(info, args.runs, args.search_reps)
+    _run_without_server(("sockets", "scaleout", "search"), info, args, result, save)
     reset_writes(info)
     result["load_after"] = Path("/proc/loadavg").read_text().split()[:3]
     return result

@@ -206,6 +206,20 @@ def _fig_search(r):
     return text, s["pass"]
 
 
+def _fig_cpu(r):
+    c = r.get("cpu")
+    if not c:
+        return "—", None
+    text = (
+        f"bare {c['bare_cpu_ms']:.3f}, /healthz {c['healthz_cpu_ms']:.3f} ms "
+        f"(×{c['healthz_over_bare']:.2f} bare); feed p1 {c['feed_p1_cpu_ms']:.2f} ms "
+        f"(×{c['feed_p1_over_healthz']:.1f} /healthz, ×{c['feed_p1_over_p100']:.2f} p100), "
+        f"post {c['post_cpu_ms']:.2f} ms (×{c['post_over_healthz']:.1f} /healthz, "
+        f"{c['post_statements']} statements)"
+    )
+    return text, c["pass"]
+
+
 def summary_rows(dbs: dict) -> list[tuple[str, str, dict[str, str], dict[str, str]]]:
     """(scenario, target, {db: figure}, {db: verdict}) for the short table."""
     rows = []
@@ -213,6 +227,11 @@ def summary_rows(dbs: dict) -> list[tuple[str, str, dict[str, str], dict[str, st
         ("1. Feed handler p50/p99", "p99 ≤ 10 ms, p500 ≤ 2× p1", _fig_feed),
         ("2. Feed vs hello throughput", "≥ 50 %", _fig_throughput),
         ("2b. Per-request CPU", "/healthz ≤ 1.3× bare; feed p1 ≤ 4× /healthz", _fig_overhead),
+        (
+            "2c. CPU per request, in-process",
+            "/healthz ≤ 1.3× bare; feed p1 ≤ 4× /healthz, ≤ 1.2× p100; post ≤ 3× /healthz",
+            _fig_cpu,
+        ),
         ("3. Post → delivery", "p99 ≤ 300 ms, 0 lost, 0 misdelivered", _fig_delivery),
         ("4. Idle sockets, one process", "≥ 5,000, ≤ 100 KB each, 0 failures", _fig_sockets),
         ("5. Writes, 20 writers", "≥ 500 posts/s, 0 errors", _fig_writes),
@@ -279,7 +298,7 @@ def write_report(results: dict) -> None:
     lines += ["", notes or f"{NOTES_START}\n{NOTES_END}", "", "## Details", ""]
     for db, r in dbs.items():
         lines += [f"### {db}", ""]
-        for name in ("feed", "throughput", "delivery", "sockets", "writes", "scaleout"):
+        for name in ("cpu", "feed", "throughput", "delivery", "sockets", "writes", "scaleout"):
             if name in r:
                 lines += _detail(name, r[name])
                 if name == "scaleout":

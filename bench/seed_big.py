@@ -129,6 +129,25 @@ def token_secret(params: SeedParams, user_id: int) -> str:
     return f"snt_bench{user_id}_{mac[:32]}"
 
 
+def migration_files() -> dict[str, str]:
+    """Each migration script's name and a digest of its text."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        for path in sorted((ROOT / "migrations" / "versions").glob("*.py"))
+    }
+
+
+def only_added(recorded: dict[str, str] | None) -> bool:
+    """Whether the migrations differ from ``recorded`` only by scripts added since: then
+    ``flask db upgrade`` brings a seeded database up to date (as it would a company's),
+    and seeding a million posts again is not needed. A script edited or removed since
+    (same revision id, so upgrade would not re-run it) is not."""
+    if not recorded:
+        return False
+    current = migration_files()
+    return all(current.get(name) == digest for name, digest in recorded.items())
+
+
 def migrations_digest() -> str:
     """A digest of the migration scripts: a migration edited in place (same revision id,
     so ``flask db upgrade`` would not re-run it) still invalidates a seeded database."""
@@ -708,6 +727,19 @@ def seed(
     if (
         found
         and found.get("params") == json.loads(params.key())
+        and found.get("migrations") != migrations_digest()
+        and only_added(found.get("migration_files"))
+        and _max_post_id(database_url) >= found.get("max_post_id", params.posts)
+    ):  # migrations added since the seed: upgrade it, as a company's database would be
+        started = time.perf_counter()
+        migrate(database_url)
+        if progress:
+            print(f"   upgraded the seeded database in {time.perf_counter() - started:.1f} s")
+        found = {**found, "migrations": migrations_digest(), "migration_files": migration_files()}
+        _write_marker(database_url, params, {k: v for k, v in found.items() if k != "params"})
+    if (
+        found
+        and found.get("params") == json.loads(params.key())
         and found.get("migrations") == migrations_digest()
         and _max_post_id(database_url) >= found.get("max_post_id", params.posts)
     ):  # same parameters and schema, and the posts are still there (not dropped by a tool)
@@ -737,6 +769,7 @@ def seed(
             "migrate_seconds": migrated,
             "max_post_id": max_post_id,
             "migrations": migrations_digest(),
+            "migration_files": migration_files(),
         },
     )
     return SeedInfo(

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from .config import finalize as finalize_config
 from .config import load_config
 from .extensions import csrf, db, login_manager, mail, migrate, socketio
+from .flask_app import SocialnetFlask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Where Engine.IO (Socket.IO's transport) answers, outside Flask's routes.
@@ -41,7 +42,7 @@ def _configure_engine(app: Flask) -> None:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides the environment-derived settings."""
-    app = Flask(
+    app = SocialnetFlask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),

@@ -1,0 +1,32 @@
+"""The benchmark's own tools: a seeded database is upgraded, not re-seeded, when
+migrations were only added; the in-process CPU scenario runs on a seeded database and
+reports what issue #16 asks, and the report renders it."""
+
+from __future__ import annotations
+
+from bench import cpu_bench, scale_report, seed_big
+
+
+def test_only_migrations_added_since_the_seed_upgrade_it(monkeypatch):
+    monkeypatch.setattr(seed_big, "migration_files", lambda: {"a.py": "1", "b.py": "2"})
+    assert seed_big.only_added({"a.py": "1"})  # b.py added since: upgrade
+    assert seed_big.only_added({"a.py": "1", "b.py": "2"})
+    assert not seed_big.only_added({"a.py": "0"})  # edited in place: re-seed
+    assert not seed_big.only_added({"a.py": "1", "gone.py": "3"})  # removed: re-seed
+    assert not seed_big.only_added(None)  # a seed from before the list was kept
+
+
+def test_the_cpu_scenario_measures_every_request_side_by_side(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bench_cpu.db'}"
+    info = seed_big.seed(url, users=60, posts=3_000, groups=10, progress=False)
+    result = cpu_bench.scenario_cpu(info, runs=1, rounds=3)
+    for name in ("bare", "healthz", "feed_p1", "feed_p100", "post"):
+        assert result[f"{name}_cpu_ms"] > 0, name
+    assert set(cpu_bench.TARGETS) <= set(result)
+    assert result["met"] == [k for k, v in cpu_bench.TARGETS.items() if result[k] <= v]
+    # statements per request: the fixed costs #16 took out must not come back
+    assert result["healthz_statements"] == 0
+    assert result["feed_p1_statements"] <= 6
+    assert result["post_statements"] <= 10
+    figure, verdict = scale_report._fig_cpu({"cpu": result})
+    assert "feed p1" in figure and verdict is result["pass"]
