@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 
 from ..extensions import db
 from ..limits import MAX_ID
@@ -13,6 +14,7 @@ from ..models._time import utcnow
 from .groups import can_read_group, member_group_ids, readable_group_ids
 from .guests import is_guest
 from .posts import can_see_post
+from .viewer import BoundViewer, bound_viewer, viewer_params
 
 COMPANY_ROOM = "company"
 
@@ -25,36 +27,48 @@ def rooms_for(user: User) -> list[str]:
     """The Socket.IO rooms a connection of ``user`` joins on connect."""
     if not user.active:
         return []
-    group_ids = db.session.scalars(member_group_ids(user)).all()
+    groups, announcements = _room_statements(bound_viewer(user))
+    params = viewer_params(user)
+    group_ids = db.session.scalars(groups, params).all()
     if is_guest(user):  # their groups only: no company room, no announcement
         return [f"user:{user.id}", *(f"group:{gid}" for gid in sorted(group_ids))]
     since = utcnow() - timedelta(days=ANNOUNCEMENT_ROOM_DAYS)
-    announcement_ids = db.session.scalars(
-        select(Announcement.id)
-        .where(
-            Announcement.published_at >= since,
-            Announcement.audience_kind.in_(PER_ANNOUNCEMENT_ROOM_AUDIENCES),
-            # an ex-member of a private group no longer hears its announcements
-            or_(
-                Announcement.group_id.is_(None), Announcement.group_id.in_(readable_group_ids(user))
-            ),
-            or_(
-                Announcement.sender_id == user.id,
-                Announcement.id.in_(
-                    select(AnnouncementRecipient.announcement_id).where(
-                        AnnouncementRecipient.user_id == user.id
-                    )
-                ),
-            ),
-        )
-        .order_by(Announcement.id)
-    ).all()
+    announcement_ids = db.session.scalars(announcements, {**params, "since": since}).all()
     return [
         COMPANY_ROOM,
         f"user:{user.id}",
         *(f"group:{gid}" for gid in sorted(group_ids)),
         *(f"announcement:{aid}" for aid in announcement_ids),
     ]
+
+
+@functools.cache
+def _room_statements(viewer: BoundViewer) -> tuple[Select, Select]:
+    """:func:`rooms_for`'s two queries, built once per shape of reader (every connect
+    runs them): the reader's groups, and the announcements published since ``:since``
+    that have a room of their own and that the reader sent or received."""
+    announcements = (
+        select(Announcement.id)
+        .where(
+            Announcement.published_at >= bindparam("since"),
+            Announcement.audience_kind.in_(PER_ANNOUNCEMENT_ROOM_AUDIENCES),
+            # an ex-member of a private group no longer hears its announcements
+            or_(
+                Announcement.group_id.is_(None),
+                Announcement.group_id.in_(readable_group_ids(viewer)),
+            ),
+            or_(
+                Announcement.sender_id == viewer.id,
+                Announcement.id.in_(
+                    select(AnnouncementRecipient.announcement_id).where(
+                        AnnouncementRecipient.user_id == viewer.id
+                    )
+                ),
+            ),
+        )
+        .order_by(Announcement.id)
+    )
+    return member_group_ids(viewer), announcements
 
 
 #: Audiences that have no room of their own: their announcement gets one. A group's

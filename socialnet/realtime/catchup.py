@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Integer, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from .. import policy
@@ -25,37 +26,27 @@ TOMBSTONE_TYPES = ("post.deleted", "comment.deleted", "post.hidden", "comment.hi
 _COMMENT_SNAPSHOTS = ("comment.created", "comment.updated")
 
 
+_HEAD = select(func.max(Event.id))
+
+
 def head_event_id() -> int:
-    return db.session.scalar(select(func.max(Event.id))) or 0
+    return db.session.scalar(_HEAD) or 0
 
 
-def catchup_events(user: User, after_id: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+def catchup_events(
+    user: User, after_id: int, limit: int, rooms: list[str] | None = None
+) -> tuple[list[dict[str, Any]], bool]:
     """Events above ``after_id`` that ``user`` may see now, oldest first.
 
     Returns ``(events, truncated)``; ``truncated`` means more than ``limit``
-    were missed and the client should reload instead of replaying.
+    were missed and the client should reload instead of replaying. ``rooms``: the
+    connection's rooms, ``policy.rooms_for(user)`` (asked when not given).
     """
-    rooms = policy.rooms_for(user)
-    query = (
-        select(Event)
-        .outerjoin(Post, Post.id == Event.post_id)
-        .where(
-            Event.id > after_id,
-            Event.room.in_(rooms),
-            or_(
-                Event.post_id.is_(None),
-                Event.type.in_(TOMBSTONE_TYPES),
-                policy.visible_posts_filter(user),
-            ),
-            or_(
-                Event.group_id.is_(None),
-                Event.group_id.in_(select(Group.id).where(policy.visible_groups_filter(user))),
-            ),
-        )
-        .order_by(Event.id)
-        .limit(limit + 1)
-    )
-    rows = list(db.session.scalars(query))
+    if rooms is None:
+        rooms = policy.rooms_for(user)
+    params = {**policy.viewer_params(user), "after_id": after_id, "rooms": rooms}
+    query = _catchup_statement(policy.bound_viewer(user))
+    rows = list(db.session.scalars(query, {**params, "limit": limit + 1}))
     events = [envelope(e.id, e.type, json.loads(e.payload)) for e in rows[:limit]]
     events = _with_current_notifications(user, _without_deleted_comments(user, events))
     snapshots = _Snapshots()
@@ -65,6 +56,31 @@ def catchup_events(user: User, after_id: int, limit: int) -> tuple[list[dict[str
     _refresh_comments(snapshots.comments)
     _refresh_people(snapshots.people)
     return events, len(rows) > limit
+
+
+@functools.cache
+def _catchup_statement(viewer: policy.BoundViewer) -> Select:
+    """:func:`catchup_events`' query for one shape of reader, built once (a reconnect
+    storm runs it thousands of times): ``viewer_id``, ``after_id``, ``rooms``, ``limit``."""
+    return (
+        select(Event)
+        .outerjoin(Post, Post.id == Event.post_id)
+        .where(
+            Event.id > bindparam("after_id"),
+            Event.room.in_(bindparam("rooms", expanding=True)),
+            or_(
+                Event.post_id.is_(None),
+                Event.type.in_(TOMBSTONE_TYPES),
+                policy.visible_posts_filter(viewer),
+            ),
+            or_(
+                Event.group_id.is_(None),
+                Event.group_id.in_(select(Group.id).where(policy.visible_groups_filter(viewer))),
+            ),
+        )
+        .order_by(Event.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
 
 
 #: The keys by which an event's payload names a person (``serializers.user_summary``).

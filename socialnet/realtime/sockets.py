@@ -132,7 +132,8 @@ def _on_connect(auth: Any = None) -> None:
             {"error": "unauthenticated", "message": _("Sign in or give a valid token.")}
         )
     last_event_id = _last_event_id(auth)
-    for room in policy.rooms_for(user):
+    rooms = policy.rooms_for(user)
+    for room in rooms:
         join_room(room)
     # Rooms are joined first: an event committed from now on arrives live, and
     # anything before is in the replay; the client drops ids it already has.
@@ -142,7 +143,7 @@ def _on_connect(auth: Any = None) -> None:
         )
         return
     limit = current_app.config["CATCHUP_MAX_EVENTS"]
-    events, truncated = catchup_events(user, last_event_id, limit)
+    events, truncated = catchup_events(user, last_event_id, limit, rooms)
     head = events[-1]["id"] if events else max(last_event_id, head_event_id())
     socketio.emit("catchup", {"events": events, "head": head, "truncated": truncated}, to=_sid())
 
