@@ -30,3 +30,22 @@ def test_the_cpu_scenario_measures_every_request_side_by_side(tmp_path):
     assert result["post_statements"] <= 10
     figure, verdict = scale_report._fig_cpu({"cpu": result})
     assert "feed p1" in figure and verdict is result["pass"]
+
+
+def test_each_scenario_waits_for_a_quiet_machine_and_only_its_start_is_judged():
+    from bench import run
+
+    loads = iter([3.0, 2.2, 1.4, 9.9])
+    naps: list[float] = []
+    assert run.settle(60, poll=5, sleep=naps.append, load=lambda: next(loads)) == 1.4
+    assert naps == [5, 5]  # polled until the load fell, then stopped
+    busy = iter([3.0] * 100)
+    assert run.settle(12, poll=5, sleep=lambda _s: None, load=lambda: next(busy)) == 3.0
+    # The load after a scenario is its own work: only the load when it began counts.
+    result = {"feed": {"load_average_before_after": [0.8, 2.9]}, "seed": {"seconds": 3}}
+    assert run.busiest(result) == (0.8, "feed")
+    result["search"] = {"load_average_before_after": [1.9, 1.0]}
+    assert run.busiest(result) == (1.9, "search")
+    refused: list[str] = []
+    assert run._too_busy(result, "sqlite", busy_ok=False, refused=refused)
+    assert refused == ["sqlite: load average 1.90 around search"]
