@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from socialnet.extensions import db
 from socialnet.models import Correspondent, EditorialItem, Post
 from socialnet.models._time import utcnow
@@ -14,6 +16,11 @@ from tests.helpers import count_rows
 from tests.web import csrf_from, html_of
 
 ITEMS = "/api/v1/editorial/items"
+
+#: The calendar shows days in the company's zone: from noon there, "in three hours" falls
+#: on the same day in Paris and in UTC, whatever the wall clock (late on a Sunday, the
+#: week of "now + 3 h" in UTC was already next week in Paris).
+pytestmark = pytest.mark.usefixtures("midday")
 
 
 def at(**delta) -> str:
