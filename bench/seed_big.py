@@ -632,9 +632,7 @@ def _generate(params: SeedParams, url: str, progress: bool) -> dict[str, int]:
                 db.engine.dispose()
             plan.plan_posts()
             counts["posts"] = writer.write("posts", POST_COLUMNS, _post_rows(plan))
-            counts["post_hashtags"] = writer.write(
-                "post_hashtags", ("post_id", "tag"), _hashtag_rows(plan)
-            )
+            counts["post_hashtags"] = _write_hashtags(writer, plan)
             counts["mentions"] = writer.write(
                 "mentions", ("id", "post_id", "comment_id", "user_id"), _mention_rows(plan)
             )
@@ -652,6 +650,25 @@ def _generate(params: SeedParams, url: str, progress: bool) -> dict[str, int]:
         finally:
             writer.close()
     return counts
+
+
+def _write_hashtags(writer: Writer, plan: _Plan) -> int:
+    """``post_hashtags``, then ``topic_counts`` recounted in one statement. On PostgreSQL the
+    count triggers are off during the COPY: each row's ``ON CONFLICT DO UPDATE`` of the same
+    few (tag, place) rows in one transaction leaves a chain of versions that every next
+    update walks, so a million rows took hours (quadratic) instead of seconds."""
+    from socialnet.models.topics import RECOUNT_TOPICS
+
+    if writer.pg:
+        writer.execute("ALTER TABLE post_hashtags DISABLE TRIGGER USER")
+    try:
+        count = writer.write("post_hashtags", ("post_id", "tag"), _hashtag_rows(plan))
+    finally:
+        if writer.pg:
+            writer.execute("ALTER TABLE post_hashtags ENABLE TRIGGER USER")
+    for statement in RECOUNT_TOPICS:
+        writer.execute(statement)
+    return count
 
 
 def _finish(writer: Writer) -> None:

@@ -39,7 +39,7 @@ from ..files import files_for_comments
 from ..groups import describe_many
 from ..validation import check_filter_text, parse_date, parse_flag
 from .conditions import SearchFilters, day_range, post_conditions
-from .engines import match
+from .engines import WINDOWS, match, prepare, rank
 from .files import file_hits, files_source
 from .query import MAX_QUERY_LENGTH, WORD, ParsedQuery, parse_query, snippet
 
@@ -116,8 +116,8 @@ def _unanswered() -> ColumnElement[bool]:
     return and_(condition, best_answer.is_(None)) if best_answer is not None else condition
 
 
-def _posts(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str):
-    found = match(dialect, POSTS, parsed)
+def _posts(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str, window=None):
+    found = match(dialect, POSTS, parsed, window)
     conditions = post_conditions(user, filters) + day_range(Post.created_at, filters)
     if filters.author_id:
         conditions.append(Post.author_id == filters.author_id)
@@ -130,8 +130,8 @@ def _posts(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str
     return stmt.order_by(found.newest_first(Post.id))
 
 
-def _comments(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str):
-    found = match(dialect, COMMENTS, parsed)
+def _comments(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str, window=None):
+    found = match(dialect, COMMENTS, parsed, window)
     conditions = [policy.visible_comments_filter(user), *post_conditions(user, filters)]
     conditions += day_range(Comment.created_at, filters)
     if filters.author_id:
@@ -201,9 +201,32 @@ def hits_query(user: User, parsed: ParsedQuery, filters: SearchFilters):
     dialect = db.engine.dialect.name
     arms = []
     for name in _sources(filters):
+        if dialect == "postgresql" and name in _GROWING:
+            arms.append(_windowed(_SOURCES[name], user, parsed, filters))
+            continue
         arm = _SOURCES[name](user, parsed, filters, dialect).limit(CANDIDATES).subquery()
         arms.append(select(arm.c.type, arm.c.id, arm.c.score))
     return union_all(*arms) if len(arms) > 1 else arms[0]
+
+
+#: Sources whose tables grow with use: on PostgreSQL they are read in two windows.
+_GROWING = ("posts", "comments", "files")
+
+
+def _windowed(source, user: User, parsed: ParsedQuery, filters: SearchFilters):
+    """PostgreSQL: the newest :data:`CANDIDATES` matches of ``source``, taken from its
+    recent window, then (only when that window holds fewer) from the older rows through the
+    GIN index (``engines.match``'s ``window``): the same rows as one query ordered by id,
+    whatever the planner guesses of the query's frequency. Ranked (``ts_rank``) over those
+    candidates only."""
+    parts = []
+    for window in WINDOWS:
+        part = source(user, parsed, filters, "postgresql", window).limit(CANDIDATES).subquery()
+        parts.append(select(part.c.type, part.c.id, part.c.score))
+    # UNION ALL is read in order (no parallel append: engines.prepare) and stops at the
+    # limit: the older window is not read when the recent one fills it.
+    kept = union_all(*parts).limit(CANDIDATES).subquery()
+    return select(kept.c.type, kept.c.id, rank(kept.c.score, parsed).label("score"))
 
 
 def search(
@@ -215,6 +238,7 @@ def search(
     :raise ValidationFailed: a bad query (empty, too long, nothing to look for) or cursor.
     """
     parsed = parse_query(raw_query)
+    prepare(db.session)
     if filters.type == "topics":
         return _topic_page(user, parsed, cursor, limit)
     scope = _scope(parsed, filters)
@@ -343,6 +367,7 @@ def suggest(user: User, raw_query: str | None) -> dict[str, list[dict[str, Any]]
     """Type-ahead: up to :data:`SUGGEST_LIMIT` people, groups and topics for what is typed
     so far (every word a prefix: "jul" finds Julie Moreau, "qual" #qualite)."""
     parsed = parse_query(raw_query)
+    prepare(db.session)
     dialect = db.engine.dialect.name
     answer: dict[str, list[dict[str, Any]]] = {}
     for kind, source in (("people", _people), ("groups", _groups)):

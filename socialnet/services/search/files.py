@@ -23,10 +23,12 @@ from .query import ParsedQuery, snippet
 WINDOW = 4_000
 
 
-def files_source(user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str):
+def files_source(
+    user: User, parsed: ParsedQuery, filters: SearchFilters, dialect: str, window=None
+):
     """``SELECT type, id, score`` of the attached files ``user`` may see matching
     ``parsed``, newest match first (an unattached upload is never found)."""
-    found = match(dialect, FILES, parsed)
+    found = match(dialect, FILES, parsed, window)
     post_id = func.coalesce(FileUpload.post_id, Comment.post_id)
     conditions = post_conditions(user, filters) + day_range(FileUpload.created_at, filters)
     conditions.append(or_(FileUpload.comment_id.is_(None), policy.visible_comments_filter(user)))
