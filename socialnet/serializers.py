@@ -370,6 +370,7 @@ def group_dict(
     data: dict[str, Any] = {
         "id": group.id,
         "name": group.name,
+        "handle": group.handle,
         "description": group.description,
         "type": group.visibility,
         "official": group.is_official,
