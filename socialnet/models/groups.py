@@ -101,8 +101,8 @@ def derived_handle(connection, name: str) -> str:
 def _derive_handle(_mapper, connection, group: Group) -> None:
     """Every group has a handle, whoever creates it (the API, circles, correspondents,
     the demo): one derived from the name when none was given. Two groups of one name
-    inserted at the same instant can still meet on the unique index (an error, no
-    duplicate)."""
+    inserted at the same instant, or in one flush, can still meet on the unique index (an
+    error, never a duplicate): callers flush each new group."""
     if not group.handle:
         group.handle = derived_handle(connection, group.name or "")
 

@@ -22,6 +22,7 @@ from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
 from .files import check_file_ids, delete_files_of_comment, do_attach, with_comment_files
+from .group_mentions import do_notify_group_mentions
 from .posts import access_post, check_mentions
 from .validation import check_known_fields, check_text
 
@@ -137,7 +138,7 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     body = _check_body(data)
     screening = screening_gate.check_writing(user, {"body": body})
     body = screening.texts["body"]
-    rendered = render_body(body)
+    rendered = render_body(body, user, post.group_id)
     comment = Comment(
         post_id=post.id, author_id=user.id, author=user, body=body, body_html=rendered.html
     )
@@ -166,6 +167,13 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
         post_id=post.id,
     )
     _notify_comment(user, post, comment, mentioned)
+    do_notify_group_mentions(
+        user,
+        post,
+        rendered.mentioned_group_ids,
+        skip=[*mentioned, post.author_id],
+        params={"comment_id": comment.id},
+    )
     return comment
 
 
@@ -189,7 +197,7 @@ def do_edit_comment(user: User, comment_id: int, data: Any) -> Comment:
     if "file_ids" in data:
         check_file_ids(data["file_ids"])
     screening = screening_gate.check_writing(user, {"body": body})
-    rendered = render_body(screening.texts["body"])
+    rendered = render_body(screening.texts["body"], user, post.group_id)
     comment.body, comment.body_html = screening.texts["body"], rendered.html
     comment.edited_at = utcnow()
     before = set(
