@@ -10,7 +10,8 @@ from __future__ import annotations
 from sqlalchemy import create_engine, func, select, text
 
 from socialnet.extensions import db
-from socialnet.models import Group
+from socialnet.markup import sanitize_html
+from socialnet.models import Group, Notification
 from tests.test_migrations import _flask_db, scratch_database_url  # noqa: F401  (fixture)
 from tests.web import form, html_of
 
@@ -131,3 +132,166 @@ def test_migration_backfills_unique_handles(scratch_database_url):  # noqa: F811
 
 def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def _notified(type_: str = "group_mentioned") -> list[int]:
+    return sorted(
+        db.session.scalars(select(Notification.user_id).where(Notification.type == type_))
+    )
+
+
+def test_a_group_handle_links_to_the_group(app_ctx, make_group, make_post, employee):
+    group = make_group("Équipe Lyon")
+    post = make_post(employee, "Bonjour @Equipe-Lyon et `@equipe-lyon` !")
+    assert (
+        f'<a href="/groups/{group.id}" class="mention mention-group" data-group-id="{group.id}"'
+        in post.body_html
+    )
+    assert post.body_html.count("data-group-id") == 1  # not inside code
+    assert "<code>@equipe-lyon</code>" in post.body_html
+
+
+def test_people_handles_still_link_and_groups_follow_them(
+    app_ctx, make_group, make_post, employee, manager
+):
+    group = make_group("Ventes")
+    post = make_post(employee, f"@{manager.handle} @ventes @nobody")
+    assert f'data-user-id="{manager.id}"' in post.body_html
+    assert f'data-group-id="{group.id}"' in post.body_html
+    assert "@nobody" in post.body_html and post.body_html.count("<a ") == 2
+
+
+def test_private_and_secret_groups_of_others_stay_text(
+    app_ctx, make_group, make_post, employee, fred
+):
+    private = make_group("Comité privé", "private", members=(employee,))
+    secret = make_group("Projet Orion", "secret", members=(employee,))
+    post = make_post(fred, "@comite-prive @projet-orion")
+    for group in (private, secret):
+        assert f"/groups/{group.id}" not in post.body_html
+        assert f'data-group-id="{group.id}"' not in post.body_html
+    assert "Orion" not in post.body_html and "privé" not in post.body_html
+    assert _notified() == []
+
+
+def test_a_member_links_a_private_group_anywhere_and_a_secret_one_only_inside_it(
+    app_ctx, make_group, make_post, employee, manager
+):
+    private = make_group("Comité", "private", members=(employee, manager))
+    secret = make_group("Orion", "secret", members=(employee, manager))
+    outside = make_post(employee, "@comite @orion")
+    assert f'data-group-id="{private.id}"' in outside.body_html
+    assert f"/groups/{secret.id}" not in outside.body_html  # its id would reach outsiders
+    inside = make_post(employee, "@orion", group=secret)
+    assert f'data-group-id="{secret.id}"' in inside.body_html
+
+
+def test_the_sanitizer_keeps_data_group_id_only_on_links():
+    from socialnet.markup import render
+
+    rendered = render("@ventes", lambda handles: {}, lambda handles: {"ventes": 7})
+    assert 'href="/groups/7"' in rendered.html and 'data-group-id="7"' in rendered.html
+    assert 'class="mention mention-group"' in rendered.html
+    assert rendered.mentioned_group_ids == [7] and rendered.mentioned_ids == []
+    assert "data-group-id" not in sanitize_html('<p data-group-id="1">x</p>')
+
+
+def test_render_budget_still_shows_dense_text_as_typed():
+    from socialnet.markup import RENDER_BUDGET_US, render
+
+    source = "@ventes " * (RENDER_BUDGET_US // 10 + 100)
+    rendered = render(source, lambda handles: {}, lambda handles: {"ventes": 7})
+    assert "<a" not in rendered.html and rendered.mentioned_group_ids == []
+
+
+# --- notifications -----------------------------------------------------------------------
+
+
+def test_members_who_may_read_are_notified_once_never_the_author(
+    app_ctx, make_group, make_post, make_user, employee, manager
+):
+    ana, ben, guest_free = make_user("Ana"), make_user("Ben"), make_user("Cleo")
+    team = make_group("Équipe", "private", members=(employee, ana, ben))
+    other = make_group("Autre", "public", members=(employee, ana, guest_free))
+    post = make_post(employee, "@equipe @autre @ana", group=team)
+    assert _notified("mentioned") == [ana.id]
+    assert _notified() == [ben.id]  # Cleo may not read the private group's post
+    notification = db.session.scalar(
+        select(Notification).where(Notification.type == "group_mentioned")
+    )
+    assert (notification.post_id, notification.group_id) == (post.id, team.id)
+    assert other.id  # named second: its readers were told already or may not read
+
+
+def test_only_members_page_their_group_and_muting_is_honoured(
+    app_ctx, make_group, make_post, api, employee, manager, fred
+):
+    ventes = make_group("Ventes", members=(employee, manager))
+    post = make_post(fred, "@ventes")
+    assert f'data-group-id="{ventes.id}"' in post.body_html  # a mention by others links
+    assert _notified() == []
+    muted = api(manager).put("/api/v1/notifications/settings", {"muted": ["group_mentioned"]})
+    assert muted.status_code == 200, muted.get_json()
+    make_post(employee, "@ventes")
+    assert _notified() == []
+
+
+def test_a_group_mention_in_a_comment_notifies_readers_not_the_post_author_twice(
+    app_ctx, make_group, make_post, api, employee, manager, make_user
+):
+    ana = make_user("Ana")
+    make_group("Ventes", members=(employee, manager, ana))
+    post = make_post(manager, "Question")
+    answer = api(employee).post(f"/api/v1/posts/{post.id}/comments", {"body": "@ventes ?"})
+    assert answer.status_code == 201, answer.get_json()
+    assert _notified() == [ana.id]
+    assert _notified("replied") == [manager.id]
+
+
+def test_a_large_group_is_not_paged(
+    app_ctx, make_group, make_post, make_user, employee, monkeypatch
+):
+    from socialnet.services import group_mentions
+
+    monkeypatch.setattr(group_mentions, "GROUP_MENTION_FANOUT_MAX", 2)
+    make_group("Tous", members=(employee, make_user("A"), make_user("B")))
+    post = make_post(employee, "@tous")
+    assert "data-group-id" in post.body_html and _notified() == []
+
+
+def test_the_notification_is_worded_in_the_readers_language_with_a_preview(
+    app_ctx, make_group, make_post, api, employee, manager
+):
+    make_group("Ventes", members=(employee, manager))
+    make_post(employee, "Réunion demain @ventes")
+    english = api(manager).get("/api/v1/notifications").get_json()["items"][0]
+    assert english["type"] == "group_mentioned"
+    assert english["summary"] == "Emma Employee mentioned Ventes"
+    assert "Réunion demain" in english["preview"]
+    french = api(manager).get("/api/v1/notifications", headers={"Accept-Language": "fr"})
+    assert french.get_json()["items"][0]["summary"] == "Emma Employee a mentionné Ventes"
+
+
+def test_the_settings_page_names_the_type(app_ctx, signed_in, employee):
+    page = html_of(signed_in(employee).get("/notifications/settings"))
+    assert "A member of a group I belong to mentions the group" in page
+
+
+def test_the_about_tab_shows_the_handle(app_ctx, signed_in, make_group, employee):
+    group = make_group("Ventes")
+    page = html_of(signed_in(employee).get(f"/groups/{group.id}?tab=about"))
+    assert "<code>@ventes</code>" in page
+
+
+def test_suggest_answers_groups_with_their_handle_and_hides_secret_ones(
+    app_ctx, api, make_group, employee, fred
+):
+    make_group("Ventes Lyon", members=(employee,))
+    make_group("Ventes Orion", "secret", members=(employee,))
+    mine = api(employee).get("/api/v1/search/suggest?q=ventes").get_json()["groups"]
+    assert sorted(g["handle"] for g in mine) == ["ventes-lyon", "ventes-orion"]
+    theirs = api(fred).get("/api/v1/search/suggest?q=ventes").get_json()["groups"]
+    assert [g["handle"] for g in theirs] == ["ventes-lyon"]
