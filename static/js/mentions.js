@@ -31,8 +31,8 @@
     return response.json();
   }
 
-  // the group a box posts in (a group page's composer), or 0
-  const groupHere = (box) => Number(box.form?.querySelector("input[name='group_id']")?.value) || 0;
+  // the group a box posts in (a group page's composer, the audience chosen), or 0
+  const groupHere = (box) => Number(box.form?.elements.namedItem("group_id")?.value) || 0;
 
   // what socialnet/policy/groups.mentionable_groups_filter lets the writer name
   function nameable(group, here) {
