@@ -235,6 +235,16 @@ def candidate_handles(source: str) -> set[str]:
     return {fold(m.group(1)) for m in MENTION_RE.finditer(source)}
 
 
+_GROUP_LINK_RE = re.compile(r'data-group-id="(\d+)"')
+
+
+def linked_group_ids(html: str) -> list[int]:
+    """The groups a rendered text links (``data-group-id``, which only :func:`render` writes:
+    nh3 keeps it on links, and users cannot write raw HTML), in order: what an edit had
+    already mentioned."""
+    return list(dict.fromkeys(int(i) for i in _GROUP_LINK_RE.findall(html or "")))
+
+
 def sanitize_html(html: str) -> str:
     return nh3.clean(
         html,

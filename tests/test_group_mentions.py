@@ -295,3 +295,31 @@ def test_suggest_answers_groups_with_their_handle_and_hides_secret_ones(
     assert sorted(g["handle"] for g in mine) == ["ventes-lyon", "ventes-orion"]
     theirs = api(fred).get("/api/v1/search/suggest?q=ventes").get_json()["groups"]
     assert [g["handle"] for g in theirs] == ["ventes-lyon"]
+
+
+def test_an_edit_pages_only_the_groups_it_newly_names(
+    app_ctx, api, make_group, make_post, make_user, employee
+):
+    ana, ben = make_user("Ana"), make_user("Ben")
+    make_group("Ventes", members=(employee, ana))
+    make_group("Achats", members=(employee, ben))
+    post = make_post(employee, "@ventes")
+    assert _notified() == [ana.id]
+    edited = api(employee).patch(f"/api/v1/posts/{post.id}", {"body": "@ventes et @achats"})
+    assert edited.status_code == 200, edited.get_json()
+    assert _notified() == [ana.id, ben.id]  # Ana is not told twice
+    comment = api(employee).post(f"/api/v1/posts/{post.id}/comments", {"body": "bien"})
+    comment_id = comment.get_json()["id"]
+    again = api(employee).patch(f"/api/v1/comments/{comment_id}", {"body": "bien @achats"})
+    assert again.status_code == 200, again.get_json()
+    assert _notified() == [ana.id, ben.id, ben.id]  # the comment is news of its own
+    api(employee).patch(f"/api/v1/comments/{comment_id}", {"body": "très bien @achats"})
+    assert _notified() == [ana.id, ben.id, ben.id]
+
+
+def test_linked_group_ids_reads_what_render_wrote():
+    from socialnet.markup import linked_group_ids, render
+
+    html = render("@a @b @a", lambda h: {}, lambda h: {"a": 3, "b": 1}).html
+    assert linked_group_ids(html) == [3, 1]
+    assert linked_group_ids("") == []

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..markup import linked_group_ids
 from ..models import Comment, Mention, ModerationState, NotificationType, Post, User
 from ..models._time import utcnow
 from ..pagination import decode_cursor, encode_cursor
@@ -197,6 +198,7 @@ def do_edit_comment(user: User, comment_id: int, data: Any) -> Comment:
     if "file_ids" in data:
         check_file_ids(data["file_ids"])
     screening = screening_gate.check_writing(user, {"body": body})
+    groups_before = set(linked_group_ids(comment.body_html))
     rendered = render_body(screening.texts["body"], user, post.group_id)
     comment.body, comment.body_html = screening.texts["body"], rendered.html
     comment.edited_at = utcnow()
@@ -234,6 +236,10 @@ def do_edit_comment(user: User, comment_id: int, data: Any) -> Comment:
         newly = [uid for uid in mentioned if uid not in before]
         notifications.do_notify(
             newly, NotificationType.MENTIONED, actor=user, post=post, params=params
+        )
+        named = [g for g in rendered.mentioned_group_ids if g not in groups_before]
+        do_notify_group_mentions(
+            user, post, named, skip=[*mentioned, post.author_id], params=params
         )
     return comment
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..markup import Rendered
+from ..markup import Rendered, linked_group_ids
 from ..models import Group, Mention, ModerationState, NotificationType, Post, PostHashtag, User
 from ..models._time import utcnow
 from ..realtime.publisher import lock_event_log, publish
@@ -216,6 +216,7 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
             select(Mention.user_id).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
         )
     )
+    groups_before = set(linked_group_ids(post.body_html))
     mentioned = _store_body(post, screening.texts["body"], new=False)
     if "file_ids" in data:  # the list given replaces the post's files
         do_attach(user, data["file_ids"], post=post)
@@ -231,6 +232,8 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     )
     newly_mentioned = [uid for uid in mentioned if uid not in mentioned_before]
     notifications.do_notify(newly_mentioned, NotificationType.MENTIONED, actor=user, post=post)
+    newly_named = [g for g in linked_group_ids(post.body_html) if g not in groups_before]
+    do_notify_group_mentions(user, post, newly_named, skip=mentioned)
     return post
 
 
