@@ -193,7 +193,8 @@ def load(
         loader.load(User.__table__, _users(users, now))
         groups = (
             {"id": g, "name": f"Group {g}", "description": "", "created_at": now,
-             "visibility": "public" if g % 2 else "private"}
+             "visibility": "public" if g % 2 else "private",
+             "handle": f"group-{g}", "handle_key": f"group-{g}"}
             for g in range(1, GROUPS + 1)
         )  # fmt: skip
         loader.load(Group.__table__, groups)

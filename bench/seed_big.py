@@ -483,7 +483,7 @@ USER_COLUMNS = (
 )  # fmt: skip
 GROUP_COLUMNS = (
     "id", "name", "description", "visibility", "is_official", "cover_color", "created_by_id",
-    "created_at", "name_key",
+    "created_at", "name_key", "handle", "handle_key",
 )  # fmt: skip
 POST_COLUMNS = (
     "id", "author_id", "group_id", "kind", "body", "body_html", "comments_enabled",
@@ -521,6 +521,7 @@ def _group_rows(plan: _Plan) -> Iterator[tuple]:
         yield (
             g, f"Group {g}", f"Benchmark group {g}", visibility, g <= 10, "#3b5bdb", creator,
             plan.now - timedelta(days=790), _name_keys("", f"Group {g}")[1],
+            f"group-{g}", f"group-{g}",  # the handle the before_insert hook would derive
         )  # fmt: skip
 
 

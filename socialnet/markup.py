@@ -30,13 +30,19 @@ ALLOWED_TAGS = {
     "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
     "a", "h1", "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "class", "data-user-id"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "class", "data-user-id", "data-group-id"},
+    "th": {"align"},
+    "td": {"align"},
+}
 
 
 @dataclass
 class Rendered:
     html: str
     mentioned_ids: list[int] = field(default_factory=list)
+    #: The groups whose ``@handle`` became a link, in order of first mention.
+    mentioned_group_ids: list[int] = field(default_factory=list)
     hashtags: list[str] = field(default_factory=list)
 
 
@@ -58,17 +64,31 @@ def _mention_rule(state: StateInline, silent: bool) -> bool:
     if not match:
         return False
     handles: Mapping[str, tuple[int, str]] = state.env.get("handles", {})
-    user = handles.get(fold(match.group(1)))
-    if user is None:
+    key = fold(match.group(1))
+    user = handles.get(key)
+    group_id = None if user is not None else state.env.get("group_handles", {}).get(key)
+    if user is None and group_id is None:
         return False
     if not silent:
-        user_id, _name = user
         token = state.push("link_open", "a", 1)
-        token.attrs = {"href": f"/people/{user_id}", "class": "mention", "data-user-id": user_id}
+        if user is not None:
+            user_id, _name = user
+            token.attrs = {
+                "href": f"/people/{user_id}",
+                "class": "mention",
+                "data-user-id": user_id,
+            }
+            state.env.setdefault("mentioned", []).append(user_id)
+        else:
+            token.attrs = {
+                "href": f"/groups/{group_id}",
+                "class": "mention mention-group",
+                "data-group-id": group_id,
+            }
+            state.env.setdefault("mentioned_groups", []).append(group_id)
         text = state.push("text", "", 0)
         text.content = match.group(0)
         state.push("link_close", "a", -1)
-        state.env.setdefault("mentioned", []).append(user_id)
     state.pos = match.end()
     return True
 
@@ -215,6 +235,16 @@ def candidate_handles(source: str) -> set[str]:
     return {fold(m.group(1)) for m in MENTION_RE.finditer(source)}
 
 
+_GROUP_LINK_RE = re.compile(r'data-group-id="(\d+)"')
+
+
+def linked_group_ids(html: str) -> list[int]:
+    """The groups a rendered text links (``data-group-id``, which only :func:`render` writes:
+    nh3 keeps it on links, and users cannot write raw HTML), in order: what an edit had
+    already mentioned."""
+    return list(dict.fromkeys(int(i) for i in _GROUP_LINK_RE.findall(html or "")))
+
+
 def sanitize_html(html: str) -> str:
     return nh3.clean(
         html,
@@ -252,13 +282,17 @@ def _as_typed(source: str) -> str:
 
 
 def render(
-    source: str, resolve_handles: Callable[[set[str]], Mapping[str, tuple[int, str]]]
+    source: str,
+    resolve_handles: Callable[[set[str]], Mapping[str, tuple[int, str]]],
+    resolve_groups: Callable[[set[str]], Mapping[str, int]] | None = None,
 ) -> Rendered:
     """Render Markdown ``source`` to sanitized HTML.
 
     ``resolve_handles`` maps candidate handles to ``(user_id, display_name)`` for
-    those that exist; unknown ``@words`` stay plain text. Mentions and hashtags
-    inside code spans and blocks are not links and are not collected.
+    those that exist; ``resolve_groups`` (optional) maps the handles no person has to
+    the ids of the groups the text may name. Unknown ``@words`` stay plain text.
+    Mentions and hashtags inside code spans and blocks are not links and are not
+    collected.
 
     The cost is bounded whatever the input: a text too dense in markup for
     ``RENDER_BUDGET_US`` is shown as typed (no formatting, mentions or hashtags), the
@@ -267,8 +301,15 @@ def render(
     """
     if estimated_cost_us(source) > RENDER_BUDGET_US:
         return Rendered(html=sanitize_html(_as_typed(source)))
-    handles = resolve_handles(candidate_handles(source)) if "@" in source else {}
-    env: dict = {"handles": handles}
+    handles: Mapping[str, tuple[int, str]] = {}
+    group_handles: Mapping[str, int] = {}
+    if "@" in source:
+        candidates = candidate_handles(source)
+        handles = resolve_handles(candidates)
+        left = candidates - handles.keys()
+        if resolve_groups is not None and left:
+            group_handles = resolve_groups(left)
+    env: dict = {"handles": handles, "group_handles": group_handles}
     budget = _autolinks_left.set(AUTOLINKS_MAX)
     try:
         html = _MD.render(source, env)
@@ -277,6 +318,7 @@ def render(
     return Rendered(
         html=sanitize_html(html),
         mentioned_ids=list(dict.fromkeys(env.get("mentioned", []))),
+        mentioned_group_ids=list(dict.fromkeys(env.get("mentioned_groups", []))),
         hashtags=list(dict.fromkeys(env.get("hashtags", [])))[:20],
     )
 

@@ -189,6 +189,7 @@ def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]
 #: What each kind of notification says: (with the notification's text, without it).
 _SUMMARIES = {
     "mentioned": (None, _l("%(name)s mentioned you")),
+    "group_mentioned": (None, _l("%(name)s mentioned %(group)s")),
     "replied": (None, _l("%(name)s commented on your post")),
     "reacted": (None, _l("%(name)s reacted to your post")),
     "join_requested": (None, _l("%(name)s asked to join %(group)s")),
@@ -370,6 +371,7 @@ def group_dict(
     data: dict[str, Any] = {
         "id": group.id,
         "name": group.name,
+        "handle": group.handle,
         "description": group.description,
         "type": group.visibility,
         "official": group.is_official,

@@ -110,3 +110,29 @@ def like_anywhere(text: str) -> str:
 def escape_like(text: str) -> str:
     """``text`` with LIKE's wildcards and the escape character escaped by ``\\``."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+#: The longest mention handle (``users.handle`` and ``groups.handle`` are this wide).
+HANDLE_MAX = 64
+
+
+def handle_slug(name: str, width: int = HANDLE_MAX) -> str:
+    """A mention handle spelled from a name: its :func:`fold`, runs of anything but ASCII
+    letters and digits as one ``-``, cut to ``width`` ("Équipe Lyon" → ``equipe-lyon``).
+    Empty when nothing of the name is ASCII (the caller picks a fallback)."""
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in fold(name))
+    return "-".join(part for part in slug.split("-") if part)[:width].strip("-")
+
+
+def unique_handle(base: str, taken: set[str], width: int = HANDLE_MAX) -> str:
+    """``base``, or ``base-2``, ``base-3``… (cut to fit ``width``): the first whose
+    :func:`fold` is not in ``taken`` (a set of handle keys)."""
+    if fold(base) not in taken:
+        return base
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = base[: width - len(suffix)].rstrip("-._") + suffix
+        if fold(candidate) not in taken:
+            return candidate
+        number += 1

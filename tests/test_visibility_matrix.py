@@ -1,9 +1,9 @@
 """THE MATRIX: every read path × every kind of viewer, for a private and a secret group.
 
-Each group holds a post (mentioning every viewer) with a comment (mentioning them
-again) and a reaction. Only the member may see any of it; for a secret group the
-group's very existence is a 404 to the others, never a 403. A failure names the
-group type, the read path and the viewer.
+Each group holds a post (mentioning every viewer, the group and another group) with a
+comment (mentioning them again) and a reaction. Only the member may see any of it; for a
+secret group the group's very existence is a 404 to the others, never a 403. A failure
+names the group type, the read path and the viewer.
 """
 
 from __future__ import annotations
@@ -89,6 +89,8 @@ def build_world(kind: str, api, make_user, socket_for) -> World:
         added = world.client("owner").post(members_url, {"user_id": users[name].id})
         assert added.status_code == 201
     everyone = " ".join(f"@{u.handle}" for u in users.values())
+    # and the groups (issue #14): this one pages its members, the other is not the owner's
+    everyone += f" @{group['handle']} @{other['handle']}"
     world.post_id = world.owner_posts(f"Plan for {everyone}")
     member = world.client("member")
     comment = member.post(f"{API}/posts/{world.post_id}/comments", {"body": f"Noted {everyone}"})

@@ -11,11 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
-from ..text_keys import KEY_WIDTH_FACTOR, truncated
+from ..text_keys import (
+    HANDLE_MAX,
+    KEY_WIDTH_FACTOR,
+    fold,
+    handle_slug,
+    like_prefix,
+    truncated,
+    unique_handle,
+)
 from ._time import utcnow
 
 
@@ -39,6 +47,14 @@ class Group(db.Model):
     name_key: Mapped[str] = mapped_column(
         String(120 * KEY_WIDTH_FACTOR), index=True, server_default=""
     )
+    #: The group's ``@handle`` in posts and comments (``equipe-lyon``). ``handle_key``
+    #: (its :func:`~socialnet.text_keys.fold`) is unique among groups by the database and
+    #: differs from every person's ``handle_key`` (checked when it is set: a handle names
+    #: one thing). Derived from the name when a group is inserted without one.
+    handle: Mapped[str] = mapped_column(String(HANDLE_MAX), server_default="")
+    handle_key: Mapped[str] = mapped_column(
+        String(HANDLE_MAX * KEY_WIDTH_FACTOR), unique=True, index=True, server_default=""
+    )
     description: Mapped[str] = mapped_column(String(2000), default="")
     visibility: Mapped[str] = mapped_column(String(16), default=GroupVisibility.PUBLIC.value)
     is_official: Mapped[bool] = mapped_column(default=False)
@@ -57,6 +73,38 @@ class Group(db.Model):
     def _keep_key(self, _attribute: str, name: str) -> str:
         self.name_key = truncated(name, 120 * KEY_WIDTH_FACTOR)
         return name
+
+    @validates("handle")
+    def _keep_handle_key(self, _attribute: str, handle: str) -> str:
+        self.handle_key = fold(handle or "")
+        return handle
+
+
+def taken_handle_keys(connection, base: str) -> set[str]:
+    """The handle keys of people and groups that start like ``base``'s (one query each)."""
+    from .users import User  # users import nothing of groups; kept local all the same
+
+    starts = like_prefix(base)
+    people = select(User.handle_key).where(User.handle_key.like(starts, escape="\\"))
+    groups = select(Group.handle_key).where(Group.handle_key.like(starts, escape="\\"))
+    return set(connection.scalars(people)) | set(connection.scalars(groups))
+
+
+def derived_handle(connection, name: str) -> str:
+    """A free handle from ``name`` (``equipe-lyon``, else ``equipe-lyon-2``…; ``group``
+    when nothing of the name is ASCII)."""
+    base = handle_slug(name) or "group"
+    return unique_handle(base, taken_handle_keys(connection, base))
+
+
+@event.listens_for(Group, "before_insert")
+def _derive_handle(_mapper, connection, group: Group) -> None:
+    """Every group has a handle, whoever creates it (the API, circles, correspondents,
+    the demo): one derived from the name when none was given. Two groups of one name
+    inserted at the same instant, or in one flush, can still meet on the unique index (an
+    error, never a duplicate): callers flush each new group."""
+    if not group.handle:
+        group.handle = derived_handle(connection, group.name or "")
 
 
 class GroupMembership(db.Model):

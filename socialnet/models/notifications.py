@@ -15,6 +15,7 @@ from ._time import utcnow
 
 class NotificationType(StrEnum):
     MENTIONED = "mentioned"
+    GROUP_MENTIONED = "group_mentioned"  # a member of a group you belong to @mentioned it
     REPLIED = "replied"
     REACTED = "reacted"
     JOIN_REQUESTED = "join_requested"

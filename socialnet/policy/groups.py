@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from ..extensions import db
 from ..models import Group, GroupMembership, GroupVisibility, Post, User
@@ -68,6 +68,25 @@ def visible_groups_filter(user: User) -> ColumnElement[bool]:
     return or_(
         Group.visibility != GroupVisibility.SECRET.value, Group.id.in_(member_group_ids(user))
     )
+
+
+def mentionable_groups_filter(author: User, within_group_id: int | None) -> ColumnElement[bool]:
+    """Groups whose ``@handle`` becomes a link in ``author``'s text posted in
+    ``within_group_id`` (None: the company space): the groups whose content the author may
+    read (public ones, their own; a guest's own only), and a secret group only in its own
+    content, so that its id never reaches a reader who may not know it exists. Any other
+    ``@handle`` stays text, and the composer calls it unknown."""
+    return and_(
+        Group.id.in_(readable_group_ids(author)),
+        or_(Group.visibility != GroupVisibility.SECRET.value, Group.id == within_group_id),
+    )
+
+
+def may_notify_group(author: User, group_id: int) -> bool:
+    """Whether ``author``'s mention of a group notifies its members: when they belong to it
+    (its members and admins alike). Anyone else's mention of it still links, silently: a
+    whole group is not paged by someone outside it."""
+    return author.active and is_group_member(author, group_id)
 
 
 def can_see_group(user: User, group: Group | None) -> bool:

@@ -20,9 +20,9 @@ from ..errors import Conflict, Forbidden, NotAuthenticated, NotFound, Validation
 from ..extensions import db
 from ..models import INDEFINITELY, ApiToken, Role, User
 from ..models._time import utcnow
+from ..models.groups import taken_handle_keys
 from ..realtime.presence import disconnect_user_sockets
 from ..realtime.publisher import after_commit
-from ..text_keys import like_prefix
 from . import audit, sessions
 from .company_day import guest_locked_out
 from .passwords import (
@@ -101,8 +101,7 @@ def _unique_handle(email: str) -> str:
     """A mention handle from the email's local part (``ana.martin``), unique by its key
     (:func:`~socialnet.text_keys.fold`, which leaves these ASCII handles as they are)."""
     base = _handle_base(email)
-    starts = User.handle_key.like(like_prefix(base), escape="\\")
-    taken = set(db.session.scalars(select(User.handle_key).where(starts)).all())
+    taken = taken_handle_keys(db.session, base)  # a group's handle is taken too
     if base not in taken:
         return base
     suffix = 2

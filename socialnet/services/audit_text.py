@@ -102,6 +102,7 @@ FIELDS: dict[str, tuple[Callable[[], str], Callable[[Any], str]]] = {
     "active": (lambda: _("Account active"), _yes_no),
     "visibility": (lambda: _("Group type"), _visibility),
     "name": (lambda: _("Name"), _text),
+    "handle": (lambda: _("Handle"), _text),
     "is_official": (lambda: _("Official"), _yes_no),
     "premoderated": (lambda: _("Posts approved first"), _yes_no),
     "archived_at": (lambda: _("Archived"), _moment),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..markup import linked_group_ids
 from ..models import Comment, Mention, ModerationState, NotificationType, Post, User
 from ..models._time import utcnow
 from ..pagination import decode_cursor, encode_cursor
@@ -22,6 +23,7 @@ from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
 from .files import check_file_ids, delete_files_of_comment, do_attach, with_comment_files
+from .group_mentions import do_notify_group_mentions
 from .posts import access_post, check_mentions
 from .validation import check_known_fields, check_text
 
@@ -137,7 +139,7 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
     body = _check_body(data)
     screening = screening_gate.check_writing(user, {"body": body})
     body = screening.texts["body"]
-    rendered = render_body(body)
+    rendered = render_body(body, user, post.group_id)
     comment = Comment(
         post_id=post.id, author_id=user.id, author=user, body=body, body_html=rendered.html
     )
@@ -166,6 +168,13 @@ def do_create_comment(user: User, post_id: int, data: Any) -> Comment:
         post_id=post.id,
     )
     _notify_comment(user, post, comment, mentioned)
+    do_notify_group_mentions(
+        user,
+        post,
+        rendered.mentioned_group_ids,
+        skip=[*mentioned, post.author_id],
+        params={"comment_id": comment.id},
+    )
     return comment
 
 
@@ -189,7 +198,8 @@ def do_edit_comment(user: User, comment_id: int, data: Any) -> Comment:
     if "file_ids" in data:
         check_file_ids(data["file_ids"])
     screening = screening_gate.check_writing(user, {"body": body})
-    rendered = render_body(screening.texts["body"])
+    groups_before = set(linked_group_ids(comment.body_html))
+    rendered = render_body(screening.texts["body"], user, post.group_id)
     comment.body, comment.body_html = screening.texts["body"], rendered.html
     comment.edited_at = utcnow()
     before = set(
@@ -226,6 +236,10 @@ def do_edit_comment(user: User, comment_id: int, data: Any) -> Comment:
         newly = [uid for uid in mentioned if uid not in before]
         notifications.do_notify(
             newly, NotificationType.MENTIONED, actor=user, post=post, params=params
+        )
+        named = [g for g in rendered.mentioned_group_ids if g not in groups_before]
+        do_notify_group_mentions(
+            user, post, named, skip=[*mentioned, post.author_id], params=params
         )
     return comment
 

@@ -66,6 +66,7 @@ GROUPED_TYPES = (NotificationType.REACTED.value, NotificationType.REPLIED.value)
 #: Types whose preview is an excerpt of their post (others name a comment, or none).
 POST_PREVIEW_TYPES = (
     NotificationType.MENTIONED.value,
+    NotificationType.GROUP_MENTIONED.value,
     NotificationType.REACTED.value,
     NotificationType.KUDOS.value,
     NotificationType.BEST_ANSWER.value,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..markup import Rendered
+from ..markup import Rendered, linked_group_ids
 from ..models import Group, Mention, ModerationState, NotificationType, Post, PostHashtag, User
 from ..models._time import utcnow
 from ..realtime.publisher import lock_event_log, publish
@@ -23,6 +23,7 @@ from . import screening as screening_gate
 from .cases import do_close_cases_about
 from .content import render_body
 from .files import check_file_ids, delete_files_of_post, do_attach, with_post_files
+from .group_mentions import do_notify_group_mentions
 from .reactions import reaction_counts
 from .topics.aliases import canonical_tags
 from .validation import check_known_fields, check_optional_id, check_text
@@ -87,7 +88,7 @@ def _store_body(
     (a new post is written once, not inserted empty and then updated).
     """
     if rendered is None:
-        rendered = render_body(source)
+        rendered = render_body(source, post.author, post.group_id)
         post.body = source
         post.body_html = rendered.html
     if not new:
@@ -164,7 +165,7 @@ def do_create_post(user: User, data: Any, *, draft: bool = False) -> Post:
     group_id = check_group_for_posting(user, data.get("group_id"))
     screening = screening_gate.check_writing(user, {"title": title, "body": body})
     source = screening.texts["body"]
-    rendered = render_body(source)
+    rendered = render_body(source, user, group_id)
     post = Post(
         author_id=user.id,
         author=user,
@@ -185,6 +186,7 @@ def do_create_post(user: User, data: Any, *, draft: bool = False) -> Post:
     event_data = with_post_files(post_dict(post)) if file_ids else {**post_dict(post), "files": []}
     publish("post.created", event_data, room=policy.room_for_post(post), post_id=post.id)
     notifications.do_notify(mentioned, NotificationType.MENTIONED, actor=user, post=post)
+    do_notify_group_mentions(user, post, rendered.mentioned_group_ids, skip=mentioned)
     return post
 
 
@@ -214,6 +216,7 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
             select(Mention.user_id).where(Mention.post_id == post.id, Mention.comment_id.is_(None))
         )
     )
+    groups_before = set(linked_group_ids(post.body_html))
     mentioned = _store_body(post, screening.texts["body"], new=False)
     if "file_ids" in data:  # the list given replaces the post's files
         do_attach(user, data["file_ids"], post=post)
@@ -229,6 +232,8 @@ def do_edit_post(user: User, post_id: int, data: Any) -> Post:
     )
     newly_mentioned = [uid for uid in mentioned if uid not in mentioned_before]
     notifications.do_notify(newly_mentioned, NotificationType.MENTIONED, actor=user, post=post)
+    newly_named = [g for g in linked_group_ids(post.body_html) if g not in groups_before]
+    do_notify_group_mentions(user, post, newly_named, skip=mentioned)
     return post
 
 

@@ -57,6 +57,8 @@ def _group_form_data(*, editing: bool) -> dict:
         "type": form.get("type", "public"),
         "cover_color": form.get("cover_color") or DEFAULT_COLOR,
     }
+    if "handle" in form:  # empty at creation: derived from the name
+        data["handle"] = form["handle"].strip()
     if editing:
         data["archived"] = form.get("archived") == "on"
     elif form.get("official") == "on":
@@ -69,7 +71,13 @@ def _group_form_data(*, editing: bool) -> dict:
 def create():
     if request.method == "GET":
         groups.check_may_create_group(me())  # a refusal is an error page, not a dead form
-        draft = {"name": "", "description": "", "type": "public", "cover_color": DEFAULT_COLOR}
+        draft = {
+            "name": "",
+            "handle": "",
+            "description": "",
+            "type": "public",
+            "cover_color": DEFAULT_COLOR,
+        }
         return render_template("group_form.html", group=None, draft=draft)
     data = _group_form_data(editing=False)
     with attempt() as outcome:

@@ -22,6 +22,7 @@ PAGE = 30
 
 TYPE_LABELS = {
     "mentioned": _l("Someone mentions me"),
+    "group_mentioned": _l("A member of a group I belong to mentions the group"),
     "replied": _l("Someone comments on my post"),
     "reacted": _l("Someone reacts to my post"),
     "join_requested": _l("Someone asks to join a group I run"),

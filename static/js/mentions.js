@@ -1,11 +1,12 @@
 /* Mentions and topics as you type, in every composer and comment box.
  *
- * Typing "@ju" offers people, "#qua" offers topics (GET /api/v1/search/suggest, which only
- * answers what the reader may see). The box is a WAI-ARIA combobox, as in search.js:
+ * Typing "@ju" offers people, then the groups the writer may name, "#qua" offers topics
+ * (GET /api/v1/search/suggest, which only answers what the reader may see). The box is a WAI-ARIA combobox, as in search.js:
  * ArrowDown/ArrowUp move the active option, Enter or Tab writes it in, Escape closes the
  * list; the list is built with textContent only. A handle that matches nobody is named
  * under the box before posting ("it will stay plain text"), instead of silently staying text.
- * Groups cannot be mentioned (socialnet/markup.py links people only), so none are offered.
+ * A group is offered (and its handle known) as policy.mentionable_groups_filter links it:
+ * a public group, or one of the writer's own; a secret one only in a box posting inside it.
  */
 (() => {
   "use strict";
@@ -18,7 +19,7 @@
   const TYPING = /(^|[^\p{L}\p{N}_@#/&])([@#])([\p{L}\p{N}_][\p{L}\p{N}_.-]{0,62})$/u;
   const HANDLES = /(?:^|[^\p{L}\p{N}_@#/&])@([A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?)/gu;
   const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-  const known = new Map(); // folded handle → true (someone) | false (nobody) | a Promise
+  const known = new Map(); // "<group here>:<folded handle>" → true | false | a Promise
   let serial = 0;
 
   async function suggest(text) {
@@ -30,13 +31,30 @@
     return response.json();
   }
 
-  function handleExists(handle) {
-    const key = fold(handle);
+  // the group a box posts in (a group page's composer, the audience chosen), or 0
+  const groupHere = (box) => Number(box.form?.elements.namedItem("group_id")?.value) || 0;
+
+  // what socialnet/policy/groups.mentionable_groups_filter lets the writer name
+  function nameable(group, here) {
+    if (!group.handle) return false;
+    if (group.type === "public") return true;
+    return Boolean(group.my_role) && (group.type !== "secret" || group.id === here);
+  }
+
+  function handleExists(handle, here) {
+    const handleKey = fold(handle);
+    const key = `${here}:${handleKey}`;
     if (!known.has(key)) {
       known.set(
         key,
         suggest(handle.replace(/[._-]+/g, " "))
-          .then((answer) => (answer.people || []).some((p) => fold(p.handle || "") === key))
+          .then(
+            (answer) =>
+              (answer.people || []).some((p) => fold(p.handle || "") === handleKey) ||
+              (answer.groups || []).some(
+                (g) => fold(g.handle || "") === handleKey && nameable(g, here),
+              ),
+          )
           .catch(() => true) // offline: say nothing rather than something wrong
           .then((found) => {
             known.set(key, found);
@@ -135,6 +153,12 @@
         for (const p of answer.people || []) {
           if (p.handle) list.append(option(p.display_name, `@${p.handle}`, p.handle));
         }
+        const here = groupHere(box);
+        for (const g of answer.groups || []) {
+          if (nameable(g, here)) {
+            list.append(option(g.name, _("Group · @%(handle)s", { handle: g.handle }), g.handle));
+          }
+        }
       } else {
         for (const t of answer.topics || []) {
           const uses = ngettext("%(num)s post", "%(num)s posts", Number(t.post_count) || 0);
@@ -149,7 +173,8 @@
 
     async function checkHandles() {
       const handles = [...new Set([...box.value.matchAll(HANDLES)].map((m) => m[1]))];
-      const found = await Promise.all(handles.map(handleExists));
+      const here = groupHere(box);
+      const found = await Promise.all(handles.map((h) => handleExists(h, here)));
       const nobody = handles.filter((_h, i) => !found[i]);
       warning.hidden = nobody.length === 0;
       warning.textContent = nobody.length

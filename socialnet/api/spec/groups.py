@@ -22,12 +22,15 @@ from .common import (
 )
 
 GROUP_ID, USER_ID = id_param("group_id"), id_param("user_id")
+#: ``markup.MENTION_RE``'s handle, whole.
+HANDLE_PATTERN = "^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9]|[A-Za-z0-9])$"
 SCHEMAS = {
     "Group": {
         "type": "object",
         "required": [
             "id",
             "name",
+            "handle",
             "description",
             "type",
             "official",
@@ -40,6 +43,10 @@ SCHEMAS = {
         "properties": {
             "id": {"type": "integer"},
             "name": {"type": "string"},
+            "handle": {
+                "type": "string",
+                "description": "the group's @handle in posts and comments",
+            },
             "description": {"type": "string"},
             "type": {"type": "string", "enum": ["public", "private", "secret"]},
             "official": {"type": "boolean"},
@@ -58,6 +65,13 @@ SCHEMAS = {
         "additionalProperties": False,
         "properties": {
             "name": {"type": "string", "maxLength": 120},
+            "handle": {
+                "type": "string",
+                "maxLength": 64,
+                "pattern": HANDLE_PATTERN,
+                "description": "the @handle (unique among people and groups);"
+                " derived from the name when absent at creation",
+            },
             "description": {"type": "string", "maxLength": 2000},
             "type": {"type": "string", "enum": ["public", "private", "secret"]},
             "cover_color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ... import policy
 from ...errors import Forbidden, ValidationFailed
 from ...extensions import db
+from ...markup import MENTION_RE
 from ...models import (
     Group,
     GroupMembership,
@@ -25,6 +26,7 @@ from ...realtime.presence import (
     keep_only_users_in_room,
 )
 from ...realtime.publisher import after_commit, publish
+from ...text_keys import fold
 from .. import audit
 from .. import screening as screening_gate
 from ..guests.access import end_access_if_groupless
@@ -36,9 +38,11 @@ from .reading import _announcement_rooms, _room, access_group, describe_public
 
 VISIBILITIES = tuple(v.value for v in GroupVisibility)
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-CREATE_FIELDS = {"name", "description", "type", "cover_color", "official", "premoderated"}
+CREATE_FIELDS = {
+    "name", "handle", "description", "type", "cover_color", "official", "premoderated",
+}  # fmt: skip
 #: Changes of these are written to the audit log (who, before, after).
-AUDITED_FIELDS = ("visibility", "is_official", "archived_at", "premoderated", "name")
+AUDITED_FIELDS = ("visibility", "is_official", "archived_at", "premoderated", "name", "handle")
 UPDATE_FIELDS = CREATE_FIELDS | {"archived"}
 
 
@@ -56,6 +60,39 @@ def _check_color(value: Any) -> str:
             _("cover_color must be a colour like #3b5bdb."), fields={"cover_color": "invalid"}
         )
     return value.lower()
+
+
+def check_handle(value: Any, group: Group | None = None) -> str:
+    """A group's new ``@handle``: a handle as ``markup.MENTION_RE`` reads one, whole, whose
+    key no person and no other group has (a handle names one thing).
+
+    The refusal of a taken handle says only that it is taken, never by whom: a secret
+    group's handle is not revealed.
+
+    :raise ValidationFailed: ``fields.handle``: ``invalid`` or ``taken``.
+    """
+    if not isinstance(value, str) or not MENTION_RE.fullmatch("@" + value.strip().lstrip("@")):
+        raise ValidationFailed(
+            _(
+                "A handle is 1 to 64 letters (a–z, no accents), digits, dots, dashes or"
+                " underscores, starting and ending with a letter or digit."
+            ),
+            fields={"handle": "invalid"},
+        )
+    handle = value.strip().lstrip("@")
+    key = fold(handle)
+    person = select(User.id).where(User.handle_key == key)
+    other = select(Group.id).where(Group.handle_key == key)
+    if group is not None and group.id is not None:
+        other = other.where(Group.id != group.id)
+    if db.session.scalar(person.limit(1)) is not None or (
+        db.session.scalar(other.limit(1)) is not None
+    ):
+        raise ValidationFailed(
+            _("The handle @%(handle)s is taken: choose another.", handle=handle),
+            fields={"handle": "taken"},
+        )
+    return handle
 
 
 def _check_bool(value: Any, field: str) -> bool:
@@ -98,6 +135,8 @@ def do_create_group(user: User, data: Any) -> Group:
         visibility=_check_type(data.get("type", "public")),
         created_by_id=user.id,
     )
+    if data.get("handle") not in (None, ""):
+        group.handle = check_handle(data["handle"])
     if data.get("premoderated") is not None:
         group.premoderated = _check_bool(data["premoderated"], "premoderated")
     if "cover_color" in data:
@@ -144,6 +183,8 @@ def _apply_update(actor: User, group: Group, data: dict[str, Any]) -> bool:
             raise Forbidden(_("Only community managers can mark a group official."))
         group.is_official = _check_bool(data["official"], "official")
     _apply_texts(actor, group, data)
+    if "handle" in data and data["handle"] != group.handle:
+        group.handle = check_handle(data["handle"], group)
     if "premoderated" in data:
         group.premoderated = _check_bool(data["premoderated"], "premoderated")
     if "cover_color" in data:
