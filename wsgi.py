@@ -50,6 +50,7 @@ logging.getLogger("socialnet").setLevel(os.environ.get("SOCIALNET_LOG_LEVEL", "I
 
 from socialnet import create_app  # noqa: E402
 from socialnet.extensions import socketio  # noqa: E402
+from socialnet.ops.gc_tuning import freeze_startup_heap  # noqa: E402
 from socialnet.realtime.queue import start_listener  # noqa: E402
 
 app = create_app()
@@ -64,6 +65,7 @@ def main() -> None:
     if ASYNC_MODE == "threading":
         options["allow_unsafe_werkzeug"] = True
     start_listener()
+    freeze_startup_heap()
     if app.config["JOBS_IN_SERVER"]:
         from socialnet.jobs import run_forever
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import statistics
 
+from socialnet.ops.gc_tuning import freeze_startup_heap
+
 from .hello_app import make_app as make_bare_app
 from .inprocess import KINDS, VIEWER_ID, build_callers, count_statements, make_socialnet, measure
 from .seed_big import SeedInfo
@@ -29,6 +31,7 @@ def scenario_cpu(info: SeedInfo, runs: int, rounds: int) -> dict:
     the statements each runs, and whether each ratio meets its target."""
     app = make_socialnet(info.url)
     callers = build_callers(app, make_bare_app(), info.token(VIEWER_ID), list(KINDS))
+    freeze_startup_heap()  # as wsgi.py does before serving
     per_run = [measure(callers, rounds) for _ in range(runs)]
     cpu = {name: statistics.median(run[name] for run in per_run) for name in callers}
     ratios = {

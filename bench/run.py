@@ -47,6 +47,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from socialnet.ops.gc_tuning import freeze_startup_heap
+
 from . import clients, profiling
 from .cpu_bench import scenario_cpu
 from .scale_report import RESULTS_JSON, machine_and_versions, write_report
@@ -153,6 +155,7 @@ def scenario_feed(info: SeedInfo, server: AppServer, runs: int, reps: int) -> di
     app = _feed_app(info.url)
     users = rng.sample(range(1, info.params.users + 1), 40)
     cursors = deep_cursors(app, users, DEEP_PAGE)
+    freeze_startup_heap()  # as wsgi.py does before serving
     reached = min(r for _c, r in cursors.values())
     first = "/api/v1/feed?limit=20"
     client = app.test_client()

@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 from sqlalchemy import func, select, text
 
+from socialnet.ops.gc_tuning import freeze_startup_heap
+
 from .seed_big import LEXICON_SIZE, SeedInfo, lexicon_word
 
 #: What is searched, by what it stands for. The lexicon word of rank 0 ends ~10 % of the
@@ -161,6 +163,7 @@ def scenario_search(info: SeedInfo, runs: int, reps: int) -> dict:
     rng = random.Random(13)
     app = _app(info.url)
     people = _people_in_ten_groups(app, 40, rng)
+    freeze_startup_heap()  # as wsgi.py does before serving
     per_run = []
     for _run in range(runs):
         row: dict = {}
