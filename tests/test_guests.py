@@ -133,6 +133,7 @@ def test_the_guest_label_shows_wherever_the_name_shows(api, signed_in, guest, em
         ({"company": "  "}, 400, {"company": "empty"}),
         ({"group_ids": []}, 400, {"group_ids": "invalid"}),
         ({"group_ids": ["1"]}, 400, {"group_ids": "invalid"}),
+        ({"group_ids": [2**80]}, 400, {"group_ids": "invalid"}),  # beyond a database integer
         ({"access_until": "2001-01-01"}, 400, {"access_until": "out_of_range"}),
         ({"access_until": "soon"}, 400, {"access_until": "not_date"}),
         ({"access_until": None}, 400, {"access_until": "required"}),

@@ -42,7 +42,7 @@ from ..company_day import company_today
 from ..groups.membership import _add_member
 from ..notifications import do_notify
 from ..password_reset import _message, link_to, send_in_background
-from ..validation import check_known_fields, check_text, parse_date
+from ..validation import MAX_ID, check_known_fields, check_text, parse_date
 
 MAX_GROUPS = 20
 MAX_ACCESS_DAYS = 366
@@ -99,7 +99,9 @@ def check_invitation_groups(actor: User, value: Any) -> list[Group]:
         not isinstance(value, list)
         or not value
         or len(value) > MAX_GROUPS
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+        or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_ID for v in value
+        )
     ):
         raise ValidationFailed(
             _("Choose 1 to %(num)d groups.", num=MAX_GROUPS), fields={"group_ids": "invalid"}
