@@ -13,7 +13,8 @@ class _Node:
     pass
 
 
-def test_the_startup_heap_is_frozen_and_later_cycles_are_still_collected():
+def test_the_startup_heap_is_frozen_and_later_cycles_are_still_collected(monkeypatch):
+    monkeypatch.delenv("SOCIALNET_GC_FREEZE", raising=False)
     try:
         freeze_startup_heap()
         assert gc.get_freeze_count() > 1000  # the app's modules, at least
@@ -25,3 +26,9 @@ def test_the_startup_heap_is_frozen_and_later_cycles_are_still_collected():
         assert alive() is None
     finally:
         gc.unfreeze()
+
+
+def test_the_freeze_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("SOCIALNET_GC_FREEZE", "0")
+    freeze_startup_heap()
+    assert gc.get_freeze_count() == 0

@@ -12,6 +12,7 @@ generation: full collections then scan only what requests created since.
 from __future__ import annotations
 
 import gc
+import os
 
 
 def freeze_startup_heap() -> None:
@@ -21,6 +22,10 @@ def freeze_startup_heap() -> None:
     in-process scenarios do the same to measure what the server does). Frozen objects are
     still freed by reference counting; only cycles among them are never collected, which
     is what start-up objects are meant for (they live until the process ends).
+    ``SOCIALNET_GC_FREEZE=0`` leaves the collector as CPython sets it (to measure the
+    difference, or to rule it out).
     """
+    if os.environ.get("SOCIALNET_GC_FREEZE", "1") == "0":
+        return
     gc.collect()
     gc.freeze()
