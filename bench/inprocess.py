@@ -67,6 +67,8 @@ def make_socialnet(url: str):
             "RATELIMIT_STORAGE_URI": "socialnet-memory://",  # the default without Redis
             # Limits are counted (their cost is measured) but one person posts a lot here.
             "SOCIALNET_RATE_POSTS": "1000000 per minute",
+            # …and reads a lot: thousands of feed pages a minute, beyond one person's budget.
+            "SOCIALNET_RATE_API": "1000000 per minute",
             "SOCKETIO_MESSAGE_QUEUE": None,
             "REDIS_URL": None,
             "MAIL_SUPPRESS_SEND": True,
