@@ -9,6 +9,7 @@ would answer ids and scores from outside the database instead.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,6 +124,7 @@ TYPICAL_CHARS = 100.0
 K1, B = 1.2, 0.75
 
 
+@functools.cache
 def _sqlite_score(indexed: Indexed) -> ColumnElement[Any]:
     """SQLite: BM25's per-row part, higher for better matches, without its inverse document
     frequency. Per column, ``n`` matches (phrase instances, counted from ``highlight()``,
@@ -137,12 +139,13 @@ def _sqlite_score(indexed: Indexed) -> ColumnElement[Any]:
     terms = []
     for position, name in enumerate(indexed.columns):
         weight = 2.0 if position == 0 and len(indexed.columns) > 1 else 1.0
-        text_ = literal_column(f"{indexed.fts}.{name}")
-        marked = func.highlight(literal_column(indexed.fts), position, func.char(1), "")
-        matches = func.length(marked) - func.length(text_)
-        k = K1 * (1 - B + B * func.length(text_) / TYPICAL_CHARS)
-        terms.append(func.coalesce(weight * (1.0 - k / (matches + k)), 0.0))
-    return cast(sum(terms[1:], terms[0]), Float)
+        length = f"length({indexed.fts}.{name})"
+        matches = f"(length(highlight({indexed.fts}, {position}, char(1), '')) - {length})"
+        k = f"({K1} * ({1 - B} + {B} * {length} / {TYPICAL_CHARS}))"
+        terms.append(f"coalesce({weight} * (1.0 - {k} / ({matches} + {k})), 0.0)")
+    # SQL text, built once per table: as an expression tree, building and hashing it
+    # for SQLAlchemy's statement cache cost more than computing it.
+    return literal_column("(" + " + ".join(terms) + ")", Float)
 
 
 def prepare(session: Any) -> None:
