@@ -147,3 +147,21 @@ def test_word_statistics_come_from_analyze(employee):
     absent = engines.expected_rows(db.session, POSTS, parse_query("introuvable"))
     assert absent is not None and absent < 30
     engines._WORD_STATS.clear()
+
+
+@pytest.mark.skipif("os.environ.get('TEST_DATABASE_URL') is None", reason="PostgreSQL settings")
+def test_a_search_transaction_plans_for_its_own_words_without_jit(employee):
+    """``engines.prepare``: custom plans, no JIT, no parallel workers, until the commit."""
+    from socialnet.services.search import SearchFilters, search
+
+    def setting(name: str) -> str:
+        return db.session.execute(text(f"SHOW {name}")).scalar_one()
+
+    db.session.commit()
+    defaults = {n: setting(n) for n in ("plan_cache_mode", "jit")}
+    search(employee, "budget", SearchFilters(), None, 5)
+    assert setting("plan_cache_mode") == "force_custom_plan"
+    assert setting("jit") == "off"
+    assert setting("max_parallel_workers_per_gather") == "0"
+    db.session.commit()
+    assert {n: setting(n) for n in ("plan_cache_mode", "jit")} == defaults

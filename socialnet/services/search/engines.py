@@ -185,16 +185,25 @@ def _sqlite_score(indexed: Indexed) -> ColumnElement[Any]:
 
 
 def prepare(session: Any) -> None:
-    """Settings of the search's transaction (``SET LOCAL``: until the request's commit).
-    PostgreSQL: no parallel workers (a search reads at most a few thousand rows; starting
-    workers cost 30–100 ms on a busy machine, and a parallel plan preferred reading a whole
-    index of comments to the GIN index), and no JIT compilation: a search's plan (five
-    sources, two windows each, policy's subqueries) is estimated above
-    ``jit_above_cost``, and compiling its 400-odd expressions took 380 ms of a 444 ms
-    search for "bravo" at 1M posts, more than the whole query costs to run without it."""
+    """Settings of the search's transaction (``set_config(…, true)``: ``SET LOCAL``, until
+    the request's commit), in one statement. PostgreSQL: no parallel workers (a search
+    reads at most a few thousand rows; starting workers cost 30–100 ms on a busy machine,
+    and a parallel plan preferred reading a whole index of comments to the GIN index); no
+    JIT compilation: a search's plan (five sources, two windows each, policy's subqueries)
+    is estimated above ``jit_above_cost``, and compiling its 400-odd expressions took
+    380 ms of a 444 ms search for "bravo" at 1M posts, more than the whole query costs to
+    run without it; and a plan made for the query's own words every time
+    (``force_custom_plan``): psycopg prepares a statement run five times on a connection,
+    and PostgreSQL may then keep a generic plan, made without knowing the words, which
+    read the rare word and the phrase of the bench 2–4× slower."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL jit = off"))
-        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        session.execute(
+            text(
+                "SELECT set_config('jit', 'off', true),"
+                " set_config('max_parallel_workers_per_gather', '0', true),"
+                " set_config('plan_cache_mode', 'force_custom_plan', true)"
+            )
+        )
 
 
 def _tsquery(parsed: ParsedQuery) -> ColumnElement[Any]:
