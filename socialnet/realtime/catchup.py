@@ -155,15 +155,21 @@ class _Snapshots:
                     self.collect(item)
 
 
+#: The refreshes of a replay, built once (a reconnect storm replays to every open page).
+_CURRENT_POSTS = select(Post.id, Post.body, Post.body_html, Post.title, Post.edited_at).where(
+    Post.id.in_(bindparam("ids", expanding=True))
+)
+_CURRENT_COMMENTS = select(Comment.id, Comment.body, Comment.body_html).where(
+    Comment.id.in_(bindparam("ids", expanding=True))
+)
+_CURRENT_PEOPLE = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
+
+
 def _refresh_posts(snapshots: list[dict[str, Any]]) -> None:
     ids = {snapshot["id"] for snapshot in snapshots}
     if not ids:
         return
-    rows = db.session.execute(
-        select(Post.id, Post.body, Post.body_html, Post.title, Post.edited_at).where(
-            Post.id.in_(ids)
-        )
-    ).all()
+    rows = db.session.execute(_CURRENT_POSTS, {"ids": list(ids)}).all()
     current = {
         row.id: {
             "body": row.body,
@@ -193,9 +199,7 @@ def _refresh_comments(snapshots: list[dict[str, Any]]) -> None:
     ids = {snapshot["id"] for snapshot in snapshots}
     if not ids:
         return
-    rows = db.session.execute(
-        select(Comment.id, Comment.body, Comment.body_html).where(Comment.id.in_(ids))
-    ).all()
+    rows = db.session.execute(_CURRENT_COMMENTS, {"ids": list(ids)}).all()
     current = {row.id: {"body": row.body, "body_html": row.body_html} for row in rows}
     for snapshot in snapshots:
         if snapshot["id"] in current:
@@ -234,7 +238,7 @@ def _refresh_people(snapshots: list[dict[str, Any]]) -> None:
     ids = {snapshot["id"] for snapshot in snapshots if isinstance(snapshot["id"], int)}
     if not ids:
         return
-    users = db.session.scalars(select(User).where(User.id.in_(ids)))
+    users = db.session.scalars(_CURRENT_PEOPLE, {"ids": list(ids)})
     current = {user.id: user_profile(user) for user in users}
     for snapshot in snapshots:
         now = current.get(snapshot["id"])
