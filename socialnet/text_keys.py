@@ -33,6 +33,7 @@ Arabic ligatures expand up to 18 characters): see :func:`bounded`.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from .errors import ValidationFailed
@@ -49,17 +50,21 @@ def _strip_marks(text: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def fold_char(char: str) -> str:
     """Steps 1–3 of :func:`fold` for one character (may be empty or several characters).
 
     Watched words match with it character by character, to map a match back to the
-    characters of the original text.
+    characters of the original text. Cached: a text repeats its characters, and two
+    Unicode normalizations per character were most of a search's snippets.
     """
     return _strip_marks(_strip_marks(char).casefold())
 
 
 def fold(text: str) -> str:
     """The key of ``text`` for case- and accent-insensitive comparison (module docstring)."""
+    if text.isascii():  # the same key, without a normalization per character
+        return " ".join(text.lower().split())
     folded = "".join(fold_char(c) for c in text)
     return unicodedata.normalize("NFC", " ".join(folded.split()))
 

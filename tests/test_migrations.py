@@ -289,3 +289,52 @@ def test_events_migration_widens_the_post_kinds_and_keeps_the_search_index(scrat
             conn.execute(text(post), {"id": 3, "kind": "event"})
     finally:
         engine.dispose()
+
+
+def test_prefix_lists_migration_rebuilds_the_sqlite_index(scratch_database_url):
+    """9b3f5c7d1e24: the FTS5 tables are built again with prefix lists of 2–6 letters, the
+    rows already there are found by a four-letter beginning, the triggers keep indexing new
+    rows, and the downgrade puts the old options back with the rows still found."""
+    engine = create_engine(scratch_database_url)
+    if engine.dialect.name != "sqlite":
+        engine.dispose()
+        pytest.skip("an SQLite index migration: PostgreSQL's GIN index is left as it was")
+    _flask_db(scratch_database_url, "upgrade", "4d6e8f0a1b23")
+    user = (
+        "INSERT INTO users (id, email, handle, display_name, password_hash, job_title,"
+        " department, site, role, active, celebrate_birthday, leaderboard_opt_out,"
+        " session_epoch, created_at) VALUES (1, 'j@x.example', 'julie', 'Julie Moreau', 'x',"
+        " '', '', '', 'employee', TRUE, FALSE, FALSE, 0, CURRENT_TIMESTAMP)"
+    )
+    post = (
+        "INSERT INTO posts (id, author_id, kind, body, body_html, comments_enabled,"
+        " comment_count, created_at) VALUES (:id, 1, 'post', :body, '', TRUE, 0,"
+        " CURRENT_TIMESTAMP)"
+    )
+    found = "SELECT rowid FROM search_posts WHERE search_posts MATCH '\"reun\"*' ORDER BY rowid"
+    options = "SELECT sql FROM sqlite_master WHERE name = :name"
+
+    def prefix_option(conn) -> str:
+        sql = conn.execute(text(options), {"name": "search_posts"}).scalar_one()
+        return sql.split("prefix = ", 1)[1].split(")")[0]
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(user))
+            conn.execute(text(post), {"id": 1, "body": "Réunion de rentrée"})
+            assert prefix_option(conn) == "'2 3'"
+        _flask_db(scratch_database_url, "upgrade")
+        with engine.begin() as conn:
+            assert prefix_option(conn) == "'2 3 4 5 6'"
+            for name in ("search_comments", "search_people", "search_groups", "search_files"):
+                assert "'2 3 4 5 6'" in conn.execute(text(options), {"name": name}).scalar_one()
+            assert conn.execute(text(found)).scalars().all() == [1]
+            conn.execute(text(post), {"id": 2, "body": "Autre réunion"})
+        with engine.connect() as conn:
+            assert conn.execute(text(found)).scalars().all() == [1, 2]
+        _flask_db(scratch_database_url, "downgrade", "4d6e8f0a1b23")
+        with engine.connect() as conn:
+            assert prefix_option(conn) == "'2 3'"
+            assert conn.execute(text(found)).scalars().all() == [1, 2]
+    finally:
+        engine.dispose()

@@ -58,6 +58,20 @@ def test_fold_is_idempotent_and_ignores_case_and_accents(text):
 # --- company values ---------------------------------------------------------------------
 
 
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_the_ascii_shortcut_of_fold_gives_the_general_key(text):
+    """``fold`` skips the per-character normalization for ASCII text: same key."""
+    general = "".join(_fold_char_uncached(c) for c in text)
+    assert fold(text) == unicodedata.normalize("NFC", " ".join(general.split()))
+
+
+def _fold_char_uncached(char: str) -> str:
+    from socialnet.text_keys import fold_char
+
+    return fold_char.__wrapped__(char)
+
+
 def test_value_names_differing_by_case_or_accents_conflict(api, admin):
     client = api(admin)
     created = client.post(f"{API}/values", {"name": "Équipe"})

@@ -30,7 +30,7 @@ from ...errors import ValidationFailed
 from ...extensions import db
 from ...limits import MAX_ID
 from ...models import Comment, Group, Post, User
-from ...models.search import COMMENTS, GROUPS, PEOPLE, POSTS
+from ...models.search import COMMENTS, FILES, GROUPS, PEOPLE, POSTS
 from ...pagination import decode_cursor, encode_cursor
 from ...serializers import comment_dict, user_private, user_profile
 from ...text_keys import escape_like, fold
@@ -39,7 +39,7 @@ from ..files import files_for_comments
 from ..groups import describe_many
 from ..validation import check_filter_text, parse_date, parse_flag
 from .conditions import SearchFilters, day_range, post_conditions
-from .engines import WINDOWS, match, prepare, rank
+from .engines import match, prepare, rank, windows
 from .files import file_hits, files_source
 from .query import MAX_QUERY_LENGTH, WORD, ParsedQuery, parse_query, snippet
 
@@ -171,6 +171,8 @@ _SOURCES = {
     "files": files_source,
 }
 _SOURCE_NAMES = tuple(_SOURCES)
+#: The index each growing source reads (PostgreSQL's choice of windows looks at its words).
+_INDEXED = {_posts: POSTS, _comments: COMMENTS, files_source: FILES}
 
 
 # --- search ----------------------------------------------------------------------------------
@@ -217,15 +219,16 @@ def _windowed(source, user: User, parsed: ParsedQuery, filters: SearchFilters):
     """PostgreSQL: the newest :data:`CANDIDATES` matches of ``source``, taken from its
     recent window, then (only when that window holds fewer) from the older rows through the
     GIN index (``engines.match``'s ``window``): the same rows as one query ordered by id,
-    whatever the planner guesses of the query's frequency. Ranked (``ts_rank``) over those
-    candidates only."""
+    whatever the planner guesses of the query's frequency. The table's statistics size the
+    recent window, or skip it for a query they say is rare there (``engines.windows``).
+    Ranked (``ts_rank``) over those candidates only."""
     parts = []
-    for window in WINDOWS:
+    for window in windows(db.session, _INDEXED[source], parsed, CANDIDATES):
         part = source(user, parsed, filters, "postgresql", window).limit(CANDIDATES).subquery()
         parts.append(select(part.c.type, part.c.id, part.c.score))
     # UNION ALL is read in order (no parallel append: engines.prepare) and stops at the
     # limit: the older window is not read when the recent one fills it.
-    kept = union_all(*parts).limit(CANDIDATES).subquery()
+    kept = (union_all(*parts) if len(parts) > 1 else parts[0]).limit(CANDIDATES).subquery()
     return select(kept.c.type, kept.c.id, rank(kept.c.score, parsed).label("score"))
 
 

@@ -9,6 +9,8 @@ would answer ids and scores from outside the database instead.
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,20 +31,47 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import Select, operators
 
-from ...models.search import PG_CONFIG, Indexed
+from ...models.search import PG_CONFIG, PG_VECTOR_COLUMN, Indexed
 from .query import ParsedQuery
 
 #: PostgreSQL: the newest this-many ids of a growing table (posts, comments, files) are
 #: read row by row, newest first, before the GIN index is asked for older matches (see
 #: :func:`match`'s ``window``).
 RECENT_ROWS = 20_000
-#: The ``window`` values of :func:`match`.
+#: ... and at most this many, when the table's statistics say that a search's words are
+#: too rare to fill its candidates from :data:`RECENT_ROWS` (see :func:`windows`).
+MAX_RECENT_ROWS = 100_000
+#: The kinds of :class:`Window`, in the order the two windows are read.
 WINDOWS = ("recent", "older")
+#: PostgreSQL: a search expected to match at most this many rows of a table (see
+#: :func:`expected_rows`) reads that table through its GIN index alone (``"index"``),
+#: without walking a recent window first: the walk would find nothing.
+SELECTIVE_ROWS = 5_000
+#: PostgreSQL: the word statistics of :func:`expected_rows` are read again after this many
+#: seconds (``ANALYZE``, run by autovacuum, refreshes them as a table grows).
+STATS_TTL = 600.0
+#: A prefix shorter than this may begin many rare words that the statistics do not list:
+#: its frequency is taken as unknown (not selective).
+MIN_ESTIMATED_PREFIX = 3
 
 
 def _no_index(row_id: ColumnElement[Any]) -> ColumnElement[Any]:
     """``+id``: the same value, but not a column the planner can walk an index of."""
     return UnaryExpression(row_id, operator=operators.custom_op("+"), type_=row_id.type)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which rows of a growing table a PostgreSQL search reads (see :func:`match`):
+    ``kind`` "recent", "older" or "index"; ``rows``, the recent window's size
+    (:data:`RECENT_ROWS` when ``None``)."""
+
+    kind: str
+    rows: int | None = None
+
+    @property
+    def recent_rows(self) -> int:
+        return self.rows if self.rows is not None else RECENT_ROWS
 
 
 @dataclass(frozen=True)
@@ -55,15 +84,16 @@ class Match:
     score: ColumnElement[Any]
     fts: Any = None
     fts_id: ColumnElement[Any] | None = None
-    window: str | None = None
+    window: Window | None = None
 
     def apply(self, stmt: Select, row_id: ColumnElement[Any]) -> Select:
         if self.fts is not None:
             stmt = stmt.join(self.fts, self.fts_id == row_id)
-        if self.window is None:
+        if self.window is None or self.window.kind == "index":
             return stmt.where(self.where)
-        boundary = select(func.max(row_id)).correlate(None).scalar_subquery() - RECENT_ROWS
-        if self.window == "recent":
+        newest = select(func.max(row_id)).correlate(None).scalar_subquery()
+        boundary = newest - self.window.recent_rows
+        if self.window.kind == "recent":
             return stmt.where(row_id > boundary, self.where)
         return stmt.where(_no_index(row_id) <= boundary, self.where)
 
@@ -71,16 +101,19 @@ class Match:
         """The order "newest match first" in the form the engine serves cheaply: FTS5 walks
         its own rowids backwards and stops at the limit; PostgreSQL orders by the key (the
         older window sorts the GIN index's matches instead of walking the key)."""
-        if self.window == "older":
+        if self.window is not None and self.window.kind in ("older", "index"):
             return _no_index(row_id).desc()
         return (self.fts_id if self.fts_id is not None else row_id).desc()
 
 
-def match(dialect: str, indexed: Indexed, parsed: ParsedQuery, window: str | None = None) -> Match:
+def match(
+    dialect: str, indexed: Indexed, parsed: ParsedQuery, window: Window | str | None = None
+) -> Match:
     """The :class:`Match` of ``parsed`` on ``indexed`` for database ``dialect``.
 
-    ``window`` (PostgreSQL; ignored by SQLite, whose FTS5 walks its rowids newest first):
-    ``"recent"`` matches only among the newest :data:`RECENT_ROWS` ids, checking each row's
+    ``window`` (PostgreSQL; ignored by SQLite, whose FTS5 walks its rowids newest first; a
+    :class:`Window` or its kind): ``"recent"`` matches only among the newest
+    :data:`RECENT_ROWS` ids (or the window's ``rows``), checking each row's
     vector without the index (``ts_match_vq``, the function behind ``@@``), newest first;
     ``"older"`` only below them, through the GIN index and a sort (``+id``: no walk of the
     key). The planner's choice between walking the key and asking the GIN index rests on a
@@ -91,6 +124,8 @@ def match(dialect: str, indexed: Indexed, parsed: ParsedQuery, window: str | Non
     common word fills the limit in the recent window, and the older one is not read; a
     rare one costs a walk of :data:`RECENT_ROWS` rows and an index lookup. Their scores
     are computed by :func:`rank` over the kept candidates only: ``score`` is the vector.
+    ``"index"``: every row through the GIN index and a sort, for a search that
+    :func:`expected_rows` says is rare in the table (the walk would find nothing).
     """
     if dialect == "sqlite":
         fts = table(indexed.fts, column("rowid", Integer))
@@ -98,8 +133,7 @@ def match(dialect: str, indexed: Indexed, parsed: ParsedQuery, window: str | Non
         expression = bindparam("fts", parsed.fts5(), unique=True)
         return Match(
             where=name.op("MATCH")(expression),
-            # bm25() is lower for better matches; the first column (title, name) weighs double
-            score=-func.bm25(name, 2.0, *([1.0] * (len(indexed.columns) - 1)), type_=Float),
+            score=_sqlite_score(indexed),
             fts=fts,
             fts_id=fts.c.rowid,
         )
@@ -111,10 +145,43 @@ def match(dialect: str, indexed: Indexed, parsed: ParsedQuery, window: str | Non
             # ts_rank is a real: as a double, its value survives a cursor's round trip exactly
             score=cast(func.ts_rank(vector, tsquery), Double()),
         )
-    if window not in WINDOWS:
+    window = Window(window) if isinstance(window, str) else window
+    if window.kind not in (*WINDOWS, "index"):
         raise ValueError(f"unknown window {window!r}")
-    where = func.ts_match_vq(vector, tsquery) if window == "recent" else vector.op("@@")(tsquery)
+    recent = window.kind == "recent"
+    where = func.ts_match_vq(vector, tsquery) if recent else vector.op("@@")(tsquery)
     return Match(where=where, score=vector, window=window)
+
+
+#: SQLite's score: a text of about this many characters has an average length (shorter
+#: texts with as many matches score higher, longer ones lower).
+TYPICAL_CHARS = 100.0
+#: BM25's constants: ``K1`` how soon more matches stop adding, ``B`` how much length counts.
+K1, B = 1.2, 0.75
+
+
+@functools.cache
+def _sqlite_score(indexed: Indexed) -> ColumnElement[Any]:
+    """SQLite: BM25's per-row part, higher for better matches, without its inverse document
+    frequency. Per column, ``n`` matches (phrase instances, counted from ``highlight()``,
+    which marks each with one character) in a text of ``L`` characters score
+    ``w · (1 − k / (n + k))`` with ``k = K1 · (1 − B + B · L / TYPICAL_CHARS)`` (that is
+    ``w · n / (n + k)``, with ``n`` written once); the first column (title, name) weighs
+    double. FTS5's ``bm25()`` ranks the same way *with* the frequency of each word, for
+    which it counts every row holding each phrase on every search: 30 of 35 ms for a
+    phrase of common words at 1M posts, against ~2 ms for this. Every candidate of a
+    search holds every searched word, so the frequency only weighed words against each
+    other in multi-word searches (PostgreSQL's ``ts_rank`` has no frequency either)."""
+    terms = []
+    for position, name in enumerate(indexed.columns):
+        weight = 2.0 if position == 0 and len(indexed.columns) > 1 else 1.0
+        length = f"length({indexed.fts}.{name})"
+        matches = f"(length(highlight({indexed.fts}, {position}, char(1), '')) - {length})"
+        k = f"({K1} * ({1 - B} + {B} * {length} / {TYPICAL_CHARS}))"
+        terms.append(f"coalesce({weight} * (1.0 - {k} / ({matches} + {k})), 0.0)")
+    # SQL text, built once per table: as an expression tree, building and hashing it
+    # for SQLAlchemy's statement cache cost more than computing it.
+    return literal_column("(" + " + ".join(terms) + ")", Float)
 
 
 def prepare(session: Any) -> None:
@@ -141,3 +208,115 @@ def rank(vector: ColumnElement[Any], parsed: ParsedQuery) -> ColumnElement[Any]:
     """PostgreSQL: the score of a windowed candidate whose vector is ``vector``."""
     # ts_rank is a real: as a double, its value survives a cursor's round trip exactly
     return cast(func.ts_rank(vector, _tsquery(parsed)), Double())
+
+
+@dataclass(frozen=True)
+class _WordStats:
+    """What ``ANALYZE`` knows of one table's vectors: the frequent lexemes with the share of
+    rows holding each, the share under which a lexeme is not listed, and the rows."""
+
+    frequencies: dict[str, float]
+    floor: float
+    rows: float
+    read_at: float
+
+
+_WORD_STATS: dict[tuple[str, str], _WordStats] = {}
+
+
+def _word_stats(session: Any, table_name: str) -> _WordStats:
+    """The statistics of ``table_name``'s vectors (``pg_stats.most_common_elems``), read at
+    most every :data:`STATS_TTL` seconds per process. They say nothing of who may read
+    what: they only choose between two plans that answer the same rows."""
+    key = (session.get_bind().url.render_as_string(), table_name)
+    known = _WORD_STATS.get(key)
+    now = time.monotonic()
+    if known is not None and now - known.read_at < STATS_TTL:
+        return known
+    row = session.execute(
+        text(
+            "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs,"
+            " s.avg_width, coalesce(nullif(a.attstattarget, -1),"
+            " current_setting('default_statistics_target')::int)"
+            " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = :column"
+            " JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname"
+            " AND s.attname = :column"
+            " WHERE c.relname = :name AND c.relnamespace = current_schema()::regnamespace"
+        ),
+        {"name": table_name, "column": PG_VECTOR_COLUMN},
+    ).first()
+    if row is None or row[1] is None:  # never analysed since it held words: unknown
+        rows, frequencies, floor = -1.0, {}, 0.0
+    else:
+        rows, lexemes, shares, width, target = row
+        # the shares of the listed words, then (unused) the lowest and the highest share
+        frequencies = dict(zip(lexemes, shares, strict=False))
+        floor = min(frequencies.values())
+        if len(lexemes) < 10 * target:
+            # Not every word above the floor made the list: ANALYZE (ts_typanalyze) lists
+            # every word of the sample counted more than 9 · lexemes / bucket width, with
+            # a bucket width of (10 · target + 10) · 1000 / 7, and a row's vector holds at
+            # most width / 7 lexemes (a 4-byte entry, a letter, a 2-byte position).
+            floor = min(floor, 9 * width / ((10 * target + 10) * 1000))
+    stats = _WordStats(frequencies, floor, float(rows), now)
+    _WORD_STATS[key] = stats
+    return stats
+
+
+def _share(stats: _WordStats, parsed: ParsedQuery) -> tuple[float, bool] | None:
+    """At most which share of the rows ``parsed`` matches, and whether that bound is a
+    listed word's (an estimate) rather than the floor (a bound only). See
+    :func:`expected_rows`."""
+    share, listed = 1.0, False
+    terms = [(p, True) for p in parsed.prefixes] + [(w, False) for ws in parsed.phrases for w in ws]
+    for term, is_prefix in terms:
+        if is_prefix and len(term) < MIN_ESTIMATED_PREFIX:
+            return None
+        if is_prefix:
+            found = sum(f for word, f in stats.frequencies.items() if word.startswith(term))
+        else:
+            found = stats.frequencies.get(term, 0.0)
+        if min(found or stats.floor, 1.0) < share:
+            share, listed = min(found or stats.floor, 1.0), bool(found)
+    return share, listed
+
+
+def expected_rows(session: Any, indexed: Indexed, parsed: ParsedQuery) -> float | None:
+    """PostgreSQL: at most how many rows of ``indexed`` ``parsed`` is expected to match,
+    from its words' shares in the table's statistics: a listed word its share, a prefix
+    the sum of the listed words it begins, a word not listed the lowest listed share (no
+    more, or it would be listed); a search's words must all be there, so the least
+    frequent one bounds it (words are not independent: those of a phrase go together).
+    ``None`` when unknown: a table never analysed, or a prefix shorter than
+    :data:`MIN_ESTIMATED_PREFIX` letters (it may begin many unlisted words)."""
+    stats = _word_stats(session, indexed.table)
+    share = _share(stats, parsed) if stats.rows >= 0 else None
+    return None if share is None else share[0] * stats.rows
+
+
+def windows(
+    session: Any, indexed: Indexed, parsed: ParsedQuery, candidates: int
+) -> tuple[Window, ...]:
+    """PostgreSQL: the windows in which to look for the newest ``candidates`` matches of
+    ``parsed`` in ``indexed``, read in order under one limit. A search expected to match
+    at most :data:`SELECTIVE_ROWS` rows: the GIN index alone (walking recent rows would
+    find next to nothing, and the index would be asked anyway). Otherwise the recent
+    window, then the older rows. When the search is one listed word (or phrase), whose
+    share is an estimate rather than a bound, the recent window is made large enough to
+    hold twice the candidates at that share (from :data:`RECENT_ROWS`: a word in 2.5 % of
+    the rows would otherwise leave it short and send 25,000 rows through the index and a
+    sort); past :data:`MAX_RECENT_ROWS`, the index alone. Every choice answers the same
+    rows, in the same order."""
+    rows = expected_rows(session, indexed, parsed)
+    if rows is not None and rows <= SELECTIVE_ROWS:
+        return (Window("index"),)
+    stats = _word_stats(session, indexed.table)
+    share = _share(stats, parsed) if rows is not None else None
+    size = None
+    single = len(parsed.prefixes) + len(parsed.phrases) == 1  # else the share is a bound
+    if share is not None and share[1] and share[0] > 0 and single:
+        wanted = 2 * candidates / share[0]
+        if wanted > MAX_RECENT_ROWS:  # no window we would walk holds enough of them
+            return (Window("index"),)
+        size = int(max(RECENT_ROWS, wanted))
+    return tuple(Window(kind, size) for kind in WINDOWS)

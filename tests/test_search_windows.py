@@ -1,0 +1,149 @@
+"""PostgreSQL search reads its growing tables (posts, comments, files) in windows chosen
+from the words' statistics (``engines.windows``): the GIN index alone for a rare search,
+a recent window sized for a word of known frequency, the default windows otherwise.
+Whatever the choice, the answer is the same rows in the same order."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from socialnet.extensions import db
+from socialnet.models.search import POSTS
+from socialnet.services.comments import do_create_comment
+from socialnet.services.posts import do_create_post
+from socialnet.services.search import engines
+from socialnet.services.search.engines import (
+    MAX_RECENT_ROWS,
+    RECENT_ROWS,
+    SELECTIVE_ROWS,
+    Window,
+    _WordStats,
+)
+from socialnet.services.search.query import parse_query
+
+#: A table of a million rows where "bravo" is in 10 % of them, "lobababa" in 2.4 %,
+#: "sodebaba" in 0.5 %; words not listed are in at most 0.08 %.
+MILLION = _WordStats(
+    {"bravo": 0.10, "bravos": 0.001, "lobababa": 0.024, "sodebaba": 0.005, "le": 0.2},
+    floor=0.0008,
+    rows=1_000_000.0,
+    read_at=0.0,
+)
+
+
+@pytest.fixture
+def stats(monkeypatch):
+    """Make ``engines`` see the statistics given to the returned setter."""
+
+    def use(word_stats: _WordStats) -> None:
+        monkeypatch.setattr(engines, "_word_stats", lambda _session, _table: word_stats)
+
+    use(MILLION)
+    return use
+
+
+def plan(query: str, candidates: int = 1000) -> tuple[Window, ...]:
+    return engines.windows(db.session, POSTS, parse_query(query), candidates)
+
+
+def test_a_rare_word_reads_the_index_alone(stats):
+    assert plan("sosovaki") == (Window("index"),)  # not listed: at most 800 rows
+    assert engines.expected_rows(db.session, POSTS, parse_query("sosovaki")) == 800
+
+
+def test_a_frequent_word_walks_the_recent_window_first(stats):
+    assert plan("bravo") == (Window("recent", RECENT_ROWS), Window("older", RECENT_ROWS))
+    # the prefix sums the listed words it begins
+    assert engines.expected_rows(db.session, POSTS, parse_query("bravo")) == pytest.approx(101_000)
+
+
+def test_a_word_of_middling_frequency_gets_a_window_that_holds_its_candidates(stats):
+    windows = plan("lobababa")
+    assert [w.kind for w in windows] == ["recent", "older"]
+    assert windows[0].rows == round(2 * 1000 / 0.024)  # twice the candidates expected
+    assert RECENT_ROWS < windows[0].rows <= MAX_RECENT_ROWS
+
+
+def test_a_word_too_rare_for_any_window_we_would_walk_reads_the_index(stats):
+    assert MAX_RECENT_ROWS < 2 * 1000 / 0.005
+    assert plan("sodebaba") == (Window("index"),)
+
+
+def test_several_words_are_bounded_by_the_rarest_and_never_grow_the_window(stats):
+    """Words typed together are not independent (a phrase's never are): their share is
+    only bounded by the rarest one, so the window keeps its default size."""
+    assert plan("bravo lobababa") == (Window("recent"), Window("older"))
+    assert plan("le bravo") == (Window("recent"), Window("older"))
+    # one phrase: its rarest word bounds it, which sizes the window (larger if it falls short)
+    assert plan('"le lobababa"')[0].rows == round(2 * 1000 / 0.024)
+    assert plan("bravo sosovaki") == (Window("index"),)  # bounded by an unlisted word
+
+
+def test_unknown_frequencies_keep_the_default_windows(stats):
+    assert plan("br") == (Window("recent"), Window("older"))  # a prefix too short to judge
+    stats(_WordStats({}, floor=0.0, rows=-1.0, read_at=0.0))  # never analysed
+    assert plan("sosovaki") == (Window("recent"), Window("older"))
+    assert engines.expected_rows(db.session, POSTS, parse_query("sosovaki")) is None
+
+
+def test_a_small_table_reads_the_index_alone(stats):
+    stats(_WordStats({"bravo": 0.5}, floor=0.5, rows=2 * SELECTIVE_ROWS - 2, read_at=0.0))
+    assert plan("bravo") == (Window("index"),)
+
+
+@pytest.mark.parametrize(
+    "windows",
+    [
+        (Window("index"),),
+        (Window("recent", 1), Window("older", 1)),
+        (Window("recent", 3), Window("older", 3)),
+        (Window("recent", 10**6), Window("older", 10**6)),
+    ],
+    ids=["index", "recent-1", "recent-3", "recent-all"],
+)
+@pytest.mark.parametrize("candidates", [2, 1000])
+def test_every_choice_of_windows_answers_the_same_rows(
+    employee, fred, make_group, monkeypatch, windows, candidates
+):
+    """The candidates, their order and their visibility do not depend on the windows
+    (on SQLite, which has none, this is the same search every time)."""
+    import socialnet.services.search as search_service
+    from socialnet.services.search import SearchFilters, search
+
+    secret = make_group("Coffre", visibility="secret", members=(fred,))
+    posts = [
+        do_create_post(employee, {"body": f"budget {'budget ' * i}note {i}"}) for i in range(4)
+    ]
+    do_create_post(fred, {"body": "budget secret", "group_id": secret.id})
+    hidden = do_create_post(fred, {"body": "budget masqué"})
+    hidden.moderation_state = "hidden"
+    db.session.flush()
+    comments = [do_create_comment(employee, posts[i].id, {"body": "budget validé"}) for i in (0, 3)]
+    do_create_comment(fred, hidden.id, {"body": "budget caché"})
+    db.session.commit()
+    monkeypatch.setattr(search_service, "CANDIDATES", candidates)
+    reference, _ = search(employee, "budget", SearchFilters(), None, 20)
+    monkeypatch.setattr(search_service, "windows", lambda *_args: windows)
+    items, _ = search(employee, "budget", SearchFilters(), None, 20)
+    assert [(i["type"], i["id"]) for i in items] == [(i["type"], i["id"]) for i in reference]
+    kept = {p.id for p in posts[-candidates:]}
+    assert {i["id"] for i in items if i["type"] == "post"} == kept
+    assert {i["id"] for i in items if i["type"] == "comment"} == {c.id for c in comments}
+
+
+@pytest.mark.skipif("os.environ.get('TEST_DATABASE_URL') is None", reason="PostgreSQL statistics")
+def test_word_statistics_come_from_analyze(employee):
+    """On PostgreSQL, ``ANALYZE`` lists the frequent words of a table's vectors: a word in
+    every post is listed at its share, a word in none is bounded by the floor."""
+    for i in range(30):
+        do_create_post(employee, {"body": f"ordinaire numero{i}"})
+    db.session.commit()
+    db.session.execute(text("ANALYZE posts"))
+    engines._WORD_STATS.clear()
+    stats = engines._word_stats(db.session, "posts")
+    assert stats.rows >= 30
+    assert stats.frequencies["ordinaire"] == pytest.approx(1.0, abs=0.2)
+    absent = engines.expected_rows(db.session, POSTS, parse_query("introuvable"))
+    assert absent is not None and absent < 30
+    engines._WORD_STATS.clear()
