@@ -10,6 +10,9 @@ throughput  requests/s of the authenticated feed vs the cheapest endpoint (wrk)
 delivery    post → ``post.created`` latency to 1,000 members of a private group, lost
             messages, deliveries to outsiders, server CPU per delivery
 sockets     idle authenticated sockets held by one server process, RSS per socket
+reconnect   the same sockets when their server restarts: each reconnects like the browser
+            (1.5 s doubling to 30 s, ±50 %) and must get what it missed in its catchup;
+            seconds from the stop until all are back and caught up, server CPU per reconnect
 writes      POST /api/v1/posts from 20 concurrent writers
 scaleout    1 vs 2 server processes behind nginx with a private Redis: throughput
             ratio, and delivery latency from process A to sockets on process B
@@ -65,7 +68,17 @@ from .server import (
     rss_bytes,
 )
 
-SCENARIOS = ("cpu", "feed", "throughput", "delivery", "sockets", "writes", "scaleout", "search")
+SCENARIOS = (
+    "cpu",
+    "feed",
+    "throughput",
+    "delivery",
+    "sockets",
+    "reconnect",
+    "writes",
+    "scaleout",
+    "search",
+)
 PAGE_SIZE = 20
 DEEP_PAGE = 500
 SPAWN = mp.get_context("spawn")
@@ -616,6 +629,135 @@ def scenario_sockets(info: SeedInfo, runs: int, target: int, procs: int = 4) -> 
     return summary
 
 
+# --------------------------------------------------------------------------- 4b. reconnect
+
+
+class StormFleet(SocketFleet):
+    """Socket-holding processes (``clients.storm_worker``) that reconnect like the browser."""
+
+    def __init__(self, url: str, entries: list[tuple[int, str, str]], procs: int):
+        self.workers = []
+        for i in range(procs):
+            part = entries[i::procs]
+            if part:
+                parent, child = SPAWN.Pipe()
+                proc = SPAWN.Process(
+                    target=clients.storm_worker, args=(child, url, part), daemon=True
+                )
+                proc.start()
+                self.workers.append((proc, parent))
+        self.connect = [conn.recv() for _p, conn in self.workers]
+
+    def status(self) -> tuple[list, list, int]:
+        """(records, failures, live sockets) of every worker so far."""
+        for _p, conn in self.workers:
+            conn.send("status")
+        replies = [conn.recv() for _p, conn in self.workers]
+        records = [r for reply in replies for r in reply["records"]]
+        failures = [f for reply in replies for f in reply["failures"]]
+        return records, failures, sum(reply["live"] for reply in replies)
+
+
+#: Issue #16: every socket dropped by a restart back and caught up within this many seconds
+#: (from the moment the server is stopped), at most this much server CPU per reconnect.
+RECONNECT_TARGET_SECONDS = 60.0
+RECONNECT_TARGET_CPU_MS = 2.0
+
+
+def write_missed_posts(info: SeedInfo, n: int, marker: str) -> list[int]:
+    """``n`` company posts by user 1 through the real API handler, in this process (the
+    server is down): what every reconnecting socket must get in its catchup."""
+    client = _feed_app(info.url).test_client()
+    ids = []
+    for i in range(n):
+        response = client.post(
+            "/api/v1/posts",
+            json={"body": f"{marker} missed while the server restarted ({i})"},
+            headers={"Authorization": f"Bearer {info.token(1)}"},
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"missed post: {response.status_code} {response.get_data()[:200]}")
+        ids.append(response.get_json()["id"])
+    return ids
+
+
+def scenario_reconnect(
+    info: SeedInfo, runs: int, target: int, procs: int = 4, missed: int = 3, wait: float = 120
+) -> dict:
+    """``target`` sockets, then a restart of their server (stopped, ``missed`` posts written,
+    started again on the same port); each socket reconnects like the browser and must get
+    the missed posts in its catchup. Measured from the stop until all are back and caught up."""
+    per_run = []
+    users = info.params.users
+    for _ in range(runs):
+        server = AppServer(info.url).start()
+        fleet = None
+        try:
+            entries = [(1 + i % users, info.token(1 + i % users), "storm") for i in range(target)]
+            fleet = StormFleet(server.url, entries, procs)
+            time.sleep(2)
+            stopped = time.time()
+            server.stop()
+            posts = write_missed_posts(info, missed, f"storm-{uuid.uuid4().hex[:8]}")
+            server.start(poll=0.02)
+            ready = time.time()
+            cpu0 = cpu_seconds(server.pid)
+            records, failures, _live = fleet.status()
+            while len(records) < fleet.connected and time.time() < stopped + wait:
+                time.sleep(0.25)
+                records, failures, _live = fleet.status()
+            cpu1 = cpu_seconds(server.pid)
+            row = reconnect_row(fleet, records, failures, set(posts), stopped, ready, cpu1 - cpu0)
+            row["target"] = target
+        finally:
+            if fleet is not None:
+                fleet.stop()
+            server.stop()
+        per_run.append(row)
+        print(f"  reconnect run: {_fmt(row)}", flush=True)
+    summary = median_of(per_run)
+    summary["runs"] = per_run
+    summary["pass"] = all(r["pass"] for r in per_run)
+    return summary
+
+
+def reconnect_row(
+    fleet, records: list, failures: list, posts: set[int], stopped: float, ready: float, cpu: float
+) -> dict:
+    """The figures of one restart: ``records`` are (dropped, caught up, attempts, replayed
+    post ids) per socket back, ``failures`` (when, kind) per failed attempt, ``cpu`` the
+    server's CPU seconds from ready until all were back (or the wait ended)."""
+    back = sorted(r[1] - stopped for r in records)
+    complete = sum(1 for r in records if posts <= set(r[3]))
+    after_ready: dict[str, int] = {}
+    for when, kind in failures:
+        if when >= ready:
+            after_ready[kind] = after_ready.get(kind, 0) + 1
+    row = {
+        "connected": fleet.connected,
+        "connect_failures": fleet.failed,
+        "downtime_seconds": ready - stopped,
+        "back": len(records),
+        "lost": fleet.connected - len(records),
+        "incomplete_catchups": len(records) - complete,
+        "p50_back_seconds": pct(back, 50),
+        "all_back_seconds": back[-1] if back else float("nan"),
+        "attempts_max": max((r[2] for r in records), default=0),
+        "failed_attempts_while_down": sum(1 for when, _k in failures if when < ready),
+        "failed_attempts_after_ready": sum(after_ready.values()),
+        "failures": after_ready,
+        "reconnect_cpu_ms_per_socket": cpu / max(len(records), 1) * 1000,
+    }
+    row["pass"] = (
+        row["lost"] == 0
+        and row["connect_failures"] == 0
+        and row["incomplete_catchups"] == 0
+        and row["all_back_seconds"] <= RECONNECT_TARGET_SECONDS
+        and row["reconnect_cpu_ms_per_socket"] <= RECONNECT_TARGET_CPU_MS
+    )
+    return row
+
+
 # --------------------------------------------------------------------------- 5. writes
 
 
@@ -727,7 +869,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--search-reps", type=int, default=100, help="search rounds per run")
     parser.add_argument("--cpu-rounds", type=int, default=500, help="in-process CPU rounds")
     parser.add_argument("--posts", type=int, default=20, help="posts per delivery run")
-    parser.add_argument("--sockets", type=int, default=5000, help="idle sockets to hold")
+    parser.add_argument(
+        "--sockets", type=int, default=5000, help="idle sockets to hold (and to reconnect)"
+    )
     parser.add_argument("--no-write", action="store_true", help="leave results.* alone")
     parser.add_argument(
         "--settle",
@@ -805,10 +949,11 @@ def busiest(result: dict) -> tuple[float, str]:
 
 def _run_without_server(names, info: SeedInfo, args: argparse.Namespace, result: dict, save):
     """The scenarios of ``names`` that ``args`` asks for and that start their own server
-    (sockets, scale-out) or none (cpu, search), in that order."""
+    (sockets, reconnect, scale-out) or none (cpu, search), in that order."""
     run = {
         "cpu": lambda: scenario_cpu(info, args.runs, args.cpu_rounds),
         "sockets": lambda: scenario_sockets(info, args.runs, args.sockets),
+        "reconnect": lambda: scenario_reconnect(info, args.runs, args.sockets),
         "scaleout": lambda: scenario_scaleout(info, args.runs, args.seconds, args.posts),
         "search": lambda: scenario_search(info, args.runs, args.search_reps),
     }
@@ -856,7 +1001,7 @@ def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None
                         result[name] = scenario_writes(info, server, args.runs, args.seconds)
         finally:
             server.stop()
-    _run_without_server(("sockets", "scaleout", "search"), info, args, result, save)
+    _run_without_server(("sockets", "reconnect", "scaleout", "search"), info, args, result, save)
     reset_writes(info)
     result["load_after"] = Path("/proc/loadavg").read_text().split()[:3]
     return result

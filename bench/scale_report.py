@@ -168,6 +168,20 @@ def _fig_sockets(r):
     return text, s["pass"]
 
 
+def _fig_reconnect(r):
+    s = r.get("reconnect")
+    if not s:
+        return "—", None
+    text = (
+        f"{s['back']:.0f} of {s['connected']:.0f} back and caught up in "
+        f"{s['all_back_seconds']:.1f} s (p50 {s['p50_back_seconds']:.1f} s, server down "
+        f"{s['downtime_seconds']:.1f} s), lost {s['lost']:.0f}, incomplete catchups "
+        f"{s['incomplete_catchups']:.0f}, {s['failed_attempts_after_ready']:.0f} failed attempts "
+        f"once up, {s['reconnect_cpu_ms_per_socket']:.1f} ms server CPU per reconnect"
+    )
+    return text, s["pass"]
+
+
 def _fig_writes(r):
     w = r.get("writes")
     if not w:
@@ -234,6 +248,11 @@ def summary_rows(dbs: dict) -> list[tuple[str, str, dict[str, str], dict[str, st
         ),
         ("3. Post → delivery", "p99 ≤ 300 ms, 0 lost, 0 misdelivered", _fig_delivery),
         ("4. Idle sockets, one process", "≥ 5,000, ≤ 100 KB each, 0 failures", _fig_sockets),
+        (
+            "4b. Reconnect storm (server restart)",
+            "all back and caught up ≤ 60 s, 0 lost, ≤ 2 ms server CPU per reconnect",
+            _fig_reconnect,
+        ),
         ("5. Writes, 20 writers", "≥ 500 posts/s, 0 errors", _fig_writes),
         ("6. 1 → 2 processes (nginx + Redis)", "ratio; cross-process delivery", _fig_scaleout),
         ("7. Search p50/p99, type=all", "p99 ≤ 50 ms; indexing ≤ 1 ms", _fig_search),
@@ -298,7 +317,16 @@ def write_report(results: dict) -> None:
     lines += ["", notes or f"{NOTES_START}\n{NOTES_END}", "", "## Details", ""]
     for db, r in dbs.items():
         lines += [f"### {db}", ""]
-        for name in ("cpu", "feed", "throughput", "delivery", "sockets", "writes", "scaleout"):
+        for name in (
+            "cpu",
+            "feed",
+            "throughput",
+            "delivery",
+            "sockets",
+            "reconnect",
+            "writes",
+            "scaleout",
+        ):
             if name in r:
                 lines += _detail(name, r[name])
                 if name == "scaleout":

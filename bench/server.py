@@ -49,7 +49,9 @@ def rss_bytes(pid: int) -> int:
     return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
 
 
-def _wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+def _wait_http(
+    url: str, process: subprocess.Popen, log: Path, timeout: float = 60, poll: float = 0.2
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -59,7 +61,7 @@ def _wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 
                 return
         except requests.RequestException:
             pass
-        time.sleep(0.2)
+        time.sleep(poll)
     raise RuntimeError(f"{url} did not answer in {timeout} s")
 
 
@@ -93,7 +95,9 @@ class AppServer:
         assert self.process is not None
         return self.process.pid
 
-    def start(self) -> AppServer:
+    def start(self, poll: float = 0.2) -> AppServer:
+        """Start on ``port`` (a free one the first time, the same one again after
+        :meth:`stop`); return once it answers HTTP (asked every ``poll`` seconds)."""
         raise_nofile()
         self.port = self.port or free_port()
         env = {
@@ -117,7 +121,7 @@ class AppServer:
             self.process = subprocess.Popen(
                 [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-        _wait_http(self.url + "/api/v1/auth/csrf", self.process, self.log_path)
+        _wait_http(self.url + "/api/v1/auth/csrf", self.process, self.log_path, poll=poll)
         return self
 
     def stop(self) -> None:

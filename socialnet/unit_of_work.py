@@ -65,3 +65,31 @@ def failed(error: DomainError) -> int:
     db.session.rollback()
     flash(error.message, "error")
     return error.status
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """Run a block of reads without a database transaction (when none is open yet).
+
+    On PostgreSQL a transaction costs two round trips of its own, ``BEGIN`` before the
+    first statement and ``ROLLBACK`` when the connection goes back to the pool: in a
+    block of two or three reads, as a socket connect is, most of its database time (under
+    eventlet each round trip also waits its turn in the hub, holding a pooled
+    connection). Each statement then reads its own snapshot, as it does under READ
+    COMMITTED, PostgreSQL's default level, anyway; SQLite's driver begins no transaction
+    for reads.
+
+    Contract: the block only reads (a flush inside it would commit at once). When it
+    ends, the session's transaction is ended (no round trip, nothing to undo), so what it
+    loaded is expired: use it inside the block. In a transaction already begun, or with
+    changes pending, the block simply reads within that transaction.
+    """
+    session = db.session()
+    if session.in_transaction() or session.new or session.dirty or session.deleted:
+        yield
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    try:
+        yield
+    finally:
+        session.rollback()

@@ -49,3 +49,55 @@ def test_each_scenario_waits_for_a_quiet_machine_and_only_its_start_is_judged():
     refused: list[str] = []
     assert run._too_busy(result, "sqlite", busy_ok=False, refused=refused)
     assert refused == ["sqlite: load average 1.90 around search"]
+
+
+def test_storm_clients_back_off_like_the_browser():
+    from bench.clients import BROWSER_BACKOFF, backoff_delay
+
+    assert BROWSER_BACKOFF["delay"] == 1.5 and BROWSER_BACKOFF["delay_max"] == 30  # app.js
+    for attempt, base in enumerate([1.5, 3, 6, 12, 24]):
+        for rand in (0.0, 0.25, 0.55, 0.99):
+            assert base * 0.5 <= backoff_delay(attempt, rand) <= min(base * 1.5, 30), attempt
+    assert backoff_delay(0, 0.1) > backoff_delay(0, 0.05)  # jitter is proportional: ±50 %
+    assert backoff_delay(9, 0.3) == 30  # capped
+    assert {backoff_delay(1, r / 100) for r in range(100)} != {3.0}  # spread, not one instant
+
+
+class _Fleet:
+    connected, failed = 4, 0
+
+
+def test_the_reconnect_row_is_met_only_when_everyone_is_back_caught_up_in_time():
+    from bench import run
+
+    stopped, ready = 100.0, 103.0
+    records = [(100.0, 100.0 + t, 2, [7, 8]) for t in (4.0, 5.0, 9.0, 20.0)]
+    failures = [(101.0, "ConnectionError: refused"), (104.0, "TimeoutError: ")]
+    row = run.reconnect_row(_Fleet(), records, failures, {7, 8}, stopped, ready, cpu=0.006)
+    assert row["lost"] == 0 and row["incomplete_catchups"] == 0
+    assert row["all_back_seconds"] == 20.0 and row["downtime_seconds"] == 3.0
+    assert row["failed_attempts_while_down"] == 1 and row["failures"] == {"TimeoutError: ": 1}
+    assert row["reconnect_cpu_ms_per_socket"] == 1.5 and row["pass"]
+    figure, verdict = scale_report._fig_reconnect({"reconnect": row})
+    assert "4 of 4 back and caught up in 20.0 s" in figure and verdict is True
+    # one socket never came back, one replay missed a post, too slow, too costly: each misses
+    for changed in (
+        {"records": records[:3]},
+        {"records": [*records[:3], (100.0, 110.0, 1, [7])]},
+        {"records": [*records[:3], (100.0, 161.0, 5, [7, 8])]},
+        {"cpu": 0.009},
+    ):
+        args = {"records": records, "cpu": 0.006, **changed}
+        row = run.reconnect_row(
+            _Fleet(), args["records"], failures, {7, 8}, stopped, ready, cpu=args["cpu"]
+        )
+        assert not row["pass"], changed
+        assert scale_report._fig_reconnect({"reconnect": row})[1] is False
+
+
+def test_the_summary_has_a_reconnect_row():
+    from bench import run
+
+    assert "reconnect" in run.SCENARIOS
+    labels = [label for label, *_rest in scale_report.summary_rows({"sqlite": {}})]
+    assert any("Reconnect storm" in label for label in labels)

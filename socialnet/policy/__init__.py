@@ -200,6 +200,9 @@ from .rooms import (
     audience_room_for_post,
     can_join_room,
     room_for_post,
+    room_id_selects,
+    room_names,
+    room_params,
     rooms_for,
 )
 from .viewer import BoundViewer, bound_viewer, viewer_params
@@ -349,6 +352,9 @@ __all__ = [
     "received_announcement_post_ids",
     "redacted_audit_entries",
     "room_for_post",
+    "room_id_selects",
+    "room_names",
+    "room_params",
     "rooms_for",
     "sender_may_send_again",
     "sender_sees_audience",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, bindparam, literal_column, or_, select, union_all
 
 from ..extensions import db
 from ..limits import MAX_ID
@@ -24,51 +26,68 @@ ANNOUNCEMENT_ROOM_DAYS = 30
 
 
 def rooms_for(user: User) -> list[str]:
-    """The Socket.IO rooms a connection of ``user`` joins on connect."""
+    """The Socket.IO rooms a connection of ``user`` joins on connect (one query)."""
     if not user.active:
         return []
-    groups, announcements = _room_statements(bound_viewer(user))
-    params = viewer_params(user)
-    group_ids = db.session.scalars(groups, params).all()
-    if is_guest(user):  # their groups only: no company room, no announcement
-        return [f"user:{user.id}", *(f"group:{gid}" for gid in sorted(group_ids))]
-    since = utcnow() - timedelta(days=ANNOUNCEMENT_ROOM_DAYS)
-    announcement_ids = db.session.scalars(announcements, {**params, "since": since}).all()
-    return [
-        COMPANY_ROOM,
-        f"user:{user.id}",
-        *(f"group:{gid}" for gid in sorted(group_ids)),
-        *(f"announcement:{aid}" for aid in announcement_ids),
-    ]
+    rows = db.session.execute(union_all(*room_id_selects(bound_viewer(user))), room_params(user))
+    return room_names(user, rows)
+
+
+def room_params(user: User) -> dict[str, Any]:
+    """The parameters of :func:`room_id_selects` for ``user``."""
+    return {**viewer_params(user), "since": utcnow() - timedelta(days=ANNOUNCEMENT_ROOM_DAYS)}
+
+
+#: The ``kind`` column of :func:`room_id_selects`' rows.
+GROUP_ROWS, ANNOUNCEMENT_ROWS = "group", "announcement"
 
 
 @functools.cache
-def _room_statements(viewer: BoundViewer) -> tuple[Select, Select]:
-    """:func:`rooms_for`'s two queries, built once per shape of reader (every connect
-    runs them): the reader's groups, and the announcements published since ``:since``
-    that have a room of their own and that the reader sent or received."""
-    announcements = (
-        select(Announcement.id)
-        .where(
-            Announcement.published_at >= bindparam("since"),
-            Announcement.audience_kind.in_(PER_ANNOUNCEMENT_ROOM_AUDIENCES),
-            # an ex-member of a private group no longer hears its announcements
-            or_(
-                Announcement.group_id.is_(None),
-                Announcement.group_id.in_(readable_group_ids(viewer)),
+def room_id_selects(viewer: BoundViewer) -> tuple[Select, ...]:
+    """The rows ``(id, kind)`` from which :func:`room_names` makes the rooms of an active
+    reader: the ids of their groups (``kind`` :data:`GROUP_ROWS`) and, unless a guest, of
+    the announcements published since ``:since`` that have a room of their own and that
+    they sent or received (:data:`ANNOUNCEMENT_ROWS`). Parameters: :func:`room_params`.
+
+    Selects meant for one ``UNION ALL``, built once per shape of reader (every connect
+    runs them): a connect adds its own rows to the same statement, so the whole handshake
+    costs one round trip to the database instead of one per kind of room.
+    """
+    groups = member_group_ids(viewer).add_columns(literal_column(f"'{GROUP_ROWS}'"))
+    if is_guest(viewer):  # their groups only: no company room, no announcement
+        return (groups,)
+    announcements = select(Announcement.id, literal_column(f"'{ANNOUNCEMENT_ROWS}'")).where(
+        Announcement.published_at >= bindparam("since"),
+        Announcement.audience_kind.in_(PER_ANNOUNCEMENT_ROOM_AUDIENCES),
+        # an ex-member of a private group no longer hears its announcements
+        or_(
+            Announcement.group_id.is_(None),
+            Announcement.group_id.in_(readable_group_ids(viewer)),
+        ),
+        or_(
+            Announcement.sender_id == viewer.id,
+            Announcement.id.in_(
+                select(AnnouncementRecipient.announcement_id).where(
+                    AnnouncementRecipient.user_id == viewer.id
+                )
             ),
-            or_(
-                Announcement.sender_id == viewer.id,
-                Announcement.id.in_(
-                    select(AnnouncementRecipient.announcement_id).where(
-                        AnnouncementRecipient.user_id == viewer.id
-                    )
-                ),
-            ),
-        )
-        .order_by(Announcement.id)
+        ),
     )
-    return member_group_ids(viewer), announcements
+    return groups, announcements
+
+
+def room_names(user: User, rows: Iterable[Any]) -> list[str]:
+    """The rooms of an active ``user`` from the rows of :func:`room_id_selects` (rows of
+    another kind are ignored): the company's (not a guest's), their own, their groups'
+    (by id), their announcements' (by id)."""
+    ids: dict[str, list[int]] = {GROUP_ROWS: [], ANNOUNCEMENT_ROWS: []}
+    for row_id, kind in rows:
+        if kind in ids:
+            ids[kind].append(row_id)
+    own = [f"user:{user.id}", *(f"group:{gid}" for gid in sorted(ids[GROUP_ROWS]))]
+    if is_guest(user):
+        return own
+    return [COMPANY_ROOM, *own, *(f"announcement:{aid}" for aid in sorted(ids[ANNOUNCEMENT_ROWS]))]
 
 
 #: Audiences that have no room of their own: their announcement gets one. A group's

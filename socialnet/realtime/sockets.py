@@ -26,7 +26,8 @@ from ..services.company_day import guest_locked_out
 from ..services.sessions import session_room
 from ..services.tokens import live_token, user_for_token
 from ..services.validation import MAX_ID
-from .catchup import catchup_events, head_event_id
+from ..unit_of_work import read_only
+from .catchup import catchup_events, rooms_and_head
 
 _SOCKET_TOKEN = "socket_token"
 
@@ -122,29 +123,35 @@ def origin_allowed() -> bool:
 
 
 def _on_connect(auth: Any = None) -> None:
+    """Authenticate, join the rooms the person may read, then send one ``catchup``.
+
+    The handshake only reads, outside a transaction (:func:`unit_of_work.read_only`),
+    in two statements (three with a replay): the token and its person, then the rooms
+    and the head together (:func:`catchup.rooms_and_head`). A reconnect storm runs it
+    once per open page.
+    """
     if not origin_allowed():
         raise ConnectionRefusedError(
             {"error": "forbidden", "message": _("Connections from this origin are not allowed.")}
         )
-    user = _user_from_auth(auth)
-    if user is None:
-        raise ConnectionRefusedError(
-            {"error": "unauthenticated", "message": _("Sign in or give a valid token.")}
-        )
-    last_event_id = _last_event_id(auth)
-    rooms = policy.rooms_for(user)
-    for room in rooms:
-        join_room(room)
-    # Rooms are joined first: an event committed from now on arrives live, and
-    # anything before is in the replay; the client drops ids it already has.
-    if last_event_id is None:
-        socketio.emit(
-            "catchup", {"events": [], "head": head_event_id(), "truncated": False}, to=_sid()
-        )
-        return
-    limit = current_app.config["CATCHUP_MAX_EVENTS"]
-    events, truncated = catchup_events(user, last_event_id, limit, rooms)
-    head = events[-1]["id"] if events else max(last_event_id, head_event_id())
+    with read_only():
+        user = _user_from_auth(auth)
+        if user is None:
+            raise ConnectionRefusedError(
+                {"error": "unauthenticated", "message": _("Sign in or give a valid token.")}
+            )
+        last_event_id = _last_event_id(auth)
+        rooms, head = rooms_and_head(user)
+        for room in rooms:
+            join_room(room)
+        # Rooms are joined first: an event committed from now on arrives live, and
+        # anything before is in the replay; the client drops ids it already has.
+        events: list[dict[str, Any]] = []
+        truncated = False
+        if last_event_id is not None:
+            limit = current_app.config["CATCHUP_MAX_EVENTS"]
+            events, truncated = catchup_events(user, last_event_id, limit, rooms)
+            head = events[-1]["id"] if events else max(last_event_id, head)
     socketio.emit("catchup", {"events": events, "head": head, "truncated": truncated}, to=_sid())
 
 
