@@ -77,16 +77,24 @@ def main() -> None:
         socketio.run(app, host=host, port=port, log_output=False, **options)
 
 
+#: Connections the kernel queues before the server accepts them (eventlet's default is 50;
+#: the kernel caps it at ``net.core.somaxconn``). After a restart every open page
+#: reconnects within a few seconds: a short queue drops their handshakes, and each
+#: dropped one waits a second or more to be sent again.
+LISTEN_BACKLOG = 2048
+
+
 def serve_eventlet(host: str, port: int, max_size: int) -> None:
     """What ``socketio.run`` does under eventlet, with TCP_NODELAY on the listener (accepted
-    sockets inherit it). A feed page (~16 KB) leaves eventlet in two sends; with Nagle on,
-    the small tail waited for the client's delayed ACK: 40 ms added to many requests."""
+    sockets inherit it) and a longer accept queue (:data:`LISTEN_BACKLOG`). A feed page
+    (~16 KB) leaves eventlet in two sends; with Nagle on, the small tail waited for the
+    client's delayed ACK: 40 ms added to many requests."""
     import socket
 
     import eventlet.wsgi
 
     family, *_rest, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    listener = eventlet.listen(address, family)
+    listener = eventlet.listen(address, family, backlog=LISTEN_BACKLOG)
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     eventlet.wsgi.server(listener, app, log_output=False, max_size=max_size)
 

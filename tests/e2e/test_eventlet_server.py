@@ -139,3 +139,23 @@ def test_other_async_modes_serve_api_and_sockets(tmp_path, async_mode):
         if listener:
             listener.close()
         server.stop()
+
+
+def test_the_listener_queues_a_reconnect_storm(live_server):
+    """After a restart every open page reconnects at once: the eventlet listener's accept
+    queue is ``wsgi.LISTEN_BACKLOG`` long (eventlet's default, 50, dropped handshakes).
+    wsgi.py is read, not imported: importing it monkey-patches this process."""
+    import re
+    import subprocess
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    source = (Path(__file__).resolve().parents[2] / "wsgi.py").read_text()
+    backlog = int(re.search(r"^LISTEN_BACKLOG = (\d+)$", source, re.M).group(1))
+    port = urlsplit(live_server.url).port
+    listing = subprocess.run(
+        ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert listing[0] == "LISTEN", listing
+    somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text())
+    assert int(listing[2]) == min(backlog, somaxconn) > 50
