@@ -54,7 +54,7 @@ from socialnet.ops.gc_tuning import freeze_startup_heap
 
 from . import clients, profiling
 from .cpu_bench import scenario_cpu
-from .scale_report import RESULTS_JSON, machine_and_versions, write_report
+from .scale_report import RESULTS_JSON, SCENARIOS, machine_and_versions, write_report
 from .search_bench import scenario_search
 from .seed_big import SeedInfo, reset_writes, scaled, seed, url_for
 from .server import (
@@ -68,17 +68,6 @@ from .server import (
     rss_bytes,
 )
 
-SCENARIOS = (
-    "cpu",
-    "feed",
-    "throughput",
-    "delivery",
-    "sockets",
-    "reconnect",
-    "writes",
-    "scaleout",
-    "search",
-)
 PAGE_SIZE = 20
 DEEP_PAGE = 500
 SPAWN = mp.get_context("spawn")

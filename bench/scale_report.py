@@ -15,6 +15,19 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+#: The scenarios of ``python -m bench.run``, in the order they run and are reported.
+SCENARIOS = (
+    "cpu",
+    "feed",
+    "throughput",
+    "delivery",
+    "sockets",
+    "reconnect",
+    "writes",
+    "scaleout",
+    "search",
+)
+
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_JSON = BENCH_DIR / "results.json"
 RESULTS_MD = BENCH_DIR / "results.md"
@@ -317,16 +330,7 @@ def write_report(results: dict) -> None:
     lines += ["", notes or f"{NOTES_START}\n{NOTES_END}", "", "## Details", ""]
     for db, r in dbs.items():
         lines += [f"### {db}", ""]
-        for name in (
-            "cpu",
-            "feed",
-            "throughput",
-            "delivery",
-            "sockets",
-            "reconnect",
-            "writes",
-            "scaleout",
-        ):
+        for name in SCENARIOS:
             if name in r:
                 lines += _detail(name, r[name])
                 if name == "scaleout":
