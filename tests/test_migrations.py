@@ -178,22 +178,27 @@ def test_name_keys_migration_folds_and_resolves_old_duplicates(scratch_database_
         engine.dispose()
 
 
+#: A person and a post written as raw SQL, for migrations of the search index (the models
+#: may have moved on since the revisions they test).
+_JULIE = (
+    "INSERT INTO users (id, email, handle, display_name, password_hash, job_title,"
+    " department, site, role, active, celebrate_birthday, leaderboard_opt_out,"
+    " session_epoch, created_at) VALUES (1, 'j@x.example', 'julie', 'Julie Moreau', 'x',"
+    " '', '', '', 'employee', TRUE, FALSE, FALSE, 0, CURRENT_TIMESTAMP)"
+)
+_POST = (
+    "INSERT INTO posts (id, author_id, kind, body, body_html, comments_enabled,"
+    " comment_count, created_at) VALUES (:id, 1, 'post', :body, '', TRUE, 0,"
+    " CURRENT_TIMESTAMP)"
+)
+
+
 def test_search_migration_indexes_the_rows_already_there(scratch_database_url):
     """e7c2a9d41b36 on a database with content: the old rows are found, new writes are
     indexed by the database itself, and its downgrade removes the index."""
     _flask_db(scratch_database_url, "upgrade", "d2b6f1a3c8e5")
     engine = create_engine(scratch_database_url)
-    user = (
-        "INSERT INTO users (id, email, handle, display_name, password_hash, job_title,"
-        " department, site, role, active, celebrate_birthday, leaderboard_opt_out,"
-        " session_epoch, created_at) VALUES (1, 'j@x.example', 'julie', 'Julie Moreau', 'x',"
-        " '', '', '', 'employee', TRUE, FALSE, FALSE, 0, CURRENT_TIMESTAMP)"
-    )
-    post = (
-        "INSERT INTO posts (id, author_id, kind, body, body_html, comments_enabled,"
-        " comment_count, created_at) VALUES (:id, 1, 'post', :body, '', TRUE, 0,"
-        " CURRENT_TIMESTAMP)"
-    )
+    user, post = _JULIE, _POST
     sqlite = engine.dialect.name == "sqlite"
     found = (
         "SELECT rowid FROM search_posts WHERE search_posts MATCH :q ORDER BY rowid"
@@ -300,17 +305,7 @@ def test_prefix_lists_migration_rebuilds_the_sqlite_index(scratch_database_url):
         engine.dispose()
         pytest.skip("an SQLite index migration: PostgreSQL's GIN index is left as it was")
     _flask_db(scratch_database_url, "upgrade", "4d6e8f0a1b23")
-    user = (
-        "INSERT INTO users (id, email, handle, display_name, password_hash, job_title,"
-        " department, site, role, active, celebrate_birthday, leaderboard_opt_out,"
-        " session_epoch, created_at) VALUES (1, 'j@x.example', 'julie', 'Julie Moreau', 'x',"
-        " '', '', '', 'employee', TRUE, FALSE, FALSE, 0, CURRENT_TIMESTAMP)"
-    )
-    post = (
-        "INSERT INTO posts (id, author_id, kind, body, body_html, comments_enabled,"
-        " comment_count, created_at) VALUES (:id, 1, 'post', :body, '', TRUE, 0,"
-        " CURRENT_TIMESTAMP)"
-    )
+    user, post = _JULIE, _POST
     found = "SELECT rowid FROM search_posts WHERE search_posts MATCH '\"reun\"*' ORDER BY rowid"
     options = "SELECT sql FROM sqlite_master WHERE name = :name"
 

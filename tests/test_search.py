@@ -14,7 +14,6 @@ from sqlalchemy import literal_column, select, table, text
 
 from socialnet.extensions import db
 from socialnet.models import CompanyValue, Post
-from socialnet.services.comments import do_create_comment
 from socialnet.services.posts import do_create_post
 from tests.helpers import assert_error
 
@@ -419,44 +418,6 @@ def test_relevance_is_judged_among_the_newest_candidates(employee, monkeypatch):
     monkeypatch.setattr(search_service, "CANDIDATES", 2)
     items, _ = search(employee, "budget", SearchFilters(type="posts"), None, 10)
     assert sorted(i["id"] for i in items) == sorted(p.id for p in weak[-2:])
-
-
-@pytest.mark.parametrize("recent_rows", [0, 1, 3, 20_000])
-@pytest.mark.parametrize("candidates", [2, 1000])
-def test_the_newest_candidates_do_not_depend_on_the_window_they_come_from(
-    employee, fred, make_group, monkeypatch, recent_rows, candidates
-):
-    """PostgreSQL reads the newest ``RECENT_ROWS`` ids of posts, comments and files row by
-    row, then the older ones through the GIN index (SQLite has no windows): wherever the
-    boundary falls, the candidates, their order and their visibility are those of one
-    query by id."""
-    import socialnet.services.search as search_service
-    from socialnet.services.search import SearchFilters, engines, search
-
-    secret = make_group("Coffre", visibility="secret", members=(fred,))
-    posts = [
-        do_create_post(employee, {"body": f"budget {'budget ' * i}note {i}"}) for i in range(4)
-    ]
-    do_create_post(fred, {"body": "budget secret", "group_id": secret.id})
-    hidden = do_create_post(fred, {"body": "budget masqué"})
-    hidden.moderation_state = "hidden"
-    do_create_post(employee, {"body": "sans rapport"})
-    db.session.flush()
-    comments = [do_create_comment(employee, posts[i].id, {"body": "budget validé"}) for i in (0, 3)]
-    do_create_comment(fred, hidden.id, {"body": "budget caché"})
-    db.session.commit()
-    expected, _ = search(employee, "budget", SearchFilters(), None, 20)
-    assert {i["id"] for i in expected if i["type"] == "post"} == {p.id for p in posts}
-    assert {i["id"] for i in expected if i["type"] == "comment"} == {c.id for c in comments}
-    monkeypatch.setattr(search_service, "CANDIDATES", candidates)
-    monkeypatch.setattr(engines, "RECENT_ROWS", 20_000)
-    reference, _ = search(employee, "budget", SearchFilters(), None, 20)
-    monkeypatch.setattr(engines, "RECENT_ROWS", recent_rows)
-    items, _ = search(employee, "budget", SearchFilters(), None, 20)
-    assert [(i["type"], i["id"]) for i in items] == [(i["type"], i["id"]) for i in reference]
-    if candidates == 2:  # the two newest visible ones of each kind, whichever window
-        assert sorted(i["id"] for i in items if i["type"] == "post") == [p.id for p in posts[-2:]]
-        assert sorted(i["id"] for i in items if i["type"] == "comment") == [c.id for c in comments]
 
 
 @pytest.mark.parametrize("kind", ["posts", "comments", "people", "groups"])

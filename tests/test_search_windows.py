@@ -96,18 +96,21 @@ def test_a_small_table_reads_the_index_alone(stats):
     "windows",
     [
         (Window("index"),),
+        (Window("recent", 0), Window("older", 0)),
         (Window("recent", 1), Window("older", 1)),
         (Window("recent", 3), Window("older", 3)),
+        (Window("recent"), Window("older")),  # RECENT_ROWS
         (Window("recent", 10**6), Window("older", 10**6)),
     ],
-    ids=["index", "recent-1", "recent-3", "recent-all"],
+    ids=["index", "recent-0", "recent-1", "recent-3", "recent-default", "recent-all"],
 )
 @pytest.mark.parametrize("candidates", [2, 1000])
 def test_every_choice_of_windows_answers_the_same_rows(
     employee, fred, make_group, monkeypatch, windows, candidates
 ):
-    """The candidates, their order and their visibility do not depend on the windows
-    (on SQLite, which has none, this is the same search every time)."""
+    """Wherever the boundary between the recent and the older rows falls, or with the
+    index alone, the candidates, their order and their visibility are those of one query
+    by id (on SQLite, which has no windows, this is the same search every time)."""
     import socialnet.services.search as search_service
     from socialnet.services.search import SearchFilters, search
 
@@ -118,6 +121,7 @@ def test_every_choice_of_windows_answers_the_same_rows(
     do_create_post(fred, {"body": "budget secret", "group_id": secret.id})
     hidden = do_create_post(fred, {"body": "budget masqué"})
     hidden.moderation_state = "hidden"
+    do_create_post(employee, {"body": "sans rapport"})
     db.session.flush()
     comments = [do_create_comment(employee, posts[i].id, {"body": "budget validé"}) for i in (0, 3)]
     do_create_comment(fred, hidden.id, {"body": "budget caché"})
