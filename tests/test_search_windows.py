@@ -136,13 +136,23 @@ def test_every_choice_of_windows_answers_the_same_rows(
     assert {i["id"] for i in items if i["type"] == "comment"} == {c.id for c in comments}
 
 
-@pytest.mark.skipif("os.environ.get('TEST_DATABASE_URL') is None", reason="PostgreSQL statistics")
-def test_word_statistics_come_from_analyze(employee):
+def test_word_statistics_come_from_analyze(employee, monkeypatch):
     """On PostgreSQL, ``ANALYZE`` lists the frequent words of a table's vectors: a word in
-    every post is listed at its share, a word in none is bounded by the floor."""
+    every post is listed at its share, a word in none is bounded by the floor. SQLite has
+    no windows: its search never asks for statistics."""
     for i in range(30):
         do_create_post(employee, {"body": f"ordinaire numero{i}"})
     db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        from socialnet.services.search import SearchFilters, search
+
+        def no_statistics(*_args):
+            raise AssertionError("SQLite search asked for PostgreSQL's statistics")
+
+        monkeypatch.setattr(engines, "_word_stats", no_statistics)
+        items, _ = search(employee, "ordinaire", SearchFilters(type="posts"), None, 50)
+        assert len(items) == 30
+        return
     db.session.execute(text("ANALYZE posts"))
     engines._WORD_STATS.clear()
     stats = engines._word_stats(db.session, "posts")
@@ -153,10 +163,23 @@ def test_word_statistics_come_from_analyze(employee):
     engines._WORD_STATS.clear()
 
 
-@pytest.mark.skipif("os.environ.get('TEST_DATABASE_URL') is None", reason="PostgreSQL settings")
 def test_a_search_transaction_plans_for_its_own_words_without_jit(employee):
-    """``engines.prepare``: custom plans, no JIT, no parallel workers, until the commit."""
+    """``engines.prepare`` on PostgreSQL: custom plans, no JIT, no parallel workers, until
+    the commit. On SQLite it sends nothing."""
+    from sqlalchemy import event
+
     from socialnet.services.search import SearchFilters, search
+
+    if db.engine.dialect.name == "sqlite":
+        sent: list[str] = []
+        listener = lambda *args: sent.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            engines.prepare(db.session)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert sent == []
+        return
 
     def setting(name: str) -> str:
         return db.session.execute(text(f"SHOW {name}")).scalar_one()
