@@ -145,6 +145,7 @@ class _Storm:
         head: int | None = None
         dropped_at: float | None = None
         attempt = 0
+        mine: int | None = None  # this socket's row in ``records`` once it is back
         while not self.stopping.is_set():
             auth = {"token": token} if head is None else {"token": token, "last_event_id": head}
             try:
@@ -165,7 +166,13 @@ class _Storm:
                 self.initial.update(("connected", "done"))
             else:
                 posts = [e["data"]["id"] for e in events if e.get("type") == "post.created"]
-                self.records.append((dropped_at, time.time(), attempt + 1, posts))
+                if mine is None:
+                    mine = len(self.records)
+                    self.records.append((dropped_at, time.time(), attempt + 1, posts))
+                else:  # dropped again after it was back: one socket, back later
+                    first, _back, attempts, replayed = self.records[mine]
+                    back = (first, time.time(), attempts + attempt + 1, replayed + posts)
+                    self.records[mine] = back
             attempt = 0
             self.live.append(sio)
             await dropped.wait()
