@@ -47,6 +47,8 @@ def _database_url(tmp_path_factory) -> str:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # A test database need not survive a crash: commits skip the WAL flush.
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     admin.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
 
@@ -99,15 +101,27 @@ def _fresh_g_per_request(app) -> None:
 
 
 def _wipe() -> None:
+    """Empty every table and restart every id sequence, as a fresh database would be.
+
+    On PostgreSQL one round trip of ``DELETE``s (children first) and one ``setval`` over
+    the schema's sequences: ~8 ms, where ``TRUNCATE … RESTART IDENTITY`` of the 84
+    tables took ~300 ms (a new file per table), half the PostgreSQL run's time."""
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(t.name for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        deletes = "; ".join(f'DELETE FROM "{t.name}"' for t in tables)
+        db.session.execute(text(f"{deletes}; {_RESTART_SEQUENCES}"))
     else:
         for table in tables:
             db.session.execute(table.delete())
         db.session.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence() else None
     db.session.commit()
+
+
+_RESTART_SEQUENCES = (
+    "SELECT setval(c.oid, 1, false) FROM pg_class c"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+)
 
 
 def _has_sqlite_sequence() -> bool:

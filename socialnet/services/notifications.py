@@ -15,6 +15,7 @@ the reader, silently leaves the list and the unread count.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -73,6 +74,8 @@ POST_PREVIEW_TYPES = (
 )
 #: Most ids one "mark read" call may name; the client marks what it shows.
 MAX_READ_IDS = 500
+#: A notification's actor, built once (an ORM alias of ``User`` costs ~1.7 ms to build).
+_ACTOR = aliased(User, name="actor")
 
 
 def _check_type(type: str) -> str:
@@ -104,6 +107,12 @@ def _eligible(
     return [uid for uid in ids if uid in wanted]
 
 
+@functools.cache
+def _post_visible_to_person() -> ColumnElement[bool]:
+    """``policy.post_visible_to_row`` for the ``User`` of each row, built once (~1 ms)."""
+    return policy.post_visible_to_row(User.id)
+
+
 def _reachable(type: str, post: Post | None) -> list[ColumnElement[bool]]:
     """Conditions on ``User`` for people who may be told about ``type`` (on ``post``)."""
     conditions: list[ColumnElement[bool]] = [
@@ -112,7 +121,7 @@ def _reachable(type: str, post: Post | None) -> list[ColumnElement[bool]]:
     ]
     if post is not None:
         conditions.append(
-            exists(select(Post.id).where(Post.id == post.id, policy.post_visible_to_row(User.id)))
+            exists(select(Post.id).where(Post.id == post.id, _post_visible_to_person()))
         )
     return conditions
 
@@ -386,11 +395,10 @@ def list_notifications(
     """
     scope = f"notifications:{user.id}" + (":unread" if unread_only else "")
     before_id = decode_cursor(scope, cursor)
-    actor = aliased(User)
     query = (
-        select(Notification, actor, Group, Post)
+        select(Notification, _ACTOR, Group, Post)
         .outerjoin(Post, Post.id == Notification.post_id)
-        .outerjoin(actor, actor.id == Notification.actor_id)
+        .outerjoin(_ACTOR, _ACTOR.id == Notification.actor_id)
         .outerjoin(Group, Group.id == Notification.group_id)
         .where(Notification.user_id == user.id, policy.visible_notifications_filter(user))
         .order_by(Notification.id.desc())
