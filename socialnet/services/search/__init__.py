@@ -15,6 +15,7 @@ bound to the query and its filters. Each carries an HTML-safe ``snippet`` (match
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -22,7 +23,18 @@ from dataclasses import asdict
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from ... import policy
@@ -39,7 +51,15 @@ from ..files import files_for_comments
 from ..groups import describe_many
 from ..validation import check_filter_text, parse_date, parse_flag
 from .conditions import SearchFilters, day_range, post_conditions
-from .engines import match, prepare, rank, windows
+from .engines import (
+    Window,
+    match,
+    prepare,
+    rank,
+    recent_rows_param,
+    windows,
+    words_params,
+)
 from .files import file_hits, files_source
 from .query import MAX_QUERY_LENGTH, WORD, ParsedQuery, parse_query, snippet
 
@@ -196,17 +216,28 @@ def _is_search_key(key: Any) -> bool:
     )
 
 
-def hits_query(user: User, parsed: ParsedQuery, filters: SearchFilters):
+def hits_query(
+    user: User | policy.BoundViewer,
+    parsed: ParsedQuery,
+    filters: SearchFilters,
+    windows_of: Mapping[str, tuple[Window, ...]] | None = None,
+    candidates: int | None = None,
+):
     """``SELECT type, id, score`` of the rows ``user`` may see matching ``parsed`` — of each
-    kind, the newest :data:`CANDIDATES` — : the engine's index finds the words, policy's
-    filters are conditions on its hits."""
+    kind, the newest ``candidates`` (:data:`CANDIDATES`) — : the engine's index finds the
+    words, policy's filters are conditions on its hits. PostgreSQL reads each growing
+    source in the windows ``windows_of`` names (by default :func:`source_windows`)."""
     dialect = db.engine.dialect.name
+    candidates = CANDIDATES if candidates is None else candidates
+    if windows_of is None:
+        windows_of = source_windows(parsed, filters, dialect, candidates)
     arms = []
     for name in _sources(filters):
-        if dialect == "postgresql" and name in _GROWING:
-            arms.append(_windowed(_SOURCES[name], user, parsed, filters))
+        source = _SOURCES[name]
+        if name in windows_of:
+            arms.append(_windowed(source, user, parsed, filters, windows_of[name], candidates))
             continue
-        arm = _SOURCES[name](user, parsed, filters, dialect).limit(CANDIDATES).subquery()
+        arm = source(user, parsed, filters, dialect).limit(candidates).subquery()
         arms.append(select(arm.c.type, arm.c.id, arm.c.score))
     return union_all(*arms) if len(arms) > 1 else arms[0]
 
@@ -215,7 +246,28 @@ def hits_query(user: User, parsed: ParsedQuery, filters: SearchFilters):
 _GROWING = ("posts", "comments", "files")
 
 
-def _windowed(source, user: User, parsed: ParsedQuery, filters: SearchFilters):
+def source_windows(
+    parsed: ParsedQuery, filters: SearchFilters, dialect: str, candidates: int
+) -> dict[str, tuple[Window, ...]]:
+    """PostgreSQL: the windows each growing source of the search is read in
+    (``engines.windows``, from the table's statistics); SQLite: none."""
+    if dialect != "postgresql":
+        return {}
+    return {
+        name: windows(db.session, _INDEXED[_SOURCES[name]], parsed, candidates)
+        for name in _sources(filters)
+        if name in _GROWING
+    }
+
+
+def _windowed(
+    source,
+    user: User | policy.BoundViewer,
+    parsed: ParsedQuery,
+    filters: SearchFilters,
+    chosen: tuple[Window, ...],
+    candidates: int,
+):
     """PostgreSQL: the newest :data:`CANDIDATES` matches of ``source``, taken from its
     recent window, then (only when that window holds fewer) from the older rows through the
     GIN index (``engines.match``'s ``window``): the same rows as one query ordered by id,
@@ -223,12 +275,12 @@ def _windowed(source, user: User, parsed: ParsedQuery, filters: SearchFilters):
     recent window, or skip it for a query they say is rare there (``engines.windows``).
     Ranked (``ts_rank``) over those candidates only."""
     parts = []
-    for window in windows(db.session, _INDEXED[source], parsed, CANDIDATES):
-        part = source(user, parsed, filters, "postgresql", window).limit(CANDIDATES).subquery()
+    for window in chosen:
+        part = source(user, parsed, filters, "postgresql", window).limit(candidates).subquery()
         parts.append(select(part.c.type, part.c.id, part.c.score))
     # UNION ALL is read in order (no parallel append: engines.prepare) and stops at the
     # limit: the older window is not read when the recent one fills it.
-    kept = (union_all(*parts) if len(parts) > 1 else parts[0]).limit(CANDIDATES).subquery()
+    kept = (union_all(*parts) if len(parts) > 1 else parts[0]).limit(candidates).subquery()
     return select(kept.c.type, kept.c.id, rank(kept.c.score, parsed).label("score"))
 
 
@@ -246,14 +298,48 @@ def search(
         return _topic_page(user, parsed, cursor, limit)
     scope = _scope(parsed, filters)
     after = decode_cursor(scope, cursor, valid_key=_is_search_key)
-    hits = hits_query(user, parsed, filters).subquery("hits")
+    dialect = db.engine.dialect.name
+    chosen = source_windows(parsed, filters, dialect, CANDIDATES)
+    kinds = tuple((name, tuple(w.kind for w in ws)) for name, ws in chosen.items())
+    stmt = _page_statement(policy.bound_viewer(user), filters, kinds, after is not None, CANDIDATES)
+    params: dict[str, Any] = {**policy.viewer_params(user), **words_params(dialect, parsed)}
+    params["limit"] = limit + 1
+    for name, ws in chosen.items():
+        params[recent_rows_param(_INDEXED[_SOURCES[name]])] = ws[0].recent_rows
+    if after is not None:
+        params["after_score"], params["after_id"], params["after_type"] = after
+    rows = db.session.execute(stmt, params).all()
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(scope, [float(last.score), last.id, last.type])
+    return _items(user, parsed, [(r.type, r.id) for r in rows[:limit]]), next_cursor
+
+
+@functools.lru_cache(maxsize=256)
+def _page_statement(
+    viewer: policy.BoundViewer,
+    filters: SearchFilters,
+    window_kinds: tuple[tuple[str, tuple[str, ...]], ...],
+    after: bool,
+    candidates: int,
+) -> Select:
+    """A page of search hits for one shape of reader, filters and choice of windows, built
+    once per process: building it (five sources, two windows each, policy's filters
+    three times) and hashing it for SQLAlchemy's compiled cache cost more than a third of
+    a search. Parameters: ``viewer_id`` (:func:`policy.viewer_params`), the words
+    (``engines.words_params``), each window's size (``engines.recent_rows_param``),
+    ``limit``, and ``after_score``, ``after_id``, ``after_type`` when ``after``."""
+    chosen = {name: tuple(Window(kind) for kind in kinds) for name, kinds in window_kinds}
+    hits = hits_query(viewer, _PLACEHOLDER, filters, chosen, candidates).subquery("hits")
     stmt = (
         select(hits.c.type, hits.c.id, hits.c.score)
         .order_by(hits.c.score.desc(), hits.c.id.desc(), hits.c.type)
-        .limit(limit + 1)
+        .limit(bindparam("limit", type_=Integer))
     )
-    if after is not None:
-        score, last_id, last_type = after
+    if after:
+        score, last_id = bindparam("after_score"), bindparam("after_id", type_=Integer)
+        last_type = bindparam("after_type", type_=String)
         stmt = stmt.where(
             or_(
                 hits.c.score < score,
@@ -261,12 +347,11 @@ def search(
                 and_(hits.c.score == score, hits.c.id == last_id, hits.c.type > last_type),
             )
         )
-    rows = db.session.execute(stmt).all()
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = encode_cursor(scope, [float(last.score), last.id, last.type])
-    return _items(user, parsed, [(r.type, r.id) for r in rows[:limit]]), next_cursor
+    return stmt
+
+
+#: The words a statement built once is built with; each search passes its own.
+_PLACEHOLDER = parse_query("placeholder")
 
 
 def _items(user: User, parsed: ParsedQuery, hits: list[tuple[str, int]]) -> list[dict[str, Any]]:

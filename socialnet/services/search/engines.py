@@ -85,6 +85,7 @@ class Match:
     fts: Any = None
     fts_id: ColumnElement[Any] | None = None
     window: Window | None = None
+    recent_rows: ColumnElement[int] | None = None  # the window's size, a parameter
 
     def apply(self, stmt: Select, row_id: ColumnElement[Any]) -> Select:
         if self.fts is not None:
@@ -92,7 +93,7 @@ class Match:
         if self.window is None or self.window.kind == "index":
             return stmt.where(self.where)
         newest = select(func.max(row_id)).correlate(None).scalar_subquery()
-        boundary = newest - self.window.recent_rows
+        boundary = newest - self.recent_rows
         if self.window.kind == "recent":
             return stmt.where(row_id > boundary, self.where)
         return stmt.where(_no_index(row_id) <= boundary, self.where)
@@ -130,7 +131,7 @@ def match(
     if dialect == "sqlite":
         fts = table(indexed.fts, column("rowid", Integer))
         name = literal_column(indexed.fts)
-        expression = bindparam("fts", parsed.fts5(), unique=True)
+        expression = bindparam(FTS_PARAM, parsed.fts5())
         return Match(
             where=name.op("MATCH")(expression),
             score=_sqlite_score(indexed),
@@ -150,7 +151,30 @@ def match(
         raise ValueError(f"unknown window {window!r}")
     recent = window.kind == "recent"
     where = func.ts_match_vq(vector, tsquery) if recent else vector.op("@@")(tsquery)
-    return Match(where=where, score=vector, window=window)
+    return Match(
+        where=where,
+        score=vector,
+        window=window,
+        recent_rows=bindparam(recent_rows_param(indexed), window.recent_rows, type_=Integer),
+    )
+
+
+#: The parameter holding a search's words: ``parsed.fts5()`` on SQLite (``MATCH``),
+#: ``parsed.tsquery()`` on PostgreSQL (``to_tsquery``). One name, wherever they appear: a
+#: statement built once (``search._page_statement``) reads any query's words from it.
+FTS_PARAM, TSQUERY_PARAM = "fts", "tsquery"
+
+
+def recent_rows_param(indexed: Indexed) -> str:
+    """The parameter holding the size of ``indexed``'s recent window (PostgreSQL)."""
+    return f"recent_rows_{indexed.table}"
+
+
+def words_params(dialect: str, parsed: ParsedQuery) -> dict[str, str]:
+    """The parameters that make a statement built for other words search for ``parsed``."""
+    if dialect == "sqlite":
+        return {FTS_PARAM: parsed.fts5()}
+    return {TSQUERY_PARAM: parsed.tsquery()}
 
 
 #: SQLite's score: a text of about this many characters has an average length (shorter
@@ -209,7 +233,7 @@ def prepare(session: Any) -> None:
 def _tsquery(parsed: ParsedQuery) -> ColumnElement[Any]:
     return func.to_tsquery(
         literal_column(f"'{PG_CONFIG}'::regconfig"),
-        bindparam("tsquery", parsed.tsquery(), unique=True),
+        bindparam(TSQUERY_PARAM, parsed.tsquery()),
     )
 
 
