@@ -7,7 +7,8 @@ people in at least ten groups, interleaved so that drift affects every query ali
 
 Indexing cost: ``do_create_post`` + flush timed in its own transaction, rolled back,
 alternately with the posts index in place and dropped inside that same transaction
-(SQLite's insert trigger, PostgreSQL's stored tsvector and its GIN index: DDL is transactional on
+(SQLite's insert trigger, PostgreSQL's stored tsvector, its GIN index and the trigger keeping
+``search_words``: DDL is transactional on
 both, so the rollback restores it and the database is left as it was). The p50
 difference is what indexing adds to creating a post.
 """
@@ -106,7 +107,9 @@ def _drop_posts_index(session) -> None:
         # DROP would commit at once (and the rollback would not bring the trigger back).
         session.execute(text("UPDATE users SET id = id WHERE 0"))
         session.execute(text(f"DROP TRIGGER {POSTS.fts}_ai"))
-    else:  # the stored tsvector and its GIN index (dropped with the column)
+    else:  # the words' triggers, the stored tsvector and its GIN index (with the column)
+        for suffix in ("ai", "au"):
+            session.execute(text(f"DROP TRIGGER posts_search_words_{suffix} ON posts"))
         session.execute(text(f"ALTER TABLE posts DROP COLUMN {POSTS.pg_vector()}"))
 
 

@@ -343,3 +343,47 @@ def test_prefix_lists_migration_rebuilds_the_sqlite_index(scratch_database_url):
             assert conn.execute(text(found)).scalars().all() == [1, 2]
     finally:
         engine.dispose()
+
+
+def test_search_words_migration_collects_the_words_already_there(scratch_database_url):
+    """5e7a9c1d3f46 (PostgreSQL): ``search_words`` is filled with every lexeme of the rows
+    already there, its triggers add the words of rows written or edited after, and the
+    downgrade drops the table and triggers (writes go on). SQLite has no such table
+    before, after, or after the downgrade: FTS5 keeps its own prefix lists."""
+    _flask_db(scratch_database_url, "upgrade", "9b3f5c7d1e24")
+    engine = create_engine(scratch_database_url)
+    postgresql = engine.dialect.name == "postgresql"
+
+    def words(conn) -> set[str] | None:
+        if not postgresql:
+            found = "SELECT count(*) FROM sqlite_master WHERE name = 'search_words'"
+            assert conn.execute(text(found)).scalar() == 0
+            return None
+        if conn.execute(text("SELECT to_regclass('search_words')")).scalar() is None:
+            return None
+        return set(conn.execute(text("SELECT word FROM search_words")).scalars())
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(_JULIE))
+            conn.execute(text(_POST), {"id": 1, "body": "Réunion de rentrée"})
+            assert words(conn) is None
+        _flask_db(scratch_database_url, "upgrade")
+        with engine.begin() as conn:
+            before = words(conn)
+            if postgresql:
+                assert {"reunion", "de", "rentree", "julie", "moreau"} <= before
+            conn.execute(text(_POST), {"id": 2, "body": "Nouvelle cafétéria"})
+            conn.execute(text("UPDATE posts SET body = 'Réunion annulée' WHERE id = 1"))
+        with engine.connect() as conn:
+            if postgresql:
+                assert {"nouvelle", "cafeteria", "annulee"} <= words(conn)
+            else:
+                assert words(conn) is None
+        _flask_db(scratch_database_url, "downgrade", "9b3f5c7d1e24")
+        with engine.begin() as conn:
+            assert words(conn) is None
+            conn.execute(text(_POST), {"id": 3, "body": "Encore une"})
+            assert conn.execute(text("SELECT count(*) FROM posts")).scalar() == 3
+    finally:
+        engine.dispose()

@@ -21,6 +21,13 @@ Language (French/English plurals and endings) is handled on the query side, wher
 becomes the prefix of its stem (``services/search/query.py``): the stored index depends on
 no stemmer, and changing the stemmer needs no reindex.
 
+PostgreSQL also keeps ``search_words``, every lexeme any of those vectors holds (added by
+``AFTER INSERT / UPDATE`` triggers in the writer's transaction; never removed: a word no
+row holds any more matches nothing). A searched prefix is spelled out as the words it
+begins (``'bravo':*`` → ``'bravo' | 'bravos'``): the GIN index intersects exact words
+by skipping through their lists, where a prefix makes it read each matching word's whole
+list into a bitmap first (``bravo lobababa`` at 1M posts: 51 ms → 6 ms).
+
 The DDL is attached to ``db.metadata`` (so ``db.create_all()`` builds it, as the tests do)
 and run by the migration ``e7c2a9d41b36`` through :func:`create_search_schema`. An SQLite
 migration that rebuilds one of these tables (``batch_alter_table``) drops its triggers:
@@ -102,11 +109,17 @@ INDEXED: tuple[Indexed, ...] = (POSTS, COMMENTS, PEOPLE, GROUPS, FILES)
 _FTS5_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6'"
 
 
+#: PostgreSQL: the table of every lexeme the vectors hold, its one column, and the function
+#: its triggers run (``{table}_search_words_ai`` / ``_au`` on each indexed table).
+PG_WORDS_TABLE, PG_WORDS_COLUMN = "search_words", "word"
+_PG_WORDS_FUNCTION = "search_words_keep"
+
+
 def engine_owned(name: str) -> bool:
     """Whether table, index or column ``name`` belongs to the search index, not to the
     models (FTS5 tables and their shadow tables, the tsvector columns and their GIN
-    indexes): Alembic leaves them alone."""
-    return name == PG_VECTOR_COLUMN or any(
+    indexes, PostgreSQL's table of words): Alembic leaves them alone."""
+    return name in (PG_VECTOR_COLUMN, PG_WORDS_TABLE) or any(
         name in (t.fts, t.pg_index) or name.startswith(f"{t.fts}_") for t in INDEXED
     )
 
@@ -139,12 +152,43 @@ _PG_PREAMBLE = [
 ]
 
 
+#: The words table (byte order: a prefix is a key range) and the function of its triggers.
+#: Lexemes come out of ``tsvector_to_array`` sorted, so two writers adding the same new
+#: words take them in the same order (no deadlock between two single-row writes).
+_PG_WORDS = [
+    f'CREATE TABLE IF NOT EXISTS {PG_WORDS_TABLE} ({PG_WORDS_COLUMN} text COLLATE "C" PRIMARY KEY)',
+    f"""CREATE OR REPLACE FUNCTION {_PG_WORDS_FUNCTION}() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO {PG_WORDS_TABLE} ({PG_WORDS_COLUMN})
+                SELECT unnest(tsvector_to_array(NEW.{PG_VECTOR_COLUMN}))
+                ON CONFLICT DO NOTHING;
+            RETURN NULL;
+        END $$""",
+]
+
+
 def _pg_statements(t: Indexed) -> list[str]:
+    run = f"FOR EACH ROW WHEN ({{}}) EXECUTE FUNCTION {_PG_WORDS_FUNCTION}()"
+    new_vector = f"NEW.{PG_VECTOR_COLUMN}"
     return [
         f"ALTER TABLE {t.table} ADD COLUMN IF NOT EXISTS {PG_VECTOR_COLUMN} tsvector "
         f"GENERATED ALWAYS AS ({t.pg_expression()}) STORED",
         f"CREATE INDEX IF NOT EXISTS {t.pg_index} ON {t.table} USING gin ({PG_VECTOR_COLUMN})",
+        f"CREATE OR REPLACE TRIGGER {t.table}_search_words_ai AFTER INSERT ON {t.table} "
+        + run.format(f"{new_vector} IS NOT NULL"),
+        f"CREATE OR REPLACE TRIGGER {t.table}_search_words_au AFTER UPDATE ON {t.table} "
+        + run.format(f"{new_vector} IS DISTINCT FROM OLD.{PG_VECTOR_COLUMN}"),
     ]
+
+
+def pg_words_backfill(t: Indexed) -> str:
+    """The words of the rows already in ``t`` (after :func:`create_search_schema` on a
+    database with rows; the triggers keep them from then on)."""
+    return (
+        f"INSERT INTO {PG_WORDS_TABLE} ({PG_WORDS_COLUMN}) SELECT DISTINCT "
+        f"unnest(tsvector_to_array({PG_VECTOR_COLUMN})) FROM {t.table} ON CONFLICT DO NOTHING"
+    )
 
 
 def create_search_schema(conn: Connection) -> None:
@@ -153,7 +197,7 @@ def create_search_schema(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         statements = [s for t in INDEXED for s in _sqlite_statements(t)]
     elif conn.dialect.name == "postgresql":
-        statements = _PG_PREAMBLE + [s for t in INDEXED for s in _pg_statements(t)]
+        statements = _PG_PREAMBLE + _PG_WORDS + [s for t in INDEXED for s in _pg_statements(t)]
     else:  # pragma: no cover - the two supported engines
         raise RuntimeError(f"search has no engine for {conn.dialect.name}")
     for statement in statements:
@@ -168,10 +212,17 @@ def drop_search_schema(conn: Connection) -> None:
             for suffix in ("ai", "ad", "au"):
                 conn.execute(text(f"DROP TRIGGER IF EXISTS {t.fts}_{suffix}"))
             conn.execute(text(f"DROP TABLE IF EXISTS {t.fts}"))
-        else:  # the column's index goes with it
+        else:  # the column's index goes with it (its words' triggers first: they read it)
+            for suffix in ("ai", "au"):
+                conn.execute(
+                    text(f"DROP TRIGGER IF EXISTS {t.table}_search_words_{suffix} ON {t.table}")
+                )
             conn.execute(
                 text(f"ALTER TABLE IF EXISTS {t.table} DROP COLUMN IF EXISTS {PG_VECTOR_COLUMN}")
             )
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"DROP TABLE IF EXISTS {PG_WORDS_TABLE}"))
+        conn.execute(text(f"DROP FUNCTION IF EXISTS {_PG_WORDS_FUNCTION}()"))
 
 
 def rebuild_search_index(conn: Connection) -> None:
@@ -187,6 +238,7 @@ def rebuild_search_index(conn: Connection) -> None:
             conn.execute(text(f"INSERT INTO {t.fts} ({t.fts}) VALUES ('rebuild')"))
         else:
             conn.execute(text(f"REINDEX INDEX {t.pg_index}"))
+            conn.execute(text(pg_words_backfill(t)))
     for statement in (*TOPIC_COUNT_TRIGGERS[conn.dialect.name], *RECOUNT_TOPICS):
         conn.execute(text(statement))
 

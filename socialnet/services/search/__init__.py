@@ -302,7 +302,7 @@ def search(
     chosen = source_windows(parsed, filters, dialect, CANDIDATES)
     kinds = tuple((name, tuple(w.kind for w in ws)) for name, ws in chosen.items())
     stmt = _page_statement(policy.bound_viewer(user), filters, kinds, after is not None, CANDIDATES)
-    params: dict[str, Any] = {**policy.viewer_params(user), **words_params(dialect, parsed)}
+    params: dict[str, Any] = {**policy.viewer_params(user), **words_params(db.session, parsed)}
     params["limit"] = limit + 1
     for name, ws in chosen.items():
         params[recent_rows_param(_INDEXED[_SOURCES[name]])] = ws[0].recent_rows

@@ -10,6 +10,7 @@ would answer ids and scores from outside the database instead.
 from __future__ import annotations
 
 import functools
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import Select, operators
 
-from ...models.search import PG_CONFIG, PG_VECTOR_COLUMN, Indexed
+from ...models.search import (
+    PG_CONFIG,
+    PG_VECTOR_COLUMN,
+    PG_WORDS_COLUMN,
+    PG_WORDS_TABLE,
+    Indexed,
+)
 from .query import ParsedQuery
 
 #: PostgreSQL: the newest this-many ids of a growing table (posts, comments, files) are
@@ -141,11 +148,7 @@ def match(
     vector = literal_column(indexed.pg_vector(qualified=True))
     tsquery = _tsquery(parsed)
     if window is None:
-        return Match(
-            where=vector.op("@@")(tsquery),
-            # ts_rank is a real: as a double, its value survives a cursor's round trip exactly
-            score=cast(func.ts_rank(vector, tsquery), Double()),
-        )
+        return Match(where=vector.op("@@")(tsquery), score=rank(vector, parsed))
     window = Window(window) if isinstance(window, str) else window
     if window.kind not in (*WINDOWS, "index"):
         raise ValueError(f"unknown window {window!r}")
@@ -159,10 +162,16 @@ def match(
     )
 
 
-#: The parameter holding a search's words: ``parsed.fts5()`` on SQLite (``MATCH``),
-#: ``parsed.tsquery()`` on PostgreSQL (``to_tsquery``). One name, wherever they appear: a
-#: statement built once (``search._page_statement``) reads any query's words from it.
-FTS_PARAM, TSQUERY_PARAM = "fts", "tsquery"
+#: The parameters holding a search's words: ``parsed.fts5()`` on SQLite (``MATCH``);
+#: on PostgreSQL (``to_tsquery``) the words matched, prefixes spelled out where known
+#: (:func:`spelled_prefixes`), and the words ranked, as typed (``ts_rank`` weighs ``a | b``
+#: otherwise than ``a:*``: the order of results does not depend on the spelling). One name
+#: each, wherever they appear: a statement built once (``search._page_statement``) reads
+#: any query's words from them.
+FTS_PARAM, TSQUERY_PARAM, RANK_TSQUERY_PARAM = "fts", "tsquery", "tsquery_rank"
+#: PostgreSQL: a prefix beginning more words than this is left a prefix (a long list of
+#: alternatives would cost the GIN index more than the bitmap it saves).
+MAX_SPELLED_WORDS = 32
 
 
 def recent_rows_param(indexed: Indexed) -> str:
@@ -170,11 +179,46 @@ def recent_rows_param(indexed: Indexed) -> str:
     return f"recent_rows_{indexed.table}"
 
 
-def words_params(dialect: str, parsed: ParsedQuery) -> dict[str, str]:
+def words_params(session: Any, parsed: ParsedQuery) -> dict[str, str]:
     """The parameters that make a statement built for other words search for ``parsed``."""
-    if dialect == "sqlite":
+    if session.get_bind().dialect.name == "sqlite":
         return {FTS_PARAM: parsed.fts5()}
-    return {TSQUERY_PARAM: parsed.tsquery()}
+    spelled = spelled_prefixes(session, parsed.prefixes)
+    return {TSQUERY_PARAM: parsed.tsquery(spelled), RANK_TSQUERY_PARAM: parsed.tsquery()}
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def spelled_prefixes(session: Any, prefixes: list[str]) -> dict[str, list[str]]:
+    """PostgreSQL: ``{prefix: every word it begins}`` from ``search_words`` (which holds
+    every lexeme of every indexed row, kept by triggers in the writers' transactions), for
+    the prefixes beginning at most :data:`MAX_SPELLED_WORDS` words, in one query. Only
+    lowercase ASCII prefixes and words, which ``to_tsquery``'s ``unaccent`` and
+    ``simple`` leave as they are, so that the words match exactly the lexemes the prefix
+    would; any other prefix stays a prefix (found as before, through the bitmap)."""
+    wanted = [p for p in prefixes if _ASCII_WORD.fullmatch(p)]
+    if not wanted:
+        return {}
+    rows = session.execute(
+        text(
+            f"SELECT p.prefix, w.words FROM unnest(CAST(:prefixes AS text[])) AS p(prefix)"
+            f" CROSS JOIN LATERAL (SELECT array_agg({PG_WORDS_COLUMN}) AS words FROM"
+            f" (SELECT {PG_WORDS_COLUMN} FROM {PG_WORDS_TABLE}"
+            f" WHERE {PG_WORDS_COLUMN} >= p.prefix"
+            f" AND {PG_WORDS_COLUMN} < p.prefix || chr(1114111)"  # the highest code point
+            f" ORDER BY {PG_WORDS_COLUMN} LIMIT :cap) AS found) AS w"
+        ),
+        {"prefixes": wanted, "cap": MAX_SPELLED_WORDS + 1},
+    )
+    spelled = {}
+    for prefix, words in rows:
+        words = words or []
+        if len(words) <= MAX_SPELLED_WORDS and all(
+            w.startswith(prefix) and _ASCII_WORD.fullmatch(w) for w in words
+        ):
+            spelled[prefix] = words or [prefix]  # no such word yet: nothing can match
+    return spelled
 
 
 #: SQLite's score: a text of about this many characters has an average length (shorter
@@ -238,9 +282,13 @@ def _tsquery(parsed: ParsedQuery) -> ColumnElement[Any]:
 
 
 def rank(vector: ColumnElement[Any], parsed: ParsedQuery) -> ColumnElement[Any]:
-    """PostgreSQL: the score of a windowed candidate whose vector is ``vector``."""
+    """PostgreSQL: the score of a row whose vector is ``vector``, for the words as typed."""
+    typed = func.to_tsquery(
+        literal_column(f"'{PG_CONFIG}'::regconfig"),
+        bindparam(RANK_TSQUERY_PARAM, parsed.tsquery()),
+    )
     # ts_rank is a real: as a double, its value survives a cursor's round trip exactly
-    return cast(func.ts_rank(vector, _tsquery(parsed)), Double())
+    return cast(func.ts_rank(vector, typed), Double())
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ or tsquery syntax. An unclosed quote closes at the end.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -71,9 +72,17 @@ class ParsedQuery:
             expression = f"({expression}) NOT {negated}"
         return expression
 
-    def tsquery(self) -> str:
-        """The ``to_tsquery`` text: every lexeme single-quoted, so none is syntax."""
-        positive = [f"{_lexeme(p)}:*" for p in self.prefixes]
+    def tsquery(self, spelled: Mapping[str, Sequence[str]] | None = None) -> str:
+        """The ``to_tsquery`` text: every lexeme single-quoted, so none is syntax. A prefix
+        with an entry in ``spelled`` is written as those words (``('bravo' | 'bravos')``),
+        which must be every word it begins (``engines.spelled_prefixes``)."""
+        spelled = spelled or {}
+        positive = [
+            "(" + " | ".join(_lexeme(w) for w in spelled[p]) + ")"
+            if spelled.get(p)
+            else f"{_lexeme(p)}:*"
+            for p in self.prefixes
+        ]
         positive += ["(" + " <-> ".join(_lexeme(w) for w in words) + ")" for words in self.phrases]
         negative = []
         for words in self.excluded:
