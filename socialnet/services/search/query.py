@@ -153,20 +153,23 @@ _MARKDOWN = re.compile(r"[*_`>#~|\[\]]+")
 
 def snippet(text: str, parsed: ParsedQuery, width: int = 160) -> str:
     """A short, HTML-safe extract of ``text`` around its first matched word, matched
-    words inside ``<mark>``; everything else is escaped."""
+    words inside ``<mark>``; everything else is escaped. Only the words up to the first
+    match and those of the extract are looked at (a post can be long)."""
     text = " ".join(_MARKDOWN.sub(" ", text or "").split())
-    hits = [m for m in WORD.finditer(text) if parsed.marks(fold(m.group()))]
+    first = next((m for m in WORD.finditer(text) if parsed.marks(fold(m.group()))), None)
     start = 0
-    if hits and hits[0].start() > width // 3:
-        start = text.rfind(" ", 0, hits[0].start() - width // 4) + 1
+    if first is not None and first.start() > width // 3:
+        start = text.rfind(" ", 0, first.start() - width // 4) + 1
     end = len(text) if len(text) - start <= width else text.rfind(" ", start, start + width)
     end = end if end > start else min(len(text), start + width)
     pieces: list[str] = ["…" if start else ""]
     position = start
-    for hit in hits:
-        if hit.start() < start or hit.end() > end:
+    for word in WORD.finditer(text, start) if first is not None else ():
+        if word.end() > end:
+            break
+        if not parsed.marks(fold(word.group())):
             continue
-        pieces += [escape(text[position : hit.start()]), Markup("<mark>%s</mark>") % hit.group()]
-        position = hit.end()
+        pieces += [escape(text[position : word.start()]), Markup("<mark>%s</mark>") % word.group()]
+        position = word.end()
     pieces += [escape(text[position:end]), "…" if end < len(text) else ""]
     return str(Markup("").join(pieces))
