@@ -43,8 +43,8 @@ def stats(monkeypatch):
     return use
 
 
-def plan(query: str, candidates: int = 1000) -> tuple[Window, ...]:
-    return engines.windows(db.session, POSTS, parse_query(query), candidates)
+def plan(query: str, candidates: int = 1000, spelled=None) -> tuple[Window, ...]:
+    return engines.windows(db.session, POSTS, parse_query(query), candidates, spelled)
 
 
 def test_a_rare_word_reads_the_index_alone(stats):
@@ -78,6 +78,25 @@ def test_several_words_are_bounded_by_the_rarest_and_never_grow_the_window(stats
     # one phrase: its rarest word bounds it, which sizes the window (larger if it falls short)
     assert plan('"le lobababa"')[0].rows == round(2 * 1000 / 0.024)
     assert plan("bravo sosovaki") == (Window("index"),)  # bounded by an unlisted word
+
+
+def test_words_seldom_together_read_the_index_alone_once_their_prefixes_are_spelled(stats):
+    """With the words each prefix begins known (``search_words``), a prefix is bounded by
+    the sum of its words' shares: when even the bound of all the words together says the
+    recent window cannot fill the candidates, the older rows would be read through the
+    index anyway, so the index alone is read. Words that may be together often enough to
+    fill it keep the windows; a prefix not spelled bounds nothing."""
+    spelled = {"bravo": ["bravo", "bravos"], "lobababa": ["lobababa"], "le": ["le", "lequel"]}
+    assert plan("bravo lobababa", spelled=spelled) == (Window("index"),)  # at most 2.4 %
+    assert plan("le bravo", spelled=spelled) == (Window("recent"), Window("older"))  # 10.1 %
+    assert plan("bravo lobababa", spelled={"bravo": ["bravo"]}) == (
+        Window("recent"),
+        Window("older"),
+    )
+    # a prefix beginning many words adds them up: at most 0.1 + 4 x 0.0008 here
+    many = {"brav": ["bravo", "bravoure", "bravade", "braver", "bravement"], "le": ["le"]}
+    assert plan("brav le", spelled=many) == (Window("recent"), Window("older"))
+    assert plan('lobababa "bravo le"', spelled=spelled) == (Window("index"),)
 
 
 def test_unknown_frequencies_keep_the_default_windows(stats):

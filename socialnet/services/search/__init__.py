@@ -57,6 +57,7 @@ from .engines import (
     prepare,
     rank,
     recent_rows_param,
+    spelled_prefixes,
     windows,
     words_params,
 )
@@ -247,14 +248,19 @@ _GROWING = ("posts", "comments", "files")
 
 
 def source_windows(
-    parsed: ParsedQuery, filters: SearchFilters, dialect: str, candidates: int
+    parsed: ParsedQuery,
+    filters: SearchFilters,
+    dialect: str,
+    candidates: int,
+    spelled: Mapping[str, list[str]] | None = None,
 ) -> dict[str, tuple[Window, ...]]:
     """PostgreSQL: the windows each growing source of the search is read in
-    (``engines.windows``, from the table's statistics); SQLite: none."""
+    (``engines.windows``, from the table's statistics and the words each prefix begins,
+    ``spelled``); SQLite: none."""
     if dialect != "postgresql":
         return {}
     return {
-        name: windows(db.session, _INDEXED[_SOURCES[name]], parsed, candidates)
+        name: windows(db.session, _INDEXED[_SOURCES[name]], parsed, candidates, spelled)
         for name in _sources(filters)
         if name in _GROWING
     }
@@ -299,10 +305,12 @@ def search(
     scope = _scope(parsed, filters)
     after = decode_cursor(scope, cursor, valid_key=_is_search_key)
     dialect = db.engine.dialect.name
-    chosen = source_windows(parsed, filters, dialect, CANDIDATES)
+    spelled = spelled_prefixes(db.session, parsed.prefixes)
+    chosen = source_windows(parsed, filters, dialect, CANDIDATES, spelled)
     kinds = tuple((name, tuple(w.kind for w in ws)) for name, ws in chosen.items())
     stmt = _page_statement(policy.bound_viewer(user), filters, kinds, after is not None, CANDIDATES)
-    params: dict[str, Any] = {**policy.viewer_params(user), **words_params(db.session, parsed)}
+    params: dict[str, Any] = {**policy.viewer_params(user)}
+    params.update(words_params(db.session, parsed, spelled))
     params["limit"] = limit + 1
     for name, ws in chosen.items():
         params[recent_rows_param(_INDEXED[_SOURCES[name]])] = ws[0].recent_rows
