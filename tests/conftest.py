@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from socialnet import create_app
+from socialnet.built_once import forget_built
 from socialnet.extensions import db, socketio
 from socialnet.models import Group, GroupMembership, Post, User
 from socialnet.models._time import set_clock
@@ -143,6 +144,16 @@ def app_ctx(app) -> Iterator[None]:
         db.session.remove()
     app.config.clear()
     app.config.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _forget_built_after_monkeypatch(request) -> Iterator[None]:
+    """A test that monkeypatches may have changed policy at run time: what was built while
+    it ran (``socialnet.built_once``) is dropped after its patches are undone (this autouse
+    fixture is set up before ``monkeypatch``, so it is torn down after it)."""
+    yield
+    if "monkeypatch" in request.fixturenames:
+        forget_built()
 
 
 @pytest.fixture

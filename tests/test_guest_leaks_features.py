@@ -22,6 +22,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import false
 
+from socialnet.built_once import forget_built
 from socialnet.extensions import db
 from socialnet.models._time import utcnow
 from tests.group_fixtures import API
@@ -259,6 +260,7 @@ def test_an_employee_sees_what_the_guest_does_not(world, auth):
 def test_the_rows_fail_when_a_policy_forgets_guests(world, monkeypatch, module, caught_by):
     """A policy module whose ``is_guest`` answers no: the rows must report a leak."""
     monkeypatch.setattr(f"{module}.is_guest", lambda _user: False)
+    forget_built()  # statements built before the change would not see it
     failing = set()
     for path in READ_PATHS:
         try:
@@ -292,4 +294,5 @@ def test_a_guest_s_vote_and_follow_never_move_to_a_pain_point_they_cannot_see(wo
     assert (mine["merged_into_id"], mine["my_vote"], mine["following"]) == (None, True, True)
     assert triager.get(f"{API}/pain-points/{outside}").get_json()["votes"] == votes
     monkeypatch.setattr("socialnet.policy.notifications.is_guest_row", lambda _id: false())
+    forget_built()  # statements built before the change would not see it
     assert triager.post(merge, {"into_id": outside}).status_code == 200

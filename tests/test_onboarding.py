@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from socialnet.built_once import forget_built
 from socialnet.extensions import db
 from socialnet.models import (
     Celebration,
@@ -378,4 +379,5 @@ def test_a_guest_reaches_no_journey_even_one_left_from_before(
     db.session.commit()
     assert _guest_reads(api, guest, legacy.id) == set()
     monkeypatch.setattr("socialnet.policy.onboarding.is_guest", lambda _user: False)
+    forget_built()  # statements built before the change would not see it
     assert _guest_reads(api, guest, legacy.id) == {"journeys list", "own journey", "a journey"}

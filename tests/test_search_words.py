@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+import socialnet.services.search as search_service
 from socialnet.extensions import db
 from socialnet.services.comments import do_create_comment
 from socialnet.services.posts import do_create_post, do_edit_post
@@ -57,7 +58,7 @@ def test_spelled_and_typed_prefixes_answer_the_same_rows_in_the_same_order(
 ):
     spelled = _found(employee, query)
     assert spelled, "every query of this test finds something"
-    monkeypatch.setattr(engines, "spelled_prefixes", lambda *_args: {})
+    monkeypatch.setattr(search_service, "spelled_prefixes", lambda *_args: {})
     assert _found(employee, query) == spelled
 
 

@@ -10,11 +10,10 @@ notifications each recipient has (tests/test_notifications.py compares them).
 
 from __future__ import annotations
 
-import functools
-
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
 from sqlalchemy.orm import aliased
 
+from ..built_once import built_once
 from ..models import (
     Announcement,
     AnnouncementRecipient,
@@ -94,7 +93,7 @@ def visible_notifications_filter(user: User) -> ColumnElement[bool]:
     )
 
 
-@functools.cache
+@built_once
 def group_known_to_row() -> ColumnElement[bool]:
     """Per row: the notification names no group, or one its recipient may know of (the
     row-wise twin of :func:`~.groups.visible_groups_filter`). Built once (it names no
@@ -114,7 +113,7 @@ def group_known_to_row() -> ColumnElement[bool]:
     )
 
 
-@functools.cache
+@built_once
 def visible_notifications_to_row() -> ColumnElement[bool]:
     """Per row (``Post`` outer-joined): :func:`visible_notifications_filter` for the
     notification's own recipient. Built once, like :func:`group_known_to_row`: ~1.6 ms

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, bindparam, literal_column, or_, select, union_all
 
+from ..built_once import built_once
 from ..extensions import db
 from ..limits import MAX_ID
 from ..models import Announcement, AnnouncementRecipient, ModerationState, Post, User
@@ -42,7 +42,7 @@ def room_params(user: User) -> dict[str, Any]:
 GROUP_ROWS, ANNOUNCEMENT_ROWS = "group", "announcement"
 
 
-@functools.cache
+@built_once
 def room_id_selects(viewer: BoundViewer) -> tuple[Select, ...]:
     """The rows ``(id, kind)`` from which :func:`room_names` makes the rooms of an active
     reader: the ids of their groups (``kind`` :data:`GROUP_ROWS`) and, unless a guest, of

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from .. import policy
+from ..built_once import built_once
 from ..extensions import db
 from ..models import Comment, Event, Group, Notification, Post, User
 from ..serializers import iso, notification_dict, user_profile
@@ -47,7 +47,7 @@ def head_event_id() -> int:
 _HEAD_ROW = "head"
 
 
-@functools.cache
+@built_once
 def _rooms_and_head_statement(viewer: policy.BoundViewer) -> CompoundSelect:
     return union_all(
         *policy.room_id_selects(viewer),
@@ -97,7 +97,7 @@ def catchup_events(
     return events, len(rows) > limit
 
 
-@functools.cache
+@built_once
 def _catchup_statement(viewer: policy.BoundViewer) -> Select:
     """:func:`catchup_events`' query for one shape of reader, built once (a reconnect
     storm runs it thousands of times): ``viewer_id``, ``after_id``, ``rooms``, ``limit``."""

@@ -6,7 +6,6 @@ with their authors, one for reaction counts, one for the viewer's reactions.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from .. import policy
+from ..built_once import built_once
 from ..extensions import db
 from ..models import Post, PostHashtag, TopicFollow, User
 from ..pagination import decode_cursor, encode_cursor
@@ -80,7 +80,7 @@ def _page(
     return serialize_posts_for(user, posts[:limit]), next_cursor
 
 
-@functools.cache
+@built_once
 def _home_page_statement(viewer: policy.BoundViewer, tagged: bool, after: bool) -> Select:
     """The home feed's page query for one shape of reader, built once per process.
 
@@ -133,7 +133,7 @@ def mark_via_topic(user: User, items: list[dict[str, Any]]) -> None:
             item["via_topic"] = via[item["id"]]
 
 
-@functools.cache
+@built_once
 def _via_topic_statement(viewer: policy.BoundViewer) -> Select:
     """:func:`mark_via_topic`'s query, built once: parameters ``viewer_id``, ``post_ids``."""
     return (

@@ -17,7 +17,6 @@ Contracts:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from datetime import timedelta
 from typing import Any
@@ -28,6 +27,7 @@ from sqlalchemy import Select, bindparam, delete, event, func, select
 from sqlalchemy.orm import Session
 
 from .. import policy
+from ..built_once import built_once
 from ..errors import NotFound, QuotaExceeded, TooLarge, UnsupportedType, ValidationFailed
 from ..extensions import db
 from ..limits import MAX_ID
@@ -211,7 +211,7 @@ def _files_by_owner(column: Any, owner_ids: list[int]) -> dict[int, list[dict[st
     return found
 
 
-@functools.cache
+@built_once
 def _files_of(column_name: str) -> Select:
     """:func:`_files_by_owner`'s query for one owner column, built once (``owner_ids``)."""
     column = getattr(FileUpload, column_name)

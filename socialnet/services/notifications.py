@@ -15,7 +15,6 @@ the reader, silently leaves the list and the unread count.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -42,6 +41,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
 from .. import policy, system_text
+from ..built_once import built_once
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..i18n import for_person
@@ -107,7 +107,7 @@ def _eligible(
     return [uid for uid in ids if uid in wanted]
 
 
-@functools.cache
+@built_once
 def _post_visible_to_person() -> ColumnElement[bool]:
     """``policy.post_visible_to_row`` for the ``User`` of each row, built once (~1 ms)."""
     return policy.post_visible_to_row(User.id)

@@ -15,7 +15,6 @@ bound to the query and its filters. Each carries an HTML-safe ``snippet`` (match
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -38,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 
 from ... import policy
+from ...built_once import built_once
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...limits import MAX_ID
@@ -308,7 +308,8 @@ def search(
     spelled = spelled_prefixes(db.session, parsed.prefixes)
     chosen = source_windows(parsed, filters, dialect, CANDIDATES, spelled)
     kinds = tuple((name, tuple(w.kind for w in ws)) for name, ws in chosen.items())
-    stmt = _page_statement(policy.bound_viewer(user), filters, kinds, after is not None, CANDIDATES)
+    viewer = policy.bound_viewer(user)
+    stmt = _page_statement(viewer, filters, kinds, after is not None, CANDIDATES, dialect)
     params: dict[str, Any] = {**policy.viewer_params(user)}
     params.update(words_params(db.session, parsed, spelled))
     params["limit"] = limit + 1
@@ -324,20 +325,22 @@ def search(
     return _items(user, parsed, [(r.type, r.id) for r in rows[:limit]]), next_cursor
 
 
-@functools.lru_cache(maxsize=256)
+@built_once(maxsize=256)
 def _page_statement(
     viewer: policy.BoundViewer,
     filters: SearchFilters,
     window_kinds: tuple[tuple[str, tuple[str, ...]], ...],
     after: bool,
     candidates: int,
+    dialect: str,
 ) -> Select:
     """A page of search hits for one shape of reader, filters and choice of windows, built
     once per process: building it (five sources, two windows each, policy's filters
     three times) and hashing it for SQLAlchemy's compiled cache cost more than a third of
     a search. Parameters: ``viewer_id`` (:func:`policy.viewer_params`), the words
     (``engines.words_params``), each window's size (``engines.recent_rows_param``),
-    ``limit``, and ``after_score``, ``after_id``, ``after_type`` when ``after``."""
+    ``limit``, and ``after_score``, ``after_id``, ``after_type`` when ``after``.
+    ``dialect`` is the database's (each engine's SQL differs): part of the key only."""
     chosen = {name: tuple(Window(kind) for kind in kinds) for name, kinds in window_kinds}
     hits = hits_query(viewer, _PLACEHOLDER, filters, chosen, candidates).subquery("hits")
     stmt = (
