@@ -386,6 +386,24 @@ def test_reindex_rebuilds_a_damaged_index(app, as_emma):
     assert found(as_emma.get(f"{SEARCH}?q=réparé")) == [post_id]
 
 
+def test_reindex_forgets_the_words_no_row_holds_any_more(app, as_emma):
+    """PostgreSQL's ``search_words`` only grows between reindexes (triggers add words); a
+    reindex reads it again from the rows, so an erased word is gone and every word still
+    held is back. SQLite has no such table: the post is still found after the reindex."""
+    kept = post_as(as_emma, "Quokkaland reste")
+    gone = post_as(as_emma, "Zyxwvutsonne part")
+    db.session.execute(text("UPDATE posts SET body = 'effacé' WHERE id = :id"), {"id": gone})
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert found(as_emma.get(f"{SEARCH}?q=quokka")) == [kept]
+    assert found(as_emma.get(f"{SEARCH}?q=zyxwvut")) == []
+    if db.engine.dialect.name == "postgresql":
+        words = set(db.session.execute(text("SELECT word FROM search_words")).scalars())
+        assert {"quokkaland", "reste", "efface"} <= words
+        assert "zyxwvutsonne" not in words
+
+
 # --- the engine's index comes first ------------------------------------------------------------
 
 

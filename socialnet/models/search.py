@@ -227,12 +227,19 @@ def drop_search_schema(conn: Connection) -> None:
 
 def rebuild_search_index(conn: Connection) -> None:
     """Re-create the index and re-read every row: after a restore, a rebuilt table, or to
-    repair. PostgreSQL's generated columns are always current; their indexes are rebuilt
-    with ``REINDEX``. The topic counts of type-ahead (``topic_counts``) are recounted,
-    their triggers re-created."""
+    repair; on PostgreSQL also to drop the words of ``search_words`` no row holds any more
+    (run it after account erasures: the triggers only ever add words). PostgreSQL's
+    generated columns are always current; their indexes are rebuilt with ``REINDEX``. The
+    topic counts of type-ahead (``topic_counts``) are recounted, their triggers re-created."""
     from .topics import RECOUNT_TOPICS, TOPIC_COUNT_TRIGGERS
 
     create_search_schema(conn)
+    if conn.dialect.name == "postgresql":
+        # The words are read again from scratch: those no row holds any more (a deleted
+        # post's, an erased account's) go. Writers' triggers wait for the lock, so no word
+        # of a row written meanwhile is lost between the DELETE and the refill.
+        conn.execute(text(f"LOCK TABLE {PG_WORDS_TABLE} IN EXCLUSIVE MODE"))
+        conn.execute(text(f"DELETE FROM {PG_WORDS_TABLE}"))
     for t in INDEXED:
         if conn.dialect.name == "sqlite":
             conn.execute(text(f"INSERT INTO {t.fts} ({t.fts}) VALUES ('rebuild')"))
