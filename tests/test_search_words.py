@@ -62,13 +62,17 @@ def test_spelled_and_typed_prefixes_answer_the_same_rows_in_the_same_order(
     assert _found(employee, query) == spelled
 
 
-def test_a_renamed_colleague_is_found_by_their_new_name(employee, make_user):
+def test_a_renamed_colleague_or_group_is_found_by_their_new_name(employee, make_user, make_group):
     colleague = make_user("Zoé Brunet")
+    group = make_group("Cercle des lecteurs", members=(employee,))
     colleague.display_name = "Zoé Bravard"
+    group.name = "Cercle des bravaches"
     db.session.commit()
     assert _found(employee, "bravar", "people") == [("person", colleague.id)]
+    assert _found(employee, "bravach", "groups") == [("group", group.id)]
     if db.engine.dialect.name == "postgresql":
-        assert "bravard" in engines.spelled_prefixes(db.session, ["bravar"])["bravar"]
+        spelled = engines.spelled_prefixes(db.session, ["bravar", "bravach"])
+        assert "bravard" in spelled["bravar"] and "bravaches" in spelled["bravach"]
 
 
 def test_prefixes_too_common_or_not_plain_ascii_stay_prefixes(employee, monkeypatch):

@@ -45,11 +45,11 @@ def upgrade():
     for table in _TABLES:
         run = "FOR EACH ROW WHEN ({}) EXECUTE FUNCTION search_words_keep()"
         op.execute(
-            f"CREATE OR REPLACE TRIGGER {table}_search_words_ai AFTER INSERT ON {table} "
+            f"CREATE TRIGGER {table}_search_words_ai AFTER INSERT ON {table} "
             + run.format("NEW.search_vector IS NOT NULL")
         )
         op.execute(
-            f"CREATE OR REPLACE TRIGGER {table}_search_words_au AFTER UPDATE ON {table} "
+            f"CREATE TRIGGER {table}_search_words_au AFTER UPDATE ON {table} "
             + run.format("NEW.search_vector IS DISTINCT FROM OLD.search_vector")
         )
         op.execute(

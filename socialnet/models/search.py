@@ -26,7 +26,10 @@ PostgreSQL also keeps ``search_words``, every lexeme any of those vectors holds 
 row holds any more matches nothing). A searched prefix is spelled out as the words it
 begins (``'bravo':*`` → ``'bravo' | 'bravos'``): the GIN index intersects exact words
 by skipping through their lists, where a prefix makes it read each matching word's whole
-list into a bitmap first (``bravo lobababa`` at 1M posts: 51 ms → 6 ms).
+list into a bitmap first (``bravo lobababa`` at 1M posts: 51 ms → 6 ms). Only the triggers
+keep "every lexeme" true: a migration that regenerates a vector column (no row trigger
+fires) must run :func:`pg_words_backfill` after, and ``flask search reindex`` reads the
+words again from scratch (dropping those no row holds any more).
 
 The DDL is attached to ``db.metadata`` (so ``db.create_all()`` builds it, as the tests do)
 and run by the migration ``e7c2a9d41b36`` through :func:`create_search_schema`. An SQLite
@@ -171,13 +174,16 @@ _PG_WORDS = [
 def _pg_statements(t: Indexed) -> list[str]:
     run = f"FOR EACH ROW WHEN ({{}}) EXECUTE FUNCTION {_PG_WORDS_FUNCTION}()"
     new_vector = f"NEW.{PG_VECTOR_COLUMN}"
+    # DROP + CREATE rather than CREATE OR REPLACE TRIGGER, which needs PostgreSQL 14
     return [
         f"ALTER TABLE {t.table} ADD COLUMN IF NOT EXISTS {PG_VECTOR_COLUMN} tsvector "
         f"GENERATED ALWAYS AS ({t.pg_expression()}) STORED",
         f"CREATE INDEX IF NOT EXISTS {t.pg_index} ON {t.table} USING gin ({PG_VECTOR_COLUMN})",
-        f"CREATE OR REPLACE TRIGGER {t.table}_search_words_ai AFTER INSERT ON {t.table} "
+        f"DROP TRIGGER IF EXISTS {t.table}_search_words_ai ON {t.table}",
+        f"CREATE TRIGGER {t.table}_search_words_ai AFTER INSERT ON {t.table} "
         + run.format(f"{new_vector} IS NOT NULL"),
-        f"CREATE OR REPLACE TRIGGER {t.table}_search_words_au AFTER UPDATE ON {t.table} "
+        f"DROP TRIGGER IF EXISTS {t.table}_search_words_au ON {t.table}",
+        f"CREATE TRIGGER {t.table}_search_words_au AFTER UPDATE ON {t.table} "
         + run.format(f"{new_vector} IS DISTINCT FROM OLD.{PG_VECTOR_COLUMN}"),
     ]
 

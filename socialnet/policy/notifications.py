@@ -29,7 +29,7 @@ from .posts import moderation_allows, visible_posts_filter
 
 #: The person a row names, as a second ``users`` in the query. Built once: an ORM alias of
 #: ``User`` costs ~1.7 ms to build (its columns are adapted), more than the query it is in.
-_PERSON = aliased(User, name="person")
+_PERSON = aliased(User, name="guest_check_person")
 
 
 def is_guest_row(user_id: ColumnElement[int]) -> ColumnElement[bool]:
