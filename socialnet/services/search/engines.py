@@ -200,11 +200,10 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 def spelled_prefixes(session: Any, prefixes: list[str]) -> dict[str, list[str]]:
     """PostgreSQL (SQLite: ``{}``): ``{prefix: every word it begins}`` from
     ``search_words`` (every lexeme of every indexed row, kept by triggers in the writers'
-    transactions), for
-    the prefixes beginning at most :data:`MAX_SPELLED_WORDS` words, in one query. Only
-    lowercase ASCII prefixes and words, which ``to_tsquery``'s ``unaccent`` and
-    ``simple`` leave as they are, so that the words match exactly the lexemes the prefix
-    would; any other prefix stays a prefix (found as before, through the bitmap)."""
+    transactions), for the prefixes beginning at most :data:`MAX_SPELLED_WORDS` words, in
+    one query. Only lowercase ASCII prefixes and words, which ``to_tsquery``'s
+    ``unaccent`` and ``simple`` leave as they are, so that the words match exactly the
+    lexemes the prefix would; any other prefix stays a prefix (found through the bitmap)."""
     wanted = [p for p in prefixes if _ASCII_WORD.fullmatch(p)]
     if not wanted or session.get_bind().dialect.name != "postgresql":
         return {}
