@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from socialnet.extensions import db
-from socialnet.models.search import POSTS
+from socialnet.models.search import FILES, POSTS
 from socialnet.services.comments import do_create_comment
 from socialnet.services.posts import do_create_post
 from socialnet.services.search import engines
@@ -179,6 +179,10 @@ def test_word_statistics_come_from_analyze(employee, monkeypatch):
     assert stats.frequencies["ordinaire"] == pytest.approx(1.0, abs=0.2)
     absent = engines.expected_rows(db.session, POSTS, parse_query("introuvable"))
     assert absent is not None and absent < 30
+    # a table analysed with no word to list (no file yet): its size alone, the index alone
+    db.session.execute(text("ANALYZE file_uploads"))
+    assert engines._word_stats(db.session, "file_uploads").rows == 0
+    assert engines.windows(db.session, FILES, parse_query("bravo"), 1000) == (Window("index"),)
     engines._WORD_STATS.clear()
 
 

@@ -314,8 +314,10 @@ _WORD_STATS: dict[tuple[str, str], _WordStats] = {}
 
 def _word_stats(session: Any, table_name: str) -> _WordStats:
     """The statistics of ``table_name``'s vectors (``pg_stats.most_common_elems``), read at
-    most every :data:`STATS_TTL` seconds per process. They say nothing of who may read
-    what: they only choose between two plans that answer the same rows."""
+    most every :data:`STATS_TTL` seconds per process; for a table analysed without any
+    word listed, its row count alone (so a small or empty table reads the index alone).
+    They say nothing of who may read what: they only choose between two plans that answer
+    the same rows."""
     key = (session.get_bind().url.render_as_string(), table_name)
     known = _WORD_STATS.get(key)
     now = time.monotonic()
@@ -327,14 +329,18 @@ def _word_stats(session: Any, table_name: str) -> _WordStats:
             " s.avg_width, coalesce(nullif(a.attstattarget, -1),"
             " current_setting('default_statistics_target')::int)"
             " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = :column"
-            " JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname"
-            " AND s.attname = :column"
+            " LEFT JOIN pg_stats s ON s.schemaname = current_schema()"
+            " AND s.tablename = c.relname AND s.attname = :column"
             " WHERE c.relname = :name AND c.relnamespace = current_schema()::regnamespace"
         ),
         {"name": table_name, "column": PG_VECTOR_COLUMN},
     ).first()
-    if row is None or row[1] is None:  # never analysed since it held words: unknown
+    if row is None or row[0] < 0:  # never analysed (nor vacuumed): unknown
         rows, frequencies, floor = -1.0, {}, 0.0
+    elif row[1] is None:
+        # Analysed, but no word listed (an empty table, or too few words): its size alone
+        # bounds a search (every row may match, the floor being the whole table).
+        rows, frequencies, floor = row[0], {}, 1.0
     else:
         rows, lexemes, shares, width, target = row
         # the shares of the listed words, then (unused) the lowest and the highest share
