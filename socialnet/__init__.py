@@ -79,10 +79,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from . import hosts, lifecycle, request_log
 
-    # Engine.IO is served outside Flask: its Host is checked here, inside the headers.
-    app.wsgi_app = hosts.TrustedHostMiddleware(app.wsgi_app, app.config, SOCKET_PREFIX)
-    # Engine.IO's responses get the security headers too (Flask's get them from a hook).
-    app.wsgi_app = lifecycle.HeadersMiddleware(app.wsgi_app, SOCKET_PREFIX)
     hosts.warn_at_start_up(app.config)
 
     with app.app_context():
@@ -115,8 +111,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     ratelimits.install(app)  # after every route exists
     hosts.refuse_untrusted_hosts(app)  # the first before-request hook
-    # Outside everything but ProxyFix: every request, refused ones too, gets an id and a line.
-    app.wsgi_app = request_log.RequestLogMiddleware(app.wsgi_app, app.config, SOCKET_PREFIX)
+    from .edge import EdgeMiddleware
+
+    # Outside everything but ProxyFix: every request, refused ones too, gets an id, a line
+    # and the security headers; Engine.IO's Host is checked there (Flask checks its own).
+    app.wsgi_app = EdgeMiddleware(app.wsgi_app, app.config, SOCKET_PREFIX)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

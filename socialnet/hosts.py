@@ -12,7 +12,7 @@ The ``Host`` header is chosen by the client: a link built from it can point anyw
   (Flask's ``TRUSTED_HOSTS``, filled by :func:`trusted_hosts`): the public URL's host,
   ``SOCIALNET_ALLOWED_HOSTS``, and the loopback names ``localhost`` and ``127.0.0.1``
   (only the machine itself reaches them: local health checks and ``make run``). Engine.IO,
-  served outside Flask, is checked by :class:`TrustedHostMiddleware`; ``/healthz``,
+  served outside Flask, is checked by :func:`refuse_untrusted_socket_host`; ``/healthz``,
   ``/readyz`` and ``/metrics`` follow the same rule, so a prober that addresses a process
   by another IP sends an allowed Host or has that IP listed.
 
@@ -167,37 +167,33 @@ def refuse_untrusted_hosts(app: Any) -> None:
 REFUSED_MESSAGE = _l("This server does not answer to this address (its Host is not allowed).")
 
 
-class TrustedHostMiddleware:
-    """Refuse untrusted Hosts for what Flask does not route: Engine.IO under ``/socket.io/``.
+def refuse_untrusted_socket_host(
+    environ: dict[str, Any], start_response: Callable[..., Any], config: dict[str, Any]
+) -> list[bytes] | None:
+    """Refuse an Engine.IO request (what Flask does not route) whose Host is not trusted:
+    answers the 400 and returns its body, or ``None`` to let it through.
 
-    Flask checks every other path itself (``TRUSTED_HOSTS``), with its error pages.
-    The trusted names are read from the app's config at each request.
+    Flask checks every other path itself (``TRUSTED_HOSTS``), with its error pages; the
+    edge (:mod:`socialnet.edge`) calls this for paths under ``/socket.io/``. The trusted
+    names are read from the app's config at each request.
     """
-
-    def __init__(self, wsgi_app: Callable[..., Any], config: dict[str, Any], prefix: str):
-        self.wsgi_app = wsgi_app
-        self.config = config
-        self.prefix = prefix
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):
-        if environ.get("PATH_INFO", "").startswith(self.prefix):
-            try:
-                get_host(environ, self.config.get("TRUSTED_HOSTS"))
-            except SecurityError:
-                note_refused(environ.get("HTTP_HOST"))
-                body = json.dumps(
-                    {
-                        "error": "bad_request",
-                        "message": str(REFUSED_MESSAGE),  # outside Flask: English
-                        "request_id": environ.get("socialnet.request_id"),
-                    }
-                ).encode()
-                start_response(
-                    "400 BAD REQUEST",
-                    [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-                )
-                return [body]
-        return self.wsgi_app(environ, start_response)
+    try:
+        get_host(environ, config.get("TRUSTED_HOSTS"))
+    except SecurityError:
+        note_refused(environ.get("HTTP_HOST"))
+        body = json.dumps(
+            {
+                "error": "bad_request",
+                "message": str(REFUSED_MESSAGE),  # outside Flask: English
+                "request_id": environ.get("socialnet.request_id"),
+            }
+        ).encode()
+        start_response(
+            "400 BAD REQUEST",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+    return None
 
 
 def request_base_url() -> str:

@@ -3,20 +3,20 @@
 In the order a request meets them (:func:`install` registers the hooks; the app factory
 places the middlewares):
 
-1. WSGI middlewares, outermost first: ProxyFix (behind trusted proxies), the request
-   log and its id (:mod:`socialnet.request_log`), trusted Hosts for Engine.IO
-   (:mod:`socialnet.hosts`), then :class:`HeadersMiddleware` (security headers on
-   Engine.IO's own responses).
-2. ``before_request``: an untrusted Host is refused first (:mod:`socialnet.hosts`), the
-   metrics timer starts (:mod:`socialnet.ops.metrics`), a signed-in browser's session
-   is noted as used (:func:`note_session_use`), rate limits apply
-   (:mod:`socialnet.ratelimits`); under /api/v1, repeated query parameters are refused
-   (:func:`refuse_repeated_query_parameters`) and the caller is authenticated by bearer
-   token or cookie + CSRF (:func:`authenticate_request`).
+1. WSGI middlewares, outermost first: ProxyFix (behind trusted proxies), then the edge
+   (:mod:`socialnet.edge`): the request's id, its log line and metrics, trusted Hosts for
+   Engine.IO, and the security headers of every response (:func:`secure_headers`).
+2. ``before_request``: an untrusted Host is refused first (:mod:`socialnet.hosts`), a form
+   post's CSRF token is checked (:func:`protect_from_csrf`), a signed-in browser's session
+   is noted as used (:func:`note_session_use`); under /api/v1, repeated query parameters are
+   refused (:func:`refuse_repeated_query_parameters`) and the caller is authenticated by
+   bearer token or cookie + CSRF (:func:`authenticate_request`). Rate limits are checked
+   by the views they decorate (:mod:`socialnet.ratelimits`).
 3. The handler, whose service calls flush and whose one commit is
    :mod:`socialnet.unit_of_work`'s; events leave after it.
-4. ``after_request`` (last registered runs first): :func:`security_headers`, then
-   :func:`record_request_activity`, then metrics and the request log's note.
+4. ``after_request`` (last registered runs first): Flask-Limiter's headers, then
+   :func:`record_request_activity`, then the request log's note to the edge (endpoint,
+   route, caller) and Flask-Login's remember-me cookie (signed-in browsers only).
 
 Signing this browser in and out, for the pages and the API that start or end a session
 (:func:`sign_in_with_session`, :func:`sign_in_afresh`, :func:`end_this_session`), is here
@@ -27,7 +27,6 @@ Flask-Login's ``current_user``; services never touch ``flask.g`` or the session.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -85,76 +84,46 @@ COMMON_HEADERS = {
 PRIVATELY_CACHED = frozenset({"api.download_avatar"})
 
 
-def security_headers(response: Response) -> Response:
-    """``after_request`` for every response of the Flask app (pages, API, errors, static).
+def secure_headers(
+    headers: list[tuple[str, str]], endpoint: str | None, *, https: bool, flask: bool
+) -> list[tuple[str, str]]:
+    """The headers a response leaves with: ``headers`` plus the security headers it lacks.
 
-    Contract: every response carries :data:`COMMON_HEADERS`; HTML gets :data:`CSP`,
-    anything else :data:`CSP_NOT_A_PAGE`; ``Strict-Transport-Security`` only when
-    ``SESSION_COOKIE_SECURE`` says the site is served over HTTPS; every response but
-    a static file is ``Cache-Control: no-store`` (pages, JSON and downloads hold one
-    person's data, and the sign-in page a CSRF token: neither the browser's disk cache
-    nor a proxy keeps them, so the back button after signing out shows nothing).
-    A view may set a stricter CSP of its own; caching cannot be opted into, except by
-    the endpoints of :data:`PRIVATELY_CACHED`, with a ``private`` ``Cache-Control``.
+    Called for every response, Flask's and Engine.IO's, by :class:`socialnet.edge.EdgeMiddleware`
+    as the response starts (``endpoint`` is Flask's, handed over by the request's
+    after-request hook; ``None`` outside Flask or when no route matched).
 
-    Every request pays for this hook: the headers a response lacks are added in one
-    pass over the few it has (no per-header lookups in werkzeug's ``Headers``).
+    Contract: every response carries :data:`COMMON_HEADERS`; an HTML response of Flask's
+    gets :data:`CSP`, anything else :data:`CSP_NOT_A_PAGE`; ``Strict-Transport-Security``
+    only when ``https`` (``SESSION_COOKIE_SECURE`` says the site is served over HTTPS);
+    every response but a static file is ``Cache-Control: no-store`` (pages, JSON and
+    downloads hold one person's data, and the sign-in page a CSRF token: neither the
+    browser's disk cache nor a proxy keeps them, so the back button after signing out shows
+    nothing). A view may set a stricter CSP of its own; caching cannot be opted into, except
+    by the endpoints of :data:`PRIVATELY_CACHED`, with a ``private`` ``Cache-Control``.
     """
-    headers = response.headers
-    present = {name.lower() for name, _value in headers.items()}
-    csp = CSP if response.mimetype == "text/html" else CSP_NOT_A_PAGE
-    extra = [item for item in _COMMON_ITEMS if item[0].lower() not in present]
+    present = {name.lower(): value for name, value in headers}
+    keep_cache = endpoint == "static" or (
+        endpoint in PRIVATELY_CACHED and present.get("cache-control", "").startswith("private")
+    )
+    if not keep_cache and "cache-control" in present:
+        headers = [item for item in headers if item[0].lower() != "cache-control"]
+    extra = [item for lower, item in _COMMON_ITEMS if lower not in present]
     if "content-security-policy" not in present:
-        extra.append(("Content-Security-Policy", csp))
-    if "strict-transport-security" not in present and current_app.config.get(
-        "SESSION_COOKIE_SECURE"
-    ):
-        extra.append(("Strict-Transport-Security", HSTS))
-    endpoint = request.endpoint
-    if endpoint != "static" and not (
-        endpoint in PRIVATELY_CACHED and headers.get("Cache-Control", "").startswith("private")
-    ):
-        if "cache-control" in present:
-            del headers["Cache-Control"]
-        extra.append(("Cache-Control", "no-store"))
-    headers.extend(extra)
-    return response
+        mimetype = present.get("content-type", "").partition(";")[0].strip().lower()
+        extra.append(_PAGE_CSP if flask and mimetype == "text/html" else _NOT_A_PAGE_CSP)
+    if https and "strict-transport-security" not in present:
+        extra.append(_HSTS)
+    if not keep_cache:
+        extra.append(_NO_STORE)
+    return [*headers, *extra]
 
 
-_COMMON_ITEMS = tuple(COMMON_HEADERS.items())
-
-
-class HeadersMiddleware:
-    """WSGI middleware giving responses made outside Flask (Engine.IO's polling
-    transport under ``prefix``, ``/socket.io/``) the :data:`COMMON_HEADERS` and ``no-store``.
-
-    Headers a response already has are left alone. Other paths are Flask's, whose
-    :func:`security_headers` hook sets them (on error responses too): they pass through
-    untouched, at no cost. A WebSocket upgrade that never calls ``start_response`` is
-    not affected.
-    """
-
-    def __init__(self, app: Callable[..., Iterable[bytes]], prefix: str = "/socket.io/") -> None:
-        self.app = app
-        self.prefix = prefix
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):
-        if not environ.get("PATH_INFO", "").startswith(self.prefix):
-            return self.app(environ, start_response)
-
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
-            present = {name.lower() for name, _value in headers}
-            headers = headers + [(n, v) for n, v in _OUTSIDE_FLASK if n.lower() not in present]
-            return start_response(status, headers, exc_info)
-
-        return self.app(environ, start)
-
-
-_OUTSIDE_FLASK = (
-    *COMMON_HEADERS.items(),
-    ("Content-Security-Policy", CSP_NOT_A_PAGE),
-    ("Cache-Control", "no-store"),
-)
+_COMMON_ITEMS = tuple((name.lower(), (name, value)) for name, value in COMMON_HEADERS.items())
+_PAGE_CSP = ("Content-Security-Policy", CSP)
+_NOT_A_PAGE_CSP = ("Content-Security-Policy", CSP_NOT_A_PAGE)
+_HSTS = ("Strict-Transport-Security", HSTS)
+_NO_STORE = ("Cache-Control", "no-store")
 
 
 # --- who is calling -----------------------------------------------------------------------
@@ -340,19 +309,74 @@ class SessionCookies(SecureCookieSessionInterface):
             self._serializers[key] = serializer
         return serializer
 
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        """Flask's, without reading seven cookie settings first when there is nothing to
+        save: an empty session that was not emptied by this request sets no cookie (Flask
+        would return at the same point, after marking ``Vary: Cookie`` if it was read)."""
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
+
+def protect_from_csrf() -> None:
+    """``before_request``: Flask-WTF's CSRF check of every form post, asked in the cheap order.
+
+    Flask-WTF's own hook looks up the view's exemptions before the method on every request,
+    a GET included; this one answers a safe method at once. Same rule otherwise:
+    ``WTF_CSRF_ENABLED`` and ``WTF_CSRF_CHECK_DEFAULT`` turn it off, exempt views and
+    blueprints (the API, which checks its cookie callers in :func:`authenticate_request`)
+    pass.
+    """
+    config = current_app.config
+    if (
+        request.method in config["WTF_CSRF_METHODS"]
+        and config["WTF_CSRF_ENABLED"]
+        and config["WTF_CSRF_CHECK_DEFAULT"]
+    ):
+        csrf.protect(apply_exemptions=True)
+
+
+def _replace_csrf_hook(app: Flask) -> None:
+    hooks = app.before_request_funcs.get(None, [])
+    flask_wtf_hooks = [
+        f for f in hooks if getattr(f, "__qualname__", "").startswith("CSRFProtect.")
+    ]
+    if len(flask_wtf_hooks) != 1:  # Flask-WTF changed how it registers: keep its hook
+        return
+    hooks[hooks.index(flask_wtf_hooks[0])] = protect_from_csrf
+
+
+def _refresh_remember_cookie_if_signed_in(app: Flask) -> None:
+    """Flask-Login refreshes the remember-me cookie after every request; an empty session
+    (an anonymous caller, a probe, a bearer-token call) holds nothing it could act on."""
+    hooks = app.after_request_funcs.get(None, [])
+    remember = [f for f in hooks if getattr(f, "__name__", "") == "_update_remember_cookie"]
+    if len(remember) != 1:
+        return
+    update = remember[0]
+
+    def refresh_remember_cookie(response: Response) -> Response:
+        return update(response) if session else response  # len(), so the session is not "read"
+
+    hooks[hooks.index(update)] = refresh_remember_cookie
+
 
 def install(app: Flask) -> None:
     """Register the lifecycle's hooks; call after the blueprints are registered.
 
-    Order matters: ``after_request`` hooks run last-registered first, so the security
-    headers are set before the activity is recorded; the API's hooks run after the
-    app's own ``before_request`` hooks, in the order listed.
+    Order matters: ``after_request`` hooks run last-registered first; the API's hooks run
+    after the app's own ``before_request`` hooks, in the order listed. Security headers,
+    the request id, the log line and the request metrics are the WSGI edge's
+    (:mod:`socialnet.edge`), which every response crosses, Flask's or not.
     """
     app.session_interface = SessionCookies()
+    _replace_csrf_hook(app)
+    _refresh_remember_cookie_if_signed_in(app)
     app.before_request(note_session_use)
     # The API blueprint is registered already, so its hooks are added by its name.
     app.before_request_funcs.setdefault("api", []).extend(
         [refuse_repeated_query_parameters, authenticate_request]
     )
     app.after_request(record_request_activity)
-    app.after_request(security_headers)

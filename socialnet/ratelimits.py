@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -255,6 +256,41 @@ def install(app: Flask) -> None:
         if endpoint.startswith("api.") and endpoint != "api.openapi_document":
             _wrap(app, endpoint, API_BUCKET)
     _drop_idle_middleware_check(app)
+    _run_context_hooks_only_when_used(app)
+
+
+#: Where Flask-Limiter keeps its per-request context (limits checked, deductions to make).
+_LIMITER_CONTEXT_ATTRIBUTE = "_limiter_request_context"
+
+
+def _limiter_context_used() -> bool:
+    return getattr(request_ctx, _LIMITER_CONTEXT_ATTRIBUTE, None) is not None
+
+
+def _run_context_hooks_only_when_used(app: Flask) -> None:
+    """Flask-Limiter's after-request hook (rate-limit headers, deductions made on failure)
+    and teardown hook (reset) act on its per-request context, which exists once a limit was
+    checked. A request that checked none (a probe, a page, a static file) never made one:
+    the hooks would make it only to find it empty. They are wrapped to run only when it
+    exists; if Flask-Limiter registers them differently, they are left as they are."""
+    inject = getattr(Limiter, "_Limiter__inject_headers", None)
+    release = getattr(Limiter, "_Limiter__release_context", None)
+    after = app.after_request_funcs.get(None, [])
+    for index, hook in enumerate(after):
+        if getattr(hook, "func", None) is inject and inject is not None:
+            after[index] = _when_context_used(hook)
+    teardown = app.teardown_request_funcs.get(None, [])
+    for index, hook in enumerate(teardown):
+        if getattr(hook, "__func__", None) is release and release is not None:
+            teardown[index] = _when_context_used(hook)
+
+
+def _when_context_used(hook: Callable) -> Callable:
+    def run_if_context_used(value):
+        return hook(value) if _limiter_context_used() else value
+
+    run_if_context_used.wrapped_limiter_hook = hook  # type: ignore[attr-defined]
+    return run_if_context_used
 
 
 def _drop_idle_middleware_check(app: Flask) -> None:

@@ -1,8 +1,9 @@
 """One log line per request, under an id that the response and its error page carry.
 
-:class:`RequestLogMiddleware` wraps the whole WSGI app (Flask and Engine.IO's HTTP
-requests alike): it gives each request an id (``X-Request-ID`` on the response), times
-it and logs, on logger ``socialnet.request`` at INFO, one ``key=value`` line::
+The WSGI edge (:mod:`socialnet.edge`) wraps the whole app (Flask and Engine.IO's HTTP
+requests alike): it gives each request an id (:func:`new_request_id`, ``X-Request-ID`` on
+the response), times it and logs (:func:`log_request`), on logger ``socialnet.request`` at
+INFO, one ``key=value`` line::
 
     request_id=0f3c… method=GET path=/api/v1/posts/<id:post_id> status=200 duration_ms=4.1 user_id=7
 
@@ -26,7 +27,6 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -59,59 +59,38 @@ def _value(value: Any) -> str:
     return text if _BARE_RE.fullmatch(text) else json.dumps(text)
 
 
-class RequestLogMiddleware:
-    """Outermost WSGI layer under ProxyFix: id, ``X-Request-ID`` header, timing, log line."""
-
-    def __init__(self, wsgi_app: Callable[..., Any], config: dict[str, Any], socket_prefix: str):
-        self.wsgi_app = wsgi_app
-        self.config = config
-        self.socket_prefix = socket_prefix
-
-    def _incoming_id(self, environ: dict[str, Any]) -> str | None:
-        if not self.config.get("TRUSTED_PROXIES"):
-            return None
+def new_request_id(environ: dict[str, Any], config: dict[str, Any]) -> str:
+    """The id of the request in ``environ``: a proxy's well-formed ``X-Request-ID`` when
+    behind a trusted proxy, else a new random one."""
+    if config.get("TRUSTED_PROXIES"):
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        return given if INCOMING_RE.fullmatch(given) else None
+        if INCOMING_RE.fullmatch(given):
+            return given
+    return os.urandom(16).hex()
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):
-        started = time.perf_counter()
-        rid = self._incoming_id(environ) or os.urandom(16).hex()
-        environ[ENVIRON_ID] = rid
-        record: dict[str, Any] = {"status": None}
-        environ[ENVIRON_RECORD] = record
 
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
-            record["status"] = status.split(" ", 1)[0]
-            headers = [(n, v) for n, v in headers if n.lower() != "x-request-id"]
-            return start_response(status, [*headers, (HEADER, rid)], exc_info)
-
-        try:
-            return self.wsgi_app(environ, start)
-        except BaseException:
-            record["status"] = record["status"] or "500"
-            raise
-        finally:
-            self._log(environ, record, started)
-
-    def _log(self, environ: dict[str, Any], record: dict[str, Any], started: float) -> None:
-        if not log.isEnabledFor(logging.INFO):
-            return
-        path = record.get("rule")
-        if path is None:
-            raw = environ.get("PATH_INFO", "")
-            path = self.socket_prefix if raw.startswith(self.socket_prefix) else raw[:_PATH_MAX]
-        status = record["status"]
-        if status is None and environ.get("HTTP_UPGRADE", "").lower() == "websocket":
-            status = "101"  # an upgraded socket never calls start_response; logged when closed
-        fields = {
-            "request_id": environ[ENVIRON_ID],
-            "method": environ.get("REQUEST_METHOD"),
-            "path": path,
-            "status": status,
-            "duration_ms": f"{(time.perf_counter() - started) * 1000:.1f}",
-            "user_id": record.get("user_id"),
-        }
-        log.info(" ".join(f"{key}={_value(value)}" for key, value in fields.items()))
+def log_request(
+    environ: dict[str, Any], record: dict[str, Any], started: float, socket_prefix: str
+) -> None:
+    """Write the request's line (nothing is formatted when the logger is off)."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    path = record.get("rule")
+    if path is None:
+        raw = environ.get("PATH_INFO", "")
+        path = socket_prefix if raw.startswith(socket_prefix) else raw[:_PATH_MAX]
+    status = record["status"]
+    if status is None and environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+        status = "101"  # an upgraded socket never calls start_response; logged when closed
+    fields = {
+        "request_id": environ[ENVIRON_ID],
+        "method": environ.get("REQUEST_METHOD"),
+        "path": path,
+        "status": status,
+        "duration_ms": f"{(time.perf_counter() - started) * 1000:.1f}",
+        "user_id": record.get("user_id"),
+    }
+    log.info(" ".join(f"{key}={_value(value)}" for key, value in fields.items()))
 
 
 def request_user_id() -> int | None:
@@ -131,10 +110,13 @@ def request_user_id() -> int | None:
 
 
 def _note(response: Response) -> Response:
-    """``after_request``: hand the route template and the caller to the middleware."""
+    """``after_request``: hand the endpoint, the route template and the caller to the edge
+    (:mod:`socialnet.edge`), for the log line, the metrics and the security headers."""
     record = request.environ.get(ENVIRON_RECORD)
     if record is not None:
-        record["rule"] = request.url_rule.rule if request.url_rule else None
+        rule = request.url_rule
+        record["endpoint"] = rule.endpoint if rule is not None else None
+        record["rule"] = rule.rule if rule is not None else None
         record["user_id"] = request_user_id()
     return response
 
@@ -142,7 +124,7 @@ def _note(response: Response) -> Response:
 def install(app: Flask) -> None:
     """Note each request's route and caller, and offer ``request_id`` to templates.
 
-    The middleware itself is placed by the app factory (outside everything but ProxyFix).
+    The edge that writes the line is placed by the app factory (:mod:`socialnet.edge`).
     """
     app.after_request(_note)
     app.context_processor(lambda: {"request_id": request_id})

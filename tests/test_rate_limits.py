@@ -189,3 +189,23 @@ def test_the_default_storage_counts_without_a_thread_per_hit(app, monkeypatch):
     storage.incr("other", 1)  # a sweep, inline, drops what expired
     assert all(ends > clock["now"] for ends in storage.expirations.values())
     assert started == []
+
+
+def test_a_limited_answer_reports_the_limit_and_an_unlimited_one_does_not(
+    api, employee, app, limits_on
+):
+    """Flask-Limiter's headers come from its after-request hook, which socialnet runs only
+    when the request checked a limit (``ratelimits._run_context_hooks_only_when_used``)."""
+    limits_on(posts="3 per minute")
+    created = api(employee).post("/api/v1/posts", {"body": "counted"})
+    assert created.status_code == 201
+    assert created.headers["X-RateLimit-Limit"] == "3"
+    assert created.headers["X-RateLimit-Remaining"] == "2"
+    probe = app.test_client().get("/healthz")
+    assert "X-RateLimit-Limit" not in probe.headers
+    wrapped = [
+        hook
+        for hook in [*app.after_request_funcs[None], *app.teardown_request_funcs[None]]
+        if hasattr(hook, "wrapped_limiter_hook")
+    ]
+    assert len(wrapped) == 2  # both of Flask-Limiter's hooks were found and wrapped

@@ -13,11 +13,10 @@ OPS_ENDPOINTS = frozenset({"ops.healthz", "ops.readyz", "ops.metrics"})
 
 
 def init_ops(app: Flask) -> None:
-    """Register the ops blueprint and the request-latency hooks on ``app``."""
+    """Register the ops blueprint on ``app`` (request latency is observed by the WSGI edge,
+    :mod:`socialnet.edge`, through :func:`socialnet.ops.metrics.observe_request`)."""
     from ..extensions import csrf
     from .health import bp
-    from .metrics import install_request_metrics
 
-    install_request_metrics(app)
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -9,10 +9,9 @@ nothing and creates no app dependency.
 from __future__ import annotations
 
 import hmac
-import time
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Response, current_app, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -80,39 +79,25 @@ OPEN_SOCKETS = Gauge(
 )
 OPEN_SOCKETS.set_function(_open_sockets)
 
-_START = "socialnet.request_started"
-
-
-def _start_timer() -> None:
-    g.setdefault(_START, time.perf_counter())
-
-
 #: Labelled children, per (endpoint, method[, class]): ``labels()`` takes a lock and
 #: validates its arguments on every call, and endpoints and methods are few.
 _LATENCY_OF: dict[tuple[str, str], Any] = {}
 _COUNT_OF: dict[tuple[str, str, str], Any] = {}
 
 
-def _observe(response: Response) -> Response:
-    started = g.pop(_START, None)
-    if started is not None:
-        key = (request.endpoint or "unmatched", request.method)
-        latency = _LATENCY_OF.get(key)
-        if latency is None:
-            latency = _LATENCY_OF.setdefault(key, REQUEST_LATENCY.labels(*key))
-        latency.observe(time.perf_counter() - started)
-        counted = (*key, f"{response.status_code // 100}xx")
-        count = _COUNT_OF.get(counted)
-        if count is None:
-            count = _COUNT_OF.setdefault(counted, REQUESTS.labels(*counted))
-        count.inc()
-    return response
-
-
-def install_request_metrics(app: Flask) -> None:
-    """Time every request (first before-request hook, so the others are included)."""
-    app.before_request_funcs.setdefault(None, []).insert(0, _start_timer)
-    app.after_request(_observe)
+def observe_request(endpoint: str | None, method: str, status: str, seconds: float) -> None:
+    """Count one answered Flask request and its latency (the edge, :mod:`socialnet.edge`,
+    calls this once the app returned; ``status`` is the code as text, ``"404"``)."""
+    key = (endpoint or "unmatched", method)
+    latency = _LATENCY_OF.get(key)
+    if latency is None:
+        latency = _LATENCY_OF.setdefault(key, REQUEST_LATENCY.labels(*key))
+    latency.observe(seconds)
+    counted = (*key, f"{status[:1]}xx")
+    count = _COUNT_OF.get(counted)
+    if count is None:
+        count = _COUNT_OF.setdefault(counted, REQUESTS.labels(*counted))
+    count.inc()
 
 
 def metrics_response() -> Response:
