@@ -53,6 +53,7 @@ from urllib.parse import quote
 from socialnet.ops.gc_tuning import freeze_startup_heap
 
 from . import clients, profiling
+from .cluster_bench import scenario_cluster_writes
 from .cpu_bench import scenario_cpu
 from .scale_report import RESULTS_JSON, SCENARIOS, machine_and_versions, write_report
 from .search_bench import scenario_search
@@ -750,11 +751,20 @@ def reconnect_row(
 # --------------------------------------------------------------------------- 5. writes
 
 
-def run_writers(info: SeedInfo, url: str, writers: int, seconds: int, procs: int = 4) -> dict:
+def run_writers(
+    info: SeedInfo,
+    url: str,
+    writers: int,
+    seconds: int,
+    procs: int = 4,
+    start: float | None = None,
+) -> dict:
+    """``writers`` people post through ``url`` from ``start`` (wall clock; default: in 3 s,
+    once the client processes are up) for ``seconds``."""
     group = info.delivery_group_id
     pool_users = info.delivery_members[1 : writers + 1]
     assignments = [(info.token(u), group) for u in pool_users]
-    start = time.time() + 3
+    start = start if start is not None else time.time() + 3
     with ProcessPoolExecutor(procs, mp_context=SPAWN) as pool:
         futures = [
             pool.submit(clients.writer_worker, url, assignments[i::procs], start, seconds)
@@ -937,13 +947,14 @@ def busiest(result: dict) -> tuple[float, str]:
 
 
 def _run_without_server(names, info: SeedInfo, args: argparse.Namespace, result: dict, save):
-    """The scenarios of ``names`` that ``args`` asks for and that start their own server
-    (sockets, reconnect, scale-out) or none (cpu, search), in that order."""
+    """The scenarios of ``names`` that ``args`` asks for and that start their own servers
+    (sockets, reconnect, scale-out, cluster) or none (cpu, search), in that order."""
     run = {
         "cpu": lambda: scenario_cpu(info, args.runs, args.cpu_rounds),
         "sockets": lambda: scenario_sockets(info, args.runs, args.sockets),
         "reconnect": lambda: scenario_reconnect(info, args.runs, args.sockets),
         "scaleout": lambda: scenario_scaleout(info, args.runs, args.seconds, args.posts),
+        "cluster": lambda: scenario_cluster_writes(info, args.runs, args.seconds, run_writers),
         "search": lambda: scenario_search(info, args.runs, args.search_reps),
     }
     for name in names:
@@ -990,7 +1001,10 @@ def run_db(db: str, args: argparse.Namespace, command: str, save=lambda _r: None
                         result[name] = scenario_writes(info, server, args.runs, args.seconds)
         finally:
             server.stop()
-    _run_without_server(("sockets", "reconnect", "scaleout", "search"), info, args, result, save)
+    last = ("sockets", "reconnect", "scaleout", "cluster", "search")
+    if db != "postgresql":  # the cluster is PostgreSQL's (one SQLite file has one writer)
+        last = tuple(name for name in last if name != "cluster")
+    _run_without_server(last, info, args, result, save)
     reset_writes(info)
     result["load_after"] = Path("/proc/loadavg").read_text().split()[:3]
     return result

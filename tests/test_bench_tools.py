@@ -101,3 +101,23 @@ def test_the_summary_has_a_reconnect_row():
     assert "reconnect" in run.SCENARIOS
     labels = [label for label, *_rest in scale_report.summary_rows({"sqlite": {}})]
     assert any("Reconnect storm" in label for label in labels)
+
+
+def test_the_cluster_row_says_where_each_posts_cpu_went_and_the_ceiling():
+    from bench import cluster_bench, run
+
+    assert "cluster" in run.SCENARIOS
+    before = {"machine": 10.0, "app": 4.0, "postgresql": 2.0, "nginx": 0.1, "redis": 0.1}
+    after = {"machine": 12.0, "app": 5.4, "postgresql": 2.4, "nginx": 0.12, "redis": 0.11}
+    row = cluster_bench.cpu_per_post(before, after, posts=100)
+    assert round(row["cpu_ms_per_post_app"], 6) == 14.0
+    assert round(row["cpu_ms_per_post_postgresql"], 6) == 4.0
+    assert round(row["cpu_ms_per_post_clients_and_rest"], 6) == 1.7  # 2 s − 1.83 s named
+    assert round(row["cpu_ms_per_post_total"], 6) == 20.0
+    row.update(posts_per_s=100.0, errors=0, p50_ms=80.0, p99_ms=300.0, cores=2)
+    row.update(ceiling_posts_per_s=100.0, cores_busy=2.0, **{"pass": False})
+    figure, verdict = scale_report._fig_cluster({"cluster": row})
+    assert "app 14.0, PostgreSQL 4.0" in figure and "ceiling 100 posts/s on 2 cores" in figure
+    assert verdict is False
+    assert cluster_bench.machine_cpu_seconds() > 0
+    assert set(cluster_bench.component_cpu_seconds()) == {"postgresql", "nginx", "redis"}
