@@ -15,8 +15,8 @@ from socialnet.services.posts import do_create_post
 from socialnet.services.search import engines
 from socialnet.services.search.engines import (
     MAX_RECENT_ROWS,
-    RECENT_ROWS,
     SELECTIVE_ROWS,
+    WINDOW_MARGIN,
     Window,
     _WordStats,
 )
@@ -53,7 +53,10 @@ def test_a_rare_word_reads_the_index_alone(stats):
 
 
 def test_a_frequent_word_walks_the_recent_window_first(stats):
-    assert plan("bravo") == (Window("recent", RECENT_ROWS), Window("older", RECENT_ROWS))
+    """The window holds WINDOW_MARGIN times the candidates its share expects: the walk stops
+    at the limit, and a burst of posts without the word must not send it to the index."""
+    size = int(WINDOW_MARGIN * 1000 / 0.101)
+    assert plan("bravo") == (Window("recent", size), Window("older", size))
     # the prefix sums the listed words it begins
     assert engines.expected_rows(db.session, POSTS, parse_query("bravo")) == pytest.approx(101_000)
 
@@ -61,8 +64,8 @@ def test_a_frequent_word_walks_the_recent_window_first(stats):
 def test_a_word_of_middling_frequency_gets_a_window_that_holds_its_candidates(stats):
     windows = plan("lobababa")
     assert [w.kind for w in windows] == ["recent", "older"]
-    assert windows[0].rows == round(2 * 1000 / 0.024)  # twice the candidates expected
-    assert RECENT_ROWS < windows[0].rows <= MAX_RECENT_ROWS
+    assert 2 * 1000 / 0.024 < MAX_RECENT_ROWS < WINDOW_MARGIN * 1000 / 0.024
+    assert windows[0].rows == MAX_RECENT_ROWS  # as wide as we walk
 
 
 def test_a_word_too_rare_for_any_window_we_would_walk_reads_the_index(stats):
@@ -76,7 +79,7 @@ def test_several_words_are_bounded_by_the_rarest_and_never_grow_the_window(stats
     assert plan("bravo lobababa") == (Window("recent"), Window("older"))
     assert plan("le bravo") == (Window("recent"), Window("older"))
     # one phrase: its rarest word bounds it, which sizes the window (larger if it falls short)
-    assert plan('"le lobababa"')[0].rows == round(2 * 1000 / 0.024)
+    assert plan('"le lobababa"')[0].rows == min(MAX_RECENT_ROWS, int(WINDOW_MARGIN * 1000 / 0.024))
     assert plan("bravo sosovaki") == (Window("index"),)  # bounded by an unlisted word
 
 

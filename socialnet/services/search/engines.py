@@ -48,6 +48,14 @@ RECENT_ROWS = 20_000
 #: ... and at most this many, when the table's statistics say that a search's words are
 #: too rare to fill its candidates from :data:`RECENT_ROWS` (see :func:`windows`).
 MAX_RECENT_ROWS = 100_000
+#: A single listed word's recent window holds this many times the rows its share says the
+#: candidates need (up to :data:`MAX_RECENT_ROWS`). The walk stops at the limit, so a wide
+#: window costs nothing while the newest rows hold the word as the table does; it is what
+#: keeps a search off the older window (every match through the GIN index, then a sort:
+#: 300–400 ms for a word in 10 % of 1M posts) when they hold it less: a burst of posts on
+#: other subjects (7,000 of them took "bravo" from 32 to 405 ms with a 2× window), or a
+#: reader who may see only part of the posts.
+WINDOW_MARGIN = 8
 #: The kinds of :class:`Window`, in the order the two windows are read.
 WINDOWS = ("recent", "older")
 #: PostgreSQL: a search expected to match at most this many rows of a table (see
@@ -415,13 +423,15 @@ def windows(
     find next to nothing, and the index would be asked anyway). Otherwise the recent
     window, then the older rows. When the search is one listed word (or phrase), whose
     share is an estimate rather than a bound, the recent window is made large enough to
-    hold twice the candidates at that share (from :data:`RECENT_ROWS`: a word in 2.5 % of
-    the rows would otherwise leave it short and send 25,000 rows through the index and a
-    sort); past :data:`MAX_RECENT_ROWS`, the index alone. Several words together: the
-    index alone when even their bound (:func:`_bound`, from the words each prefix begins,
-    ``spelled``) says the recent window cannot hold the candidates — the older rows would
-    be read through the index anyway, and walking the recent ones first only adds to it
-    (two common words seldom together, "bravo lobababa" at 1M posts: 12 ms of 45). Every
+    hold :data:`WINDOW_MARGIN` times the candidates at that share (from :data:`RECENT_ROWS`
+    up to :data:`MAX_RECENT_ROWS`: a word in 2.5 % of the rows would otherwise leave it
+    short and send 25,000 rows through the index and a sort); when even twice the
+    candidates would need more than :data:`MAX_RECENT_ROWS`, the index alone. Several
+    words together: the index alone when even their bound (:func:`_bound`, from the words
+    each prefix begins, ``spelled``) says the recent window cannot hold the candidates —
+    the older rows would be read through the index anyway, and walking the recent ones
+    first only adds to it (two common words seldom together, "bravo lobababa" at 1M posts:
+    12 ms of 45). Every
     choice answers the same rows, in the same order."""
     rows = expected_rows(session, indexed, parsed)
     if rows is not None and rows <= SELECTIVE_ROWS:
@@ -431,10 +441,10 @@ def windows(
     size = None
     single = len(parsed.prefixes) + len(parsed.phrases) == 1  # else the share is a bound
     if share is not None and share[1] and share[0] > 0 and single:
-        wanted = 2 * candidates / share[0]
-        if wanted > MAX_RECENT_ROWS:  # no window we would walk holds enough of them
+        if 2 * candidates / share[0] > MAX_RECENT_ROWS:  # no window we would walk holds enough
             return (Window("index"),)
-        size = int(max(RECENT_ROWS, wanted))
+        wanted = WINDOW_MARGIN * candidates / share[0]
+        size = int(min(MAX_RECENT_ROWS, max(RECENT_ROWS, wanted)))
     elif share is not None and not single:
         bound = _bound(stats, parsed, spelled or {})
         if bound is not None and BOUND_MARGIN * bound * RECENT_ROWS < candidates:
