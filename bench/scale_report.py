@@ -254,6 +254,12 @@ def _fig_search(r):
         f"{_v(s['prefix_p50'])}/{_v(s['prefix_p99'])} ms (worst p99 {_v(s['worst_p99'])}); "
         f"indexing {s['indexing_ms_p50']:+.2f} ms per post (p50, with vs without the index)"
     )
+    if "burst_common_p99" in s:
+        text += (
+            f"; after {s['burst_posts']:,} other posts: common {_v(s['burst_common_p50'])}/"
+            f"{_v(s['burst_common_p99'])}, phrase {_v(s['burst_phrase_p50'])}/"
+            f"{_v(s['burst_phrase_p99'])} ms"
+        )
     return text, s["pass"]
 
 
