@@ -16,8 +16,10 @@ within 1.3× of a bare Flask app). Now one layer does, per request:
    (:func:`socialnet.lifecycle.secure_headers`, for Flask's responses and Engine.IO's alike)
    and ``X-Request-ID``;
 4. once the app has returned, count the request and its latency
-   (:func:`socialnet.ops.metrics.observe_request`, Flask's requests only) and write its log
-   line (:func:`socialnet.request_log.log_request`).
+   (:func:`socialnet.ops.metrics.observe_request`, Flask's requests only, from the edge's
+   first step to the app's return) and write its log line
+   (:func:`socialnet.request_log.log_request`). An exception that escapes the app after
+   the response started is logged and counted with the status already sent.
 
 What each step does stays in its module; this one only orders them.
 """
@@ -58,12 +60,13 @@ class EdgeMiddleware:
         outside_flask = environ.get("PATH_INFO", "").startswith(self.socket_prefix)
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
-            record["status"] = status.split(" ", 1)[0]
+            code = record["status"] = status.split(" ", 1)[0]
             headers = secure_headers(
                 [item for item in headers if item[0].lower() != "x-request-id"],
                 record.get("endpoint"),
                 https=bool(config.get("SESSION_COOKIE_SECURE")),
                 flask=not outside_flask,
+                status=code,
             )
             headers.append((HEADER, request_id))
             return start_response(status, headers, exc_info)
@@ -81,7 +84,7 @@ class EdgeMiddleware:
             if "endpoint" in record and record["status"] is not None:
                 observe_request(
                     record["endpoint"],
-                    environ.get("REQUEST_METHOD", ""),
+                    environ.get("REQUEST_METHOD", "").upper(),
                     record["status"],
                     time.perf_counter() - started,
                 )

@@ -85,25 +85,32 @@ PRIVATELY_CACHED = frozenset({"api.download_avatar"})
 
 
 def secure_headers(
-    headers: list[tuple[str, str]], endpoint: str | None, *, https: bool, flask: bool
+    headers: list[tuple[str, str]],
+    endpoint: str | None,
+    *,
+    https: bool,
+    flask: bool,
+    status: str = "200",
 ) -> list[tuple[str, str]]:
     """The headers a response leaves with: ``headers`` plus the security headers it lacks.
 
     Called for every response, Flask's and Engine.IO's, by :class:`socialnet.edge.EdgeMiddleware`
     as the response starts (``endpoint`` is Flask's, handed over by the request's
-    after-request hook; ``None`` outside Flask or when no route matched).
+    after-request hook; ``None`` outside Flask or when no route matched; ``status`` the
+    response's code, as text).
 
     Contract: every response carries :data:`COMMON_HEADERS`; an HTML response of Flask's
     gets :data:`CSP`, anything else :data:`CSP_NOT_A_PAGE`; ``Strict-Transport-Security``
     only when ``https`` (``SESSION_COOKIE_SECURE`` says the site is served over HTTPS);
-    every response but a static file is ``Cache-Control: no-store`` (pages, JSON and
+    every response but a static file (200 or 304) is ``Cache-Control: no-store`` (pages,
+    JSON, error pages (a missing static file's included) and
     downloads hold one person's data, and the sign-in page a CSRF token: neither the
     browser's disk cache nor a proxy keeps them, so the back button after signing out shows
     nothing). A view may set a stricter CSP of its own; caching cannot be opted into, except
     by the endpoints of :data:`PRIVATELY_CACHED`, with a ``private`` ``Cache-Control``.
     """
     present = {name.lower(): value for name, value in headers}
-    keep_cache = endpoint == "static" or (
+    keep_cache = (endpoint == "static" and status in _STATIC_KEPT) or (
         endpoint in PRIVATELY_CACHED and present.get("cache-control", "").startswith("private")
     )
     if not keep_cache and "cache-control" in present:
@@ -120,6 +127,8 @@ def secure_headers(
 
 
 _COMMON_ITEMS = tuple((name.lower(), (name, value)) for name, value in COMMON_HEADERS.items())
+#: The answers of a static file that a browser may keep (its error pages may not).
+_STATIC_KEPT = frozenset({"200", "206", "304"})
 _PAGE_CSP = ("Content-Security-Policy", CSP)
 _NOT_A_PAGE_CSP = ("Content-Security-Policy", CSP_NOT_A_PAGE)
 _HSTS = ("Strict-Transport-Security", HSTS)
@@ -358,7 +367,7 @@ def _refresh_remember_cookie_if_signed_in(app: Flask) -> None:
     update = remember[0]
 
     def refresh_remember_cookie(response: Response) -> Response:
-        return update(response) if session else response  # len(), so the session is not "read"
+        return update(response) if session else response  # an empty session: nothing to do
 
     hooks[hooks.index(update)] = refresh_remember_cookie
 

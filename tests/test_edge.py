@@ -62,3 +62,24 @@ def test_library_hooks_are_replaced_by_their_cheaper_equivalents(app):
     assert not [f for f in before if getattr(f, "__qualname__", "").startswith("CSRFProtect.")]
     names = [getattr(f, "__name__", "") for f in app.after_request_funcs[None]]
     assert "refresh_remember_cookie" in names and "_update_remember_cookie" not in names
+
+
+def test_a_missing_static_file_is_not_kept_a_found_one_may_be(client):
+    missing = client.get("/static/js/no-such-file.js")
+    assert missing.status_code == 404
+    assert _all(missing, "Cache-Control") == ["no-store"]
+    found = client.get("/static/js/app.js")
+    found.close()
+    assert found.status_code == 200 and "no-store" not in found.headers.get("Cache-Control", "")
+
+
+def test_a_stray_method_is_counted_as_other_never_as_its_own_series(client):
+    before = _count(endpoint="unmatched", method="OTHER", status="4xx")
+    assert client.open("/healthz", method="BREW").status_code == 405
+    assert _count(endpoint="unmatched", method="OTHER", status="4xx") == before + 1
+    assert (
+        REGISTRY.get_sample_value(
+            COUNT, {"endpoint": "unmatched", "method": "BREW", "status": "4xx"}
+        )
+        is None
+    )

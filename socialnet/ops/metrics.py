@@ -85,10 +85,16 @@ _LATENCY_OF: dict[tuple[str, str], Any] = {}
 _COUNT_OF: dict[tuple[str, str, str], Any] = {}
 
 
+#: Methods counted by name; any other (a client may send anything) is counted as "OTHER",
+#: so a stray method never makes a new series that lives as long as the process.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def observe_request(endpoint: str | None, method: str, status: str, seconds: float) -> None:
     """Count one answered Flask request and its latency (the edge, :mod:`socialnet.edge`,
-    calls this once the app returned; ``status`` is the code as text, ``"404"``)."""
-    key = (endpoint or "unmatched", method)
+    calls this once the app returned; ``method`` upper-case, ``status`` the code as text,
+    ``"404"``)."""
+    key = (endpoint or "unmatched", method if method in _METHODS else "OTHER")
     latency = _LATENCY_OF.get(key)
     if latency is None:
         latency = _LATENCY_OF.setdefault(key, REQUEST_LATENCY.labels(*key))

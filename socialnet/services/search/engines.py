@@ -431,8 +431,7 @@ def windows(
     each prefix begins, ``spelled``) says the recent window cannot hold the candidates —
     the older rows would be read through the index anyway, and walking the recent ones
     first only adds to it (two common words seldom together, "bravo lobababa" at 1M posts:
-    12 ms of 45). Every
-    choice answers the same rows, in the same order."""
+    12 ms of 45). Every choice answers the same rows, in the same order."""
     rows = expected_rows(session, indexed, parsed)
     if rows is not None and rows <= SELECTIVE_ROWS:
         return (Window("index"),)
