@@ -14,6 +14,7 @@ attacker can keep an account waiting for at most one window, never lock it for g
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -193,7 +194,11 @@ def setting(name: str, default: str) -> str:
     return current_app.config.get(f"SOCIALNET_RATE_{name.upper()}", default)
 
 
+@functools.cache
 def _limit_of(bucket: Bucket) -> Callable[[], str]:
+    """One provider per bucket for the process: Flask-Limiter keeps an endpoint's limits in
+    a set on the (global) limiter, so a second app built in the same process (tests, the
+    benchmarks) registers the same limit again instead of counting every request twice."""
     return lambda: setting(bucket.name, bucket.default)
 
 

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from socialnet import create_app
 from socialnet.ratelimits import limiter
 from tests.conftest import PASSWORD
 from tests.helpers import assert_error
@@ -209,3 +210,23 @@ def test_a_limited_answer_reports_the_limit_and_an_unlimited_one_does_not(
         if hasattr(hook, "wrapped_limiter_hook")
     ]
     assert len(wrapped) == 2  # both of Flask-Limiter's hooks were found and wrapped
+
+
+def test_a_second_app_in_the_process_does_not_count_requests_twice(
+    api, employee, limits_on, tmp_path
+):
+    """Flask-Limiter keeps each endpoint's limits on the one global limiter: another app
+    built in the same process (a benchmark, a test) must not register them again, or
+    every request would count twice against its limit."""
+    create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'other.db'}",
+            "SOCKETIO_ASYNC_MODE": "threading",
+            "SECRET_KEY": "another-app",
+        }
+    )
+    limits_on(posts="2 per minute")
+    client = api(employee)
+    statuses = [client.post("/api/v1/posts", {"body": f"post {i}"}).status_code for i in range(3)]
+    assert statuses == [201, 201, 429]
