@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import delete, func, select, text
 
 from socialnet.extensions import db, socketio
 from socialnet.models import Event, Post
@@ -310,6 +311,46 @@ def test_a_rolled_back_savepoint_keeps_earlier_events_and_drops_its_own(
         ("post.created", created.id)
     ]
     assert count_rows(Event) == 4  # post, reaction and its notification earlier, one now
+
+
+def test_event_rows_are_written_by_the_commit_under_a_short_lock(employee, fred, capture_events):
+    """A post's work before COMMIT (its mention's notification, its response) neither
+    writes event rows nor holds the event log's lock (PostgreSQL), so concurrent writers
+    do not queue behind it; the commit writes them, in publish order, and emits them."""
+    event_lock = text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+        "AND pid = pg_backend_pid() AND objid = :key"
+    )
+    created = do_create_post(employee, {"body": f"ask @{fred.handle}"})
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+    if db.engine.dialect.name == "postgresql":
+        assert db.session.scalar(event_lock, {"key": publisher.EVENT_LOCK_KEY}) == 0
+    db.session.commit()
+
+    emitted = _emitted(capture_events)
+    assert [e.type for e in emitted] == ["post.created", "notification.created"]
+    assert emitted[0].payload["data"]["id"] == created.id
+    rows = db.session.execute(select(Event.id, Event.type).order_by(Event.id)).all()
+    assert [(e.payload["id"], e.type) for e in emitted] == [tuple(row) for row in rows]
+
+
+def test_events_about_what_the_transaction_then_deleted_are_dropped_not_fatal(
+    employee, make_group, capture_events
+):
+    """Its row would have gone with the post or group (ON DELETE CASCADE); the commit
+    must still succeed and send the other events: an ORM delete of a group (whose posts
+    go by cascade in the database) and a DELETE statement on posts alike."""
+    club = make_group("Club", members=(employee,))
+    do_create_post(employee, {"body": "in the club", "group_id": club.id})
+    doomed = do_create_post(employee, {"body": "doomed"})
+    kept = do_create_post(employee, {"body": "kept"})
+    db.session.delete(club)
+    db.session.execute(delete(Post).where(Post.id == doomed.id))
+    db.session.commit()
+
+    emitted = _emitted(capture_events)
+    assert [(e.type, e.payload["data"]["id"]) for e in emitted] == [("post.created", kept.id)]
+    assert db.session.scalars(select(Event.post_id)).all() == [kept.id]
 
 
 # --- catch-up on reconnect --------------------------------------------------------------

@@ -1,16 +1,20 @@
 """Publish events after the transaction commits, never before.
 
-:func:`publish` writes an :class:`~socialnet.models.Event` row in the current
-transaction (so the event exists exactly when the change does) and queues the
-emit on the session. An ``after_commit`` hook sends the queued events; a
-rollback drops them. SAVEPOINTs are respected: releasing one sends nothing,
-rolling one back drops only the events queued inside it. The request layer
-owns the commit.
+:func:`publish` queues an event on the session; a ``before_commit`` hook writes
+every queued event as :class:`~socialnet.models.Event` rows in one INSERT, last
+thing in the transaction (so the events exist exactly when the change does), and
+an ``after_commit`` hook sends them; a rollback drops them. SAVEPOINTs are
+respected: releasing one sends nothing, rolling one back drops only the events
+queued inside it. The request layer owns the commit.
 
 Event ids must grow in commit order for catch-up to have no gaps. SQLite has
-a single writer so that holds by construction; on PostgreSQL each publishing
-transaction takes a transaction-level advisory lock before writing its first
-event, which serializes event-writing transactions until they commit.
+a single writer so that holds by construction; on PostgreSQL the hook takes a
+transaction-level advisory lock before writing the rows, which serializes
+event-writing transactions from that INSERT until they commit. Writing the rows
+last keeps that window short: a post's mentions, notifications and response are
+built before the lock, so concurrent writers do not queue behind each other's
+work. Code that must read state *serialized with* the event (counts an event
+carries) takes the lock early with :func:`lock_event_log`.
 """
 
 from __future__ import annotations
@@ -20,22 +24,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, text
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..extensions import db, socketio
 from ..jsoncodec import dumps_text, loads
-from ..models import Event
+from ..models import Event, Group, Post, User
 from ..models._time import utcnow
 from ..ops.metrics import EMIT_FAILURES, EVENTS_EMITTED
 
 log = logging.getLogger(__name__)
 
-_PENDING = "socialnet.pending_events"
+_PENDING = "socialnet.pending_events"  # QueuedEvent, written by the before_commit hook
+_OUTBOX = "socialnet.event_outbox"  # OutgoingEvent, written, sent after the commit
 _ACTIONS = "socialnet.after_commit_actions"
 _LOCKED = "socialnet.event_lock_held"
 _SAVEPOINTS = "socialnet.savepoint_marks"
+_SUBJECTS_DELETED = "socialnet.event_subjects_deleted"
+#: Deleting one of these may delete (by ON DELETE CASCADE) a post or group an event names.
+_SUBJECT_OWNERS = (Post, Group, User)
 EVENT_LOCK_KEY = 0x50C1A1  # arbitrary, constant advisory-lock key for the event log
+
+
+@dataclass(frozen=True)
+class QueuedEvent:
+    type: str
+    room: str
+    post_id: int | None
+    group_id: int | None
+    payload_text: str
 
 
 @dataclass(frozen=True)
@@ -70,64 +87,102 @@ def publish(
     room: str,
     post_id: int | None = None,
     group_id: int | None = None,
-) -> int:
-    """Record ``event_type`` for ``room`` and emit it once the transaction commits.
+) -> None:
+    """Record ``event_type`` for ``room`` when the transaction commits, then emit it.
 
     ``data`` must already be the public JSON shape (serializers' output); it is
-    round-tripped through JSON here so nothing unserializable is queued.
-    Returns the event id.
+    encoded here, so nothing unserializable is queued and later changes to ``data``
+    do not reach the event. The row (and its id) is written by the commit.
     """
-    session = db.session()
-    lock_event_log(session)
-    payload_text = dumps_text(data, sort_keys=False, strict=True)
-    row = Event(
-        type=event_type, room=room, post_id=post_id, group_id=group_id, payload=payload_text
-    )
-    session.add(row)
-    session.flush()
-    payload = envelope(row.id, event_type, loads(payload_text))
-    session.info.setdefault(_PENDING, []).append(OutgoingEvent(room=room, payload=payload))
-    return row.id
+    publish_many([(event_type, data, room, post_id, group_id)])
 
 
 def publish_many(
     events: list[tuple[str, dict[str, Any], str, int | None, int | None]],
-) -> list[int]:
+) -> None:
     """:func:`publish` for many ``(event_type, data, room, post_id, group_id)`` at once.
 
-    One multi-row INSERT … RETURNING instead of a flush per event (a
-    notification to a whole company is thousands of events). Ids follow the
-    order of ``events``. Returns them.
+    Ids follow the order of ``events`` (and of earlier calls in the transaction).
     """
     if not events:
-        return []
-    session = db.session()
+        return
+    queued = db.session().info.setdefault(_PENDING, [])
+    for event_type, data, room, post_id, group_id in events:
+        payload_text = dumps_text(data, sort_keys=False, strict=True)
+        queued.append(QueuedEvent(event_type, room, post_id, group_id, payload_text))
+
+
+def _write_queued(session: Session) -> None:
+    """``before_commit``: write the queued events in one INSERT … RETURNING, under the lock.
+
+    The session is flushed first (an event may name a row added since its publish).
+    """
+    if session.get_nested_transaction() is not None:  # a SAVEPOINT released: not a commit
+        return
+    queued: list[QueuedEvent] = session.info.pop(_PENDING, None) or []
+    if not queued:
+        return
+    session.flush()
+    if session.info.pop(_SUBJECTS_DELETED, False):
+        queued = _about_existing_subjects(session, queued)
+        if not queued:
+            return
     lock_event_log(session)
     now = utcnow()
-    texts = [dumps_text(data, sort_keys=False, strict=True) for _t, data, _r, _p, _g in events]
     rows = [
         {
-            "type": event_type,
-            "room": room,
-            "post_id": post_id,
-            "group_id": group_id,
-            "payload": payload_text,
+            "type": item.type,
+            "room": item.room,
+            "post_id": item.post_id,
+            "group_id": item.group_id,
+            "payload": item.payload_text,
             "created_at": now,
         }
-        for (event_type, _d, room, post_id, group_id), payload_text in zip(
-            events, texts, strict=True
-        )
+        for item in queued
     ]
-    ids = list(
-        session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows)
+    ids = session.scalars(
+        insert(Event).returning(Event.id, sort_by_parameter_order=True), rows
+    ).all()
+    outbox = session.info.setdefault(_OUTBOX, [])
+    for event_id, item in zip(ids, queued, strict=True):
+        payload = envelope(event_id, item.type, loads(item.payload_text))
+        outbox.append(OutgoingEvent(room=item.room, payload=payload))
+
+
+def _about_existing_subjects(session: Session, queued: list[QueuedEvent]) -> list[QueuedEvent]:
+    """The events whose post and group still exist: one about a post or group deleted
+    later in the same transaction is dropped, as ON DELETE CASCADE would have dropped its
+    row (and, with nothing emitted before the commit, nobody ever heard of it)."""
+    post_ids = {item.post_id for item in queued if item.post_id is not None}
+    group_ids = {item.group_id for item in queued if item.group_id is not None}
+    posts = set(session.scalars(select(Post.id).where(Post.id.in_(post_ids)))) if post_ids else ()
+    groups = (
+        set(session.scalars(select(Group.id).where(Group.id.in_(group_ids)))) if group_ids else ()
     )
-    pending = session.info.setdefault(_PENDING, [])
-    for event_id, (event_type, _d, room, _p, _g), payload_text in zip(
-        ids, events, texts, strict=True
-    ):
-        payload = envelope(event_id, event_type, loads(payload_text))
-        pending.append(OutgoingEvent(room=room, payload=payload))
-    return ids
+    kept = [
+        item
+        for item in queued
+        if (item.post_id is None or item.post_id in posts)
+        and (item.group_id is None or item.group_id in groups)
+    ]
+    if len(kept) < len(queued):
+        log.info("%d events about deleted posts or groups dropped", len(queued) - len(kept))
+    return kept
+
+
+def _note_deleted_instance(session: Session, instance: object) -> None:
+    if isinstance(instance, _SUBJECT_OWNERS):
+        session.info[_SUBJECTS_DELETED] = True
+
+
+def _note_delete_statement(state: ORMExecuteState) -> None:
+    """``session.execute(delete(Post)…)`` (a DELETE sent as text or on a bare connection
+    is not seen: events about what it deletes fail the commit's foreign keys)."""
+    if not state.is_delete:
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and issubclass(mapper.class_, _SUBJECT_OWNERS):
+        state.session.info[_SUBJECTS_DELETED] = True
 
 
 def after_commit(action, *, before_emits: bool = False) -> None:
@@ -143,6 +198,8 @@ def after_commit(action, *, before_emits: bool = False) -> None:
 
 def _clear(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_SUBJECTS_DELETED, None)
+    session.info.pop(_OUTBOX, None)
     session.info.pop(_ACTIONS, None)
     session.info.pop(_LOCKED, None)
     session.info.pop(_SAVEPOINTS, None)
@@ -181,8 +238,11 @@ def _after_rollback(session: Session) -> None:
 
 
 def _flush_outbox(session: Session) -> None:
-    pending: list[OutgoingEvent] = session.info.pop(_PENDING, [])
+    if session.info.pop(_PENDING, None):  # published by a flush hook during the commit
+        log.error("events published after the commit began were dropped")
+    pending: list[OutgoingEvent] = session.info.pop(_OUTBOX, [])
     actions = session.info.pop(_ACTIONS, [])
+    session.info.pop(_SUBJECTS_DELETED, None)
     session.info.pop(_LOCKED, None)
     session.info.pop(_SAVEPOINTS, None)
     _run_actions([action for early, action in actions if early])
@@ -210,5 +270,8 @@ def install(session_factory) -> None:
     if sa_event.contains(session_factory, "after_commit", _after_commit):
         return
     sa_event.listen(session_factory, "after_transaction_create", _mark_savepoint)
+    sa_event.listen(session_factory, "before_commit", _write_queued)
+    sa_event.listen(session_factory, "persistent_to_deleted", _note_deleted_instance)
+    sa_event.listen(session_factory, "do_orm_execute", _note_delete_statement)
     sa_event.listen(session_factory, "after_commit", _after_commit)
     sa_event.listen(session_factory, "after_rollback", _after_rollback)
