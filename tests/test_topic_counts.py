@@ -22,17 +22,19 @@ from socialnet.models import (
     TopicCount,
     User,
 )
-from socialnet.models.topics import RECOUNT_TOPICS
+from socialnet.models.topics import RECOUNT_TOPICS, TOPIC_COUNT_SHARDS
 from socialnet.services.posts import do_create_post, do_edit_post
 from socialnet.services.topics.core import do_merge
 
 
-def _kept() -> dict[tuple[str, int], int]:
-    rows = db.session.execute(select(TopicCount.tag, TopicCount.group_key, TopicCount.posts))
-    return {(tag, group): n for tag, group, n in rows if n}
+def _kept() -> dict[tuple[str, int, int], int]:
+    """Non-zero counts by (tag, place, shard)."""
+    columns = (TopicCount.tag, TopicCount.group_key, TopicCount.shard, TopicCount.posts)
+    rows = db.session.execute(select(*columns))
+    return {(tag, group, shard): n for tag, group, shard, n in rows if n}
 
 
-def _recounted() -> dict[tuple[str, int], int]:
+def _recounted() -> dict[tuple[str, int, int], int]:
     kept = _kept()
     savepoint = db.session.begin_nested()
     for statement in RECOUNT_TOPICS:
@@ -136,3 +138,29 @@ def test_an_inactive_person_sees_no_topic(employee, fred):
     fred.active = False
     db.session.flush()
     assert _uses_by_policy(fred) == {} == _uses_counted(fred)
+
+
+def test_posts_with_the_same_tag_at_once_do_not_wait_for_each_other(employee, fred):
+    """A busy tag's count is spread over shards (the post's id modulo
+    ``TOPIC_COUNT_SHARDS``): a post does not lock the row another one, not yet committed,
+    updated, so people posting with the same tag at once do not queue until its COMMIT."""
+    first = do_create_post(employee, {"body": "#tbusy one"})
+    second = do_create_post(fred, {"body": "#tbusy two"})
+    db.session.commit()
+    kept = _kept()
+    assert {key for key in kept if key[0] == "tbusy"} == {
+        ("tbusy", 0, first.id % TOPIC_COUNT_SHARDS),
+        ("tbusy", 0, second.id % TOPIC_COUNT_SHARDS),
+    }
+    assert kept == _recounted()
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite: one writer at a time whatever the rows
+    insert_tag = text("INSERT INTO post_hashtags (post_id, tag) VALUES (:post, 'tbusy')")
+    with db.engine.connect() as holder, db.engine.connect() as other:
+        holder.execute(text("DELETE FROM post_hashtags WHERE post_id = :post"), {"post": first.id})
+        holder.execute(insert_tag, {"post": first.id})  # its shard's row, locked till the end
+        other.execute(text("SET LOCAL lock_timeout = '2s'"))
+        other.execute(text("DELETE FROM post_hashtags WHERE post_id = :post"), {"post": second.id})
+        other.execute(insert_tag, {"post": second.id})  # another shard: no wait
+        other.rollback()
+        holder.rollback()

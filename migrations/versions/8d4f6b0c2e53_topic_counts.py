@@ -35,7 +35,8 @@ TRIGGERS = {
 
 def upgrade():
     # The models' DDL (the same statements db.create_all runs), so both stay in step.
-    from socialnet.models.topics import RECOUNT_TOPICS, TOPIC_COUNT_TRIGGERS
+    # (unsharded: the form of this revision; b6d2f8a4c1e9 shards the counts)
+    from socialnet.models.topics import recount_topics, topic_count_triggers
 
     op.create_table(
         "topic_counts",
@@ -45,7 +46,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("tag", "group_key", name=op.f("pk_topic_counts")),
     )
     dialect = op.get_bind().dialect.name
-    for statement in (*TOPIC_COUNT_TRIGGERS.get(dialect, ()), *RECOUNT_TOPICS):
+    for statement in (*topic_count_triggers(dialect, sharded=False), *recount_topics(False)):
         op.execute(statement)
 
 

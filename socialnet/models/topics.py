@@ -47,9 +47,17 @@ class TopicFollow(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+#: A tag's count in one place is spread over this many rows (``shard`` = the post's id
+#: modulo it) and read as their sum. One row would be a hot spot: every post carrying a
+#: busy tag updates it and holds its lock until COMMIT, so people posting with the same
+#: tag at once would queue behind each other (PostgreSQL writes p99 ×3, issue #16).
+TOPIC_COUNT_SHARDS = 16
+
+
 class TopicCount(db.Model):
     """How many posts that any reader of their place may see carry ``tag``, per place:
-    ``group_key`` is the group's id, 0 for company posts. Counted: posts not deleted,
+    ``group_key`` is the group's id, 0 for company posts; a place's figure is the sum of
+    its ``shard`` rows (:data:`TOPIC_COUNT_SHARDS`). Counted: posts not deleted,
     published, and not announcements (whose audience is per person). Kept exact by the
     database's triggers (:data:`TOPIC_COUNT_TRIGGERS`) in the writing transaction, so
     topic type-ahead sums a few rows instead of counting every visible use of a busy tag;
@@ -60,6 +68,7 @@ class TopicCount(db.Model):
 
     tag: Mapped[str] = mapped_column(String(TOPIC_TAG_MAX), primary_key=True)
     group_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=0)
     posts: Mapped[int] = mapped_column(default=0)
 
 
@@ -70,40 +79,56 @@ _COUNTED = (
     "AND {row}.kind <> 'announcement'"
 )
 _ADD = """
-INSERT INTO topic_counts (tag, group_key, posts)
-SELECT {tag}, coalesce({post}.group_id, 0), 1 FROM {source} WHERE {where} AND {counted}
-ON CONFLICT (tag, group_key) DO UPDATE SET posts = topic_counts.posts + 1;"""
+INSERT INTO topic_counts (tag, group_key{shard_column}, posts)
+SELECT {tag}, coalesce({post}.group_id, 0){shard}, 1 FROM {source} WHERE {where} AND {counted}
+ON CONFLICT (tag, group_key{shard_column}) DO UPDATE SET posts = topic_counts.posts + 1;"""
 
 
-def _tag_row(row: str) -> tuple[str, str]:
+def _shard(post_id: str, sharded: bool) -> tuple[str, str, str]:
+    """(``, shard`` column, ``, <expr>`` value, `` AND shard = <expr>`` condition) of the
+    shard of post ``post_id`` (an SQL expression), or three empty strings unsharded (the
+    form before migration ``b6d2f8a4c1e9``, which its predecessors still create)."""
+    if not sharded:
+        return "", "", ""
+    expr = f"{post_id} % {TOPIC_COUNT_SHARDS}"
+    return ", shard", f", {expr}", f" AND shard = {expr}"
+
+
+def _tag_row(row: str, sharded: bool) -> tuple[str, str]:
     """(add, subtract) for one post_hashtags row (``NEW``/``OLD``), after its post."""
     counted = _COUNTED.format(row="p")
+    column, value, condition = _shard(f"{row}.post_id", sharded)
     add = _ADD.format(
         tag=f"{row}.tag",
         post="p",
         source="posts p",
         where=f"p.id = {row}.post_id",
         counted=counted,
+        shard_column=column,
+        shard=value,
     )
     subtract = f"""
-UPDATE topic_counts SET posts = posts - 1 WHERE tag = {row}.tag AND group_key = (
+UPDATE topic_counts SET posts = posts - 1 WHERE tag = {row}.tag{condition} AND group_key = (
   SELECT coalesce(p.group_id, 0) FROM posts p WHERE p.id = {row}.post_id AND {counted});"""
     return add, subtract
 
 
-def _post_row(row: str) -> tuple[str, str]:
+def _post_row(row: str, sharded: bool) -> tuple[str, str]:
     """(add, subtract) for every tag of one post row (``NEW``/``OLD``)."""
     counted = _COUNTED.format(row=row)
+    column, value, condition = _shard(f"{row}.id", sharded)
     add = _ADD.format(
         tag="h.tag",
         post=row,
         source="post_hashtags h",
         where=f"h.post_id = {row}.id",
         counted=counted,
+        shard_column=column,
+        shard=value,
     )
     subtract = f"""
 UPDATE topic_counts SET posts = posts - 1
-WHERE {counted} AND group_key = coalesce({row}.group_id, 0)
+WHERE {counted} AND group_key = coalesce({row}.group_id, 0){condition}
 AND tag IN (SELECT h.tag FROM post_hashtags h WHERE h.post_id = {row}.id);"""
     return add, subtract
 
@@ -112,11 +137,11 @@ AND tag IN (SELECT h.tag FROM post_hashtags h WHERE h.post_id = {row}.id);"""
 _POST_COLUMNS = "deleted_at, moderation_state, kind, group_id"
 
 
-def _sqlite_topic_triggers() -> list[str]:
-    add_new, _ = _tag_row("NEW")
-    _, subtract_old = _tag_row("OLD")
-    post_add, _ = _post_row("NEW")
-    _, post_subtract = _post_row("OLD")
+def _sqlite_topic_triggers(sharded: bool) -> list[str]:
+    add_new, _ = _tag_row("NEW", sharded)
+    _, subtract_old = _tag_row("OLD", sharded)
+    post_add, _ = _post_row("NEW", sharded)
+    _, post_subtract = _post_row("OLD", sharded)
     out = []
     for name, on, body in (
         ("trg_post_hashtags_topic_counts_ins", "AFTER INSERT ON post_hashtags", add_new),
@@ -140,11 +165,11 @@ def _sqlite_topic_triggers() -> list[str]:
     return out
 
 
-def _postgresql_topic_triggers() -> list[str]:
-    add_new, _ = _tag_row("NEW")
-    _, subtract_old = _tag_row("OLD")
-    post_add, _ = _post_row("NEW")
-    _, post_subtract = _post_row("OLD")
+def _postgresql_topic_triggers(sharded: bool) -> list[str]:
+    add_new, _ = _tag_row("NEW", sharded)
+    _, subtract_old = _tag_row("OLD", sharded)
+    post_add, _ = _post_row("NEW", sharded)
+    _, post_subtract = _post_row("OLD", sharded)
     return [
         f"""CREATE OR REPLACE FUNCTION topic_counts_tag() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -176,21 +201,33 @@ END $$""",
     ]
 
 
-#: DDL of the triggers keeping :class:`TopicCount` per dialect (idempotent; the migration
-#: runs it too).
-TOPIC_COUNT_TRIGGERS = {
-    "sqlite": _sqlite_topic_triggers(),
-    "postgresql": _postgresql_topic_triggers(),
-}
+def topic_count_triggers(dialect: str, sharded: bool = True) -> list[str]:
+    """DDL of the triggers keeping :class:`TopicCount` for ``dialect`` (idempotent);
+    ``sharded=False``: the form before migration ``b6d2f8a4c1e9``, which the migrations
+    before it create."""
+    if dialect == "sqlite":
+        return _sqlite_topic_triggers(sharded)
+    if dialect == "postgresql":
+        return _postgresql_topic_triggers(sharded)
+    return []
 
-#: Recount everything (the migration's backfill, ``flask search reindex``).
-RECOUNT_TOPICS = [
-    "DELETE FROM topic_counts",
-    "INSERT INTO topic_counts (tag, group_key, posts) "
-    "SELECT h.tag, coalesce(p.group_id, 0), count(*) FROM post_hashtags h "
-    f"JOIN posts p ON p.id = h.post_id WHERE {_COUNTED.format(row='p')} "
-    "GROUP BY h.tag, coalesce(p.group_id, 0)",
-]
+
+def recount_topics(sharded: bool = True) -> list[str]:
+    """Recount everything (the migrations' backfill, ``flask search reindex``);
+    ``sharded=False``: the form before migration ``b6d2f8a4c1e9``."""
+    column, value, _ = _shard("h.post_id", sharded)
+    return [
+        "DELETE FROM topic_counts",
+        f"INSERT INTO topic_counts (tag, group_key{column}, posts) "
+        f"SELECT h.tag, coalesce(p.group_id, 0){value}, count(*) FROM post_hashtags h "
+        f"JOIN posts p ON p.id = h.post_id WHERE {_COUNTED.format(row='p')} "
+        f"GROUP BY h.tag, coalesce(p.group_id, 0){value}",
+    ]
+
+
+#: The current triggers per dialect, and the current recount.
+TOPIC_COUNT_TRIGGERS = {name: topic_count_triggers(name) for name in ("sqlite", "postgresql")}
+RECOUNT_TOPICS = recount_topics()
 
 
 def _create_topic_count_triggers(_target, connection, **_kw) -> None:
