@@ -277,6 +277,20 @@ def test_events_after_rollback_are_not_emitted(employee, socket_for, capture_eve
     assert count_rows(Event) == 0 and count_rows(Post) == 0
 
 
+def test_a_rollback_right_after_publishing_outside_a_transaction_drops_the_event(
+    capture_events,
+):
+    """``publish`` opens the transaction if none is open (it writes nothing itself): else a
+    rollback would have nothing to roll back, and the queued event would leave with the
+    next commit."""
+    db.session.commit()
+    assert not db.session().in_transaction()
+    publisher.publish("post.created", {"id": 1}, room="company")
+    db.session.rollback()
+    db.session.commit()
+    assert _emitted(capture_events) == [] and count_rows(Event) == 0
+
+
 def test_a_released_savepoint_does_not_emit_before_the_commit(
     employee, fred, make_post, socket_for, capture_events
 ):
@@ -314,22 +328,26 @@ def test_a_rolled_back_savepoint_keeps_earlier_events_and_drops_its_own(
 
 
 def test_event_rows_are_written_by_the_commit_under_a_short_lock(employee, fred, capture_events):
-    """A post's work before COMMIT (its mention's notification, its response) neither
-    writes event rows nor holds the event log's lock (PostgreSQL), so concurrent writers
-    do not queue behind it; the commit writes them, in publish order, and emits them."""
+    """A post's work before COMMIT (its response included) neither writes event rows nor
+    holds the event log's lock (PostgreSQL), so concurrent writers do not queue behind it;
+    the commit writes them, in publish order, and emits them. (Notifying takes the lock
+    early: the unread counts it sends must be serialized.)"""
     event_lock = text(
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
         "AND pid = pg_backend_pid() AND objid = :key"
     )
-    created = do_create_post(employee, {"body": f"ask @{fred.handle}"})
+    created = do_create_post(employee, {"body": "a post"})
+    second = do_create_post(fred, {"body": "another"})
     assert db.session.scalar(select(func.count()).select_from(Event)) == 0
     if db.engine.dialect.name == "postgresql":
         assert db.session.scalar(event_lock, {"key": publisher.EVENT_LOCK_KEY}) == 0
     db.session.commit()
 
     emitted = _emitted(capture_events)
-    assert [e.type for e in emitted] == ["post.created", "notification.created"]
-    assert emitted[0].payload["data"]["id"] == created.id
+    assert [(e.type, e.payload["data"]["id"]) for e in emitted] == [
+        ("post.created", created.id),
+        ("post.created", second.id),
+    ]
     rows = db.session.execute(select(Event.id, Event.type).order_by(Event.id)).all()
     assert [(e.payload["id"], e.type) for e in emitted] == [tuple(row) for row in rows]
 

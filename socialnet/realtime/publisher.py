@@ -68,9 +68,11 @@ def envelope(event_id: int, event_type: str, data: dict[str, Any]) -> dict[str, 
 def lock_event_log(session: Session | None = None) -> None:
     """Serialize this transaction with every other event-writing one until it ends.
 
-    :func:`publish` calls it; call it yourself *before* reading state that the
-    event will carry (e.g. reaction counts), so the state read includes every
-    change committed before yours and no concurrent event can carry older figures.
+    The commit takes it before writing the events; call it yourself *before* reading
+    state that the event will carry (e.g. reaction counts), so the state read includes
+    every change committed before yours and no concurrent event can carry older
+    figures. Take it before locking rows that others lock after taking it (the other
+    order can deadlock on PostgreSQL).
     """
     session = session or db.session()
     if session.info.get(_LOCKED):
@@ -106,7 +108,10 @@ def publish_many(
     """
     if not events:
         return
-    queued = db.session().info.setdefault(_PENDING, [])
+    session = db.session()
+    if not session.in_transaction():  # else a rollback would not fire and drop the queue
+        session.begin()
+    queued = session.info.setdefault(_PENDING, [])
     for event_type, data, room, post_id, group_id in events:
         payload_text = dumps_text(data, sort_keys=False, strict=True)
         queued.append(QueuedEvent(event_type, room, post_id, group_id, payload_text))
@@ -117,7 +122,10 @@ def _write_queued(session: Session) -> None:
 
     The session is flushed first (an event may name a row added since its publish).
     """
-    if session.get_nested_transaction() is not None:  # a SAVEPOINT released: not a commit
+    # A SAVEPOINT released: not a commit. (Committing the outer transaction itself while
+    # a SAVEPOINT is open would land here too and lose the events: socialnet never does;
+    # ``session.commit()`` commits the SAVEPOINTs first.)
+    if session.get_nested_transaction() is not None:
         return
     queued: list[QueuedEvent] = session.info.pop(_PENDING, None) or []
     if not queued:

@@ -57,7 +57,7 @@ from ..models import (
 )
 from ..models._time import utcnow
 from ..pagination import decode_cursor, encode_cursor
-from ..realtime.publisher import publish_many
+from ..realtime.publisher import lock_event_log, publish_many
 from ..serializers import notification_dict
 from .validation import MAX_ID
 
@@ -146,7 +146,10 @@ def _unread_counts(user_ids: Sequence[int] | Select) -> dict[int, int]:
 def _publish(
     rows: list[Notification], actor: User | None, group: Group | None, post: Post | None
 ) -> None:
-    """One ``notification.created`` per row, worded in its recipient's language."""
+    """One ``notification.created`` per row, worded in its recipient's language. The
+    unread counts are read under the event log's lock: two notifications to one person
+    at once cannot both report the same count."""
+    lock_event_log()
     counts = _unread_counts([n.user_id for n in rows])
     recipients = _languages([n.user_id for n in rows])
     # The same words for everyone told (none of them wrote them): one lookup.
@@ -346,6 +349,7 @@ def do_notify_many(
     ).all()
     if not created:
         return 0
+    lock_event_log()  # the counts the events carry, serialized with other notifications
     counts = _unread_counts(select(User.id).where(*conditions))
     recipients = _languages(select(User.id).where(*conditions))
     bases: dict[str | None, dict[str, Any]] = {}  # one wording per language

@@ -22,6 +22,7 @@ from ...models import (
     Post,
     User,
 )
+from ...realtime.publisher import lock_event_log
 from ...serializers import iso
 from .. import notifications
 from ..polls import access_poll
@@ -80,6 +81,9 @@ def do_event_from_poll(user: User, poll_id: int, data: Any) -> Post:
         raise ValidationFailed(
             _("Pick the final slot of a date poll first."), fields={"poll_id": "no_final_slot"}
         )
+    # The event log's lock before the poll's row, as do_pick_final_slot takes them: the
+    # other order could deadlock with it (the event's rows are written at COMMIT).
+    lock_event_log()
     _lock_poll(poll.id)
     taken = db.session.scalar(
         select(EventDetails.post_id).where(EventDetails.source_poll_id == poll.id)
