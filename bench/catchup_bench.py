@@ -76,7 +76,7 @@ def _percentile(samples: list[float], q: float) -> float:
 #: The present-day passes, and what stands in for each in the raw replay.
 PASSES = {
     "_with_current_notifications": lambda events: events,
-    "_refresh_posts": lambda snapshots: None,
+    "_refresh_posts": lambda snapshots, known=None: None,
     "_refresh_comments": lambda snapshots: None,
     "_refresh_people": lambda snapshots: None,
 }

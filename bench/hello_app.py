@@ -4,7 +4,10 @@
 ``python -m bench.hello_app PORT`` serves it on the same eventlet server, with the same
 TCP_NODELAY listener, as ``wsgi.py`` serves socialnet (the throughput scenario of
 :mod:`bench.run` measures both with the same client). Its one route answers what
-``/healthz`` answers: ``{"status": "ok"}`` as JSON, ``Cache-Control: no-store``.
+``/healthz`` answers: ``{"status": "ok"}`` as JSON, ``Cache-Control: no-store``. Its
+Socket.IO ``connect`` does what socialnet's does minus the database: accept any ``auth``,
+join the socket's own room, send one empty ``catchup`` (the floor of a socket connect,
+scenario ``sockets``).
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ import sys
 
 
 def make_app(async_mode: str = "threading"):
-    from flask import Flask, jsonify
-    from flask_socketio import SocketIO
+    from flask import Flask, jsonify, request
+    from flask_socketio import SocketIO, join_room
 
     app = Flask(__name__)
     socketio = SocketIO(app, async_mode=async_mode)
@@ -22,6 +25,11 @@ def make_app(async_mode: str = "threading"):
     @app.get("/")
     def hello():
         return jsonify(status="ok"), 200, {"Cache-Control": "no-store"}
+
+    @socketio.on("connect")
+    def connect(auth=None):
+        join_room(f"user:{request.sid}")
+        socketio.emit("catchup", {"events": [], "head": 0, "truncated": False}, to=request.sid)
 
     app.extensions["bench_socketio"] = socketio
     return app

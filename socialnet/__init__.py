@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from .config import finalize as finalize_config
 from .config import load_config
+from .db_pool import ping_idle_connections
 from .extensions import csrf, db, login_manager, mail, migrate, socketio
 from .flask_app import SocialnetFlask
 
@@ -38,6 +39,8 @@ def _configure_engine(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         sa_event.listen(engine, "connect", _sqlite_pragmas)
         engine.pool.dispose()  # connections made before the listener get the pragmas too
+    else:
+        ping_idle_connections(engine, app.config["DB_PING_IDLE_SECONDS"])
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -58,21 +58,22 @@ def _mail_suppress() -> dict[str, bool]:
 def engine_options(database_uri: str) -> dict[str, Any]:
     """SQLAlchemy engine options for ``database_uri``, sized from the environment.
 
-    SQLite keeps SQLAlchemy's defaults (one file, pragmas set on connect). A server
-    database gets a bounded pool: under eventlet every greenlet that needs the
+    SQLite keeps SQLAlchemy's defaults (one file, pragmas set on connect). No connection
+    is pinged on every checkout (``pool_pre_ping``): a server database's idle ones are
+    (:mod:`socialnet.db_pool`, ``DB_PING_IDLE_SECONDS``). A server database gets a
+    bounded pool: under eventlet every greenlet that needs the
     database waits (green, ``SOCIALNET_DB_POOL_TIMEOUT`` seconds at most) for one
     of ``SOCIALNET_DB_POOL_SIZE + SOCIALNET_DB_MAX_OVERFLOW`` connections instead of
     opening a new one, so N processes never exceed N × that many connections.
     """
-    options: dict[str, Any] = {"pool_pre_ping": True}
     if database_uri.startswith("sqlite"):
-        return options
-    options.update(
-        pool_size=_int("SOCIALNET_DB_POOL_SIZE", 10),
-        max_overflow=_int("SOCIALNET_DB_MAX_OVERFLOW", 10),
-        pool_timeout=_float("SOCIALNET_DB_POOL_TIMEOUT", 10),
-        pool_recycle=_int("SOCIALNET_DB_POOL_RECYCLE", 1800),
-    )
+        return {}
+    options: dict[str, Any] = {
+        "pool_size": _int("SOCIALNET_DB_POOL_SIZE", 10),
+        "max_overflow": _int("SOCIALNET_DB_MAX_OVERFLOW", 10),
+        "pool_timeout": _float("SOCIALNET_DB_POOL_TIMEOUT", 10),
+        "pool_recycle": _int("SOCIALNET_DB_POOL_RECYCLE", 1800),
+    }
     if database_uri.startswith("postgresql"):
         options["connect_args"] = {
             "connect_timeout": _int("SOCIALNET_DB_CONNECT_TIMEOUT", 5),
@@ -139,6 +140,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_uri),
+        # A pooled connection to a database server idle this long is pinged before use
+        # (``db_pool``); SQLite's never are.
+        "DB_PING_IDLE_SECONDS": _float("SOCIALNET_DB_PING_IDLE", 10.0),
         "REDIS_URL": redis_url,
         # The Socket.IO message queue is REDIS_URL unless set on its own.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or redis_url,

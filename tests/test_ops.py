@@ -49,9 +49,9 @@ def test_pool_is_sized_from_the_environment_for_a_server_database(monkeypatch, t
     monkeypatch.setenv("SOCIALNET_DB_POOL_TIMEOUT", "4.5")
     options = engine_options("postgresql+psycopg://u@db/socialnet")
     assert options["pool_size"] == 7 and options["max_overflow"] == 3
-    assert options["pool_timeout"] == 4.5 and options["pool_pre_ping"] is True
+    assert options["pool_timeout"] == 4.5 and "pool_pre_ping" not in options  # see db_pool
     assert options["connect_args"]["connect_timeout"] == 5
-    assert engine_options("sqlite:///x.db") == {"pool_pre_ping": True}
+    assert engine_options("sqlite:///x.db") == {}
 
 
 def test_message_queue_defaults_to_redis_url(monkeypatch, tmp_path):

@@ -60,6 +60,65 @@ def test_unauthenticated_connect_is_refused(app):
         assert not socketio.test_client(app, auth=auth).is_connected(), auth
 
 
+def _refusal_of(app, monkeypatch, auth) -> dict | None:
+    """The ``connect_error`` payload the server sends for a connect with ``auth`` (None
+    when it accepts): what socket.io-client reads as ``err.message`` and ``err.data``."""
+    sent: list = []
+    client = socketio.test_client(app, auth=None)  # refused; installs the packet mocks
+    deliver = socketio.server._send_packet
+
+    def capture(eio_sid, pkt):
+        sent.append(pkt)
+        return deliver(eio_sid, pkt)
+
+    monkeypatch.setattr(socketio.server, "_send_packet", capture)
+    client.connect(auth=auth)
+    refusals = [p.data for p in sent if p.packet_type == 4]  # CONNECT_ERROR
+    return refusals[0] if refusals else None
+
+
+def test_a_refusal_says_why_in_a_form_the_browser_reads(app, monkeypatch, employee, token_for):
+    refusal = _refusal_of(app, monkeypatch, {"token": "snt_bogus"})
+    assert refusal == {
+        "message": "Sign in or give a valid token.",
+        "data": {"error": "unauthenticated", "message": "Sign in or give a valid token."},
+    }
+    refusal = _refusal_of(app, monkeypatch, {"token": token_for(employee), "last_event_id": "x"})
+    assert refusal["data"]["error"] == "invalid" and "retry" not in refusal["data"]
+
+
+@pytest.mark.parametrize("failure", ["pool exhausted", "database unreachable"])
+def test_a_database_too_busy_for_a_connect_refuses_it_with_retry(
+    app, monkeypatch, employee, token_for, failure
+):
+    """A reconnect storm can exhaust PostgreSQL's pool: the handshake must be answered
+    (the client retries after its backoff) instead of left hanging until its timeout."""
+    from sqlalchemy import exc
+
+    from socialnet.ops.metrics import SOCKETS_REFUSED_BUSY
+
+    error = (
+        exc.TimeoutError("QueuePool limit reached")
+        if failure == "pool exhausted"
+        else exc.OperationalError("SELECT", {}, Exception("connection refused"))
+    )
+
+    def busy(*_args, **_kwargs):
+        raise error
+
+    monkeypatch.setattr("socialnet.realtime.sockets.rooms_and_head", busy)
+    before = SOCKETS_REFUSED_BUSY._value.get()
+    refusal = _refusal_of(app, monkeypatch, {"token": token_for(employee)})
+    assert refusal["data"] == {
+        "error": "busy",
+        "retry": True,
+        "message": "The server is busy: reconnecting in a moment.",
+    }
+    assert SOCKETS_REFUSED_BUSY._value.get() == before + 1
+    monkeypatch.undo()  # the database answers again: the same person connects
+    assert socketio.test_client(app, auth={"token": token_for(employee)}).is_connected()
+
+
 def test_bad_or_revoked_token_is_refused(app, api, employee, token_for):
     for token in ("snt_bogus", "bogus", "snt_" + "x" * 200, 12345):
         assert not socketio.test_client(app, auth={"token": token}).is_connected(), token

@@ -45,6 +45,11 @@ EMIT_FAILURES = Counter(
     "missed it), 'error' = the emit raised.",
     ["reason"],
 )
+SOCKETS_REFUSED_BUSY = Counter(
+    "socialnet_sockets_refused_busy_total",
+    "Socket connects refused because the database could not serve them in time (pool "
+    "exhausted, database unreachable): the client retries after a growing delay.",
+)
 QUEUE_LAG = Histogram(
     "socialnet_queue_lag_seconds",
     "Time from publishing a message on the queue to its reception by this process's listener.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import aliased
 from .. import policy
 from ..built_once import built_once
 from ..extensions import db
-from ..models import Comment, Event, Group, Notification, Post, User
+from ..models import Comment, Event, FileUpload, Group, Notification, Post, User
 from ..serializers import iso, notification_dict, user_profile
 from ..services.files import files_for_comments, files_for_posts
 from ..services.notifications import ACTOR as NOTIFICATION_ACTOR
@@ -86,13 +87,15 @@ def catchup_events(
         rooms = policy.rooms_for(user)
     params = {**policy.viewer_params(user), "after_id": after_id, "rooms": rooms}
     query = _catchup_statement(policy.bound_viewer(user))
-    rows = list(db.session.scalars(query, {**params, "limit": limit + 1}))
-    events = [envelope(e.id, e.type, json.loads(e.payload)) for e in rows[:limit]]
+    rows = db.session.execute(query, {**params, "limit": limit + 1}).all()
+    events = [envelope(row.id, row.type, json.loads(row.payload)) for row in rows[:limit]]
+    # The replay's rows carry their post as it is now: most snapshots need no other read.
+    posts_now = {row.post_id: _post_now(row) for row in rows[:limit] if row.post_id is not None}
     events = _with_current_notifications(user, _without_deleted_comments(user, events))
     snapshots = _Snapshots()
     for event in events:
         snapshots.collect(event["data"])
-    _refresh_posts(snapshots.posts)
+    _refresh_posts(snapshots.posts, posts_now)
     _refresh_comments(snapshots.comments)
     _refresh_people(snapshots.people)
     return events, len(rows) > limit
@@ -101,9 +104,13 @@ def catchup_events(
 @built_once
 def _catchup_statement(viewer: policy.BoundViewer) -> Select:
     """:func:`catchup_events`' query for one shape of reader, built once (a reconnect
-    storm runs it thousands of times): ``viewer_id``, ``after_id``, ``rooms``, ``limit``."""
+    storm runs it thousands of times): ``viewer_id``, ``after_id``, ``rooms``, ``limit``.
+
+    Each row also carries the event's post as it is now (:data:`_POST_NOW`, NULL when it
+    is gone), so replaying a post's current text costs no other statement."""
     return (
-        select(Event)
+        select(Event.id, Event.type, Event.payload, *_POST_NOW)
+        .select_from(Event)
         .outerjoin(Post, Post.id == Event.post_id)
         .where(
             Event.id > bindparam("after_id"),
@@ -156,44 +163,76 @@ class _Snapshots:
                     self.collect(item)
 
 
-#: The refreshes of a replay, built once (a reconnect storm replays to every open page).
-_CURRENT_POSTS = select(Post.id, Post.body, Post.body_html, Post.title, Post.edited_at).where(
-    Post.id.in_(bindparam("ids", expanding=True))
+#: A post as a replay shows it now: its text, and whether any file is attached (a post
+#: without files, most of them, needs no read of its files).
+_POST_NOW = (
+    Post.id.label("post_id"),
+    Post.body,
+    Post.body_html,
+    Post.title,
+    Post.edited_at,
+    select(FileUpload.id).where(FileUpload.post_id == Post.id).exists().label("has_files"),
 )
+
+
+@dataclass(frozen=True)
+class _PostNow:
+    """The current fields of a post that a snapshot takes, and whether it has files."""
+
+    fields: dict[str, Any]
+    has_files: bool
+
+
+def _post_now(row: Any) -> _PostNow:
+    fields = {
+        "body": row.body,
+        "body_html": row.body_html,
+        "title": row.title,
+        "edited_at": iso(row.edited_at),
+    }
+    return _PostNow(fields, bool(row.has_files))
+
+
+#: The refreshes of a replay, built once (a reconnect storm replays to every open page).
+_CURRENT_POSTS = select(*_POST_NOW).where(Post.id.in_(bindparam("ids", expanding=True)))
 _CURRENT_COMMENTS = select(Comment.id, Comment.body, Comment.body_html).where(
     Comment.id.in_(bindparam("ids", expanding=True))
 )
 _CURRENT_PEOPLE = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
-def _refresh_posts(snapshots: list[dict[str, Any]]) -> None:
+def _refresh_posts(
+    snapshots: list[dict[str, Any]], known: dict[int, _PostNow] | None = None
+) -> None:
+    """Post snapshots as the posts are now; ``known``: posts already read (by id), the
+    others are read in one statement. A snapshot of a post that is gone is left as is."""
     ids = {snapshot["id"] for snapshot in snapshots}
     if not ids:
         return
-    rows = db.session.execute(_CURRENT_POSTS, {"ids": list(ids)}).all()
-    current = {
-        row.id: {
-            "body": row.body,
-            "body_html": row.body_html,
-            "title": row.title,
-            "edited_at": iso(row.edited_at),
-        }
-        for row in rows
-    }
+    current = {post_id: now for post_id, now in (known or {}).items() if post_id in ids}
+    if missing := ids - current.keys():
+        rows = db.session.execute(_CURRENT_POSTS, {"ids": list(missing)})
+        current.update((row.post_id, _post_now(row)) for row in rows)
     for snapshot in snapshots:
         if snapshot["id"] in current:
-            snapshot.update(current[snapshot["id"]])
-    _refresh_files(snapshots, files_for_posts)
+            snapshot.update(current[snapshot["id"]].fields)
+    without = {post_id for post_id, now in current.items() if not now.has_files}
+    _refresh_files(snapshots, files_for_posts, without)
 
 
-def _refresh_files(snapshots: list[dict[str, Any]], files_for: Any) -> None:
+def _refresh_files(
+    snapshots: list[dict[str, Any]], files_for: Any, without: Collection[int] = ()
+) -> None:
     """Snapshots that carry ``files`` get the files attached now (an edit may have
-    removed some: their links would be dead, their names gone)."""
+    removed some: their links would be dead, their names gone); those whose id is in
+    ``without`` (known to have none now) get none without a read."""
     carrying = [snapshot for snapshot in snapshots if "files" in snapshot]
-    if carrying:
-        current = files_for(list({snapshot["id"] for snapshot in carrying}))
-        for snapshot in carrying:
-            snapshot["files"] = current.get(snapshot["id"], [])
+    if ids := {snapshot["id"] for snapshot in carrying}.difference(without):
+        current = files_for(list(ids))
+    else:
+        current = {}
+    for snapshot in carrying:
+        snapshot["files"] = current.get(snapshot["id"], [])
 
 
 def _refresh_comments(snapshots: list[dict[str, Any]]) -> None:

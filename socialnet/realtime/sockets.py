@@ -8,6 +8,7 @@ disconnected. Clients may only join rooms :func:`policy.can_join_room` allows.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -16,11 +17,13 @@ from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_room
+from sqlalchemy import exc as sa_exc
 
 from .. import policy
 from ..extensions import socketio
 from ..i18n import check_language, for_person
 from ..models import User
+from ..ops.metrics import SOCKETS_REFUSED_BUSY
 from ..ratelimits import socket_message_allowed
 from ..services.company_day import guest_locked_out
 from ..services.sessions import session_room
@@ -30,6 +33,8 @@ from ..unit_of_work import read_only
 from .catchup import catchup_events, rooms_and_head
 
 _SOCKET_TOKEN = "socket_token"
+
+log = logging.getLogger(__name__)
 
 
 def _user_from_auth(auth: Any) -> User | None:
@@ -61,14 +66,19 @@ def socket_user() -> User | None:
     return None
 
 
+def _refusal(error: str, message: str, **extra: Any) -> ConnectionRefusedError:
+    """A refused connect as the client reads it: Socket.IO's ``connect_error`` carries
+    ``message`` and ``data`` = ``{"error", "message", …extra}`` (socket.io-client's
+    ``err.message`` and ``err.data``)."""
+    return ConnectionRefusedError(message, {"error": error, "message": message, **extra})
+
+
 def _last_event_id(auth: Any) -> int | None:
     raw = auth.get("last_event_id") if isinstance(auth, dict) else None
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_ID:
-        raise ConnectionRefusedError(
-            {"error": "invalid", "message": _("last_event_id must be an id.")}
-        )
+        raise _refusal("invalid", _("last_event_id must be an id."))
     return raw
 
 
@@ -122,6 +132,11 @@ def origin_allowed() -> bool:
     return origin_allowed_in(request.environ, current_app.config.get("SOCKETIO_CORS_ORIGINS"))
 
 
+#: Database failures that mean "not now" rather than "no": the pool had no connection to
+#: spare in time (a reconnect storm on PostgreSQL), the database is unreachable or locked.
+_BUSY_ERRORS = (sa_exc.TimeoutError, sa_exc.OperationalError)
+
+
 def _on_connect(auth: Any = None) -> None:
     """Authenticate, join the rooms the person may read, then send one ``catchup``.
 
@@ -129,17 +144,28 @@ def _on_connect(auth: Any = None) -> None:
     in two statements (three with a replay): the token and its person, then the rooms
     and the head together (:func:`catchup.rooms_and_head`). A reconnect storm runs it
     once per open page.
+
+    When the database cannot serve the handshake in time (:data:`_BUSY_ERRORS`), the
+    connection is refused with ``{"error": "busy", "retry": true}`` instead of being left
+    unanswered (the client would wait for its own timeout, ~20 s in a browser, before
+    trying again): the page's script reconnects after a growing, jittered delay.
     """
     if not origin_allowed():
-        raise ConnectionRefusedError(
-            {"error": "forbidden", "message": _("Connections from this origin are not allowed.")}
-        )
+        raise _refusal("forbidden", _("Connections from this origin are not allowed."))
+    try:
+        _connect(auth)
+    except _BUSY_ERRORS as error:
+        SOCKETS_REFUSED_BUSY.inc()
+        log.info("socket connect refused, database busy: %s", type(error).__name__)
+        message = _("The server is busy: reconnecting in a moment.")
+        raise _refusal("busy", message, retry=True) from None
+
+
+def _connect(auth: Any) -> None:
     with read_only():
         user = _user_from_auth(auth)
         if user is None:
-            raise ConnectionRefusedError(
-                {"error": "unauthenticated", "message": _("Sign in or give a valid token.")}
-            )
+            raise _refusal("unauthenticated", _("Sign in or give a valid token."))
         last_event_id = _last_event_id(auth)
         rooms, head = rooms_and_head(user)
         for room in rooms:

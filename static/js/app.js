@@ -807,6 +807,13 @@
     randomizationFactor: 0.5,
   };
 
+  /** The delay before retry number `attempt` (0 first): socket.io-client's own rule. */
+  function reconnectDelay(attempt) {
+    const delay = RECONNECT.reconnectionDelay * 2 ** attempt;
+    const deviation = (Math.random() * 2 - 1) * RECONNECT.randomizationFactor * delay;
+    return Math.min(delay + deviation, RECONNECT.reconnectionDelayMax);
+  }
+
   function connectLive() {
     if (!config || typeof window.io !== "function") return;
     // Pages without a live list carry no head: the server then replays nothing and
@@ -890,6 +897,18 @@
 
     socket.io.on("reconnect_attempt", () => {
       socket.auth.last_event_id = lastEventId;
+    });
+
+    // A server too busy to take the connection now (a restart's storm) refuses it with
+    // `retry`. socket.io-client never retries a refusal by itself, so the page does, by
+    // the same rules as a lost connection; any other refusal (signed out) is final.
+    let refusals = 0;
+    socket.on("connect_error", (error) => {
+      if (socket.active || !(error && error.data && error.data.retry)) return;
+      setTimeout(() => socket.connect(), reconnectDelay(refusals++));
+    });
+    socket.on("connect", () => {
+      refusals = 0;
     });
 
     for (const type of Object.keys(handlers)) socket.on(type, onLive);
