@@ -183,6 +183,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "COMMENT_MAX_CHARS": 4_000,
         "FEED_PAGE_MAX": 100,
         "CATCHUP_MAX_EVENTS": 1_000,
+        # Socket handshakes reading the database at once per process, and how long one
+        # waits for its turn before being refused as busy (realtime.admission).
+        "SOCKET_CONNECT_SLOTS": _int("SOCIALNET_SOCKET_CONNECT_SLOTS", 8),
+        "SOCKET_CONNECT_WAIT_SECONDS": _float("SOCIALNET_SOCKET_CONNECT_WAIT", 5.0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",

@@ -30,6 +30,7 @@ from ..services.sessions import session_room
 from ..services.tokens import live_token, user_for_token
 from ..services.validation import MAX_ID
 from ..unit_of_work import read_only
+from .admission import FifoGate, GateBusy
 from .catchup import catchup_events, rooms_and_head
 
 _SOCKET_TOKEN = "socket_token"
@@ -132,9 +133,19 @@ def origin_allowed() -> bool:
     return origin_allowed_in(request.environ, current_app.config.get("SOCKETIO_CORS_ORIGINS"))
 
 
-#: Database failures that mean "not now" rather than "no": the pool had no connection to
-#: spare in time (a reconnect storm on PostgreSQL), the database is unreachable or locked.
-_BUSY_ERRORS = (sa_exc.TimeoutError, sa_exc.OperationalError)
+#: "Not now" rather than "no": no turn at the gate in time (:mod:`.admission`), the pool had
+#: no connection to spare in time, the database is unreachable or locked.
+_BUSY_ERRORS = (GateBusy, sa_exc.TimeoutError, sa_exc.OperationalError)
+
+
+def connect_gate() -> FifoGate:
+    """This app's gate for handshakes (``SOCKET_CONNECT_SLOTS``, ``…_WAIT_SECONDS``)."""
+    gate = current_app.extensions.get("socialnet.connect_gate")
+    if gate is None:
+        config = current_app.config
+        gate = FifoGate(config["SOCKET_CONNECT_SLOTS"], config["SOCKET_CONNECT_WAIT_SECONDS"])
+        current_app.extensions["socialnet.connect_gate"] = gate
+    return gate
 
 
 def _on_connect(auth: Any = None) -> None:
@@ -145,15 +156,17 @@ def _on_connect(auth: Any = None) -> None:
     and the head together (:func:`catchup.rooms_and_head`). A reconnect storm runs it
     once per open page.
 
-    When the database cannot serve the handshake in time (:data:`_BUSY_ERRORS`), the
-    connection is refused with ``{"error": "busy", "retry": true}`` instead of being left
-    unanswered (the client would wait for its own timeout, ~20 s in a browser, before
-    trying again): the page's script reconnects after a growing, jittered delay.
+    A few handshakes read at once, in arrival order (:func:`connect_gate`). When one
+    cannot be served in time (:data:`_BUSY_ERRORS`), the connection is refused with
+    ``{"error": "busy", "retry": true}`` instead of being left unanswered (the client
+    would wait for its own timeout, ~20 s in a browser, before trying again): the page's
+    script reconnects after a growing, jittered delay.
     """
     if not origin_allowed():
         raise _refusal("forbidden", _("Connections from this origin are not allowed."))
     try:
-        _connect(auth)
+        with connect_gate().slot():
+            _connect(auth)
     except _BUSY_ERRORS as error:
         SOCKETS_REFUSED_BUSY.inc()
         log.info("socket connect refused, database busy: %s", type(error).__name__)
