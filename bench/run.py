@@ -607,6 +607,10 @@ def scenario_sockets(info: SeedInfo, runs: int, target: int, procs: int = 4) -> 
                 fleet.stop()
         finally:
             server.stop()
+        row.update(bare_connect_cost(target, procs))
+        row["connect_cpu_vs_bare"] = row["connect_cpu_ms_per_socket"] / max(
+            row["bare_connect_cpu_ms_per_socket"], 1e-9
+        )
         per_run.append(row)
         print(f"  sockets run: {_fmt(row)}", flush=True)
     summary = median_of(per_run)
@@ -617,6 +621,26 @@ def scenario_sockets(info: SeedInfo, runs: int, target: int, procs: int = 4) -> 
         and all(r["connect_failures"] == 0 for r in per_run)
     )
     return summary
+
+
+def bare_connect_cost(target: int, procs: int) -> dict:
+    """The floor of a socket connect on this machine: the same sockets, by the same
+    clients, to the bare Flask-SocketIO app (:mod:`bench.hello_app`, whose ``connect``
+    joins a room and sends an empty ``catchup``, no database) on the same server."""
+    bare = BareServer().start()
+    try:
+        warm = SocketFleet(bare.url, [(2, "-", "warm")] * 20, 1, "warm")
+        warm.stop()
+        time.sleep(2)
+        cpu0 = cpu_seconds(bare.pid)
+        fleet = SocketFleet(bare.url, [(1, "-", "idle")] * target, procs, "idle")
+        try:
+            cpu1 = cpu_seconds(bare.pid)
+        finally:
+            fleet.stop()
+    finally:
+        bare.stop()
+    return {"bare_connect_cpu_ms_per_socket": (cpu1 - cpu0) / max(fleet.connected, 1) * 1000}
 
 
 # --------------------------------------------------------------------------- 4b. reconnect

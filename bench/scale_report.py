@@ -179,6 +179,11 @@ def _fig_sockets(r):
         f"{s['connect_failures']:.0f} failures, {s.get('alive_after_idle', 0):.0f} alive after "
         f"10 s idle, {s.get('connect_cpu_ms_per_socket', 0):.1f} ms server CPU per connect"
     )
+    if "bare_connect_cpu_ms_per_socket" in s:
+        text += (
+            f" (a bare Flask-SocketIO connect: {s['bare_connect_cpu_ms_per_socket']:.1f} ms, "
+            f"×{s['connect_cpu_vs_bare']:.2f})"
+        )
     return text, s["pass"]
 
 
