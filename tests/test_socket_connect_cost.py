@@ -92,6 +92,26 @@ def test_a_reconnect_replays_what_was_missed_with_its_head(
     assert catchup["head"] == catchup["events"][-1]["id"] == head_event_id()
 
 
+def test_a_replay_of_posts_reads_their_text_and_files_with_the_replay(
+    employee, make_post, token_for, socket_for
+):
+    """Storm cost: the replay's statement carries each post as it is now and whether it
+    has files; only the people it names take one more (4 statements in all, was 6)."""
+    before = head_event_id()
+    posts = [make_post(employee, f"missed {i}") for i in range(3)]
+    posts[0].body = "edited since"  # replayed as it reads now
+    db.session.commit()
+    token = token_for(employee)
+    with statements() as seen:
+        sock = socket_for(None, token=token, last_event_id=before)
+    (catchup,) = [p["args"][0] for p in sock.get_received() if p["name"] == "catchup"]
+    replayed = {e["data"]["id"]: e["data"] for e in catchup["events"]}
+    assert set(replayed) == {p.id for p in posts}
+    assert replayed[posts[0].id]["body"] == "edited since"
+    assert all(data["files"] == [] for data in replayed.values())
+    assert len(seen) == 4, [s for s, _level in seen]
+
+
 @pytest.fixture
 def readers(request, make_user, make_group, make_post):
     """Personas, a guest, a deactivated colleague; groups of every kind; some events."""
