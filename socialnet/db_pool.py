@@ -26,9 +26,9 @@ _CHECKED_IN_AT = "socialnet_checked_in_at"
 
 def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
     """Ping a pooled connection of ``engine`` at checkout when it sat unused in the pool
-    for more than ``idle_seconds``; one that does not answer is discarded and another one
-    handed out (the pool's ``DisconnectionError`` protocol). A new connection is never
-    pinged: it has just answered."""
+    for more than ``idle_seconds``; one that does not answer is closed and a new one opened
+    in its place (the pool's ``DisconnectionError`` protocol; if that fails too, the error
+    reaches the caller). A new connection is never pinged: it has just answered."""
     dialect = engine.dialect
 
     def checked_in(_dbapi_connection: Any, record: Any) -> None:

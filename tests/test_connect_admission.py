@@ -72,3 +72,44 @@ def test_a_handshake_that_gets_no_turn_is_refused_as_busy(app, monkeypatch, empl
         for blocker in blockers:
             blocker.__exit__(None, None, None)
     assert socketio.test_client(app, auth={"token": token}).is_connected()
+
+
+def test_a_waiter_killed_while_waiting_loses_no_slot(monkeypatch):
+    """A greenlet killed in its wait (GreenletExit, an eventlet Timeout) must neither stay
+    in the queue nor take the slot with it."""
+
+    class Killed(BaseException):
+        pass
+
+    gate = FifoGate(slots=1, wait_seconds=5)
+    with gate.slot():
+        real_wait = threading.Event.wait
+
+        def killed(self, timeout=None):
+            raise Killed
+
+        monkeypatch.setattr(threading.Event, "wait", killed)
+        with pytest.raises(Killed), gate.slot():
+            pass
+        monkeypatch.setattr(threading.Event, "wait", real_wait)
+        assert gate.waiting == 0
+    with gate.slot():  # the one slot is still there
+        pass
+
+
+def test_the_gate_is_never_wider_than_the_pool(app, monkeypatch):
+    from socialnet.realtime import sockets
+
+    options = {"pool_size": 3, "max_overflow": 2}
+    monkeypatch.setitem(app.config, "SQLALCHEMY_ENGINE_OPTIONS", options)
+    monkeypatch.setitem(app.extensions, "socialnet.connect_gate", None)
+    with app.app_context():
+        gate = sockets.connect_gate()
+    holders = [gate.slot() for _ in range(5)]
+    for holder in holders:
+        holder.__enter__()
+    monkeypatch.setattr(gate, "wait_seconds", 0.01)
+    with pytest.raises(GateBusy), gate.slot():  # 3 + 2 connections: the sixth waits
+        pass
+    for holder in holders:
+        holder.__exit__(None, None, None)

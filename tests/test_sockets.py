@@ -119,6 +119,26 @@ def test_a_database_too_busy_for_a_connect_refuses_it_with_retry(
     assert socketio.test_client(app, auth={"token": token_for(employee)}).is_connected()
 
 
+def test_an_unexpected_failure_refuses_the_connect_instead_of_leaving_it_open(
+    app, monkeypatch, employee, token_for
+):
+    """Python-socketio answers nothing when a connect handler raises: the socket would stay
+    half-open in the rooms it had joined. It is refused (not to be retried) instead."""
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    def in_own_room() -> int:
+        return len(socketio.server.manager.rooms.get("/", {}).get(f"user:{employee.id}", {}))
+
+    token = token_for(employee)
+    before = in_own_room()
+    monkeypatch.setattr("socialnet.realtime.sockets.catchup_events", broken)
+    refusal = _refusal_of(app, monkeypatch, {"token": token, "last_event_id": 0})
+    assert refusal["data"] == {"error": "error", "message": "The connection failed."}
+    assert in_own_room() == before  # the rooms it had joined were left
+
+
 def test_bad_or_revoked_token_is_refused(app, api, employee, token_for):
     for token in ("snt_bogus", "bogus", "snt_" + "x" * 200, 12345):
         assert not socketio.test_client(app, auth={"token": token}).is_connected(), token

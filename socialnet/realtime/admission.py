@@ -56,13 +56,23 @@ class FifoGate:
                 return
             turn = threading.Event()
             self._waiting.append(turn)
-        if turn.wait(self.wait_seconds):
-            return  # the slot was handed over
-        with self._lock:
-            if turn.is_set():  # handed over just as the wait ended
-                return
-            self._waiting.remove(turn)
+        try:
+            handed = turn.wait(self.wait_seconds)
+        except BaseException:  # killed while waiting (GreenletExit, a Timeout)
+            if not self._withdraw(turn):
+                self._leave()  # the slot had reached it: pass it on, never lose it
+            raise
+        if handed or not self._withdraw(turn):
+            return  # the slot was handed over (perhaps just as the wait ended)
         raise GateBusy
+
+    def _withdraw(self, turn: threading.Event) -> bool:
+        """Leave the queue: True, unless the slot was handed to ``turn`` already."""
+        with self._lock:
+            if turn.is_set():
+                return False
+            self._waiting.remove(turn)
+            return True
 
     def _leave(self) -> None:
         with self._lock:

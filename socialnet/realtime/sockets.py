@@ -139,11 +139,16 @@ _BUSY_ERRORS = (GateBusy, sa_exc.TimeoutError, sa_exc.OperationalError)
 
 
 def connect_gate() -> FifoGate:
-    """This app's gate for handshakes (``SOCKET_CONNECT_SLOTS``, ``…_WAIT_SECONDS``)."""
+    """This app's gate for handshakes (``SOCKET_CONNECT_SLOTS``, ``…_WAIT_SECONDS``), never
+    wider than a server database's pool (beyond it, the pool's unordered wait decides)."""
     gate = current_app.extensions.get("socialnet.connect_gate")
     if gate is None:
         config = current_app.config
-        gate = FifoGate(config["SOCKET_CONNECT_SLOTS"], config["SOCKET_CONNECT_WAIT_SECONDS"])
+        slots = config["SOCKET_CONNECT_SLOTS"]
+        pool = config["SQLALCHEMY_ENGINE_OPTIONS"]
+        if "pool_size" in pool:
+            slots = min(slots, pool["pool_size"] + pool.get("max_overflow", 0))
+        gate = FifoGate(slots, config["SOCKET_CONNECT_WAIT_SECONDS"])
         current_app.extensions["socialnet.connect_gate"] = gate
     return gate
 
@@ -166,15 +171,26 @@ def _on_connect(auth: Any = None) -> None:
         raise _refusal("forbidden", _("Connections from this origin are not allowed."))
     try:
         with connect_gate().slot():
-            _connect(auth)
+            catchup = _connect(auth)
+    except ConnectionRefusedError:
+        raise
     except _BUSY_ERRORS as error:
         SOCKETS_REFUSED_BUSY.inc()
-        log.info("socket connect refused, database busy: %s", type(error).__name__)
+        if isinstance(error, GateBusy):
+            log.info("socket connect refused: no turn at the gate in time")
+        else:  # a fault that lasts (a wrong password, a bad URL) shows here too
+            log.warning("socket connect refused, database: %s", error)
         message = _("The server is busy: reconnecting in a moment.")
         raise _refusal("busy", message, retry=True) from None
+    except Exception:
+        # Unanswered, the connect would stay half-open (in its rooms, never disconnected).
+        log.exception("socket connect failed")
+        raise _refusal("error", _("The connection failed.")) from None
+    socketio.emit("catchup", catchup, to=_sid())  # no database needed: outside the gate
 
 
-def _connect(auth: Any) -> None:
+def _connect(auth: Any) -> dict[str, Any]:
+    """Authenticate, join the rooms, and build the ``catchup`` (rooms first: see above)."""
     with read_only():
         user = _user_from_auth(auth)
         if user is None:
@@ -191,7 +207,7 @@ def _connect(auth: Any) -> None:
             limit = current_app.config["CATCHUP_MAX_EVENTS"]
             events, truncated = catchup_events(user, last_event_id, limit, rooms)
             head = events[-1]["id"] if events else max(last_event_id, head)
-    socketio.emit("catchup", {"events": events, "head": head, "truncated": truncated}, to=_sid())
+    return {"events": events, "head": head, "truncated": truncated}
 
 
 def _sid() -> str:

@@ -807,11 +807,12 @@
     randomizationFactor: 0.5,
   };
 
-  /** The delay before retry number `attempt` (0 first): socket.io-client's own rule. */
+  /** The delay before retry number `attempt` (0 first): growing to the cap, then drawn
+   * within ±50 % of it, so retries stay spread however long the server stays busy. */
   function reconnectDelay(attempt) {
-    const delay = RECONNECT.reconnectionDelay * 2 ** attempt;
-    const deviation = (Math.random() * 2 - 1) * RECONNECT.randomizationFactor * delay;
-    return Math.min(delay + deviation, RECONNECT.reconnectionDelayMax);
+    const grown = RECONNECT.reconnectionDelay * 2 ** Math.min(attempt, 10);
+    const delay = Math.min(grown, RECONNECT.reconnectionDelayMax);
+    return delay + (Math.random() * 2 - 1) * RECONNECT.randomizationFactor * delay;
   }
 
   function connectLive() {
