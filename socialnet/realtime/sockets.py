@@ -157,9 +157,10 @@ def _on_connect(auth: Any = None) -> None:
     """Authenticate, join the rooms the person may read, then send one ``catchup``.
 
     The handshake only reads, outside a transaction (:func:`unit_of_work.read_only`),
-    in two statements (three with a replay): the token and its person, then the rooms
-    and the head together (:func:`catchup.rooms_and_head`). A reconnect storm runs it
-    once per open page.
+    in two statements: the token and its person, then the rooms and the head together
+    (:func:`catchup.rooms_and_head`); a replay adds its own, which carries its posts as
+    they read now, and one for the people it names. A reconnect storm runs it once per
+    open page.
 
     A few handshakes read at once, in arrival order (:func:`connect_gate`). When one
     cannot be served in time (:data:`_BUSY_ERRORS`), the connection is refused with
