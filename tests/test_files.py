@@ -18,6 +18,7 @@ from socialnet.models import FileUpload, GroupMembership
 from socialnet.models._time import utcnow
 from socialnet.storage import get_storage
 from tests.helpers import assert_error, count_rows
+from tests.test_feed import count_statements
 
 
 @pytest.fixture(autouse=True)
@@ -226,6 +227,34 @@ def test_hostile_name_is_sanitised(api, employee):
 
 def _ids(client, n: int) -> list[int]:
     return [upload(client, f"note {i}".encode(), f"n{i}.txt").get_json()["id"] for i in range(n)]
+
+
+def test_a_new_post_given_no_files_answers_none_without_looking_for_them(api, employee):
+    me = api(employee)
+    ids = _ids(me, 1)
+    with count_statements() as plain:
+        post = me.post("/api/v1/posts", {"body": "No attachment"})
+    assert post.status_code == 201 and post.get_json()["files"] == []
+    assert not [s for s in plain if "file_uploads" in s]
+    with count_statements() as given:
+        post = me.post("/api/v1/posts", {"body": "One attachment", "file_ids": ids})
+    assert [f["id"] for f in post.get_json()["files"]] == ids  # looked up: it has one
+    assert [s for s in given if "file_uploads" in s]
+
+
+def test_files_given_to_a_post_rolled_back_are_forgotten_with_it(app, employee, storage_dir):
+    from socialnet.services.files import do_attach, do_upload, files_for_new_posts
+    from socialnet.services.posts import do_create_post
+
+    with app.test_request_context():  # file dicts carry URLs
+        post = do_create_post(employee, {"body": "soon gone"})
+        pid, upload = post.id, do_upload(employee, "x.txt", b"some notes")
+        do_attach(employee, [upload.id], post=post)
+        assert [f["id"] for f in files_for_new_posts([pid])[pid]] == [upload.id]
+        db.session.rollback()
+    with count_statements() as seen:
+        assert files_for_new_posts([pid]) == {pid: []}
+    assert seen == []
 
 
 def test_attach_to_post_and_comment_and_edit_replaces(api, employee, fred, storage_dir):

@@ -20,7 +20,7 @@ from ..pagination import decode_cursor, encode_cursor
 from ..serializers import empty_reaction_counts, post_dict
 from ..text_keys import fold
 from .attachments import attachments_for
-from .files import files_for_posts
+from .files import files_for_new_posts, files_for_posts
 from .reactions import reactions_for
 from .topics.aliases import canonical_tag
 from .validation import check_filter_text
@@ -32,14 +32,15 @@ def serialize_posts_for(
     """Posts as ``user`` sees them: counts, their own reactions, and each special kind's
     attachment (poll, kudos…), in a bounded number of queries whatever the page size.
 
-    ``fresh``: posts created in this request, which nobody can have reacted to yet.
+    ``fresh``: posts created in this request, which nobody can have reacted to yet and
+    whose files are the ones attached to them in it (:func:`files_for_new_posts`).
     """
     ids = [p.id for p in posts]
     counts, mine = reactions_for(user, [] if fresh else ids)
     counts.update({pid: empty_reaction_counts() for pid in ids if pid not in counts})
     mine.update({pid: [] for pid in ids if pid not in mine})
     extra = attachments_for(user, posts)
-    files = files_for_posts(ids)
+    files = files_for_new_posts(ids) if fresh else files_for_posts(ids)
     items = []
     for post in posts:
         item = post_dict(post, reaction_counts=counts[post.id], my_reactions=mine[post.id])

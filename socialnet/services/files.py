@@ -45,6 +45,7 @@ UNATTACHED_TTL = timedelta(hours=24)
 
 _WRITTEN = "files_written"  # session.info: (storage, key) written in this transaction
 _DOOMED = "files_doomed"  # session.info: (storage, key) to remove once committed
+_GIVEN = "posts_given_files"  # session.info: ids of the posts do_attach gave files
 
 
 # --- bytes on disk follow the transaction ------------------------------------------------
@@ -60,6 +61,7 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_DOOMED, None)
+    session.info.pop(_GIVEN, None)
     for storage, key in session.info.pop(_WRITTEN, []):
         storage.delete(key)
 
@@ -227,6 +229,17 @@ def files_for_posts(post_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return _files_by_owner(FileUpload.post_id, post_ids)
 
 
+def files_for_new_posts(post_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """:func:`files_for_posts` for posts created in this session (a request): a new post
+    has only the files :func:`do_attach` gave it, so those given none cost no query.
+
+    The record lives as long as the session (it survives a commit: a view may serialize
+    its new post after committing it) and goes with a rollback."""
+    given = db.session.info.get(_GIVEN, ())
+    found = _files_by_owner(FileUpload.post_id, [pid for pid in post_ids if pid in given])
+    return {pid: found.get(pid, []) for pid in post_ids}
+
+
 def files_for_comments(comment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """``{comment_id: [file dict]}`` for the files on these comments, in one query."""
     return _files_by_owner(FileUpload.comment_id, comment_ids)
@@ -299,6 +312,8 @@ def do_attach(
         f = wanted[file_id]
         setattr(f, column.key, target_id)
         f.position = position
+    if post is not None:
+        db.session.info.setdefault(_GIVEN, set()).add(post.id)
     db.session.flush()
 
 
