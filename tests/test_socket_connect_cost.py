@@ -95,11 +95,12 @@ def test_a_reconnect_replays_what_was_missed_with_its_head(
 def test_a_replay_of_posts_reads_their_text_and_files_with_the_replay(
     employee, make_post, token_for, socket_for
 ):
-    """Storm cost: the replay's statement carries each post as it is now and whether it
-    has files; only the people it names take one more (4 statements in all, was 6)."""
+    """Storm cost: the replay's statement carries each post as it is now, whether it has
+    files, and its author as they are now (3 statements in all, was 6)."""
     before = head_event_id()
     posts = [make_post(employee, f"missed {i}") for i in range(3)]
     posts[0].body = "edited since"  # replayed as it reads now
+    employee.display_name = "Emma Renamed"  # …and its author as named now
     db.session.commit()
     token = token_for(employee)
     with statements() as seen:
@@ -109,7 +110,9 @@ def test_a_replay_of_posts_reads_their_text_and_files_with_the_replay(
     assert set(replayed) == {p.id for p in posts}
     assert replayed[posts[0].id]["body"] == "edited since"
     assert all(data["files"] == [] for data in replayed.values())
-    assert len(seen) == 4, [s for s, _level in seen]
+    assert {data["author"]["display_name"] for data in replayed.values()} == {"Emma Renamed"}
+    assert {data["author"]["initials"] for data in replayed.values()} == {"ER"}
+    assert len(seen) == 3, [s for s, _level in seen]
 
 
 @pytest.fixture

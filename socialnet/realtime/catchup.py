@@ -40,6 +40,9 @@ _COMMENT_SNAPSHOTS = ("comment.created", "comment.updated")
 
 _HEAD = select(func.max(Event.id))
 
+#: The author of a replayed event's post, read with the replay (``row.author``).
+_AUTHOR = aliased(User, name="author")
+
 
 def head_event_id() -> int:
     return db.session.scalar(_HEAD) or 0
@@ -89,15 +92,17 @@ def catchup_events(
     query = _catchup_statement(policy.bound_viewer(user))
     rows = db.session.execute(query, {**params, "limit": limit + 1}).all()
     events = [envelope(row.id, row.type, json.loads(row.payload)) for row in rows[:limit]]
-    # The replay's rows carry their post as it is now: most snapshots need no other read.
+    # The replay's rows carry their post and its author as they are now: most snapshots
+    # need no other read.
     posts_now = {row.post_id: _post_now(row) for row in rows[:limit] if row.post_id is not None}
+    authors_now = {row.author.id: row.author for row in rows[:limit] if row.author is not None}
     events = _with_current_notifications(user, _without_deleted_comments(user, events))
     snapshots = _Snapshots()
     for event in events:
         snapshots.collect(event["data"])
     _refresh_posts(snapshots.posts, posts_now)
     _refresh_comments(snapshots.comments)
-    _refresh_people(snapshots.people)
+    _refresh_people(snapshots.people, authors_now)
     return events, len(rows) > limit
 
 
@@ -107,11 +112,13 @@ def _catchup_statement(viewer: policy.BoundViewer) -> Select:
     storm runs it thousands of times): ``viewer_id``, ``after_id``, ``rooms``, ``limit``.
 
     Each row also carries the event's post as it is now (:data:`_POST_NOW`, NULL when it
-    is gone), so replaying a post's current text costs no other statement."""
+    is gone) and that post's author (:data:`_AUTHOR`), so replaying a post's current text
+    and its author's current name costs no other statement."""
     return (
-        select(Event.id, Event.type, Event.payload, *_POST_NOW)
+        select(Event.id, Event.type, Event.payload, *_POST_NOW, _AUTHOR)
         .select_from(Event)
         .outerjoin(Post, Post.id == Event.post_id)
+        .outerjoin(_AUTHOR, _AUTHOR.id == Post.author_id)
         .where(
             Event.id > bindparam("after_id"),
             Event.room.in_(bindparam("rooms", expanding=True)),
@@ -277,12 +284,16 @@ def _with_current_notifications(user: User, events: list[dict[str, Any]]) -> lis
     return kept
 
 
-def _refresh_people(snapshots: list[dict[str, Any]]) -> None:
-    """Only the keys a snapshot had are set (a summary stays a summary)."""
+def _refresh_people(snapshots: list[dict[str, Any]], known: dict[int, User] | None = None) -> None:
+    """Person snapshots as the people are now; only the keys a snapshot had are set (a
+    summary stays a summary). ``known``: people already read (by id), the others are read
+    in one statement."""
     ids = {snapshot["id"] for snapshot in snapshots if isinstance(snapshot["id"], int)}
     if not ids:
         return
-    users = db.session.scalars(_CURRENT_PEOPLE, {"ids": list(ids)})
+    users = [user for user_id, user in (known or {}).items() if user_id in ids]
+    if missing := ids.difference(user.id for user in users):
+        users.extend(db.session.scalars(_CURRENT_PEOPLE, {"ids": list(missing)}))
     current = {user.id: user_profile(user) for user in users}
     for snapshot in snapshots:
         now = current.get(snapshot["id"])
