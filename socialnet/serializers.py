@@ -62,6 +62,21 @@ def avatar_src(person: Any, size: int) -> str | None:
     return None
 
 
+#: The columns :func:`user_summary` reads, for lists that load only those of each person
+#: they name (``load_only``): a feed page's authors, not their whole rows (about text,
+#: search keys, password hash…), which cost as much to send and convert as the posts.
+SUMMARY_COLUMNS = (
+    User.id,
+    User.stored_name,
+    User.deleted_at,
+    User.handle,
+    User.job_title,
+    User.avatar_keys,
+    User.avatar_version,
+    User.guest_company,
+)
+
+
 def user_summary(user: User) -> dict[str, Any]:
     """What any colleague sees next to a post or comment. A guest from the extended
     company is marked (``is_guest``, ``guest_company``) wherever their name shows."""

@@ -219,3 +219,38 @@ def test_page_one_extras_load_only_when_the_check_finds_some(
     assert [p["id"] for p in body["pinned_posts"]] == [shown.id]
     assert body["featured"] == []
     assert api(fred).get("/api/v1/feed").get_json()["featured"][0]["id"] == hidden.id
+
+
+def test_a_page_reads_only_its_authors_summaries_and_answers_them_whole(
+    api, employee, manager, make_user, make_group, make_post
+):
+    """Issue #16: a page's authors are read for their summary only (not their about text,
+    search keys or password hash); the summary is the same dict as anywhere else, for a
+    former colleague and a guest too."""
+    from socialnet.models import User
+    from socialnet.serializers import user_summary
+
+    guest = make_user("Gina Guest", guest_company="Agency")
+    gone = make_user("Gone Colleague")
+    make_post(manager, "from the manager")
+    make_post(gone, "before leaving")
+    gone.deleted_at = gone.created_at
+    shared = make_group("Agency work", "private", members=(employee, guest))
+    make_post(guest, "hello from the agency", shared)
+    manager.avatar_keys, manager.avatar_version = {"160": "k160"}, 3
+    db.session.commit()
+    client = api(employee)
+    manager_id, gone_id, guest_id = manager.id, gone.id, guest.id
+    db.session.expunge_all()  # nobody loaded before the request: the page reads them
+    with count_statements() as seen:
+        items = client.get("/api/v1/feed").get_json()["items"]
+    (page,) = [s for s in seen if "FROM posts" in s and "JOIN users" in s]
+    assert "password_hash" not in page and "search_key" not in page and "about_html" not in page
+    db.session.expunge_all()
+    authors = {item["author"]["id"]: item["author"] for item in items}
+    assert set(authors) == {manager_id, gone_id, guest_id}
+    for user_id, summary in authors.items():
+        assert summary == user_summary(db.session.get(User, user_id))
+    assert authors[manager_id]["avatar_url"].endswith("/3/160")
+    assert authors[gone_id]["display_name"] != "Gone Colleague"  # a former colleague now
+    assert authors[guest_id]["is_guest"] and authors[guest_id]["guest_company"] == "Agency"

@@ -17,13 +17,18 @@ from ..built_once import built_once
 from ..extensions import db
 from ..models import Post, PostHashtag, TopicFollow, User
 from ..pagination import decode_cursor, encode_cursor
-from ..serializers import empty_reaction_counts, post_dict
+from ..serializers import SUMMARY_COLUMNS, empty_reaction_counts, post_dict
 from ..text_keys import fold
 from .attachments import attachments_for
 from .files import files_for_new_posts, files_for_posts
 from .reactions import reactions_for
 from .topics.aliases import canonical_tag
 from .validation import check_filter_text
+
+#: A page of posts loads each author's summary columns only (``serializers.SUMMARY_COLUMNS``).
+#: Should anything read another column of such an author in the same request, it is
+#: loaded then (one statement), and a full load of that person later fills it in.
+WITH_AUTHOR_SUMMARY = joinedload(Post.author).load_only(*SUMMARY_COLUMNS)
 
 
 def serialize_posts_for(
@@ -64,7 +69,7 @@ def page_of_posts(
     ``scope`` names the list so its cursors cannot be used on another one.
     """
     before_id = decode_cursor(scope, cursor)
-    query = select(Post).options(joinedload(Post.author)).where(condition)
+    query = select(Post).options(WITH_AUTHOR_SUMMARY).where(condition)
     if before_id is not None:
         query = query.where(Post.id < before_id)
     query = query.order_by(Post.id.desc()).limit(limit + 1)
@@ -94,7 +99,7 @@ def _home_page_statement(viewer: policy.BoundViewer, tagged: bool, after: bool) 
         condition = condition & Post.id.in_(
             select(PostHashtag.post_id).where(PostHashtag.tag == bindparam("tag"))
         )
-    query = select(Post).options(joinedload(Post.author)).where(condition)
+    query = select(Post).options(WITH_AUTHOR_SUMMARY).where(condition)
     if after:
         query = query.where(Post.id < bindparam("before_id"))
     return query.order_by(Post.id.desc()).limit(bindparam("limit", type_=Integer))
