@@ -7,7 +7,8 @@ places the middlewares):
    (:mod:`socialnet.edge`): the request's id, its log line and metrics, trusted Hosts for
    Engine.IO, and the security headers of every response (:func:`secure_headers`).
 2. ``before_request``: an untrusted Host is refused first (:mod:`socialnet.hosts`), a form
-   post's CSRF token is checked (:func:`protect_from_csrf`), a signed-in browser's session
+   post's CSRF token is checked (:func:`protect_from_csrf`), a view that only reads runs
+   without a transaction (:func:`begin_request_reads`), a signed-in browser's session
    is noted as used (:func:`note_session_use`); under /api/v1, repeated query parameters are
    refused (:func:`refuse_repeated_query_parameters`) and the caller is authenticated by
    bearer token or cookie + CSRF (:func:`authenticate_request`). Rate limits are checked
@@ -46,7 +47,7 @@ from .services import sessions
 from .services.analytics.activity import do_record_activity
 from .services.celebrations import company_today
 from .services.tokens import do_note_token_use, live_token
-from .unit_of_work import commit
+from .unit_of_work import commit, read_without_transaction
 
 # --- security headers ---------------------------------------------------------------------
 
@@ -141,6 +142,15 @@ _NO_STORE = ("Cache-Control", "no-store")
 #: (no session row refreshed, no user loaded, no activity recorded). Probes are called
 #: every few seconds by load balancers and Prometheus; static files by every page.
 NO_CALLER_ENDPOINTS = frozenset({"static", *OPS_ENDPOINTS})
+
+
+def begin_request_reads() -> None:
+    """``before_app_request``: a view marked :func:`unit_of_work.reads_only` reads without
+    a transaction, from its first statement (the caller's token or session) on."""
+    if request.method in SAFE_METHODS and getattr(
+        current_app.view_functions.get(request.endpoint), "reads_only", False
+    ):
+        read_without_transaction()
 
 
 def note_session_use() -> None:
@@ -383,6 +393,7 @@ def install(app: Flask) -> None:
     app.session_interface = SessionCookies()
     _replace_csrf_hook(app)
     _refresh_remember_cookie_if_signed_in(app)
+    app.before_request(begin_request_reads)
     app.before_request(note_session_use)
     # The API blueprint is registered already, so its hooks are added by its name.
     app.before_request_funcs.setdefault("api", []).extend(

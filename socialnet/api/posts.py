@@ -6,12 +6,13 @@ from ..pagination import parse_limit
 from ..serializers import comment_dict, page
 from ..services import comments, feed, pins, posts, reactions
 from ..services.files import files_for_comments
-from ..unit_of_work import commit
+from ..unit_of_work import commit, reads_only
 from .blueprint import bp
 from .common import created, json_body, no_content, require_user
 
 
 @bp.get("/feed")
+@reads_only
 def get_feed():
     user = require_user()
     items, next_cursor = feed.home_feed(
@@ -37,6 +38,7 @@ def create_post():
 
 
 @bp.get("/posts/<id:post_id>")
+@reads_only
 def get_post(post_id: int):
     user = require_user()
     return jsonify(feed.serialize_posts_for(user, [posts.access_post(user, post_id)])[0])
@@ -58,6 +60,7 @@ def delete_post(post_id: int):
 
 
 @bp.get("/posts/<id:post_id>/comments")
+@reads_only
 def list_comments(post_id: int):
     items, next_cursor = comments.list_comments(
         require_user(),

@@ -1,0 +1,93 @@
+"""Views that only read run without a transaction on a server database (issue #16).
+
+``unit_of_work.reads_only`` marks them; on PostgreSQL their statements then run at
+``AUTOCOMMIT`` (no ``BEGIN``/``ROLLBACK`` round trips), on SQLite nothing changes (its
+driver begins no transaction for reads). What the request layer writes around them — a
+token's last use — still lands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from socialnet.extensions import db
+from socialnet.models import ApiToken
+from socialnet.unit_of_work import reads_only
+
+READING_VIEWS = {"api.get_feed", "api.get_post", "api.list_comments"}
+
+
+@contextmanager
+def isolation_levels() -> Iterator[list[str | None]]:
+    """The isolation level each statement of the block ran at (None: the default)."""
+    seen: list[str | None] = []
+
+    def record(conn, _cursor, _statement, _params, _context, _many):
+        seen.append(conn.get_execution_options().get("isolation_level"))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _server_database() -> bool:
+    return db.engine.dialect.name != "sqlite"
+
+
+def test_the_hottest_reads_are_marked_and_only_answer_reads(app):
+    marked = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if getattr(view, "reads_only", False)
+    }
+    assert marked == READING_VIEWS  # seen through the rate limiter's wrapper too
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in marked:
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+
+
+def test_a_reading_view_runs_without_a_transaction_on_a_server_database(api, employee, make_post):
+    post_id = make_post(employee, "read me").id
+    client = api(employee)
+    client.get("/api/v1/feed")  # the token's first use is written: not this test's subject
+    expected = "AUTOCOMMIT" if _server_database() else None
+    for url in ("/api/v1/feed", f"/api/v1/posts/{post_id}", f"/api/v1/posts/{post_id}/comments"):
+        db.session.rollback()  # each request starts with no transaction, as in the server
+        with isolation_levels() as levels:
+            assert client.get(url).status_code == 200
+        assert levels and set(levels) == {expected}, url
+    db.session.rollback()
+    with isolation_levels() as levels:  # a write is a transaction, as before
+        assert client.post("/api/v1/posts", {"body": "a write"}).status_code == 201
+    assert levels and "AUTOCOMMIT" not in levels
+
+
+def test_a_token_used_by_a_reading_view_still_records_its_use(api, employee):
+    client = api(employee)
+    token = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == employee.id)).one()
+    token.last_used_at = None
+    db.session.commit()
+    db.session.rollback()
+    assert client.get("/api/v1/feed").status_code == 200
+    db.session.rollback()
+    assert token.last_used_at is not None
+    token.last_used_at -= timedelta(hours=2)  # due again: written again, the page still read
+    stale = token.last_used_at
+    db.session.commit()
+    response = client.get("/api/v1/feed")
+    assert response.status_code == 200 and "items" in response.get_json()
+    db.session.rollback()
+    assert token.last_used_at > stale
+
+
+def test_reads_only_marks_the_view_it_is_given():
+    def view():
+        return "ok"
+
+    assert reads_only(view) is view and view.reads_only is True
