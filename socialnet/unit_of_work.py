@@ -73,7 +73,7 @@ def failed(error: DomainError) -> int:
 def reads_only(view: _View) -> _View:
     """Mark a view that only reads: on a server database its request runs without a
     transaction (:func:`read_without_transaction`, called before the caller is looked
-    up). For the hottest reads (the feed, a post, its comments).
+    up). For the hottest reads (the feed, a post, its comments; their pages).
 
     Contract: the view and the services it calls write nothing. What the request layer
     may write around it (a token's or a session's last use, the day's activity) is one

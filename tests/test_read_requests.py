@@ -18,7 +18,7 @@ from socialnet.extensions import db
 from socialnet.models import ApiToken
 from socialnet.unit_of_work import reads_only
 
-READING_VIEWS = {"api.get_feed", "api.get_post", "api.list_comments"}
+READING_VIEWS = {"api.get_feed", "api.get_post", "api.list_comments", "feed.home", "feed.post"}
 
 
 @contextmanager
@@ -66,6 +66,21 @@ def test_a_reading_view_runs_without_a_transaction_on_a_server_database(api, emp
     with isolation_levels() as levels:  # a write is a transaction, as before
         assert client.post("/api/v1/posts", {"body": "a write"}).status_code == 201
     assert levels and "AUTOCOMMIT" not in levels
+
+
+def test_the_home_page_and_a_post_page_read_without_a_transaction_too(
+    signed_in, employee, make_post
+):
+    post_id = make_post(employee, "read me on the page").id
+    client = signed_in(employee)
+    assert client.get("/").status_code == 200  # the session's first use is written
+    expected = "AUTOCOMMIT" if _server_database() else None
+    for url in ("/", f"/posts/{post_id}"):
+        db.session.rollback()
+        with isolation_levels() as levels:
+            page = client.get(url)
+        assert page.status_code == 200 and b"read me on the page" in page.data
+        assert levels and set(levels) == {expected}, url
 
 
 def test_a_token_used_by_a_reading_view_still_records_its_use(api, employee):

@@ -16,7 +16,7 @@ from ..realtime.catchup import head_event_id
 from ..services import announcements, celebrations, comments, feed, kudos, onboarding, pages, posts
 from ..services.files import files_for_posts
 from ..text_keys import fold
-from ..unit_of_work import attempt, commit
+from ..unit_of_work import attempt, commit, reads_only
 from ._common import FEED_PAGE, form_next, me, safe_next
 from .form_files import accept_files, kept_file_ids, sent_file_ids
 
@@ -74,6 +74,7 @@ def _post_page(post_id: int, draft: str = "", status: int = 200):
 
 @bp.get("/")
 @login_required
+@reads_only
 def home():
     return _feed_page()
 
@@ -94,6 +95,7 @@ def create_post():
 
 @bp.get("/posts/<id:post_id>")
 @login_required
+@reads_only
 def post(post_id: int):
     return _post_page(post_id)
 
