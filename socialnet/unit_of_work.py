@@ -75,9 +75,11 @@ def reads_only(view: _View) -> _View:
     transaction (:func:`read_without_transaction`, called before the caller is looked
     up). For the hottest reads (the feed, a post, its comments; their pages).
 
-    Contract: the view and the services it calls write nothing. What the request layer
-    may write around it (a token's or a session's last use, the day's activity) is one
-    statement each, which then commits on its own, as it would have anyway.
+    Contract: the view and the services it calls write nothing, and none of its reads
+    needs a transaction: not for search, whose settings are ``set_config(…, true)``
+    (``SET LOCAL``: without a transaction they would last one statement). What the
+    request layer may write around it (a token's or a session's last use, the day's
+    activity) is one statement each, which then commits on its own, as it would anyway.
     """
     view.reads_only = True  # type: ignore[attr-defined]
     return view
