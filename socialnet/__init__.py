@@ -80,7 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # One origin rule for Engine.IO's HTTP check and the connect handler; never '*'.
         cors_allowed_origins=sockets.engineio_origin_check(app.config["SOCKETIO_CORS_ORIGINS"]),
     )
-    from . import hosts, lifecycle, request_log
+    from . import hosts, lifecycle, request_log, unit_of_work
 
     hosts.warn_at_start_up(app.config)
 
@@ -88,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         _configure_engine(app)
 
     publisher.install(db.session)
+    unit_of_work.install(db.session)
     sockets.register()
 
     from .services.accounts import load_session_user

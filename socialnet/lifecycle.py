@@ -47,7 +47,7 @@ from .services import sessions
 from .services.analytics.activity import do_record_activity
 from .services.celebrations import company_today
 from .services.tokens import do_note_token_use, live_token
-from .unit_of_work import commit, read_without_transaction
+from .unit_of_work import commit, end_reading_transaction, read_without_transaction
 
 # --- security headers ---------------------------------------------------------------------
 
@@ -400,3 +400,4 @@ def install(app: Flask) -> None:
         [refuse_repeated_query_parameters, authenticate_request]
     )
     app.after_request(record_request_activity)
+    app.teardown_request(end_reading_transaction)

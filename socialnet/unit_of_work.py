@@ -15,9 +15,12 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import flash
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from .errors import DomainError
 from .extensions import db
+from .realtime.publisher import has_pending
 
 _View = TypeVar("_View", bound=Callable[..., Any])
 
@@ -68,6 +71,60 @@ def failed(error: DomainError) -> int:
     db.session.rollback()
     flash(error.message, "error")
     return error.status
+
+
+#: ``session.info``: the transaction wrote something (a flush, or a statement that is not
+#: a SELECT); :func:`end_reading_transaction` then leaves it to the rollback.
+_WROTE = "socialnet.transaction_wrote"
+
+
+def end_reading_transaction(_exc: BaseException | None = None) -> None:
+    """``teardown_request``: on a server database, a request that wrote nothing ends its
+    transaction with ``COMMIT`` instead of the ``ROLLBACK`` of the session's close.
+
+    psycopg drops every prepared statement of a connection at a ``ROLLBACK`` (and sends a
+    ``DEALLOCATE ALL``), so each read request used to cost the next requests on that
+    pooled connection their prepared statements: every statement parsed and planned
+    again. A ``COMMIT`` of a transaction that wrote nothing has the same effect on the
+    database. Not when the request failed, wrote (:data:`_WROTE`), has changes pending,
+    or has events or after-commit actions queued: those are rolled back as before.
+    """
+    session = db.session()
+    if (
+        _exc is not None
+        or not session.in_transaction()
+        or session.get_bind().dialect.name == "sqlite"
+        or session.info.get(_WROTE)
+        or session.new
+        or session.dirty
+        or session.deleted
+        or has_pending(session)
+    ):
+        return
+    session.commit()
+
+
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if not state.is_select:  # DML, or text: counted as a write
+        state.session.info[_WROTE] = True
+
+
+def _forget_writes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def install(session_factory: Any) -> None:
+    """Let :func:`end_reading_transaction` see what ``session_factory``'s sessions wrote."""
+    if sa_event.contains(session_factory, "after_flush", _note_flush):
+        return
+    sa_event.listen(session_factory, "after_flush", _note_flush)
+    sa_event.listen(session_factory, "do_orm_execute", _note_statement)
+    sa_event.listen(session_factory, "after_transaction_end", _forget_writes)
 
 
 def reads_only(view: _View) -> _View:

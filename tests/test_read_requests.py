@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 
+from socialnet import unit_of_work
 from socialnet.extensions import db
-from socialnet.models import ApiToken
+from socialnet.models import ApiToken, Post
+from socialnet.realtime.publisher import publish
 from socialnet.unit_of_work import reads_only
 
 READING_VIEWS = {"api.get_feed", "api.get_post", "api.list_comments", "feed.home", "feed.post"}
@@ -106,3 +108,87 @@ def test_reads_only_marks_the_view_it_is_given():
         return "ok"
 
     assert reads_only(view) is view and view.reads_only is True
+
+
+@contextmanager
+def transaction_ends() -> Iterator[list[str]]:
+    """How each database transaction of the block ended: "commit" or "rollback"."""
+    ends: list[str] = []
+
+    def commit(_conn):
+        ends.append("commit")
+
+    def rollback(_conn):
+        ends.append("rollback")
+
+    event.listen(db.engine, "commit", commit)
+    event.listen(db.engine, "rollback", rollback)
+    try:
+        yield ends
+    finally:
+        event.remove(db.engine, "commit", commit)
+        event.remove(db.engine, "rollback", rollback)
+
+
+def test_a_request_that_wrote_nothing_commits_on_a_server_database(api, employee):
+    """psycopg drops a connection's prepared statements at every ROLLBACK: a read that is
+    not marked ``reads_only`` ends with COMMIT, which keeps them (same effect on data)."""
+    client = api(employee)
+    client.get("/api/v1/groups")  # the token's first use is written: not this test's subject
+    db.session.rollback()
+    with transaction_ends() as ends:
+        assert client.get("/api/v1/groups").status_code == 200
+        db.session.close()  # the request's session ends, as at the app context's teardown
+    assert ends and set(ends) == ({"commit"} if _server_database() else {"rollback"})
+
+
+def test_what_a_transaction_wrote_is_noted_and_forgotten_with_it(employee):
+    session = db.session()
+    session.rollback()
+    employee.job_title = "Noted"
+    assert not session.info.get(unit_of_work._WROTE)
+    session.flush()
+    assert session.info.get(unit_of_work._WROTE)  # a flush
+    session.rollback()
+    assert not session.info.get(unit_of_work._WROTE)
+    session.scalar(select(ApiToken.id).limit(1))
+    assert not session.info.get(unit_of_work._WROTE)  # a read
+    session.execute(update(ApiToken).where(ApiToken.id < 0).values(name="x"))
+    assert session.info.get(unit_of_work._WROTE)  # a statement that is not a SELECT
+    session.commit()
+    assert not session.info.get(unit_of_work._WROTE)
+
+
+def test_a_request_that_wrote_queued_or_failed_is_rolled_back(app, employee, make_post):
+    """Only a transaction that read is committed at the end of a request."""
+    post_id = make_post(employee, "stays").id
+    db.session.commit()
+    cases = {
+        "a flushed write": lambda: (
+            setattr(db.session.get(Post, post_id), "body", "changed"),
+            db.session.flush(),
+        ),
+        "a pending change": lambda: setattr(db.session.get(Post, post_id), "body", "changed"),
+        "a queued event": lambda: (
+            db.session.get(Post, post_id),
+            publish("post.updated", {"id": post_id}, room="company"),
+        ),
+    }
+    for name, act in cases.items():
+        with app.test_request_context(), transaction_ends() as ends:
+            act()
+            unit_of_work.end_reading_transaction(None)
+            assert "commit" not in ends, name
+            db.session.rollback()
+        assert db.session.get(Post, post_id).body == "stays", name
+    with app.test_request_context(), transaction_ends() as ends:
+        db.session.get(Post, post_id)
+        unit_of_work.end_reading_transaction(RuntimeError("the view failed"))
+        assert "commit" not in ends
+        db.session.rollback()
+    with app.test_request_context(), transaction_ends() as ends:
+        db.session.get(Post, post_id)
+        db.session.expire_all()
+        db.session.scalar(select(Post.id).where(Post.id == post_id))
+        unit_of_work.end_reading_transaction(None)
+        assert ends == (["commit"] if _server_database() else [])

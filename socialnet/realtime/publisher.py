@@ -204,6 +204,11 @@ def after_commit(action, *, before_emits: bool = False) -> None:
     db.session().info.setdefault(_ACTIONS, []).append((before_emits, action))
 
 
+def has_pending(session: Session) -> bool:
+    """Events or after-commit actions are queued in ``session``'s transaction."""
+    return bool(session.info.get(_PENDING) or session.info.get(_ACTIONS))
+
+
 def _clear(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_SUBJECTS_DELETED, None)
