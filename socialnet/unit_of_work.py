@@ -89,10 +89,11 @@ def end_reading_transaction(_exc: BaseException | None = None) -> None:
     database. Not when the request failed, wrote (:data:`_WROTE`), has changes pending,
     or has events or after-commit actions queued: those are rolled back as before.
     """
+    if _exc is not None or not db.session.registry.has():  # no session: nothing read
+        return
     session = db.session()
     if (
-        _exc is not None
-        or not session.in_transaction()
+        not session.in_transaction()
         or session.get_bind().dialect.name == "sqlite"
         or session.info.get(_WROTE)
         or session.new
