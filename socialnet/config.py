@@ -79,6 +79,11 @@ def engine_options(database_uri: str) -> dict[str, Any]:
             "connect_timeout": _int("SOCIALNET_DB_CONNECT_TIMEOUT", 5),
             "application_name": os.environ.get("SOCIALNET_DB_APPLICATION_NAME", "socialnet"),
         }
+        if os.environ.get("SOCIALNET_DB_PREPARED_STATEMENTS", "1") == "0":
+            # Behind a pooler that does not carry prepared statements between server
+            # connections (PgBouncer in transaction mode before 1.21, or without
+            # max_prepared_statements): psycopg then never prepares one.
+            options["connect_args"]["prepare_threshold"] = None
     return options
 
 

@@ -147,7 +147,7 @@ NO_CALLER_ENDPOINTS = frozenset({"static", *OPS_ENDPOINTS})
 def begin_request_reads() -> None:
     """``before_app_request``: a view marked :func:`unit_of_work.reads_only` reads without
     a transaction, from its first statement (the caller's token or session) on."""
-    if request.method in SAFE_METHODS and getattr(
+    if request.method in ("GET", "HEAD") and getattr(
         current_app.view_functions.get(request.endpoint), "reads_only", False
     ):
         read_without_transaction()

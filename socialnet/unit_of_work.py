@@ -10,19 +10,23 @@ message and answers the form again with the error's status.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import flash
 from sqlalchemy import event as sa_event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.sql.elements import TextClause
 
 from .errors import DomainError
 from .extensions import db
 from .realtime.publisher import has_pending
 
 _View = TypeVar("_View", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 
 def commit() -> None:
@@ -93,7 +97,8 @@ def end_reading_transaction(_exc: BaseException | None = None) -> None:
         return
     session = db.session()
     if (
-        not session.in_transaction()
+        not session.is_active  # a failed flush swallowed: only a rollback ends it
+        or not session.in_transaction()
         or session.get_bind().dialect.name == "sqlite"
         or session.info.get(_WROTE)
         or session.new
@@ -102,7 +107,11 @@ def end_reading_transaction(_exc: BaseException | None = None) -> None:
         or has_pending(session)
     ):
         return
-    session.commit()
+    try:
+        session.commit()
+    except SQLAlchemyError:  # a dead connection: the answer is built, let the close end it
+        log.warning("ending a read-only transaction failed", exc_info=True)
+        session.rollback()
 
 
 def _note_flush(session: Session, _context: Any) -> None:
@@ -110,8 +119,15 @@ def _note_flush(session: Session, _context: Any) -> None:
 
 
 def _note_statement(state: ORMExecuteState) -> None:
-    if not state.is_select:  # DML, or text: counted as a write
-        state.session.info[_WROTE] = True
+    """Anything but a SELECT is a write: DML, DDL, and text that does not start with
+    SELECT (a ``WITH`` may hold an INSERT). A SELECT's side effects (an advisory lock,
+    ``set_config(…, true)``) end with COMMIT as with ROLLBACK."""
+    statement = state.statement
+    if state.is_select or (
+        isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() == "SELECT"
+    ):
+        return
+    state.session.info[_WROTE] = True
 
 
 def _forget_writes(session: Session, transaction: SessionTransaction) -> None:

@@ -52,6 +52,15 @@ def test_pool_is_sized_from_the_environment_for_a_server_database(monkeypatch, t
     assert options["pool_timeout"] == 4.5 and "pool_pre_ping" not in options  # see db_pool
     assert options["connect_args"]["connect_timeout"] == 5
     assert engine_options("sqlite:///x.db") == {}
+    assert "prepare_threshold" not in options["connect_args"]  # psycopg's default: 5
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(monkeypatch):
+    """Behind PgBouncer in transaction mode without prepared-statement support."""
+    monkeypatch.setenv("SOCIALNET_DB_PREPARED_STATEMENTS", "0")
+    options = engine_options("postgresql+psycopg://u@db/socialnet")
+    assert "prepare_threshold" in options["connect_args"]
+    assert options["connect_args"]["prepare_threshold"] is None
 
 
 def test_message_queue_defaults_to_redis_url(monkeypatch, tmp_path):

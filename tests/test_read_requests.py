@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select, update
+import pytest
+from sqlalchemy import event, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from socialnet import unit_of_work
 from socialnet.extensions import db
 from socialnet.models import ApiToken, Post
-from socialnet.realtime.publisher import publish
+from socialnet.realtime.publisher import lock_event_log, publish
 from socialnet.unit_of_work import reads_only
 
 READING_VIEWS = {"api.get_feed", "api.get_post", "api.list_comments", "feed.home", "feed.post"}
@@ -153,8 +155,13 @@ def test_what_a_transaction_wrote_is_noted_and_forgotten_with_it(employee):
     assert not session.info.get(unit_of_work._WROTE)
     session.scalar(select(ApiToken.id).limit(1))
     assert not session.info.get(unit_of_work._WROTE)  # a read
+    session.execute(text("SELECT count(*) FROM api_tokens"))
+    assert not session.info.get(unit_of_work._WROTE)  # text that is a SELECT
     session.execute(update(ApiToken).where(ApiToken.id < 0).values(name="x"))
     assert session.info.get(unit_of_work._WROTE)  # a statement that is not a SELECT
+    session.rollback()
+    session.execute(text("UPDATE api_tokens SET name = name WHERE id < 0"))
+    assert session.info.get(unit_of_work._WROTE)  # text that is not
     session.commit()
     assert not session.info.get(unit_of_work._WROTE)
 
@@ -192,3 +199,50 @@ def test_a_request_that_wrote_queued_or_failed_is_rolled_back(app, employee, mak
         db.session.scalar(select(Post.id).where(Post.id == post_id))
         unit_of_work.end_reading_transaction(None)
         assert ends == (["commit"] if _server_database() else [])
+
+
+def test_a_search_counts_as_a_read_and_its_settings_end_with_it(api, employee, make_post):
+    make_post(employee, "findable bravo words")
+    client = api(employee)
+    client.get("/api/v1/feed")  # the token's first use is written: not this test's subject
+    db.session.rollback()
+    with transaction_ends() as ends:
+        found = client.get("/api/v1/search?q=bravo")
+        db.session.close()
+    assert found.status_code == 200 and found.get_json()["items"]
+    assert ends and set(ends) == ({"commit"} if _server_database() else {"rollback"})
+    if _server_database():  # set_config(…, true): gone with the transaction
+        assert db.session.scalar(text("SELECT current_setting('plan_cache_mode')")) == "auto"
+
+
+def test_a_failed_end_of_a_read_is_rolled_back_not_raised(app, employee, monkeypatch):
+    with app.test_request_context():
+        db.session.get(ApiToken, 1)
+        session = db.session()
+
+        tried = []
+
+        def broken_commit():
+            tried.append(True)
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+        monkeypatch.setattr(session, "commit", broken_commit)
+        unit_of_work.end_reading_transaction(None)  # logged, not raised
+        if _server_database():
+            assert tried and not session.in_transaction()  # rolled back instead
+        else:
+            assert not tried  # SQLite's reads are left to the session's close
+
+
+def test_publishing_from_an_autocommit_read_is_refused_on_a_server_database(app, employee):
+    """A view marked reads_only that published would release the event lock with its own
+    statement: events could commit out of id order. It fails loudly instead."""
+    with app.test_request_context():
+        db.session.rollback()
+        unit_of_work.read_without_transaction()
+        if _server_database():
+            with pytest.raises(RuntimeError, match="AUTOCOMMIT"):
+                lock_event_log()
+        else:
+            lock_event_log()  # SQLite serializes writers itself: no lock to take
+        db.session.rollback()

@@ -78,6 +78,10 @@ def lock_event_log(session: Session | None = None) -> None:
     if session.info.get(_LOCKED):
         return
     if session.get_bind().dialect.name == "postgresql":
+        if session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            # A view marked reads_only that publishes: the lock would end with its own
+            # statement and events could commit out of id order (catch-up's gaps).
+            raise RuntimeError("events are published from a transaction, not in AUTOCOMMIT")
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK_KEY})
     session.info[_LOCKED] = True
 
