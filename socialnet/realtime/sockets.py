@@ -159,8 +159,8 @@ def _on_connect(auth: Any = None) -> None:
     The handshake only reads, outside a transaction (:func:`unit_of_work.read_only`),
     in two statements: the token and its person, then the rooms and the head together
     (:func:`catchup.rooms_and_head`); a replay adds its own, which carries its posts and
-    their authors as they are now (others it names, or files, take one more each). A reconnect storm runs it once per
-    open page.
+    their authors as they are now (others it names, or files, take one more each). A
+    reconnect storm runs it once per open page.
 
     A few handshakes read at once, in arrival order (:func:`connect_gate`). When one
     cannot be served in time (:data:`_BUSY_ERRORS`), the connection is refused with
