@@ -9,6 +9,8 @@ then calls the WSGI apps directly (no sockets, no server) and reports
 
 - ``bare``: a bare Flask + Flask-SocketIO hello world (:func:`bench.hello_app.make_app`);
 - ``healthz``: socialnet's ``GET /healthz``;
+- ``me``: ``GET /api/v1/me``, the cheapest authenticated API read (the token and its
+  person, then the person's skills: two statements) — the floor under any API request;
 - ``feed_p1`` / ``feed_p100``: ``GET /api/v1/feed?limit=20``, page 1 and page 100;
 - ``post``: ``POST /api/v1/posts`` (each a new post);
 
@@ -40,7 +42,7 @@ from .hello_app import make_app as make_bare_app
 from .seed_big import seed
 
 VIEWER_ID = 2  # an employee (user 1 is the administrator)
-KINDS = ("bare", "healthz", "feed_p1", "feed_p100", "post")
+KINDS = ("bare", "healthz", "me", "feed_p1", "feed_p100", "post")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -124,6 +126,7 @@ def build_callers(app, bare, secret: str, only: list[str]) -> dict[str, Caller]:
     callers = {
         "bare": Caller(bare, "/"),
         "healthz": Caller(app, "/healthz"),
+        "me": Caller(app, "/api/v1/me", headers=auth),
         "feed_p1": Caller(app, feed, headers=auth, query_string={"limit": "20"}),
     }
     if "feed_p100" in only:

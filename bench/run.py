@@ -583,9 +583,11 @@ def scenario_sockets(info: SeedInfo, runs: int, target: int, procs: int = 4) -> 
             rss0 = rss_bytes(server.pid)
             cpu0 = cpu_seconds(server.pid)
             entries = [(1 + i % users, info.token(1 + i % users), "idle") for i in range(target)]
+            profile = _profile_start(server.pid, 10, "connect", len(per_run))
             fleet = SocketFleet(server.url, entries, procs, "idle")
             try:
                 cpu1 = cpu_seconds(server.pid)
+                _profile_finish(profile)
                 time.sleep(10)  # idle: only Engine.IO pings
                 _records, alive = fleet.collect()
                 rss1 = rss_bytes(server.pid)

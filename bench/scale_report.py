@@ -274,7 +274,13 @@ def _fig_cpu(r):
         return "—", None
     text = (
         f"bare {c['bare_cpu_ms']:.3f}, /healthz {c['healthz_cpu_ms']:.3f} ms "
-        f"(×{c['healthz_over_bare']:.2f} bare); feed p1 {c['feed_p1_cpu_ms']:.2f} ms "
+        f"(×{c['healthz_over_bare']:.2f} bare)"
+        + (  # results from before the floor was measured lack it
+            f"; /api/v1/me {c['me_cpu_ms']:.2f} ms (×{c['me_over_healthz']:.1f} /healthz)"
+            if "me_cpu_ms" in c
+            else ""
+        )
+        + f"; feed p1 {c['feed_p1_cpu_ms']:.2f} ms "
         f"(×{c['feed_p1_over_healthz']:.1f} /healthz, ×{c['feed_p1_over_p100']:.2f} p100), "
         f"post {c['post_cpu_ms']:.2f} ms (×{c['post_over_healthz']:.1f} /healthz, "
         f"{c['post_statements']} statements)"

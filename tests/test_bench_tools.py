@@ -20,16 +20,18 @@ def test_the_cpu_scenario_measures_every_request_side_by_side(tmp_path):
     url = f"sqlite:///{tmp_path / 'bench_cpu.db'}"
     info = seed_big.seed(url, users=60, posts=3_000, groups=10, progress=False)
     result = cpu_bench.scenario_cpu(info, runs=1, rounds=3)
-    for name in ("bare", "healthz", "feed_p1", "feed_p100", "post"):
+    for name in ("bare", "healthz", "me", "feed_p1", "feed_p100", "post"):
         assert result[f"{name}_cpu_ms"] > 0, name
     assert set(cpu_bench.TARGETS) <= set(result)
     assert result["met"] == [k for k, v in cpu_bench.TARGETS.items() if result[k] <= v]
     # statements per request: the fixed costs #16 took out must not come back
     assert result["healthz_statements"] == 0
+    assert result["me_statements"] == 2  # the floor: the token and its person, the skills
+    assert result["me_over_healthz"] == result["me_cpu_ms"] / result["healthz_cpu_ms"]
     assert result["feed_p1_statements"] <= 6
     assert result["post_statements"] <= 10
     figure, verdict = scale_report._fig_cpu({"cpu": result})
-    assert "feed p1" in figure and verdict is result["pass"]
+    assert "feed p1" in figure and "/api/v1/me" in figure and verdict is result["pass"]
 
 
 def test_each_scenario_waits_for_a_quiet_machine_and_only_its_start_is_judged():

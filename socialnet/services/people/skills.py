@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from ... import policy
 from ...errors import NotFound, ValidationFailed
@@ -77,19 +77,24 @@ def do_set_skills(user: User, names: list[str]) -> None:
     db.session.flush()
 
 
+#: :func:`skills_of`'s statement, built once: every profile and every ``GET /me`` runs it
+#: (building it cost as much as running it). Parameter: ``user_id``.
+_SKILLS_OF = (
+    select(
+        Skill.name,
+        select(func.count(Endorsement.id))
+        .where(Endorsement.user_id == bindparam("user_id"), Endorsement.skill_id == Skill.id)
+        .scalar_subquery(),
+    )
+    .join(UserSkill, UserSkill.skill_id == Skill.id)
+    .where(UserSkill.user_id == bindparam("user_id"))
+    .order_by(UserSkill.position, Skill.key)
+)
+
+
 def skills_of(user: User) -> list[dict[str, Any]]:
     """``user``'s skills in profile order, each with its endorsement count (one query)."""
-    counts = (
-        select(func.count(Endorsement.id))
-        .where(Endorsement.user_id == user.id, Endorsement.skill_id == Skill.id)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(Skill.name, counts)
-        .join(UserSkill, UserSkill.skill_id == Skill.id)
-        .where(UserSkill.user_id == user.id)
-        .order_by(UserSkill.position, Skill.key)
-    )
+    rows = db.session.execute(_SKILLS_OF, {"user_id": user.id})
     return [{"name": name, "endorsement_count": count} for name, count in rows]
 
 
