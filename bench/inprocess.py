@@ -14,7 +14,8 @@ then calls the WSGI apps directly (no sockets, no server) and reports
 - ``feed_p1`` / ``feed_p100``: ``GET /api/v1/feed?limit=20``, page 1 and page 100;
 - ``post``: ``POST /api/v1/posts`` (each a new post);
 
-with each one's ratio to ``healthz`` and to ``bare``, and the SQL statements it runs.
+with each one's ratio to ``healthz`` and to ``bare``, and the SQL statements it runs; then
+the feed's page-1 reads once more through the bare driver (:func:`raw_replay_ms`).
 The requests are interleaved round by round so drift affects all alike. ``--profile
 NAME`` prints a cProfile of one kind. Nothing is written to ``bench/results.md``.
 """
@@ -137,11 +138,13 @@ def build_callers(app, bare, secret: str, only: list[str]) -> dict[str, Caller]:
     return {k: v for k, v in callers.items() if k in only}
 
 
-def count_statements(app, caller: Caller) -> int:
-    seen = []
+def capture_statements(app, caller: Caller) -> list[tuple[str, Any]]:
+    """The SQL statements one call of ``caller`` runs, as sent to the driver, with their
+    parameters."""
+    seen: list[tuple[str, Any]] = []
 
-    def record(*_args) -> None:
-        seen.append(1)
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        seen.append((statement, parameters))
 
     with app.app_context():
         engine = db.engine
@@ -150,7 +153,42 @@ def count_statements(app, caller: Caller) -> int:
         caller()
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    return len(seen)
+    return seen
+
+
+def count_statements(app, caller: Caller) -> int:
+    return len(capture_statements(app, caller))
+
+
+def raw_replay_ms(app, caller: Caller, rounds: int) -> float:
+    """CPU ms per round to run ``caller``'s reads again through the bare driver (``sqlite3``
+    or psycopg: no Flask, no SQLAlchemy), the same SQL with the same parameters — what a
+    request's statements cost below everything around them. On PostgreSQL the database's
+    own work is in its process, not in this figure."""
+    reads = [
+        (sql, params)
+        for sql, params in capture_statements(app, caller)
+        if sql.lstrip().upper().startswith("SELECT")
+    ]
+    with app.app_context():
+        connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+
+        def replay() -> None:
+            for sql, params in reads:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+        for _ in range(20):
+            replay()
+        started = time.process_time()
+        for _ in range(rounds):
+            replay()
+        return (time.process_time() - started) / rounds * 1000
+    finally:
+        connection.rollback()
+        connection.close()
 
 
 def measure(callers: dict[str, Caller], rounds: int) -> dict[str, float]:
@@ -194,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<10} {ms:8.3f} {over_health:9.2f} {over_bare:7.2f} {queries.get(name, 0):8}")
     if "feed_p1" in cpu and "feed_p100" in cpu:
         print(f"feed page 1 / page 100: {cpu['feed_p1'] / cpu['feed_p100']:.2f}")
+    if "feed_p1" in callers:
+        raw = raw_replay_ms(app, callers["feed_p1"], args.rounds)
+        print(f"feed page 1's reads through the bare driver: {raw:.3f} ms", end="")
+        print(f" (×{raw / cpu['healthz']:.2f} /healthz)" if "healthz" in cpu else "")
     return 0
 
 

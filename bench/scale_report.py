@@ -281,7 +281,14 @@ def _fig_cpu(r):
             else ""
         )
         + f"; feed p1 {c['feed_p1_cpu_ms']:.2f} ms "
-        f"(×{c['feed_p1_over_healthz']:.1f} /healthz, ×{c['feed_p1_over_p100']:.2f} p100), "
+        f"(×{c['feed_p1_over_healthz']:.1f} /healthz, ×{c['feed_p1_over_p100']:.2f} p100"
+        + (
+            f"; its reads through the bare driver {c['feed_p1_raw_reads_ms']:.3f} ms, "
+            f"×{c['feed_p1_raw_reads_over_healthz']:.2f} /healthz"
+            if "feed_p1_raw_reads_ms" in c
+            else ""
+        )
+        + "), "
         f"post {c['post_cpu_ms']:.2f} ms (×{c['post_over_healthz']:.1f} /healthz, "
         f"{c['post_statements']} statements)"
     )

@@ -28,10 +28,13 @@ def test_the_cpu_scenario_measures_every_request_side_by_side(tmp_path):
     assert result["healthz_statements"] == 0
     assert result["me_statements"] == 2  # the floor: the token and its person, the skills
     assert result["me_over_healthz"] == result["me_cpu_ms"] / result["healthz_cpu_ms"]
+    # the feed's reads replayed through the bare driver: cheaper than the request around them
+    assert 0 < result["feed_p1_raw_reads_ms"] < result["feed_p1_cpu_ms"]
     assert result["feed_p1_statements"] <= 6
     assert result["post_statements"] <= 10
     figure, verdict = scale_report._fig_cpu({"cpu": result})
-    assert "feed p1" in figure and "/api/v1/me" in figure and verdict is result["pass"]
+    assert "feed p1" in figure and "/api/v1/me" in figure and "bare driver" in figure
+    assert verdict is result["pass"]
 
 
 def test_each_scenario_waits_for_a_quiet_machine_and_only_its_start_is_judged():
